@@ -1,0 +1,260 @@
+//! The build: load -> parse -> assemble -> Markdown -> render -> write.
+//!
+//! Each stage is a plain function over plain data; this module only chains
+//! them, stops after a stage that found errors (later stages would only
+//! repeat them in other words), and decides where the output goes. Nothing
+//! here prints or exits: the binary does that with the returned report.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use rayon::prelude::*;
+
+use crate::config::{CONFIG_PATH, Config};
+use crate::diagnostic::{self, Diagnostic};
+use crate::markdown::{self, BodySource, Rendered};
+use crate::model::{self, CopySources, Site};
+use crate::output::Staging;
+use crate::{data, load, parse, render, view};
+
+/// What to build and where.
+#[derive(Clone, Debug)]
+pub struct BuildOptions {
+    /// The site's root (holds `content/` and `themes/`).
+    pub root: PathBuf,
+    /// The output folder; `root/public` when `None`.
+    pub out: Option<PathBuf>,
+    /// Overrides `base_url` of the config.
+    pub base_url: Option<String>,
+    /// Keep pages marked `draft: true`.
+    pub drafts: bool,
+}
+
+/// What a successful build did.
+#[derive(Clone, Debug)]
+pub struct BuildReport {
+    /// HTML files written (pages, sections, 404).
+    pub html_files: usize,
+    /// HTML files per language.
+    pub per_language: BTreeMap<String, usize>,
+    /// Files copied as they are.
+    pub copied_files: usize,
+    /// Where the output is.
+    pub out: PathBuf,
+    /// Wall time of the whole build.
+    pub elapsed: Duration,
+    /// Problems that did not stop the build.
+    pub warnings: Vec<Diagnostic>,
+}
+
+/// Why a build failed.
+#[derive(Debug)]
+pub enum BuildError {
+    /// The site has mistakes: every one found, sorted.
+    Site(Vec<Diagnostic>),
+    /// The output could not be written or swapped in.
+    Io(String),
+}
+
+/// The output folder for `options`.
+pub fn output_dir(options: &BuildOptions) -> PathBuf {
+    options.out.clone().unwrap_or_else(|| options.root.join("public"))
+}
+
+fn fail(mut errors: Vec<Diagnostic>) -> BuildError {
+    diagnostic::sort(&mut errors);
+    BuildError::Site(errors)
+}
+
+/// Refuses output folders whose replacement would destroy the sources.
+fn check_output_dir(root: &Path, out: &Path) -> Result<(), BuildError> {
+    let absolute = |p: &Path| {
+        std::path::absolute(p)
+            .map(|a| a.components().collect::<PathBuf>())
+            .unwrap_or_else(|_| p.to_path_buf())
+    };
+    let (root, out) = (absolute(root), absolute(out));
+    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
+    let (root_c, out_c) = (canonical(&root), canonical(&out));
+    let protected = [root_c.join("content"), root_c.join("themes"), root_c.join("src")];
+    if root_c.starts_with(&out_c) || protected.iter().any(|p| out_c.starts_with(p)) {
+        return Err(BuildError::Io(format!(
+            "refusing to use {} as the output folder: the build replaces it as a whole, and it holds the site's sources",
+            out.display()
+        )));
+    }
+    Ok(())
+}
+
+/// Builds the site of `options.root` into its output folder.
+pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
+    let started = Instant::now();
+    let out = output_dir(options);
+    check_output_dir(&options.root, &out)?;
+    let site = prepare(options)?;
+    let staging = Staging::begin(&out).map_err(|e| BuildError::Io(format!("cannot create the output next to {}: {e}", out.display())))?;
+    let (html_files, copied_files) = write_site(&site, &staging)?;
+    staging
+        .commit()
+        .map_err(|e| BuildError::Io(format!("cannot put the new output in place at {}: {e}", out.display())))?;
+    let mut per_language = BTreeMap::new();
+    per_language.insert(site.site.config.default_language.clone(), html_files);
+    Ok(BuildReport {
+        html_files,
+        per_language,
+        copied_files,
+        out,
+        elapsed: started.elapsed(),
+        warnings: Vec::new(),
+    })
+}
+
+/// A site read, assembled, with Markdown rendered and templates compiled:
+/// everything but the rendering of outputs.
+pub struct PreparedSite {
+    /// The model.
+    pub site: Site,
+    /// The compiled theme.
+    pub engine: render::Engine,
+    /// The data files.
+    pub data: crate::yaml::Value,
+}
+
+/// Runs every stage before rendering. Errors of a stage stop the build there.
+pub fn prepare(options: &BuildOptions) -> Result<PreparedSite, BuildError> {
+    let root = &options.root;
+    let (loaded, mut errors) = load::load(root);
+    let Some(config_file) = loaded.config.as_ref() else {
+        if !errors.is_empty() {
+            return Err(fail(errors));
+        }
+        return Err(fail(vec![Diagnostic::error(CONFIG_PATH, "the site has no config file")
+            .with_hint("create content/site.yaml with at least `title`, `base_url` and `theme`")]));
+    };
+    let config = match Config::parse(&config_file.text, options.base_url.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            errors.extend(e);
+            return Err(fail(errors));
+        }
+    };
+    let (theme, theme_errors) = load::load_theme(root, &config.theme);
+    errors.extend(theme_errors);
+    let (documents, parse_errors) = parse::parse_all(loaded.markdown);
+    errors.extend(parse_errors);
+    let (data, data_errors) = data::load_data(&loaded.data);
+    errors.extend(data_errors);
+    if !errors.is_empty() {
+        return Err(fail(errors));
+    }
+
+    let copies = CopySources {
+        content_files: loaded.content_files,
+        static_files: loaded.static_files,
+        theme_files: theme.static_files.clone(),
+    };
+    let (mut site, model_errors) = model::assemble(config, documents, copies, options.drafts);
+    if !model_errors.is_empty() {
+        return Err(fail(model_errors));
+    }
+    let markdown_errors = render_markdown(&mut site);
+    if !markdown_errors.is_empty() {
+        return Err(fail(markdown_errors));
+    }
+    let engine = render::compile(&theme, &site).map_err(fail)?;
+    Ok(PreparedSite { site, engine, data })
+}
+
+/// Renders the site into `staging`: HTML pages, then copied files.
+/// Returns (HTML files, copied files).
+pub fn write_site(prepared: &PreparedSite, staging: &Staging) -> Result<(usize, usize), BuildError> {
+    let site = &prepared.site;
+    let views = view::shared_views(site, &prepared.data);
+    let write = |path: &str, bytes: &[u8]| staging.write(path, bytes);
+    let (html_files, mut errors) = render::render_site(site, &prepared.engine, &views, &write);
+    let copy_errors: Vec<Diagnostic> = site
+        .copies
+        .par_iter()
+        .filter_map(|c| staging.copy(&c.output, &c.file.abs, &c.file.path).err())
+        .collect();
+    errors.extend(copy_errors);
+    if !errors.is_empty() {
+        return Err(fail(errors));
+    }
+    Ok((html_files, site.copies.len()))
+}
+
+/// The Markdown stage over the whole site, in parallel, then the check of
+/// `#fragment` links against the headings of their targets.
+fn render_markdown(site: &mut Site) -> Vec<Diagnostic> {
+    let index: HashMap<String, String> = site
+        .path_index()
+        .into_iter()
+        .map(|(k, v)| (k.to_string(), format!("{}{v}", site.config.base_path)))
+        .collect();
+    let resolve = |p: &str| index.get(p).cloned();
+    let render_doc = |doc: &parse::Document| -> (Rendered, Vec<Diagnostic>) {
+        let source = BodySource {
+            path: &doc.file.path,
+            file_text: &doc.file.text,
+            body_start: doc.body_start,
+            content_path: &doc.content_path,
+        };
+        markdown::render(doc.body(), source, &resolve)
+    };
+    let page_results: Vec<_> = site.pages.par_iter().map(|p| render_doc(&p.document)).collect();
+    let section_results: Vec<_> = site
+        .sections
+        .par_iter()
+        .map(|s| s.document.as_ref().map(&render_doc).unwrap_or_default())
+        .collect();
+    let mut errors = Vec::new();
+    for (page, (rendered, e)) in site.pages.iter_mut().zip(page_results) {
+        page.rendered = rendered;
+        errors.extend(e);
+    }
+    for (section, (rendered, e)) in site.sections.iter_mut().zip(section_results) {
+        section.rendered = rendered;
+        errors.extend(e);
+    }
+
+    let anchors: HashMap<&str, &[String]> = site
+        .pages
+        .iter()
+        .map(|p| (p.document.content_path.as_str(), p.rendered.anchors.as_slice()))
+        .chain(site.sections.iter().filter_map(|s| {
+            s.document
+                .as_ref()
+                .map(|d| (d.content_path.as_str(), s.rendered.anchors.as_slice()))
+        }))
+        .collect();
+    let documents = site
+        .pages
+        .iter()
+        .map(|p| (&p.document, &p.rendered))
+        .chain(site.sections.iter().filter_map(|s| s.document.as_ref().map(|d| (d, &s.rendered))));
+    for (doc, rendered) in documents {
+        for link in &rendered.fragment_links {
+            let known = anchors.get(link.target.as_str()).copied().unwrap_or_default();
+            if known.iter().any(|a| *a == link.fragment) {
+                continue;
+            }
+            let names: Vec<&str> = known.iter().map(String::as_str).collect();
+            let hint = match diagnostic::did_you_mean(&link.fragment, &names) {
+                Some(close) => format!("did you mean `#{close}`?"),
+                None if names.is_empty() => format!("`content/{}` has no headings to link to", link.target),
+                None => format!("its headings are: {}", names.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ")),
+            };
+            errors.push(
+                Diagnostic::error(
+                    &doc.file.path,
+                    format!("link to a missing heading `#{}` in `content/{}`", link.fragment, link.target),
+                )
+                .at_offset(&doc.file.text, link.offset)
+                .with_hint(hint),
+            );
+        }
+    }
+    errors
+}

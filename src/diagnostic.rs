@@ -1,0 +1,261 @@
+//! Located diagnostics: the one error type of every stage.
+//!
+//! A [`Diagnostic`] names a site-relative file, a 1-based line and column, a
+//! message and an optional hint, and carries the offending source line so that
+//! it can be printed with a caret without reading the file again. Stages never
+//! stop at their first problem: they return every diagnostic they found, and
+//! [`sort`] orders them by file and position so that output does not depend on
+//! thread scheduling.
+
+use std::fmt::{self, Write as _};
+use std::path::Path;
+
+/// How bad a diagnostic is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    /// The site cannot be built as it is.
+    Error,
+    /// The site builds, but something is probably wrong.
+    Warning,
+}
+
+impl Severity {
+    /// The word printed before the message.
+    pub fn label(self) -> &'static str {
+        match self {
+            Severity::Error => "error",
+            Severity::Warning => "warning",
+        }
+    }
+}
+
+/// A position in a file: 1-based line and 1-based column counted in characters.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Default)]
+pub struct Position {
+    /// 1-based line number.
+    pub line: usize,
+    /// 1-based column, in Unicode scalar values.
+    pub col: usize,
+}
+
+impl Position {
+    /// The position of byte `offset` in `text` (clamped to the text's end).
+    pub fn from_offset(text: &str, offset: usize) -> Self {
+        let mut offset = offset.min(text.len());
+        while !text.is_char_boundary(offset) {
+            offset -= 1;
+        }
+        let before = &text[..offset];
+        let line = before.matches('\n').count() + 1;
+        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
+        let col = text[line_start..offset].chars().count() + 1;
+        Position { line, col }
+    }
+}
+
+/// One problem found in the site, located in a source file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Diagnostic {
+    /// Error or warning.
+    pub severity: Severity,
+    /// Path relative to the site root, with `/` separators (`content/clubs/a.md`).
+    pub path: String,
+    /// Where in the file, when known.
+    pub position: Option<Position>,
+    /// What is wrong, in one sentence.
+    pub message: String,
+    /// What to do about it.
+    pub hint: Option<String>,
+    /// The text of the line at `position`, for the caret display.
+    pub source_line: Option<String>,
+}
+
+impl Diagnostic {
+    /// An error in `path` with no position yet.
+    pub fn error(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            path: path.into(),
+            position: None,
+            message: message.into(),
+            hint: None,
+            source_line: None,
+        }
+    }
+
+    /// A warning in `path` with no position yet.
+    pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Warning,
+            ..Diagnostic::error(path, message)
+        }
+    }
+
+    /// Places the diagnostic at `position` and keeps that line of `text`.
+    #[must_use]
+    pub fn at(mut self, text: &str, position: Position) -> Self {
+        self.source_line = text
+            .split('\n')
+            .nth(position.line.saturating_sub(1))
+            .map(|l| l.trim_end_matches('\r').to_string());
+        self.position = Some(position);
+        self
+    }
+
+    /// Places the diagnostic at byte `offset` of `text`.
+    #[must_use]
+    pub fn at_offset(self, text: &str, offset: usize) -> Self {
+        let position = Position::from_offset(text, offset);
+        self.at(text, position)
+    }
+
+    /// Adds a hint saying what to do.
+    #[must_use]
+    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+        self.hint = Some(hint.into());
+        self
+    }
+
+    /// Whether this is an error (not a warning).
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+
+    /// The `path:line:col` prefix (or `path` alone when there is no position).
+    pub fn location(&self) -> String {
+        match self.position {
+            Some(p) => format!("{}:{}:{}", self.path, p.line, p.col),
+            None => self.path.clone(),
+        }
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `path:line:col: error: message`, then the source line with a caret
+    /// under the column, then `hint: ...`.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(
+            f,
+            "{}: {}: {}",
+            self.location(),
+            self.severity.label(),
+            self.message
+        )?;
+        if let (Some(pos), Some(line)) = (self.position, &self.source_line) {
+            let number = pos.line.to_string();
+            let pad = " ".repeat(number.len());
+            // Tabs stay tabs under the caret so that it lines up in any terminal.
+            let mut caret = String::new();
+            for c in line.chars().take(pos.col.saturating_sub(1)) {
+                caret.push(if c == '\t' { '\t' } else { ' ' });
+            }
+            caret.push('^');
+            write!(f, "\n{pad} |\n{number} | {line}\n{pad} | {caret}")?;
+        }
+        if let Some(hint) = &self.hint {
+            write!(f, "\n  = hint: {hint}")?;
+        }
+        Ok(())
+    }
+}
+
+/// Sorts diagnostics by file, then position, then message: the order in
+/// which they are printed, whatever order the threads found them in.
+pub fn sort(diagnostics: &mut [Diagnostic]) {
+    diagnostics.sort_by(|a, b| {
+        (&a.path, a.position, &a.message, a.severity).cmp(&(
+            &b.path,
+            b.position,
+            &b.message,
+            b.severity,
+        ))
+    });
+}
+
+/// Prints every diagnostic in the human format, separated by blank lines.
+pub fn render_all(diagnostics: &[Diagnostic]) -> String {
+    let mut out = String::new();
+    for d in diagnostics {
+        let _ = writeln!(out, "{d}\n");
+    }
+    out
+}
+
+/// The site-relative, `/`-separated form of `path` under `root`.
+pub fn relative_path(root: &Path, path: &Path) -> String {
+    let rel = path.strip_prefix(root).unwrap_or(path);
+    rel.components()
+        .map(|c| c.as_os_str().to_string_lossy())
+        .collect::<Vec<_>>()
+        .join("/")
+}
+
+/// The Levenshtein distance between two short strings, for "did you mean" hints.
+fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The candidate closest to `word`, if one is close enough to be a likely typo.
+pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    candidates
+        .iter()
+        .map(|c| (edit_distance(word, c), *c))
+        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1) + 1)
+        .min()
+        .map(|(_, c)| c)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn position_counts_characters_not_bytes() {
+        let text = "a: 1\ntitre: « é »\n";
+        let offset = text.find('é').unwrap();
+        assert_eq!(Position::from_offset(text, offset), Position { line: 2, col: 10 });
+    }
+
+    #[test]
+    fn display_has_location_caret_and_hint() {
+        let text = "title: x\ndraft: maybe\n";
+        let d = Diagnostic::error("content/a.md", "`draft` must be true or false")
+            .at(text, Position { line: 2, col: 8 })
+            .with_hint("write `draft: true` or remove the line");
+        assert_eq!(
+            d.to_string(),
+            "content/a.md:2:8: error: `draft` must be true or false\n  |\n2 | draft: maybe\n  |        ^\n  = hint: write `draft: true` or remove the line"
+        );
+    }
+
+    #[test]
+    fn did_you_mean_finds_typos_only() {
+        let keys = ["title", "description", "base_url"];
+        assert_eq!(did_you_mean("titel", &keys), Some("title"));
+        assert_eq!(did_you_mean("baseurl", &keys), Some("base_url"));
+        assert_eq!(did_you_mean("colour", &keys), None);
+    }
+
+    #[test]
+    fn sort_orders_by_file_then_line() {
+        let t = "a\nb\nc\n";
+        let mut v = vec![
+            Diagnostic::error("b.md", "x").at(t, Position { line: 1, col: 1 }),
+            Diagnostic::error("a.md", "y").at(t, Position { line: 3, col: 1 }),
+            Diagnostic::error("a.md", "z").at(t, Position { line: 2, col: 1 }),
+        ];
+        sort(&mut v);
+        let order: Vec<_> = v.iter().map(Diagnostic::location).collect();
+        assert_eq!(order, ["a.md:2:1", "a.md:3:1", "b.md:1:1"]);
+    }
+}

@@ -1,0 +1,320 @@
+//! Front matter: the YAML block between `---` lines at the top of a Markdown file.
+//!
+//! [`split`] cuts a file into its YAML and its body, keeping the byte offset of
+//! each so that later diagnostics point at the real line of the file.
+//! [`FrontMatter::parse`] reads the common fields with their types and keeps
+//! everything else, in file order, in `extra` for templates (and, later, for
+//! collection schemas). Every wrong field of a file is reported, not only the
+//! first one.
+
+use crate::date::DateTime;
+use crate::diagnostic::Diagnostic;
+use crate::yaml::{self, Mapping, Value};
+
+/// A Markdown file cut at its front matter.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Split<'a> {
+    /// The YAML text, without the `---` lines.
+    pub yaml: &'a str,
+    /// Byte offset of `yaml` in the file.
+    pub yaml_start: usize,
+    /// The Markdown after the closing `---` line.
+    pub body: &'a str,
+    /// Byte offset of `body` in the file.
+    pub body_start: usize,
+}
+
+fn is_fence(line: &str) -> bool {
+    line.trim_end_matches(['\n', '\r']).trim_end() == "---"
+}
+
+/// Cuts `text` into front matter and body. `path` is for the diagnostic.
+pub fn split<'a>(text: &'a str, path: &str) -> Result<Split<'a>, Diagnostic> {
+    let mut lines = text.split_inclusive('\n');
+    let first = lines.next().unwrap_or("");
+    if !is_fence(first) {
+        let d = Diagnostic::error(path, "the file does not start with front matter")
+            .with_hint("start the file with a line `---`, then `title: ...`, then a line `---`");
+        return Err(if text.is_empty() { d } else { d.at_offset(text, 0) });
+    }
+    let yaml_start = first.len();
+    let mut offset = yaml_start;
+    for line in lines {
+        if is_fence(line) {
+            return Ok(Split {
+                yaml: &text[yaml_start..offset],
+                yaml_start,
+                body: &text[offset + line.len()..],
+                body_start: offset + line.len(),
+            });
+        }
+        offset += line.len();
+    }
+    Err(Diagnostic::error(path, "the front matter is never closed")
+        .at_offset(text, 0)
+        .with_hint("add a line `---` after the last front-matter field"))
+}
+
+/// The common front-matter fields, typed.
+#[derive(Clone, Debug, Default, PartialEq)]
+pub struct FrontMatter {
+    /// Required, non-empty.
+    pub title: String,
+    /// One sentence for listings and `<meta name="description">`.
+    pub description: Option<String>,
+    /// Publication date.
+    pub date: Option<DateTime>,
+    /// Last significant update.
+    pub updated: Option<DateTime>,
+    /// Left out of the build unless drafts are asked for.
+    pub draft: bool,
+    /// Overrides the slug taken from the file name.
+    pub slug: Option<String>,
+    /// Order within a section sorted by weight.
+    pub weight: Option<i64>,
+    /// Template to render with instead of the default one.
+    pub template: Option<String>,
+    /// Old URLs of the page.
+    pub aliases: Vec<String>,
+    /// Free tags.
+    pub tags: Vec<String>,
+    /// Every other field, in file order, for templates.
+    pub extra: Mapping,
+    /// Byte offset in the file of each top-level key, for later diagnostics.
+    pub key_offsets: Vec<(String, usize)>,
+}
+
+/// The keys this module reads itself; anything else goes to `extra`.
+pub const COMMON_KEYS: &[&str] = &[
+    "title",
+    "description",
+    "date",
+    "updated",
+    "draft",
+    "slug",
+    "weight",
+    "template",
+    "aliases",
+    "tags",
+];
+
+impl FrontMatter {
+    /// Reads the fields of `split` (from the file at `path` whose text is `text`).
+    pub fn parse(text: &str, split: &Split<'_>, path: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
+        let source = yaml::Source {
+            path,
+            file_text: text,
+            start: split.yaml_start,
+        };
+        let mapping: Mapping = yaml::parse(split.yaml, source).map_err(|d| vec![d])?;
+        let key_offsets: Vec<(String, usize)> = top_level_keys(split.yaml)
+            .into_iter()
+            .map(|(k, o)| (k, o + split.yaml_start))
+            .collect();
+        let value_at = |key: &str| {
+            key_offsets
+                .iter()
+                .find(|(k, _)| k == key)
+                .map_or(0, |(_, o)| *o + key.len() + 1)
+        };
+        let mut errors = Vec::new();
+        let mut fm = FrontMatter::default();
+        let mut has_title = false;
+        for (key, value) in &mapping {
+            let Some(key) = key.as_str() else {
+                errors.push(
+                    Diagnostic::error(path, "front-matter keys must be words")
+                        .at_offset(text, split.yaml_start)
+                        .with_hint("write keys like `title:` without quotes or brackets"),
+                );
+                continue;
+            };
+            let at = value_at(key);
+            let mut fail = |expected: &str| {
+                let offset = skip_spaces(text, at);
+                errors.push(
+                    Diagnostic::error(path, format!("`{key}` must be {expected}"))
+                        .at_offset(text, offset)
+                        .with_hint(format!("found {}", describe(value))),
+                );
+            };
+            match key {
+                "title" => match scalar_text(value) {
+                    Some(t) if !t.trim().is_empty() => {
+                        fm.title = t;
+                        has_title = true;
+                    }
+                    _ => fail("a non-empty text"),
+                },
+                "description" => match scalar_text(value) {
+                    Some(t) => fm.description = Some(t),
+                    None => fail("a text"),
+                },
+                "date" | "updated" => {
+                    let parsed = scalar_text(value).map(|t| DateTime::parse(&t));
+                    match parsed {
+                        Some(Ok(d)) if key == "date" => fm.date = Some(d),
+                        Some(Ok(d)) => fm.updated = Some(d),
+                        Some(Err(why)) => fail(&format!("a date ({why})")),
+                        None => fail("a date like 2026-11-28"),
+                    }
+                }
+                "draft" => match value.as_bool() {
+                    Some(b) => fm.draft = b,
+                    None => fail("true or false"),
+                },
+                "slug" => match scalar_text(value) {
+                    Some(s) => fm.slug = Some(s),
+                    None => fail("a text"),
+                },
+                "weight" => match value.as_i64() {
+                    Some(w) => fm.weight = Some(w),
+                    None => fail("a whole number"),
+                },
+                "template" => match value.as_str() {
+                    Some(t) => fm.template = Some(t.to_string()),
+                    None => fail("a template file name such as `page.html`"),
+                },
+                "aliases" | "tags" => match text_list(value) {
+                    Some(list) if key == "tags" => fm.tags = list,
+                    Some(list) => fm.aliases = list,
+                    None => fail("a list of texts, e.g. `[un, deux]`"),
+                },
+                _ => {
+                    fm.extra.insert(Value::String(key.to_string()), value.clone());
+                }
+            }
+        }
+        if !has_title && !errors.iter().any(|d| d.message.starts_with("`title`")) {
+            errors.push(
+                Diagnostic::error(path, "missing required field `title`")
+                    .at_offset(text, 0)
+                    .with_hint("add a line `title: ...` to the front matter"),
+            );
+        }
+        fm.key_offsets = key_offsets;
+        if errors.is_empty() { Ok(fm) } else { Err(errors) }
+    }
+
+    /// Byte offset in the file of `key`'s line, or 0 when it is not there.
+    pub fn offset_of(&self, key: &str) -> usize {
+        self.key_offsets
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(0, |(_, o)| *o)
+    }
+}
+
+fn skip_spaces(text: &str, mut offset: usize) -> usize {
+    let bytes = text.as_bytes();
+    while offset < bytes.len() && (bytes[offset] == b' ' || bytes[offset] == b'\t') {
+        offset += 1;
+    }
+    offset
+}
+
+/// Strings, numbers and booleans all read as text: `title: 2026` is a fine title.
+fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn text_list(value: &Value) -> Option<Vec<String>> {
+    match value {
+        Value::Sequence(items) => items.iter().map(scalar_text).collect(),
+        Value::Null => Some(Vec::new()),
+        _ => None,
+    }
+}
+
+fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing".to_string(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("the number `{n}`"),
+        Value::String(s) => format!("the text `{s}`"),
+        Value::Sequence(_) => "a list".to_string(),
+        Value::Mapping(_) => "a mapping".to_string(),
+        Value::Tagged(_) => "a tagged value".to_string(),
+    }
+}
+
+/// The top-level keys of a YAML mapping with their byte offsets, found by
+/// reading lines that start at column 0 (comments and continuation lines are
+/// skipped). Good enough to locate a field; the parser has already checked
+/// the syntax.
+fn top_level_keys(yaml: &str) -> Vec<(String, usize)> {
+    let mut keys = Vec::new();
+    let mut offset = 0;
+    for line in yaml.split_inclusive('\n') {
+        let first = line.chars().next().unwrap_or(' ');
+        if !matches!(first, ' ' | '\t' | '#' | '-' | '\n' | '\r') {
+            if let Some(colon) = line.find(':') {
+                let key = line[..colon].trim().trim_matches(['"', '\'']);
+                keys.push((key.to_string(), offset));
+            }
+        }
+        offset += line.len();
+    }
+    keys
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parse(text: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
+        let s = split(text, "a.md").map_err(|d| vec![d])?;
+        FrontMatter::parse(text, &s, "a.md")
+    }
+
+    #[test]
+    fn splits_with_offsets_and_crlf() {
+        let text = "---\r\ntitle: A\r\n---\r\nBody\r\n";
+        let s = split(text, "a.md").unwrap();
+        assert_eq!(s.yaml, "title: A\r\n");
+        assert_eq!(s.body, "Body\r\n");
+        assert_eq!(&text[s.body_start..], "Body\r\n");
+    }
+
+    #[test]
+    fn never_closed_is_an_error_at_line_one() {
+        let d = split("---\ntitle: A\nbody\n", "a.md").unwrap_err();
+        assert_eq!(d.message, "the front matter is never closed");
+        assert_eq!(d.location(), "a.md:1:1");
+    }
+
+    #[test]
+    fn reads_common_fields_and_keeps_extra_in_order() {
+        let fm = parse("---\ntitle: Club\ndate: 2026-11-28\nweight: 3\nkind: thématique\nfaculty: Lettres\ntags: [a, b]\n---\n").unwrap();
+        assert_eq!(fm.title, "Club");
+        assert_eq!(fm.weight, Some(3));
+        assert_eq!(fm.tags, ["a", "b"]);
+        let keys: Vec<_> = fm.extra.keys().filter_map(Value::as_str).collect();
+        assert_eq!(keys, ["kind", "faculty"]);
+    }
+
+    #[test]
+    fn every_wrong_field_is_reported_at_its_value() {
+        let errs = parse("---\ntitle: A\ndraft: maybe\nweight: heavy\ndate: 2026-02-30\n---\n").unwrap_err();
+        let got: Vec<_> = errs.iter().map(|d| format!("{} {}", d.location(), d.message)).collect();
+        assert_eq!(
+            got,
+            [
+                "a.md:3:8 `draft` must be true or false",
+                "a.md:4:9 `weight` must be a whole number",
+                "a.md:5:7 `date` must be a date (2026-02 has no day 30)",
+            ]
+        );
+    }
+
+    #[test]
+    fn missing_title_is_an_error() {
+        let errs = parse("---\ndescription: x\n---\n").unwrap_err();
+        assert_eq!(errs[0].message, "missing required field `title`");
+    }
+}

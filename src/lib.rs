@@ -1,0 +1,32 @@
+//! `alumni`: the static site generator of Sorbonne Université's alumni network.
+//!
+//! A build is a chain of stages, each a module with one job, each a plain
+//! function from data to data:
+//!
+//! ```text
+//! load -> parse -> assemble -> markdown -> render -> write
+//! walk    front    sections,   bodies to   Tera       staging folder,
+//! files   matter   pages,      HTML,       over       swapped in
+//!         (par.)   URLs        links       views      atomically
+//!                              (par.)      (par.)
+//! ```
+//!
+//! [`build::build`] chains them. Every stage returns all the problems it
+//! found as located [`diagnostic::Diagnostic`]s; the library never prints and
+//! never exits, the binary does.
+
+pub mod build;
+pub mod config;
+pub mod data;
+pub mod date;
+pub mod diagnostic;
+pub mod front_matter;
+pub mod load;
+pub mod markdown;
+pub mod model;
+pub mod output;
+pub mod parse;
+pub mod render;
+pub mod slug;
+pub mod view;
+pub mod yaml;

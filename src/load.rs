@@ -1,0 +1,262 @@
+//! Load stage: walk `content/` and the theme, classify every file, read texts.
+//!
+//! In: the site root. Out: a [`Loaded`] tree of plain data (file texts and the
+//! paths of files to copy), plus diagnostics for files that cannot be read.
+//! Editor temp files and names starting with `_` or `.` are not content
+//! (`_index.md`, `_data/` and `_static/` are the exceptions, by design).
+//! Texts are read in parallel; the result is sorted by path, so nothing
+//! downstream depends on the order the file system lists entries in.
+
+use std::path::{Path, PathBuf};
+
+use rayon::prelude::*;
+use walkdir::WalkDir;
+
+use crate::diagnostic::{Diagnostic, relative_path};
+
+/// A text file of the site: its site-relative path and its content.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct TextFile {
+    /// Site-relative path with `/` separators (`content/clubs/biotech.md`).
+    pub path: String,
+    /// The text, with any UTF-8 byte-order mark removed.
+    pub text: String,
+}
+
+/// A file copied to the output as it is.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct CopyFile {
+    /// Site-relative path of the source.
+    pub path: String,
+    /// Absolute path, to read it from.
+    pub abs: PathBuf,
+}
+
+/// Everything the build reads, classified.
+#[derive(Clone, Debug, Default)]
+pub struct Loaded {
+    /// `content/site.yaml`.
+    pub config: Option<TextFile>,
+    /// Markdown files under `content/` (pages and `_index.md` sections).
+    pub markdown: Vec<TextFile>,
+    /// YAML files under `content/_data/`.
+    pub data: Vec<TextFile>,
+    /// Other files under `content/` (outside `_data/` and `_static/`): page
+    /// bundle files and files beside sections, copied next to their page.
+    pub content_files: Vec<CopyFile>,
+    /// Files under `content/_static/`, copied to the output root.
+    pub static_files: Vec<CopyFile>,
+}
+
+/// Whether a file or folder name is left out of the site: hidden files,
+/// names starting with `_` (except `_index.md`) and editor temp files
+/// (`x~`, `.x.swp`, `#x#`, `.#x`, `x.tmp`, vim's `4913` probe).
+pub fn is_ignored_name(name: &str) -> bool {
+    if name == "_index.md" || (name.ends_with(".md") && name.starts_with("_index.")) {
+        return false;
+    }
+    name.starts_with('.')
+        || name.starts_with('_')
+        || name.starts_with('#')
+        || name.ends_with('~')
+        || name.ends_with(".swp")
+        || name.ends_with(".swx")
+        || name.ends_with(".swo")
+        || name.ends_with(".tmp")
+        || name.ends_with(".bak")
+        || name == "4913"
+}
+
+/// Reads `path` as UTF-8 text, dropping a leading byte-order mark.
+fn read_text(root: &Path, abs: &Path) -> Result<TextFile, Diagnostic> {
+    let path = relative_path(root, abs);
+    let bytes = std::fs::read(abs).map_err(|e| {
+        Diagnostic::error(&path, format!("cannot read the file: {e}"))
+            .with_hint("check that the file exists and is readable")
+    })?;
+    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
+    match std::str::from_utf8(bytes) {
+        Ok(text) => Ok(TextFile {
+            path,
+            text: text.to_string(),
+        }),
+        Err(e) => {
+            let good = &bytes[..e.valid_up_to()];
+            // The valid prefix is UTF-8 by construction.
+            let prefix = std::str::from_utf8(good).unwrap_or("");
+            Err(Diagnostic::error(
+                &path,
+                format!("the file is not valid UTF-8 (byte {})", e.valid_up_to()),
+            )
+            .at_offset(prefix, prefix.len())
+            .with_hint("save the file as UTF-8 in your editor"))
+        }
+    }
+}
+
+/// Walks `root/content` and returns what the build will read.
+pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
+    let content = root.join("content");
+    let mut loaded = Loaded::default();
+    let mut errors = Vec::new();
+    let mut markdown = Vec::new();
+    let mut data = Vec::new();
+    if !content.is_dir() {
+        errors.push(
+            Diagnostic::error("content", "there is no `content/` folder here")
+                .with_hint("run alumni in the site's root folder, or pass --root DIR"),
+        );
+        return (loaded, errors);
+    }
+    let walker = WalkDir::new(&content)
+        .follow_links(true)
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.depth() == 0 || !is_ignored_dir_entry(e));
+    for entry in walker {
+        let entry = match entry {
+            Ok(e) => e,
+            Err(e) => {
+                let path = e.path().map_or_else(|| "content".to_string(), |p| relative_path(root, p));
+                let why = if e.loop_ancestor().is_some() {
+                    "a symbolic link here points back to a folder that contains it".to_string()
+                } else {
+                    e.to_string()
+                };
+                errors.push(Diagnostic::error(path, why).with_hint("remove or fix the link"));
+                continue;
+            }
+        };
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let abs = entry.path().to_path_buf();
+        let rel = relative_path(&content, &abs);
+        let site_rel = relative_path(root, &abs);
+        let name = entry.file_name().to_string_lossy();
+        if rel == "site.yaml" {
+            match read_text(root, &abs) {
+                Ok(t) => loaded.config = Some(t),
+                Err(d) => errors.push(d),
+            }
+        } else if let Some(inner) = rel.strip_prefix("_data/") {
+            if inner.ends_with(".yaml") || inner.ends_with(".yml") {
+                data.push(abs);
+            }
+        } else if rel.starts_with("_static/") {
+            loaded.static_files.push(CopyFile { path: site_rel, abs });
+        } else if is_ignored_name(&name) {
+            // Editor temp files and private files.
+        } else if name.ends_with(".md") {
+            markdown.push(abs);
+        } else {
+            loaded.content_files.push(CopyFile { path: site_rel, abs });
+        }
+    }
+    let read = |paths: Vec<PathBuf>| -> Vec<Result<TextFile, Diagnostic>> {
+        paths.par_iter().map(|p| read_text(root, p)).collect()
+    };
+    for result in read(markdown) {
+        match result {
+            Ok(t) => loaded.markdown.push(t),
+            Err(d) => errors.push(d),
+        }
+    }
+    for result in read(data) {
+        match result {
+            Ok(t) => loaded.data.push(t),
+            Err(d) => errors.push(d),
+        }
+    }
+    (loaded, errors)
+}
+
+/// A theme's files: templates to compile and static files to copy.
+#[derive(Clone, Debug, Default)]
+pub struct ThemeFiles {
+    /// `themes/<name>/templates/**` (HTML, XML and text templates).
+    pub templates: Vec<TextFile>,
+    /// `themes/<name>/static/**`.
+    pub static_files: Vec<CopyFile>,
+}
+
+/// Reads the theme called `name` under `root/themes/`.
+pub fn load_theme(root: &Path, name: &str) -> (ThemeFiles, Vec<Diagnostic>) {
+    let dir = root.join("themes").join(name);
+    let mut theme = ThemeFiles::default();
+    let mut errors = Vec::new();
+    if !dir.join("templates").is_dir() {
+        errors.push(
+            Diagnostic::error(format!("themes/{name}"), format!("the theme `{name}` has no `templates/` folder"))
+                .with_hint("check `theme:` in content/site.yaml and the folders under themes/"),
+        );
+        return (theme, errors);
+    }
+    let mut template_paths = Vec::new();
+    for sub in ["templates", "static"] {
+        let walker = WalkDir::new(dir.join(sub))
+            .follow_links(true)
+            .sort_by_file_name()
+            .into_iter()
+            .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
+        for entry in walker {
+            match entry {
+                Ok(e) if e.file_type().is_file() => {
+                    let name = e.file_name().to_string_lossy();
+                    if is_ignored_name(&name) {
+                        continue;
+                    }
+                    if sub == "templates" {
+                        template_paths.push(e.path().to_path_buf());
+                    } else {
+                        theme.static_files.push(CopyFile {
+                            path: relative_path(root, e.path()),
+                            abs: e.path().to_path_buf(),
+                        });
+                    }
+                }
+                Ok(_) => {}
+                Err(e) if e.io_error().is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) => {}
+                Err(e) => {
+                    let path = e.path().map_or_else(|| format!("themes/{name}"), |p| relative_path(root, p));
+                    errors.push(Diagnostic::error(path, e.to_string()));
+                }
+            }
+        }
+    }
+    for result in template_paths.par_iter().map(|p| read_text(root, p)).collect::<Vec<_>>() {
+        match result {
+            Ok(t) => theme.templates.push(t),
+            Err(d) => errors.push(d),
+        }
+    }
+    (theme, errors)
+}
+
+/// Folders named `_data` and `_static` at the top of `content/` are walked;
+/// other folders starting with `_` or `.` are not.
+fn is_ignored_dir_entry(entry: &walkdir::DirEntry) -> bool {
+    let name = entry.file_name().to_string_lossy();
+    if entry.file_type().is_dir() {
+        if entry.depth() == 1 && (name == "_data" || name == "_static") {
+            return false;
+        }
+        return name.starts_with('.') || name.starts_with('_');
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::is_ignored_name;
+
+    #[test]
+    fn editor_temp_files_are_ignored() {
+        for name in ["a.md~", ".a.md.swp", "#a.md#", ".#a.md", "a.tmp", "4913", "_draft.md", ".hidden"] {
+            assert!(is_ignored_name(name), "{name}");
+        }
+        for name in ["_index.md", "_index.en.md", "club.md", "poster.svg"] {
+            assert!(!is_ignored_name(name), "{name}");
+        }
+    }
+}

@@ -1,0 +1,99 @@
+//! The `alumni` command: parses arguments, calls the library, prints its
+//! report or its diagnostics, and maps the outcome to an exit code
+//! (0 built, 1 the site has errors, 2 usage or I/O failure).
+
+use std::io::Write as _;
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use alumni::build::{BuildError, BuildOptions, build};
+use alumni::diagnostic;
+use clap::{Parser, Subcommand};
+
+/// Builds the Sorbonne Université alumni network website from Markdown and YAML.
+#[derive(Parser)]
+#[command(name = "alumni", version, about, propagate_version = true)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Build the site from content/ and the theme into the output folder.
+    Build {
+        /// The site's root folder (holding content/ and themes/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// The output folder [default: ROOT/public].
+        #[arg(long)]
+        out: Option<PathBuf>,
+        /// Override `base_url` of content/site.yaml (e.g. for a preview deploy).
+        #[arg(long, value_name = "URL")]
+        base_url: Option<String>,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+    },
+}
+
+fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            // --help and --version are successes; anything else is a usage error.
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    match cli.command {
+        Command::Build {
+            root,
+            out,
+            base_url,
+            drafts,
+        } => run_build(&BuildOptions {
+            root,
+            out,
+            base_url,
+            drafts,
+        }),
+    }
+}
+
+fn run_build(options: &BuildOptions) -> ExitCode {
+    let mut stderr = std::io::stderr().lock();
+    match build(options) {
+        Ok(report) => {
+            let _ = write!(stderr, "{}", diagnostic::render_all(&report.warnings));
+            let languages: Vec<String> = report
+                .per_language
+                .iter()
+                .map(|(lang, n)| format!("{lang} {n}"))
+                .collect();
+            println!(
+                "built {} pages ({}) and {} files in {:.2} s -> {}",
+                report.html_files,
+                languages.join(", "),
+                report.copied_files,
+                report.elapsed.as_secs_f64(),
+                report.out.display()
+            );
+            ExitCode::SUCCESS
+        }
+        Err(BuildError::Site(errors)) => {
+            let _ = write!(stderr, "{}", diagnostic::render_all(&errors));
+            let count = errors.iter().filter(|d| d.is_error()).count();
+            let _ = writeln!(
+                stderr,
+                "build failed: {count} error{}; the previous output was left as it was",
+                if count == 1 { "" } else { "s" }
+            );
+            ExitCode::from(1)
+        }
+        Err(BuildError::Io(message)) => {
+            let _ = writeln!(stderr, "error: {message}");
+            ExitCode::from(2)
+        }
+    }
+}

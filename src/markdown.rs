@@ -1,0 +1,372 @@
+//! Markdown stage: one page body in, its HTML and what templates need out.
+//!
+//! CommonMark plus tables, footnotes, strikethrough, task lists, smart
+//! punctuation and `{#id}` heading attributes (pulldown-cmark). Headings get
+//! ids (ASCII slugs, made unique in the page) and an anchor link; the table of
+//! contents, the summary (what comes before `<!-- more -->`), the word count
+//! and the reading time come out beside the HTML. Links written as a source
+//! path (`@/clubs/biotech.md#contact`) are replaced by the target's URL; a
+//! missing target is a diagnostic at the link. Fragments are returned, not
+//! checked: the target's headings are only known once every page is rendered.
+
+use std::collections::HashSet;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
+use serde::Serialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::slug::slugify;
+
+/// The marker that ends a page's summary.
+pub const MORE_MARKER: &str = "<!-- more -->";
+
+/// Words read per minute, for the reading time.
+const WORDS_PER_MINUTE: usize = 200;
+
+/// One heading in the table of contents, with the headings under it.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+pub struct TocEntry {
+    /// 1 to 6.
+    pub level: u8,
+    /// The heading's id, for `#fragment` links.
+    pub id: String,
+    /// The heading's text.
+    pub title: String,
+    /// Headings of a deeper level until the next one of this level.
+    pub children: Vec<TocEntry>,
+}
+
+/// A link to another page's fragment, to check once all pages are rendered.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct FragmentLink {
+    /// The target's source path under `content/` (`clubs/biotech.md`).
+    pub target: String,
+    /// The fragment, without `#`.
+    pub fragment: String,
+    /// Byte offset of the link's destination in the file.
+    pub offset: usize,
+}
+
+/// A rendered body.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Rendered {
+    /// The body's HTML.
+    pub html: String,
+    /// The HTML before `<!-- more -->`, when the marker is there.
+    pub summary: Option<String>,
+    /// Nested headings.
+    pub toc: Vec<TocEntry>,
+    /// Every heading id, in order (for fragment checks).
+    pub anchors: Vec<String>,
+    /// Words in the body's text and code.
+    pub word_count: usize,
+    /// Minutes to read, at least 1.
+    pub reading_time: usize,
+    /// Links to fragments of other pages (or of this one).
+    pub fragment_links: Vec<FragmentLink>,
+}
+
+/// Where a body comes from: for locating diagnostics in the file.
+#[derive(Clone, Copy, Debug)]
+pub struct BodySource<'a> {
+    /// Site-relative path of the file.
+    pub path: &'a str,
+    /// The whole file's text.
+    pub file_text: &'a str,
+    /// Byte offset of the body in the file.
+    pub body_start: usize,
+    /// The file's own source path under `content/`, for `@/` links to itself.
+    pub content_path: &'a str,
+}
+
+fn options() -> Options {
+    Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_TASKLISTS
+        | Options::ENABLE_SMART_PUNCTUATION
+        | Options::ENABLE_HEADING_ATTRIBUTES
+}
+
+fn level_number(level: HeadingLevel) -> u8 {
+    match level {
+        HeadingLevel::H1 => 1,
+        HeadingLevel::H2 => 2,
+        HeadingLevel::H3 => 3,
+        HeadingLevel::H4 => 4,
+        HeadingLevel::H5 => 5,
+        HeadingLevel::H6 => 6,
+    }
+}
+
+/// Renders `body`. `resolve` maps a source path under `content/` to its URL.
+pub fn render(
+    body: &str,
+    source: BodySource<'_>,
+    resolve: &dyn Fn(&str) -> Option<String>,
+) -> (Rendered, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let mut out = Rendered::default();
+    let mut events: Vec<Event<'_>> = Vec::new();
+    let mut used_ids: HashSet<String> = HashSet::new();
+    let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
+    let mut summary_at: Option<usize> = None;
+    let mut depth = 0usize;
+    let mut skip_block_end = false;
+    // Index in `events` of the open heading, and its text so far.
+    let mut heading: Option<(usize, String)> = None;
+
+    for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
+        match event {
+            Event::Start(Tag::Heading { .. }) => {
+                heading = Some((events.len(), String::new()));
+                depth += 1;
+                events.push(event);
+            }
+            Event::End(TagEnd::Heading(level)) => {
+                depth = depth.saturating_sub(1);
+                let Some((start, text)) = heading.take() else {
+                    events.push(event);
+                    continue;
+                };
+                let text = text.trim().to_string();
+                let id = match &events[start] {
+                    Event::Start(Tag::Heading { id: Some(id), .. }) => id.to_string(),
+                    _ => unique_id(&slugify(&text), &used_ids),
+                };
+                used_ids.insert(id.clone());
+                if let Event::Start(Tag::Heading {
+                    level, classes, attrs, ..
+                }) = &events[start]
+                {
+                    events[start] = Event::Start(Tag::Heading {
+                        level: *level,
+                        id: Some(CowStr::from(id.clone())),
+                        classes: classes.clone(),
+                        attrs: attrs.clone(),
+                    });
+                }
+                events.push(Event::Html(CowStr::from(format!(
+                    " <a class=\"heading-anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+                ))));
+                flat_toc.push((level_number(level), id.clone(), text));
+                out.anchors.push(id);
+                events.push(event);
+            }
+            Event::Start(Tag::Link {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                depth += 1;
+                let dest = resolve_dest(&dest_url, body, &range, source, resolve, &mut out, &mut errors);
+                events.push(Event::Start(Tag::Link {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            Event::Start(Tag::Image {
+                link_type,
+                dest_url,
+                title,
+                id,
+            }) => {
+                depth += 1;
+                let dest = resolve_dest(&dest_url, body, &range, source, resolve, &mut out, &mut errors);
+                events.push(Event::Start(Tag::Image {
+                    link_type,
+                    dest_url: dest,
+                    title,
+                    id,
+                }));
+            }
+            Event::Text(ref t) | Event::Code(ref t) => {
+                out.word_count += t.split_whitespace().count();
+                if let Some((_, h)) = heading.as_mut() {
+                    h.push_str(t);
+                }
+                events.push(event);
+            }
+            Event::Html(ref h) | Event::InlineHtml(ref h)
+                if summary_at.is_none()
+                    && h.trim() == MORE_MARKER
+                    && (depth == 0
+                        || depth == 1 && matches!(events.last(), Some(Event::Start(Tag::HtmlBlock)))) =>
+            {
+                // The marker is an HTML block of its own: drop the block around it too.
+                if depth == 1 {
+                    events.pop();
+                    depth = 0;
+                    skip_block_end = true;
+                }
+                summary_at = Some(events.len());
+            }
+            Event::End(TagEnd::HtmlBlock) if skip_block_end => skip_block_end = false,
+            Event::Start(_) => {
+                depth += 1;
+                events.push(event);
+            }
+            Event::End(_) => {
+                depth = depth.saturating_sub(1);
+                events.push(event);
+            }
+            _ => events.push(event),
+        }
+    }
+
+    if let Some(at) = summary_at {
+        let mut summary = String::new();
+        html::push_html(&mut summary, events[..at].iter().cloned());
+        out.summary = Some(summary);
+    }
+    html::push_html(&mut out.html, events.into_iter());
+    out.toc = nest(&flat_toc);
+    out.reading_time = out.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
+    (out, errors)
+}
+
+fn unique_id(base: &str, used: &HashSet<String>) -> String {
+    let base = if base.is_empty() { "section" } else { base };
+    if !used.contains(base) {
+        return base.to_string();
+    }
+    (1..)
+        .map(|n| format!("{base}-{n}"))
+        .find(|id| !used.contains(id))
+        .unwrap_or_else(|| base.to_string())
+}
+
+/// Replaces an `@/path.md#frag` destination with the target's URL.
+fn resolve_dest<'a>(
+    dest: &CowStr<'a>,
+    body: &str,
+    range: &std::ops::Range<usize>,
+    source: BodySource<'_>,
+    resolve: &dyn Fn(&str) -> Option<String>,
+    out: &mut Rendered,
+    errors: &mut Vec<Diagnostic>,
+) -> CowStr<'a> {
+    let Some(target) = dest.strip_prefix("@/") else {
+        return dest.clone();
+    };
+    let (path, fragment) = match target.split_once('#') {
+        Some((p, f)) => (p, Some(f)),
+        None => (target, None),
+    };
+    // Point at the destination itself when it can be found inside the link.
+    let in_link = body
+        .get(range.clone())
+        .and_then(|s| s.find(dest.as_ref()))
+        .unwrap_or(0);
+    let offset = source.body_start + range.start + in_link;
+    let path = if path.is_empty() { source.content_path } else { path };
+    match resolve(path) {
+        Some(url) => {
+            if let Some(fragment) = fragment {
+                out.fragment_links.push(FragmentLink {
+                    target: path.to_string(),
+                    fragment: fragment.to_string(),
+                    offset,
+                });
+                CowStr::from(format!("{url}#{fragment}"))
+            } else {
+                CowStr::from(url)
+            }
+        }
+        None => {
+            errors.push(
+                Diagnostic::error(source.path, format!("link to a missing page `@/{path}`"))
+                    .at_offset(source.file_text, offset)
+                    .with_hint("write the target's path under content/, e.g. `@/clubs/club-des-docteurs.md`; check the spelling and that the page is not a draft"),
+            );
+            dest.clone()
+        }
+    }
+}
+
+/// Turns a flat list of (level, id, title) into a tree.
+fn nest(flat: &[(u8, String, String)]) -> Vec<TocEntry> {
+    fn take(flat: &[(u8, String, String)], i: &mut usize, min_level: u8) -> Vec<TocEntry> {
+        let mut entries = Vec::new();
+        while *i < flat.len() && flat[*i].0 >= min_level {
+            let (level, id, title) = flat[*i].clone();
+            *i += 1;
+            let children = take(flat, i, level + 1);
+            entries.push(TocEntry {
+                level,
+                id,
+                title,
+                children,
+            });
+        }
+        entries
+    }
+    let mut i = 0;
+    let mut roots = Vec::new();
+    while i < flat.len() {
+        let min = flat[i].0;
+        roots.extend(take(flat, &mut i, min));
+    }
+    roots
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn run(body: &str) -> (Rendered, Vec<Diagnostic>) {
+        let source = BodySource {
+            path: "content/a.md",
+            file_text: body,
+            body_start: 0,
+            content_path: "a.md",
+        };
+        render(body, source, &|p| (p == "clubs/biotech.md").then(|| "/clubs/biotech/".to_string()))
+    }
+
+    #[test]
+    fn headings_get_unique_ids_anchors_and_toc() {
+        let (r, _) = run("## Nous contacter\n\n### Détails\n\n## Nous contacter\n\n## Autre {#perso}\n");
+        assert!(r.html.contains("<h2 id=\"nous-contacter\">Nous contacter <a class=\"heading-anchor\" href=\"#nous-contacter\""), "{}", r.html);
+        assert_eq!(r.anchors, ["nous-contacter", "details", "nous-contacter-1", "perso"]);
+        assert_eq!(r.toc.len(), 3);
+        assert_eq!(r.toc[0].children[0].id, "details");
+    }
+
+    #[test]
+    fn extensions_are_on() {
+        let (r, _) = run("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ text[^1] \"quoted\"\n\n- [x] done\n\n[^1]: note\n");
+        for needle in ["<table>", "<del>old</del>", "footnote-definition", "type=\"checkbox\"", "\u{201c}quoted\u{201d}"] {
+            assert!(r.html.contains(needle), "{needle} in {}", r.html);
+        }
+    }
+
+    #[test]
+    fn summary_stops_at_more_marker() {
+        let (r, _) = run("First paragraph.\n\n<!-- more -->\n\nSecond.\n");
+        assert_eq!(r.summary.as_deref(), Some("<p>First paragraph.</p>\n"));
+        assert!(r.html.contains("Second."));
+        assert!(!r.html.contains("more -->"));
+    }
+
+    #[test]
+    fn counts_words_and_reading_time() {
+        let body = "mot ".repeat(401);
+        let (r, _) = run(&body);
+        assert_eq!(r.word_count, 401);
+        assert_eq!(r.reading_time, 3);
+    }
+
+    #[test]
+    fn internal_links_resolve_or_fail_at_the_link() {
+        let (r, errs) = run("Voir [le club](@/clubs/biotech.md#contact).\n\nEt [rien](@/clubs/nope.md).\n");
+        assert!(r.html.contains("href=\"/clubs/biotech/#contact\""), "{}", r.html);
+        assert_eq!(r.fragment_links[0].fragment, "contact");
+        assert_eq!(errs.len(), 1);
+        assert_eq!(errs[0].location(), "content/a.md:3:11");
+        assert_eq!(errs[0].message, "link to a missing page `@/clubs/nope.md`");
+    }
+}

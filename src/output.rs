@@ -1,0 +1,196 @@
+//! Write stage: the output folder, replaced all at once or not at all.
+//!
+//! A build writes into a fresh staging folder beside the output
+//! (`.public.alumni-tmp-<pid>`), and [`Staging::commit`] swaps it in only
+//! when the whole build succeeded: on Linux with one atomic
+//! `renameat2(RENAME_EXCHANGE)`, elsewhere with two renames. A failed or
+//! killed build leaves the previous output exactly as it was; the next build
+//! removes staging folders whose process is gone.
+
+use std::fs;
+use std::io;
+use std::path::{Component, Path, PathBuf};
+
+use crate::diagnostic::Diagnostic;
+
+const STAGING_MARK: &str = ".alumni-tmp-";
+
+/// A staging folder that becomes the output on [`Staging::commit`].
+#[derive(Debug)]
+pub struct Staging {
+    out: PathBuf,
+    dir: PathBuf,
+    committed: bool,
+}
+
+fn out_name(out: &Path) -> String {
+    out.file_name().map_or_else(|| "public".to_string(), |n| n.to_string_lossy().into_owned())
+}
+
+impl Staging {
+    /// Creates a fresh staging folder beside `out` (whose parent is created if needed).
+    pub fn begin(out: &Path) -> io::Result<Staging> {
+        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        fs::create_dir_all(parent)?;
+        remove_stale(parent, &out_name(out));
+        let dir = parent.join(format!(".{}{STAGING_MARK}{}", out_name(out), std::process::id()));
+        if dir.exists() {
+            fs::remove_dir_all(&dir)?;
+        }
+        fs::create_dir(&dir)?;
+        Ok(Staging {
+            out: out.to_path_buf(),
+            dir,
+            committed: false,
+        })
+    }
+
+    /// The staging folder (tests look inside it).
+    pub fn dir(&self) -> &Path {
+        &self.dir
+    }
+
+    fn target(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
+        let rel_path = Path::new(rel);
+        // Output paths come from slugs and file names under content/; refuse
+        // anything that could step outside the staging folder all the same.
+        if rel.is_empty() || rel_path.components().any(|c| !matches!(c, Component::Normal(_))) {
+            return Err(Diagnostic::error(rel, "refusing to write outside the output folder"));
+        }
+        Ok(self.dir.join(rel_path))
+    }
+
+    /// Writes `bytes` at `rel` (a `/`-separated path inside the output).
+    pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        let target = self.target(rel)?;
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_diagnostic(rel, &e))?;
+        }
+        fs::write(&target, bytes).map_err(|e| io_diagnostic(rel, &e))
+    }
+
+    /// Copies the file at `from` to `rel`; `source` names it in errors.
+    pub fn copy(&self, rel: &str, from: &Path, source: &str) -> Result<(), Diagnostic> {
+        let target = self.target(rel)?;
+        if let Some(parent) = target.parent() {
+            fs::create_dir_all(parent).map_err(|e| io_diagnostic(rel, &e))?;
+        }
+        fs::copy(from, &target).map(|_| ()).map_err(|e| io_diagnostic(source, &e))
+    }
+
+    /// Puts the staging folder in place of the output.
+    pub fn commit(mut self) -> io::Result<()> {
+        swap_in(&self.dir, &self.out)?;
+        self.committed = true;
+        // After the swap the staging path holds the previous output (if any).
+        if self.dir.exists() {
+            fs::remove_dir_all(&self.dir)?;
+        }
+        Ok(())
+    }
+}
+
+impl Drop for Staging {
+    fn drop(&mut self) {
+        if !self.committed {
+            let _ = fs::remove_dir_all(&self.dir);
+        }
+    }
+}
+
+fn io_diagnostic(path: &str, e: &io::Error) -> Diagnostic {
+    Diagnostic::error(path, format!("cannot write the output: {e}"))
+        .with_hint("check free disk space and the permissions of the output folder")
+}
+
+#[cfg(target_os = "linux")]
+fn swap_in(staging: &Path, out: &Path) -> io::Result<()> {
+    use rustix::fs::{CWD, RenameFlags, renameat_with};
+    match fs::symlink_metadata(out) {
+        Ok(m) if m.is_dir() => {
+            renameat_with(CWD, staging, CWD, out, RenameFlags::EXCHANGE).map_err(io::Error::from)
+        }
+        Ok(_) => Err(io::Error::new(
+            io::ErrorKind::AlreadyExists,
+            format!("{} exists and is not a folder", out.display()),
+        )),
+        Err(e) if e.kind() == io::ErrorKind::NotFound => fs::rename(staging, out),
+        Err(e) => Err(e),
+    }
+}
+
+#[cfg(not(target_os = "linux"))]
+fn swap_in(staging: &Path, out: &Path) -> io::Result<()> {
+    if out.exists() {
+        let old = staging.with_extension("old");
+        fs::rename(out, &old)?;
+        fs::rename(staging, out)?;
+        // The staging path is expected to hold the previous output after a swap.
+        fs::rename(&old, staging)?;
+        return Ok(());
+    }
+    fs::rename(staging, out)
+}
+
+/// Removes staging folders left by builds that were killed.
+fn remove_stale(parent: &Path, name: &str) {
+    let prefix = format!(".{name}{STAGING_MARK}");
+    let Ok(entries) = fs::read_dir(parent) else { return };
+    for entry in entries.flatten() {
+        let file_name = entry.file_name().to_string_lossy().into_owned();
+        let Some(pid) = file_name.strip_prefix(&prefix) else { continue };
+        let alive = pid
+            .parse::<u32>()
+            .is_ok_and(|pid| pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists());
+        if !alive {
+            let _ = fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn commit_replaces_and_drop_discards() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let s = Staging::begin(&out).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        s.commit().unwrap();
+        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"one");
+
+        let s = Staging::begin(&out).unwrap();
+        s.write("b/index.html", b"two").unwrap();
+        drop(s);
+        assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"one");
+        assert!(!out.join("b").exists());
+        // No staging folder is left behind.
+        let left: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        assert_eq!(left, [std::ffi::OsString::from("public")]);
+
+        let s = Staging::begin(&out).unwrap();
+        s.write("c.txt", b"three").unwrap();
+        s.commit().unwrap();
+        assert!(!out.join("a").exists());
+        assert_eq!(fs::read(out.join("c.txt")).unwrap(), b"three");
+    }
+
+    #[test]
+    fn refuses_paths_that_leave_the_output() {
+        let tmp = tempfile::tempdir().unwrap();
+        let s = Staging::begin(&tmp.path().join("public")).unwrap();
+        assert!(s.write("../x", b"").is_err());
+        assert!(s.write("/etc/x", b"").is_err());
+    }
+
+    #[test]
+    fn stale_staging_of_dead_process_is_removed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let stale = tmp.path().join(format!(".public{STAGING_MARK}999999999"));
+        fs::create_dir(&stale).unwrap();
+        let _s = Staging::begin(&tmp.path().join("public")).unwrap();
+        assert!(!stale.exists());
+    }
+}

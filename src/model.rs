@@ -372,38 +372,55 @@ fn place_copies(sources: CopySources, pages: &mut [Page], hidden_folders: &[Stri
     copies
 }
 
-/// Two sources on one output path is an error naming both.
-fn check_unique_outputs(sections: &[Section], pages: &[Page], copies: &[Copy], errors: &mut Vec<Diagnostic>) {
-    let mut claimed: BTreeMap<String, (String, String, usize)> = BTreeMap::new();
-    let mut claim = |output: String, path: &str, text: &str, offset: usize| {
-        if let Some((first, _, _)) = claimed.get(&output) {
-            let (a, b) = if first.as_str() <= path { (first.clone(), path.to_string()) } else { (path.to_string(), first.clone()) };
-            let (later_text, later_offset) = if b == path {
-                (text.to_string(), offset)
-            } else {
-                let (_, t, o) = &claimed[&output];
-                (t.clone(), *o)
-            };
-            let mut d = Diagnostic::error(&b, format!("`{a}` and `{b}` both produce `/{output}`"))
-                .with_hint("give one of them another file name or `slug:`");
-            if !later_text.is_empty() {
-                d = d.at_offset(&later_text, later_offset);
-            }
-            errors.push(d);
-        } else {
-            claimed.insert(output, (path.to_string(), text.to_string(), offset));
+/// Who claims an output path: the source's path, and (for pages) its text
+/// and the offset of the `slug:` key, 0 when the slug came from the file name.
+struct Claim<'a> {
+    path: &'a str,
+    text: &'a str,
+    slug_offset: usize,
+}
+
+/// Two sources on one output path is an error naming both, placed on the one
+/// that chose its URL with `slug:` (else on the later one by path).
+fn check_unique_outputs<'a>(
+    sections: &'a [Section],
+    pages: &'a [Page],
+    copies: &'a [Copy],
+    errors: &mut Vec<Diagnostic>,
+) {
+    let mut claimed: BTreeMap<String, Claim<'a>> = BTreeMap::new();
+    let mut claim = |output: String, new: Claim<'a>| {
+        let Some(old) = claimed.get(&output) else {
+            claimed.insert(output, new);
+            return;
+        };
+        let (first, second) = if old.path <= new.path { (old, &new) } else { (&new, old) };
+        let blamed = if first.slug_offset > 0 && second.slug_offset == 0 { first } else { second };
+        let mut d = Diagnostic::error(
+            blamed.path,
+            format!("`{}` and `{}` both produce `/{output}`", first.path, second.path),
+        )
+        .with_hint("give one of them another file name or `slug:`");
+        if !blamed.text.is_empty() {
+            d = d.at_offset(blamed.text, blamed.slug_offset);
         }
+        errors.push(d);
     };
     for s in sections {
         let path = s.document.as_ref().map_or("content/_index.md", |d| d.file.path.as_str());
-        claim(format!("{}index.html", s.path), path, "", 0);
+        claim(format!("{}index.html", s.path), Claim { path, text: "", slug_offset: 0 });
     }
     for p in pages {
         let d = &p.document;
-        claim(format!("{}index.html", p.path), &d.file.path, &d.file.text, d.front.offset_of("slug"));
+        let claim_of = Claim {
+            path: &d.file.path,
+            text: &d.file.text,
+            slug_offset: d.front.offset_of("slug"),
+        };
+        claim(format!("{}index.html", p.path), claim_of);
     }
     for c in copies {
-        claim(c.output.clone(), &c.file.path, "", 0);
+        claim(c.output.clone(), Claim { path: &c.file.path, text: "", slug_offset: 0 });
     }
 }
 

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
-use tera::{Context, Kwargs, State, Tera};
+use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::date::DateTime;
 use crate::diagnostic::{Diagnostic, Position};
@@ -31,7 +31,7 @@ pub struct Engine {
 }
 
 /// The names every template's context holds, for the "unknown variable" hint.
-const CONTEXT_NAMES: &str = "page (on pages), section, site, data, config, lang";
+const CONTEXT_NAMES: &str = "page (on pages), section, ancestors (on sections), site, data, config, lang, current_url";
 
 /// What a template function needs to know of the site.
 struct Links {
@@ -173,10 +173,12 @@ fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>)
                 message = format!("{message}: {source}");
             }
             let mut d = locate(report.filename(), span.start_line, span.start_col + 1, message);
-            if d.message.contains("not found") || d.message.contains("undefined") {
+            if d.message.contains("not defined") || d.message.contains("not found") || d.message.contains("undefined") {
                 d = d.with_hint(format!(
-                    "check the spelling; the names defined here are {CONTEXT_NAMES}; use `| default(value=...)` for optional fields"
+                    "check the spelling; templates see {CONTEXT_NAMES}; for an optional field write `x | default(value=...)` or test it with `{{% if x %}}`"
                 ));
+            } else if d.message == "Unknown tag" {
+                d = d.with_hint("tags are block, extends, include, if, elif, else, for, break, continue, set, set_global, filter, raw, component and their `end` forms; check the spelling");
             }
             d
         }
@@ -309,14 +311,23 @@ pub fn render_site(
             context.insert_value("data", views.data.clone());
             context.insert_value("config", views.config.clone());
             context.insert("lang", &site.config.default_language);
-            match job.kind {
+            let current_path = match job.kind {
                 JobKind::Page(i) => {
+                    let page = &site.pages[i];
                     context.insert_value("page", view::page_view(site, views, i));
-                    context.insert_value("section", views.sections[site.pages[i].section].clone());
+                    context.insert_value("section", views.sections[page.section].clone());
+                    page.path.as_str()
                 }
-                JobKind::Section(i) => context.insert_value("section", views.sections[i].clone()),
-                JobKind::NotFound => {}
-            }
+                JobKind::Section(i) => {
+                    let section = &site.sections[i];
+                    context.insert_value("section", views.sections[i].clone());
+                    let parent = section.parent.map_or(Value::from(Vec::<Value>::new()), |p| view::ancestors(site, p));
+                    context.insert_value("ancestors", parent);
+                    section.path.as_str()
+                }
+                JobKind::NotFound => "404.html",
+            };
+            context.insert("current_url", &view::url_of(site, current_path));
             let html = engine
                 .tera
                 .render(&job.template, &context)

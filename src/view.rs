@@ -206,6 +206,23 @@ pub fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
     }
 }
 
+/// The sections from the home down to `section` (included), as `{title, url}`:
+/// what breadcrumbs are made of.
+pub fn ancestors(site: &Site, section: usize) -> Value {
+    let mut chain = Vec::new();
+    let mut current = Some(section);
+    while let Some(i) = current {
+        let s = &site.sections[i];
+        let mut m = Map::new();
+        m.insert("title".into(), Value::from(s.title.as_str()));
+        m.insert("url".into(), Value::from(url_of(site, &s.path)));
+        chain.push(Value::from(m));
+        current = s.parent;
+    }
+    chain.reverse();
+    Value::from(chain)
+}
+
 /// The full view of one page: its summary plus content, table of contents,
 /// bundle files, its section and its neighbours in the section's order.
 pub fn page_view(site: &Site, views: &SharedViews, index: usize) -> Value {
@@ -218,6 +235,7 @@ pub fn page_view(site: &Site, views: &SharedViews, index: usize) -> Value {
     let siblings = &site.sections[page.section].pages;
     let at = siblings.iter().position(|&i| i == index);
     let neighbour = |i: Option<usize>| i.and_then(|i| siblings.get(i)).map_or(Value::none(), |&j| views.page_summaries[j].clone());
+    map.insert("ancestors".into(), ancestors(site, page.section));
     map.insert("previous".into(), neighbour(at.and_then(|a| a.checked_sub(1))));
     map.insert("next".into(), neighbour(at.map(|a| a + 1)));
     Value::from(map)

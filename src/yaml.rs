@@ -46,7 +46,7 @@ pub fn parse<T: DeserializeOwned>(yaml: &str, source: Source<'_>) -> Result<T, D
     } else {
         backend::from_str(yaml)
     };
-    result.map_err(|err| to_diagnostic(&err, source))
+    result.map_err(|err| to_diagnostic(&err, yaml, source))
 }
 
 /// Serialises a value back to YAML text (used to write new pages).
@@ -55,15 +55,62 @@ pub fn to_string<T: serde::Serialize>(value: &T) -> String {
     backend::to_string(value).unwrap_or_default()
 }
 
-fn to_diagnostic(err: &backend::Error, source: Source<'_>) -> Diagnostic {
-    let full = err.to_string();
-    // The backend appends " at line L column C"; we print our own location.
-    let message = match full.find(" at line ") {
-        Some(i) => full[..i].to_string(),
-        None => full.clone(),
+/// Byte offset of 1-based `line` and `col` (in characters) in `text`.
+fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
+    let start = if line <= 1 {
+        0
+    } else {
+        text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)?
     };
-    let offset = err.location().map_or(source.start, |l| source.start + l.index());
-    let (message, hint) = explain(&message);
+    let rest = &text[start..];
+    Some(start + rest.char_indices().nth(col.saturating_sub(1)).map_or(rest.len(), |(i, _)| i))
+}
+
+/// Reads "L column C" at the start of `s`.
+fn line_col(s: &str) -> Option<(usize, usize)> {
+    let (line, rest) = s.split_once(" column ")?;
+    let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
+    Some((line.trim().parse().ok()?, col.parse().ok()?))
+}
+
+fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagnostic {
+    let full = err.to_string();
+    // The backend writes "PROBLEM at line L column C, while parsing THING at
+    // line L column C". An unclosed list, mapping or quote is best shown where
+    // it opens; anything else where the parser stopped.
+    let (problem, context) = match full.split_once(", while ") {
+        Some((p, c)) => (p, Some(c)),
+        None => (full.as_str(), None),
+    };
+    let problem = problem.split(" at line ").next().unwrap_or(problem).to_string();
+    let mut offset = err.location().map_or(source.start, |l| source.start + l.index());
+    let mut unclosed = None;
+    if let Some(context) = context {
+        let (thing, at) = context.split_once(" at line ").unwrap_or((context, ""));
+        let opener = [("flow sequence", "["), ("flow mapping", "{"), ("quoted scalar", "quote")]
+            .into_iter()
+            .find(|(name, _)| thing.ends_with(name));
+        if let (Some((_, opener)), Some((line, col))) = (opener, line_col(at)) {
+            if let Some(o) = offset_of(yaml, line, col) {
+                offset = source.start + o;
+                unclosed = Some(opener);
+            }
+        }
+    }
+    let (message, hint) = match unclosed {
+        Some("quote") => (
+            "invalid YAML: this quoted text is never closed".to_string(),
+            Some("add the closing quote at the end of the value".to_string()),
+        ),
+        Some(bracket) => (
+            format!("invalid YAML: this `{bracket}` is never closed"),
+            Some(format!(
+                "close it with `{}` on the same line, or put the whole value in quotes if the `{bracket}` is part of the text",
+                if bracket == "[" { "]" } else { "}" }
+            )),
+        ),
+        _ => explain(&problem),
+    };
     let mut d = Diagnostic::error(source.path, message).at_offset(source.file_text, offset);
     if let Some(hint) = hint {
         d = d.with_hint(hint);
@@ -113,6 +160,21 @@ fn explain(message: &str) -> (String, Option<String>) {
             Some(format!("add a line `{key}: ...`")),
         );
     }
+    if let Some((place, rest)) = message.split_once("invalid type: ").or_else(|| message.split_once("invalid value: ")) {
+        let place = place.trim_end_matches(": ");
+        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
+        let subject = if place.is_empty() { "this value".to_string() } else { format!("`{place}`") };
+        return (
+            format!("{subject} must be {expected}"),
+            Some(format!("found {found}")),
+        );
+    }
+    if message.contains("tab character") {
+        return (
+            format!("invalid YAML: {message}"),
+            Some("indent YAML with spaces, never tabs".to_string()),
+        );
+    }
     if message.contains("found character that cannot start any token")
         || message.contains("did not find expected")
         || message.contains("mapping values are not allowed")
@@ -150,12 +212,11 @@ mod tests {
 
     #[test]
     fn error_points_at_the_file_line_not_the_snippet_line() {
-        let file = "---\ntitle: ok\ndescription: [unclosed\n---\nbody\n";
+        let file = "---\ntitle: ok\ndescription: [unclosed\ndate: 2026-01-01\n---\nbody\n";
         let yaml = &file[4..file.find("\n---\n").unwrap() + 1];
-        let err = parse::<Fields>(yaml, src("content/a.md", file, 4)).unwrap_err();
-        let pos = err.position.unwrap();
-        assert!(pos.line >= 3, "{err}");
-        assert!(err.message.starts_with("invalid YAML"), "{err}");
+        let err = parse::<Value>(yaml, src("content/a.md", file, 4)).unwrap_err();
+        assert_eq!(err.location(), "content/a.md:3:14");
+        assert_eq!(err.message, "invalid YAML: this `[` is never closed");
     }
 
     #[test]

@@ -59,7 +59,10 @@ pub enum BuildError {
 
 /// The output folder for `options`.
 pub fn output_dir(options: &BuildOptions) -> PathBuf {
-    options.out.clone().unwrap_or_else(|| options.root.join("public"))
+    options
+        .out
+        .clone()
+        .unwrap_or_else(|| options.root.join("public"))
 }
 
 fn fail(mut errors: Vec<Diagnostic>) -> BuildError {
@@ -71,13 +74,16 @@ fn fail(mut errors: Vec<Diagnostic>) -> BuildError {
 fn check_output_dir(root: &Path, out: &Path) -> Result<(), BuildError> {
     let absolute = |p: &Path| {
         std::path::absolute(p)
-            .map(|a| a.components().collect::<PathBuf>())
-            .unwrap_or_else(|_| p.to_path_buf())
+            .map_or_else(|_| p.to_path_buf(), |a| a.components().collect::<PathBuf>())
     };
     let (root, out) = (absolute(root), absolute(out));
     let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
     let (root_c, out_c) = (canonical(&root), canonical(&out));
-    let protected = [root_c.join("content"), root_c.join("themes"), root_c.join("src")];
+    let protected = [
+        root_c.join("content"),
+        root_c.join("themes"),
+        root_c.join("src"),
+    ];
     if root_c.starts_with(&out_c) || protected.iter().any(|p| out_c.starts_with(p)) {
         return Err(BuildError::Io(format!(
             "refusing to use {} as the output folder: the build replaces it as a whole, and it holds the site's sources",
@@ -93,11 +99,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let out = output_dir(options);
     check_output_dir(&options.root, &out)?;
     let site = prepare(options)?;
-    let staging = Staging::begin(&out).map_err(|e| BuildError::Io(format!("cannot create the output next to {}: {e}", out.display())))?;
+    let staging = Staging::begin(&out).map_err(|e| {
+        BuildError::Io(format!(
+            "cannot create the output next to {}: {e}",
+            out.display()
+        ))
+    })?;
     let (html_files, copied_files) = write_site(&site, &staging)?;
-    staging
-        .commit()
-        .map_err(|e| BuildError::Io(format!("cannot put the new output in place at {}: {e}", out.display())))?;
+    staging.commit().map_err(|e| {
+        BuildError::Io(format!(
+            "cannot put the new output in place at {}: {e}",
+            out.display()
+        ))
+    })?;
     let mut per_language = BTreeMap::new();
     per_language.insert(site.site.config.default_language.clone(), html_files);
     Ok(BuildReport {
@@ -129,8 +143,11 @@ pub fn prepare(options: &BuildOptions) -> Result<PreparedSite, BuildError> {
         if !errors.is_empty() {
             return Err(fail(errors));
         }
-        return Err(fail(vec![Diagnostic::error(CONFIG_PATH, "the site has no config file")
-            .with_hint("create content/site.yaml with at least `title`, `base_url` and `theme`")]));
+        return Err(fail(vec![
+            Diagnostic::error(CONFIG_PATH, "the site has no config file").with_hint(
+                "create content/site.yaml with at least `title`, `base_url` and `theme`",
+            ),
+        ]));
     };
     let config = match Config::parse(&config_file.text, options.base_url.as_deref()) {
         Ok(c) => c,
@@ -168,7 +185,10 @@ pub fn prepare(options: &BuildOptions) -> Result<PreparedSite, BuildError> {
 
 /// Renders the site into `staging`: HTML pages, then copied files.
 /// Returns (HTML files, copied files).
-pub fn write_site(prepared: &PreparedSite, staging: &Staging) -> Result<(usize, usize), BuildError> {
+pub fn write_site(
+    prepared: &PreparedSite,
+    staging: &Staging,
+) -> Result<(usize, usize), BuildError> {
     let site = &prepared.site;
     let views = view::shared_views(site, &prepared.data);
     let write = |path: &str, bytes: &[u8]| staging.write(path, bytes);
@@ -203,7 +223,11 @@ fn render_markdown(site: &mut Site) -> Vec<Diagnostic> {
         };
         markdown::render(doc.body(), source, &resolve)
     };
-    let page_results: Vec<_> = site.pages.par_iter().map(|p| render_doc(&p.document)).collect();
+    let page_results: Vec<_> = site
+        .pages
+        .par_iter()
+        .map(|p| render_doc(&p.document))
+        .collect();
     let section_results: Vec<_> = site
         .sections
         .par_iter()
@@ -222,34 +246,54 @@ fn render_markdown(site: &mut Site) -> Vec<Diagnostic> {
     let anchors: HashMap<&str, &[String]> = site
         .pages
         .iter()
-        .map(|p| (p.document.content_path.as_str(), p.rendered.anchors.as_slice()))
+        .map(|p| {
+            (
+                p.document.content_path.as_str(),
+                p.rendered.anchors.as_slice(),
+            )
+        })
         .chain(site.sections.iter().filter_map(|s| {
             s.document
                 .as_ref()
                 .map(|d| (d.content_path.as_str(), s.rendered.anchors.as_slice()))
         }))
         .collect();
-    let documents = site
-        .pages
-        .iter()
-        .map(|p| (&p.document, &p.rendered))
-        .chain(site.sections.iter().filter_map(|s| s.document.as_ref().map(|d| (d, &s.rendered))));
+    let documents = site.pages.iter().map(|p| (&p.document, &p.rendered)).chain(
+        site.sections
+            .iter()
+            .filter_map(|s| s.document.as_ref().map(|d| (d, &s.rendered))),
+    );
     for (doc, rendered) in documents {
         for link in &rendered.fragment_links {
-            let known = anchors.get(link.target.as_str()).copied().unwrap_or_default();
-            if known.iter().any(|a| *a == link.fragment) {
+            let known = anchors
+                .get(link.target.as_str())
+                .copied()
+                .unwrap_or_default();
+            if known.contains(&link.fragment) {
                 continue;
             }
             let names: Vec<&str> = known.iter().map(String::as_str).collect();
             let hint = match diagnostic::did_you_mean(&link.fragment, &names) {
                 Some(close) => format!("did you mean `#{close}`?"),
-                None if names.is_empty() => format!("`content/{}` has no headings to link to", link.target),
-                None => format!("its headings are: {}", names.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ")),
+                None if names.is_empty() => {
+                    format!("`content/{}` has no headings to link to", link.target)
+                }
+                None => format!(
+                    "its headings are: {}",
+                    names
+                        .iter()
+                        .map(|n| format!("#{n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                ),
             };
             errors.push(
                 Diagnostic::error(
                     &doc.file.path,
-                    format!("link to a missing heading `#{}` in `content/{}`", link.fragment, link.target),
+                    format!(
+                        "link to a missing heading `#{}` in `content/{}`",
+                        link.fragment, link.target
+                    ),
                 )
                 .at_offset(&doc.file.text, link.offset)
                 .with_hint(hint),

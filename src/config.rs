@@ -126,9 +126,12 @@ impl Config {
         }
         if !is_language_code(&default_language) {
             errors.push(
-                Diagnostic::error(CONFIG_PATH, format!("`{default_language}` is not a language code"))
-                    .at_offset(text, locate("default_language"))
-                    .with_hint("use a two- or three-letter code such as `fr` or `en`"),
+                Diagnostic::error(
+                    CONFIG_PATH,
+                    format!("`{default_language}` is not a language code"),
+                )
+                .at_offset(text, locate("default_language"))
+                .with_hint("use a two- or three-letter code such as `fr` or `en`"),
             );
         }
         if !errors.is_empty() {
@@ -189,7 +192,11 @@ fn key_offset(text: &str, key: &str) -> Option<usize> {
         let trimmed = line.trim_start();
         let indent = line.len() - trimmed.len();
         let bare = trimmed.trim_start_matches(['"', '\'']);
-        if bare.starts_with(key) && bare[key.len()..].trim_start_matches(['"', '\'']).starts_with(':') {
+        if bare.starts_with(key)
+            && bare[key.len()..]
+                .trim_start_matches(['"', '\''])
+                .starts_with(':')
+        {
             return Some(offset + indent);
         }
         offset += line.len();
@@ -210,7 +217,10 @@ mod tests {
         assert_eq!(c.base_path, "/alumni/");
         assert_eq!(c.default_language, "fr");
         let c = Config::parse(MINIMAL, Some("http://127.0.0.1:1111")).unwrap();
-        assert_eq!((c.base_url.as_str(), c.base_path.as_str()), ("http://127.0.0.1:1111", "/"));
+        assert_eq!(
+            (c.base_url.as_str(), c.base_path.as_str()),
+            ("http://127.0.0.1:1111", "/")
+        );
     }
 
     #[test]

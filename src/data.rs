@@ -33,7 +33,10 @@ pub fn load_data(files: &[TextFile]) -> (Value, Vec<Diagnostic>) {
                 continue;
             }
         };
-        let inner = file.path.strip_prefix("content/_data/").unwrap_or(&file.path);
+        let inner = file
+            .path
+            .strip_prefix("content/_data/")
+            .unwrap_or(&file.path);
         let inner = inner
             .strip_suffix(".yaml")
             .or_else(|| inner.strip_suffix(".yml"))
@@ -53,7 +56,10 @@ fn insert(map: &mut Mapping, parts: &[&str], value: Value) -> Result<(), String>
     let key = Value::String(parts[0].to_string());
     if parts.len() == 1 {
         if map.contains_key(&key) {
-            return Err(format!("`data.{}` is defined twice (a file and a folder share the name)", parts[0]));
+            return Err(format!(
+                "`data.{}` is defined twice (a file and a folder share the name)",
+                parts[0]
+            ));
         }
         map.insert(key, value);
         return Ok(());
@@ -63,7 +69,10 @@ fn insert(map: &mut Mapping, parts: &[&str], value: Value) -> Result<(), String>
         .or_insert_with(|| Value::Mapping(Mapping::new()));
     match entry {
         Value::Mapping(inner) => insert(inner, &parts[1..], value),
-        _ => Err(format!("`data.{}` is defined twice (a file and a folder share the name)", parts[0])),
+        _ => Err(format!(
+            "`data.{}` is defined twice (a file and a folder share the name)",
+            parts[0]
+        )),
     }
 }
 
@@ -80,7 +89,10 @@ mod tests {
 
     #[test]
     fn nests_by_folder() {
-        let (data, errors) = load_data(&[file("steps.yaml", "a: 1\n"), file("clubs/regions.yaml", "- Paris\n")]);
+        let (data, errors) = load_data(&[
+            file("steps.yaml", "a: 1\n"),
+            file("clubs/regions.yaml", "- Paris\n"),
+        ]);
         assert!(errors.is_empty());
         assert_eq!(data["steps"]["a"], Value::from(1));
         assert_eq!(data["clubs"]["regions"][0], Value::from("Paris"));

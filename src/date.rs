@@ -5,7 +5,7 @@
 //! Month and day names come from tables shipped here, never from the
 //! system's locale, so that the same input gives the same bytes everywhere.
 
-use std::fmt;
+use std::fmt::{self, Write as _};
 
 /// A calendar date with an optional time of day and UTC offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -40,19 +40,24 @@ fn number<T: std::str::FromStr>(s: &str, len: usize) -> Option<T> {
 impl DateTime {
     /// Parses an ISO 8601 date or date-time. The error says what was expected.
     pub fn parse(text: &str) -> Result<DateTime, String> {
-        const EXPECTED: &str = "expected a date like 2026-11-28 or a date-time like 2026-11-28T18:30:00+01:00";
+        const EXPECTED: &str =
+            "expected a date like 2026-11-28 or a date-time like 2026-11-28T18:30:00+01:00";
         let text = text.trim();
         let (date, rest) = match text.find(['T', ' ']) {
             Some(i) => (&text[..i], Some(&text[i + 1..])),
             None => (text, None),
         };
         let mut parts = date.split('-');
-        let (Some(y), Some(m), Some(d), None) = (parts.next(), parts.next(), parts.next(), parts.next())
+        let (Some(year_text), Some(month_text), Some(day_text), None) =
+            (parts.next(), parts.next(), parts.next(), parts.next())
         else {
             return Err(EXPECTED.to_string());
         };
-        let (Some(year), Some(month), Some(day)) = (number::<i32>(y, 4), number::<u8>(m, 2), number::<u8>(d, 2))
-        else {
+        let (Some(year), Some(month), Some(day)) = (
+            number::<i32>(year_text, 4),
+            number::<u8>(month_text, 2),
+            number::<u8>(day_text, 2),
+        ) else {
             return Err(EXPECTED.to_string());
         };
         if !(1..=12).contains(&month) {
@@ -74,8 +79,10 @@ impl DateTime {
             } else if let Some(i) = rest.rfind(['+', '-']) {
                 let sign: i16 = if rest.as_bytes()[i] == b'-' { -1 } else { 1 };
                 let mut hm = rest[i + 1..].split(':');
-                let (Some(h), Some(m)) = (hm.next().and_then(|h| number::<i16>(h, 2)), hm.next().and_then(|m| number::<i16>(m, 2)))
-                else {
+                let (Some(h), Some(m)) = (
+                    hm.next().and_then(|h| number::<i16>(h, 2)),
+                    hm.next().and_then(|m| number::<i16>(m, 2)),
+                ) else {
                     return Err(EXPECTED.to_string());
                 };
                 if h > 14 || m > 59 {
@@ -109,7 +116,8 @@ impl DateTime {
         const T: [i32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
         let m = usize::from(self.month);
         let y = if m < 3 { self.year - 1 } else { self.year };
-        let sunday_based = (y + y / 4 - y / 100 + y / 400 + T[m - 1] + i32::from(self.day)).rem_euclid(7);
+        let sunday_based =
+            (y + y / 4 - y / 100 + y / 400 + T[m - 1] + i32::from(self.day)).rem_euclid(7);
         // 0 = Sunday in Sakamoto's method; shift so that 0 = Monday.
         usize::try_from((sunday_based + 6) % 7).unwrap_or(0)
     }
@@ -128,8 +136,8 @@ impl DateTime {
             }
             match chars.next() {
                 Some('Y') => out.push_str(&self.year.to_string()),
-                Some('m') => out.push_str(&format!("{:02}", self.month)),
-                Some('d') => out.push_str(&format!("{:02}", self.day)),
+                Some('m') => _ = write!(out, "{:02}", self.month),
+                Some('d') => _ = write!(out, "{:02}", self.day),
                 Some('e') => out.push_str(&self.day_of_month(lang)),
                 Some('-') => match chars.next() {
                     Some('d') => out.push_str(&self.day.to_string()),
@@ -142,21 +150,22 @@ impl DateTime {
                 Some('B') => out.push_str(names.months[usize::from(self.month) - 1]),
                 Some('b') => out.push_str(names.months_short[usize::from(self.month) - 1]),
                 Some('A') => out.push_str(names.days[self.weekday()]),
-                Some('H') => out.push_str(&format!("{h:02}")),
-                Some('M') => out.push_str(&format!("{mi:02}")),
-                Some('S') => out.push_str(&format!("{s:02}")),
+                Some('H') => _ = write!(out, "{h:02}"),
+                Some('M') => _ = write!(out, "{mi:02}"),
+                Some('S') => _ = write!(out, "{s:02}"),
                 Some('z') => {
                     let o = self.offset_minutes.unwrap_or(0);
                     let sign = if o < 0 { '-' } else { '+' };
-                    out.push_str(&format!("{sign}{:02}{:02}", o.abs() / 60, o.abs() % 60));
+                    _ = write!(out, "{sign}{:02}{:02}", o.abs() / 60, o.abs() % 60);
                 }
-                Some('F') => out.push_str(&format!("{}-{:02}-{:02}", self.year, self.month, self.day)),
-                Some('%') => out.push('%'),
+                Some('%') | None => out.push('%'),
+                Some('F') => {
+                    _ = write!(out, "{}-{:02}-{:02}", self.year, self.month, self.day);
+                }
                 Some(other) => {
                     out.push('%');
                     out.push(other);
                 }
-                None => out.push('%'),
             }
         }
         out
@@ -214,24 +223,55 @@ impl Names {
 
 static FRENCH: Names = Names {
     months: [
-        "janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre",
-        "novembre", "décembre",
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
     ],
     months_short: [
-        "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc.",
+        "janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.",
+        "déc.",
     ],
-    days: ["lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche"],
+    days: [
+        "lundi", "mardi", "mercredi", "jeudi", "vendredi", "samedi", "dimanche",
+    ],
 };
 
 static ENGLISH: Names = Names {
     months: [
-        "January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
-        "November", "December",
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
     ],
     months_short: [
         "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
     ],
-    days: ["Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday"],
+    days: [
+        "Monday",
+        "Tuesday",
+        "Wednesday",
+        "Thursday",
+        "Friday",
+        "Saturday",
+        "Sunday",
+    ],
 };
 
 #[cfg(test)]
@@ -246,12 +286,19 @@ mod tests {
         assert_eq!(t.time, Some((18, 30, 0)));
         assert_eq!(t.offset_minutes, Some(60));
         assert_eq!(t.to_string(), "2026-12-10T18:30:00+01:00");
-        assert_eq!(DateTime::parse("2026-12-10T18:30Z").unwrap().to_string(), "2026-12-10T18:30:00Z");
+        assert_eq!(
+            DateTime::parse("2026-12-10T18:30Z").unwrap().to_string(),
+            "2026-12-10T18:30:00Z"
+        );
     }
 
     #[test]
     fn rejects_impossible_dates() {
-        assert!(DateTime::parse("2026-02-29").unwrap_err().contains("no day 29"));
+        assert!(
+            DateTime::parse("2026-02-29")
+                .unwrap_err()
+                .contains("no day 29")
+        );
         assert!(DateTime::parse("2024-02-29").is_ok());
         assert!(DateTime::parse("2026-13-01").is_err());
         assert!(DateTime::parse("28/11/2026").is_err());
@@ -264,6 +311,9 @@ mod tests {
         assert_eq!(d.long("fr"), "28 novembre 2026");
         assert_eq!(d.long("en"), "28 November 2026");
         assert_eq!(d.format("%A %d/%m/%Y", "fr"), "samedi 28/11/2026");
-        assert_eq!(DateTime::parse("2026-12-01").unwrap().long("fr"), "1er décembre 2026");
+        assert_eq!(
+            DateTime::parse("2026-12-01").unwrap().long("fr"),
+            "1er décembre 2026"
+        );
     }
 }

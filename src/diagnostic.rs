@@ -163,12 +163,8 @@ impl fmt::Display for Diagnostic {
 /// which they are printed, whatever order the threads found them in.
 pub fn sort(diagnostics: &mut [Diagnostic]) {
     diagnostics.sort_by(|a, b| {
-        (&a.path, a.position, &a.message, a.severity).cmp(&(
-            &b.path,
-            b.position,
-            &b.message,
-            b.severity,
-        ))
+        (&a.path, a.position, &a.message, a.severity)
+            .cmp(&(&b.path, b.position, &b.message, b.severity))
     });
 }
 
@@ -223,7 +219,10 @@ mod tests {
     fn position_counts_characters_not_bytes() {
         let text = "a: 1\ntitre: « é »\n";
         let offset = text.find('é').unwrap();
-        assert_eq!(Position::from_offset(text, offset), Position { line: 2, col: 10 });
+        assert_eq!(
+            Position::from_offset(text, offset),
+            Position { line: 2, col: 10 }
+        );
     }
 
     #[test]

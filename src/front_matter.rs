@@ -35,7 +35,11 @@ pub fn split<'a>(text: &'a str, path: &str) -> Result<Split<'a>, Diagnostic> {
     if !is_fence(first) {
         let d = Diagnostic::error(path, "the file does not start with front matter")
             .with_hint("start the file with a line `---`, then `title: ...`, then a line `---`");
-        return Err(if text.is_empty() { d } else { d.at_offset(text, 0) });
+        return Err(if text.is_empty() {
+            d
+        } else {
+            d.at_offset(text, 0)
+        });
     }
     let yaml_start = first.len();
     let mut offset = yaml_start;
@@ -100,7 +104,11 @@ pub const COMMON_KEYS: &[&str] = &[
 
 impl FrontMatter {
     /// Reads the fields of `split` (from the file at `path` whose text is `text`).
-    pub fn parse(text: &str, split: &Split<'_>, path: &str) -> Result<FrontMatter, Vec<Diagnostic>> {
+    pub fn parse(
+        text: &str,
+        split: &Split<'_>,
+        path: &str,
+    ) -> Result<FrontMatter, Vec<Diagnostic>> {
         let source = yaml::Source {
             path,
             file_text: text,
@@ -181,7 +189,8 @@ impl FrontMatter {
                     None => fail("a list of texts, e.g. `[un, deux]`"),
                 },
                 _ => {
-                    fm.extra.insert(Value::String(key.to_string()), value.clone());
+                    fm.extra
+                        .insert(Value::String(key.to_string()), value.clone());
                 }
             }
         }
@@ -193,7 +202,11 @@ impl FrontMatter {
             );
         }
         fm.key_offsets = key_offsets;
-        if errors.is_empty() { Ok(fm) } else { Err(errors) }
+        if errors.is_empty() {
+            Ok(fm)
+        } else {
+            Err(errors)
+        }
     }
 
     /// Byte offset in the file of `key`'s line, or 0 when it is not there.
@@ -300,8 +313,12 @@ mod tests {
 
     #[test]
     fn every_wrong_field_is_reported_at_its_value() {
-        let errs = parse("---\ntitle: A\ndraft: maybe\nweight: heavy\ndate: 2026-02-30\n---\n").unwrap_err();
-        let got: Vec<_> = errs.iter().map(|d| format!("{} {}", d.location(), d.message)).collect();
+        let errs = parse("---\ntitle: A\ndraft: maybe\nweight: heavy\ndate: 2026-02-30\n---\n")
+            .unwrap_err();
+        let got: Vec<_> = errs
+            .iter()
+            .map(|d| format!("{} {}", d.location(), d.message))
+            .collect();
         assert_eq!(
             got,
             [

@@ -117,7 +117,9 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e.path().map_or_else(|| "content".to_string(), |p| relative_path(root, p));
+                let path = e
+                    .path()
+                    .map_or_else(|| "content".to_string(), |p| relative_path(root, p));
                 let why = if e.loop_ancestor().is_some() {
                     "a symbolic link here points back to a folder that contains it".to_string()
                 } else {
@@ -144,13 +146,19 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
                 data.push(abs);
             }
         } else if rel.starts_with("_static/") {
-            loaded.static_files.push(CopyFile { path: site_rel, abs });
+            loaded.static_files.push(CopyFile {
+                path: site_rel,
+                abs,
+            });
         } else if is_ignored_name(&name) {
             // Editor temp files and private files.
         } else if name.ends_with(".md") {
             markdown.push(abs);
         } else {
-            loaded.content_files.push(CopyFile { path: site_rel, abs });
+            loaded.content_files.push(CopyFile {
+                path: site_rel,
+                abs,
+            });
         }
     }
     let read = |paths: Vec<PathBuf>| -> Vec<Result<TextFile, Diagnostic>> {
@@ -187,8 +195,11 @@ pub fn load_theme(root: &Path, name: &str) -> (ThemeFiles, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     if !dir.join("templates").is_dir() {
         errors.push(
-            Diagnostic::error(format!("themes/{name}"), format!("the theme `{name}` has no `templates/` folder"))
-                .with_hint("check `theme:` in content/site.yaml and the folders under themes/"),
+            Diagnostic::error(
+                format!("themes/{name}"),
+                format!("the theme `{name}` has no `templates/` folder"),
+            )
+            .with_hint("check `theme:` in content/site.yaml and the folders under themes/"),
         );
         return (theme, errors);
     }
@@ -216,15 +227,23 @@ pub fn load_theme(root: &Path, name: &str) -> (ThemeFiles, Vec<Diagnostic>) {
                     }
                 }
                 Ok(_) => {}
-                Err(e) if e.io_error().is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) => {}
+                Err(e)
+                    if e.io_error()
+                        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) => {}
                 Err(e) => {
-                    let path = e.path().map_or_else(|| format!("themes/{name}"), |p| relative_path(root, p));
+                    let path = e
+                        .path()
+                        .map_or_else(|| format!("themes/{name}"), |p| relative_path(root, p));
                     errors.push(Diagnostic::error(path, e.to_string()));
                 }
             }
         }
     }
-    for result in template_paths.par_iter().map(|p| read_text(root, p)).collect::<Vec<_>>() {
+    for result in template_paths
+        .par_iter()
+        .map(|p| read_text(root, p))
+        .collect::<Vec<_>>()
+    {
         match result {
             Ok(t) => theme.templates.push(t),
             Err(d) => errors.push(d),
@@ -252,7 +271,16 @@ mod tests {
 
     #[test]
     fn editor_temp_files_are_ignored() {
-        for name in ["a.md~", ".a.md.swp", "#a.md#", ".#a.md", "a.tmp", "4913", "_draft.md", ".hidden"] {
+        for name in [
+            "a.md~",
+            ".a.md.swp",
+            "#a.md#",
+            ".#a.md",
+            "a.tmp",
+            "4913",
+            "_draft.md",
+            ".hidden",
+        ] {
             assert!(is_ignored_name(name), "{name}");
         }
         for name in ["_index.md", "_index.en.md", "club.md", "poster.svg"] {

@@ -1,6 +1,6 @@
 //! Markdown stage: one page body in, its HTML and what templates need out.
 //!
-//! CommonMark plus tables, footnotes, strikethrough, task lists, smart
+//! `CommonMark` plus tables, footnotes, strikethrough, task lists, smart
 //! punctuation and `{#id}` heading attributes (pulldown-cmark). Headings get
 //! ids (ASCII slugs, made unique in the page) and an anchor link; the table of
 //! contents, the summary (what comes before `<!-- more -->`), the word count
@@ -136,7 +136,10 @@ pub fn render(
                 };
                 used_ids.insert(id.clone());
                 if let Event::Start(Tag::Heading {
-                    level, classes, attrs, ..
+                    level,
+                    classes,
+                    attrs,
+                    ..
                 }) = &events[start]
                 {
                     events[start] = Event::Start(Tag::Heading {
@@ -160,7 +163,15 @@ pub fn render(
                 id,
             }) => {
                 depth += 1;
-                let dest = resolve_dest(&dest_url, body, &range, source, resolve, &mut out, &mut errors);
+                let dest = resolve_dest(
+                    &dest_url,
+                    body,
+                    &range,
+                    source,
+                    resolve,
+                    &mut out,
+                    &mut errors,
+                );
                 events.push(Event::Start(Tag::Link {
                     link_type,
                     dest_url: dest,
@@ -175,7 +186,15 @@ pub fn render(
                 id,
             }) => {
                 depth += 1;
-                let dest = resolve_dest(&dest_url, body, &range, source, resolve, &mut out, &mut errors);
+                let dest = resolve_dest(
+                    &dest_url,
+                    body,
+                    &range,
+                    source,
+                    resolve,
+                    &mut out,
+                    &mut errors,
+                );
                 events.push(Event::Start(Tag::Image {
                     link_type,
                     dest_url: dest,
@@ -194,7 +213,8 @@ pub fn render(
                 if summary_at.is_none()
                     && h.trim() == MORE_MARKER
                     && (depth == 0
-                        || depth == 1 && matches!(events.last(), Some(Event::Start(Tag::HtmlBlock)))) =>
+                        || depth == 1
+                            && matches!(events.last(), Some(Event::Start(Tag::HtmlBlock)))) =>
             {
                 // The marker is an HTML block of its own: drop the block around it too.
                 if depth == 1 {
@@ -233,7 +253,8 @@ fn unique_id(base: &str, used: &HashSet<String>) -> String {
     if !used.contains(base) {
         return base.to_string();
     }
-    (1..)
+    // At most `used.len()` suffixes can be taken, so this search ends.
+    (1..=used.len() + 1)
         .map(|n| format!("{base}-{n}"))
         .find(|id| !used.contains(id))
         .unwrap_or_else(|| base.to_string())
@@ -262,28 +283,29 @@ fn resolve_dest<'a>(
         .and_then(|s| s.find(dest.as_ref()))
         .unwrap_or(0);
     let offset = source.body_start + range.start + in_link;
-    let path = if path.is_empty() { source.content_path } else { path };
-    match resolve(path) {
-        Some(url) => {
-            if let Some(fragment) = fragment {
-                out.fragment_links.push(FragmentLink {
-                    target: path.to_string(),
-                    fragment: fragment.to_string(),
-                    offset,
-                });
-                CowStr::from(format!("{url}#{fragment}"))
-            } else {
-                CowStr::from(url)
-            }
+    let path = if path.is_empty() {
+        source.content_path
+    } else {
+        path
+    };
+    let Some(url) = resolve(path) else {
+        errors.push(
+            Diagnostic::error(source.path, format!("link to a missing page `@/{path}`"))
+                .at_offset(source.file_text, offset)
+                .with_hint("write the target's path under content/, e.g. `@/clubs/club-des-docteurs.md`; check the spelling and that the page is not a draft"),
+        );
+        return dest.clone();
+    };
+    match fragment {
+        Some(fragment) => {
+            out.fragment_links.push(FragmentLink {
+                target: path.to_string(),
+                fragment: fragment.to_string(),
+                offset,
+            });
+            CowStr::from(format!("{url}#{fragment}"))
         }
-        None => {
-            errors.push(
-                Diagnostic::error(source.path, format!("link to a missing page `@/{path}`"))
-                    .at_offset(source.file_text, offset)
-                    .with_hint("write the target's path under content/, e.g. `@/clubs/club-des-docteurs.md`; check the spelling and that the page is not a draft"),
-            );
-            dest.clone()
-        }
+        None => CowStr::from(url),
     }
 }
 
@@ -324,22 +346,36 @@ mod tests {
             body_start: 0,
             content_path: "a.md",
         };
-        render(body, source, &|p| (p == "clubs/biotech.md").then(|| "/clubs/biotech/".to_string()))
+        render(body, source, &|p| {
+            (p == "clubs/biotech.md").then(|| "/clubs/biotech/".to_string())
+        })
     }
 
     #[test]
     fn headings_get_unique_ids_anchors_and_toc() {
-        let (r, _) = run("## Nous contacter\n\n### Détails\n\n## Nous contacter\n\n## Autre {#perso}\n");
+        let (r, _) =
+            run("## Nous contacter\n\n### Détails\n\n## Nous contacter\n\n## Autre {#perso}\n");
         assert!(r.html.contains("<h2 id=\"nous-contacter\">Nous contacter <a class=\"heading-anchor\" href=\"#nous-contacter\""), "{}", r.html);
-        assert_eq!(r.anchors, ["nous-contacter", "details", "nous-contacter-1", "perso"]);
+        assert_eq!(
+            r.anchors,
+            ["nous-contacter", "details", "nous-contacter-1", "perso"]
+        );
         assert_eq!(r.toc.len(), 3);
         assert_eq!(r.toc[0].children[0].id, "details");
     }
 
     #[test]
     fn extensions_are_on() {
-        let (r, _) = run("| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ text[^1] \"quoted\"\n\n- [x] done\n\n[^1]: note\n");
-        for needle in ["<table>", "<del>old</del>", "footnote-definition", "type=\"checkbox\"", "\u{201c}quoted\u{201d}"] {
+        let (r, _) = run(
+            "| a | b |\n|---|---|\n| 1 | 2 |\n\n~~old~~ text[^1] \"quoted\"\n\n- [x] done\n\n[^1]: note\n",
+        );
+        for needle in [
+            "<table>",
+            "<del>old</del>",
+            "footnote-definition",
+            "type=\"checkbox\"",
+            "\u{201c}quoted\u{201d}",
+        ] {
             assert!(r.html.contains(needle), "{needle} in {}", r.html);
         }
     }
@@ -362,8 +398,13 @@ mod tests {
 
     #[test]
     fn internal_links_resolve_or_fail_at_the_link() {
-        let (r, errs) = run("Voir [le club](@/clubs/biotech.md#contact).\n\nEt [rien](@/clubs/nope.md).\n");
-        assert!(r.html.contains("href=\"/clubs/biotech/#contact\""), "{}", r.html);
+        let (r, errs) =
+            run("Voir [le club](@/clubs/biotech.md#contact).\n\nEt [rien](@/clubs/nope.md).\n");
+        assert!(
+            r.html.contains("href=\"/clubs/biotech/#contact\""),
+            "{}",
+            r.html
+        );
         assert_eq!(r.fragment_links[0].fragment, "contact");
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].location(), "content/a.md:3:11");

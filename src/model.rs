@@ -108,11 +108,12 @@ impl Site {
 
 /// Slugifies each part of a folder path: `Événements/2026` -> `evenements/2026/`.
 fn folder_path(folder: &str) -> String {
-    folder
-        .split('/')
-        .filter(|p| !p.is_empty())
-        .map(|p| format!("{}/", slugify(p)))
-        .collect()
+    let mut path = String::new();
+    for part in folder.split('/').filter(|p| !p.is_empty()) {
+        path.push_str(&slugify(part));
+        path.push('/');
+    }
+    path
 }
 
 fn file_stem(content_path: &str) -> &str {
@@ -182,16 +183,22 @@ pub fn assemble(
                     None => (String::new(), folder.to_string()),
                 }
             }
-            _ => (doc.folder().to_string(), file_stem(&doc.content_path).to_string()),
+            _ => (
+                doc.folder().to_string(),
+                file_stem(&doc.content_path).to_string(),
+            ),
         };
         let slug_source = doc.front.slug.clone().unwrap_or(default_slug);
         let slug = slugify(&slug_source);
         if slug.is_empty() {
             let offset = doc.front.offset_of("slug");
             errors.push(
-                Diagnostic::error(&doc.file.path, format!("`{slug_source}` gives an empty URL slug"))
-                    .at_offset(&doc.file.text, offset)
-                    .with_hint("use letters or digits in the file name or in `slug:`"),
+                Diagnostic::error(
+                    &doc.file.path,
+                    format!("`{slug_source}` gives an empty URL slug"),
+                )
+                .at_offset(&doc.file.text, offset)
+                .with_hint("use letters or digits in the file name or in `slug:`"),
             );
             continue;
         }
@@ -232,7 +239,11 @@ pub fn assemble(
 
 /// The section of `folder` or of its nearest ancestor. With `strict_parent`,
 /// `folder` itself is skipped (a section's parent is above it).
-fn nearest_section(folder: &str, sections: &HashMap<String, usize>, strict_parent: bool) -> Option<usize> {
+fn nearest_section(
+    folder: &str,
+    sections: &HashMap<String, usize>,
+    strict_parent: bool,
+) -> Option<usize> {
     if folder.is_empty() && strict_parent {
         return None;
     }
@@ -285,10 +296,18 @@ fn sort_pages(indices: &mut [usize], pages: &[Page], sort_by: SortBy) {
 }
 
 /// Options given for a folder that is not a section are a mistake worth naming.
-fn check_section_options(config: &Config, sections: &HashMap<String, usize>, errors: &mut Vec<Diagnostic>) {
+fn check_section_options(
+    config: &Config,
+    sections: &HashMap<String, usize>,
+    errors: &mut Vec<Diagnostic>,
+) {
     for folder in config.sections.keys() {
         if !sections.contains_key(folder.as_str()) {
-            let mut known: Vec<&str> = sections.keys().map(String::as_str).filter(|f| !f.is_empty()).collect();
+            let mut known: Vec<&str> = sections
+                .keys()
+                .map(String::as_str)
+                .filter(|f| !f.is_empty())
+                .collect();
             known.sort_unstable();
             let hint = match crate::diagnostic::did_you_mean(folder, &known) {
                 Some(close) => format!("did you mean `{close}`?"),
@@ -297,7 +316,9 @@ fn check_section_options(config: &Config, sections: &HashMap<String, usize>, err
             errors.push(
                 Diagnostic::error(
                     crate::config::CONFIG_PATH,
-                    format!("`sections.{folder}`: there is no section `content/{folder}/_index.md`"),
+                    format!(
+                        "`sections.{folder}`: there is no section `content/{folder}/_index.md`"
+                    ),
                 )
                 .with_hint(hint),
             );
@@ -317,8 +338,14 @@ fn place_copies(sources: CopySources, pages: &mut [Page], hidden_folders: &[Stri
         .collect();
     let mut copies = Vec::new();
     for file in sources.content_files {
-        let content_path = file.path.strip_prefix("content/").unwrap_or(&file.path).to_string();
-        let (folder, name) = content_path.rsplit_once('/').unwrap_or(("", content_path.as_str()));
+        let content_path = file
+            .path
+            .strip_prefix("content/")
+            .unwrap_or(&file.path)
+            .to_string();
+        let (folder, name) = content_path
+            .rsplit_once('/')
+            .unwrap_or(("", content_path.as_str()));
         // The deepest bundle folder that contains this file owns it.
         let mut owner = None;
         let mut current = folder;
@@ -333,29 +360,33 @@ fn place_copies(sources: CopySources, pages: &mut [Page], hidden_folders: &[Stri
                 None => break,
             }
         }
-        let output = match owner {
-            Some((i, bundle_folder)) => {
-                let inner = &content_path[bundle_folder.len() + 1..];
-                let output = format!("{}{inner}", pages[i].path);
-                pages[i].assets.push(output.clone());
-                output
+        let output = if let Some((i, bundle_folder)) = owner {
+            let inner = &content_path[bundle_folder.len() + 1..];
+            let output = format!("{}{inner}", pages[i].path);
+            pages[i].assets.push(output.clone());
+            output
+        } else {
+            // Draft bundles are gone from `pages`: their files must not leak out.
+            if hidden_folders
+                .iter()
+                .any(|h| folder == h || folder.starts_with(&format!("{h}/")))
+            {
+                continue;
             }
-            None => {
-                // Draft bundles are gone from `pages`: their files must not leak out.
-                if hidden_folders
-                    .iter()
-                    .any(|h| folder == h || folder.starts_with(&format!("{h}/")))
-                {
-                    continue;
-                }
-                format!("{}{name}", folder_path(folder))
-            }
+            format!("{}{name}", folder_path(folder))
         };
         copies.push(Copy { output, file });
     }
     for file in sources.static_files {
-        let inner = file.path.strip_prefix("content/_static/").unwrap_or(&file.path).to_string();
-        copies.push(Copy { output: inner, file });
+        let inner = file
+            .path
+            .strip_prefix("content/_static/")
+            .unwrap_or(&file.path)
+            .to_string();
+        copies.push(Copy {
+            output: inner,
+            file,
+        });
     }
     for file in sources.theme_files {
         let inner = file
@@ -394,11 +425,22 @@ fn check_unique_outputs<'a>(
             claimed.insert(output, new);
             return;
         };
-        let (first, second) = if old.path <= new.path { (old, &new) } else { (&new, old) };
-        let blamed = if first.slug_offset > 0 && second.slug_offset == 0 { first } else { second };
+        let (first, second) = if old.path <= new.path {
+            (old, &new)
+        } else {
+            (&new, old)
+        };
+        let blamed = if first.slug_offset > 0 && second.slug_offset == 0 {
+            first
+        } else {
+            second
+        };
         let mut d = Diagnostic::error(
             blamed.path,
-            format!("`{}` and `{}` both produce `/{output}`", first.path, second.path),
+            format!(
+                "`{}` and `{}` both produce `/{output}`",
+                first.path, second.path
+            ),
         )
         .with_hint("give one of them another file name or `slug:`");
         if !blamed.text.is_empty() {
@@ -407,8 +449,18 @@ fn check_unique_outputs<'a>(
         errors.push(d);
     };
     for s in sections {
-        let path = s.document.as_ref().map_or("content/_index.md", |d| d.file.path.as_str());
-        claim(format!("{}index.html", s.path), Claim { path, text: "", slug_offset: 0 });
+        let path = s
+            .document
+            .as_ref()
+            .map_or("content/_index.md", |d| d.file.path.as_str());
+        claim(
+            format!("{}index.html", s.path),
+            Claim {
+                path,
+                text: "",
+                slug_offset: 0,
+            },
+        );
     }
     for p in pages {
         let d = &p.document;
@@ -420,7 +472,14 @@ fn check_unique_outputs<'a>(
         claim(format!("{}index.html", p.path), claim_of);
     }
     for c in copies {
-        claim(c.output.clone(), Claim { path: &c.file.path, text: "", slug_offset: 0 });
+        claim(
+            c.output.clone(),
+            Claim {
+                path: &c.file.path,
+                text: "",
+                slug_offset: 0,
+            },
+        );
     }
 }
 
@@ -449,7 +508,10 @@ mod tests {
             doc("clubs/_index.md", "title: Clubs"),
             doc("clubs/zeta.md", "title: Zêta"),
             doc("clubs/alpha.md", "title: Élan"),
-            doc("clubs/x.md", "title: Club « Jacques Doucet »\nslug: Club « Jacques Doucet, arts et patrimoine »"),
+            doc(
+                "clubs/x.md",
+                "title: Club « Jacques Doucet »\nslug: Club « Jacques Doucet, arts et patrimoine »",
+            ),
             doc("alter-ego/ep-1/index.md", "title: Épisode"),
             doc("brouillon.md", "title: B\ndraft: true"),
         ];
@@ -458,11 +520,20 @@ mod tests {
         let paths: Vec<_> = site.pages.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(
             paths,
-            ["alter-ego/ep-1/", "clubs/alpha/", "clubs/club-jacques-doucet-arts-et-patrimoine/", "clubs/zeta/"]
+            [
+                "alter-ego/ep-1/",
+                "clubs/alpha/",
+                "clubs/club-jacques-doucet-arts-et-patrimoine/",
+                "clubs/zeta/"
+            ]
         );
         let clubs = &site.sections[1];
         assert_eq!(clubs.path, "clubs/");
-        let titles: Vec<_> = clubs.pages.iter().map(|&i| site.pages[i].document.front.title.as_str()).collect();
+        let titles: Vec<_> = clubs
+            .pages
+            .iter()
+            .map(|&i| site.pages[i].document.front.title.as_str())
+            .collect();
         assert_eq!(titles, ["Club « Jacques Doucet »", "Élan", "Zêta"]);
         // A folder without _index.md belongs to the home section.
         assert_eq!(site.pages[0].section, 0);
@@ -472,9 +543,15 @@ mod tests {
     fn two_sources_on_one_url_name_both() {
         let docs = vec![doc("a.md", "title: A"), doc("b.md", "title: B\nslug: a")];
         let (_, errors) = assemble(config(), docs, CopySources::default(), false);
-        let messages: Vec<_> = errors.iter().map(|e| format!("{} {}", e.location(), e.message)).collect();
+        let messages: Vec<_> = errors
+            .iter()
+            .map(|e| format!("{} {}", e.location(), e.message))
+            .collect();
         assert!(
-            messages.contains(&"content/b.md:3:1 `content/a.md` and `content/b.md` both produce `/a/index.html`".to_string()),
+            messages.contains(
+                &"content/b.md:3:1 `content/a.md` and `content/b.md` both produce `/a/index.html`"
+                    .to_string()
+            ),
             "{messages:?}"
         );
     }

@@ -24,16 +24,26 @@ pub struct Staging {
 }
 
 fn out_name(out: &Path) -> String {
-    out.file_name().map_or_else(|| "public".to_string(), |n| n.to_string_lossy().into_owned())
+    out.file_name().map_or_else(
+        || "public".to_string(),
+        |n| n.to_string_lossy().into_owned(),
+    )
 }
 
 impl Staging {
     /// Creates a fresh staging folder beside `out` (whose parent is created if needed).
     pub fn begin(out: &Path) -> io::Result<Staging> {
-        let parent = out.parent().filter(|p| !p.as_os_str().is_empty()).unwrap_or(Path::new("."));
+        let parent = out
+            .parent()
+            .filter(|p| !p.as_os_str().is_empty())
+            .unwrap_or(Path::new("."));
         fs::create_dir_all(parent)?;
         remove_stale(parent, &out_name(out));
-        let dir = parent.join(format!(".{}{STAGING_MARK}{}", out_name(out), std::process::id()));
+        let dir = parent.join(format!(
+            ".{}{STAGING_MARK}{}",
+            out_name(out),
+            std::process::id()
+        ));
         if dir.exists() {
             fs::remove_dir_all(&dir)?;
         }
@@ -54,8 +64,15 @@ impl Staging {
         let rel_path = Path::new(rel);
         // Output paths come from slugs and file names under content/; refuse
         // anything that could step outside the staging folder all the same.
-        if rel.is_empty() || rel_path.components().any(|c| !matches!(c, Component::Normal(_))) {
-            return Err(Diagnostic::error(rel, "refusing to write outside the output folder"));
+        if rel.is_empty()
+            || rel_path
+                .components()
+                .any(|c| !matches!(c, Component::Normal(_)))
+        {
+            return Err(Diagnostic::error(
+                rel,
+                "refusing to write outside the output folder",
+            ));
         }
         Ok(self.dir.join(rel_path))
     }
@@ -75,7 +92,9 @@ impl Staging {
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| io_diagnostic(rel, &e))?;
         }
-        fs::copy(from, &target).map(|_| ()).map_err(|e| io_diagnostic(source, &e))
+        fs::copy(from, &target)
+            .map(|_| ())
+            .map_err(|e| io_diagnostic(source, &e))
     }
 
     /// Puts the staging folder in place of the output.
@@ -135,13 +154,17 @@ fn swap_in(staging: &Path, out: &Path) -> io::Result<()> {
 /// Removes staging folders left by builds that were killed.
 fn remove_stale(parent: &Path, name: &str) {
     let prefix = format!(".{name}{STAGING_MARK}");
-    let Ok(entries) = fs::read_dir(parent) else { return };
+    let Ok(entries) = fs::read_dir(parent) else {
+        return;
+    };
     for entry in entries.flatten() {
         let file_name = entry.file_name().to_string_lossy().into_owned();
-        let Some(pid) = file_name.strip_prefix(&prefix) else { continue };
-        let alive = pid
-            .parse::<u32>()
-            .is_ok_and(|pid| pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists());
+        let Some(pid) = file_name.strip_prefix(&prefix) else {
+            continue;
+        };
+        let alive = pid.parse::<u32>().is_ok_and(|pid| {
+            pid == std::process::id() || Path::new(&format!("/proc/{pid}")).exists()
+        });
         if !alive {
             let _ = fs::remove_dir_all(entry.path());
         }
@@ -167,7 +190,10 @@ mod tests {
         assert_eq!(fs::read(out.join("a/index.html")).unwrap(), b"one");
         assert!(!out.join("b").exists());
         // No staging folder is left behind.
-        let left: Vec<_> = fs::read_dir(tmp.path()).unwrap().map(|e| e.unwrap().file_name()).collect();
+        let left: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
         assert_eq!(left, [std::ffi::OsString::from("public")]);
 
         let s = Staging::begin(&out).unwrap();

@@ -102,7 +102,10 @@ mod tests {
     fn classifies_sections_pages_and_bundles() {
         assert_eq!(classify("_index.md"), DocumentKind::Section);
         assert_eq!(classify("clubs/_index.md"), DocumentKind::Section);
-        assert_eq!(classify("alter-ego/episode-1/index.md"), DocumentKind::Bundle);
+        assert_eq!(
+            classify("alter-ego/episode-1/index.md"),
+            DocumentKind::Bundle
+        );
         assert_eq!(classify("clubs/biotech.md"), DocumentKind::Page);
     }
 

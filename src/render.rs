@@ -31,7 +31,8 @@ pub struct Engine {
 }
 
 /// The names every template's context holds, for the "unknown variable" hint.
-const CONTEXT_NAMES: &str = "page (on pages), section, ancestors (on sections), site, data, config, lang, current_url";
+const CONTEXT_NAMES: &str =
+    "page (on pages), section, ancestors (on sections), site, data, config, lang, current_url";
 
 /// What a template function needs to know of the site.
 struct Links {
@@ -43,7 +44,9 @@ struct Links {
 }
 
 fn template_name(file: &TextFile) -> &str {
-    file.path.split_once("/templates/").map_or(file.path.as_str(), |(_, n)| n)
+    file.path
+        .split_once("/templates/")
+        .map_or(file.path.as_str(), |(_, n)| n)
 }
 
 /// Compiles the theme's templates and registers the site's functions.
@@ -59,20 +62,32 @@ pub fn compile(theme: &ThemeFiles, site: &Site) -> Result<Engine, Vec<Diagnostic
         assets: theme
             .static_files
             .iter()
-            .filter_map(|f| f.path.split_once("/static/").map(|(_, rest)| rest.to_string()))
+            .filter_map(|f| {
+                f.path
+                    .split_once("/static/")
+                    .map(|(_, rest)| rest.to_string())
+            })
             .collect(),
     });
     let sources: HashMap<String, (String, String)> = theme
         .templates
         .iter()
-        .map(|f| (template_name(f).to_string(), (f.path.clone(), f.text.clone())))
+        .map(|f| {
+            (
+                template_name(f).to_string(),
+                (f.path.clone(), f.text.clone()),
+            )
+        })
         .collect();
     let engine = Engine {
         tera: new_tera(&links),
         sources,
     };
     let mut tera = engine.tera;
-    let all = theme.templates.iter().map(|f| (template_name(f), f.text.as_str()));
+    let all = theme
+        .templates
+        .iter()
+        .map(|f| (template_name(f), f.text.as_str()));
     if let Err(err) = tera.add_raw_templates(all) {
         // Tera stops at the first broken template: compile each alone to find
         // every syntax error, and fall back to the combined error otherwise.
@@ -104,33 +119,45 @@ fn new_tera(links: &Arc<Links>) -> Tera {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     let l = Arc::clone(links);
-    tera.register_function("url", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let path = kwargs.must_get::<&str>("path")?;
-        resolve_url(&l, path).map_err(tera::Error::message)
-    });
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path = kwargs.must_get::<&str>("path")?;
+            resolve_url(&l, path).map_err(tera::Error::message)
+        },
+    );
     let l = Arc::clone(links);
-    tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let path = kwargs.must_get::<&str>("path")?;
-        let inner = path.trim_start_matches('/');
-        if l.assets.contains(inner) {
-            Ok(format!("{}static/{inner}", l.base_path))
-        } else {
-            Err(tera::Error::message(format!(
-                "asset(path=\"{path}\"): there is no file `static/{inner}` in the theme"
-            )))
-        }
-    });
-    tera.register_filter("date", |value: &str, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-        let date = DateTime::parse(value).map_err(|why| tera::Error::message(format!("date filter: `{value}`: {why}")))?;
-        let lang = match kwargs.get::<&str>("lang")? {
-            Some(l) => l.to_string(),
-            None => state.get::<String>("lang")?.unwrap_or_else(|| "fr".to_string()),
-        };
-        Ok(match kwargs.get::<&str>("format")? {
-            Some(format) => date.format(format, &lang),
-            None => date.long(&lang),
-        })
-    });
+    tera.register_function(
+        "asset",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path = kwargs.must_get::<&str>("path")?;
+            let inner = path.trim_start_matches('/');
+            if l.assets.contains(inner) {
+                Ok(format!("{}static/{inner}", l.base_path))
+            } else {
+                Err(tera::Error::message(format!(
+                    "asset(path=\"{path}\"): there is no file `static/{inner}` in the theme"
+                )))
+            }
+        },
+    );
+    tera.register_filter(
+        "date",
+        |value: &str, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let date = DateTime::parse(value)
+                .map_err(|why| tera::Error::message(format!("date filter: `{value}`: {why}")))?;
+            let lang = match kwargs.get::<&str>("lang")? {
+                Some(l) => l.to_string(),
+                None => state
+                    .get::<String>("lang")?
+                    .unwrap_or_else(|| "fr".to_string()),
+            };
+            Ok(match kwargs.get::<&str>("format")? {
+                Some(format) => date.format(format, &lang),
+                None => date.long(&lang),
+            })
+        },
+    );
     tera
 }
 
@@ -149,7 +176,11 @@ fn resolve_url(links: &Links, path: &str) -> Result<String, String> {
     if path.contains("://") || path.starts_with("mailto:") || path.starts_with('#') {
         return Ok(path.to_string());
     }
-    Ok(format!("{}{}", links.base_path, path.trim_start_matches('/')))
+    Ok(format!(
+        "{}{}",
+        links.base_path,
+        path.trim_start_matches('/')
+    ))
 }
 
 /// Maps a Tera error to a diagnostic located in the template file.
@@ -157,7 +188,9 @@ fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>)
     let locate = |name: &str, line: usize, col: usize, message: String| {
         let (path, text) = sources
             .get(name)
-            .map_or((format!("templates/{name}"), ""), |(p, t)| (p.clone(), t.as_str()));
+            .map_or((format!("templates/{name}"), ""), |(p, t)| {
+                (p.clone(), t.as_str())
+            });
         let d = Diagnostic::error(path, message);
         if line == 0 {
             d
@@ -172,8 +205,16 @@ fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>)
             if let Some(source) = std::error::Error::source(err) {
                 message = format!("{message}: {source}");
             }
-            let mut d = locate(report.filename(), span.start_line, span.start_col + 1, message);
-            if d.message.contains("not defined") || d.message.contains("not found") || d.message.contains("undefined") {
+            let mut d = locate(
+                report.filename(),
+                span.start_line,
+                span.start_col + 1,
+                message,
+            );
+            if d.message.contains("not defined")
+                || d.message.contains("not found")
+                || d.message.contains("undefined")
+            {
                 d = d.with_hint(format!(
                     "check the spelling; templates see {CONTEXT_NAMES}; for an optional field write `x | default(value=...)` or test it with `{{% if x %}}`"
                 ));
@@ -189,23 +230,37 @@ fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>)
             format!("extends `{parent}`, which is not in the theme's templates/"),
         )
         .with_hint("check the name in `{% extends %}`"),
-        tera::ErrorKind::CircularExtend { tpl, inheritance_chain } => locate(
+        tera::ErrorKind::CircularExtend {
+            tpl,
+            inheritance_chain,
+        } => locate(
             tpl,
             0,
             0,
-            format!("templates extend each other in a loop: {}", inheritance_chain.join(" -> ")),
+            format!(
+                "templates extend each other in a loop: {}",
+                inheritance_chain.join(" -> ")
+            ),
         ),
         tera::ErrorKind::CircularInclude { tpl, include_chain } => locate(
             tpl,
             0,
             0,
-            format!("templates include each other in a loop: {}", include_chain.join(" -> ")),
+            format!(
+                "templates include each other in a loop: {}",
+                include_chain.join(" -> ")
+            ),
         ),
         _ => {
             // Validation errors (unknown filter, function, include) come as a
             // pre-rendered report: read its `--> name:line:col` line.
             let text = err.to_string();
-            let first = text.lines().next().unwrap_or("").trim_start_matches("error: ").to_string();
+            let first = text
+                .lines()
+                .next()
+                .unwrap_or("")
+                .trim_start_matches("error: ")
+                .to_string();
             let located = text.lines().find_map(|l| {
                 let rest = l.trim_start().strip_prefix("--> ")?;
                 let mut parts = rest.rsplitn(3, ':');
@@ -220,6 +275,12 @@ fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>)
         }
     }
 }
+
+/// Receives each rendered output: its path in the output folder and its bytes.
+pub type Writer<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
+
+/// Diagnostics grouped by (file, position, message), with the pages that hit each.
+type Grouped = BTreeMap<(String, Option<Position>, String), (Diagnostic, Vec<String>)>;
 
 /// One output to render: which template, which context.
 struct Job {
@@ -243,14 +304,24 @@ pub fn render_site(
     site: &Site,
     engine: &Engine,
     views: &SharedViews,
-    write: &(dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync),
+    write: &Writer<'_>,
 ) -> (usize, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut jobs = Vec::new();
     for (i, s) in site.sections.iter().enumerate() {
-        let default = if s.folder.is_empty() { "index.html" } else { "section.html" };
+        let default = if s.folder.is_empty() {
+            "index.html"
+        } else {
+            "section.html"
+        };
         let (template, source) = match &s.document {
-            Some(d) => (d.front.template.clone().unwrap_or_else(|| default.to_string()), d.file.path.clone()),
+            Some(d) => (
+                d.front
+                    .template
+                    .clone()
+                    .unwrap_or_else(|| default.to_string()),
+                d.file.path.clone(),
+            ),
             None => (default.to_string(), "content/_index.md".to_string()),
         };
         jobs.push(Job {
@@ -264,7 +335,11 @@ pub fn render_site(
         let d = &p.document;
         jobs.push(Job {
             output: format!("{}index.html", p.path),
-            template: d.front.template.clone().unwrap_or_else(|| "page.html".to_string()),
+            template: d
+                .front
+                .template
+                .clone()
+                .unwrap_or_else(|| "page.html".to_string()),
             source: d.file.path.clone(),
             kind: JobKind::Page(i),
         });
@@ -290,12 +365,18 @@ pub fn render_site(
         let mut known: Vec<&str> = engine.sources.keys().map(String::as_str).collect();
         known.sort_unstable();
         let d = match document.filter(|d| d.front.template.is_some()) {
-            Some(doc) => Diagnostic::error(&job.source, format!("there is no template `{}` in the theme", job.template))
-                .at_offset(&doc.file.text, doc.front.offset_of("template"))
-                .with_hint(format!("templates are: {}", known.join(", "))),
+            Some(doc) => Diagnostic::error(
+                &job.source,
+                format!("there is no template `{}` in the theme", job.template),
+            )
+            .at_offset(&doc.file.text, doc.front.offset_of("template"))
+            .with_hint(format!("templates are: {}", known.join(", "))),
             None => Diagnostic::error(
                 format!("themes/{}/templates/{}", site.config.theme, job.template),
-                format!("the theme has no `{}`, needed for `{}`", job.template, job.source),
+                format!(
+                    "the theme has no `{}`, needed for `{}`",
+                    job.template, job.source
+                ),
             )
             .with_hint("add this template to the theme"),
         };
@@ -321,7 +402,11 @@ pub fn render_site(
                 JobKind::Section(i) => {
                     let section = &site.sections[i];
                     context.insert_value("section", views.sections[i].clone());
-                    let parent = section.parent.map_or(Value::from(Vec::<Value>::new()), |p| view::ancestors(site, p));
+                    let parent = section
+                        .parent
+                        .map_or(Value::from(Vec::<Value>::new()), |p| {
+                            view::ancestors(site, p)
+                        });
                     context.insert_value("ancestors", parent);
                     section.path.as_str()
                 }
@@ -337,14 +422,18 @@ pub fn render_site(
         .collect();
 
     // The same template mistake on many pages is one diagnostic.
-    let mut grouped: BTreeMap<(String, Option<Position>, String), (Diagnostic, Vec<String>)> = BTreeMap::new();
+    let mut grouped = Grouped::new();
     let mut written = 0;
     for r in results {
         match r {
             Ok(()) => written += 1,
             Err((d, source)) => {
                 let key = (d.path.clone(), d.position, d.message.clone());
-                grouped.entry(key).or_insert_with(|| (d, Vec::new())).1.push(source);
+                grouped
+                    .entry(key)
+                    .or_insert_with(|| (d, Vec::new()))
+                    .1
+                    .push(source);
             }
         }
     }
@@ -371,7 +460,10 @@ mod tests {
     fn links() -> Links {
         Links {
             base_path: "/alumni/".to_string(),
-            content: HashMap::from([("clubs/biotech.md".to_string(), "clubs/biotech/".to_string())]),
+            content: HashMap::from([(
+                "clubs/biotech.md".to_string(),
+                "clubs/biotech/".to_string(),
+            )]),
             assets: HashSet::from(["site.css".to_string()]),
         }
     }
@@ -379,9 +471,19 @@ mod tests {
     #[test]
     fn url_resolves_content_and_site_paths() {
         let l = links();
-        assert_eq!(resolve_url(&l, "@/clubs/biotech.md#contact").unwrap(), "/alumni/clubs/biotech/#contact");
+        assert_eq!(
+            resolve_url(&l, "@/clubs/biotech.md#contact").unwrap(),
+            "/alumni/clubs/biotech/#contact"
+        );
         assert_eq!(resolve_url(&l, "/clubs/").unwrap(), "/alumni/clubs/");
-        assert_eq!(resolve_url(&l, "https://example.org/").unwrap(), "https://example.org/");
-        assert!(resolve_url(&l, "@/nope.md").unwrap_err().contains("no page `content/nope.md`"));
+        assert_eq!(
+            resolve_url(&l, "https://example.org/").unwrap(),
+            "https://example.org/"
+        );
+        assert!(
+            resolve_url(&l, "@/nope.md")
+                .unwrap_err()
+                .contains("no page `content/nope.md`")
+        );
     }
 }

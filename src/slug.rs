@@ -38,7 +38,10 @@ mod tests {
         );
         assert_eq!(slugify("Événements à venir"), "evenements-a-venir");
         assert_eq!(slugify("Cœur d'Œuvre"), "coeur-d-oeuvre");
-        assert_eq!(slugify("Faculté des Sciences & Ingénierie"), "faculte-des-sciences-ingenierie");
+        assert_eq!(
+            slugify("Faculté des Sciences & Ingénierie"),
+            "faculte-des-sciences-ingenierie"
+        );
     }
 
     #[test]

@@ -146,7 +146,11 @@ fn section_value(site: &Site, section: &Section, summaries: &[Value]) -> Value {
     });
     let mut map = base.into_map().unwrap_or_default();
     map.insert("content".into(), Value::safe_string(&section.rendered.html));
-    let pages: Vec<Value> = section.pages.iter().map(|&i| summaries[i].clone()).collect();
+    let pages: Vec<Value> = section
+        .pages
+        .iter()
+        .map(|&i| summaries[i].clone())
+        .collect();
     map.insert("pages".into(), Value::from(pages));
     let subsections: Vec<Value> = section
         .subsections
@@ -167,7 +171,11 @@ fn section_value(site: &Site, section: &Section, summaries: &[Value]) -> Value {
 /// Builds the shared views of `site`, once per build.
 pub fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
     use rayon::prelude::*;
-    let page_summaries: Vec<Value> = site.pages.par_iter().map(|p| page_summary(site, p)).collect();
+    let page_summaries: Vec<Value> = site
+        .pages
+        .par_iter()
+        .map(|p| page_summary(site, p))
+        .collect();
     let sections: Vec<Value> = site
         .sections
         .iter()
@@ -186,7 +194,11 @@ pub fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
     .unwrap_or_default();
     let mut by_folder = Map::new();
     for (s, v) in site.sections.iter().zip(&sections) {
-        let key = if s.folder.is_empty() { "home" } else { s.folder.as_str() };
+        let key = if s.folder.is_empty() {
+            "home"
+        } else {
+            s.folder.as_str()
+        };
         by_folder.insert(key.to_string().into(), v.clone());
     }
     site_map.insert("sections".into(), Value::from(by_folder));
@@ -227,16 +239,29 @@ pub fn ancestors(site: &Site, section: usize) -> Value {
 /// bundle files, its section and its neighbours in the section's order.
 pub fn page_view(site: &Site, views: &SharedViews, index: usize) -> Value {
     let page = &site.pages[index];
-    let mut map = views.page_summaries[index].clone().into_map().unwrap_or_default();
+    let mut map = views.page_summaries[index]
+        .clone()
+        .into_map()
+        .unwrap_or_default();
     map.insert("content".into(), Value::safe_string(&page.rendered.html));
     map.insert("toc".into(), Value::from_serializable(&page.rendered.toc));
-    let assets: Vec<Value> = page.assets.iter().map(|a| Value::from(url_of(site, a))).collect();
+    let assets: Vec<Value> = page
+        .assets
+        .iter()
+        .map(|a| Value::from(url_of(site, a)))
+        .collect();
     map.insert("assets".into(), Value::from(assets));
     let siblings = &site.sections[page.section].pages;
     let at = siblings.iter().position(|&i| i == index);
-    let neighbour = |i: Option<usize>| i.and_then(|i| siblings.get(i)).map_or(Value::none(), |&j| views.page_summaries[j].clone());
+    let neighbour = |i: Option<usize>| {
+        i.and_then(|i| siblings.get(i))
+            .map_or(Value::none(), |&j| views.page_summaries[j].clone())
+    };
     map.insert("ancestors".into(), ancestors(site, page.section));
-    map.insert("previous".into(), neighbour(at.and_then(|a| a.checked_sub(1))));
+    map.insert(
+        "previous".into(),
+        neighbour(at.and_then(|a| a.checked_sub(1))),
+    );
     map.insert("next".into(), neighbour(at.map(|a| a + 1)));
     Value::from(map)
 }

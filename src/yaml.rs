@@ -63,7 +63,13 @@ fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
         text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)?
     };
     let rest = &text[start..];
-    Some(start + rest.char_indices().nth(col.saturating_sub(1)).map_or(rest.len(), |(i, _)| i))
+    Some(
+        start
+            + rest
+                .char_indices()
+                .nth(col.saturating_sub(1))
+                .map_or(rest.len(), |(i, _)| i),
+    )
 }
 
 /// Reads "L column C" at the start of `s`.
@@ -82,14 +88,24 @@ fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagno
         Some((p, c)) => (p, Some(c)),
         None => (full.as_str(), None),
     };
-    let problem = problem.split(" at line ").next().unwrap_or(problem).to_string();
-    let mut offset = err.location().map_or(source.start, |l| source.start + l.index());
+    let problem = problem
+        .split(" at line ")
+        .next()
+        .unwrap_or(problem)
+        .to_string();
+    let mut offset = err
+        .location()
+        .map_or(source.start, |l| source.start + l.index());
     let mut unclosed = None;
     if let Some(context) = context {
         let (thing, at) = context.split_once(" at line ").unwrap_or((context, ""));
-        let opener = [("flow sequence", "["), ("flow mapping", "{"), ("quoted scalar", "quote")]
-            .into_iter()
-            .find(|(name, _)| thing.ends_with(name));
+        let opener = [
+            ("flow sequence", "["),
+            ("flow mapping", "{"),
+            ("quoted scalar", "quote"),
+        ]
+        .into_iter()
+        .find(|(name, _)| thing.ends_with(name));
         if let (Some((_, opener)), Some((line, col))) = (opener, line_col(at)) {
             if let Some(o) = offset_of(yaml, line, col) {
                 offset = source.start + o;
@@ -160,10 +176,19 @@ fn explain(message: &str) -> (String, Option<String>) {
             Some(format!("add a line `{key}: ...`")),
         );
     }
-    if let Some((place, rest)) = message.split_once("invalid type: ").or_else(|| message.split_once("invalid value: ")) {
+    if let Some((place, rest)) = message
+        .split_once("invalid type: ")
+        .or_else(|| message.split_once("invalid value: "))
+    {
         let place = place.trim_end_matches(": ");
-        let (found, expected) = rest.split_once(", expected ").unwrap_or((rest, "another type"));
-        let subject = if place.is_empty() { "this value".to_string() } else { format!("`{place}`") };
+        let (found, expected) = rest
+            .split_once(", expected ")
+            .unwrap_or((rest, "another type"));
+        let subject = if place.is_empty() {
+            "this value".to_string()
+        } else {
+            format!("`{place}`")
+        };
         return (
             format!("{subject} must be {expected}"),
             Some(format!("found {found}")),
@@ -213,7 +238,7 @@ mod tests {
     #[test]
     fn error_points_at_the_file_line_not_the_snippet_line() {
         let file = "---\ntitle: ok\ndescription: [unclosed\ndate: 2026-01-01\n---\nbody\n";
-        let yaml = &file[4..file.find("\n---\n").unwrap() + 1];
+        let yaml = &file[4..=file.find("\n---\n").unwrap()];
         let err = parse::<Value>(yaml, src("content/a.md", file, 4)).unwrap_err();
         assert_eq!(err.location(), "content/a.md:3:14");
         assert_eq!(err.message, "invalid YAML: this `[` is never closed");

@@ -1,0 +1,226 @@
+//! Successful builds: the output tree, page snapshots, drafts, determinism,
+//! the all-or-nothing output, and the repository's own site.
+
+use std::fs;
+use std::time::SystemTime;
+
+use crate::harness::{TestSite, alumni, assert_snapshot, main_of, redact_summary, repo_root, tree};
+
+#[test]
+fn builds_the_fixture_site_into_pretty_urls() {
+    let site = TestSite::new("site");
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        redact_summary(&run.stdout),
+        "built 5 pages (fr 5) and 3 files in [TIME] s -> [OUT]"
+    );
+    let files: Vec<String> = tree(&site.public()).into_keys().collect();
+    assert_eq!(
+        files,
+        [
+            // `slug:` is folded to ASCII; the draft is left out.
+            "clubs/biotech/index.html",
+            "clubs/club-docteurs-chercheurs-et-doctorants/index.html",
+            "clubs/index.html",
+            // content/_static/ goes to the root, the theme's static/ under static/.
+            "document.txt",
+            "index.html",
+            // A bundle's files sit beside its page.
+            "news/premier-numero/index.html",
+            "news/premier-numero/motif.svg",
+            "static/style.css",
+        ]
+    );
+}
+
+#[test]
+fn page_snapshots() {
+    let site = TestSite::new("site");
+    assert_eq!(site.build(&[]).code, 0);
+    for (page, name) in [
+        ("index.html", "home.html"),
+        ("clubs/index.html", "section-clubs.html"),
+        ("clubs/biotech/index.html", "page-biotech.html"),
+        (
+            "clubs/club-docteurs-chercheurs-et-doctorants/index.html",
+            "page-docteurs.html",
+        ),
+        ("news/premier-numero/index.html", "page-bundle.html"),
+    ] {
+        let html = site.read(&format!("public/{page}"));
+        assert_snapshot(name, main_of(&html));
+    }
+    // The whole of one page, head and footer included (data, config, asset()).
+    assert_snapshot(
+        "page-biotech-full.html",
+        &site.read("public/clubs/biotech/index.html"),
+    );
+}
+
+#[test]
+fn drafts_are_left_out_unless_asked_for() {
+    let site = TestSite::new("site");
+    assert_eq!(site.build(&[]).code, 0);
+    assert!(!site.public().join("clubs/brouillon").exists());
+    let run = site.build(&["--drafts"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.public().join("clubs/brouillon/index.html").exists());
+}
+
+#[test]
+fn base_url_override_changes_every_link() {
+    let site = TestSite::new("site");
+    let run = site.build(&["--base-url", "https://preview.example.net/"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = site.read("public/clubs/biotech/index.html");
+    assert!(html.contains("href=\"/static/style.css\""), "{html}");
+    assert!(!html.contains("/alumni/"), "{html}");
+}
+
+#[test]
+fn sections_sort_by_date_weight_or_title() {
+    let site = TestSite::new("site");
+    // Default (date): newest first.
+    site.edit("content/site.yaml", "sort_by: title", "sort_by: date");
+    assert_eq!(site.build(&[]).code, 0);
+    let order = |html: &str| -> Vec<usize> {
+        ["Club des docteurs", "Club « Biotech »"]
+            .iter()
+            .map(|t| html.find(t).unwrap())
+            .collect()
+    };
+    let by_date = order(&site.read("public/clubs/index.html"));
+    assert!(by_date[0] < by_date[1], "newest (docteurs, 20 Nov) first");
+    site.edit("content/site.yaml", "sort_by: date", "sort_by: weight");
+    site.edit(
+        "content/clubs/biotech.md",
+        "kind: professionnel",
+        "kind: professionnel\nweight: 1",
+    );
+    site.edit(
+        "content/clubs/docteurs.md",
+        "date: 2026-11-20",
+        "date: 2026-11-20\nweight: 2",
+    );
+    assert_eq!(site.build(&[]).code, 0);
+    let by_weight = order(&site.read("public/clubs/index.html"));
+    assert!(by_weight[1] < by_weight[0], "lightest (biotech) first");
+}
+
+#[test]
+fn two_builds_are_byte_identical_whatever_the_thread_count() {
+    let site = TestSite::new("site");
+    let a = site.temp().join("a");
+    let b = site.temp().join("b");
+    let root = site.root();
+    let run = |out: &std::path::Path, threads: &str| {
+        let status = std::process::Command::new(env!("CARGO_BIN_EXE_alumni"))
+            .args([
+                "build",
+                "--root",
+                root.to_str().unwrap(),
+                "--out",
+                out.to_str().unwrap(),
+            ])
+            .env("RAYON_NUM_THREADS", threads)
+            .status()
+            .unwrap();
+        assert!(status.success());
+    };
+    run(&a, "1");
+    run(&b, "4");
+    let (ta, tb) = (tree(&a), tree(&b));
+    assert!(!ta.is_empty());
+    assert!(ta == tb, "outputs differ");
+}
+
+fn stamps(dir: &std::path::Path) -> Vec<(String, Vec<u8>, SystemTime)> {
+    tree(dir)
+        .into_iter()
+        .map(|(rel, bytes)| {
+            let mtime = fs::metadata(dir.join(&rel)).unwrap().modified().unwrap();
+            (rel, bytes, mtime)
+        })
+        .collect()
+}
+
+#[test]
+fn a_failed_build_leaves_the_previous_output_untouched() {
+    let site = TestSite::new("site");
+    assert_eq!(site.build(&[]).code, 0);
+    let before = stamps(&site.public());
+    // A mistake found late (at render time), after pages were already written to staging.
+    site.edit(
+        "themes/mini/templates/page.html",
+        "{{ page.title }}</h1>",
+        "{{ page.titel }}</h1>",
+    );
+    site.write(
+        "content/clubs/nouveau.md",
+        "---\ntitle: Nouveau\n---\nNouveau club.\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("the previous output was left as it was"),
+        "{}",
+        run.stderr
+    );
+    assert_eq!(stamps(&site.public()), before);
+    // No staging folder is left beside the output.
+    let leftovers: Vec<_> = fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains("alumni-tmp"))
+        .collect();
+    assert!(leftovers.is_empty(), "{leftovers:?}");
+}
+
+#[test]
+fn a_later_build_replaces_removed_pages() {
+    let site = TestSite::new("site");
+    assert_eq!(site.build(&[]).code, 0);
+    fs::remove_file(site.root().join("content/clubs/docteurs.md")).unwrap();
+    site.edit(
+        "content/clubs/biotech.md",
+        "(@/clubs/docteurs.md#qui-peut-adherer)",
+        "(@/clubs/_index.md)",
+    );
+    assert_eq!(site.build(&[]).code, 0);
+    assert!(
+        !site
+            .public()
+            .join("clubs/club-docteurs-chercheurs-et-doctorants")
+            .exists()
+    );
+}
+
+#[test]
+fn the_repository_site_builds_without_errors() {
+    let out = tempfile::tempdir().unwrap();
+    let out_dir = out.path().join("public");
+    let root = repo_root();
+    let run = alumni(
+        out.path(),
+        &[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            out_dir.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stderr.is_empty(), "warnings: {}", run.stderr);
+    for page in [
+        "index.html",
+        "clubs/index.html",
+        "clubs/club-jacques-doucet-arts-et-patrimoine/index.html",
+        "alter-ego/episode-1/poster.svg",
+        "404.html",
+    ] {
+        assert!(out_dir.join(page).is_file(), "{page} missing");
+    }
+}

@@ -1,0 +1,176 @@
+//! The fixture-site harness: copy a fixture, change files, build, compare.
+
+use std::collections::BTreeMap;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+
+/// The repository's root.
+pub(crate) fn repo_root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// `tests/fixtures/<name>`.
+pub(crate) fn fixture(name: &str) -> PathBuf {
+    repo_root().join("tests/fixtures").join(name)
+}
+
+/// Copies the folder `from` into `to`, recursively.
+pub(crate) fn copy_tree(from: &Path, to: &Path) {
+    for entry in walkdir::WalkDir::new(from) {
+        let entry = entry.unwrap();
+        let rel = entry.path().strip_prefix(from).unwrap();
+        let target = to.join(rel);
+        if entry.file_type().is_dir() {
+            fs::create_dir_all(&target).unwrap();
+        } else {
+            fs::copy(entry.path(), &target).unwrap();
+        }
+    }
+}
+
+/// A copy of a fixture site in a temporary folder.
+pub(crate) struct TestSite {
+    dir: tempfile::TempDir,
+}
+
+/// The result of running the binary.
+pub(crate) struct Run {
+    pub(crate) code: i32,
+    pub(crate) stdout: String,
+    pub(crate) stderr: String,
+}
+
+impl From<Output> for Run {
+    fn from(o: Output) -> Run {
+        Run {
+            code: o.status.code().unwrap_or(-1),
+            stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+        }
+    }
+}
+
+/// Runs `alumni ARGS` in `cwd`.
+pub(crate) fn alumni(cwd: &Path, args: &[&str]) -> Run {
+    Command::new(env!("CARGO_BIN_EXE_alumni"))
+        .args(args)
+        .current_dir(cwd)
+        .output()
+        .expect("the alumni binary runs")
+        .into()
+}
+
+impl TestSite {
+    /// A fresh copy of `tests/fixtures/<name>`.
+    pub(crate) fn new(name: &str) -> TestSite {
+        let dir = tempfile::tempdir().unwrap();
+        copy_tree(&fixture(name), &dir.path().join("site"));
+        TestSite { dir }
+    }
+
+    /// The site's root.
+    pub(crate) fn root(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    /// The default output folder.
+    pub(crate) fn public(&self) -> PathBuf {
+        self.root().join("public")
+    }
+
+    /// Writes `text` at `rel` under the root (creating folders).
+    pub(crate) fn write(&self, rel: &str, text: &str) {
+        let path = self.root().join(rel);
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(path, text).unwrap();
+    }
+
+    /// Reads `rel` under the root.
+    pub(crate) fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.root().join(rel)).unwrap_or_else(|e| panic!("{rel}: {e}"))
+    }
+
+    /// Replaces `from` by `to` in the file `rel` (which must contain it).
+    pub(crate) fn edit(&self, rel: &str, from: &str, to: &str) {
+        let text = self.read(rel);
+        assert!(text.contains(from), "{rel} does not contain {from:?}");
+        self.write(rel, &text.replacen(from, to, 1));
+    }
+
+    /// Runs `alumni build --root ROOT EXTRA...`.
+    pub(crate) fn build(&self, extra: &[&str]) -> Run {
+        let root = self.root();
+        let mut args = vec!["build", "--root", root.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        alumni(self.dir.path(), &args)
+    }
+
+    /// The temporary folder holding the site (for extra output folders).
+    pub(crate) fn temp(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+/// Every file under `dir`: relative path -> bytes.
+pub(crate) fn tree(dir: &Path) -> BTreeMap<String, Vec<u8>> {
+    walkdir::WalkDir::new(dir)
+        .sort_by_file_name()
+        .into_iter()
+        .map(Result::unwrap)
+        .filter(|e| e.file_type().is_file())
+        .map(|e| {
+            let rel = e
+                .path()
+                .strip_prefix(dir)
+                .unwrap()
+                .to_string_lossy()
+                .replace('\\', "/");
+            (rel, fs::read(e.path()).unwrap())
+        })
+        .collect()
+}
+
+/// The `<main>...</main>` of an HTML page.
+pub(crate) fn main_of(html: &str) -> &str {
+    let start = html.find("<main").expect("page has <main>");
+    let end = html.find("</main>").expect("page has </main>") + "</main>".len();
+    &html[start..end]
+}
+
+/// Compares `actual` with `tests/snapshots/<name>`; `UPDATE_SNAPSHOTS=1` rewrites it.
+pub(crate) fn assert_snapshot(name: &str, actual: &str) {
+    let path = repo_root().join("tests/snapshots").join(name);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        fs::create_dir_all(path.parent().unwrap()).unwrap();
+        fs::write(&path, actual).unwrap();
+        return;
+    }
+    let expected = fs::read_to_string(&path).unwrap_or_else(|_| {
+        panic!(
+            "no snapshot {}: run with UPDATE_SNAPSHOTS=1 and review it",
+            path.display()
+        )
+    });
+    assert!(
+        expected == actual,
+        "snapshot {name} differs (UPDATE_SNAPSHOTS=1 rewrites it)\n--- expected\n{expected}\n--- actual\n{actual}"
+    );
+}
+
+/// The build's summary line with its timing and output folder redacted.
+pub(crate) fn redact_summary(stdout: &str) -> String {
+    stdout
+        .lines()
+        .map(|l| {
+            let Some((head, rest)) = l.split_once(" in ") else {
+                return l.to_string();
+            };
+            let Some((_, _)) = rest.split_once(" s -> ") else {
+                return l.to_string();
+            };
+            format!("{head} in [TIME] s -> [OUT]")
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}

@@ -362,7 +362,13 @@ pub fn render_site(
             JobKind::Section(i) => site.sections[i].document.as_ref(),
             JobKind::NotFound => None,
         };
-        let mut known: Vec<&str> = engine.sources.keys().map(String::as_str).collect();
+        // Page templates sit at the top of templates/; partials below it are not candidates.
+        let mut known: Vec<&str> = engine
+            .sources
+            .keys()
+            .map(String::as_str)
+            .filter(|n| !n.contains('/'))
+            .collect();
         known.sort_unstable();
         let d = match document.filter(|d| d.front.template.is_some()) {
             Some(doc) => Diagnostic::error(

@@ -9,6 +9,19 @@ use crate::harness::{TestSite, alumni, assert_snapshot, main_of, redact_summary,
 #[test]
 fn builds_the_fixture_site_into_pretty_urls() {
     let site = TestSite::new("site");
+    // Private files and editor leftovers are not pages.
+    for name in [
+        "_notes.md",
+        ".cache.md",
+        "biotech.md~",
+        ".biotech.md.swp",
+        "#biotech.md#",
+    ] {
+        site.write(
+            &format!("content/clubs/{name}"),
+            "---\ntitle: Ne pas publier\n---\n",
+        );
+    }
     let run = site.build(&[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(

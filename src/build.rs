@@ -14,7 +14,7 @@ use rayon::prelude::*;
 use crate::config::{CONFIG_PATH, Config};
 use crate::diagnostic::{self, Diagnostic};
 use crate::markdown::{self, BodySource, Rendered};
-use crate::model::{self, CopySources, Site};
+use crate::model::{self, CopySources, LinkIndex, Site};
 use crate::output::Staging;
 use crate::{data, load, parse, render, view};
 
@@ -36,8 +36,8 @@ pub struct BuildOptions {
 pub struct BuildReport {
     /// HTML files written (pages, sections, 404).
     pub html_files: usize,
-    /// HTML files per language.
-    pub per_language: BTreeMap<String, usize>,
+    /// HTML files per language, in the config's order (default first).
+    pub per_language: Vec<(String, usize)>,
     /// Files copied as they are.
     pub copied_files: usize,
     /// Where the output is.
@@ -46,6 +46,8 @@ pub struct BuildReport {
     pub elapsed: Duration,
     /// Problems that did not stop the build.
     pub warnings: Vec<Diagnostic>,
+    /// Pages and sections of the default language that other languages lack.
+    pub missing_translations: Vec<model::MissingTranslation>,
 }
 
 /// Why a build failed.
@@ -98,33 +100,36 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let out = output_dir(options);
     check_output_dir(&options.root, &out)?;
-    let site = prepare(options)?;
-    let staging = Staging::begin(&out).map_err(|e| {
-        BuildError::Io(format!(
-            "cannot create the output next to {}: {e}",
-            out.display()
-        ))
-    })?;
-    let (html_files, copied_files) = write_site(&site, &staging)?;
-    staging.commit().map_err(|e| {
-        BuildError::Io(format!(
-            "cannot put the new output in place at {}: {e}",
-            out.display()
-        ))
-    })?;
-    let mut per_language = BTreeMap::new();
-    per_language.insert(site.site.config.default_language.clone(), html_files);
+    let prepared = prepare(options)?;
+    let staging = Staging::begin(&out)
+        .map_err(|e| BuildError::Io(format!("cannot create the output next to {}: {e}", out.display())))?;
+    let (per_language, copied_files) = write_site(&prepared, &staging)?;
+    staging
+        .commit()
+        .map_err(|e| BuildError::Io(format!("cannot put the new output in place at {}: {e}", out.display())))?;
+    let per_language: Vec<(String, usize)> = prepared
+        .site
+        .config
+        .languages
+        .iter()
+        .map(|l| (l.code.clone(), per_language.get(&l.code).copied().unwrap_or(0)))
+        .collect();
     Ok(BuildReport {
-        html_files,
+        html_files: total_outputs(&per_language),
         per_language,
         copied_files,
         out,
         elapsed: started.elapsed(),
         warnings: Vec::new(),
+        missing_translations: prepared.site.missing_translations.clone(),
     })
 }
 
-/// A site read, assembled, with Markdown rendered and templates compiled:
+fn total_outputs(per_language: &[(String, usize)]) -> usize {
+    per_language.iter().map(|(_, n)| n).sum()
+}
+
+/// A site read, assembled, with templates compiled and Markdown rendered:
 /// everything but the rendering of outputs.
 pub struct PreparedSite {
     /// The model.
@@ -143,11 +148,8 @@ pub fn prepare(options: &BuildOptions) -> Result<PreparedSite, BuildError> {
         if !errors.is_empty() {
             return Err(fail(errors));
         }
-        return Err(fail(vec![
-            Diagnostic::error(CONFIG_PATH, "the site has no config file").with_hint(
-                "create content/site.yaml with at least `title`, `base_url` and `theme`",
-            ),
-        ]));
+        return Err(fail(vec![Diagnostic::error(CONFIG_PATH, "the site has no config file")
+            .with_hint("create content/site.yaml with at least `title`, `base_url` and `theme`")]));
     };
     let config = match Config::parse(&config_file.text, options.base_url.as_deref()) {
         Ok(c) => c,
@@ -158,7 +160,11 @@ pub fn prepare(options: &BuildOptions) -> Result<PreparedSite, BuildError> {
     };
     let (theme, theme_errors) = load::load_theme(root, &config.theme);
     errors.extend(theme_errors);
-    let (documents, parse_errors) = parse::parse_all(loaded.markdown);
+    let languages = parse::Languages {
+        default: &config.default_language,
+        codes: config.languages.iter().map(|l| l.code.as_str()).collect(),
+    };
+    let (documents, parse_errors) = parse::parse_all(loaded.markdown, &languages);
     errors.extend(parse_errors);
     let (data, data_errors) = data::load_data(&loaded.data);
     errors.extend(data_errors);
@@ -175,24 +181,21 @@ pub fn prepare(options: &BuildOptions) -> Result<PreparedSite, BuildError> {
     if !model_errors.is_empty() {
         return Err(fail(model_errors));
     }
-    let markdown_errors = render_markdown(&mut site);
+    let engine = render::compile(&theme, &site).map_err(fail)?;
+    let markdown_errors = render_markdown(&mut site, &engine);
     if !markdown_errors.is_empty() {
         return Err(fail(markdown_errors));
     }
-    let engine = render::compile(&theme, &site).map_err(fail)?;
     Ok(PreparedSite { site, engine, data })
 }
 
 /// Renders the site into `staging`: HTML pages, then copied files.
-/// Returns (HTML files, copied files).
-pub fn write_site(
-    prepared: &PreparedSite,
-    staging: &Staging,
-) -> Result<(usize, usize), BuildError> {
+/// Returns (HTML files per language, copied files).
+pub fn write_site(prepared: &PreparedSite, staging: &Staging) -> Result<(BTreeMap<String, usize>, usize), BuildError> {
     let site = &prepared.site;
     let views = view::shared_views(site, &prepared.data);
     let write = |path: &str, bytes: &[u8]| staging.write(path, bytes);
-    let (html_files, mut errors) = render::render_site(site, &prepared.engine, &views, &write);
+    let (per_language, mut errors) = render::render_site(site, &prepared.engine, &views, &write);
     let copy_errors: Vec<Diagnostic> = site
         .copies
         .par_iter()
@@ -202,98 +205,87 @@ pub fn write_site(
     if !errors.is_empty() {
         return Err(fail(errors));
     }
-    Ok((html_files, site.copies.len()))
+    Ok((per_language, site.copies.len()))
 }
 
-/// The Markdown stage over the whole site, in parallel, then the check of
-/// `#fragment` links against the headings of their targets.
-fn render_markdown(site: &mut Site) -> Vec<Diagnostic> {
-    let index: HashMap<String, String> = site
-        .path_index()
-        .into_iter()
-        .map(|(k, v)| (k.to_string(), format!("{}{v}", site.config.base_path)))
-        .collect();
-    let resolve = |p: &str| index.get(p).cloned();
-    let render_doc = |doc: &parse::Document| -> (Rendered, Vec<Diagnostic>) {
+/// The Markdown stage over the whole site, in parallel (shortcodes
+/// included), then the check of `#fragment` links against the headings of
+/// their targets.
+fn render_markdown(site: &mut Site, engine: &render::Engine) -> Vec<Diagnostic> {
+    let index = LinkIndex::new(site);
+    let base_path = site.config.base_path.clone();
+    let render_doc = |doc: &parse::Document, lang: &str| -> (Rendered, Vec<Diagnostic>) {
+        let resolve = |p: &str| index.resolve(p, lang).map(|path| format!("{base_path}{path}"));
+        let env = markdown::Env {
+            resolve: &resolve,
+            shortcodes: Some(engine),
+            lang,
+        };
         let source = BodySource {
             path: &doc.file.path,
             file_text: &doc.file.text,
             body_start: doc.body_start,
             content_path: &doc.content_path,
         };
-        markdown::render(doc.body(), source, &resolve)
+        markdown::render(doc.body(), source, &env)
     };
-    let page_results: Vec<_> = site
-        .pages
-        .par_iter()
-        .map(|p| render_doc(&p.document))
-        .collect();
+    let page_results: Vec<_> = site.pages.par_iter().map(|p| render_doc(&p.document, &p.lang)).collect();
     let section_results: Vec<_> = site
         .sections
         .par_iter()
-        .map(|s| s.document.as_ref().map(&render_doc).unwrap_or_default())
+        .map(|s| s.document.as_ref().map(|d| render_doc(d, &s.lang)).unwrap_or_default())
         .collect();
     let mut errors = Vec::new();
+    // A fallback renders the same file again: report its mistakes once.
     for (page, (rendered, e)) in site.pages.iter_mut().zip(page_results) {
         page.rendered = rendered;
-        errors.extend(e);
+        if !page.fallback {
+            errors.extend(e);
+        }
     }
     for (section, (rendered, e)) in site.sections.iter_mut().zip(section_results) {
         section.rendered = rendered;
-        errors.extend(e);
+        if !section.fallback {
+            errors.extend(e);
+        }
     }
 
-    let anchors: HashMap<&str, &[String]> = site
+    let anchors: HashMap<String, &[String]> = site
         .pages
         .iter()
-        .map(|p| {
-            (
-                p.document.content_path.as_str(),
-                p.rendered.anchors.as_slice(),
-            )
-        })
-        .chain(site.sections.iter().filter_map(|s| {
-            s.document
-                .as_ref()
-                .map(|d| (d.content_path.as_str(), s.rendered.anchors.as_slice()))
-        }))
+        .map(|p| (format!("{base_path}{}", p.path), p.rendered.anchors.as_slice()))
+        .chain(site.sections.iter().map(|s| (format!("{base_path}{}", s.path), s.rendered.anchors.as_slice())))
         .collect();
-    let documents = site.pages.iter().map(|p| (&p.document, &p.rendered)).chain(
-        site.sections
-            .iter()
-            .filter_map(|s| s.document.as_ref().map(|d| (d, &s.rendered))),
-    );
+    let documents = site
+        .pages
+        .iter()
+        .filter(|p| !p.fallback)
+        .map(|p| (&p.document, &p.rendered))
+        .chain(
+            site.sections
+                .iter()
+                .filter(|s| !s.fallback)
+                .filter_map(|s| s.document.as_ref().map(|d| (d, &s.rendered))),
+        );
     for (doc, rendered) in documents {
         for link in &rendered.fragment_links {
-            let known = anchors
-                .get(link.target.as_str())
-                .copied()
-                .unwrap_or_default();
+            let known = anchors.get(&link.url).copied().unwrap_or_default();
             if known.contains(&link.fragment) {
                 continue;
             }
             let names: Vec<&str> = known.iter().map(String::as_str).collect();
             let hint = match diagnostic::did_you_mean(&link.fragment, &names) {
                 Some(close) => format!("did you mean `#{close}`?"),
-                None if names.is_empty() => {
-                    format!("`content/{}` has no headings to link to", link.target)
-                }
+                None if names.is_empty() => format!("`content/{}` has no headings to link to", link.target),
                 None => format!(
                     "its headings are: {}",
-                    names
-                        .iter()
-                        .map(|n| format!("#{n}"))
-                        .collect::<Vec<_>>()
-                        .join(", ")
+                    names.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ")
                 ),
             };
             errors.push(
                 Diagnostic::error(
                     &doc.file.path,
-                    format!(
-                        "link to a missing heading `#{}` in `content/{}`",
-                        link.fragment, link.target
-                    ),
+                    format!("link to a missing heading `#{}` in `content/{}`", link.fragment, link.target),
                 )
                 .at_offset(&doc.file.text, link.offset)
                 .with_hint(hint),

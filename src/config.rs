@@ -29,6 +29,17 @@ pub enum SortBy {
     Title,
 }
 
+/// What a language edition shows for a page or section not translated into it.
+#[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum MissingTranslation {
+    /// Leave it out of that language's edition.
+    #[default]
+    Omit,
+    /// Publish the default-language text there, marked with its `lang` and a notice.
+    Fallback,
+}
+
 /// Per-section options, keyed in the config by the section's folder under `content/`.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -36,6 +47,47 @@ pub struct SectionOptions {
     /// Order of the section's pages.
     #[serde(default)]
     pub sort_by: SortBy,
+    /// Pages per list page; all on one page when absent.
+    #[serde(default)]
+    pub paginate_by: Option<usize>,
+    /// What other languages show for pages of this section not translated yet.
+    #[serde(default)]
+    pub missing_translation: MissingTranslation,
+}
+
+/// A language of the site, as written in the config.
+#[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+struct RawLanguage {
+    name: String,
+    #[serde(default)]
+    title: Option<String>,
+    #[serde(default)]
+    description: Option<String>,
+}
+
+/// A language edition of the site.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Language {
+    /// Code (`fr`, `en`): the file suffix (`page.en.md`) and the URL prefix (`/en/`).
+    pub code: String,
+    /// Its own name for itself (`Français`, `English`), for language switchers.
+    pub name: String,
+    /// The site's title in this language.
+    pub title: String,
+    /// The site's description in this language.
+    pub description: String,
+}
+
+/// A taxonomy: a front-matter field whose values group pages (`tags`).
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Taxonomy {
+    /// The front-matter field, also the URL segment once slugified (`club_kind` -> `/club-kind/`).
+    pub name: String,
+    /// Pages per term page; all on one page when absent.
+    #[serde(default)]
+    pub paginate_by: Option<usize>,
 }
 
 /// `site.yaml` as written.
@@ -49,6 +101,10 @@ struct RawConfig {
     #[serde(default = "default_language")]
     default_language: String,
     theme: String,
+    #[serde(default)]
+    languages: BTreeMap<String, RawLanguage>,
+    #[serde(default)]
+    taxonomies: Vec<Taxonomy>,
     #[serde(default)]
     sections: BTreeMap<String, SectionOptions>,
     #[serde(default)]
@@ -73,6 +129,10 @@ pub struct Config {
     pub base_path: String,
     /// The language of unsuffixed content files (`fr`).
     pub default_language: String,
+    /// Every language, the default first, then by code.
+    pub languages: Vec<Language>,
+    /// The taxonomies, in config order.
+    pub taxonomies: Vec<Taxonomy>,
     /// Folder name under `themes/`.
     pub theme: String,
     /// Options of sections, by folder under `content/` (`""` is the home).
@@ -96,6 +156,8 @@ impl Config {
             description,
             base_url,
             default_language,
+            languages: raw_languages,
+            taxonomies,
             theme,
             sections,
             extra,
@@ -134,6 +196,35 @@ impl Config {
                 .with_hint("use a two- or three-letter code such as `fr` or `en`"),
             );
         }
+        let languages = resolve_languages(&default_language, raw_languages, &title, &description);
+        for code in languages.iter().map(|l| &l.code).filter(|c| !is_language_code(c)) {
+            errors.push(
+                Diagnostic::error(CONFIG_PATH, format!("`{code}` is not a language code"))
+                    .at_offset(text, locate(code))
+                    .with_hint("use a two- or three-letter lower-case code such as `fr` or `en`"),
+            );
+        }
+        let mut seen = Vec::new();
+        for taxonomy in &taxonomies {
+            let slug = crate::slug::slugify(&taxonomy.name);
+            if slug.is_empty() || seen.contains(&slug) || taxonomy.paginate_by == Some(0) {
+                errors.push(
+                    Diagnostic::error(CONFIG_PATH, format!("taxonomy `{}` is declared twice or has no usable name", taxonomy.name))
+                        .at_offset(text, locate("taxonomies"))
+                        .with_hint("give each taxonomy a distinct name made of letters, and a `paginate_by` above 0"),
+                );
+            }
+            seen.push(slug);
+        }
+        for (folder, options) in &sections {
+            if options.paginate_by == Some(0) {
+                errors.push(
+                    Diagnostic::error(CONFIG_PATH, format!("`sections.{folder}.paginate_by` must be above 0"))
+                        .at_offset(text, locate("paginate_by"))
+                        .with_hint("remove it to list every page on one page"),
+                );
+            }
+        }
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -143,6 +234,8 @@ impl Config {
             base_url,
             base_path,
             default_language,
+            languages,
+            taxonomies,
             theme,
             sections,
             extra,
@@ -153,6 +246,47 @@ impl Config {
     pub fn locate(text: &str, key: &str) -> usize {
         key_offset(text, key).unwrap_or(0)
     }
+
+    /// The site-path prefix of a language's edition: `""` for the default, `en/` for English.
+    pub fn language_prefix(&self, lang: &str) -> String {
+        if lang == self.default_language {
+            String::new()
+        } else {
+            format!("{lang}/")
+        }
+    }
+
+    /// The language called `code`, if the site has it.
+    pub fn language(&self, code: &str) -> Option<&Language> {
+        self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// The options of the section in `folder` (defaults when not configured).
+    pub fn section_options(&self, folder: &str) -> SectionOptions {
+        self.sections.get(folder).cloned().unwrap_or_default()
+    }
+}
+
+/// The default language first (added when `languages:` does not list it), then the others by code.
+fn resolve_languages(
+    default: &str,
+    raw: BTreeMap<String, RawLanguage>,
+    title: &str,
+    description: &str,
+) -> Vec<Language> {
+    let make = |code: &str, r: Option<RawLanguage>| {
+        let r = r.unwrap_or_default();
+        Language {
+            code: code.to_string(),
+            name: if r.name.is_empty() { code.to_string() } else { r.name },
+            title: r.title.unwrap_or_else(|| title.to_string()),
+            description: r.description.unwrap_or_else(|| description.to_string()),
+        }
+    };
+    let mut raw = raw;
+    let mut languages = vec![make(default, raw.remove(default))];
+    languages.extend(raw.into_iter().map(|(code, r)| make(&code, Some(r))));
+    languages
 }
 
 fn is_language_code(code: &str) -> bool {
@@ -230,6 +364,18 @@ mod tests {
         assert_eq!(errs[0].message, "unknown key `sortby` in `sections.clubs`");
         assert_eq!(errs[0].hint.as_deref(), Some("did you mean `sort_by`?"));
         assert_eq!(errs[0].position.unwrap().line, 6);
+    }
+
+    #[test]
+    fn languages_default_first() {
+        let text = format!("{MINIMAL}languages:\n  en:\n    name: English\n    title: Alumni network\n  fr:\n    name: Français\n");
+        let c = Config::parse(&text, None).unwrap();
+        let codes: Vec<_> = c.languages.iter().map(|l| l.code.as_str()).collect();
+        assert_eq!(codes, ["fr", "en"]);
+        assert_eq!(c.languages[1].title, "Alumni network");
+        assert_eq!(c.languages[0].title, "Alumni");
+        assert_eq!(c.language_prefix("en"), "en/");
+        assert_eq!(c.language_prefix("fr"), "");
     }
 
     #[test]

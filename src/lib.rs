@@ -27,6 +27,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod render;
+pub mod shortcode;
 pub mod slug;
 pub mod view;
 pub mod yaml;

@@ -184,6 +184,10 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
 pub struct ThemeFiles {
     /// `themes/<name>/templates/**` (HTML, XML and text templates).
     pub templates: Vec<TextFile>,
+    /// `themes/<name>/shortcodes/*.html`: one component per file, callable from Markdown.
+    pub shortcodes: Vec<TextFile>,
+    /// `themes/<name>/i18n/<lang>.yaml`: UI strings.
+    pub i18n: Vec<TextFile>,
     /// `themes/<name>/static/**`.
     pub static_files: Vec<CopyFile>,
 }
@@ -203,8 +207,8 @@ pub fn load_theme(root: &Path, name: &str) -> (ThemeFiles, Vec<Diagnostic>) {
         );
         return (theme, errors);
     }
-    let mut template_paths = Vec::new();
-    for sub in ["templates", "static"] {
+    let mut text_paths: Vec<(&str, PathBuf)> = Vec::new();
+    for sub in ["templates", "shortcodes", "i18n", "static"] {
         let walker = WalkDir::new(dir.join(sub))
             .follow_links(true)
             .sort_by_file_name()
@@ -217,8 +221,8 @@ pub fn load_theme(root: &Path, name: &str) -> (ThemeFiles, Vec<Diagnostic>) {
                     if is_ignored_name(&name) {
                         continue;
                     }
-                    if sub == "templates" {
-                        template_paths.push(e.path().to_path_buf());
+                    if sub != "static" {
+                        text_paths.push((sub, e.path().to_path_buf()));
                     } else {
                         theme.static_files.push(CopyFile {
                             path: relative_path(root, e.path()),
@@ -239,14 +243,16 @@ pub fn load_theme(root: &Path, name: &str) -> (ThemeFiles, Vec<Diagnostic>) {
             }
         }
     }
-    for result in template_paths
+    let texts: Vec<_> = text_paths
         .par_iter()
-        .map(|p| read_text(root, p))
-        .collect::<Vec<_>>()
-    {
-        match result {
-            Ok(t) => theme.templates.push(t),
-            Err(d) => errors.push(d),
+        .map(|(sub, p)| (*sub, read_text(root, p)))
+        .collect();
+    for (sub, result) in texts {
+        match (sub, result) {
+            ("templates", Ok(t)) => theme.templates.push(t),
+            ("shortcodes", Ok(t)) => theme.shortcodes.push(t),
+            (_, Ok(t)) => theme.i18n.push(t),
+            (_, Err(d)) => errors.push(d),
         }
     }
     (theme, errors)

@@ -83,6 +83,7 @@ fn run_build(options: &BuildOptions) -> ExitCode {
                 report.elapsed.as_secs_f64(),
                 report.out.display()
             );
+            print_missing_translations(&report.missing_translations);
             ExitCode::SUCCESS
         }
         Err(BuildError::Site(errors)) => {
@@ -99,5 +100,21 @@ fn run_build(options: &BuildOptions) -> ExitCode {
             let _ = writeln!(stderr, "error: {message}");
             ExitCode::from(2)
         }
+    }
+}
+
+/// One line per language listing what is not translated yet (and whether the
+/// default-language text is shown in its place).
+fn print_missing_translations(missing: &[alumni::model::MissingTranslation]) {
+    let mut by_lang: Vec<(&str, Vec<String>)> = Vec::new();
+    for m in missing {
+        let entry = format!("{}{}", m.source, if m.fallback { " (shown in the default language)" } else { "" });
+        match by_lang.last_mut() {
+            Some((lang, list)) if *lang == m.lang => list.push(entry),
+            _ => by_lang.push((&m.lang, vec![entry])),
+        }
+    }
+    for (lang, list) in by_lang {
+        println!("not translated into {lang} ({}): {}", list.len(), list.join(", "));
     }
 }

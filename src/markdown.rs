@@ -15,6 +15,7 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 use serde::Serialize;
 
 use crate::diagnostic::Diagnostic;
+use crate::shortcode::{self, Shortcodes};
 use crate::slug::slugify;
 
 /// The marker that ends a page's summary.
@@ -41,6 +42,8 @@ pub struct TocEntry {
 pub struct FragmentLink {
     /// The target's source path under `content/` (`clubs/biotech.md`).
     pub target: String,
+    /// The target's URL, without the fragment.
+    pub url: String,
     /// The fragment, without `#`.
     pub fragment: String,
     /// Byte offset of the link's destination in the file.
@@ -99,12 +102,166 @@ fn level_number(level: HeadingLevel) -> u8 {
     }
 }
 
-/// Renders `body`. `resolve` maps a source path under `content/` to its URL.
-pub fn render(
+/// What rendering a body needs from the rest of the site.
+#[derive(Clone, Copy)]
+pub struct Env<'a> {
+    /// Maps a source path under `content/` to its URL (for `@/` links).
+    pub resolve: &'a dyn Fn(&str) -> Option<String>,
+    /// The theme's shortcodes; without them, calls are left as text.
+    pub shortcodes: Option<&'a dyn Shortcodes>,
+    /// The language edition the body is rendered for.
+    pub lang: &'a str,
+}
+
+/// Renders `body`, its shortcodes, and its links for `env`.
+pub fn render(body: &str, source: BodySource<'_>, env: &Env<'_>) -> (Rendered, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let (calls, syntax_errors) = match env.shortcodes {
+        Some(_) => shortcode::find_calls(body),
+        None => (Vec::new(), Vec::new()),
+    };
+    for e in syntax_errors {
+        errors.push(
+            Diagnostic::error(source.path, format!("shortcode: {}", e.message))
+                .at_offset(source.file_text, source.body_start + e.offset)
+                .with_hint(e.hint),
+        );
+    }
+    let mut extra_words = 0;
+    let outputs: Vec<String> = calls
+        .iter()
+        .map(|call| render_call(call, body, source, env, &mut errors, &mut extra_words))
+        .collect();
+    let (text, shifts) = if calls.is_empty() {
+        (std::borrow::Cow::Borrowed(body), Vec::new())
+    } else {
+        (std::borrow::Cow::Owned(shortcode::replace_calls(body, &calls)), shifts_of(body, &calls))
+    };
+    let (mut out, link_errors) = render_markdown(&text, source, env, &shifts);
+    errors.extend(link_errors);
+    for (n, html) in outputs.iter().enumerate() {
+        let marker = shortcode::placeholder(n);
+        out.html = out.html.replace(&marker, html);
+        if let Some(summary) = out.summary.as_mut() {
+            *summary = summary.replace(&marker, html);
+        }
+    }
+    out.word_count += extra_words;
+    out.reading_time = out.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
+    (out, errors)
+}
+
+/// Where each call ends in the replaced text and in the body, to map
+/// offsets in the replaced text back to the file.
+fn shifts_of(body: &str, calls: &[shortcode::Call]) -> Vec<(usize, usize)> {
+    let mut shifts = Vec::new();
+    let mut text_pos = 0;
+    let mut last = 0;
+    for (n, call) in calls.iter().enumerate() {
+        text_pos += call.range.start - last;
+        let newlines = body[call.range.clone()].matches('\n').count();
+        text_pos += shortcode::placeholder(n).len() + newlines;
+        shifts.push((text_pos, call.range.end));
+        last = call.range.end;
+    }
+    shifts
+}
+
+fn to_body_offset(offset: usize, shifts: &[(usize, usize)]) -> usize {
+    match shifts.iter().rev().find(|(text_pos, _)| *text_pos <= offset) {
+        Some((text_pos, body_pos)) => body_pos + (offset - text_pos),
+        None => offset,
+    }
+}
+
+/// Renders one call: checks its name and arguments, renders its body, and
+/// asks the theme for its HTML. Problems become diagnostics at the call.
+fn render_call(
+    call: &shortcode::Call,
     body: &str,
     source: BodySource<'_>,
-    resolve: &dyn Fn(&str) -> Option<String>,
+    env: &Env<'_>,
+    errors: &mut Vec<Diagnostic>,
+    words: &mut usize,
+) -> String {
+    let Some(shortcodes) = env.shortcodes else {
+        return String::new();
+    };
+    let at = |offset: usize| source.body_start + offset;
+    let name_offset = call.range.start + body[call.range.clone()].find(&call.name).unwrap_or(0);
+    let Some(signature) = shortcodes.signature(&call.name) else {
+        let names = shortcodes.names();
+        let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
+        let hint = match crate::diagnostic::did_you_mean(&call.name, &candidates) {
+            Some(close) => format!("did you mean `{close}`?"),
+            None => format!("the shortcodes are: {}", candidates.join(", ")),
+        };
+        errors.push(
+            Diagnostic::error(source.path, format!("unknown shortcode `{}`", call.name))
+                .at_offset(source.file_text, at(name_offset))
+                .with_hint(hint),
+        );
+        return String::new();
+    };
+    let mut ok = true;
+    let known: Vec<&str> = signature.iter().map(|(n, _)| n.as_str()).collect();
+    for arg in &call.args {
+        if !known.contains(&arg.name.as_str()) {
+            ok = false;
+            let hint = match crate::diagnostic::did_you_mean(&arg.name, &known) {
+                Some(close) => format!("did you mean `{close}`?"),
+                None => format!("`{}` takes: {}", call.name, known.join(", ")),
+            };
+            errors.push(
+                Diagnostic::error(source.path, format!("`{}` has no argument `{}`", call.name, arg.name))
+                    .at_offset(source.file_text, at(arg.offset))
+                    .with_hint(hint),
+            );
+        }
+    }
+    for (name, required) in &signature {
+        if *required && !call.args.iter().any(|a| &a.name == name) {
+            ok = false;
+            errors.push(
+                Diagnostic::error(source.path, format!("`{}` needs the argument `{name}`", call.name))
+                    .at_offset(source.file_text, at(name_offset))
+                    .with_hint(format!("add {name}=\"...\" inside the parentheses")),
+            );
+        }
+    }
+    let body_html = call.body.as_ref().map(|range| {
+        let inner = BodySource {
+            body_start: source.body_start + range.start,
+            ..source
+        };
+        let (rendered, inner_errors) = render(&body[range.clone()], inner, env);
+        errors.extend(inner_errors);
+        *words += rendered.word_count;
+        rendered.html
+    });
+    if !ok {
+        return String::new();
+    }
+    match shortcodes.render(&call.name, &call.args, body_html.as_deref(), env.lang) {
+        Ok(html) => html,
+        Err(message) => {
+            errors.push(
+                Diagnostic::error(source.path, format!("shortcode `{}`: {message}", call.name))
+                    .at_offset(source.file_text, at(name_offset)),
+            );
+            String::new()
+        }
+    }
+}
+
+/// The Markdown proper: headings, links, summary, counts.
+fn render_markdown(
+    body: &str,
+    source: BodySource<'_>,
+    env: &Env<'_>,
+    shifts: &[(usize, usize)],
 ) -> (Rendered, Vec<Diagnostic>) {
+    let resolve = env.resolve;
     let mut errors = Vec::new();
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
@@ -169,6 +326,7 @@ pub fn render(
                     &range,
                     source,
                     resolve,
+                    shifts,
                     &mut out,
                     &mut errors,
                 );
@@ -192,6 +350,7 @@ pub fn render(
                     &range,
                     source,
                     resolve,
+                    shifts,
                     &mut out,
                     &mut errors,
                 );
@@ -244,7 +403,6 @@ pub fn render(
     }
     html::push_html(&mut out.html, events.into_iter());
     out.toc = nest(&flat_toc);
-    out.reading_time = out.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
     (out, errors)
 }
 
@@ -261,12 +419,14 @@ fn unique_id(base: &str, used: &HashSet<String>) -> String {
 }
 
 /// Replaces an `@/path.md#frag` destination with the target's URL.
+#[allow(clippy::too_many_arguments)]
 fn resolve_dest<'a>(
     dest: &CowStr<'a>,
     body: &str,
     range: &std::ops::Range<usize>,
     source: BodySource<'_>,
     resolve: &dyn Fn(&str) -> Option<String>,
+    shifts: &[(usize, usize)],
     out: &mut Rendered,
     errors: &mut Vec<Diagnostic>,
 ) -> CowStr<'a> {
@@ -282,7 +442,7 @@ fn resolve_dest<'a>(
         .get(range.clone())
         .and_then(|s| s.find(dest.as_ref()))
         .unwrap_or(0);
-    let offset = source.body_start + range.start + in_link;
+    let offset = source.body_start + to_body_offset(range.start + in_link, shifts);
     let path = if path.is_empty() {
         source.content_path
     } else {
@@ -300,6 +460,7 @@ fn resolve_dest<'a>(
         Some(fragment) => {
             out.fragment_links.push(FragmentLink {
                 target: path.to_string(),
+                url: url.clone(),
                 fragment: fragment.to_string(),
                 offset,
             });
@@ -346,9 +507,13 @@ mod tests {
             body_start: 0,
             content_path: "a.md",
         };
-        render(body, source, &|p| {
-            (p == "clubs/biotech.md").then(|| "/clubs/biotech/".to_string())
-        })
+        let resolve = |p: &str| (p == "clubs/biotech.md").then(|| "/clubs/biotech/".to_string());
+        let env = Env {
+            resolve: &resolve,
+            shortcodes: None,
+            lang: "fr",
+        };
+        render(body, source, &env)
     }
 
     #[test]

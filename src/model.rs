@@ -11,21 +11,26 @@
 
 use std::collections::{BTreeMap, HashMap};
 
-use crate::config::{Config, SortBy};
+use crate::config::{Config, MissingTranslation as Policy, SectionOptions, SortBy};
 use crate::diagnostic::Diagnostic;
 use crate::load::CopyFile;
 use crate::markdown::Rendered;
 use crate::parse::{Document, DocumentKind};
 use crate::slug::slugify;
 
-/// A section: a folder of `content/` with an `_index.md` (or the home, always).
+/// A section: a folder of `content/` with an `_index.md`, in one language
+/// (the home exists in every language, written or not).
 #[derive(Clone, Debug)]
 pub struct Section {
     /// The `_index.md`, absent only for a home page that was not written.
     pub document: Option<Document>,
+    /// The language edition this section belongs to.
+    pub lang: String,
+    /// Shown in `lang`'s edition with the default language's text.
+    pub fallback: bool,
     /// Folder under `content/` (`""` for the home, `clubs`).
     pub folder: String,
-    /// Site path (`clubs/`).
+    /// Site path (`clubs/`, `en/clubs/`).
     pub path: String,
     /// Title from front matter, or the site's title for an unwritten home.
     pub title: String,
@@ -35,15 +40,23 @@ pub struct Section {
     pub subsections: Vec<usize>,
     /// Parent section (`None` for the home).
     pub parent: Option<usize>,
+    /// The same section in the other languages (real translations only).
+    pub translations: Vec<usize>,
+    /// Sorting and pagination.
+    pub options: SectionOptions,
     /// The rendered body (filled by the Markdown stage).
     pub rendered: Rendered,
 }
 
-/// A page.
+/// A page in one language.
 #[derive(Clone, Debug)]
 pub struct Page {
     /// Its parsed file.
     pub document: Document,
+    /// The language edition this page belongs to.
+    pub lang: String,
+    /// Shown in `lang`'s edition with the default language's text.
+    pub fallback: bool,
     /// The last part of its URL.
     pub slug: String,
     /// Site path (`clubs/biotech/`).
@@ -52,8 +65,51 @@ pub struct Page {
     pub section: usize,
     /// Site paths of the files copied beside it (bundle files).
     pub assets: Vec<String>,
+    /// The same page in the other languages (real translations only).
+    pub translations: Vec<usize>,
+    /// Its terms, by taxonomy name, as written.
+    pub terms: BTreeMap<String, Vec<String>>,
     /// The rendered body (filled by the Markdown stage).
     pub rendered: Rendered,
+}
+
+/// One value of a taxonomy in one language, with its pages.
+#[derive(Clone, Debug)]
+pub struct Term {
+    /// As first written (by path order), e.g. `Économie`.
+    pub name: String,
+    /// ASCII slug, e.g. `economie`.
+    pub slug: String,
+    /// Site path (`tags/economie/`).
+    pub path: String,
+    /// Its pages, newest first.
+    pub pages: Vec<usize>,
+}
+
+/// A taxonomy in one language.
+#[derive(Clone, Debug)]
+pub struct Taxonomy {
+    /// The front-matter field (`tags`).
+    pub name: String,
+    /// The language edition.
+    pub lang: String,
+    /// Site path of its list page (`tags/`, `en/tags/`).
+    pub path: String,
+    /// Pages per term page.
+    pub paginate_by: Option<usize>,
+    /// Its terms, by slug.
+    pub terms: Vec<Term>,
+}
+
+/// A page or section of the default language with no translation in `lang`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct MissingTranslation {
+    /// The language it is missing in.
+    pub lang: String,
+    /// The default-language source (`content/clubs/biotech.md`).
+    pub source: String,
+    /// Whether the default-language text is shown in its place.
+    pub fallback: bool,
 }
 
 /// A file to copy into the output.
@@ -70,12 +126,16 @@ pub struct Copy {
 pub struct Site {
     /// The resolved configuration.
     pub config: Config,
-    /// Sections sorted by folder; index 0 is the home.
+    /// Sections by language (config order), then folder; each language's home first.
     pub sections: Vec<Section>,
-    /// Pages sorted by source path.
+    /// Pages sorted by language, then source path.
     pub pages: Vec<Page>,
+    /// Taxonomies by config order, then language.
+    pub taxonomies: Vec<Taxonomy>,
     /// Files to copy, sorted by output path.
     pub copies: Vec<Copy>,
+    /// What the other languages lack, sorted.
+    pub missing_translations: Vec<MissingTranslation>,
 }
 
 /// The files copied as they are, by origin.
@@ -90,19 +150,60 @@ pub struct CopySources {
 }
 
 impl Site {
-    /// Site path of a source path under `content/` (`clubs/biotech.md`,
-    /// `clubs/_index.md`), for `@/` links.
-    pub fn path_index(&self) -> HashMap<&str, &str> {
-        let mut index = HashMap::new();
-        for s in &self.sections {
+    /// The home section of `lang`.
+    pub fn home(&self, lang: &str) -> usize {
+        self.sections
+            .iter()
+            .position(|s| s.lang == lang && s.folder.is_empty())
+            .unwrap_or(0)
+    }
+
+}
+
+/// Site paths by (language, translation key), for `@/` links and `url()`.
+#[derive(Clone, Debug, Default)]
+pub struct LinkIndex {
+    by_key: HashMap<(String, String), String>,
+    default: String,
+    codes: Vec<String>,
+}
+
+impl LinkIndex {
+    /// Indexes every page and written section of `site` (fallbacks included:
+    /// in an edition, a link goes to what that edition shows).
+    pub fn new(site: &Site) -> LinkIndex {
+        let mut by_key = HashMap::new();
+        for s in &site.sections {
             if let Some(doc) = &s.document {
-                index.insert(doc.content_path.as_str(), s.path.as_str());
+                by_key.insert((s.lang.clone(), doc.translation_key.clone()), s.path.clone());
             }
         }
-        for p in &self.pages {
-            index.insert(p.document.content_path.as_str(), p.path.as_str());
+        for p in &site.pages {
+            by_key.insert((p.lang.clone(), p.document.translation_key.clone()), p.path.clone());
         }
-        index
+        LinkIndex {
+            by_key,
+            default: site.config.default_language.clone(),
+            codes: site.config.languages.iter().map(|l| l.code.clone()).collect(),
+        }
+    }
+
+    /// Resolves an `@/` link target (a source path under `content/`) for a
+    /// page of `lang`: the target's version in `lang` when that edition has
+    /// one, else the file named. Returns a site path.
+    pub fn resolve(&self, target: &str, lang: &str) -> Option<&str> {
+        let languages = crate::parse::Languages {
+            default: &self.default,
+            codes: self.codes.iter().map(String::as_str).collect(),
+        };
+        let (key, named_lang) = crate::parse::split_language(target, &languages);
+        // `page.en.md` names its language; `page.md` means "this page, in my language".
+        if key == target {
+            if let Some(path) = self.by_key.get(&(lang.to_string(), key.clone())) {
+                return Some(path);
+            }
+        }
+        self.by_key.get(&(named_lang.to_string(), key)).map(String::as_str)
     }
 }
 
@@ -129,137 +230,371 @@ pub fn assemble(
     drafts: bool,
 ) -> (Site, Vec<Diagnostic>) {
     let mut errors = Vec::new();
+    let mut documents = documents;
+    documents.sort_by(|a, b| a.content_path.cmp(&b.content_path));
     // Folders of draft bundles: their files must not be published either.
     let hidden_folders: Vec<String> = documents
         .iter()
-        .filter(|d| !drafts && d.front.draft && d.kind == DocumentKind::Bundle)
+        .filter(|d| !drafts && d.front.draft && d.kind == DocumentKind::Bundle && d.lang == config.default_language)
         .map(|d| d.folder().to_string())
         .collect();
-    let mut documents = documents;
-    documents.sort_by(|a, b| a.content_path.cmp(&b.content_path));
-    let (section_docs, page_docs): (Vec<_>, Vec<_>) = documents
-        .into_iter()
-        .filter(|d| drafts || !d.front.draft)
-        .partition(|d| d.kind == DocumentKind::Section);
+    let documents: Vec<Document> = documents.into_iter().filter(|d| drafts || !d.front.draft).collect();
+    check_unique_translations(&documents, &mut errors);
+    let (section_docs, page_docs): (Vec<_>, Vec<_>) =
+        documents.into_iter().partition(|d| d.kind == DocumentKind::Section);
 
-    // Sections, home first: BTreeMap by folder keeps parents before children.
-    let mut by_folder: BTreeMap<String, Option<Document>> = BTreeMap::new();
-    by_folder.insert(String::new(), None);
-    for doc in section_docs {
-        by_folder.insert(doc.folder().to_string(), Some(doc));
-    }
-    let mut sections: Vec<Section> = Vec::with_capacity(by_folder.len());
-    let mut section_of_folder: HashMap<String, usize> = HashMap::new();
-    for (folder, document) in by_folder {
-        let parent = nearest_section(&folder, &section_of_folder, true);
-        let index = sections.len();
-        let title = document
-            .as_ref()
-            .map_or_else(|| config.title.clone(), |d| d.front.title.clone());
-        sections.push(Section {
-            path: folder_path(&folder),
-            title,
-            document,
-            folder: folder.clone(),
-            pages: Vec::new(),
-            subsections: Vec::new(),
-            parent,
-            rendered: Rendered::default(),
-        });
-        if let Some(p) = parent {
-            sections[p].subsections.push(index);
-        }
-        section_of_folder.insert(folder, index);
-    }
-
-    // Pages: a page belongs to the nearest section above its file.
-    let mut pages: Vec<Page> = Vec::with_capacity(page_docs.len());
-    for doc in page_docs {
-        let (parent_folder, default_slug) = match doc.kind {
-            DocumentKind::Bundle => {
-                let folder = doc.folder();
-                match folder.rsplit_once('/') {
-                    Some((parent, name)) => (parent.to_string(), name.to_string()),
-                    None => (String::new(), folder.to_string()),
-                }
-            }
-            _ => (
-                doc.folder().to_string(),
-                file_stem(&doc.content_path).to_string(),
-            ),
-        };
-        let slug_source = doc.front.slug.clone().unwrap_or(default_slug);
-        let slug = slugify(&slug_source);
-        if slug.is_empty() {
-            let offset = doc.front.offset_of("slug");
-            errors.push(
-                Diagnostic::error(
-                    &doc.file.path,
-                    format!("`{slug_source}` gives an empty URL slug"),
-                )
-                .at_offset(&doc.file.text, offset)
-                .with_hint("use letters or digits in the file name or in `slug:`"),
-            );
-            continue;
-        }
-        let section = nearest_section(&parent_folder, &section_of_folder, false).unwrap_or(0);
-        pages.push(Page {
-            path: format!("{}{slug}/", folder_path(&parent_folder)),
-            slug,
-            section,
-            assets: Vec::new(),
-            document: doc,
-            rendered: Rendered::default(),
-        });
-    }
+    let mut missing = Vec::new();
+    let (mut sections, section_of) = build_sections(&config, section_docs, &mut missing);
+    let mut pages = build_pages(&config, page_docs, &section_of, &mut missing, &mut errors);
+    link_translations(&mut sections, &mut pages);
     for (i, page) in pages.iter().enumerate() {
         sections[page.section].pages.push(i);
     }
     for section in &mut sections {
-        let sort_by = config
-            .sections
-            .get(&section.folder)
-            .map(|o| o.sort_by)
-            .unwrap_or_default();
-        sort_pages(&mut section.pages, &pages, sort_by);
+        sort_pages(&mut section.pages, &pages, section.options.sort_by);
     }
-    check_section_options(&config, &section_of_folder, &mut errors);
+    check_section_options(&config, &section_of, &mut errors);
+    let taxonomies = build_taxonomies(&config, &mut pages, &mut errors);
 
     let copies = place_copies(copies, &mut pages, &hidden_folders);
-    check_unique_outputs(&sections, &pages, &copies, &mut errors);
+    check_unique_outputs(&sections, &pages, &taxonomies, &copies, &mut errors);
+    missing.sort_by(|a: &MissingTranslation, b| (&a.lang, &a.source).cmp(&(&b.lang, &b.source)));
 
     let site = Site {
         config,
         sections,
         pages,
+        taxonomies,
         copies,
+        missing_translations: missing,
     };
     (site, errors)
 }
 
-/// The section of `folder` or of its nearest ancestor. With `strict_parent`,
-/// `folder` itself is skipped (a section's parent is above it).
-fn nearest_section(
-    folder: &str,
-    sections: &HashMap<String, usize>,
-    strict_parent: bool,
-) -> Option<usize> {
-    if folder.is_empty() && strict_parent {
+/// `x.md` and `x.fr.md` in a French-default site are the same page twice.
+fn check_unique_translations(documents: &[Document], errors: &mut Vec<Diagnostic>) {
+    let mut seen: HashMap<(&str, &str), &str> = HashMap::new();
+    for d in documents {
+        if let Some(first) = seen.insert((&d.lang, &d.translation_key), &d.file.path) {
+            errors.push(
+                Diagnostic::error(&d.file.path, format!("`{first}` and `{}` are both the `{}` version of one page", d.file.path, d.lang))
+                    .with_hint("keep one of the two files"),
+            );
+        }
+    }
+}
+
+/// Sections of every language: written ones, the home of each language
+/// (written or not), and default-language sections shown in another
+/// language where their folder's policy is `fallback`.
+fn build_sections(
+    config: &Config,
+    docs: Vec<Document>,
+    missing: &mut Vec<MissingTranslation>,
+) -> (Vec<Section>, HashMap<(String, String), usize>) {
+    let default = config.default_language.as_str();
+    let mut by_key: BTreeMap<(String, String), Document> = BTreeMap::new();
+    for doc in docs {
+        by_key.insert((doc.lang.clone(), doc.folder().to_string()), doc);
+    }
+    let default_folders: Vec<String> = by_key
+        .keys()
+        .filter(|(l, _)| l == default)
+        .map(|(_, f)| f.clone())
+        .collect();
+    let mut sections: Vec<Section> = Vec::new();
+    let mut section_of: HashMap<(String, String), usize> = HashMap::new();
+    for language in &config.languages {
+        let lang = language.code.as_str();
+        let mut folders: Vec<String> = by_key
+            .keys()
+            .filter(|(l, _)| l == lang)
+            .map(|(_, f)| f.clone())
+            .chain(default_folders.iter().cloned())
+            .chain(std::iter::once(String::new()))
+            .collect();
+        folders.sort();
+        folders.dedup();
+        for folder in folders {
+            let options = config.section_options(&folder);
+            let (document, fallback) = match by_key.get(&(lang.to_string(), folder.clone())) {
+                Some(doc) => (Some(doc.clone()), false),
+                None => {
+                    let original = by_key.get(&(default.to_string(), folder.clone()));
+                    if let Some(original) = original.filter(|_| lang != default) {
+                        let shown = folder.is_empty() || options.missing_translation == Policy::Fallback;
+                        missing.push(MissingTranslation {
+                            lang: lang.to_string(),
+                            source: original.file.path.clone(),
+                            fallback: shown,
+                        });
+                        if !shown {
+                            continue;
+                        }
+                        (Some(original.clone()), true)
+                    } else {
+                        (None, false)
+                    }
+                }
+            };
+            let parent = if folder.is_empty() {
+                None
+            } else {
+                nearest_section(lang, parent_folder(&folder), &section_of)
+            };
+            let index = sections.len();
+            let title = document.as_ref().map_or_else(|| language.title.clone(), |d| d.front.title.clone());
+            sections.push(Section {
+                path: format!("{}{}", config.language_prefix(lang), folder_path(&folder)),
+                title,
+                document,
+                lang: lang.to_string(),
+                fallback,
+                folder: folder.clone(),
+                pages: Vec::new(),
+                subsections: Vec::new(),
+                parent,
+                translations: Vec::new(),
+                options,
+                rendered: Rendered::default(),
+            });
+            if let Some(p) = parent {
+                sections[p].subsections.push(index);
+            }
+            section_of.insert((lang.to_string(), folder), index);
+        }
+    }
+    (sections, section_of)
+}
+
+fn parent_folder(folder: &str) -> &str {
+    folder.rsplit_once('/').map_or("", |(p, _)| p)
+}
+
+/// Pages of every language, plus default-language pages shown in another
+/// language where their section's policy is `fallback`.
+fn build_pages(
+    config: &Config,
+    docs: Vec<Document>,
+    section_of: &HashMap<(String, String), usize>,
+    missing: &mut Vec<MissingTranslation>,
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Page> {
+    let default = config.default_language.as_str();
+    let translated: std::collections::HashSet<(String, String)> = docs
+        .iter()
+        .map(|d| (d.lang.clone(), d.translation_key.clone()))
+        .collect();
+    let mut pages = Vec::with_capacity(docs.len());
+    for doc in &docs {
+        let (parent, default_slug) = page_place(doc);
+        if let Some(page) = new_page(config, doc.clone(), &doc.lang, false, &parent, &default_slug, section_of, errors) {
+            pages.push(page);
+        }
+        if doc.lang != default {
+            continue;
+        }
+        for language in config.languages.iter().filter(|l| l.code != default) {
+            if translated.contains(&(language.code.clone(), doc.translation_key.clone())) {
+                continue;
+            }
+            // The policy is the one of the section the page sits in.
+            let section = nearest_section(default, &parent, section_of);
+            let folder = section.map_or(String::new(), |_| nearest_folder(default, &parent, section_of));
+            let shown = config.section_options(&folder).missing_translation == Policy::Fallback;
+            missing.push(MissingTranslation {
+                lang: language.code.clone(),
+                source: doc.file.path.clone(),
+                fallback: shown,
+            });
+            if shown {
+                if let Some(page) = new_page(config, doc.clone(), &language.code, true, &parent, &default_slug, section_of, errors) {
+                    pages.push(page);
+                }
+            }
+        }
+    }
+    pages.sort_by(|a, b| {
+        let order = |l: &str| config.languages.iter().position(|x| x.code == l);
+        (order(&a.lang), &a.document.content_path).cmp(&(order(&b.lang), &b.document.content_path))
+    });
+    pages
+}
+
+/// The folder a page's URL starts from, and the slug its file gives.
+fn page_place(doc: &Document) -> (String, String) {
+    match doc.kind {
+        DocumentKind::Bundle => {
+            let folder = doc.folder();
+            match folder.rsplit_once('/') {
+                Some((parent, name)) => (parent.to_string(), name.to_string()),
+                None => (String::new(), folder.to_string()),
+            }
+        }
+        _ => (doc.folder().to_string(), file_stem(&doc.translation_key).to_string()),
+    }
+}
+
+#[allow(clippy::too_many_arguments)]
+fn new_page(
+    config: &Config,
+    doc: Document,
+    lang: &str,
+    fallback: bool,
+    parent: &str,
+    default_slug: &str,
+    section_of: &HashMap<(String, String), usize>,
+    errors: &mut Vec<Diagnostic>,
+) -> Option<Page> {
+    let slug_source = doc.front.slug.clone().unwrap_or_else(|| default_slug.to_string());
+    let slug = slugify(&slug_source);
+    if slug.is_empty() {
+        if !fallback {
+            errors.push(
+                Diagnostic::error(&doc.file.path, format!("`{slug_source}` gives an empty URL slug"))
+                    .at_offset(&doc.file.text, doc.front.offset_of("slug"))
+                    .with_hint("use letters or digits in the file name or in `slug:`"),
+            );
+        }
         return None;
     }
-    let mut current = if strict_parent {
-        folder.rsplit_once('/').map_or("", |(p, _)| p)
-    } else {
-        folder
-    };
+    let section = nearest_section(lang, parent, section_of)
+        .or_else(|| section_of.get(&(lang.to_string(), String::new())).copied())
+        .unwrap_or(0);
+    Some(Page {
+        path: format!("{}{}{slug}/", config.language_prefix(lang), folder_path(parent)),
+        slug,
+        lang: lang.to_string(),
+        fallback,
+        section,
+        assets: Vec::new(),
+        translations: Vec::new(),
+        terms: BTreeMap::new(),
+        document: doc,
+        rendered: Rendered::default(),
+    })
+}
+
+/// Pages and sections that share a translation key know each other
+/// (fallbacks are not translations).
+fn link_translations(sections: &mut [Section], pages: &mut [Page]) {
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, p) in pages.iter().enumerate().filter(|(_, p)| !p.fallback) {
+        groups.entry(p.document.translation_key.as_str()).or_default().push(i);
+    }
+    let links: Vec<(usize, Vec<usize>)> = groups
+        .values()
+        .flat_map(|group| group.iter().map(move |&i| (i, group.iter().copied().filter(|&j| j != i).collect())))
+        .collect();
+    for (i, others) in links {
+        pages[i].translations = others;
+    }
+    let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
+    for (i, s) in sections.iter().enumerate().filter(|(_, s)| !s.fallback) {
+        // Unwritten homes are each other's translations too.
+        let key = s.document.as_ref().map_or("_index.md", |d| d.translation_key.as_str());
+        groups.entry(key).or_default().push(i);
+    }
+    let links: Vec<(usize, Vec<usize>)> = groups
+        .values()
+        .flat_map(|group| group.iter().map(move |&i| (i, group.iter().copied().filter(|&j| j != i).collect())))
+        .collect();
+    for (i, others) in links {
+        sections[i].translations = others;
+    }
+}
+
+/// The taxonomies of every language, from pages that are not fallbacks.
+fn build_taxonomies(config: &Config, pages: &mut [Page], errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy> {
+    // Read each page's terms once, reporting values that are not texts.
+    for page in pages.iter_mut().filter(|p| !p.fallback) {
+        let front = &page.document.front;
+        for taxonomy in &config.taxonomies {
+            let values = if taxonomy.name == "tags" {
+                front.tags.clone()
+            } else {
+                match front.extra.get(taxonomy.name.as_str()) {
+                    None => continue,
+                    Some(crate::yaml::Value::String(s)) => vec![s.clone()],
+                    Some(crate::yaml::Value::Sequence(items)) if items.iter().all(|v| v.as_str().is_some()) => {
+                        items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+                    }
+                    Some(_) => {
+                        errors.push(
+                            Diagnostic::error(&page.document.file.path, format!("`{}` must be a list of texts", taxonomy.name))
+                                .at_offset(&page.document.file.text, front.offset_of(&taxonomy.name))
+                                .with_hint(format!("write e.g. `{}: [valeur]`", taxonomy.name)),
+                        );
+                        continue;
+                    }
+                }
+            };
+            let values: Vec<String> = values.into_iter().filter(|v| !slugify(v).is_empty()).collect();
+            if !values.is_empty() {
+                page.terms.insert(taxonomy.name.clone(), values);
+            }
+        }
+    }
+    let mut taxonomies = Vec::new();
+    for taxonomy in &config.taxonomies {
+        for language in &config.languages {
+            let base = format!("{}{}/", config.language_prefix(&language.code), slugify(&taxonomy.name));
+            let mut terms: BTreeMap<String, Term> = BTreeMap::new();
+            for (i, page) in pages.iter().enumerate().filter(|(_, p)| p.lang == language.code && !p.fallback) {
+                for name in page.terms.get(&taxonomy.name).into_iter().flatten() {
+                    let slug = slugify(name);
+                    let term = terms.entry(slug.clone()).or_insert_with(|| Term {
+                        name: name.clone(),
+                        path: format!("{base}{slug}/"),
+                        slug,
+                        pages: Vec::new(),
+                    });
+                    if !term.pages.contains(&i) {
+                        term.pages.push(i);
+                    }
+                }
+            }
+            if terms.is_empty() {
+                continue;
+            }
+            let mut terms: Vec<Term> = terms.into_values().collect();
+            for term in &mut terms {
+                sort_pages(&mut term.pages, pages, SortBy::Date);
+            }
+            taxonomies.push(Taxonomy {
+                name: taxonomy.name.clone(),
+                lang: language.code.clone(),
+                path: base,
+                paginate_by: taxonomy.paginate_by,
+                terms,
+            });
+        }
+    }
+    taxonomies
+}
+
+/// The folder of the nearest section of `lang` at or above `folder`.
+fn nearest_folder(lang: &str, folder: &str, sections: &HashMap<(String, String), usize>) -> String {
+    let mut current = folder;
     loop {
-        if let Some(&i) = sections.get(current) {
+        if sections.contains_key(&(lang.to_string(), current.to_string())) || current.is_empty() {
+            return current.to_string();
+        }
+        current = parent_folder(current);
+    }
+}
+
+/// The section of `lang` in `folder` or in its nearest ancestor.
+fn nearest_section(lang: &str, folder: &str, sections: &HashMap<(String, String), usize>) -> Option<usize> {
+    let mut current = folder;
+    loop {
+        if let Some(&i) = sections.get(&(lang.to_string(), current.to_string())) {
             return Some(i);
         }
         if current.is_empty() {
             return None;
         }
-        current = current.rsplit_once('/').map_or("", |(p, _)| p);
+        current = parent_folder(current);
     }
 }
 
@@ -298,17 +633,18 @@ fn sort_pages(indices: &mut [usize], pages: &[Page], sort_by: SortBy) {
 /// Options given for a folder that is not a section are a mistake worth naming.
 fn check_section_options(
     config: &Config,
-    sections: &HashMap<String, usize>,
+    sections: &HashMap<(String, String), usize>,
     errors: &mut Vec<Diagnostic>,
 ) {
+    let default = &config.default_language;
+    let mut known: Vec<&str> = sections
+        .keys()
+        .filter(|(l, f)| l == default && !f.is_empty())
+        .map(|(_, f)| f.as_str())
+        .collect();
+    known.sort_unstable();
     for folder in config.sections.keys() {
-        if !sections.contains_key(folder.as_str()) {
-            let mut known: Vec<&str> = sections
-                .keys()
-                .map(String::as_str)
-                .filter(|f| !f.is_empty())
-                .collect();
-            known.sort_unstable();
+        if !folder.is_empty() && !known.contains(&folder.as_str()) {
             let hint = match crate::diagnostic::did_you_mean(folder, &known) {
                 Some(close) => format!("did you mean `{close}`?"),
                 None => format!("sections are: {}", known.join(", ")),
@@ -316,9 +652,7 @@ fn check_section_options(
             errors.push(
                 Diagnostic::error(
                     crate::config::CONFIG_PATH,
-                    format!(
-                        "`sections.{folder}`: there is no section `content/{folder}/_index.md`"
-                    ),
+                    format!("`sections.{folder}`: there is no section `content/{folder}/_index.md`"),
                 )
                 .with_hint(hint),
             );
@@ -330,12 +664,11 @@ fn check_section_options(
 /// (whatever its slug), other content files at their folder's site path,
 /// `_static/` at the root, theme files under `static/`.
 fn place_copies(sources: CopySources, pages: &mut [Page], hidden_folders: &[String]) -> Vec<Copy> {
-    let bundles: HashMap<String, usize> = pages
-        .iter()
-        .enumerate()
-        .filter(|(_, p)| p.document.kind == DocumentKind::Bundle)
-        .map(|(i, p)| (p.document.folder().to_string(), i))
-        .collect();
+    // A bundle folder serves every language's page made from it.
+    let mut bundles: HashMap<String, Vec<usize>> = HashMap::new();
+    for (i, p) in pages.iter().enumerate().filter(|(_, p)| p.document.kind == DocumentKind::Bundle) {
+        bundles.entry(p.document.folder().to_string()).or_default().push(i);
+    }
     let mut copies = Vec::new();
     for file in sources.content_files {
         let content_path = file
@@ -350,8 +683,8 @@ fn place_copies(sources: CopySources, pages: &mut [Page], hidden_folders: &[Stri
         let mut owner = None;
         let mut current = folder;
         loop {
-            if let Some(&i) = bundles.get(current) {
-                owner = Some((i, current));
+            if let Some(owners) = bundles.get(current) {
+                owner = Some((owners, current));
                 break;
             }
             match current.rsplit_once('/') {
@@ -360,12 +693,19 @@ fn place_copies(sources: CopySources, pages: &mut [Page], hidden_folders: &[Stri
                 None => break,
             }
         }
-        let output = if let Some((i, bundle_folder)) = owner {
+        if let Some((owners, bundle_folder)) = owner {
             let inner = &content_path[bundle_folder.len() + 1..];
-            let output = format!("{}{inner}", pages[i].path);
-            pages[i].assets.push(output.clone());
-            output
-        } else {
+            for &i in owners {
+                let output = format!("{}{inner}", pages[i].path);
+                pages[i].assets.push(output.clone());
+                copies.push(Copy {
+                    output,
+                    file: file.clone(),
+                });
+            }
+            continue;
+        }
+        let output = {
             // Draft bundles are gone from `pages`: their files must not leak out.
             if hidden_folders
                 .iter()
@@ -416,6 +756,7 @@ struct Claim<'a> {
 fn check_unique_outputs<'a>(
     sections: &'a [Section],
     pages: &'a [Page],
+    taxonomies: &'a [Taxonomy],
     copies: &'a [Copy],
     errors: &mut Vec<Diagnostic>,
 ) {
@@ -471,6 +812,17 @@ fn check_unique_outputs<'a>(
         };
         claim(format!("{}index.html", p.path), claim_of);
     }
+    for t in taxonomies {
+        let config_claim = || Claim {
+            path: crate::config::CONFIG_PATH,
+            text: "",
+            slug_offset: 0,
+        };
+        claim(format!("{}index.html", t.path), config_claim());
+        for term in &t.terms {
+            claim(format!("{}index.html", term.path), config_claim());
+        }
+    }
     for c in copies {
         claim(
             c.output.clone(),
@@ -494,10 +846,17 @@ mod tests {
     }
 
     fn doc(path: &str, front: &str) -> Document {
-        parse_one(TextFile {
-            path: format!("content/{path}"),
-            text: format!("---\n{front}\n---\nBody\n"),
-        })
+        let languages = crate::parse::Languages {
+            default: "fr",
+            codes: vec!["fr"],
+        };
+        parse_one(
+            TextFile {
+                path: format!("content/{path}"),
+                text: format!("---\n{front}\n---\nBody\n"),
+            },
+            &languages,
+        )
         .unwrap()
     }
 

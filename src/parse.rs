@@ -31,6 +31,11 @@ pub struct Document {
     pub content_path: String,
     /// Section, page or bundle.
     pub kind: DocumentKind,
+    /// Its language: the suffix of `page.en.md`, else the site's default.
+    pub lang: String,
+    /// The path shared by all translations: `clubs/biotech.md` for
+    /// `clubs/biotech.en.md` too.
+    pub translation_key: String,
     /// Typed front matter.
     pub front: FrontMatter,
     /// Byte offset of the Markdown body in the file.
@@ -51,8 +56,31 @@ impl Document {
     }
 }
 
-fn classify(content_path: &str) -> DocumentKind {
-    let name = content_path.rsplit('/').next().unwrap_or(content_path);
+/// The site's languages, for reading file-name suffixes.
+#[derive(Clone, Debug)]
+pub struct Languages<'a> {
+    /// The default language's code.
+    pub default: &'a str,
+    /// Every language's code.
+    pub codes: Vec<&'a str>,
+}
+
+/// Splits `clubs/biotech.en.md` into (`clubs/biotech.md`, `en`). A suffix
+/// that is not one of the site's languages is part of the name.
+pub fn split_language<'a>(content_path: &str, languages: &Languages<'a>) -> (String, &'a str) {
+    let stem = content_path.strip_suffix(".md").unwrap_or(content_path);
+    if let Some((base, suffix)) = stem.rsplit_once('.') {
+        if let Some(code) = languages.codes.iter().find(|c| **c == suffix) {
+            if !base.ends_with('/') && !base.is_empty() {
+                return (format!("{base}.md"), code);
+            }
+        }
+    }
+    (content_path.to_string(), languages.default)
+}
+
+fn classify(translation_key: &str) -> DocumentKind {
+    let name = translation_key.rsplit('/').next().unwrap_or(translation_key);
     match name {
         "_index.md" => DocumentKind::Section,
         "index.md" => DocumentKind::Bundle,
@@ -61,17 +89,20 @@ fn classify(content_path: &str) -> DocumentKind {
 }
 
 /// Parses one file.
-pub fn parse_one(file: TextFile) -> Result<Document, Vec<Diagnostic>> {
+pub fn parse_one(file: TextFile, languages: &Languages<'_>) -> Result<Document, Vec<Diagnostic>> {
     let content_path = file
         .path
         .strip_prefix("content/")
         .unwrap_or(&file.path)
         .to_string();
+    let (translation_key, lang) = split_language(&content_path, languages);
     let split = front_matter::split(&file.text, &file.path).map_err(|d| vec![d])?;
     let front = FrontMatter::parse(&file.text, &split, &file.path)?;
     let body_start = split.body_start;
     Ok(Document {
-        kind: classify(&content_path),
+        kind: classify(&translation_key),
+        lang: lang.to_string(),
+        translation_key,
         content_path,
         file,
         front,
@@ -80,8 +111,8 @@ pub fn parse_one(file: TextFile) -> Result<Document, Vec<Diagnostic>> {
 }
 
 /// Parses every file in parallel; documents and diagnostics in path order.
-pub fn parse_all(files: Vec<TextFile>) -> (Vec<Document>, Vec<Diagnostic>) {
-    let results: Vec<_> = files.into_par_iter().map(parse_one).collect();
+pub fn parse_all(files: Vec<TextFile>, languages: &Languages<'_>) -> (Vec<Document>, Vec<Diagnostic>) {
+    let results: Vec<_> = files.into_par_iter().map(|f| parse_one(f, languages)).collect();
     let mut documents = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for r in results {
@@ -109,13 +140,34 @@ mod tests {
         assert_eq!(classify("clubs/biotech.md"), DocumentKind::Page);
     }
 
+    fn languages() -> Languages<'static> {
+        Languages {
+            default: "fr",
+            codes: vec!["fr", "en"],
+        }
+    }
+
+    #[test]
+    fn language_suffixes() {
+        let l = languages();
+        assert_eq!(split_language("clubs/biotech.en.md", &l), ("clubs/biotech.md".to_string(), "en"));
+        assert_eq!(split_language("clubs/_index.en.md", &l), ("clubs/_index.md".to_string(), "en"));
+        assert_eq!(split_language("clubs/biotech.fr.md", &l), ("clubs/biotech.md".to_string(), "fr"));
+        assert_eq!(split_language("notes.v2.md", &l), ("notes.v2.md".to_string(), "fr"));
+        assert_eq!(split_language("clubs/.en.md", &l), ("clubs/.en.md".to_string(), "fr"));
+        assert_eq!(classify("alter-ego/ep/index.md"), DocumentKind::Bundle);
+    }
+
     #[test]
     fn folder_of_each_kind() {
         let doc = |p: &str| {
-            parse_one(TextFile {
-                path: format!("content/{p}"),
-                text: "---\ntitle: T\n---\n".to_string(),
-            })
+            parse_one(
+                TextFile {
+                    path: format!("content/{p}"),
+                    text: "---\ntitle: T\n---\n".to_string(),
+                },
+                &languages(),
+            )
             .unwrap()
         };
         assert_eq!(doc("_index.md").folder(), "");

@@ -1,17 +1,21 @@
-//! Render stage: Tera templates over the views, one output per page and section.
+//! Render stage: Tera templates over the views, one output per page, section
+//! (page of a) list, taxonomy and term, in every language.
 //!
-//! In: the theme's template texts, the assembled site and its shared views.
-//! Out: HTML handed to a writer as soon as it is rendered (so memory holds
-//! the model, not the whole output), plus located diagnostics. Templates are
-//! compiled once; pages render in parallel with no lock between them; errors
-//! from many pages at one template line are reported once.
+//! In: the theme's templates, shortcodes and UI strings, the assembled site
+//! and its shared views. Out: HTML handed to a writer as soon as it is
+//! rendered (so memory holds the model, not the whole output), plus located
+//! diagnostics. Templates are compiled once; outputs render in parallel with
+//! no lock between them; errors from many pages at one template line are
+//! reported once.
 //!
 //! Templates can call `url(path=...)` (a content source path such as
-//! `@/clubs/biotech.md`, or a site path such as `/clubs/`) and
-//! `asset(path=...)` (a file of the theme's `static/`), and use the
-//! `date(format=..., lang=...)` filter.
+//! `@/clubs/biotech.md`, resolved in the current language, or a site path
+//! such as `/clubs/`), `asset(path=...)` (a file of the theme's `static/`)
+//! and `t(key=...)` (a UI string of the current language), and use the
+//! `date(format=..., lang=...)` filter. Tera 2 functions take keyword
+//! arguments only, hence `t(key="nav.home")` rather than `t("nav.home")`.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
 
 use rayon::prelude::*;
@@ -20,167 +24,359 @@ use tera::{Context, Kwargs, State, Tera, Value};
 use crate::date::DateTime;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::load::{TextFile, ThemeFiles};
-use crate::model::Site;
-use crate::view::{self, SharedViews};
+use crate::model::{LinkIndex, Site};
+use crate::shortcode::{Arg, ArgValue, Shortcodes};
+use crate::view::{self, Pager, SharedViews};
+use crate::yaml;
+
+/// UI strings: language -> key -> text.
+type Strings = HashMap<String, HashMap<String, String>>;
 
 /// The compiled templates of a theme.
 pub struct Engine {
     tera: Tera,
     /// Template name -> (site-relative path, text), for locating errors.
     sources: HashMap<String, (String, String)>,
+    /// Names of the shortcodes (files of `shortcodes/`).
+    shortcodes: BTreeSet<String>,
 }
 
 /// The names every template's context holds, for the "unknown variable" hint.
-const CONTEXT_NAMES: &str =
-    "page (on pages), section, ancestors (on sections), site, data, config, lang, current_url";
+const CONTEXT_NAMES: &str = "page (on pages), section, ancestors (on sections), taxonomy and term (on taxonomy pages), paginator, site, data, config, lang, current_url";
 
-/// What a template function needs to know of the site.
+/// What template functions need to know of the site.
 struct Links {
     base_path: String,
-    /// Content source path (`clubs/biotech.md`) -> site path.
-    content: HashMap<String, String>,
+    index: LinkIndex,
     /// Files of the theme's `static/`, relative to it.
     assets: HashSet<String>,
 }
 
-fn template_name(file: &TextFile) -> &str {
-    file.path
-        .split_once("/templates/")
-        .map_or(file.path.as_str(), |(_, n)| n)
+fn template_name(file: &TextFile) -> String {
+    match file.path.split_once("/templates/") {
+        Some((_, n)) => n.to_string(),
+        None => match file.path.split_once("/shortcodes/") {
+            Some((_, n)) => format!("shortcodes/{n}"),
+            None => file.path.clone(),
+        },
+    }
 }
 
-/// Compiles the theme's templates and registers the site's functions.
-/// Every template with a syntax error is reported, not only the first.
+/// The language of the render: the `lang=` argument, else the context's
+/// `lang`. Components only see what they declare, so one that formats dates
+/// or strings declares `@lang` (Tera 2's implicit argument) to receive it.
+fn current_lang(kwargs: &Kwargs, state: &State, what: &str) -> tera::TeraResult<String> {
+    if let Some(lang) = kwargs.get::<&str>("lang")? {
+        return Ok(lang.to_string());
+    }
+    match state.get::<String>("lang")? {
+        Some(lang) if !lang.is_empty() => Ok(lang),
+        _ => Err(tera::Error::message(format!(
+            "{what}: no language here; inside a component, add `@lang` to its arguments, or pass lang=\"fr\""
+        ))),
+    }
+}
+
+/// Compiles the theme's templates and shortcodes, reads its UI strings and
+/// registers the site's functions. Every broken template is reported.
 pub fn compile(theme: &ThemeFiles, site: &Site) -> Result<Engine, Vec<Diagnostic>> {
+    let mut errors = Vec::new();
+    let strings = read_strings(theme, site, &mut errors);
     let links = Arc::new(Links {
         base_path: site.config.base_path.clone(),
-        content: site
-            .path_index()
-            .into_iter()
-            .map(|(k, v)| (k.to_string(), v.to_string()))
-            .collect(),
+        index: LinkIndex::new(site),
         assets: theme
             .static_files
             .iter()
-            .filter_map(|f| {
-                f.path
-                    .split_once("/static/")
-                    .map(|(_, rest)| rest.to_string())
-            })
+            .filter_map(|f| f.path.split_once("/static/").map(|(_, rest)| rest.to_string()))
             .collect(),
     });
-    let sources: HashMap<String, (String, String)> = theme
-        .templates
+    let strings = Arc::new(strings);
+    let files: Vec<&TextFile> = theme.templates.iter().chain(&theme.shortcodes).collect();
+    let sources: HashMap<String, (String, String)> = files
         .iter()
-        .map(|f| {
-            (
-                template_name(f).to_string(),
-                (f.path.clone(), f.text.clone()),
-            )
-        })
+        .map(|f| (template_name(f), (f.path.clone(), f.text.clone())))
         .collect();
-    let engine = Engine {
-        tera: new_tera(&links),
-        sources,
-    };
-    let mut tera = engine.tera;
-    let all = theme
-        .templates
-        .iter()
-        .map(|f| (template_name(f), f.text.as_str()));
-    if let Err(err) = tera.add_raw_templates(all) {
+    check_string_keys(&files, &strings, site, &mut errors);
+    let mut tera = new_tera(&links, &strings);
+    let all: Vec<(String, &str)> = files.iter().map(|f| (template_name(f), f.text.as_str())).collect();
+    if let Err(err) = tera.add_raw_templates(all.iter().map(|(n, t)| (n.as_str(), *t))) {
         // Tera stops at the first broken template: compile each alone to find
         // every syntax error, and fall back to the combined error otherwise.
-        let mut errors: Vec<Diagnostic> = theme
-            .templates
+        let mut syntax: Vec<Diagnostic> = all
             .iter()
-            .filter_map(|f| {
-                let mut alone = new_tera(&links);
-                match alone.add_raw_template(template_name(f), &f.text) {
-                    Err(e) if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) => {
-                        Some(to_diagnostic(&e, &engine.sources))
-                    }
+            .filter_map(|(name, text)| {
+                let mut alone = new_tera(&links, &strings);
+                match alone.add_raw_template(name, text) {
+                    Err(e) if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) => Some(to_diagnostic(&e, &sources)),
                     _ => None,
                 }
             })
             .collect();
-        if errors.is_empty() {
-            errors.push(to_diagnostic(&err, &engine.sources));
+        if syntax.is_empty() {
+            syntax.push(to_diagnostic(&err, &sources));
         }
+        errors.extend(syntax);
+        return Err(errors);
+    }
+    let mut shortcodes = BTreeSet::new();
+    for file in &theme.shortcodes {
+        let name = template_name(file);
+        let stem = name
+            .trim_start_matches("shortcodes/")
+            .trim_end_matches(".html")
+            .to_string();
+        if tera.get_component_definition(&stem).is_some() {
+            shortcodes.insert(stem);
+        } else {
+            errors.push(
+                Diagnostic::error(&file.path, format!("this shortcode file defines no component `{stem}`"))
+                    .with_hint(format!("wrap it in {{% component {stem}(arg, other=\"default\") %}} ... {{% endcomponent {stem} %}}")),
+            );
+        }
+    }
+    if !errors.is_empty() {
         return Err(errors);
     }
     Ok(Engine {
         tera,
-        sources: engine.sources,
+        sources,
+        shortcodes,
     })
 }
 
-fn new_tera(links: &Arc<Links>) -> Tera {
+/// Reads `i18n/<lang>.yaml` of every language (nested keys are joined with dots).
+fn read_strings(theme: &ThemeFiles, site: &Site, errors: &mut Vec<Diagnostic>) -> Strings {
+    let mut strings = Strings::new();
+    for file in &theme.i18n {
+        let lang = file
+            .path
+            .rsplit('/')
+            .next()
+            .and_then(|n| n.strip_suffix(".yaml").or_else(|| n.strip_suffix(".yml")))
+            .unwrap_or_default()
+            .to_string();
+        let source = yaml::Source {
+            path: &file.path,
+            file_text: &file.text,
+            start: 0,
+        };
+        match yaml::parse::<yaml::Value>(&file.text, source) {
+            Ok(value) => {
+                let mut flat = HashMap::new();
+                flatten("", &value, &mut flat, &file.path, errors);
+                strings.insert(lang, flat);
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    if !theme.i18n.is_empty() {
+        for language in &site.config.languages {
+            if !strings.contains_key(&language.code) {
+                errors.push(
+                    Diagnostic::error(
+                        format!("themes/{}/i18n/{}.yaml", site.config.theme, language.code),
+                        format!("the theme has no UI strings for `{}`", language.code),
+                    )
+                    .with_hint("copy another language's file and translate its values"),
+                );
+            }
+        }
+    }
+    strings
+}
+
+fn flatten(prefix: &str, value: &yaml::Value, out: &mut HashMap<String, String>, path: &str, errors: &mut Vec<Diagnostic>) {
+    match value {
+        yaml::Value::Mapping(map) => {
+            for (k, v) in map {
+                let key = match k.as_str() {
+                    Some(k) if prefix.is_empty() => k.to_string(),
+                    Some(k) => format!("{prefix}.{k}"),
+                    None => continue,
+                };
+                flatten(&key, v, out, path, errors);
+            }
+        }
+        yaml::Value::String(s) => {
+            out.insert(prefix.to_string(), s.clone());
+        }
+        yaml::Value::Number(n) => {
+            out.insert(prefix.to_string(), n.to_string());
+        }
+        _ => errors.push(
+            Diagnostic::error(path, format!("the UI string `{prefix}` must be a text"))
+                .with_hint("write `key: \"text\"`"),
+        ),
+    }
+}
+
+/// Every literal `t(key="...")` in the templates must exist in every
+/// language, and every key of one language must exist in the others.
+fn check_string_keys(files: &[&TextFile], strings: &Strings, site: &Site, errors: &mut Vec<Diagnostic>) {
+    let mut reported = HashSet::new();
+    for file in files {
+        for (offset, key) in literal_keys(&file.text) {
+            for language in &site.config.languages {
+                let has = strings.get(&language.code).is_some_and(|s| s.contains_key(&key));
+                if !has && strings.contains_key(&language.code) {
+                    reported.insert((language.code.clone(), key.clone()));
+                    errors.push(
+                        Diagnostic::error(&file.path, format!("the UI string `{key}` is missing in `{}`", language.code))
+                            .at_offset(&file.text, offset)
+                            .with_hint(format!("add `{key}: ...` to themes/{}/i18n/{}.yaml", site.config.theme, language.code)),
+                    );
+                }
+            }
+        }
+    }
+    let mut all_keys: BTreeMap<&str, &str> = BTreeMap::new();
+    let mut langs: Vec<&String> = strings.keys().collect();
+    langs.sort();
+    for lang in &langs {
+        for key in strings[*lang].keys() {
+            all_keys.entry(key.as_str()).or_insert(lang.as_str());
+        }
+    }
+    for lang in langs {
+        for (key, defined_in) in &all_keys {
+            if !strings[lang].contains_key(*key) && !reported.contains(&(lang.clone(), (*key).to_string())) {
+                errors.push(
+                    Diagnostic::error(
+                        format!("themes/{}/i18n/{lang}.yaml", site.config.theme),
+                        format!("the UI string `{key}` (in {defined_in}.yaml) is missing here"),
+                    )
+                    .with_hint(format!("add `{key}: ...`, translated")),
+                );
+            }
+        }
+    }
+}
+
+/// `(offset, key)` of each `t(key="...")` with a literal key in a template.
+fn literal_keys(text: &str) -> Vec<(usize, String)> {
+    let mut found = Vec::new();
+    for (i, _) in text.match_indices("t(key=") {
+        let before = text[..i].chars().next_back();
+        if before.is_some_and(|c| c.is_alphanumeric() || c == '_' || c == '.') {
+            continue;
+        }
+        let rest = &text[i + "t(key=".len()..];
+        let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') else {
+            continue;
+        };
+        // Only a whole literal is a key: `t(key="note." ~ kind)` is built at render time.
+        if let Some(end) = rest[1..].find(quote) {
+            let after = rest[end + 2..].trim_start();
+            if after.starts_with(')') || after.starts_with(',') {
+                found.push((i, rest[1..=end].to_string()));
+            }
+        }
+    }
+    found
+}
+
+fn new_tera(links: &Arc<Links>, strings: &Arc<Strings>) -> Tera {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     let l = Arc::clone(links);
-    tera.register_function(
-        "url",
-        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let path = kwargs.must_get::<&str>("path")?;
-            resolve_url(&l, path).map_err(tera::Error::message)
-        },
-    );
+    tera.register_function("url", move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+        let path = kwargs.must_get::<&str>("path")?;
+        if !path.starts_with("@/") {
+            return resolve_url(&l, path, "").map_err(tera::Error::message);
+        }
+        let lang = current_lang(&kwargs, state, "url()")?;
+        resolve_url(&l, path, &lang).map_err(tera::Error::message)
+    });
     let l = Arc::clone(links);
-    tera.register_function(
-        "asset",
-        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-            let path = kwargs.must_get::<&str>("path")?;
-            let inner = path.trim_start_matches('/');
-            if l.assets.contains(inner) {
-                Ok(format!("{}static/{inner}", l.base_path))
-            } else {
-                Err(tera::Error::message(format!(
-                    "asset(path=\"{path}\"): there is no file `static/{inner}` in the theme"
-                )))
-            }
-        },
-    );
-    tera.register_filter(
-        "date",
-        |value: &str, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let date = DateTime::parse(value)
-                .map_err(|why| tera::Error::message(format!("date filter: `{value}`: {why}")))?;
-            let lang = match kwargs.get::<&str>("lang")? {
-                Some(l) => l.to_string(),
-                None => state
-                    .get::<String>("lang")?
-                    .unwrap_or_else(|| "fr".to_string()),
-            };
-            Ok(match kwargs.get::<&str>("format")? {
-                Some(format) => date.format(format, &lang),
-                None => date.long(&lang),
-            })
-        },
-    );
+    tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+        let path = kwargs.must_get::<&str>("path")?;
+        let inner = path.trim_start_matches('/');
+        if l.assets.contains(inner) {
+            Ok(format!("{}static/{inner}", l.base_path))
+        } else {
+            Err(tera::Error::message(format!(
+                "asset(path=\"{path}\"): there is no file `static/{inner}` in the theme"
+            )))
+        }
+    });
+    let s = Arc::clone(strings);
+    tera.register_function("t", move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+        let key = kwargs.must_get::<&str>("key")?;
+        let lang = current_lang(&kwargs, state, "t()")?;
+        s.get(&lang)
+            .and_then(|strings| strings.get(key))
+            .cloned()
+            .ok_or_else(|| tera::Error::message(format!("t(key=\"{key}\"): no UI string `{key}` in i18n/{lang}.yaml")))
+    });
+    tera.register_filter("date", |value: &str, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+        let date = DateTime::parse(value).map_err(|why| tera::Error::message(format!("date filter: `{value}`: {why}")))?;
+        let lang = current_lang(&kwargs, state, "date")?;
+        Ok(match kwargs.get::<&str>("format")? {
+            Some(format) => date.format(format, &lang),
+            None => date.long(&lang),
+        })
+    });
     tera
 }
 
-fn resolve_url(links: &Links, path: &str) -> Result<String, String> {
+fn resolve_url(links: &Links, path: &str, lang: &str) -> Result<String, String> {
     if let Some(source) = path.strip_prefix("@/") {
         let (source, fragment) = match source.split_once('#') {
             Some((s, f)) => (s, format!("#{f}")),
             None => (source, String::new()),
         };
         return links
-            .content
-            .get(source)
+            .index
+            .resolve(source, lang)
             .map(|p| format!("{}{p}{fragment}", links.base_path))
             .ok_or_else(|| format!("url(path=\"{path}\"): there is no page `content/{source}`"));
     }
     if path.contains("://") || path.starts_with("mailto:") || path.starts_with('#') {
         return Ok(path.to_string());
     }
-    Ok(format!(
-        "{}{}",
-        links.base_path,
-        path.trim_start_matches('/')
-    ))
+    Ok(format!("{}{}", links.base_path, path.trim_start_matches('/')))
+}
+
+impl Shortcodes for Engine {
+    fn signature(&self, name: &str) -> Option<Vec<(String, bool)>> {
+        if !self.shortcodes.contains(name) {
+            return None;
+        }
+        let info = self.tera.get_component_definition(name)?;
+        Some(
+            info.args()
+                .iter()
+                .filter(|a| !a.is_implicit())
+                .map(|a| (a.name().to_string(), a.is_required()))
+                .collect(),
+        )
+    }
+
+    fn names(&self) -> Vec<String> {
+        self.shortcodes.iter().cloned().collect()
+    }
+
+    fn render(&self, name: &str, args: &[Arg], body: Option<&str>, lang: &str) -> Result<String, String> {
+        let mut context = Context::new();
+        for arg in args {
+            let key = arg.name.clone();
+            match &arg.value {
+                ArgValue::Str(s) => context.insert(key, s),
+                ArgValue::Int(i) => context.insert(key, i),
+                ArgValue::Float(x) => context.insert(key, x),
+                ArgValue::Bool(b) => context.insert(key, b),
+            }
+        }
+        let mut implicits = Context::new();
+        implicits.insert("lang", lang);
+        self.tera
+            .render_component_with_implicits(name, &context, &implicits, body, true)
+            .map_err(|e| {
+                let d = to_diagnostic(&e, &self.sources);
+                format!("{} (in {})", d.message, d.location())
+            })
+    }
 }
 
 /// Maps a Tera error to a diagnostic located in the template file.
@@ -288,164 +484,229 @@ struct Job {
     template: String,
     /// The source that asked for it, to name in errors.
     source: String,
+    lang: String,
     kind: JobKind,
 }
 
 enum JobKind {
     Page(usize),
-    Section(usize),
+    Section { index: usize, pager: usize },
+    TaxonomyList(usize),
+    Term { taxonomy: usize, term: usize, pager: usize },
     NotFound,
 }
 
-/// Renders every page and section and hands each result to `write`
-/// (output path relative to the output folder, bytes). Returns how many
-/// outputs were written and every diagnostic.
-pub fn render_site(
-    site: &Site,
-    engine: &Engine,
-    views: &SharedViews,
-    write: &Writer<'_>,
-) -> (usize, Vec<Diagnostic>) {
-    let mut errors = Vec::new();
+fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs = Vec::new();
     for (i, s) in site.sections.iter().enumerate() {
-        let default = if s.folder.is_empty() {
-            "index.html"
-        } else {
-            "section.html"
-        };
+        let default = if s.folder.is_empty() { "index.html" } else { "section.html" };
         let (template, source) = match &s.document {
-            Some(d) => (
-                d.front
-                    .template
-                    .clone()
-                    .unwrap_or_else(|| default.to_string()),
-                d.file.path.clone(),
-            ),
+            Some(d) => (d.front.template.clone().unwrap_or_else(|| default.to_string()), d.file.path.clone()),
             None => (default.to_string(), "content/_index.md".to_string()),
         };
-        jobs.push(Job {
-            output: format!("{}index.html", s.path),
-            template,
-            source,
-            kind: JobKind::Section(i),
-        });
+        let pagers = s.options.paginate_by.map_or(1, |n| Pager::count(s.pages.len(), n));
+        for pager in 1..=pagers {
+            jobs.push(Job {
+                output: format!("{}index.html", Pager::path_of(&s.path, pager)),
+                template: template.clone(),
+                source: source.clone(),
+                lang: s.lang.clone(),
+                kind: JobKind::Section { index: i, pager },
+            });
+        }
     }
     for (i, p) in site.pages.iter().enumerate() {
         let d = &p.document;
         jobs.push(Job {
             output: format!("{}index.html", p.path),
-            template: d
-                .front
-                .template
-                .clone()
-                .unwrap_or_else(|| "page.html".to_string()),
+            template: d.front.template.clone().unwrap_or_else(|| "page.html".to_string()),
             source: d.file.path.clone(),
+            lang: p.lang.clone(),
             kind: JobKind::Page(i),
         });
     }
-    if engine.tera.contains_template("404.html") {
+    for (t, taxonomy) in site.taxonomies.iter().enumerate() {
+        let source = format!("{} (taxonomies)", crate::config::CONFIG_PATH);
         jobs.push(Job {
-            output: "404.html".to_string(),
+            output: format!("{}index.html", taxonomy.path),
+            template: "taxonomy_list.html".to_string(),
+            source: source.clone(),
+            lang: taxonomy.lang.clone(),
+            kind: JobKind::TaxonomyList(t),
+        });
+        for (k, term) in taxonomy.terms.iter().enumerate() {
+            let pagers = taxonomy.paginate_by.map_or(1, |n| Pager::count(term.pages.len(), n));
+            for pager in 1..=pagers {
+                jobs.push(Job {
+                    output: format!("{}index.html", Pager::path_of(&term.path, pager)),
+                    template: "taxonomy_term.html".to_string(),
+                    source: source.clone(),
+                    lang: taxonomy.lang.clone(),
+                    kind: JobKind::Term { taxonomy: t, term: k, pager },
+                });
+            }
+        }
+    }
+    for language in &site.config.languages {
+        jobs.push(Job {
+            output: format!("{}404.html", site.config.language_prefix(&language.code)),
             template: "404.html".to_string(),
-            source: "themes".to_string(),
+            source: String::new(),
+            lang: language.code.clone(),
             kind: JobKind::NotFound,
         });
     }
-    // A missing template is the page's mistake: point at its `template:` line.
+    jobs
+}
+
+/// A missing template is the page's mistake when it asked for it by
+/// `template:`, else the theme's.
+fn missing_template(site: &Site, engine: &Engine, job: &Job) -> Diagnostic {
+    let document = match job.kind {
+        JobKind::Page(i) => Some(&site.pages[i].document),
+        JobKind::Section { index, .. } => site.sections[index].document.as_ref(),
+        _ => None,
+    };
+    // Page templates sit at the top of templates/; partials below it are not candidates.
+    let mut known: Vec<&str> = engine
+        .sources
+        .keys()
+        .map(String::as_str)
+        .filter(|n| !n.contains('/'))
+        .collect();
+    known.sort_unstable();
+    match document.filter(|d| d.front.template.is_some()) {
+        Some(doc) => Diagnostic::error(&job.source, format!("there is no template `{}` in the theme", job.template))
+            .at_offset(&doc.file.text, doc.front.offset_of("template"))
+            .with_hint(format!("templates are: {}", known.join(", "))),
+        None => Diagnostic::error(
+            format!("themes/{}/templates/{}", site.config.theme, job.template),
+            format!("the theme has no `{}`, needed for `{}`", job.template, job.source),
+        )
+        .with_hint("add this template to the theme"),
+    }
+}
+
+fn context_for(site: &Site, views: &SharedViews, job: &Job) -> Context {
+    let mut context = Context::new();
+    let home = &site.sections[site.home(&job.lang)];
+    context.insert_value("site", views.sites.get(&job.lang).cloned().unwrap_or_else(Value::none));
+    context.insert_value("data", views.data.clone());
+    context.insert_value("config", views.config.clone());
+    context.insert("lang", &job.lang);
+    context.insert_value("paginator", Value::none());
+    let current_path = match job.kind {
+        JobKind::Page(i) => {
+            let page = &site.pages[i];
+            context.insert_value("page", view::page_view(site, views, i));
+            context.insert_value("section", views.sections[page.section].clone());
+            page.path.clone()
+        }
+        JobKind::Section { index, pager } => {
+            let section = &site.sections[index];
+            context.insert_value("section", views.sections[index].clone());
+            let parent = section
+                .parent
+                .map_or_else(|| Value::from(Vec::<Value>::new()), |p| view::ancestors(site, p));
+            context.insert_value("ancestors", parent);
+            if let Some(per_page) = section.options.paginate_by {
+                let pager = Pager {
+                    base: &section.path,
+                    items: &section.pages,
+                    per_page,
+                    index: pager,
+                };
+                context.insert_value("paginator", pager.view(site, views));
+            }
+            Pager::path_of(&section.path, pager)
+        }
+        JobKind::TaxonomyList(t) => {
+            context.insert_value("taxonomy", views.taxonomies[t].clone());
+            site.taxonomies[t].path.clone()
+        }
+        JobKind::Term { taxonomy, term, pager } => {
+            let tax = &site.taxonomies[taxonomy];
+            let term = &tax.terms[term];
+            context.insert_value("taxonomy", views.taxonomies[taxonomy].clone());
+            let pages: Vec<Value> = term.pages.iter().map(|&i| views.page_summaries[i].clone()).collect();
+            let mut m = tera::Map::new();
+            m.insert("name".into(), Value::from(term.name.as_str()));
+            m.insert("slug".into(), Value::from(term.slug.as_str()));
+            m.insert("url".into(), Value::from(view::url_of(site, &term.path)));
+            m.insert("count".into(), Value::from(term.pages.len()));
+            m.insert("pages".into(), Value::from(pages));
+            context.insert_value("term", Value::from(m));
+            if let Some(per_page) = tax.paginate_by {
+                let pager = Pager {
+                    base: &term.path,
+                    items: &term.pages,
+                    per_page,
+                    index: pager,
+                };
+                context.insert_value("paginator", pager.view(site, views));
+            }
+            Pager::path_of(&term.path, pager)
+        }
+        JobKind::NotFound => format!("{}404.html", site.config.language_prefix(&job.lang)),
+    };
+    let _ = home;
+    context.insert("current_url", &view::url_of(site, &current_path));
+    context
+}
+
+/// Renders every output and hands each result to `write` (output path
+/// relative to the output folder, bytes). Returns the number of outputs
+/// written per language, and every diagnostic.
+pub fn render_site(
+    site: &Site,
+    engine: &Engine,
+    views: &SharedViews,
+    write: &Writer<'_>,
+) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
+    let mut jobs = jobs(site);
+    // The 404 page is optional; every other template a job needs must exist.
     jobs.retain(|job| {
         if engine.tera.contains_template(&job.template) {
             return true;
         }
-        let document = match job.kind {
-            JobKind::Page(i) => Some(&site.pages[i].document),
-            JobKind::Section(i) => site.sections[i].document.as_ref(),
-            JobKind::NotFound => None,
-        };
-        // Page templates sit at the top of templates/; partials below it are not candidates.
-        let mut known: Vec<&str> = engine
-            .sources
-            .keys()
-            .map(String::as_str)
-            .filter(|n| !n.contains('/'))
-            .collect();
-        known.sort_unstable();
-        let d = match document.filter(|d| d.front.template.is_some()) {
-            Some(doc) => Diagnostic::error(
-                &job.source,
-                format!("there is no template `{}` in the theme", job.template),
-            )
-            .at_offset(&doc.file.text, doc.front.offset_of("template"))
-            .with_hint(format!("templates are: {}", known.join(", "))),
-            None => Diagnostic::error(
-                format!("themes/{}/templates/{}", site.config.theme, job.template),
-                format!(
-                    "the theme has no `{}`, needed for `{}`",
-                    job.template, job.source
-                ),
-            )
-            .with_hint("add this template to the theme"),
-        };
-        errors.push(d);
+        if !matches!(job.kind, JobKind::NotFound) {
+            errors.push(missing_template(site, engine, job));
+        }
         false
     });
+    errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
+    errors.dedup_by(|a, b| a.path == b.path && a.message == b.message && a.position == b.position);
 
-    let results: Vec<Result<(), (Diagnostic, String)>> = jobs
+    let results: Vec<Result<&str, (Diagnostic, String)>> = jobs
         .par_iter()
         .map(|job| {
-            let mut context = Context::new();
-            context.insert_value("site", views.site.clone());
-            context.insert_value("data", views.data.clone());
-            context.insert_value("config", views.config.clone());
-            context.insert("lang", &site.config.default_language);
-            let current_path = match job.kind {
-                JobKind::Page(i) => {
-                    let page = &site.pages[i];
-                    context.insert_value("page", view::page_view(site, views, i));
-                    context.insert_value("section", views.sections[page.section].clone());
-                    page.path.as_str()
-                }
-                JobKind::Section(i) => {
-                    let section = &site.sections[i];
-                    context.insert_value("section", views.sections[i].clone());
-                    let parent = section
-                        .parent
-                        .map_or(Value::from(Vec::<Value>::new()), |p| {
-                            view::ancestors(site, p)
-                        });
-                    context.insert_value("ancestors", parent);
-                    section.path.as_str()
-                }
-                JobKind::NotFound => "404.html",
-            };
-            context.insert("current_url", &view::url_of(site, current_path));
+            let context = context_for(site, views, job);
             let html = engine
                 .tera
                 .render(&job.template, &context)
                 .map_err(|e| (to_diagnostic(&e, &engine.sources), job.source.clone()))?;
-            write(&job.output, html.as_bytes()).map_err(|d| (d, String::new()))
+            write(&job.output, html.as_bytes()).map_err(|d| (d, String::new()))?;
+            Ok(job.lang.as_str())
         })
         .collect();
 
     // The same template mistake on many pages is one diagnostic.
     let mut grouped = Grouped::new();
-    let mut written = 0;
+    let mut written: BTreeMap<String, usize> = BTreeMap::new();
     for r in results {
         match r {
-            Ok(()) => written += 1,
+            Ok(lang) => *written.entry(lang.to_string()).or_default() += 1,
             Err((d, source)) => {
                 let key = (d.path.clone(), d.position, d.message.clone());
-                grouped
-                    .entry(key)
-                    .or_insert_with(|| (d, Vec::new()))
-                    .1
-                    .push(source);
+                grouped.entry(key).or_insert_with(|| (d, Vec::new())).1.push(source);
             }
         }
     }
     for (_, (mut d, mut sources)) in grouped {
         sources.retain(|s| !s.is_empty());
         sources.sort();
+        sources.dedup();
         if let Some(first) = sources.first() {
             let others = match sources.len() {
                 1 => String::new(),
@@ -463,33 +724,10 @@ pub fn render_site(
 mod tests {
     use super::*;
 
-    fn links() -> Links {
-        Links {
-            base_path: "/alumni/".to_string(),
-            content: HashMap::from([(
-                "clubs/biotech.md".to_string(),
-                "clubs/biotech/".to_string(),
-            )]),
-            assets: HashSet::from(["site.css".to_string()]),
-        }
-    }
-
     #[test]
-    fn url_resolves_content_and_site_paths() {
-        let l = links();
-        assert_eq!(
-            resolve_url(&l, "@/clubs/biotech.md#contact").unwrap(),
-            "/alumni/clubs/biotech/#contact"
-        );
-        assert_eq!(resolve_url(&l, "/clubs/").unwrap(), "/alumni/clubs/");
-        assert_eq!(
-            resolve_url(&l, "https://example.org/").unwrap(),
-            "https://example.org/"
-        );
-        assert!(
-            resolve_url(&l, "@/nope.md")
-                .unwrap_err()
-                .contains("no page `content/nope.md`")
-        );
+    fn literal_keys_are_found_with_offsets() {
+        let text = "<a>{{ t(key=\"nav.home\") }}</a>{{ alt(key=\"x\") }}{{ t(key='b') }}{{ t(key=\"c.\" ~ x) }}";
+        let keys = literal_keys(text);
+        assert_eq!(keys, [(6, "nav.home".to_string()), (51, "b".to_string())]);
     }
 }

@@ -2,16 +2,19 @@
 //!
 //! In: the assembled [`Site`] after Markdown. Out: template values built once
 //! and shared by every render: a light summary per page (no content), one
-//! value per section listing its pages' summaries, the `site`, `data` and
-//! `config` values. Tera values share their maps and lists behind reference
-//! counts, so putting a section's listing in ten thousand contexts copies
-//! pointers, not pages.
+//! value per section listing its pages' summaries, one `site` value per
+//! language, the taxonomies, `data` and `config`. Tera values share their
+//! maps and lists behind reference counts, so putting a section's listing in
+//! ten thousand contexts copies pointers, not pages.
 
+use std::collections::HashMap;
+
+use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Map, Value};
 
 use crate::markdown::TocEntry;
-use crate::model::{Page, Section, Site};
+use crate::model::{Page, Section, Site, Taxonomy};
 use crate::yaml;
 
 /// Views shared by every render of one build.
@@ -20,8 +23,11 @@ pub struct SharedViews {
     pub page_summaries: Vec<Value>,
     /// One value per section, same order as `site.sections`.
     pub sections: Vec<Value>,
-    /// `site`: title, description, URLs, language, and every section by folder.
-    pub site: Value,
+    /// One value per taxonomy, same order as `site.taxonomies`.
+    pub taxonomies: Vec<Value>,
+    /// `site` for each language: title, description, URLs, languages, its
+    /// sections by folder and its taxonomies by name.
+    pub sites: HashMap<String, Value>,
     /// `data`: the data files.
     pub data: Value,
     /// `config`: the resolved configuration.
@@ -39,13 +45,14 @@ struct PageSummary<'a> {
     source: &'a str,
     slug: &'a str,
     lang: &'a str,
+    edition: &'a str,
+    fallback: bool,
     date: Option<String>,
     updated: Option<String>,
     weight: Option<i64>,
     draft: bool,
     tags: &'a [String],
     extra: &'a yaml::Mapping,
-    summary: Option<&'a str>,
     word_count: usize,
     reading_time: usize,
 }
@@ -61,11 +68,19 @@ struct SectionSummary<'a> {
     folder: &'a str,
     source: Option<&'a str>,
     lang: &'a str,
+    edition: &'a str,
+    fallback: bool,
     extra: Option<&'a yaml::Mapping>,
-    content: &'a str,
     toc: &'a [TocEntry],
     word_count: usize,
     reading_time: usize,
+}
+
+#[derive(Serialize)]
+struct LanguageView<'a> {
+    code: &'a str,
+    name: &'a str,
+    url: String,
 }
 
 #[derive(Serialize)]
@@ -74,8 +89,10 @@ struct SiteView<'a> {
     description: &'a str,
     base_url: &'a str,
     base_path: &'a str,
-    url: &'a str,
+    url: String,
     language: &'a str,
+    default_language: &'a str,
+    languages: Vec<LanguageView<'a>>,
 }
 
 #[derive(Serialize)]
@@ -98,6 +115,49 @@ pub fn permalink_of(site: &Site, path: &str) -> String {
     format!("{}/{path}", site.config.base_url)
 }
 
+fn link(title: &str, url: String) -> Value {
+    let mut m = Map::new();
+    m.insert("title".into(), Value::from(title));
+    m.insert("url".into(), Value::from(url));
+    Value::from(m)
+}
+
+/// `{lang, name, title, url, permalink}` for each version in `versions`.
+fn versions<'a>(site: &Site, versions: impl Iterator<Item = (&'a str, &'a str, &'a str)>) -> Value {
+    let list: Vec<Value> = versions
+        .map(|(lang, title, path)| {
+            let mut m = Map::new();
+            m.insert("lang".into(), Value::from(lang));
+            let name = site.config.language(lang).map_or(lang, |l| l.name.as_str());
+            m.insert("name".into(), Value::from(name));
+            m.insert("title".into(), Value::from(title));
+            m.insert("url".into(), Value::from(url_of(site, path)));
+            m.insert("permalink".into(), Value::from(permalink_of(site, path)));
+            Value::from(m)
+        })
+        .collect();
+    Value::from(list)
+}
+
+fn page_terms(site: &Site, page: &Page) -> Value {
+    let mut map = Map::new();
+    for (name, values) in &page.terms {
+        let taxonomy = site.taxonomies.iter().find(|t| &t.name == name && t.lang == page.lang);
+        let list: Vec<Value> = values
+            .iter()
+            .map(|v| {
+                let slug = crate::slug::slugify(v);
+                let path = taxonomy
+                    .and_then(|t| t.terms.iter().find(|term| term.slug == slug))
+                    .map_or(String::new(), |term| term.path.clone());
+                link(v, url_of(site, &path))
+            })
+            .collect();
+        map.insert(name.clone().into(), Value::from(list));
+    }
+    Value::from(map)
+}
+
 fn page_summary(site: &Site, page: &Page) -> Value {
     let front = &page.document.front;
     let value = Value::from_serializable(&PageSummary {
@@ -108,22 +168,23 @@ fn page_summary(site: &Site, page: &Page) -> Value {
         path: &page.path,
         source: &page.document.content_path,
         slug: &page.slug,
-        lang: &site.config.default_language,
+        lang: &page.document.lang,
+        edition: &page.lang,
+        fallback: page.fallback,
         date: front.date.map(|d| d.to_string()),
         updated: front.updated.map(|d| d.to_string()),
         weight: front.weight,
         draft: front.draft,
         tags: &front.tags,
         extra: &front.extra,
-        summary: page.rendered.summary.as_deref(),
         word_count: page.rendered.word_count,
         reading_time: page.rendered.reading_time,
     });
-    // Rendered Markdown is HTML by construction: templates print it as is.
     let mut map = value.into_map().unwrap_or_default();
-    if let Some(summary) = &page.rendered.summary {
-        map.insert("summary".into(), Value::safe_string(summary));
-    }
+    // Rendered Markdown is HTML by construction: templates print it as is.
+    let summary = page.rendered.summary.as_deref().map_or(Value::none(), Value::safe_string);
+    map.insert("summary".into(), summary);
+    map.insert("taxonomies".into(), page_terms(site, page));
     Value::from(map)
 }
 
@@ -137,73 +198,118 @@ fn section_value(site: &Site, section: &Section, summaries: &[Value]) -> Value {
         path: &section.path,
         folder: &section.folder,
         source: document.map(|d| d.content_path.as_str()),
-        lang: &site.config.default_language,
+        lang: document.map_or(section.lang.as_str(), |d| d.lang.as_str()),
+        edition: &section.lang,
+        fallback: section.fallback,
         extra: document.map(|d| &d.front.extra),
-        content: &section.rendered.html,
         toc: &section.rendered.toc,
         word_count: section.rendered.word_count,
         reading_time: section.rendered.reading_time,
     });
     let mut map = base.into_map().unwrap_or_default();
     map.insert("content".into(), Value::safe_string(&section.rendered.html));
-    let pages: Vec<Value> = section
-        .pages
-        .iter()
-        .map(|&i| summaries[i].clone())
-        .collect();
+    let pages: Vec<Value> = section.pages.iter().map(|&i| summaries[i].clone()).collect();
     map.insert("pages".into(), Value::from(pages));
     let subsections: Vec<Value> = section
         .subsections
         .iter()
         .map(|&i| {
             let s = &site.sections[i];
-            let mut m = Map::new();
-            m.insert("title".into(), Value::from(s.title.as_str()));
-            m.insert("url".into(), Value::from(url_of(site, &s.path)));
+            let mut m = link(&s.title, url_of(site, &s.path)).into_map().unwrap_or_default();
             m.insert("folder".into(), Value::from(s.folder.as_str()));
             Value::from(m)
         })
         .collect();
     map.insert("subsections".into(), Value::from(subsections));
+    let others = section.translations.iter().map(|&i| {
+        let s = &site.sections[i];
+        (s.lang.as_str(), s.title.as_str(), s.path.as_str())
+    });
+    map.insert("translations".into(), versions(site, others));
+    let all = std::iter::once(section)
+        .filter(|s| !s.fallback)
+        .chain(section.translations.iter().map(|&i| &site.sections[i]))
+        .map(|s| (s.lang.as_str(), s.title.as_str(), s.path.as_str()));
+    map.insert("alternates".into(), versions(site, all));
     Value::from(map)
+}
+
+/// `{name, url, terms: [{name, slug, url, count}]}`: a taxonomy without its pages.
+fn taxonomy_value(site: &Site, taxonomy: &Taxonomy) -> Value {
+    let terms: Vec<Value> = taxonomy
+        .terms
+        .iter()
+        .map(|t| {
+            let mut m = link(&t.name, url_of(site, &t.path)).into_map().unwrap_or_default();
+            m.insert("name".into(), Value::from(t.name.as_str()));
+            m.insert("slug".into(), Value::from(t.slug.as_str()));
+            m.insert("count".into(), Value::from(t.pages.len()));
+            Value::from(m)
+        })
+        .collect();
+    let mut m = Map::new();
+    m.insert("name".into(), Value::from(taxonomy.name.as_str()));
+    m.insert("lang".into(), Value::from(taxonomy.lang.as_str()));
+    m.insert("url".into(), Value::from(url_of(site, &taxonomy.path)));
+    m.insert("terms".into(), Value::from(terms));
+    Value::from(m)
 }
 
 /// Builds the shared views of `site`, once per build.
 pub fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
-    use rayon::prelude::*;
-    let page_summaries: Vec<Value> = site
-        .pages
-        .par_iter()
-        .map(|p| page_summary(site, p))
-        .collect();
+    let page_summaries: Vec<Value> = site.pages.par_iter().map(|p| page_summary(site, p)).collect();
     let sections: Vec<Value> = site
         .sections
         .iter()
         .map(|s| section_value(site, s, &page_summaries))
         .collect();
+    let taxonomies: Vec<Value> = site.taxonomies.iter().map(|t| taxonomy_value(site, t)).collect();
     let config = &site.config;
-    let mut site_map = Value::from_serializable(&SiteView {
-        title: &config.title,
-        description: &config.description,
-        base_url: &config.base_url,
-        base_path: &config.base_path,
-        url: &config.base_path,
-        language: &config.default_language,
-    })
-    .into_map()
-    .unwrap_or_default();
-    let mut by_folder = Map::new();
-    for (s, v) in site.sections.iter().zip(&sections) {
-        let key = if s.folder.is_empty() {
-            "home"
-        } else {
-            s.folder.as_str()
-        };
-        by_folder.insert(key.to_string().into(), v.clone());
+    let languages: Vec<LanguageView<'_>> = config
+        .languages
+        .iter()
+        .map(|l| LanguageView {
+            code: &l.code,
+            name: &l.name,
+            url: url_of(site, &site.sections[site.home(&l.code)].path),
+        })
+        .collect();
+    let mut sites = HashMap::new();
+    for language in &config.languages {
+        let mut site_map = Value::from_serializable(&SiteView {
+            title: &language.title,
+            description: &language.description,
+            base_url: &config.base_url,
+            base_path: &config.base_path,
+            url: url_of(site, &config.language_prefix(&language.code)),
+            language: &language.code,
+            default_language: &config.default_language,
+            languages: languages
+                .iter()
+                .map(|l| LanguageView {
+                    code: l.code,
+                    name: l.name,
+                    url: l.url.clone(),
+                })
+                .collect(),
+        })
+        .into_map()
+        .unwrap_or_default();
+        let mut by_folder = Map::new();
+        for (s, v) in site.sections.iter().zip(&sections).filter(|(s, _)| s.lang == language.code) {
+            let key = if s.folder.is_empty() { "home" } else { s.folder.as_str() };
+            by_folder.insert(key.to_string().into(), v.clone());
+        }
+        site_map.insert("sections".into(), Value::from(by_folder));
+        let mut by_name = Map::new();
+        for (t, v) in site.taxonomies.iter().zip(&taxonomies).filter(|(t, _)| t.lang == language.code) {
+            by_name.insert(t.name.clone().into(), v.clone());
+        }
+        site_map.insert("taxonomies".into(), Value::from(by_name));
+        sites.insert(language.code.clone(), Value::from(site_map));
     }
-    site_map.insert("sections".into(), Value::from(by_folder));
     SharedViews {
-        site: Value::from(site_map),
+        sites,
         data: Value::from_serializable(data),
         config: Value::from_serializable(&ConfigView {
             title: &config.title,
@@ -215,6 +321,7 @@ pub fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
         }),
         page_summaries,
         sections,
+        taxonomies,
     }
 }
 
@@ -225,10 +332,7 @@ pub fn ancestors(site: &Site, section: usize) -> Value {
     let mut current = Some(section);
     while let Some(i) = current {
         let s = &site.sections[i];
-        let mut m = Map::new();
-        m.insert("title".into(), Value::from(s.title.as_str()));
-        m.insert("url".into(), Value::from(url_of(site, &s.path)));
-        chain.push(Value::from(m));
+        chain.push(link(&s.title, url_of(site, &s.path)));
         current = s.parent;
     }
     chain.reverse();
@@ -236,32 +340,91 @@ pub fn ancestors(site: &Site, section: usize) -> Value {
 }
 
 /// The full view of one page: its summary plus content, table of contents,
-/// bundle files, its section and its neighbours in the section's order.
+/// bundle files, translations, its section and its neighbours.
 pub fn page_view(site: &Site, views: &SharedViews, index: usize) -> Value {
     let page = &site.pages[index];
-    let mut map = views.page_summaries[index]
-        .clone()
-        .into_map()
-        .unwrap_or_default();
+    let mut map = views.page_summaries[index].clone().into_map().unwrap_or_default();
     map.insert("content".into(), Value::safe_string(&page.rendered.html));
     map.insert("toc".into(), Value::from_serializable(&page.rendered.toc));
-    let assets: Vec<Value> = page
-        .assets
-        .iter()
-        .map(|a| Value::from(url_of(site, a)))
-        .collect();
+    let assets: Vec<Value> = page.assets.iter().map(|a| Value::from(url_of(site, a))).collect();
     map.insert("assets".into(), Value::from(assets));
+    let others = page.translations.iter().map(|&i| {
+        let p = &site.pages[i];
+        (p.lang.as_str(), p.document.front.title.as_str(), p.path.as_str())
+    });
+    map.insert("translations".into(), versions(site, others));
+    let all = std::iter::once(page)
+        .filter(|p| !p.fallback)
+        .chain(page.translations.iter().map(|&i| &site.pages[i]))
+        .map(|p| (p.lang.as_str(), p.document.front.title.as_str(), p.path.as_str()));
+    map.insert("alternates".into(), versions(site, all));
+    map.insert("ancestors".into(), ancestors(site, page.section));
     let siblings = &site.sections[page.section].pages;
     let at = siblings.iter().position(|&i| i == index);
     let neighbour = |i: Option<usize>| {
         i.and_then(|i| siblings.get(i))
             .map_or(Value::none(), |&j| views.page_summaries[j].clone())
     };
-    map.insert("ancestors".into(), ancestors(site, page.section));
-    map.insert(
-        "previous".into(),
-        neighbour(at.and_then(|a| a.checked_sub(1))),
-    );
+    map.insert("previous".into(), neighbour(at.and_then(|a| a.checked_sub(1))));
     map.insert("next".into(), neighbour(at.map(|a| a + 1)));
     Value::from(map)
+}
+
+/// One page of a paginated list.
+pub struct Pager<'a> {
+    /// Site path of the list's first page.
+    pub base: &'a str,
+    /// Every item of the list, in order.
+    pub items: &'a [usize],
+    /// Items per page.
+    pub per_page: usize,
+    /// 1-based.
+    pub index: usize,
+}
+
+impl Pager<'_> {
+    /// How many pages the list has (at least one, even when empty).
+    pub fn count(items: usize, per_page: usize) -> usize {
+        items.div_ceil(per_page.max(1)).max(1)
+    }
+
+    /// Site path of page `n` (1-based): the list's own path for the first.
+    pub fn path_of(base: &str, n: usize) -> String {
+        if n <= 1 { base.to_string() } else { format!("{base}page/{n}/") }
+    }
+
+    /// `paginator`: this page's items and links to the others.
+    pub fn view(&self, site: &Site, views: &SharedViews) -> Value {
+        let total = Self::count(self.items.len(), self.per_page);
+        let start = (self.index - 1) * self.per_page;
+        let pages: Vec<Value> = self
+            .items
+            .iter()
+            .skip(start)
+            .take(self.per_page)
+            .map(|&i| views.page_summaries[i].clone())
+            .collect();
+        let url = |n: usize| Value::from(url_of(site, &Self::path_of(self.base, n)));
+        let links: Vec<Value> = (1..=total)
+            .map(|n| {
+                let mut m = Map::new();
+                m.insert("index".into(), Value::from(n));
+                m.insert("url".into(), url(n));
+                m.insert("current".into(), Value::from(n == self.index));
+                Value::from(m)
+            })
+            .collect();
+        let mut m = Map::new();
+        m.insert("pages".into(), Value::from(pages));
+        m.insert("current_index".into(), Value::from(self.index));
+        m.insert("total_pages".into(), Value::from(total));
+        m.insert("total_items".into(), Value::from(self.items.len()));
+        m.insert("paginate_by".into(), Value::from(self.per_page));
+        m.insert("first".into(), url(1));
+        m.insert("last".into(), url(total));
+        m.insert("previous".into(), if self.index > 1 { url(self.index - 1) } else { Value::none() });
+        m.insert("next".into(), if self.index < total { url(self.index + 1) } else { Value::none() });
+        m.insert("links".into(), Value::from(links));
+        Value::from(m)
+    }
 }

@@ -1,0 +1,407 @@
+//! Shortcodes: template calls written in Markdown.
+//!
+//! Two forms, each found outside code blocks and code spans:
+//!
+//! ```text
+//! {{ video(title="Alter Ego, épisode 1", poster="poster.svg") }}
+//! {% note(kind="info") %}
+//! Markdown **body**.
+//! {% end %}
+//! ```
+//!
+//! This module only finds and parses calls, with the byte offset of every
+//! part for diagnostics; the Markdown stage renders their bodies and asks a
+//! [`Shortcodes`] implementation (the theme) to render them.
+
+use std::fmt;
+
+/// An argument's value, as written.
+#[derive(Clone, Debug, PartialEq)]
+pub enum ArgValue {
+    /// `"text"`.
+    Str(String),
+    /// `42`, `-1`.
+    Int(i64),
+    /// `1.5`.
+    Float(f64),
+    /// `true`, `false`.
+    Bool(bool),
+}
+
+impl fmt::Display for ArgValue {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            ArgValue::Str(s) => write!(f, "{s:?}"),
+            ArgValue::Int(i) => write!(f, "{i}"),
+            ArgValue::Float(x) => write!(f, "{x}"),
+            ArgValue::Bool(b) => write!(f, "{b}"),
+        }
+    }
+}
+
+/// One `name=value` argument.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Arg {
+    /// The argument's name.
+    pub name: String,
+    /// Its value.
+    pub value: ArgValue,
+    /// Byte offset of the name in the source.
+    pub offset: usize,
+}
+
+/// A shortcode call found in Markdown.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Call {
+    /// The shortcode's name.
+    pub name: String,
+    /// Its arguments, in order.
+    pub args: Vec<Arg>,
+    /// Byte range of the whole call in the source (through `{% end %}`).
+    pub range: std::ops::Range<usize>,
+    /// Byte range of the body, for `{% name() %} ... {% end %}`.
+    pub body: Option<std::ops::Range<usize>>,
+}
+
+/// A mistake in a call's syntax, at a byte offset.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct SyntaxError {
+    /// Byte offset in the source.
+    pub offset: usize,
+    /// What is wrong.
+    pub message: String,
+    /// What to do.
+    pub hint: String,
+}
+
+/// What the Markdown stage needs of the theme to render shortcodes.
+pub trait Shortcodes: Sync {
+    /// The shortcode's arguments as (name, required), or `None` when there is no such shortcode.
+    fn signature(&self, name: &str) -> Option<Vec<(String, bool)>>;
+    /// Every shortcode's name, for "did you mean" hints.
+    fn names(&self) -> Vec<String>;
+    /// Renders a call to HTML. `body` is the rendered HTML of a body call.
+    fn render(&self, name: &str, args: &[Arg], body: Option<&str>, lang: &str) -> Result<String, String>;
+}
+
+/// Byte ranges of code blocks and code spans, where calls are plain text.
+fn code_ranges(source: &str) -> Vec<std::ops::Range<usize>> {
+    use pulldown_cmark::{Event, Parser, Tag};
+    let mut ranges = Vec::new();
+    for (event, range) in Parser::new(source).into_offset_iter() {
+        if matches!(event, Event::Start(Tag::CodeBlock(_)) | Event::Code(_)) {
+            ranges.push(range);
+        }
+    }
+    ranges
+}
+
+struct Cursor<'a> {
+    src: &'a str,
+    pos: usize,
+}
+
+impl Cursor<'_> {
+    fn rest(&self) -> &str {
+        &self.src[self.pos..]
+    }
+    fn skip_ws(&mut self) {
+        let trimmed = self.rest().trim_start_matches([' ', '\t', '\n', '\r']);
+        self.pos = self.src.len() - trimmed.len();
+    }
+    fn eat(&mut self, s: &str) -> bool {
+        if self.rest().starts_with(s) {
+            self.pos += s.len();
+            true
+        } else {
+            false
+        }
+    }
+    fn ident(&mut self) -> Option<String> {
+        let rest = self.rest();
+        let len = rest
+            .char_indices()
+            .find(|(i, c)| !(c.is_ascii_alphanumeric() || *c == '_' || (*i > 0 && *c == '-')))
+            .map_or(rest.len(), |(i, _)| i);
+        if len == 0 || rest.as_bytes()[0].is_ascii_digit() {
+            return None;
+        }
+        let name = rest[..len].to_string();
+        self.pos += len;
+        Some(name)
+    }
+    fn error(&self, message: impl Into<String>, hint: impl Into<String>) -> SyntaxError {
+        SyntaxError {
+            offset: self.pos,
+            message: message.into(),
+            hint: hint.into(),
+        }
+    }
+
+    fn value(&mut self) -> Result<ArgValue, SyntaxError> {
+        let rest = self.rest();
+        if let Some(quote) = rest.chars().next().filter(|c| *c == '"' || *c == '\'') {
+            let start = self.pos;
+            self.pos += 1;
+            let mut text = String::new();
+            let mut chars = self.rest().char_indices();
+            while let Some((i, c)) = chars.next() {
+                match c {
+                    '\\' => match chars.next() {
+                        Some((_, 'n')) => text.push('\n'),
+                        Some((_, other)) => text.push(other),
+                        None => break,
+                    },
+                    c if c == quote => {
+                        self.pos += i + 1;
+                        return Ok(ArgValue::Str(text));
+                    }
+                    c => text.push(c),
+                }
+            }
+            self.pos = start;
+            return Err(self.error(
+                "this text is never closed",
+                format!("add the closing {quote} at the end of the value"),
+            ));
+        }
+        let len = rest
+            .find(|c: char| !(c.is_ascii_alphanumeric() || c == '.' || c == '-' || c == '+'))
+            .unwrap_or(rest.len());
+        let word = &rest[..len];
+        let value = match word {
+            "true" => Some(ArgValue::Bool(true)),
+            "false" => Some(ArgValue::Bool(false)),
+            _ => word
+                .parse::<i64>()
+                .map(ArgValue::Int)
+                .ok()
+                .or_else(|| word.parse::<f64>().ok().filter(|x| x.is_finite()).map(ArgValue::Float)),
+        };
+        match value {
+            Some(v) => {
+                self.pos += len;
+                Ok(v)
+            }
+            None => Err(self.error(
+                "an argument's value must be a quoted text, a number, true or false",
+                "put text values in double quotes: title=\"...\"",
+            )),
+        }
+    }
+
+    /// `(a="x", b=2)`, the cursor on `(`.
+    fn args(&mut self) -> Result<Vec<Arg>, SyntaxError> {
+        let mut args = Vec::new();
+        if !self.eat("(") {
+            return Err(self.error("expected `(`", "write the call as name(arg=\"value\")"));
+        }
+        loop {
+            self.skip_ws();
+            if self.eat(")") {
+                return Ok(args);
+            }
+            let offset = self.pos;
+            let Some(name) = self.ident() else {
+                return Err(self.error("expected an argument name or `)`", "write arguments as name=\"value\", separated by commas"));
+            };
+            self.skip_ws();
+            if !self.eat("=") {
+                return Err(self.error(format!("expected `=` after `{name}`"), format!("write {name}=\"value\"")));
+            }
+            self.skip_ws();
+            let value = self.value()?;
+            if args.iter().any(|a: &Arg| a.name == name) {
+                return Err(SyntaxError {
+                    offset,
+                    message: format!("`{name}` is given twice"),
+                    hint: "keep one of them".to_string(),
+                });
+            }
+            args.push(Arg { name, value, offset });
+            self.skip_ws();
+            if self.eat(",") {
+                continue;
+            }
+            if !self.rest().starts_with(')') {
+                return Err(self.error("expected `,` or `)`", "separate arguments with commas"));
+            }
+        }
+    }
+}
+
+/// Whether the text at `pos` (just after `{{` or `{%`) looks like a call: `name(`.
+fn looks_like_call(src: &str, pos: usize) -> bool {
+    let mut c = Cursor { src, pos };
+    c.skip_ws();
+    if c.ident().is_none() {
+        return false;
+    }
+    c.skip_ws();
+    c.rest().starts_with('(')
+}
+
+fn is_end_tag(src: &str, pos: usize) -> Option<usize> {
+    let mut c = Cursor { src, pos };
+    if !c.eat("{%") {
+        return None;
+    }
+    c.skip_ws();
+    if !c.eat("end") {
+        return None;
+    }
+    c.skip_ws();
+    c.eat("%}").then_some(c.pos)
+}
+
+/// Finds the top-level calls in `source` (bodies are searched when rendered).
+pub fn find_calls(source: &str) -> (Vec<Call>, Vec<SyntaxError>) {
+    let mut calls = Vec::new();
+    let mut errors = Vec::new();
+    if !source.contains("{{") && !source.contains("{%") {
+        return (calls, errors);
+    }
+    let code = code_ranges(source);
+    let in_code = |at: usize| code.iter().any(|r| r.contains(&at));
+    let mut pos = 0;
+    while let Some(found) = source[pos..].find('{').map(|i| pos + i) {
+        pos = found + 1;
+        let opener = &source[found..];
+        let block = opener.starts_with("{%");
+        if !(block || opener.starts_with("{{")) || in_code(found) || !looks_like_call(source, found + 2) {
+            continue;
+        }
+        let mut c = Cursor { src: source, pos: found + 2 };
+        c.skip_ws();
+        let name = c.ident().unwrap_or_default();
+        c.skip_ws();
+        let args = match c.args() {
+            Ok(a) => a,
+            Err(e) => {
+                errors.push(e);
+                continue;
+            }
+        };
+        c.skip_ws();
+        let close = if block { "%}" } else { "}}" };
+        if !c.eat(close) {
+            errors.push(c.error(format!("expected `{close}` to end the call to `{name}`"), format!("end the call with {close}")));
+            continue;
+        }
+        if !block {
+            calls.push(Call {
+                name,
+                args,
+                range: found..c.pos,
+                body: None,
+            });
+            pos = c.pos;
+            continue;
+        }
+        // A body runs to the matching `{% end %}`; calls with bodies may nest.
+        let body_start = c.pos;
+        let mut depth = 1;
+        let mut scan = body_start;
+        let mut end = None;
+        while let Some(next) = source[scan..].find("{%").map(|i| scan + i) {
+            scan = next + 2;
+            if in_code(next) {
+                continue;
+            }
+            if let Some(after) = is_end_tag(source, next) {
+                depth -= 1;
+                if depth == 0 {
+                    end = Some((next, after));
+                    break;
+                }
+            } else if looks_like_call(source, next + 2) {
+                depth += 1;
+            }
+        }
+        match end {
+            Some((body_end, after)) => {
+                calls.push(Call {
+                    name,
+                    args,
+                    range: found..after,
+                    body: Some(body_start..body_end),
+                });
+                pos = after;
+            }
+            None => errors.push(SyntaxError {
+                offset: found,
+                message: format!("`{name}` is opened here and never closed"),
+                hint: "add a line `{% end %}` after its content".to_string(),
+            }),
+        }
+    }
+    (calls, errors)
+}
+
+/// The placeholder that stands for call `n` while the Markdown is parsed: an
+/// HTML comment, which the Markdown parser passes through untouched.
+pub fn placeholder(n: usize) -> String {
+    format!("<!--alumni-shortcode-{n}-->")
+}
+
+/// `source` with each call replaced by its placeholder, keeping every line
+/// break of the call so that later positions keep their line numbers.
+pub fn replace_calls(source: &str, calls: &[Call]) -> String {
+    let mut out = String::with_capacity(source.len());
+    let mut last = 0;
+    for (n, call) in calls.iter().enumerate() {
+        out.push_str(&source[last..call.range.start]);
+        out.push_str(&placeholder(n));
+        for c in source[call.range.clone()].chars().filter(|c| *c == '\n') {
+            out.push(c);
+        }
+        last = call.range.end;
+    }
+    out.push_str(&source[last..]);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn finds_inline_and_body_calls_outside_code() {
+        let src = "Intro\n\n{{ video(title=\"Épisode \\\"1\\\"\", id=\"abc\", width=640, autoplay=false) }}\n\n`{{ video(title=\"x\") }}`\n\n```\n{% note(kind=\"info\") %}x{% end %}\n```\n\n{% note(kind=\"info\") %}\nCorps {% note(kind=\"warning\") %}inner{% end %}\n{% end %}\n";
+        let (calls, errors) = find_calls(src);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(calls.len(), 2);
+        assert_eq!(calls[0].name, "video");
+        assert_eq!(calls[0].args[0].value, ArgValue::Str("Épisode \"1\"".to_string()));
+        assert_eq!(calls[0].args[2].value, ArgValue::Int(640));
+        assert_eq!(calls[0].args[3].value, ArgValue::Bool(false));
+        let body = &src[calls[1].body.clone().unwrap()];
+        assert!(body.contains("inner{% end %}"), "{body}");
+    }
+
+    #[test]
+    fn plain_braces_are_text() {
+        let (calls, errors) = find_calls("Un ensemble {a, b} et {{ pas un appel }}.");
+        assert!(calls.is_empty() && errors.is_empty());
+    }
+
+    #[test]
+    fn syntax_errors_are_located() {
+        let src = "{{ video(title=\"x) }}\n";
+        let (_, errors) = find_calls(src);
+        assert_eq!(errors[0].offset, 15);
+        assert_eq!(errors[0].message, "this text is never closed");
+        let (_, errors) = find_calls("{% note(kind=\"info\") %}\nsans fin\n");
+        assert_eq!(errors[0].message, "`note` is opened here and never closed");
+    }
+
+    #[test]
+    fn replacement_keeps_line_numbers() {
+        let src = "a\n{% note() %}\nb\n{% end %}\nc\n";
+        let (calls, _) = find_calls(src);
+        let out = replace_calls(src, &calls);
+        assert_eq!(out.lines().count(), src.lines().count());
+        assert!(out.contains("<!--alumni-shortcode-0-->"));
+        assert_eq!(out.lines().last(), Some("c"));
+    }
+}

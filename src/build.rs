@@ -101,18 +101,30 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let out = output_dir(options);
     check_output_dir(&options.root, &out)?;
     let prepared = prepare(options)?;
-    let staging = Staging::begin(&out)
-        .map_err(|e| BuildError::Io(format!("cannot create the output next to {}: {e}", out.display())))?;
+    let staging = Staging::begin(&out).map_err(|e| {
+        BuildError::Io(format!(
+            "cannot create the output next to {}: {e}",
+            out.display()
+        ))
+    })?;
     let (per_language, copied_files) = write_site(&prepared, &staging)?;
-    staging
-        .commit()
-        .map_err(|e| BuildError::Io(format!("cannot put the new output in place at {}: {e}", out.display())))?;
+    staging.commit().map_err(|e| {
+        BuildError::Io(format!(
+            "cannot put the new output in place at {}: {e}",
+            out.display()
+        ))
+    })?;
     let per_language: Vec<(String, usize)> = prepared
         .site
         .config
         .languages
         .iter()
-        .map(|l| (l.code.clone(), per_language.get(&l.code).copied().unwrap_or(0)))
+        .map(|l| {
+            (
+                l.code.clone(),
+                per_language.get(&l.code).copied().unwrap_or(0),
+            )
+        })
         .collect();
     Ok(BuildReport {
         html_files: total_outputs(&per_language),
@@ -148,8 +160,11 @@ pub fn prepare(options: &BuildOptions) -> Result<PreparedSite, BuildError> {
         if !errors.is_empty() {
             return Err(fail(errors));
         }
-        return Err(fail(vec![Diagnostic::error(CONFIG_PATH, "the site has no config file")
-            .with_hint("create content/site.yaml with at least `title`, `base_url` and `theme`")]));
+        return Err(fail(vec![
+            Diagnostic::error(CONFIG_PATH, "the site has no config file").with_hint(
+                "create content/site.yaml with at least `title`, `base_url` and `theme`",
+            ),
+        ]));
     };
     let config = match Config::parse(&config_file.text, options.base_url.as_deref()) {
         Ok(c) => c,
@@ -191,7 +206,10 @@ pub fn prepare(options: &BuildOptions) -> Result<PreparedSite, BuildError> {
 
 /// Renders the site into `staging`: HTML pages, then copied files.
 /// Returns (HTML files per language, copied files).
-pub fn write_site(prepared: &PreparedSite, staging: &Staging) -> Result<(BTreeMap<String, usize>, usize), BuildError> {
+pub fn write_site(
+    prepared: &PreparedSite,
+    staging: &Staging,
+) -> Result<(BTreeMap<String, usize>, usize), BuildError> {
     let site = &prepared.site;
     let views = view::shared_views(site, &prepared.data);
     let write = |path: &str, bytes: &[u8]| staging.write(path, bytes);
@@ -215,7 +233,11 @@ fn render_markdown(site: &mut Site, engine: &render::Engine) -> Vec<Diagnostic> 
     let index = LinkIndex::new(site);
     let base_path = site.config.base_path.clone();
     let render_doc = |doc: &parse::Document, lang: &str| -> (Rendered, Vec<Diagnostic>) {
-        let resolve = |p: &str| index.resolve(p, lang).map(|path| format!("{base_path}{path}"));
+        let resolve = |p: &str| {
+            index
+                .resolve(p, lang)
+                .map(|path| format!("{base_path}{path}"))
+        };
         let env = markdown::Env {
             resolve: &resolve,
             shortcodes: Some(engine),
@@ -229,11 +251,20 @@ fn render_markdown(site: &mut Site, engine: &render::Engine) -> Vec<Diagnostic> 
         };
         markdown::render(doc.body(), source, &env)
     };
-    let page_results: Vec<_> = site.pages.par_iter().map(|p| render_doc(&p.document, &p.lang)).collect();
+    let page_results: Vec<_> = site
+        .pages
+        .par_iter()
+        .map(|p| render_doc(&p.document, &p.lang))
+        .collect();
     let section_results: Vec<_> = site
         .sections
         .par_iter()
-        .map(|s| s.document.as_ref().map(|d| render_doc(d, &s.lang)).unwrap_or_default())
+        .map(|s| {
+            s.document
+                .as_ref()
+                .map(|d| render_doc(d, &s.lang))
+                .unwrap_or_default()
+        })
         .collect();
     let mut errors = Vec::new();
     // A fallback renders the same file again: report its mistakes once.
@@ -253,8 +284,18 @@ fn render_markdown(site: &mut Site, engine: &render::Engine) -> Vec<Diagnostic> 
     let anchors: HashMap<String, &[String]> = site
         .pages
         .iter()
-        .map(|p| (format!("{base_path}{}", p.path), p.rendered.anchors.as_slice()))
-        .chain(site.sections.iter().map(|s| (format!("{base_path}{}", s.path), s.rendered.anchors.as_slice())))
+        .map(|p| {
+            (
+                format!("{base_path}{}", p.path),
+                p.rendered.anchors.as_slice(),
+            )
+        })
+        .chain(site.sections.iter().map(|s| {
+            (
+                format!("{base_path}{}", s.path),
+                s.rendered.anchors.as_slice(),
+            )
+        }))
         .collect();
     let documents = site
         .pages
@@ -276,16 +317,25 @@ fn render_markdown(site: &mut Site, engine: &render::Engine) -> Vec<Diagnostic> 
             let names: Vec<&str> = known.iter().map(String::as_str).collect();
             let hint = match diagnostic::did_you_mean(&link.fragment, &names) {
                 Some(close) => format!("did you mean `#{close}`?"),
-                None if names.is_empty() => format!("`content/{}` has no headings to link to", link.target),
+                None if names.is_empty() => {
+                    format!("`content/{}` has no headings to link to", link.target)
+                }
                 None => format!(
                     "its headings are: {}",
-                    names.iter().map(|n| format!("#{n}")).collect::<Vec<_>>().join(", ")
+                    names
+                        .iter()
+                        .map(|n| format!("#{n}"))
+                        .collect::<Vec<_>>()
+                        .join(", ")
                 ),
             };
             errors.push(
                 Diagnostic::error(
                     &doc.file.path,
-                    format!("link to a missing heading `#{}` in `content/{}`", link.fragment, link.target),
+                    format!(
+                        "link to a missing heading `#{}` in `content/{}`",
+                        link.fragment, link.target
+                    ),
                 )
                 .at_offset(&doc.file.text, link.offset)
                 .with_hint(hint),

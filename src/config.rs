@@ -101,8 +101,9 @@ struct RawConfig {
     #[serde(default = "default_language")]
     default_language: String,
     theme: String,
+    /// A mapping rather than a map type: the order written is the order shown.
     #[serde(default)]
-    languages: BTreeMap<String, RawLanguage>,
+    languages: yaml::Mapping,
     #[serde(default)]
     taxonomies: Vec<Taxonomy>,
     #[serde(default)]
@@ -196,8 +197,26 @@ impl Config {
                 .with_hint("use a two- or three-letter code such as `fr` or `en`"),
             );
         }
-        let languages = resolve_languages(&default_language, raw_languages, &title, &description);
-        for code in languages.iter().map(|l| &l.code).filter(|c| !is_language_code(c)) {
+        let mut ordered = Vec::new();
+        for (code, value) in raw_languages {
+            let code = code.as_str().unwrap_or_default().to_string();
+            match yaml::from_value::<RawLanguage>(value) {
+                Ok(language) => ordered.push((code, language)),
+                Err(message) => errors.push(
+                    Diagnostic::error(CONFIG_PATH, format!("`languages.{code}`: {message}"))
+                        .at_offset(text, locate(&code))
+                        .with_hint(
+                            "a language takes `name`, and optionally `title` and `description`",
+                        ),
+                ),
+            }
+        }
+        let languages = resolve_languages(&default_language, ordered, &title, &description);
+        for code in languages
+            .iter()
+            .map(|l| &l.code)
+            .filter(|c| !is_language_code(c))
+        {
             errors.push(
                 Diagnostic::error(CONFIG_PATH, format!("`{code}` is not a language code"))
                     .at_offset(text, locate(code))
@@ -219,9 +238,12 @@ impl Config {
         for (folder, options) in &sections {
             if options.paginate_by == Some(0) {
                 errors.push(
-                    Diagnostic::error(CONFIG_PATH, format!("`sections.{folder}.paginate_by` must be above 0"))
-                        .at_offset(text, locate("paginate_by"))
-                        .with_hint("remove it to list every page on one page"),
+                    Diagnostic::error(
+                        CONFIG_PATH,
+                        format!("`sections.{folder}.paginate_by` must be above 0"),
+                    )
+                    .at_offset(text, locate("paginate_by"))
+                    .with_hint("remove it to list every page on one page"),
                 );
             }
         }
@@ -267,10 +289,11 @@ impl Config {
     }
 }
 
-/// The default language first (added when `languages:` does not list it), then the others by code.
+/// The default language first (added when `languages:` does not list it),
+/// then the others in the order written.
 fn resolve_languages(
     default: &str,
-    raw: BTreeMap<String, RawLanguage>,
+    raw: Vec<(String, RawLanguage)>,
     title: &str,
     description: &str,
 ) -> Vec<Language> {
@@ -278,14 +301,19 @@ fn resolve_languages(
         let r = r.unwrap_or_default();
         Language {
             code: code.to_string(),
-            name: if r.name.is_empty() { code.to_string() } else { r.name },
+            name: if r.name.is_empty() {
+                code.to_string()
+            } else {
+                r.name
+            },
             title: r.title.unwrap_or_else(|| title.to_string()),
             description: r.description.unwrap_or_else(|| description.to_string()),
         }
     };
-    let mut raw = raw;
-    let mut languages = vec![make(default, raw.remove(default))];
-    languages.extend(raw.into_iter().map(|(code, r)| make(&code, Some(r))));
+    let (defaults, others): (Vec<_>, Vec<_>) =
+        raw.into_iter().partition(|(code, _)| code == default);
+    let mut languages = vec![make(default, defaults.into_iter().next().map(|(_, r)| r))];
+    languages.extend(others.into_iter().map(|(code, r)| make(&code, Some(r))));
     languages
 }
 
@@ -368,7 +396,9 @@ mod tests {
 
     #[test]
     fn languages_default_first() {
-        let text = format!("{MINIMAL}languages:\n  en:\n    name: English\n    title: Alumni network\n  fr:\n    name: Français\n");
+        let text = format!(
+            "{MINIMAL}languages:\n  en:\n    name: English\n    title: Alumni network\n  fr:\n    name: Français\n"
+        );
         let c = Config::parse(&text, None).unwrap();
         let codes: Vec<_> = c.languages.iter().map(|l| l.code.as_str()).collect();
         assert_eq!(codes, ["fr", "en"]);

@@ -221,13 +221,13 @@ pub fn load_theme(root: &Path, name: &str) -> (ThemeFiles, Vec<Diagnostic>) {
                     if is_ignored_name(&name) {
                         continue;
                     }
-                    if sub != "static" {
-                        text_paths.push((sub, e.path().to_path_buf()));
-                    } else {
+                    if sub == "static" {
                         theme.static_files.push(CopyFile {
                             path: relative_path(root, e.path()),
                             abs: e.path().to_path_buf(),
                         });
+                    } else {
+                        text_paths.push((sub, e.path().to_path_buf()));
                     }
                 }
                 Ok(_) => {}

@@ -108,13 +108,25 @@ fn run_build(options: &BuildOptions) -> ExitCode {
 fn print_missing_translations(missing: &[alumni::model::MissingTranslation]) {
     let mut by_lang: Vec<(&str, Vec<String>)> = Vec::new();
     for m in missing {
-        let entry = format!("{}{}", m.source, if m.fallback { " (shown in the default language)" } else { "" });
+        let entry = format!(
+            "{}{}",
+            m.source,
+            if m.fallback {
+                " (shown in the default language)"
+            } else {
+                ""
+            }
+        );
         match by_lang.last_mut() {
             Some((lang, list)) if *lang == m.lang => list.push(entry),
             _ => by_lang.push((&m.lang, vec![entry])),
         }
     }
     for (lang, list) in by_lang {
-        println!("not translated into {lang} ({}): {}", list.len(), list.join(", "));
+        println!(
+            "not translated into {lang} ({}): {}",
+            list.len(),
+            list.join(", ")
+        );
     }
 }

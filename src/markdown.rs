@@ -135,7 +135,10 @@ pub fn render(body: &str, source: BodySource<'_>, env: &Env<'_>) -> (Rendered, V
     let (text, shifts) = if calls.is_empty() {
         (std::borrow::Cow::Borrowed(body), Vec::new())
     } else {
-        (std::borrow::Cow::Owned(shortcode::replace_calls(body, &calls)), shifts_of(body, &calls))
+        (
+            std::borrow::Cow::Owned(shortcode::replace_calls(body, &calls)),
+            shifts_of(body, &calls),
+        )
     };
     let (mut out, link_errors) = render_markdown(&text, source, env, &shifts);
     errors.extend(link_errors);
@@ -168,7 +171,11 @@ fn shifts_of(body: &str, calls: &[shortcode::Call]) -> Vec<(usize, usize)> {
 }
 
 fn to_body_offset(offset: usize, shifts: &[(usize, usize)]) -> usize {
-    match shifts.iter().rev().find(|(text_pos, _)| *text_pos <= offset) {
+    match shifts
+        .iter()
+        .rev()
+        .find(|(text_pos, _)| *text_pos <= offset)
+    {
         Some((text_pos, body_pos)) => body_pos + (offset - text_pos),
         None => offset,
     }
@@ -213,9 +220,12 @@ fn render_call(
                 None => format!("`{}` takes: {}", call.name, known.join(", ")),
             };
             errors.push(
-                Diagnostic::error(source.path, format!("`{}` has no argument `{}`", call.name, arg.name))
-                    .at_offset(source.file_text, at(arg.offset))
-                    .with_hint(hint),
+                Diagnostic::error(
+                    source.path,
+                    format!("`{}` has no argument `{}`", call.name, arg.name),
+                )
+                .at_offset(source.file_text, at(arg.offset))
+                .with_hint(hint),
             );
         }
     }
@@ -223,9 +233,12 @@ fn render_call(
         if *required && !call.args.iter().any(|a| &a.name == name) {
             ok = false;
             errors.push(
-                Diagnostic::error(source.path, format!("`{}` needs the argument `{name}`", call.name))
-                    .at_offset(source.file_text, at(name_offset))
-                    .with_hint(format!("add {name}=\"...\" inside the parentheses")),
+                Diagnostic::error(
+                    source.path,
+                    format!("`{}` needs the argument `{name}`", call.name),
+                )
+                .at_offset(source.file_text, at(name_offset))
+                .with_hint(format!("add {name}=\"...\" inside the parentheses")),
             );
         }
     }

@@ -157,7 +157,6 @@ impl Site {
             .position(|s| s.lang == lang && s.folder.is_empty())
             .unwrap_or(0)
     }
-
 }
 
 /// Site paths by (language, translation key), for `@/` links and `url()`.
@@ -175,16 +174,27 @@ impl LinkIndex {
         let mut by_key = HashMap::new();
         for s in &site.sections {
             if let Some(doc) = &s.document {
-                by_key.insert((s.lang.clone(), doc.translation_key.clone()), s.path.clone());
+                by_key.insert(
+                    (s.lang.clone(), doc.translation_key.clone()),
+                    s.path.clone(),
+                );
             }
         }
         for p in &site.pages {
-            by_key.insert((p.lang.clone(), p.document.translation_key.clone()), p.path.clone());
+            by_key.insert(
+                (p.lang.clone(), p.document.translation_key.clone()),
+                p.path.clone(),
+            );
         }
         LinkIndex {
             by_key,
             default: site.config.default_language.clone(),
-            codes: site.config.languages.iter().map(|l| l.code.clone()).collect(),
+            codes: site
+                .config
+                .languages
+                .iter()
+                .map(|l| l.code.clone())
+                .collect(),
         }
     }
 
@@ -203,7 +213,9 @@ impl LinkIndex {
                 return Some(path);
             }
         }
-        self.by_key.get(&(named_lang.to_string(), key)).map(String::as_str)
+        self.by_key
+            .get(&(named_lang.to_string(), key))
+            .map(String::as_str)
     }
 }
 
@@ -235,17 +247,26 @@ pub fn assemble(
     // Folders of draft bundles: their files must not be published either.
     let hidden_folders: Vec<String> = documents
         .iter()
-        .filter(|d| !drafts && d.front.draft && d.kind == DocumentKind::Bundle && d.lang == config.default_language)
+        .filter(|d| {
+            !drafts
+                && d.front.draft
+                && d.kind == DocumentKind::Bundle
+                && d.lang == config.default_language
+        })
         .map(|d| d.folder().to_string())
         .collect();
-    let documents: Vec<Document> = documents.into_iter().filter(|d| drafts || !d.front.draft).collect();
+    let documents: Vec<Document> = documents
+        .into_iter()
+        .filter(|d| drafts || !d.front.draft)
+        .collect();
     check_unique_translations(&documents, &mut errors);
-    let (section_docs, page_docs): (Vec<_>, Vec<_>) =
-        documents.into_iter().partition(|d| d.kind == DocumentKind::Section);
+    let (section_docs, page_docs): (Vec<_>, Vec<_>) = documents
+        .into_iter()
+        .partition(|d| d.kind == DocumentKind::Section);
 
     let mut missing = Vec::new();
     let (mut sections, section_of) = build_sections(&config, section_docs, &mut missing);
-    let mut pages = build_pages(&config, page_docs, &section_of, &mut missing, &mut errors);
+    let mut pages = build_pages(&config, &page_docs, &section_of, &mut missing, &mut errors);
     link_translations(&mut sections, &mut pages);
     for (i, page) in pages.iter().enumerate() {
         sections[page.section].pages.push(i);
@@ -258,7 +279,10 @@ pub fn assemble(
 
     let copies = place_copies(copies, &mut pages, &hidden_folders);
     check_unique_outputs(&sections, &pages, &taxonomies, &copies, &mut errors);
-    missing.sort_by(|a: &MissingTranslation, b| (&a.lang, &a.source).cmp(&(&b.lang, &b.source)));
+    let order = |l: &str| config.languages.iter().position(|x| x.code == l);
+    missing.sort_by(|a: &MissingTranslation, b| {
+        (order(&a.lang), &a.source).cmp(&(order(&b.lang), &b.source))
+    });
 
     let site = Site {
         config,
@@ -277,8 +301,14 @@ fn check_unique_translations(documents: &[Document], errors: &mut Vec<Diagnostic
     for d in documents {
         if let Some(first) = seen.insert((&d.lang, &d.translation_key), &d.file.path) {
             errors.push(
-                Diagnostic::error(&d.file.path, format!("`{first}` and `{}` are both the `{}` version of one page", d.file.path, d.lang))
-                    .with_hint("keep one of the two files"),
+                Diagnostic::error(
+                    &d.file.path,
+                    format!(
+                        "`{first}` and `{}` are both the `{}` version of one page",
+                        d.file.path, d.lang
+                    ),
+                )
+                .with_hint("keep one of the two files"),
             );
         }
     }
@@ -317,25 +347,25 @@ fn build_sections(
         folders.dedup();
         for folder in folders {
             let options = config.section_options(&folder);
-            let (document, fallback) = match by_key.get(&(lang.to_string(), folder.clone())) {
-                Some(doc) => (Some(doc.clone()), false),
-                None => {
-                    let original = by_key.get(&(default.to_string(), folder.clone()));
-                    if let Some(original) = original.filter(|_| lang != default) {
-                        let shown = folder.is_empty() || options.missing_translation == Policy::Fallback;
-                        missing.push(MissingTranslation {
-                            lang: lang.to_string(),
-                            source: original.file.path.clone(),
-                            fallback: shown,
-                        });
-                        if !shown {
-                            continue;
-                        }
-                        (Some(original.clone()), true)
-                    } else {
-                        (None, false)
-                    }
+            let written = by_key.get(&(lang.to_string(), folder.clone()));
+            let original = by_key
+                .get(&(default.to_string(), folder.clone()))
+                .filter(|_| lang != default);
+            let (document, fallback) = if let Some(doc) = written {
+                (Some(doc.clone()), false)
+            } else if let Some(original) = original {
+                let shown = folder.is_empty() || options.missing_translation == Policy::Fallback;
+                missing.push(MissingTranslation {
+                    lang: lang.to_string(),
+                    source: original.file.path.clone(),
+                    fallback: shown,
+                });
+                if !shown {
+                    continue;
                 }
+                (Some(original.clone()), true)
+            } else {
+                (None, false)
             };
             let parent = if folder.is_empty() {
                 None
@@ -343,7 +373,9 @@ fn build_sections(
                 nearest_section(lang, parent_folder(&folder), &section_of)
             };
             let index = sections.len();
-            let title = document.as_ref().map_or_else(|| language.title.clone(), |d| d.front.title.clone());
+            let title = document
+                .as_ref()
+                .map_or_else(|| language.title.clone(), |d| d.front.title.clone());
             sections.push(Section {
                 path: format!("{}{}", config.language_prefix(lang), folder_path(&folder)),
                 title,
@@ -375,7 +407,7 @@ fn parent_folder(folder: &str) -> &str {
 /// language where their section's policy is `fallback`.
 fn build_pages(
     config: &Config,
-    docs: Vec<Document>,
+    docs: &[Document],
     section_of: &HashMap<(String, String), usize>,
     missing: &mut Vec<MissingTranslation>,
     errors: &mut Vec<Diagnostic>,
@@ -386,9 +418,18 @@ fn build_pages(
         .map(|d| (d.lang.clone(), d.translation_key.clone()))
         .collect();
     let mut pages = Vec::with_capacity(docs.len());
-    for doc in &docs {
+    for doc in docs {
         let (parent, default_slug) = page_place(doc);
-        if let Some(page) = new_page(config, doc.clone(), &doc.lang, false, &parent, &default_slug, section_of, errors) {
+        if let Some(page) = new_page(
+            config,
+            doc.clone(),
+            &doc.lang,
+            false,
+            &parent,
+            &default_slug,
+            section_of,
+            errors,
+        ) {
             pages.push(page);
         }
         if doc.lang != default {
@@ -400,7 +441,9 @@ fn build_pages(
             }
             // The policy is the one of the section the page sits in.
             let section = nearest_section(default, &parent, section_of);
-            let folder = section.map_or(String::new(), |_| nearest_folder(default, &parent, section_of));
+            let folder = section.map_or(String::new(), |_| {
+                nearest_folder(default, &parent, section_of)
+            });
             let shown = config.section_options(&folder).missing_translation == Policy::Fallback;
             missing.push(MissingTranslation {
                 lang: language.code.clone(),
@@ -408,7 +451,16 @@ fn build_pages(
                 fallback: shown,
             });
             if shown {
-                if let Some(page) = new_page(config, doc.clone(), &language.code, true, &parent, &default_slug, section_of, errors) {
+                if let Some(page) = new_page(
+                    config,
+                    doc.clone(),
+                    &language.code,
+                    true,
+                    &parent,
+                    &default_slug,
+                    section_of,
+                    errors,
+                ) {
                     pages.push(page);
                 }
             }
@@ -431,7 +483,10 @@ fn page_place(doc: &Document) -> (String, String) {
                 None => (String::new(), folder.to_string()),
             }
         }
-        _ => (doc.folder().to_string(), file_stem(&doc.translation_key).to_string()),
+        _ => (
+            doc.folder().to_string(),
+            file_stem(&doc.translation_key).to_string(),
+        ),
     }
 }
 
@@ -446,14 +501,21 @@ fn new_page(
     section_of: &HashMap<(String, String), usize>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Page> {
-    let slug_source = doc.front.slug.clone().unwrap_or_else(|| default_slug.to_string());
+    let slug_source = doc
+        .front
+        .slug
+        .clone()
+        .unwrap_or_else(|| default_slug.to_string());
     let slug = slugify(&slug_source);
     if slug.is_empty() {
         if !fallback {
             errors.push(
-                Diagnostic::error(&doc.file.path, format!("`{slug_source}` gives an empty URL slug"))
-                    .at_offset(&doc.file.text, doc.front.offset_of("slug"))
-                    .with_hint("use letters or digits in the file name or in `slug:`"),
+                Diagnostic::error(
+                    &doc.file.path,
+                    format!("`{slug_source}` gives an empty URL slug"),
+                )
+                .at_offset(&doc.file.text, doc.front.offset_of("slug"))
+                .with_hint("use letters or digits in the file name or in `slug:`"),
             );
         }
         return None;
@@ -462,7 +524,11 @@ fn new_page(
         .or_else(|| section_of.get(&(lang.to_string(), String::new())).copied())
         .unwrap_or(0);
     Some(Page {
-        path: format!("{}{}{slug}/", config.language_prefix(lang), folder_path(parent)),
+        path: format!(
+            "{}{}{slug}/",
+            config.language_prefix(lang),
+            folder_path(parent)
+        ),
         slug,
         lang: lang.to_string(),
         fallback,
@@ -480,11 +546,18 @@ fn new_page(
 fn link_translations(sections: &mut [Section], pages: &mut [Page]) {
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, p) in pages.iter().enumerate().filter(|(_, p)| !p.fallback) {
-        groups.entry(p.document.translation_key.as_str()).or_default().push(i);
+        groups
+            .entry(p.document.translation_key.as_str())
+            .or_default()
+            .push(i);
     }
     let links: Vec<(usize, Vec<usize>)> = groups
         .values()
-        .flat_map(|group| group.iter().map(move |&i| (i, group.iter().copied().filter(|&j| j != i).collect())))
+        .flat_map(|group| {
+            group
+                .iter()
+                .map(move |&i| (i, group.iter().copied().filter(|&j| j != i).collect()))
+        })
         .collect();
     for (i, others) in links {
         pages[i].translations = others;
@@ -492,12 +565,19 @@ fn link_translations(sections: &mut [Section], pages: &mut [Page]) {
     let mut groups: BTreeMap<&str, Vec<usize>> = BTreeMap::new();
     for (i, s) in sections.iter().enumerate().filter(|(_, s)| !s.fallback) {
         // Unwritten homes are each other's translations too.
-        let key = s.document.as_ref().map_or("_index.md", |d| d.translation_key.as_str());
+        let key = s
+            .document
+            .as_ref()
+            .map_or("_index.md", |d| d.translation_key.as_str());
         groups.entry(key).or_default().push(i);
     }
     let links: Vec<(usize, Vec<usize>)> = groups
         .values()
-        .flat_map(|group| group.iter().map(move |&i| (i, group.iter().copied().filter(|&j| j != i).collect())))
+        .flat_map(|group| {
+            group
+                .iter()
+                .map(move |&i| (i, group.iter().copied().filter(|&j| j != i).collect()))
+        })
         .collect();
     for (i, others) in links {
         sections[i].translations = others;
@@ -505,7 +585,11 @@ fn link_translations(sections: &mut [Section], pages: &mut [Page]) {
 }
 
 /// The taxonomies of every language, from pages that are not fallbacks.
-fn build_taxonomies(config: &Config, pages: &mut [Page], errors: &mut Vec<Diagnostic>) -> Vec<Taxonomy> {
+fn build_taxonomies(
+    config: &Config,
+    pages: &mut [Page],
+    errors: &mut Vec<Diagnostic>,
+) -> Vec<Taxonomy> {
     // Read each page's terms once, reporting values that are not texts.
     for page in pages.iter_mut().filter(|p| !p.fallback) {
         let front = &page.document.front;
@@ -516,20 +600,31 @@ fn build_taxonomies(config: &Config, pages: &mut [Page], errors: &mut Vec<Diagno
                 match front.extra.get(taxonomy.name.as_str()) {
                     None => continue,
                     Some(crate::yaml::Value::String(s)) => vec![s.clone()],
-                    Some(crate::yaml::Value::Sequence(items)) if items.iter().all(|v| v.as_str().is_some()) => {
-                        items.iter().filter_map(|v| v.as_str().map(str::to_string)).collect()
+                    Some(crate::yaml::Value::Sequence(items))
+                        if items.iter().all(|v| v.as_str().is_some()) =>
+                    {
+                        items
+                            .iter()
+                            .filter_map(|v| v.as_str().map(str::to_string))
+                            .collect()
                     }
                     Some(_) => {
                         errors.push(
-                            Diagnostic::error(&page.document.file.path, format!("`{}` must be a list of texts", taxonomy.name))
-                                .at_offset(&page.document.file.text, front.offset_of(&taxonomy.name))
-                                .with_hint(format!("write e.g. `{}: [valeur]`", taxonomy.name)),
+                            Diagnostic::error(
+                                &page.document.file.path,
+                                format!("`{}` must be a list of texts", taxonomy.name),
+                            )
+                            .at_offset(&page.document.file.text, front.offset_of(&taxonomy.name))
+                            .with_hint(format!("write e.g. `{}: [valeur]`", taxonomy.name)),
                         );
                         continue;
                     }
                 }
             };
-            let values: Vec<String> = values.into_iter().filter(|v| !slugify(v).is_empty()).collect();
+            let values: Vec<String> = values
+                .into_iter()
+                .filter(|v| !slugify(v).is_empty())
+                .collect();
             if !values.is_empty() {
                 page.terms.insert(taxonomy.name.clone(), values);
             }
@@ -538,9 +633,17 @@ fn build_taxonomies(config: &Config, pages: &mut [Page], errors: &mut Vec<Diagno
     let mut taxonomies = Vec::new();
     for taxonomy in &config.taxonomies {
         for language in &config.languages {
-            let base = format!("{}{}/", config.language_prefix(&language.code), slugify(&taxonomy.name));
+            let base = format!(
+                "{}{}/",
+                config.language_prefix(&language.code),
+                slugify(&taxonomy.name)
+            );
             let mut terms: BTreeMap<String, Term> = BTreeMap::new();
-            for (i, page) in pages.iter().enumerate().filter(|(_, p)| p.lang == language.code && !p.fallback) {
+            for (i, page) in pages
+                .iter()
+                .enumerate()
+                .filter(|(_, p)| p.lang == language.code && !p.fallback)
+            {
                 for name in page.terms.get(&taxonomy.name).into_iter().flatten() {
                     let slug = slugify(name);
                     let term = terms.entry(slug.clone()).or_insert_with(|| Term {
@@ -585,7 +688,11 @@ fn nearest_folder(lang: &str, folder: &str, sections: &HashMap<(String, String),
 }
 
 /// The section of `lang` in `folder` or in its nearest ancestor.
-fn nearest_section(lang: &str, folder: &str, sections: &HashMap<(String, String), usize>) -> Option<usize> {
+fn nearest_section(
+    lang: &str,
+    folder: &str,
+    sections: &HashMap<(String, String), usize>,
+) -> Option<usize> {
     let mut current = folder;
     loop {
         if let Some(&i) = sections.get(&(lang.to_string(), current.to_string())) {
@@ -652,7 +759,9 @@ fn check_section_options(
             errors.push(
                 Diagnostic::error(
                     crate::config::CONFIG_PATH,
-                    format!("`sections.{folder}`: there is no section `content/{folder}/_index.md`"),
+                    format!(
+                        "`sections.{folder}`: there is no section `content/{folder}/_index.md`"
+                    ),
                 )
                 .with_hint(hint),
             );
@@ -666,8 +775,15 @@ fn check_section_options(
 fn place_copies(sources: CopySources, pages: &mut [Page], hidden_folders: &[String]) -> Vec<Copy> {
     // A bundle folder serves every language's page made from it.
     let mut bundles: HashMap<String, Vec<usize>> = HashMap::new();
-    for (i, p) in pages.iter().enumerate().filter(|(_, p)| p.document.kind == DocumentKind::Bundle) {
-        bundles.entry(p.document.folder().to_string()).or_default().push(i);
+    for (i, p) in pages
+        .iter()
+        .enumerate()
+        .filter(|(_, p)| p.document.kind == DocumentKind::Bundle)
+    {
+        bundles
+            .entry(p.document.folder().to_string())
+            .or_default()
+            .push(i);
     }
     let mut copies = Vec::new();
     for file in sources.content_files {

@@ -80,7 +80,10 @@ pub fn split_language<'a>(content_path: &str, languages: &Languages<'a>) -> (Str
 }
 
 fn classify(translation_key: &str) -> DocumentKind {
-    let name = translation_key.rsplit('/').next().unwrap_or(translation_key);
+    let name = translation_key
+        .rsplit('/')
+        .next()
+        .unwrap_or(translation_key);
     match name {
         "_index.md" => DocumentKind::Section,
         "index.md" => DocumentKind::Bundle,
@@ -111,8 +114,14 @@ pub fn parse_one(file: TextFile, languages: &Languages<'_>) -> Result<Document, 
 }
 
 /// Parses every file in parallel; documents and diagnostics in path order.
-pub fn parse_all(files: Vec<TextFile>, languages: &Languages<'_>) -> (Vec<Document>, Vec<Diagnostic>) {
-    let results: Vec<_> = files.into_par_iter().map(|f| parse_one(f, languages)).collect();
+pub fn parse_all(
+    files: Vec<TextFile>,
+    languages: &Languages<'_>,
+) -> (Vec<Document>, Vec<Diagnostic>) {
+    let results: Vec<_> = files
+        .into_par_iter()
+        .map(|f| parse_one(f, languages))
+        .collect();
     let mut documents = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for r in results {
@@ -150,11 +159,26 @@ mod tests {
     #[test]
     fn language_suffixes() {
         let l = languages();
-        assert_eq!(split_language("clubs/biotech.en.md", &l), ("clubs/biotech.md".to_string(), "en"));
-        assert_eq!(split_language("clubs/_index.en.md", &l), ("clubs/_index.md".to_string(), "en"));
-        assert_eq!(split_language("clubs/biotech.fr.md", &l), ("clubs/biotech.md".to_string(), "fr"));
-        assert_eq!(split_language("notes.v2.md", &l), ("notes.v2.md".to_string(), "fr"));
-        assert_eq!(split_language("clubs/.en.md", &l), ("clubs/.en.md".to_string(), "fr"));
+        assert_eq!(
+            split_language("clubs/biotech.en.md", &l),
+            ("clubs/biotech.md".to_string(), "en")
+        );
+        assert_eq!(
+            split_language("clubs/_index.en.md", &l),
+            ("clubs/_index.md".to_string(), "en")
+        );
+        assert_eq!(
+            split_language("clubs/biotech.fr.md", &l),
+            ("clubs/biotech.md".to_string(), "fr")
+        );
+        assert_eq!(
+            split_language("notes.v2.md", &l),
+            ("notes.v2.md".to_string(), "fr")
+        );
+        assert_eq!(
+            split_language("clubs/.en.md", &l),
+            ("clubs/.en.md".to_string(), "fr")
+        );
         assert_eq!(classify("alter-ego/ep/index.md"), DocumentKind::Bundle);
     }
 

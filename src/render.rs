@@ -88,7 +88,11 @@ pub fn compile(theme: &ThemeFiles, site: &Site) -> Result<Engine, Vec<Diagnostic
         assets: theme
             .static_files
             .iter()
-            .filter_map(|f| f.path.split_once("/static/").map(|(_, rest)| rest.to_string()))
+            .filter_map(|f| {
+                f.path
+                    .split_once("/static/")
+                    .map(|(_, rest)| rest.to_string())
+            })
             .collect(),
     });
     let strings = Arc::new(strings);
@@ -99,7 +103,10 @@ pub fn compile(theme: &ThemeFiles, site: &Site) -> Result<Engine, Vec<Diagnostic
         .collect();
     check_string_keys(&files, &strings, site, &mut errors);
     let mut tera = new_tera(&links, &strings);
-    let all: Vec<(String, &str)> = files.iter().map(|f| (template_name(f), f.text.as_str())).collect();
+    let all: Vec<(String, &str)> = files
+        .iter()
+        .map(|f| (template_name(f), f.text.as_str()))
+        .collect();
     if let Err(err) = tera.add_raw_templates(all.iter().map(|(n, t)| (n.as_str(), *t))) {
         // Tera stops at the first broken template: compile each alone to find
         // every syntax error, and fall back to the combined error otherwise.
@@ -108,7 +115,9 @@ pub fn compile(theme: &ThemeFiles, site: &Site) -> Result<Engine, Vec<Diagnostic
             .filter_map(|(name, text)| {
                 let mut alone = new_tera(&links, &strings);
                 match alone.add_raw_template(name, text) {
-                    Err(e) if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) => Some(to_diagnostic(&e, &sources)),
+                    Err(e) if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) => {
+                        Some(to_diagnostic(&e, &sources))
+                    }
                     _ => None,
                 }
             })
@@ -186,7 +195,13 @@ fn read_strings(theme: &ThemeFiles, site: &Site, errors: &mut Vec<Diagnostic>) -
     strings
 }
 
-fn flatten(prefix: &str, value: &yaml::Value, out: &mut HashMap<String, String>, path: &str, errors: &mut Vec<Diagnostic>) {
+fn flatten(
+    prefix: &str,
+    value: &yaml::Value,
+    out: &mut HashMap<String, String>,
+    path: &str,
+    errors: &mut Vec<Diagnostic>,
+) {
     match value {
         yaml::Value::Mapping(map) => {
             for (k, v) in map {
@@ -213,18 +228,31 @@ fn flatten(prefix: &str, value: &yaml::Value, out: &mut HashMap<String, String>,
 
 /// Every literal `t(key="...")` in the templates must exist in every
 /// language, and every key of one language must exist in the others.
-fn check_string_keys(files: &[&TextFile], strings: &Strings, site: &Site, errors: &mut Vec<Diagnostic>) {
+fn check_string_keys(
+    files: &[&TextFile],
+    strings: &Strings,
+    site: &Site,
+    errors: &mut Vec<Diagnostic>,
+) {
     let mut reported = HashSet::new();
     for file in files {
         for (offset, key) in literal_keys(&file.text) {
             for language in &site.config.languages {
-                let has = strings.get(&language.code).is_some_and(|s| s.contains_key(&key));
+                let has = strings
+                    .get(&language.code)
+                    .is_some_and(|s| s.contains_key(&key));
                 if !has && strings.contains_key(&language.code) {
                     reported.insert((language.code.clone(), key.clone()));
                     errors.push(
-                        Diagnostic::error(&file.path, format!("the UI string `{key}` is missing in `{}`", language.code))
-                            .at_offset(&file.text, offset)
-                            .with_hint(format!("add `{key}: ...` to themes/{}/i18n/{}.yaml", site.config.theme, language.code)),
+                        Diagnostic::error(
+                            &file.path,
+                            format!("the UI string `{key}` is missing in `{}`", language.code),
+                        )
+                        .at_offset(&file.text, offset)
+                        .with_hint(format!(
+                            "add `{key}: ...` to themes/{}/i18n/{}.yaml",
+                            site.config.theme, language.code
+                        )),
                     );
                 }
             }
@@ -240,7 +268,9 @@ fn check_string_keys(files: &[&TextFile], strings: &Strings, site: &Site, errors
     }
     for lang in langs {
         for (key, defined_in) in &all_keys {
-            if !strings[lang].contains_key(*key) && !reported.contains(&(lang.clone(), (*key).to_string())) {
+            if !strings[lang].contains_key(*key)
+                && !reported.contains(&(lang.clone(), (*key).to_string()))
+            {
                 errors.push(
                     Diagnostic::error(
                         format!("themes/{}/i18n/{lang}.yaml", site.config.theme),
@@ -280,43 +310,60 @@ fn new_tera(links: &Arc<Links>, strings: &Arc<Strings>) -> Tera {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
     let l = Arc::clone(links);
-    tera.register_function("url", move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-        let path = kwargs.must_get::<&str>("path")?;
-        if !path.starts_with("@/") {
-            return resolve_url(&l, path, "").map_err(tera::Error::message);
-        }
-        let lang = current_lang(&kwargs, state, "url()")?;
-        resolve_url(&l, path, &lang).map_err(tera::Error::message)
-    });
+    tera.register_function(
+        "url",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let path = kwargs.must_get::<&str>("path")?;
+            if !path.starts_with("@/") {
+                return resolve_url(&l, path, "").map_err(tera::Error::message);
+            }
+            let lang = current_lang(&kwargs, state, "url()")?;
+            resolve_url(&l, path, &lang).map_err(tera::Error::message)
+        },
+    );
     let l = Arc::clone(links);
-    tera.register_function("asset", move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
-        let path = kwargs.must_get::<&str>("path")?;
-        let inner = path.trim_start_matches('/');
-        if l.assets.contains(inner) {
-            Ok(format!("{}static/{inner}", l.base_path))
-        } else {
-            Err(tera::Error::message(format!(
-                "asset(path=\"{path}\"): there is no file `static/{inner}` in the theme"
-            )))
-        }
-    });
+    tera.register_function(
+        "asset",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
+            let path = kwargs.must_get::<&str>("path")?;
+            let inner = path.trim_start_matches('/');
+            if l.assets.contains(inner) {
+                Ok(format!("{}static/{inner}", l.base_path))
+            } else {
+                Err(tera::Error::message(format!(
+                    "asset(path=\"{path}\"): there is no file `static/{inner}` in the theme"
+                )))
+            }
+        },
+    );
     let s = Arc::clone(strings);
-    tera.register_function("t", move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-        let key = kwargs.must_get::<&str>("key")?;
-        let lang = current_lang(&kwargs, state, "t()")?;
-        s.get(&lang)
-            .and_then(|strings| strings.get(key))
-            .cloned()
-            .ok_or_else(|| tera::Error::message(format!("t(key=\"{key}\"): no UI string `{key}` in i18n/{lang}.yaml")))
-    });
-    tera.register_filter("date", |value: &str, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-        let date = DateTime::parse(value).map_err(|why| tera::Error::message(format!("date filter: `{value}`: {why}")))?;
-        let lang = current_lang(&kwargs, state, "date")?;
-        Ok(match kwargs.get::<&str>("format")? {
-            Some(format) => date.format(format, &lang),
-            None => date.long(&lang),
-        })
-    });
+    tera.register_function(
+        "t",
+        move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let key = kwargs.must_get::<&str>("key")?;
+            let lang = current_lang(&kwargs, state, "t()")?;
+            s.get(&lang)
+                .and_then(|strings| strings.get(key))
+                .cloned()
+                .ok_or_else(|| {
+                    tera::Error::message(format!(
+                        "t(key=\"{key}\"): no UI string `{key}` in i18n/{lang}.yaml"
+                    ))
+                })
+        },
+    );
+    tera.register_filter(
+        "date",
+        |value: &str, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
+            let date = DateTime::parse(value)
+                .map_err(|why| tera::Error::message(format!("date filter: `{value}`: {why}")))?;
+            let lang = current_lang(&kwargs, state, "date")?;
+            Ok(match kwargs.get::<&str>("format")? {
+                Some(format) => date.format(format, &lang),
+                None => date.long(&lang),
+            })
+        },
+    );
     tera
 }
 
@@ -335,7 +382,11 @@ fn resolve_url(links: &Links, path: &str, lang: &str) -> Result<String, String> 
     if path.contains("://") || path.starts_with("mailto:") || path.starts_with('#') {
         return Ok(path.to_string());
     }
-    Ok(format!("{}{}", links.base_path, path.trim_start_matches('/')))
+    Ok(format!(
+        "{}{}",
+        links.base_path,
+        path.trim_start_matches('/')
+    ))
 }
 
 impl Shortcodes for Engine {
@@ -357,7 +408,13 @@ impl Shortcodes for Engine {
         self.shortcodes.iter().cloned().collect()
     }
 
-    fn render(&self, name: &str, args: &[Arg], body: Option<&str>, lang: &str) -> Result<String, String> {
+    fn render(
+        &self,
+        name: &str,
+        args: &[Arg],
+        body: Option<&str>,
+        lang: &str,
+    ) -> Result<String, String> {
         let mut context = Context::new();
         for arg in args {
             let key = arg.name.clone();
@@ -490,21 +547,41 @@ struct Job {
 
 enum JobKind {
     Page(usize),
-    Section { index: usize, pager: usize },
+    Section {
+        index: usize,
+        pager: usize,
+    },
     TaxonomyList(usize),
-    Term { taxonomy: usize, term: usize, pager: usize },
+    Term {
+        taxonomy: usize,
+        term: usize,
+        pager: usize,
+    },
     NotFound,
 }
 
 fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs = Vec::new();
     for (i, s) in site.sections.iter().enumerate() {
-        let default = if s.folder.is_empty() { "index.html" } else { "section.html" };
+        let default = if s.folder.is_empty() {
+            "index.html"
+        } else {
+            "section.html"
+        };
         let (template, source) = match &s.document {
-            Some(d) => (d.front.template.clone().unwrap_or_else(|| default.to_string()), d.file.path.clone()),
+            Some(d) => (
+                d.front
+                    .template
+                    .clone()
+                    .unwrap_or_else(|| default.to_string()),
+                d.file.path.clone(),
+            ),
             None => (default.to_string(), "content/_index.md".to_string()),
         };
-        let pagers = s.options.paginate_by.map_or(1, |n| Pager::count(s.pages.len(), n));
+        let pagers = s
+            .options
+            .paginate_by
+            .map_or(1, |n| Pager::count(s.pages.len(), n));
         for pager in 1..=pagers {
             jobs.push(Job {
                 output: format!("{}index.html", Pager::path_of(&s.path, pager)),
@@ -519,14 +596,18 @@ fn jobs(site: &Site) -> Vec<Job> {
         let d = &p.document;
         jobs.push(Job {
             output: format!("{}index.html", p.path),
-            template: d.front.template.clone().unwrap_or_else(|| "page.html".to_string()),
+            template: d
+                .front
+                .template
+                .clone()
+                .unwrap_or_else(|| "page.html".to_string()),
             source: d.file.path.clone(),
             lang: p.lang.clone(),
             kind: JobKind::Page(i),
         });
     }
     for (t, taxonomy) in site.taxonomies.iter().enumerate() {
-        let source = format!("{} (taxonomies)", crate::config::CONFIG_PATH);
+        let source = format!("the `{}` pages ({})", taxonomy.name, taxonomy.lang);
         jobs.push(Job {
             output: format!("{}index.html", taxonomy.path),
             template: "taxonomy_list.html".to_string(),
@@ -535,14 +616,20 @@ fn jobs(site: &Site) -> Vec<Job> {
             kind: JobKind::TaxonomyList(t),
         });
         for (k, term) in taxonomy.terms.iter().enumerate() {
-            let pagers = taxonomy.paginate_by.map_or(1, |n| Pager::count(term.pages.len(), n));
+            let pagers = taxonomy
+                .paginate_by
+                .map_or(1, |n| Pager::count(term.pages.len(), n));
             for pager in 1..=pagers {
                 jobs.push(Job {
                     output: format!("{}index.html", Pager::path_of(&term.path, pager)),
                     template: "taxonomy_term.html".to_string(),
                     source: source.clone(),
                     lang: taxonomy.lang.clone(),
-                    kind: JobKind::Term { taxonomy: t, term: k, pager },
+                    kind: JobKind::Term {
+                        taxonomy: t,
+                        term: k,
+                        pager,
+                    },
                 });
             }
         }
@@ -576,12 +663,18 @@ fn missing_template(site: &Site, engine: &Engine, job: &Job) -> Diagnostic {
         .collect();
     known.sort_unstable();
     match document.filter(|d| d.front.template.is_some()) {
-        Some(doc) => Diagnostic::error(&job.source, format!("there is no template `{}` in the theme", job.template))
-            .at_offset(&doc.file.text, doc.front.offset_of("template"))
-            .with_hint(format!("templates are: {}", known.join(", "))),
+        Some(doc) => Diagnostic::error(
+            &job.source,
+            format!("there is no template `{}` in the theme", job.template),
+        )
+        .at_offset(&doc.file.text, doc.front.offset_of("template"))
+        .with_hint(format!("templates are: {}", known.join(", "))),
         None => Diagnostic::error(
             format!("themes/{}/templates/{}", site.config.theme, job.template),
-            format!("the theme has no `{}`, needed for `{}`", job.template, job.source),
+            format!(
+                "the theme has no `{}`, needed for `{}`",
+                job.template, job.source
+            ),
         )
         .with_hint("add this template to the theme"),
     }
@@ -590,7 +683,14 @@ fn missing_template(site: &Site, engine: &Engine, job: &Job) -> Diagnostic {
 fn context_for(site: &Site, views: &SharedViews, job: &Job) -> Context {
     let mut context = Context::new();
     let home = &site.sections[site.home(&job.lang)];
-    context.insert_value("site", views.sites.get(&job.lang).cloned().unwrap_or_else(Value::none));
+    context.insert_value(
+        "site",
+        views
+            .sites
+            .get(&job.lang)
+            .cloned()
+            .unwrap_or_else(Value::none),
+    );
     context.insert_value("data", views.data.clone());
     context.insert_value("config", views.config.clone());
     context.insert("lang", &job.lang);
@@ -605,18 +705,19 @@ fn context_for(site: &Site, views: &SharedViews, job: &Job) -> Context {
         JobKind::Section { index, pager } => {
             let section = &site.sections[index];
             context.insert_value("section", views.sections[index].clone());
-            let parent = section
-                .parent
-                .map_or_else(|| Value::from(Vec::<Value>::new()), |p| view::ancestors(site, p));
+            let parent = section.parent.map_or_else(
+                || Value::from(Vec::<Value>::new()),
+                |p| view::ancestors(site, p),
+            );
             context.insert_value("ancestors", parent);
             if let Some(per_page) = section.options.paginate_by {
-                let pager = Pager {
+                let list = Pager {
                     base: &section.path,
                     items: &section.pages,
                     per_page,
                     index: pager,
                 };
-                context.insert_value("paginator", pager.view(site, views));
+                context.insert_value("paginator", list.view(site, views));
             }
             Pager::path_of(&section.path, pager)
         }
@@ -624,11 +725,19 @@ fn context_for(site: &Site, views: &SharedViews, job: &Job) -> Context {
             context.insert_value("taxonomy", views.taxonomies[t].clone());
             site.taxonomies[t].path.clone()
         }
-        JobKind::Term { taxonomy, term, pager } => {
+        JobKind::Term {
+            taxonomy,
+            term,
+            pager,
+        } => {
             let tax = &site.taxonomies[taxonomy];
             let term = &tax.terms[term];
             context.insert_value("taxonomy", views.taxonomies[taxonomy].clone());
-            let pages: Vec<Value> = term.pages.iter().map(|&i| views.page_summaries[i].clone()).collect();
+            let pages: Vec<Value> = term
+                .pages
+                .iter()
+                .map(|&i| views.page_summaries[i].clone())
+                .collect();
             let mut m = tera::Map::new();
             m.insert("name".into(), Value::from(term.name.as_str()));
             m.insert("slug".into(), Value::from(term.slug.as_str()));
@@ -637,13 +746,13 @@ fn context_for(site: &Site, views: &SharedViews, job: &Job) -> Context {
             m.insert("pages".into(), Value::from(pages));
             context.insert_value("term", Value::from(m));
             if let Some(per_page) = tax.paginate_by {
-                let pager = Pager {
+                let list = Pager {
                     base: &term.path,
                     items: &term.pages,
                     per_page,
                     index: pager,
                 };
-                context.insert_value("paginator", pager.view(site, views));
+                context.insert_value("paginator", list.view(site, views));
             }
             Pager::path_of(&term.path, pager)
         }
@@ -699,7 +808,11 @@ pub fn render_site(
             Ok(lang) => *written.entry(lang.to_string()).or_default() += 1,
             Err((d, source)) => {
                 let key = (d.path.clone(), d.position, d.message.clone());
-                grouped.entry(key).or_insert_with(|| (d, Vec::new())).1.push(source);
+                grouped
+                    .entry(key)
+                    .or_insert_with(|| (d, Vec::new()))
+                    .1
+                    .push(source);
             }
         }
     }

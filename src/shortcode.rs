@@ -81,7 +81,13 @@ pub trait Shortcodes: Sync {
     /// Every shortcode's name, for "did you mean" hints.
     fn names(&self) -> Vec<String>;
     /// Renders a call to HTML. `body` is the rendered HTML of a body call.
-    fn render(&self, name: &str, args: &[Arg], body: Option<&str>, lang: &str) -> Result<String, String>;
+    fn render(
+        &self,
+        name: &str,
+        args: &[Arg],
+        body: Option<&str>,
+        lang: &str,
+    ) -> Result<String, String>;
 }
 
 /// Byte ranges of code blocks and code spans, where calls are plain text.
@@ -172,11 +178,12 @@ impl Cursor<'_> {
         let value = match word {
             "true" => Some(ArgValue::Bool(true)),
             "false" => Some(ArgValue::Bool(false)),
-            _ => word
-                .parse::<i64>()
-                .map(ArgValue::Int)
-                .ok()
-                .or_else(|| word.parse::<f64>().ok().filter(|x| x.is_finite()).map(ArgValue::Float)),
+            _ => word.parse::<i64>().map(ArgValue::Int).ok().or_else(|| {
+                word.parse::<f64>()
+                    .ok()
+                    .filter(|x| x.is_finite())
+                    .map(ArgValue::Float)
+            }),
         };
         match value {
             Some(v) => {
@@ -203,11 +210,17 @@ impl Cursor<'_> {
             }
             let offset = self.pos;
             let Some(name) = self.ident() else {
-                return Err(self.error("expected an argument name or `)`", "write arguments as name=\"value\", separated by commas"));
+                return Err(self.error(
+                    "expected an argument name or `)`",
+                    "write arguments as name=\"value\", separated by commas",
+                ));
             };
             self.skip_ws();
             if !self.eat("=") {
-                return Err(self.error(format!("expected `=` after `{name}`"), format!("write {name}=\"value\"")));
+                return Err(self.error(
+                    format!("expected `=` after `{name}`"),
+                    format!("write {name}=\"value\""),
+                ));
             }
             self.skip_ws();
             let value = self.value()?;
@@ -218,7 +231,11 @@ impl Cursor<'_> {
                     hint: "keep one of them".to_string(),
                 });
             }
-            args.push(Arg { name, value, offset });
+            args.push(Arg {
+                name,
+                value,
+                offset,
+            });
             self.skip_ws();
             if self.eat(",") {
                 continue;
@@ -268,10 +285,16 @@ pub fn find_calls(source: &str) -> (Vec<Call>, Vec<SyntaxError>) {
         pos = found + 1;
         let opener = &source[found..];
         let block = opener.starts_with("{%");
-        if !(block || opener.starts_with("{{")) || in_code(found) || !looks_like_call(source, found + 2) {
+        if !(block || opener.starts_with("{{"))
+            || in_code(found)
+            || !looks_like_call(source, found + 2)
+        {
             continue;
         }
-        let mut c = Cursor { src: source, pos: found + 2 };
+        let mut c = Cursor {
+            src: source,
+            pos: found + 2,
+        };
         c.skip_ws();
         let name = c.ident().unwrap_or_default();
         c.skip_ws();
@@ -285,7 +308,10 @@ pub fn find_calls(source: &str) -> (Vec<Call>, Vec<SyntaxError>) {
         c.skip_ws();
         let close = if block { "%}" } else { "}}" };
         if !c.eat(close) {
-            errors.push(c.error(format!("expected `{close}` to end the call to `{name}`"), format!("end the call with {close}")));
+            errors.push(c.error(
+                format!("expected `{close}` to end the call to `{name}`"),
+                format!("end the call with {close}"),
+            ));
             continue;
         }
         if !block {
@@ -372,7 +398,10 @@ mod tests {
         assert!(errors.is_empty(), "{errors:?}");
         assert_eq!(calls.len(), 2);
         assert_eq!(calls[0].name, "video");
-        assert_eq!(calls[0].args[0].value, ArgValue::Str("Épisode \"1\"".to_string()));
+        assert_eq!(
+            calls[0].args[0].value,
+            ArgValue::Str("Épisode \"1\"".to_string())
+        );
         assert_eq!(calls[0].args[2].value, ArgValue::Int(640));
         assert_eq!(calls[0].args[3].value, ArgValue::Bool(false));
         let body = &src[calls[1].body.clone().unwrap()];

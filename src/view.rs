@@ -142,7 +142,10 @@ fn versions<'a>(site: &Site, versions: impl Iterator<Item = (&'a str, &'a str, &
 fn page_terms(site: &Site, page: &Page) -> Value {
     let mut map = Map::new();
     for (name, values) in &page.terms {
-        let taxonomy = site.taxonomies.iter().find(|t| &t.name == name && t.lang == page.lang);
+        let taxonomy = site
+            .taxonomies
+            .iter()
+            .find(|t| &t.name == name && t.lang == page.lang);
         let list: Vec<Value> = values
             .iter()
             .map(|v| {
@@ -182,7 +185,11 @@ fn page_summary(site: &Site, page: &Page) -> Value {
     });
     let mut map = value.into_map().unwrap_or_default();
     // Rendered Markdown is HTML by construction: templates print it as is.
-    let summary = page.rendered.summary.as_deref().map_or(Value::none(), Value::safe_string);
+    let summary = page
+        .rendered
+        .summary
+        .as_deref()
+        .map_or(Value::none(), Value::safe_string);
     map.insert("summary".into(), summary);
     map.insert("taxonomies".into(), page_terms(site, page));
     Value::from(map)
@@ -208,14 +215,20 @@ fn section_value(site: &Site, section: &Section, summaries: &[Value]) -> Value {
     });
     let mut map = base.into_map().unwrap_or_default();
     map.insert("content".into(), Value::safe_string(&section.rendered.html));
-    let pages: Vec<Value> = section.pages.iter().map(|&i| summaries[i].clone()).collect();
+    let pages: Vec<Value> = section
+        .pages
+        .iter()
+        .map(|&i| summaries[i].clone())
+        .collect();
     map.insert("pages".into(), Value::from(pages));
     let subsections: Vec<Value> = section
         .subsections
         .iter()
         .map(|&i| {
             let s = &site.sections[i];
-            let mut m = link(&s.title, url_of(site, &s.path)).into_map().unwrap_or_default();
+            let mut m = link(&s.title, url_of(site, &s.path))
+                .into_map()
+                .unwrap_or_default();
             m.insert("folder".into(), Value::from(s.folder.as_str()));
             Value::from(m)
         })
@@ -240,7 +253,9 @@ fn taxonomy_value(site: &Site, taxonomy: &Taxonomy) -> Value {
         .terms
         .iter()
         .map(|t| {
-            let mut m = link(&t.name, url_of(site, &t.path)).into_map().unwrap_or_default();
+            let mut m = link(&t.name, url_of(site, &t.path))
+                .into_map()
+                .unwrap_or_default();
             m.insert("name".into(), Value::from(t.name.as_str()));
             m.insert("slug".into(), Value::from(t.slug.as_str()));
             m.insert("count".into(), Value::from(t.pages.len()));
@@ -257,13 +272,21 @@ fn taxonomy_value(site: &Site, taxonomy: &Taxonomy) -> Value {
 
 /// Builds the shared views of `site`, once per build.
 pub fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
-    let page_summaries: Vec<Value> = site.pages.par_iter().map(|p| page_summary(site, p)).collect();
+    let page_summaries: Vec<Value> = site
+        .pages
+        .par_iter()
+        .map(|p| page_summary(site, p))
+        .collect();
     let sections: Vec<Value> = site
         .sections
         .iter()
         .map(|s| section_value(site, s, &page_summaries))
         .collect();
-    let taxonomies: Vec<Value> = site.taxonomies.iter().map(|t| taxonomy_value(site, t)).collect();
+    let taxonomies: Vec<Value> = site
+        .taxonomies
+        .iter()
+        .map(|t| taxonomy_value(site, t))
+        .collect();
     let config = &site.config;
     let languages: Vec<LanguageView<'_>> = config
         .languages
@@ -296,13 +319,27 @@ pub fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
         .into_map()
         .unwrap_or_default();
         let mut by_folder = Map::new();
-        for (s, v) in site.sections.iter().zip(&sections).filter(|(s, _)| s.lang == language.code) {
-            let key = if s.folder.is_empty() { "home" } else { s.folder.as_str() };
+        for (s, v) in site
+            .sections
+            .iter()
+            .zip(&sections)
+            .filter(|(s, _)| s.lang == language.code)
+        {
+            let key = if s.folder.is_empty() {
+                "home"
+            } else {
+                s.folder.as_str()
+            };
             by_folder.insert(key.to_string().into(), v.clone());
         }
         site_map.insert("sections".into(), Value::from(by_folder));
         let mut by_name = Map::new();
-        for (t, v) in site.taxonomies.iter().zip(&taxonomies).filter(|(t, _)| t.lang == language.code) {
+        for (t, v) in site
+            .taxonomies
+            .iter()
+            .zip(&taxonomies)
+            .filter(|(t, _)| t.lang == language.code)
+        {
             by_name.insert(t.name.clone().into(), v.clone());
         }
         site_map.insert("taxonomies".into(), Value::from(by_name));
@@ -343,20 +380,37 @@ pub fn ancestors(site: &Site, section: usize) -> Value {
 /// bundle files, translations, its section and its neighbours.
 pub fn page_view(site: &Site, views: &SharedViews, index: usize) -> Value {
     let page = &site.pages[index];
-    let mut map = views.page_summaries[index].clone().into_map().unwrap_or_default();
+    let mut map = views.page_summaries[index]
+        .clone()
+        .into_map()
+        .unwrap_or_default();
     map.insert("content".into(), Value::safe_string(&page.rendered.html));
     map.insert("toc".into(), Value::from_serializable(&page.rendered.toc));
-    let assets: Vec<Value> = page.assets.iter().map(|a| Value::from(url_of(site, a))).collect();
+    let assets: Vec<Value> = page
+        .assets
+        .iter()
+        .map(|a| Value::from(url_of(site, a)))
+        .collect();
     map.insert("assets".into(), Value::from(assets));
     let others = page.translations.iter().map(|&i| {
         let p = &site.pages[i];
-        (p.lang.as_str(), p.document.front.title.as_str(), p.path.as_str())
+        (
+            p.lang.as_str(),
+            p.document.front.title.as_str(),
+            p.path.as_str(),
+        )
     });
     map.insert("translations".into(), versions(site, others));
     let all = std::iter::once(page)
         .filter(|p| !p.fallback)
         .chain(page.translations.iter().map(|&i| &site.pages[i]))
-        .map(|p| (p.lang.as_str(), p.document.front.title.as_str(), p.path.as_str()));
+        .map(|p| {
+            (
+                p.lang.as_str(),
+                p.document.front.title.as_str(),
+                p.path.as_str(),
+            )
+        });
     map.insert("alternates".into(), versions(site, all));
     map.insert("ancestors".into(), ancestors(site, page.section));
     let siblings = &site.sections[page.section].pages;
@@ -365,7 +419,10 @@ pub fn page_view(site: &Site, views: &SharedViews, index: usize) -> Value {
         i.and_then(|i| siblings.get(i))
             .map_or(Value::none(), |&j| views.page_summaries[j].clone())
     };
-    map.insert("previous".into(), neighbour(at.and_then(|a| a.checked_sub(1))));
+    map.insert(
+        "previous".into(),
+        neighbour(at.and_then(|a| a.checked_sub(1))),
+    );
     map.insert("next".into(), neighbour(at.map(|a| a + 1)));
     Value::from(map)
 }
@@ -390,7 +447,11 @@ impl Pager<'_> {
 
     /// Site path of page `n` (1-based): the list's own path for the first.
     pub fn path_of(base: &str, n: usize) -> String {
-        if n <= 1 { base.to_string() } else { format!("{base}page/{n}/") }
+        if n <= 1 {
+            base.to_string()
+        } else {
+            format!("{base}page/{n}/")
+        }
     }
 
     /// `paginator`: this page's items and links to the others.
@@ -422,8 +483,22 @@ impl Pager<'_> {
         m.insert("paginate_by".into(), Value::from(self.per_page));
         m.insert("first".into(), url(1));
         m.insert("last".into(), url(total));
-        m.insert("previous".into(), if self.index > 1 { url(self.index - 1) } else { Value::none() });
-        m.insert("next".into(), if self.index < total { url(self.index + 1) } else { Value::none() });
+        m.insert(
+            "previous".into(),
+            if self.index > 1 {
+                url(self.index - 1)
+            } else {
+                Value::none()
+            },
+        );
+        m.insert(
+            "next".into(),
+            if self.index < total {
+                url(self.index + 1)
+            } else {
+                Value::none()
+            },
+        );
         m.insert("links".into(), Value::from(links));
         Value::from(m)
     }

@@ -49,6 +49,11 @@ pub fn parse<T: DeserializeOwned>(yaml: &str, source: Source<'_>) -> Result<T, D
     result.map_err(|err| to_diagnostic(&err, yaml, source))
 }
 
+/// Converts an already parsed value into `T`; the error message is the backend's.
+pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, String> {
+    backend::from_value(value).map_err(|e| explain(&e.to_string()).0)
+}
+
 /// Serialises a value back to YAML text (used to write new pages).
 pub fn to_string<T: serde::Serialize>(value: &T) -> String {
     // Serialising plain maps and strings cannot fail.

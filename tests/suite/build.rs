@@ -26,23 +26,48 @@ fn builds_the_fixture_site_into_pretty_urls() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         redact_summary(&run.stdout),
-        "built 5 pages (fr 5) and 3 files in [TIME] s -> [OUT]"
+        "built 23 pages (fr 13, en 10) and 4 files in [TIME] s -> [OUT]\n\
+         not translated into en (3): content/clubs/docteurs.md, content/news/_index.md (shown in the default language), \
+         content/news/premier-numero/index.md (shown in the default language)"
     );
     let files: Vec<String> = tree(&site.public()).into_keys().collect();
     assert_eq!(
         files,
         [
-            // `slug:` is folded to ASCII; the draft is left out.
+            "club-kind/index.html",
+            "club-kind/professionnel/index.html",
             "clubs/biotech/index.html",
+            // `slug:` is folded to ASCII; the draft is left out.
             "clubs/club-docteurs-chercheurs-et-doctorants/index.html",
             "clubs/index.html",
+            // paginate_by: 1
+            "clubs/page/2/index.html",
             // content/_static/ goes to the root, the theme's static/ under static/.
             "document.txt",
+            // English under /en/, with its own slugs and term slugs.
+            "en/club-kind/index.html",
+            "en/club-kind/professional/index.html",
+            "en/clubs/biotech-club/index.html",
+            "en/clubs/index.html",
+            "en/index.html",
+            // news/ falls back to French; clubs/ omits the untranslated page.
+            "en/news/index.html",
+            "en/news/premier-numero/index.html",
+            "en/news/premier-numero/motif.svg",
+            "en/tags/economy/index.html",
+            "en/tags/index.html",
+            "en/tags/science/index.html",
             "index.html",
-            // A bundle's files sit beside its page.
+            "news/index.html",
             "news/premier-numero/index.html",
+            // A bundle's files sit beside its page.
             "news/premier-numero/motif.svg",
             "static/style.css",
+            // `Économie` folds to `economie`.
+            "tags/economie/index.html",
+            "tags/index.html",
+            "tags/sciences/index.html",
+            "tags/sciences/page/2/index.html",
         ]
     );
 }
@@ -60,6 +85,16 @@ fn page_snapshots() {
             "page-docteurs.html",
         ),
         ("news/premier-numero/index.html", "page-bundle.html"),
+        ("clubs/page/2/index.html", "section-clubs-page-2.html"),
+        ("en/clubs/biotech-club/index.html", "page-biotech-en.html"),
+        ("en/news/premier-numero/index.html", "page-fallback-en.html"),
+        ("tags/index.html", "taxonomy-tags.html"),
+        ("tags/sciences/index.html", "term-sciences.html"),
+        (
+            "tags/sciences/page/2/index.html",
+            "term-sciences-page-2.html",
+        ),
+        ("en/tags/science/index.html", "term-science-en.html"),
     ] {
         let html = site.read(&format!("public/{page}"));
         assert_snapshot(name, main_of(&html));
@@ -95,7 +130,11 @@ fn base_url_override_changes_every_link() {
 fn sections_sort_by_date_weight_or_title() {
     let site = TestSite::new("site");
     // Default (date): newest first.
-    site.edit("content/site.yaml", "sort_by: title", "sort_by: date");
+    site.edit(
+        "content/site.yaml",
+        "sort_by: title\n    paginate_by: 1",
+        "sort_by: date",
+    );
     assert_eq!(site.build(&[]).code, 0);
     let order = |html: &str| -> Vec<usize> {
         ["Club des docteurs", "Club « Biotech »"]
@@ -199,6 +238,11 @@ fn a_later_build_replaces_removed_pages() {
     site.edit(
         "content/clubs/biotech.md",
         "(@/clubs/docteurs.md#qui-peut-adherer)",
+        "(@/clubs/_index.md)",
+    );
+    site.edit(
+        "content/clubs/biotech.md",
+        "(@/clubs/docteurs.md)",
         "(@/clubs/_index.md)",
     );
     assert_eq!(site.build(&[]).code, 0);

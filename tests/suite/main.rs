@@ -11,3 +11,4 @@ mod harness;
 mod build;
 mod cli;
 mod invalid;
+mod languages;

@@ -226,31 +226,41 @@ pub fn write_site(
     Ok((per_language, site.copies.len()))
 }
 
+/// Renders one document's body for the edition `lang` of `site`.
+pub fn render_document(
+    site: &Site,
+    index: &LinkIndex,
+    engine: &render::Engine,
+    doc: &parse::Document,
+    lang: &str,
+) -> (Rendered, Vec<Diagnostic>) {
+    let base_path = &site.config.base_path;
+    let resolve = |p: &str| {
+        index
+            .resolve(p, lang)
+            .map(|path| format!("{base_path}{path}"))
+    };
+    let env = markdown::Env {
+        resolve: &resolve,
+        shortcodes: Some(engine),
+        lang,
+    };
+    let source = BodySource {
+        path: &doc.file.path,
+        file_text: &doc.file.text,
+        body_start: doc.body_start,
+        content_path: &doc.content_path,
+    };
+    markdown::render(doc.body(), source, &env)
+}
+
 /// The Markdown stage over the whole site, in parallel (shortcodes
 /// included), then the check of `#fragment` links against the headings of
 /// their targets.
 fn render_markdown(site: &mut Site, engine: &render::Engine) -> Vec<Diagnostic> {
     let index = LinkIndex::new(site);
-    let base_path = site.config.base_path.clone();
-    let render_doc = |doc: &parse::Document, lang: &str| -> (Rendered, Vec<Diagnostic>) {
-        let resolve = |p: &str| {
-            index
-                .resolve(p, lang)
-                .map(|path| format!("{base_path}{path}"))
-        };
-        let env = markdown::Env {
-            resolve: &resolve,
-            shortcodes: Some(engine),
-            lang,
-        };
-        let source = BodySource {
-            path: &doc.file.path,
-            file_text: &doc.file.text,
-            body_start: doc.body_start,
-            content_path: &doc.content_path,
-        };
-        markdown::render(doc.body(), source, &env)
-    };
+    let render_doc =
+        |doc: &parse::Document, lang: &str| render_document(site, &index, engine, doc, lang);
     let page_results: Vec<_> = site
         .pages
         .par_iter()
@@ -281,6 +291,15 @@ fn render_markdown(site: &mut Site, engine: &render::Engine) -> Vec<Diagnostic> 
         }
     }
 
+    errors.extend(check_fragments(site));
+    errors
+}
+
+/// Every `#fragment` link of every written page and section must name a
+/// heading of its target.
+pub fn check_fragments(site: &Site) -> Vec<Diagnostic> {
+    let base_path = &site.config.base_path;
+    let mut errors = Vec::new();
     let anchors: HashMap<String, &[String]> = site
         .pages
         .iter()

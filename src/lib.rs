@@ -21,6 +21,7 @@ pub mod data;
 pub mod date;
 pub mod diagnostic;
 pub mod front_matter;
+pub mod live;
 pub mod load;
 pub mod markdown;
 pub mod model;

@@ -68,7 +68,7 @@ pub fn is_ignored_name(name: &str) -> bool {
 }
 
 /// Reads `path` as UTF-8 text, dropping a leading byte-order mark.
-fn read_text(root: &Path, abs: &Path) -> Result<TextFile, Diagnostic> {
+pub fn read_text(root: &Path, abs: &Path) -> Result<TextFile, Diagnostic> {
     let path = relative_path(root, abs);
     let bytes = std::fs::read(abs).map_err(|e| {
         Diagnostic::error(&path, format!("cannot read the file: {e}"))

@@ -772,8 +772,37 @@ pub fn render_site(
     views: &SharedViews,
     write: &Writer<'_>,
 ) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
+    render_some(site, engine, views, &|_| true, write)
+}
+
+/// Renders the outputs of the pages for which `pick` says yes, and nothing
+/// else (the live server's rebuild of one edited page).
+pub fn render_pages(
+    site: &Site,
+    engine: &Engine,
+    views: &SharedViews,
+    pick: &(dyn Fn(usize) -> bool + Sync),
+    write: &Writer<'_>,
+) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
+    render_some(
+        site,
+        engine,
+        views,
+        &|kind| matches!(kind, JobKind::Page(i) if pick(*i)),
+        write,
+    )
+}
+
+fn render_some(
+    site: &Site,
+    engine: &Engine,
+    views: &SharedViews,
+    keep: &(dyn Fn(&JobKind) -> bool + Sync),
+    write: &Writer<'_>,
+) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut jobs = jobs(site);
+    jobs.retain(|job| keep(&job.kind));
     // The 404 page is optional; every other template a job needs must exist.
     jobs.retain(|job| {
         if engine.tera.contains_template(&job.template) {

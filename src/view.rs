@@ -34,7 +34,9 @@ pub struct SharedViews {
     pub config: Value,
 }
 
-/// A page as listings see it.
+/// A page as listings see it: what other pages may show of it. It holds
+/// nothing that changes when the body below the summary is edited, so that
+/// such an edit re-renders that page alone (see `live`).
 #[derive(Serialize)]
 struct PageSummary<'a> {
     title: &'a str,
@@ -53,8 +55,6 @@ struct PageSummary<'a> {
     draft: bool,
     tags: &'a [String],
     extra: &'a yaml::Mapping,
-    word_count: usize,
-    reading_time: usize,
 }
 
 /// A section as listings see it (its pages are added as shared values).
@@ -180,8 +180,6 @@ fn page_summary(site: &Site, page: &Page) -> Value {
         draft: front.draft,
         tags: &front.tags,
         extra: &front.extra,
-        word_count: page.rendered.word_count,
-        reading_time: page.rendered.reading_time,
     });
     let mut map = value.into_map().unwrap_or_default();
     // Rendered Markdown is HTML by construction: templates print it as is.
@@ -386,6 +384,11 @@ pub fn page_view(site: &Site, views: &SharedViews, index: usize) -> Value {
         .unwrap_or_default();
     map.insert("content".into(), Value::safe_string(&page.rendered.html));
     map.insert("toc".into(), Value::from_serializable(&page.rendered.toc));
+    map.insert("word_count".into(), Value::from(page.rendered.word_count));
+    map.insert(
+        "reading_time".into(),
+        Value::from(page.rendered.reading_time),
+    );
     let assets: Vec<Value> = page
         .assets
         .iter()

@@ -12,3 +12,4 @@ mod build;
 mod cli;
 mod invalid;
 mod languages;
+mod live;

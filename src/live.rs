@@ -1,0 +1,334 @@
+//! The live site of `alumni serve`: the build kept in memory, and redone in
+//! part when files change.
+//!
+//! In: the build options and, after the first build, the paths that changed.
+//! Out: every output as bytes in memory, and which outputs changed. The same
+//! stages as `alumni build` produce it (serve is build with another sink).
+//!
+//! What an output depends on, and so what a change redoes:
+//!
+//! | change | redone |
+//! | --- | --- |
+//! | body of a page, summary and front matter unchanged | that page's Markdown, its outputs in every edition, the check of `#fragment` links |
+//! | bytes of a copied file (bundle file, `_static/`, theme `static/`) | that file's outputs |
+//! | anything else: front matter, a summary, a section, data, config, templates, shortcodes, UI strings, a file added, removed or renamed | a full rebuild |
+//!
+//! A page's *shared* view (title, URL, date, description, summary, terms:
+//! what listings and other pages may show of it) is a function of its front
+//! matter and summary alone, so keeping both unchanged is what makes an edit
+//! local. After a failed rebuild the next change always rebuilds in full.
+//! The invariant, tested on long random edit sequences: the outputs equal
+//! those of a fresh full build of the same tree.
+
+use std::collections::{BTreeMap, HashMap};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use crate::build::{self, BuildError, BuildOptions, PreparedSite};
+use crate::diagnostic::{self, Diagnostic};
+use crate::load;
+use crate::markdown::Rendered;
+use crate::model::{LinkIndex, Site};
+use crate::parse;
+use crate::render;
+use crate::view::{self, SharedViews};
+
+/// The outputs of a build: path in the output folder -> bytes.
+pub type Outputs = BTreeMap<String, Arc<Vec<u8>>>;
+
+/// A built site held in memory.
+pub struct LiveSite {
+    options: BuildOptions,
+    prepared: PreparedSite,
+    views: SharedViews,
+    outputs: Outputs,
+    /// Set when the last change failed: the next one rebuilds in full.
+    dirty: bool,
+}
+
+/// What a change did.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Update {
+    /// Output paths whose bytes changed, appeared or disappeared.
+    pub changed: Vec<String>,
+    /// Whether the whole site was rebuilt.
+    pub full: bool,
+}
+
+fn site_errors(e: BuildError) -> Vec<Diagnostic> {
+    match e {
+        BuildError::Site(errors) => errors,
+        BuildError::Io(message) => vec![Diagnostic::error("", message)],
+    }
+}
+
+/// Renders everything into memory.
+fn build_outputs(
+    options: &BuildOptions,
+) -> Result<(PreparedSite, SharedViews, Outputs), Vec<Diagnostic>> {
+    let prepared = build::prepare(options).map_err(site_errors)?;
+    let views = view::shared_views(&prepared.site, &prepared.data);
+    let collected = Mutex::new(Outputs::new());
+    let write = |path: &str, bytes: &[u8]| {
+        // The lock only guards inserting a finished page into the map.
+        if let Ok(mut map) = collected.lock() {
+            map.insert(path.to_string(), Arc::new(bytes.to_vec()));
+        }
+        Ok(())
+    };
+    let (_, mut errors) = render::render_site(&prepared.site, &prepared.engine, &views, &write);
+    let mut outputs = collected.into_inner().unwrap_or_default();
+    for copy in &prepared.site.copies {
+        match std::fs::read(&copy.file.abs) {
+            Ok(bytes) => {
+                outputs.insert(copy.output.clone(), Arc::new(bytes));
+            }
+            Err(e) => errors.push(Diagnostic::error(
+                &copy.file.path,
+                format!("cannot read the file: {e}"),
+            )),
+        }
+    }
+    if errors.is_empty() {
+        Ok((prepared, views, outputs))
+    } else {
+        diagnostic::sort(&mut errors);
+        Err(errors)
+    }
+}
+
+/// Puts back the pages an update replaced, when it failed.
+fn restore(site: &mut Site, previous: Vec<(usize, parse::Document, Rendered)>) {
+    for (i, doc, r) in previous {
+        site.pages[i].document = doc;
+        site.pages[i].rendered = r;
+    }
+}
+
+/// Output paths that differ between two builds.
+fn diff(old: &Outputs, new: &Outputs) -> Vec<String> {
+    let mut changed: Vec<String> = new
+        .iter()
+        .filter(|(path, bytes)| old.get(*path).is_none_or(|b| b != *bytes))
+        .map(|(path, _)| path.clone())
+        .collect();
+    changed.extend(old.keys().filter(|p| !new.contains_key(*p)).cloned());
+    changed.sort();
+    changed
+}
+
+impl LiveSite {
+    /// Builds the whole site into memory.
+    pub fn build(options: BuildOptions) -> Result<LiveSite, Vec<Diagnostic>> {
+        let (prepared, views, outputs) = build_outputs(&options)?;
+        Ok(LiveSite {
+            options,
+            prepared,
+            views,
+            outputs,
+            dirty: false,
+        })
+    }
+
+    /// Every output, by path.
+    pub fn outputs(&self) -> &Outputs {
+        &self.outputs
+    }
+
+    /// The site's default language and the codes of the others (for 404 pages).
+    pub fn language_prefixes(&self) -> Vec<String> {
+        let config = &self.prepared.site.config;
+        config
+            .languages
+            .iter()
+            .map(|l| config.language_prefix(&l.code))
+            .collect()
+    }
+
+    /// Brings the site up to date after `paths` (absolute, or relative to
+    /// the root) changed on disk. On error the previous outputs stay.
+    pub fn apply(&mut self, paths: &[PathBuf]) -> Result<Update, Vec<Diagnostic>> {
+        let result = if self.dirty {
+            None
+        } else {
+            self.try_local(paths)
+        };
+        let result = match result {
+            Some(r) => r,
+            None => self.rebuild(),
+        };
+        self.dirty = result.is_err();
+        result
+    }
+
+    fn rebuild(&mut self) -> Result<Update, Vec<Diagnostic>> {
+        let (prepared, views, outputs) = build_outputs(&self.options)?;
+        let changed = diff(&self.outputs, &outputs);
+        self.prepared = prepared;
+        self.views = views;
+        self.outputs = outputs;
+        Ok(Update {
+            changed,
+            full: true,
+        })
+    }
+
+    /// Site-relative `/` path of `path`.
+    fn relative(&self, path: &Path) -> String {
+        let root = &self.options.root;
+        let abs_root = root.canonicalize().unwrap_or_else(|_| root.clone());
+        let rel = path
+            .strip_prefix(&abs_root)
+            .or_else(|_| path.strip_prefix(root))
+            .unwrap_or(path);
+        diagnostic::relative_path(Path::new(""), rel)
+    }
+
+    /// The local update, when every change allows one; `None` means "rebuild".
+    fn try_local(&mut self, paths: &[PathBuf]) -> Option<Result<Update, Vec<Diagnostic>>> {
+        let rels: Vec<String> = paths.iter().map(|p| self.relative(p)).collect();
+        let site = &self.prepared.site;
+        let mut pages_edited: Vec<String> = Vec::new();
+        let mut copies_edited: Vec<usize> = Vec::new();
+        for rel in &rels {
+            let abs = self.options.root.join(rel);
+            let copies: Vec<usize> = site
+                .copies
+                .iter()
+                .enumerate()
+                .filter(|(_, c)| &c.file.path == rel)
+                .map(|(i, _)| i)
+                .collect();
+            if !copies.is_empty() && abs.is_file() {
+                copies_edited.extend(copies);
+            } else if rel.ends_with(".md")
+                && abs.is_file()
+                && site.pages.iter().any(|p| &p.document.file.path == rel)
+            {
+                pages_edited.push(rel.clone());
+            } else {
+                return None;
+            }
+        }
+        let mut changed = Vec::new();
+        for i in copies_edited {
+            let copy = &self.prepared.site.copies[i];
+            let bytes = match std::fs::read(&copy.file.abs) {
+                Ok(b) => Arc::new(b),
+                Err(_) => return None,
+            };
+            if self.outputs.get(&copy.output) != Some(&bytes) {
+                changed.push(copy.output.clone());
+                self.outputs.insert(copy.output.clone(), bytes);
+            }
+        }
+        if !pages_edited.is_empty() {
+            match self.update_pages(&pages_edited)? {
+                Ok(more) => changed.extend(more),
+                Err(errors) => return Some(Err(errors)),
+            }
+        }
+        changed.sort();
+        changed.dedup();
+        Some(Ok(Update {
+            changed,
+            full: false,
+        }))
+    }
+
+    /// Re-parses and re-renders edited pages whose shared view is unchanged.
+    /// `None` asks for a full rebuild.
+    fn update_pages(&mut self, paths: &[String]) -> Option<Result<Vec<String>, Vec<Diagnostic>>> {
+        let config = &self.prepared.site.config;
+        let languages = parse::Languages {
+            default: &config.default_language,
+            codes: config.languages.iter().map(|l| l.code.as_str()).collect(),
+        };
+        let mut new_docs: HashMap<&str, parse::Document> = HashMap::new();
+        for path in paths {
+            let file = match load::read_text(&self.options.root, &self.options.root.join(path)) {
+                Ok(f) => f,
+                Err(d) => return Some(Err(vec![d])),
+            };
+            let doc = match parse::parse_one(file, &languages) {
+                Ok(d) => d,
+                Err(errors) => return Some(Err(errors)),
+            };
+            let old = self
+                .prepared
+                .site
+                .pages
+                .iter()
+                .find(|p| &p.document.file.path == path)?;
+            if old.document.front != doc.front
+                || old.document.kind != doc.kind
+                || old.document.lang != doc.lang
+            {
+                return None;
+            }
+            new_docs.insert(path.as_str(), doc);
+        }
+        // Render the new bodies against the current site, each in every edition it shows in.
+        let site = &self.prepared.site;
+        let index = LinkIndex::new(site);
+        let mut rendered = Vec::new();
+        let mut errors = Vec::new();
+        for (i, page) in site.pages.iter().enumerate() {
+            let Some(doc) = new_docs.get(page.document.file.path.as_str()) else {
+                continue;
+            };
+            let (r, e) =
+                build::render_document(site, &index, &self.prepared.engine, doc, &page.lang);
+            if r.summary != page.rendered.summary {
+                return None;
+            }
+            if !page.fallback {
+                errors.extend(e);
+            }
+            rendered.push((i, r));
+        }
+        if !errors.is_empty() {
+            diagnostic::sort(&mut errors);
+            return Some(Err(errors));
+        }
+        let site = &mut self.prepared.site;
+        let mut previous = Vec::new();
+        for (i, r) in rendered {
+            let doc = new_docs[site.pages[i].document.file.path.as_str()].clone();
+            let old_doc = std::mem::replace(&mut site.pages[i].document, doc);
+            let old_rendered = std::mem::replace(&mut site.pages[i].rendered, r);
+            previous.push((i, old_doc, old_rendered));
+        }
+        let mut fragment_errors = build::check_fragments(site);
+        if !fragment_errors.is_empty() {
+            restore(site, previous);
+            diagnostic::sort(&mut fragment_errors);
+            return Some(Err(fragment_errors));
+        }
+        let edited: Vec<usize> = previous.iter().map(|(i, _, _)| *i).collect();
+        let collected = Mutex::new(Vec::new());
+        let write = |path: &str, bytes: &[u8]| {
+            if let Ok(mut list) = collected.lock() {
+                list.push((path.to_string(), bytes.to_vec()));
+            }
+            Ok(())
+        };
+        let pick = |i: usize| edited.contains(&i);
+        let (_, mut render_errors) =
+            render::render_pages(site, &self.prepared.engine, &self.views, &pick, &write);
+        if !render_errors.is_empty() {
+            restore(site, previous);
+            diagnostic::sort(&mut render_errors);
+            return Some(Err(render_errors));
+        }
+        let mut changed = Vec::new();
+        for (path, bytes) in collected.into_inner().unwrap_or_default() {
+            let bytes = Arc::new(bytes);
+            if self.outputs.get(&path) != Some(&bytes) {
+                changed.push(path.clone());
+                self.outputs.insert(path, bytes);
+            }
+        }
+        Some(Ok(changed))
+    }
+}

@@ -20,7 +20,7 @@ impl Rng {
         self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
     }
     fn below(&mut self, n: usize) -> usize {
-        (self.next() % n as u64) as usize
+        usize::try_from(self.next() % n as u64).unwrap_or(0)
     }
 }
 
@@ -59,7 +59,7 @@ fn edit(
         return (touch(broken), "fix YAML".into());
     }
     match rng.below(12) {
-        0 | 1 | 2 => {
+        0..=2 => {
             // Body below the summary: the local path.
             let page = PAGES[rng.below(PAGES.len())];
             let text = site.read(page);
@@ -125,7 +125,7 @@ fn edit(
             let from = added[i].clone();
             let to = format!("content/clubs/renomme-{step}.md");
             fs::rename(root.join(&from), root.join(&to)).unwrap();
-            added[i] = to.clone();
+            added[i].clone_from(&to);
             (
                 vec![root.join(&from), root.join(&to)],
                 format!("rename {from} -> {to}"),

@@ -28,6 +28,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod render;
+pub mod serve;
 pub mod shortcode;
 pub mod slug;
 pub mod view;

@@ -8,7 +8,9 @@ use std::process::ExitCode;
 
 use alumni::build::{BuildError, BuildOptions, build};
 use alumni::diagnostic;
+use alumni::serve::{self, ServeError, ServeOptions};
 use clap::{Parser, Subcommand};
+use std::sync::Arc;
 
 /// Builds the Sorbonne Université alumni network website from Markdown and YAML.
 #[derive(Parser)]
@@ -34,6 +36,24 @@ enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+    },
+    /// Serve the site with live reload, rebuilding as files change.
+    Serve {
+        /// The site's root folder (holding content/ and themes/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// Port to listen on [default: 1111, or the next free one].
+        #[arg(long)]
+        port: Option<u16>,
+        /// Address to listen on; anything but loopback exposes the preview to the network.
+        #[arg(long, default_value = "127.0.0.1")]
+        bind: String,
+        /// Include pages marked `draft: true`.
+        #[arg(long)]
+        drafts: bool,
+        /// Open the site in the default browser.
+        #[arg(long)]
+        open: bool,
     },
 }
 
@@ -62,6 +82,51 @@ fn main() -> ExitCode {
             base_url,
             drafts,
         }),
+        Command::Serve {
+            root,
+            port,
+            bind,
+            drafts,
+            open,
+        } => run_serve(&ServeOptions {
+            build: BuildOptions {
+                root,
+                out: None,
+                base_url: None,
+                drafts,
+            },
+            bind,
+            port,
+            open,
+        }),
+    }
+}
+
+fn run_serve(options: &ServeOptions) -> ExitCode {
+    let report: Arc<serve::Reporter> = Arc::new(|line: &str| eprintln!("{line}"));
+    match serve::start(options, &report) {
+        Ok(running) => {
+            println!("serving the site at {} (Ctrl-C to stop)", running.url);
+            if options.open {
+                if let Err(message) = serve::open_in_browser(&running.url) {
+                    eprintln!("{message}");
+                }
+            }
+            // The server runs until the process is interrupted; nothing is
+            // written to disk, so stopping at any moment is clean.
+            loop {
+                std::thread::park();
+            }
+        }
+        Err(ServeError::Site(errors)) => {
+            eprint!("{}", diagnostic::render_all(&errors));
+            eprintln!("the site has errors: fix them and run alumni serve again");
+            ExitCode::from(1)
+        }
+        Err(ServeError::Io(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
     }
 }
 

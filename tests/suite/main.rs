@@ -13,3 +13,4 @@ mod cli;
 mod invalid;
 mod languages;
 mod live;
+mod serve;

@@ -1,0 +1,384 @@
+//! `alumni serve` over real HTTP on 127.0.0.1: content types, redirects,
+//! 404, HEAD, ETags, hostile paths, concurrency, live rebuilds and errors.
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use alumni::build::BuildOptions;
+use alumni::serve::{self, Running, ServeOptions};
+
+use crate::harness::TestSite;
+
+/// A parsed HTTP response.
+struct Answer {
+    status: u16,
+    headers: Vec<(String, String)>,
+    body: Vec<u8>,
+}
+
+impl Answer {
+    fn header(&self, name: &str) -> Option<&str> {
+        self.headers
+            .iter()
+            .find(|(n, _)| n.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v.as_str())
+    }
+    fn text(&self) -> String {
+        String::from_utf8_lossy(&self.body).into_owned()
+    }
+}
+
+/// Sends `request_line` (sent as is: no client-side normalisation of `..`) and extra headers.
+fn raw(addr: &str, method: &str, target: &str, headers: &[(&str, &str)]) -> Answer {
+    let mut stream = TcpStream::connect(addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let mut request =
+        format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
+    for (n, v) in headers {
+        request.push_str(&format!("{n}: {v}\r\n"));
+    }
+    request.push_str("\r\n");
+    stream.write_all(request.as_bytes()).unwrap();
+    let mut data = Vec::new();
+    stream.read_to_end(&mut data).unwrap();
+    let split = data
+        .windows(4)
+        .position(|w| w == b"\r\n\r\n")
+        .expect("a complete response");
+    let head = String::from_utf8_lossy(&data[..split]).into_owned();
+    let mut lines = head.lines();
+    let status = lines
+        .next()
+        .unwrap()
+        .split(' ')
+        .nth(1)
+        .unwrap()
+        .parse()
+        .unwrap();
+    let headers = lines
+        .filter_map(|l| {
+            l.split_once(':')
+                .map(|(n, v)| (n.trim().to_string(), v.trim().to_string()))
+        })
+        .collect::<Vec<_>>();
+    let mut body = data[split + 4..].to_vec();
+    if headers
+        .iter()
+        .any(|(n, v)| n.eq_ignore_ascii_case("Transfer-Encoding") && v.contains("chunked"))
+    {
+        body = dechunk(&body);
+    }
+    Answer {
+        status,
+        headers,
+        body,
+    }
+}
+
+fn dechunk(mut data: &[u8]) -> Vec<u8> {
+    let mut out = Vec::new();
+    loop {
+        let line_end = data.windows(2).position(|w| w == b"\r\n").unwrap();
+        let size =
+            usize::from_str_radix(std::str::from_utf8(&data[..line_end]).unwrap().trim(), 16)
+                .unwrap();
+        if size == 0 {
+            return out;
+        }
+        out.extend_from_slice(&data[line_end + 2..line_end + 2 + size]);
+        data = &data[line_end + 4 + size..];
+    }
+}
+
+fn get(addr: &str, target: &str) -> Answer {
+    raw(addr, "GET", target, &[])
+}
+
+fn quiet() -> Arc<serve::Reporter> {
+    Arc::new(|_: &str| {})
+}
+
+fn start(site: &TestSite) -> (Running, String) {
+    let options = ServeOptions {
+        build: BuildOptions {
+            root: site.root(),
+            out: None,
+            base_url: None,
+            drafts: false,
+        },
+        bind: "127.0.0.1".to_string(),
+        port: Some(0),
+        open: false,
+    };
+    let running = serve::start(&options, &quiet()).expect("the server starts");
+    let addr = running
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    (running, addr)
+}
+
+#[test]
+fn serves_pages_files_redirects_and_404() {
+    let site = TestSite::new("site");
+    let (running, addr) = start(&site);
+    let home = get(&addr, "/alumni/");
+    // The site's base path is the server's root in serve mode.
+    assert_eq!(home.status, 404);
+    let home = get(&addr, "/");
+    assert_eq!(home.status, 200);
+    assert_eq!(
+        home.header("Content-Type"),
+        Some("text/html; charset=utf-8")
+    );
+    assert!(
+        home.text()
+            .contains("<script src=\"/__alumni/live.js\"></script>\n</body>")
+    );
+    // Permalinks point at the server itself.
+    let en = get(&addr, "/en/clubs/biotech-club/").text();
+    assert!(
+        en.contains(&format!("href=\"http://{addr}/clubs/biotech/\"")),
+        "{en}"
+    );
+    for (path, kind) in [
+        ("/static/style.css", "text/css; charset=utf-8"),
+        ("/news/premier-numero/motif.svg", "image/svg+xml"),
+        ("/document.txt", "text/plain; charset=utf-8"),
+    ] {
+        let a = get(&addr, path);
+        assert_eq!(
+            (a.status, a.header("Content-Type")),
+            (200, Some(kind)),
+            "{path}"
+        );
+    }
+    let redirect = get(&addr, "/clubs");
+    assert_eq!(
+        (redirect.status, redirect.header("Location")),
+        (301, Some("/clubs/"))
+    );
+    let missing = get(&addr, "/nulle-part/");
+    assert_eq!(missing.status, 404);
+    // The fixture theme has no 404.html: a plain answer.
+    assert_eq!(missing.text(), "404 not found\n");
+    let head = raw(&addr, "HEAD", "/clubs/", &[]);
+    assert_eq!(head.status, 200);
+    assert!(head.body.is_empty());
+    assert!(head.header("Content-Length").is_some_and(|l| l != "0"));
+    let post = raw(&addr, "POST", "/", &[]);
+    assert_eq!(post.status, 405);
+    running.stop();
+}
+
+#[test]
+fn the_site_404_page_is_served_with_status_404() {
+    let site = TestSite::new("site");
+    site.write("themes/mini/templates/404.html", "{% extends \"base.html\" %}{% block main %}<h1>Introuvable ({{ lang }})</h1>{% endblock main %}");
+    let (running, addr) = start(&site);
+    let fr = get(&addr, "/pas-ici/");
+    assert_eq!(fr.status, 404);
+    assert!(fr.text().contains("<h1>Introuvable (fr)</h1>"));
+    let en = get(&addr, "/en/not-here/");
+    assert_eq!(en.status, 404);
+    assert!(en.text().contains("<h1>Introuvable (en)</h1>"));
+    running.stop();
+}
+
+#[test]
+fn etags_answer_304_when_unchanged() {
+    let site = TestSite::new("site");
+    let (running, addr) = start(&site);
+    let first = get(&addr, "/static/style.css");
+    let tag = first.header("ETag").unwrap().to_string();
+    let again = raw(
+        &addr,
+        "GET",
+        "/static/style.css",
+        &[("If-None-Match", &tag)],
+    );
+    assert_eq!(again.status, 304);
+    assert!(again.body.is_empty());
+    let other = raw(
+        &addr,
+        "GET",
+        "/static/style.css",
+        &[("If-None-Match", "\"0000\"")],
+    );
+    assert_eq!(other.status, 200);
+    running.stop();
+}
+
+#[test]
+fn nothing_outside_the_site_can_be_read() {
+    let site = TestSite::new("site");
+    // A secret beside the site, and the site's own sources, must stay unreachable.
+    site.write("../secret.txt", "secret");
+    let (running, addr) = start(&site);
+    for target in [
+        "/../secret.txt",
+        "/../../../../etc/passwd",
+        "/%2e%2e/secret.txt",
+        "/%2E%2E/%2E%2E/etc/passwd",
+        "/clubs/%2e%2e/%2e%2e/secret.txt",
+        "/..%2fsecret.txt",
+        "/%2e%2e%2fsecret.txt",
+        "/..%5csecret.txt",
+        "/..\\secret.txt",
+        "/clubs/..%00/index.html",
+        "/%00",
+        "/etc/passwd",
+        "//etc/passwd",
+        "/content/site.yaml",
+        "/themes/mini/templates/base.html",
+        "http://example.org/../secret.txt",
+    ] {
+        let a = get(&addr, target);
+        assert!(matches!(a.status, 400 | 404), "{target}: {}", a.status);
+        let text = a.text();
+        assert!(
+            !text.contains("secret") && !text.contains("root:") && !text.contains("title:"),
+            "{target}: {text}"
+        );
+    }
+    running.stop();
+}
+
+#[test]
+fn two_hundred_concurrent_requests_are_all_answered() {
+    let site = TestSite::new("site");
+    let (running, addr) = start(&site);
+    let expected = get(&addr, "/clubs/biotech/").body;
+    let handles: Vec<_> = (0..200)
+        .map(|i| {
+            let addr = addr.clone();
+            std::thread::spawn(move || {
+                let path = if i % 2 == 0 {
+                    "/clubs/biotech/"
+                } else {
+                    "/static/style.css"
+                };
+                (i, get(&addr, path))
+            })
+        })
+        .collect();
+    for h in handles {
+        let (i, a) = h.join().unwrap();
+        assert_eq!(a.status, 200, "request {i}");
+        if i % 2 == 0 {
+            assert_eq!(a.body, expected, "request {i}");
+        } else {
+            assert_eq!(a.text(), "body { margin: 0; }\n", "request {i}");
+        }
+    }
+    running.stop();
+}
+
+fn poll(addr: &str, version: &str) -> serde_json::Value {
+    serde_json::from_slice(&get(addr, &format!("/__alumni/poll?v={version}")).body).unwrap()
+}
+
+fn wait_for_version(addr: &str, after: u64) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    loop {
+        let state = poll(addr, &after.to_string());
+        if state["version"].as_u64() != Some(after) || Instant::now() > deadline {
+            return state;
+        }
+    }
+}
+
+#[test]
+fn edits_are_served_and_errors_reported_until_fixed() {
+    let site = TestSite::new("site");
+    let (running, addr) = start(&site);
+    let state = poll(&addr, "none");
+    let v = state["version"].as_u64().unwrap();
+    assert_eq!(state["errors"].as_array().unwrap().len(), 0);
+
+    // An edit of a page's body: only that page changes.
+    let text = site.read("content/clubs/docteurs.md");
+    site.write(
+        "content/clubs/docteurs.md",
+        &format!("{text}\nUne phrase toute neuve.\n"),
+    );
+    let state = wait_for_version(&addr, v);
+    let v = state["version"].as_u64().unwrap();
+    assert_eq!(
+        state["changed"],
+        serde_json::json!(["clubs/club-docteurs-chercheurs-et-doctorants/index.html"])
+    );
+    assert!(
+        get(&addr, "/clubs/club-docteurs-chercheurs-et-doctorants/")
+            .text()
+            .contains("Une phrase toute neuve.")
+    );
+
+    // Broken YAML: the diagnostic is reported, the last good page still served.
+    site.edit(
+        "content/clubs/docteurs.md",
+        "date: 2026-11-20",
+        "date: [2026",
+    );
+    let state = wait_for_version(&addr, v);
+    let v = state["version"].as_u64().unwrap();
+    let errors = state["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 1, "{state}");
+    assert_eq!(errors[0]["location"], "content/clubs/docteurs.md:4:7");
+    assert_eq!(errors[0]["source_line"], "date: [2026");
+    assert!(
+        get(&addr, "/clubs/club-docteurs-chercheurs-et-doctorants/")
+            .text()
+            .contains("Une phrase toute neuve.")
+    );
+
+    // Fixed: errors are gone.
+    site.edit(
+        "content/clubs/docteurs.md",
+        "date: [2026",
+        "date: 2026-11-21",
+    );
+    let state = wait_for_version(&addr, v);
+    assert_eq!(state["errors"].as_array().unwrap().len(), 0, "{state}");
+    assert!(
+        get(&addr, "/clubs/").text().contains("21 novembre 2026")
+            || get(&addr, "/clubs/page/2/")
+                .text()
+                .contains("21 novembre 2026")
+    );
+    running.stop();
+}
+
+#[test]
+fn a_busy_port_is_a_clear_error() {
+    let site = TestSite::new("site");
+    let (running, addr) = start(&site);
+    let port: u16 = addr.rsplit(':').next().unwrap().parse().unwrap();
+    let options = ServeOptions {
+        build: BuildOptions {
+            root: site.root(),
+            out: None,
+            base_url: None,
+            drafts: false,
+        },
+        bind: "127.0.0.1".to_string(),
+        port: Some(port),
+        open: false,
+    };
+    match serve::start(&options, &quiet()) {
+        Err(serve::ServeError::Io(message)) => {
+            assert!(
+                message.contains(&format!("cannot listen on 127.0.0.1:{port}")),
+                "{message}"
+            );
+            assert!(message.contains("pass another --port"), "{message}");
+        }
+        _ => panic!("the second server should not start"),
+    }
+    running.stop();
+}

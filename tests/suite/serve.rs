@@ -1,6 +1,7 @@
 //! `alumni serve` over real HTTP on 127.0.0.1: content types, redirects,
-//! 404, HEAD, ETags, hostile paths, concurrency, live rebuilds and errors.
+//! 404, HEAD, `ETag`s, hostile paths, concurrency, live rebuilds and errors.
 
+use std::fmt::Write as _;
 use std::io::{Read, Write};
 use std::net::TcpStream;
 use std::sync::Arc;
@@ -39,7 +40,7 @@ fn raw(addr: &str, method: &str, target: &str, headers: &[(&str, &str)]) -> Answ
     let mut request =
         format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
     for (n, v) in headers {
-        request.push_str(&format!("{n}: {v}\r\n"));
+        let _ = write!(request, "{n}: {v}\r\n");
     }
     request.push_str("\r\n");
     stream.write_all(request.as_bytes()).unwrap();

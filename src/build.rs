@@ -298,24 +298,6 @@ fn render_markdown(site: &mut Site, engine: &render::Engine) -> Vec<Diagnostic> 
 /// Every `#fragment` link of every written page and section must name a
 /// heading of its target.
 pub fn check_fragments(site: &Site) -> Vec<Diagnostic> {
-    let base_path = &site.config.base_path;
-    let mut errors = Vec::new();
-    let anchors: HashMap<String, &[String]> = site
-        .pages
-        .iter()
-        .map(|p| {
-            (
-                format!("{base_path}{}", p.path),
-                p.rendered.anchors.as_slice(),
-            )
-        })
-        .chain(site.sections.iter().map(|s| {
-            (
-                format!("{base_path}{}", s.path),
-                s.rendered.anchors.as_slice(),
-            )
-        }))
-        .collect();
     let documents = site
         .pages
         .iter()
@@ -327,9 +309,27 @@ pub fn check_fragments(site: &Site) -> Vec<Diagnostic> {
                 .filter(|s| !s.fallback)
                 .filter_map(|s| s.document.as_ref().map(|d| (d, &s.rendered))),
         );
+    check_fragment_links(site, documents)
+}
+
+/// The `#fragment` links of `documents` must name a heading of their target.
+pub fn check_fragment_links<'a>(
+    site: &Site,
+    documents: impl Iterator<Item = (&'a parse::Document, &'a Rendered)>,
+) -> Vec<Diagnostic> {
+    let base_path = &site.config.base_path;
+    let mut errors = Vec::new();
+    // Keyed by site path, borrowed: building it allocates no string.
+    let anchors: HashMap<&str, &[String]> = site
+        .pages
+        .iter()
+        .map(|p| (p.path.as_str(), p.rendered.anchors.as_slice()))
+        .chain(site.sections.iter().map(|s| (s.path.as_str(), s.rendered.anchors.as_slice())))
+        .collect();
     for (doc, rendered) in documents {
         for link in &rendered.fragment_links {
-            let known = anchors.get(&link.url).copied().unwrap_or_default();
+            let path = link.url.strip_prefix(base_path.as_str()).unwrap_or(&link.url);
+            let known = anchors.get(path).copied().unwrap_or_default();
             if known.contains(&link.fragment) {
                 continue;
             }

@@ -41,6 +41,8 @@ pub struct LiveSite {
     options: BuildOptions,
     prepared: PreparedSite,
     views: SharedViews,
+    /// Built with the site: a local update changes no URL.
+    index: LinkIndex,
     outputs: Outputs,
     /// Set when the last change failed: the next one rebuilds in full.
     dirty: bool,
@@ -121,8 +123,10 @@ impl LiveSite {
     /// Builds the whole site into memory.
     pub fn build(options: BuildOptions) -> Result<LiveSite, Vec<Diagnostic>> {
         let (prepared, views, outputs) = build_outputs(&options)?;
+        let index = LinkIndex::new(&prepared.site);
         Ok(LiveSite {
             options,
+            index,
             prepared,
             views,
             outputs,
@@ -164,6 +168,7 @@ impl LiveSite {
     fn rebuild(&mut self) -> Result<Update, Vec<Diagnostic>> {
         let (prepared, views, outputs) = build_outputs(&self.options)?;
         let changed = diff(&self.outputs, &outputs);
+        self.index = LinkIndex::new(&prepared.site);
         self.prepared = prepared;
         self.views = views;
         self.outputs = outputs;
@@ -270,7 +275,7 @@ impl LiveSite {
         }
         // Render the new bodies against the current site, each in every edition it shows in.
         let site = &self.prepared.site;
-        let index = LinkIndex::new(site);
+        let index = &self.index;
         let mut rendered = Vec::new();
         let mut errors = Vec::new();
         for (i, page) in site.pages.iter().enumerate() {
@@ -278,7 +283,7 @@ impl LiveSite {
                 continue;
             };
             let (r, e) =
-                build::render_document(site, &index, &self.prepared.engine, doc, &page.lang);
+                build::render_document(site, index, &self.prepared.engine, doc, &page.lang);
             if r.summary != page.rendered.summary {
                 return None;
             }
@@ -299,7 +304,16 @@ impl LiveSite {
             let old_rendered = std::mem::replace(&mut site.pages[i].rendered, r);
             previous.push((i, old_doc, old_rendered));
         }
-        let mut fragment_errors = build::check_fragments(site);
+        // Headings unchanged: only the edited pages' own links need checking.
+        let same_anchors = previous
+            .iter()
+            .all(|(i, _, old)| old.anchors == site.pages[*i].rendered.anchors);
+        let mut fragment_errors = if same_anchors {
+            let edited = previous.iter().map(|(i, _, _)| &site.pages[*i]).filter(|p| !p.fallback);
+            build::check_fragment_links(site, edited.map(|p| (&p.document, &p.rendered)))
+        } else {
+            build::check_fragments(site)
+        };
         if !fragment_errors.is_empty() {
             restore(site, previous);
             diagnostic::sort(&mut fragment_errors);
@@ -313,9 +327,8 @@ impl LiveSite {
             }
             Ok(())
         };
-        let pick = |i: usize| edited.contains(&i);
         let (_, mut render_errors) =
-            render::render_pages(site, &self.prepared.engine, &self.views, &pick, &write);
+            render::render_pages(site, &self.prepared.engine, &self.views, &edited, &write);
         if !render_errors.is_empty() {
             restore(site, previous);
             diagnostic::sort(&mut render_errors);

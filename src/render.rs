@@ -560,6 +560,18 @@ enum JobKind {
     NotFound,
 }
 
+fn page_job(site: &Site, i: usize) -> Job {
+    let p = &site.pages[i];
+    let d = &p.document;
+    Job {
+        output: format!("{}index.html", p.path),
+        template: d.front.template.clone().unwrap_or_else(|| "page.html".to_string()),
+        source: d.file.path.clone(),
+        lang: p.lang.clone(),
+        kind: JobKind::Page(i),
+    }
+}
+
 fn jobs(site: &Site) -> Vec<Job> {
     let mut jobs = Vec::new();
     for (i, s) in site.sections.iter().enumerate() {
@@ -592,20 +604,7 @@ fn jobs(site: &Site) -> Vec<Job> {
             });
         }
     }
-    for (i, p) in site.pages.iter().enumerate() {
-        let d = &p.document;
-        jobs.push(Job {
-            output: format!("{}index.html", p.path),
-            template: d
-                .front
-                .template
-                .clone()
-                .unwrap_or_else(|| "page.html".to_string()),
-            source: d.file.path.clone(),
-            lang: p.lang.clone(),
-            kind: JobKind::Page(i),
-        });
-    }
+    jobs.extend((0..site.pages.len()).map(|i| page_job(site, i)));
     for (t, taxonomy) in site.taxonomies.iter().enumerate() {
         let source = format!("the `{}` pages ({})", taxonomy.name, taxonomy.lang);
         jobs.push(Job {
@@ -775,22 +774,17 @@ pub fn render_site(
     render_some(site, engine, views, &|_| true, write)
 }
 
-/// Renders the outputs of the pages for which `pick` says yes, and nothing
-/// else (the live server's rebuild of one edited page).
+/// Renders the outputs of the pages `pages` and nothing else (the live
+/// server's rebuild of one edited page).
 pub fn render_pages(
     site: &Site,
     engine: &Engine,
     views: &SharedViews,
-    pick: &(dyn Fn(usize) -> bool + Sync),
+    pages: &[usize],
     write: &Writer<'_>,
 ) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
-    render_some(
-        site,
-        engine,
-        views,
-        &|kind| matches!(kind, JobKind::Page(i) if pick(*i)),
-        write,
-    )
+    let jobs = pages.iter().map(|&i| page_job(site, i)).collect();
+    render_jobs(site, engine, views, jobs, write)
 }
 
 fn render_some(
@@ -800,9 +794,19 @@ fn render_some(
     keep: &(dyn Fn(&JobKind) -> bool + Sync),
     write: &Writer<'_>,
 ) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
-    let mut errors = Vec::new();
     let mut jobs = jobs(site);
     jobs.retain(|job| keep(&job.kind));
+    render_jobs(site, engine, views, jobs, write)
+}
+
+fn render_jobs(
+    site: &Site,
+    engine: &Engine,
+    views: &SharedViews,
+    mut jobs: Vec<Job>,
+    write: &Writer<'_>,
+) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
     // The 404 page is optional; every other template a job needs must exist.
     jobs.retain(|job| {
         if engine.tera.contains_template(&job.template) {

@@ -565,7 +565,7 @@ fn debounce(
     first: notify::Event,
     root: &Path,
 ) -> Vec<PathBuf> {
-    const QUIET: Duration = Duration::from_millis(30);
+    const QUIET: Duration = Duration::from_millis(15);
     const LONGEST: Duration = Duration::from_secs(1);
     let started = Instant::now();
     let mut paths: Vec<PathBuf> = if is_change(&first) {
@@ -631,7 +631,18 @@ fn spawn_watcher(
             state.version += 1;
             match result {
                 Ok(update) => {
-                    state.outputs = Arc::new(live.outputs().clone());
+                    if update.full {
+                        state.outputs = Arc::new(live.outputs().clone());
+                    } else {
+                        // In place: the map is copied only if a request still holds it.
+                        let outputs = Arc::make_mut(&mut state.outputs);
+                        for path in &update.changed {
+                            match live.outputs().get(path) {
+                                Some(bytes) => outputs.insert(path.clone(), Arc::clone(bytes)),
+                                None => outputs.remove(path),
+                            };
+                        }
+                    }
                     report(&format!(
                         "rebuilt in {elapsed} ms ({}): {} file{} changed",
                         if update.full { "full" } else { "local" },

@@ -18,7 +18,7 @@ python3 "$shared/gen_corpus.py" --pages "$pages" --out "$work/ours" --flavor our
 cp -r benches/site/. "$work/ours/"
 python3 "$shared/gen_corpus.py" --pages "$pages" --out "$work/hugo" --flavor hugo >/dev/null
 
-page=$(ls "$work/ours/content/news" | grep -v '^_index' | head -n 1)
+page=$(ls "$work/ours/content/news" | grep -v '^_index' | sed -n 1p)
 slug=${page%.md}
 
 echo "== page edit, alumni serve ($pages pages, $edits edits)"

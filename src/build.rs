@@ -257,7 +257,7 @@ pub fn render_document(
 /// The Markdown stage over the whole site, in parallel (shortcodes
 /// included), then the check of `#fragment` links against the headings of
 /// their targets.
-fn render_markdown(site: &mut Site, engine: &render::Engine) -> Vec<Diagnostic> {
+pub fn render_markdown(site: &mut Site, engine: &render::Engine) -> Vec<Diagnostic> {
     let index = LinkIndex::new(site);
     let render_doc =
         |doc: &parse::Document, lang: &str| render_document(site, &index, engine, doc, lang);
@@ -324,11 +324,18 @@ pub fn check_fragment_links<'a>(
         .pages
         .iter()
         .map(|p| (p.path.as_str(), p.rendered.anchors.as_slice()))
-        .chain(site.sections.iter().map(|s| (s.path.as_str(), s.rendered.anchors.as_slice())))
+        .chain(
+            site.sections
+                .iter()
+                .map(|s| (s.path.as_str(), s.rendered.anchors.as_slice())),
+        )
         .collect();
     for (doc, rendered) in documents {
         for link in &rendered.fragment_links {
-            let path = link.url.strip_prefix(base_path.as_str()).unwrap_or(&link.url);
+            let path = link
+                .url
+                .strip_prefix(base_path.as_str())
+                .unwrap_or(&link.url);
             let known = anchors.get(path).copied().unwrap_or_default();
             if known.contains(&link.fragment) {
                 continue;

@@ -11,7 +11,9 @@
 //! | --- | --- |
 //! | body of a page, summary and front matter unchanged | that page's Markdown, its outputs in every edition, the check of `#fragment` links |
 //! | bytes of a copied file (bundle file, `_static/`, theme `static/`) | that file's outputs |
-//! | anything else: front matter, a summary, a section, data, config, templates, shortcodes, UI strings, a file added, removed or renamed | a full rebuild |
+//! | theme templates | the theme's compilation, every page and list (content is not read again) |
+//! | theme shortcodes or UI strings | the theme's compilation, every body, every page and list |
+//! | anything else: front matter, a summary, a section, data, config, a file added, removed or renamed | a full rebuild |
 //!
 //! A page's *shared* view (title, URL, date, description, summary, terms:
 //! what listings and other pages may show of it) is a function of its front
@@ -155,7 +157,7 @@ impl LiveSite {
         let result = if self.dirty {
             None
         } else {
-            self.try_local(paths)
+            self.try_local(paths).or_else(|| self.try_theme(paths))
         };
         let result = match result {
             Some(r) => r,
@@ -187,6 +189,97 @@ impl LiveSite {
             .or_else(|_| path.strip_prefix(root))
             .unwrap_or(path);
         diagnostic::relative_path(Path::new(""), rel)
+    }
+
+    /// A change to the theme's templates, shortcodes or UI strings: the
+    /// content model stays; the theme is compiled again, bodies are
+    /// rendered again when shortcodes or strings changed (their output is
+    /// part of the bodies), then every output. `None` means "rebuild".
+    fn try_theme(&mut self, paths: &[PathBuf]) -> Option<Result<Update, Vec<Diagnostic>>> {
+        let theme_name = self.prepared.site.config.theme.clone();
+        let theme_dir = format!("themes/{theme_name}/");
+        let mut bodies = false;
+        for path in paths {
+            let rel = self.relative(path);
+            let inner = rel.strip_prefix(&theme_dir)?;
+            if inner.starts_with("shortcodes/") || inner.starts_with("i18n/") {
+                bodies = true;
+            } else if !inner.starts_with("templates/") {
+                return None;
+            }
+        }
+        let (theme, errors) = load::load_theme(&self.options.root, &theme_name);
+        if !errors.is_empty() {
+            return Some(Err(errors));
+        }
+        // The theme's static files (what `asset()` accepts) must be the same set.
+        let mut before: Vec<&str> = self
+            .prepared
+            .site
+            .copies
+            .iter()
+            .map(|c| c.file.path.as_str())
+            .filter(|p| p.starts_with(&theme_dir))
+            .collect();
+        let mut after: Vec<&str> = theme.static_files.iter().map(|f| f.path.as_str()).collect();
+        before.sort_unstable();
+        after.sort_unstable();
+        if before != after {
+            return None;
+        }
+        let engine = match render::compile(&theme, &self.prepared.site) {
+            Ok(e) => e,
+            Err(mut errors) => {
+                diagnostic::sort(&mut errors);
+                return Some(Err(errors));
+            }
+        };
+        let mut site = None;
+        if bodies {
+            let mut copy = self.prepared.site.clone();
+            let mut errors = build::render_markdown(&mut copy, &engine);
+            if !errors.is_empty() {
+                diagnostic::sort(&mut errors);
+                return Some(Err(errors));
+            }
+            site = Some(copy);
+        }
+        let site_ref = site.as_ref().unwrap_or(&self.prepared.site);
+        let views = bodies.then(|| view::shared_views(site_ref, &self.prepared.data));
+        let collected = Mutex::new(Outputs::new());
+        let write = |path: &str, bytes: &[u8]| {
+            if let Ok(mut map) = collected.lock() {
+                map.insert(path.to_string(), Arc::new(bytes.to_vec()));
+            }
+            Ok(())
+        };
+        let (_, mut errors) = render::render_site(
+            site_ref,
+            &engine,
+            views.as_ref().unwrap_or(&self.views),
+            &write,
+        );
+        if !errors.is_empty() {
+            diagnostic::sort(&mut errors);
+            return Some(Err(errors));
+        }
+        let mut outputs = collected.into_inner().unwrap_or_default();
+        for copy in &site_ref.copies {
+            if let Some(bytes) = self.outputs.get(&copy.output) {
+                outputs.insert(copy.output.clone(), Arc::clone(bytes));
+            }
+        }
+        let changed = diff(&self.outputs, &outputs);
+        self.outputs = outputs;
+        self.prepared.engine = engine;
+        if let (Some(site), Some(views)) = (site, views) {
+            self.prepared.site = site;
+            self.views = views;
+        }
+        Some(Ok(Update {
+            changed,
+            full: false,
+        }))
     }
 
     /// The local update, when every change allows one; `None` means "rebuild".
@@ -309,7 +402,10 @@ impl LiveSite {
             .iter()
             .all(|(i, _, old)| old.anchors == site.pages[*i].rendered.anchors);
         let mut fragment_errors = if same_anchors {
-            let edited = previous.iter().map(|(i, _, _)| &site.pages[*i]).filter(|p| !p.fallback);
+            let edited = previous
+                .iter()
+                .map(|(i, _, _)| &site.pages[*i])
+                .filter(|p| !p.fallback);
             build::check_fragment_links(site, edited.map(|p| (&p.document, &p.rendered)))
         } else {
             build::check_fragments(site)

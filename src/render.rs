@@ -565,7 +565,11 @@ fn page_job(site: &Site, i: usize) -> Job {
     let d = &p.document;
     Job {
         output: format!("{}index.html", p.path),
-        template: d.front.template.clone().unwrap_or_else(|| "page.html".to_string()),
+        template: d
+            .front
+            .template
+            .clone()
+            .unwrap_or_else(|| "page.html".to_string()),
         source: d.file.path.clone(),
         lang: p.lang.clone(),
         kind: JobKind::Page(i),

@@ -20,9 +20,9 @@ const chromiumFlags = [
 
 let site, server, browser, base;
 
-function startServer(root) {
+function startServer(root, port = 0) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(binary, ["serve", "--root", root, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(binary, ["serve", "--root", root, "--port", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     const timer = setTimeout(() => reject(new Error("serve did not start: " + out)), 20000);
     child.stdout.on("data", (chunk) => {
@@ -107,6 +107,25 @@ test("a stylesheet edit is applied without reloading the page", async () => {
     assert.equal(await page.evaluate(() => window.alumniMarker), "still here");
   } finally {
     writeFileSync(css, original);
+  }
+  await page.close();
+});
+
+test("a page reconnects to a restarted server and shows what changed meanwhile", async () => {
+  const page = await browser.newPage();
+  await page.goto(base + "clubs/");
+  const port = Number(new URL(base).port);
+  server.kill("SIGTERM");
+  await new Promise((r) => server.once("exit", r));
+  const file = join(site, "content", "clubs", "_index.md");
+  const original = readFileSync(file, "utf8");
+  writeFileSync(file, original.replace("Tous les clubs.", "Tous les clubs, après redémarrage."));
+  try {
+    const restarted = await startServer(site, port);
+    server = restarted.child;
+    await page.waitForFunction(() => document.body.innerText.includes("après redémarrage"), null, { timeout: 20000 });
+  } finally {
+    writeFileSync(file, original);
   }
   await page.close();
 });

@@ -326,53 +326,21 @@ fn render_markdown(
                 out.anchors.push(id);
                 events.push(event);
             }
-            Event::Start(Tag::Link {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
+            Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 depth += 1;
-                let dest = resolve_dest(
-                    &dest_url,
-                    body,
-                    &range,
-                    source,
-                    resolve,
-                    shifts,
-                    &mut out,
-                    &mut errors,
-                );
-                events.push(Event::Start(Tag::Link {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
-            }
-            Event::Start(Tag::Image {
-                link_type,
-                dest_url,
-                title,
-                id,
-            }) => {
-                depth += 1;
-                let dest = resolve_dest(
-                    &dest_url,
-                    body,
-                    &range,
-                    source,
-                    resolve,
-                    shifts,
-                    &mut out,
-                    &mut errors,
-                );
-                events.push(Event::Start(Tag::Image {
-                    link_type,
-                    dest_url: dest,
-                    title,
-                    id,
-                }));
+                let tag = retarget(tag, |dest| {
+                    resolve_dest(
+                        dest,
+                        body,
+                        &range,
+                        source,
+                        resolve,
+                        shifts,
+                        &mut out,
+                        &mut errors,
+                    )
+                });
+                events.push(Event::Start(tag));
             }
             Event::Text(ref t) | Event::Code(ref t) => {
                 out.word_count += t.split_whitespace().count();
@@ -429,6 +397,35 @@ fn unique_id(base: &str, used: &HashSet<String>) -> String {
         .map(|n| format!("{base}-{n}"))
         .find(|id| !used.contains(id))
         .unwrap_or_else(|| base.to_string())
+}
+
+/// A link or image with its destination passed through `f`.
+fn retarget<'a>(tag: Tag<'a>, f: impl FnOnce(&CowStr<'a>) -> CowStr<'a>) -> Tag<'a> {
+    match tag {
+        Tag::Link {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => Tag::Link {
+            link_type,
+            dest_url: f(&dest_url),
+            title,
+            id,
+        },
+        Tag::Image {
+            link_type,
+            dest_url,
+            title,
+            id,
+        } => Tag::Image {
+            link_type,
+            dest_url: f(&dest_url),
+            title,
+            id,
+        },
+        other => other,
+    }
 }
 
 /// Replaces an `@/path.md#frag` destination with the target's URL.

@@ -541,6 +541,18 @@ fn new_page(
     })
 }
 
+/// For each member of each group, the other members.
+fn each_with_others(groups: &BTreeMap<&str, Vec<usize>>) -> Vec<(usize, Vec<usize>)> {
+    groups
+        .values()
+        .flat_map(|group| {
+            group
+                .iter()
+                .map(move |&i| (i, group.iter().copied().filter(|&j| j != i).collect()))
+        })
+        .collect()
+}
+
 /// Pages and sections that share a translation key know each other
 /// (fallbacks are not translations).
 fn link_translations(sections: &mut [Section], pages: &mut [Page]) {
@@ -551,14 +563,7 @@ fn link_translations(sections: &mut [Section], pages: &mut [Page]) {
             .or_default()
             .push(i);
     }
-    let links: Vec<(usize, Vec<usize>)> = groups
-        .values()
-        .flat_map(|group| {
-            group
-                .iter()
-                .map(move |&i| (i, group.iter().copied().filter(|&j| j != i).collect()))
-        })
-        .collect();
+    let links = each_with_others(&groups);
     for (i, others) in links {
         pages[i].translations = others;
     }
@@ -571,14 +576,7 @@ fn link_translations(sections: &mut [Section], pages: &mut [Page]) {
             .map_or("_index.md", |d| d.translation_key.as_str());
         groups.entry(key).or_default().push(i);
     }
-    let links: Vec<(usize, Vec<usize>)> = groups
-        .values()
-        .flat_map(|group| {
-            group
-                .iter()
-                .map(move |&i| (i, group.iter().copied().filter(|&j| j != i).collect()))
-        })
-        .collect();
+    let links = each_with_others(&groups);
     for (i, others) in links {
         sections[i].translations = others;
     }

@@ -683,9 +683,12 @@ fn missing_template(site: &Site, engine: &Engine, job: &Job) -> Diagnostic {
     }
 }
 
+fn paginate(context: &mut Context, site: &Site, views: &SharedViews, list: Pager<'_>) {
+    context.insert_value("paginator", list.view(site, views));
+}
+
 fn context_for(site: &Site, views: &SharedViews, job: &Job) -> Context {
     let mut context = Context::new();
-    let home = &site.sections[site.home(&job.lang)];
     context.insert_value(
         "site",
         views
@@ -714,13 +717,17 @@ fn context_for(site: &Site, views: &SharedViews, job: &Job) -> Context {
             );
             context.insert_value("ancestors", parent);
             if let Some(per_page) = section.options.paginate_by {
-                let list = Pager {
-                    base: &section.path,
-                    items: &section.pages,
-                    per_page,
-                    index: pager,
-                };
-                context.insert_value("paginator", list.view(site, views));
+                paginate(
+                    &mut context,
+                    site,
+                    views,
+                    Pager {
+                        base: &section.path,
+                        items: &section.pages,
+                        per_page,
+                        index: pager,
+                    },
+                );
             }
             Pager::path_of(&section.path, pager)
         }
@@ -749,19 +756,22 @@ fn context_for(site: &Site, views: &SharedViews, job: &Job) -> Context {
             m.insert("pages".into(), Value::from(pages));
             context.insert_value("term", Value::from(m));
             if let Some(per_page) = tax.paginate_by {
-                let list = Pager {
-                    base: &term.path,
-                    items: &term.pages,
-                    per_page,
-                    index: pager,
-                };
-                context.insert_value("paginator", list.view(site, views));
+                paginate(
+                    &mut context,
+                    site,
+                    views,
+                    Pager {
+                        base: &term.path,
+                        items: &term.pages,
+                        per_page,
+                        index: pager,
+                    },
+                );
             }
             Pager::path_of(&term.path, pager)
         }
         JobKind::NotFound => format!("{}404.html", site.config.language_prefix(&job.lang)),
     };
-    let _ = home;
     context.insert("current_url", &view::url_of(site, &current_path));
     context
 }

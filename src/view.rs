@@ -431,6 +431,7 @@ pub fn page_view(site: &Site, views: &SharedViews, index: usize) -> Value {
 }
 
 /// One page of a paginated list.
+#[derive(Clone, Copy)]
 pub struct Pager<'a> {
     /// Site path of the list's first page.
     pub base: &'a str,

@@ -233,6 +233,7 @@ pub fn render_document(
     engine: &render::Engine,
     doc: &parse::Document,
     lang: &str,
+    collection: Option<&crate::collection::Collection>,
 ) -> (Rendered, Vec<Diagnostic>) {
     let base_path = &site.config.base_path;
     let resolve = |p: &str| {
@@ -244,6 +245,7 @@ pub fn render_document(
         resolve: &resolve,
         shortcodes: Some(engine),
         lang,
+        collection,
     };
     let source = BodySource {
         path: &doc.file.path,
@@ -259,12 +261,13 @@ pub fn render_document(
 /// their targets.
 pub fn render_markdown(site: &mut Site, engine: &render::Engine) -> Vec<Diagnostic> {
     let index = LinkIndex::new(site);
-    let render_doc =
-        |doc: &parse::Document, lang: &str| render_document(site, &index, engine, doc, lang);
+    let render_doc = |doc: &parse::Document, lang: &str, collection| {
+        render_document(site, &index, engine, doc, lang, collection)
+    };
     let page_results: Vec<_> = site
         .pages
         .par_iter()
-        .map(|p| render_doc(&p.document, &p.lang))
+        .map(|p| render_doc(&p.document, &p.lang, site.collection_of(p)))
         .collect();
     let section_results: Vec<_> = site
         .sections
@@ -272,7 +275,7 @@ pub fn render_markdown(site: &mut Site, engine: &render::Engine) -> Vec<Diagnost
         .map(|s| {
             s.document
                 .as_ref()
-                .map(|d| render_doc(d, &s.lang))
+                .map(|d| render_doc(d, &s.lang, None))
                 .unwrap_or_default()
         })
         .collect();

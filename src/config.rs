@@ -10,6 +10,7 @@ use std::collections::BTreeMap;
 
 use serde::Deserialize;
 
+use crate::collection::Collection;
 use crate::diagnostic::Diagnostic;
 use crate::yaml;
 
@@ -106,6 +107,9 @@ struct RawConfig {
     languages: yaml::Mapping,
     #[serde(default)]
     taxonomies: Vec<Taxonomy>,
+    /// Kept as written: fields are listed in their order.
+    #[serde(default)]
+    collections: yaml::Mapping,
     #[serde(default)]
     sections: BTreeMap<String, SectionOptions>,
     #[serde(default)]
@@ -134,6 +138,8 @@ pub struct Config {
     pub languages: Vec<Language>,
     /// The taxonomies, in config order.
     pub taxonomies: Vec<Taxonomy>,
+    /// The schemas of sections' pages.
+    pub collections: Vec<Collection>,
     /// Folder name under `themes/`.
     pub theme: String,
     /// Options of sections, by folder under `content/` (`""` is the home).
@@ -159,6 +165,7 @@ impl Config {
             default_language,
             languages: raw_languages,
             taxonomies,
+            collections: raw_collections,
             theme,
             sections,
             extra,
@@ -247,6 +254,11 @@ impl Config {
                 );
             }
         }
+        let (collections, collection_errors) =
+            crate::collection::parse_collections(raw_collections, CONFIG_PATH, text, &|key| {
+                locate(key)
+            });
+        errors.extend(collection_errors);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -258,6 +270,7 @@ impl Config {
             default_language,
             languages,
             taxonomies,
+            collections,
             theme,
             sections,
             extra,
@@ -281,6 +294,11 @@ impl Config {
     /// The language called `code`, if the site has it.
     pub fn language(&self, code: &str) -> Option<&Language> {
         self.languages.iter().find(|l| l.code == code)
+    }
+
+    /// The collection of the section in `folder`, if it has one.
+    pub fn collection(&self, folder: &str) -> Option<&Collection> {
+        self.collections.iter().find(|c| c.folder == folder)
     }
 
     /// The options of the section in `folder` (defaults when not configured).

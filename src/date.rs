@@ -111,6 +111,26 @@ impl DateTime {
         Ok(value)
     }
 
+    /// Minutes since 1970-01-01T00:00Z, for comparing instants written
+    /// with different offsets (a value without offset is read as UTC).
+    pub fn utc_minutes(&self) -> i64 {
+        // Days from civil (Howard Hinnant's algorithm).
+        let (y, m, d) = (
+            i64::from(self.year),
+            i64::from(self.month),
+            i64::from(self.day),
+        );
+        let y = if m <= 2 { y - 1 } else { y };
+        let era = y.div_euclid(400);
+        let yoe = y - era * 400;
+        let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
+        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+        let days = era * 146_097 + doe - 719_468;
+        let (h, mi, _) = self.time.unwrap_or((0, 0, 0));
+        days * 1440 + i64::from(h) * 60 + i64::from(mi)
+            - i64::from(self.offset_minutes.unwrap_or(0))
+    }
+
     /// Day of the week, 0 = Monday .. 6 = Sunday (Sakamoto's method).
     pub fn weekday(&self) -> usize {
         const T: [i32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
@@ -290,6 +310,16 @@ mod tests {
             DateTime::parse("2026-12-10T18:30Z").unwrap().to_string(),
             "2026-12-10T18:30:00Z"
         );
+    }
+
+    #[test]
+    fn instants_compare_across_offsets() {
+        let paris = DateTime::parse("2026-12-10T18:30:00+01:00").unwrap();
+        let utc = DateTime::parse("2026-12-10T17:30:00Z").unwrap();
+        assert_eq!(utc.utc_minutes(), paris.utc_minutes());
+        let later = DateTime::parse("2026-12-10T18:00:00+00:00").unwrap();
+        assert!(later.utc_minutes() > paris.utc_minutes());
+        assert_eq!(DateTime::parse("1970-01-02").unwrap().utc_minutes(), 1440);
     }
 
     #[test]

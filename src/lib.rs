@@ -16,6 +16,7 @@
 //! never exits, the binary does.
 
 pub mod build;
+pub mod collection;
 pub mod config;
 pub mod data;
 pub mod date;
@@ -28,6 +29,7 @@ pub mod model;
 pub mod output;
 pub mod parse;
 pub mod render;
+pub mod sanitize;
 pub mod serve;
 pub mod shortcode;
 pub mod slug;

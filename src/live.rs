@@ -375,8 +375,14 @@ impl LiveSite {
             let Some(doc) = new_docs.get(page.document.file.path.as_str()) else {
                 continue;
             };
-            let (r, e) =
-                build::render_document(site, index, &self.prepared.engine, doc, &page.lang);
+            let (r, e) = build::render_document(
+                site,
+                index,
+                &self.prepared.engine,
+                doc,
+                &page.lang,
+                site.collection_of(page),
+            );
             if r.summary != page.rendered.summary {
                 return None;
             }

@@ -14,6 +14,7 @@ use std::collections::HashSet;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
 
+use crate::collection::Collection;
 use crate::diagnostic::Diagnostic;
 use crate::shortcode::{self, Shortcodes};
 use crate::slug::slugify;
@@ -111,10 +112,24 @@ pub struct Env<'a> {
     pub shortcodes: Option<&'a dyn Shortcodes>,
     /// The language edition the body is rendered for.
     pub lang: &'a str,
+    /// The collection of the page, when its section has one: an untrusted
+    /// collection gets its HTML sanitised and only its allowed shortcodes.
+    pub collection: Option<&'a Collection>,
 }
 
-/// Renders `body`, its shortcodes, and its links for `env`.
+/// Renders `body`, its shortcodes, and its links for `env`. The HTML of an
+/// untrusted page goes through the sanitiser last, shortcode output included
+/// (their arguments are the page author's too).
 pub fn render(body: &str, source: BodySource<'_>, env: &Env<'_>) -> (Rendered, Vec<Diagnostic>) {
+    let (mut out, errors) = render_inner(body, source, env);
+    if env.collection.is_some_and(|c| !c.trusted) {
+        out.html = crate::sanitize::clean(&out.html);
+        out.summary = out.summary.map(|s| crate::sanitize::clean(&s));
+    }
+    (out, errors)
+}
+
+fn render_inner(body: &str, source: BodySource<'_>, env: &Env<'_>) -> (Rendered, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let (calls, syntax_errors) = match env.shortcodes {
         Some(_) => shortcode::find_calls(body),
@@ -143,10 +158,12 @@ pub fn render(body: &str, source: BodySource<'_>, env: &Env<'_>) -> (Rendered, V
     let (mut out, link_errors) = render_markdown(&text, source, env, &shifts);
     errors.extend(link_errors);
     for (n, html) in outputs.iter().enumerate() {
+        // A call alone on its lines became a paragraph of its own: the
+        // output replaces the paragraph, not just its text.
         let marker = shortcode::placeholder(n);
-        out.html = out.html.replace(&marker, html);
-        if let Some(summary) = out.summary.as_mut() {
-            *summary = summary.replace(&marker, html);
+        let block = format!("<p>{marker}</p>");
+        for text in std::iter::once(&mut out.html).chain(out.summary.as_mut()) {
+            *text = text.replace(&block, html).replace(&marker, html);
         }
     }
     out.word_count += extra_words;
@@ -210,6 +227,26 @@ fn render_call(
         );
         return String::new();
     };
+    if let Some(collection) = env.collection.filter(|c| !c.allows_shortcode(&call.name)) {
+        let allowed = collection.shortcodes.clone().unwrap_or_default();
+        let hint = if allowed.is_empty() {
+            "pages of this section take no shortcode".to_string()
+        } else {
+            format!("allowed here: {}", allowed.join(", "))
+        };
+        errors.push(
+            Diagnostic::error(
+                source.path,
+                format!(
+                    "the shortcode `{}` is not allowed in pages of {}",
+                    call.name, collection.folder
+                ),
+            )
+            .at_offset(source.file_text, at(name_offset))
+            .with_hint(hint),
+        );
+        return String::new();
+    }
     let mut ok = true;
     let known: Vec<&str> = signature.iter().map(|(n, _)| n.as_str()).collect();
     for arg in &call.args {
@@ -247,7 +284,7 @@ fn render_call(
             body_start: source.body_start + range.start,
             ..source
         };
-        let (rendered, inner_errors) = render(&body[range.clone()], inner, env);
+        let (rendered, inner_errors) = render_inner(&body[range.clone()], inner, env);
         errors.extend(inner_errors);
         *words += rendered.word_count;
         rendered.html
@@ -343,7 +380,11 @@ fn render_markdown(
                 events.push(Event::Start(tag));
             }
             Event::Text(ref t) | Event::Code(ref t) => {
-                out.word_count += t.split_whitespace().count();
+                // Shortcode placeholders are not words; their output is counted apart.
+                out.word_count += t
+                    .split_whitespace()
+                    .filter(|w| !w.contains('\u{E000}'))
+                    .count();
                 if let Some((_, h)) = heading.as_mut() {
                     h.push_str(t);
                 }
@@ -522,6 +563,7 @@ mod tests {
             resolve: &resolve,
             shortcodes: None,
             lang: "fr",
+            collection: None,
         };
         render(body, source, &env)
     }

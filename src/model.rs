@@ -150,6 +150,11 @@ pub struct CopySources {
 }
 
 impl Site {
+    /// The collection a page is checked against: its section's.
+    pub fn collection_of(&self, page: &Page) -> Option<&crate::collection::Collection> {
+        self.config.collection(&self.sections[page.section].folder)
+    }
+
     /// The home section of `lang`.
     pub fn home(&self, lang: &str) -> usize {
         self.sections
@@ -267,6 +272,7 @@ pub fn assemble(
     let mut missing = Vec::new();
     let (mut sections, section_of) = build_sections(&config, section_docs, &mut missing);
     let mut pages = build_pages(&config, &page_docs, &section_of, &mut missing, &mut errors);
+    check_collections(&config, &sections, &mut pages, &copies, &mut errors);
     link_translations(&mut sections, &mut pages);
     for (i, page) in pages.iter().enumerate() {
         sections[page.section].pages.push(i);
@@ -293,6 +299,51 @@ pub fn assemble(
         missing_translations: missing,
     };
     (site, errors)
+}
+
+/// Checks every page of a section that has a collection against it (and
+/// fills in defaults; fallbacks get them too, their mistakes are reported once).
+fn check_collections(
+    config: &Config,
+    sections: &[Section],
+    pages: &mut [Page],
+    copies: &CopySources,
+    errors: &mut Vec<Diagnostic>,
+) {
+    if config.collections.is_empty() {
+        return;
+    }
+    let files: std::collections::HashSet<String> = copies
+        .content_files
+        .iter()
+        .chain(&copies.static_files)
+        .map(|f| f.path.clone())
+        .collect();
+    let mut by_folder: HashMap<&str, Vec<String>> = HashMap::new();
+    for page in pages.iter().filter(|p| !p.fallback) {
+        by_folder
+            .entry(sections[page.section].folder.as_str())
+            .or_default()
+            .push(page.document.translation_key.clone());
+    }
+    let pages_of = |folder: &str| by_folder.get(folder).cloned().unwrap_or_default();
+    let taxonomies: Vec<String> = config.taxonomies.iter().map(|t| t.name.clone()).collect();
+    for page in pages.iter_mut() {
+        let Some(collection) = config.collection(&sections[page.section].folder) else {
+            continue;
+        };
+        let lang = page.document.lang.clone();
+        let cx = crate::collection::Context {
+            lang: &lang,
+            taxonomies: &taxonomies,
+            files: &files,
+            pages_of: &pages_of,
+        };
+        let found = crate::collection::check_page(&mut page.document, collection, &cx);
+        if !page.fallback {
+            errors.extend(found);
+        }
+    }
 }
 
 /// `x.md` and `x.fr.md` in a French-default site are the same page twice.

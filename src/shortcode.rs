@@ -364,10 +364,11 @@ pub fn find_calls(source: &str) -> (Vec<Call>, Vec<SyntaxError>) {
     (calls, errors)
 }
 
-/// The placeholder that stands for call `n` while the Markdown is parsed: an
-/// HTML comment, which the Markdown parser passes through untouched.
+/// The placeholder that stands for call `n` while the Markdown is parsed:
+/// private-use characters that Markdown, HTML escaping and the sanitiser
+/// all leave alone (an HTML comment would not survive sanitising).
 pub fn placeholder(n: usize) -> String {
-    format!("<!--alumni-shortcode-{n}-->")
+    format!("\u{E000}{n}\u{E001}")
 }
 
 /// `source` with each call replaced by its placeholder, keeping every line
@@ -430,7 +431,7 @@ mod tests {
         let (calls, _) = find_calls(src);
         let out = replace_calls(src, &calls);
         assert_eq!(out.lines().count(), src.lines().count());
-        assert!(out.contains("<!--alumni-shortcode-0-->"));
+        assert!(out.contains("\u{E000}0\u{E001}"));
         assert_eq!(out.lines().last(), Some("c"));
     }
 }

@@ -192,12 +192,14 @@ pub fn prepare(options: &BuildOptions) -> Result<PreparedSite, BuildError> {
         static_files: loaded.static_files,
         theme_files: theme.static_files.clone(),
     };
-    let (mut site, model_errors) = model::assemble(config, documents, copies, options.drafts);
+    let (mut site, mut model_errors) = model::assemble(config, documents, copies, options.drafts);
     if !model_errors.is_empty() {
+        model_errors.append(&mut site.field_errors);
         return Err(fail(model_errors));
     }
     let engine = render::compile(&theme, &site).map_err(fail)?;
-    let markdown_errors = render_markdown(&mut site, &engine);
+    let mut markdown_errors = render_markdown(&mut site, &engine);
+    markdown_errors.append(&mut site.field_errors);
     if !markdown_errors.is_empty() {
         return Err(fail(markdown_errors));
     }

@@ -322,9 +322,11 @@ pub struct Context<'a> {
 }
 
 fn is_placeholder(value: &Value) -> bool {
-    value.as_str().is_some_and(|s| {
-        s.trim().eq_ignore_ascii_case(PLACEHOLDER) || s.trim() == "TO BE COMPLETED"
-    })
+    match value {
+        Value::String(s) => s.trim() == PLACEHOLDER,
+        Value::Sequence(items) => items.iter().any(is_placeholder),
+        _ => false,
+    }
 }
 
 fn scalar(value: &Value) -> Option<String> {

@@ -177,6 +177,72 @@ pub fn render_all(diagnostics: &[Diagnostic]) -> String {
     out
 }
 
+/// How diagnostics are printed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Format {
+    /// `path:line:col: error: message`, the source line with a caret, the hint.
+    Human,
+    /// GitHub Actions workflow commands: annotations on the pull request's lines.
+    Github,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Escapes a workflow-command message (`%`, CR, LF).
+fn github_data(text: &str) -> String {
+    text.replace('%', "%25")
+        .replace('\r', "%0D")
+        .replace('\n', "%0A")
+}
+
+/// Escapes a workflow-command property (also `:` and `,`).
+fn github_property(text: &str) -> String {
+    github_data(text).replace(':', "%3A").replace(',', "%2C")
+}
+
+/// Prints diagnostics in `format`, one after the other.
+pub fn render(diagnostics: &[Diagnostic], format: Format) -> String {
+    match format {
+        Format::Human => render_all(diagnostics),
+        Format::Github => {
+            let mut out = String::new();
+            for d in diagnostics {
+                let mut props = format!("file={}", github_property(&d.path));
+                if let Some(p) = d.position {
+                    let _ = write!(props, ",line={},col={}", p.line, p.col);
+                }
+                let mut message = d.message.clone();
+                if let Some(hint) = &d.hint {
+                    let _ = write!(message, "\nhint: {hint}");
+                }
+                let _ = writeln!(
+                    out,
+                    "::{} {props},title=alumni::{}",
+                    d.severity.label(),
+                    github_data(&message)
+                );
+            }
+            out
+        }
+        Format::Json => {
+            let mut out = String::new();
+            for d in diagnostics {
+                let value = serde_json::json!({
+                    "severity": d.severity.label(),
+                    "path": d.path,
+                    "line": d.position.map(|p| p.line),
+                    "column": d.position.map(|p| p.col),
+                    "message": d.message,
+                    "hint": d.hint,
+                    "source_line": d.source_line,
+                });
+                let _ = writeln!(out, "{value}");
+            }
+            out
+        }
+    }
+}
+
 /// The site-relative, `/`-separated form of `path` under `root`.
 pub fn relative_path(root: &Path, path: &Path) -> String {
     let rel = path.strip_prefix(root).unwrap_or(path);
@@ -234,6 +300,22 @@ mod tests {
         assert_eq!(
             d.to_string(),
             "content/a.md:2:8: error: `draft` must be true or false\n  |\n2 | draft: maybe\n  |        ^\n  = hint: write `draft: true` or remove the line"
+        );
+    }
+
+    #[test]
+    fn github_and_json_formats() {
+        let text = "title: x\ndraft: maybe\n";
+        let d = Diagnostic::error("content/a,b.md", "bad: 100%")
+            .at(text, Position { line: 2, col: 8 })
+            .with_hint("fix it");
+        assert_eq!(
+            render(std::slice::from_ref(&d), Format::Github),
+            "::error file=content/a%2Cb.md,line=2,col=8,title=alumni::bad: 100%25%0Ahint: fix it\n"
+        );
+        assert_eq!(
+            render(&[d], Format::Json),
+            "{\"column\":8,\"hint\":\"fix it\",\"line\":2,\"message\":\"bad: 100%\",\"path\":\"content/a,b.md\",\"severity\":\"error\",\"source_line\":\"draft: maybe\"}\n"
         );
     }
 

@@ -16,6 +16,7 @@
 //! never exits, the binary does.
 
 pub mod build;
+pub mod check;
 pub mod collection;
 pub mod config;
 pub mod data;
@@ -26,6 +27,7 @@ pub mod live;
 pub mod load;
 pub mod markdown;
 pub mod model;
+pub mod new;
 pub mod output;
 pub mod parse;
 pub mod render;

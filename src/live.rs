@@ -67,7 +67,7 @@ fn site_errors(e: BuildError) -> Vec<Diagnostic> {
 }
 
 /// Renders everything into memory.
-fn build_outputs(
+pub fn build_outputs(
     options: &BuildOptions,
 ) -> Result<(PreparedSite, SharedViews, Outputs), Vec<Diagnostic>> {
     let prepared = build::prepare(options).map_err(site_errors)?;

@@ -37,6 +37,31 @@ enum Command {
         #[arg(long)]
         drafts: bool,
     },
+    /// Check the whole site as a pull request is judged: fields, links, anchors, images, translations.
+    Check {
+        /// The site's root folder (holding content/ and themes/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+        /// How to print problems: human, github (annotations on a pull request's lines) or json (one object per line).
+        #[arg(long, value_enum, default_value = "human")]
+        format: OutputFormat,
+        /// Fail on warnings too.
+        #[arg(long)]
+        strict: bool,
+    },
+    /// Start a new page of a collection, with its fields to fill in.
+    New {
+        /// The collection (a section of content/), e.g. clubs.
+        collection: String,
+        /// The page's title; the file name is made from it.
+        title: String,
+        /// The page's language [default: the site's default language].
+        #[arg(long)]
+        lang: Option<String>,
+        /// The site's root folder (holding content/ and themes/).
+        #[arg(long, default_value = ".")]
+        root: PathBuf,
+    },
     /// Serve the site with live reload, rebuilding as files change.
     Serve {
         /// The site's root folder (holding content/ and themes/).
@@ -55,6 +80,14 @@ enum Command {
         #[arg(long)]
         open: bool,
     },
+}
+
+/// The `--format` of `check`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum OutputFormat {
+    Human,
+    Github,
+    Json,
 }
 
 fn main() -> ExitCode {
@@ -82,6 +115,26 @@ fn main() -> ExitCode {
             base_url,
             drafts,
         }),
+        Command::Check {
+            root,
+            format,
+            strict,
+        } => run_check(root, format, strict),
+        Command::New {
+            collection,
+            title,
+            lang,
+            root,
+        } => match alumni::new::new_page(&root, &collection, &title, lang.as_deref()) {
+            Ok(path) => {
+                println!("{path}");
+                ExitCode::SUCCESS
+            }
+            Err(d) => {
+                eprint!("{}", diagnostic::render_all(&[d]));
+                ExitCode::from(1)
+            }
+        },
         Command::Serve {
             root,
             port,
@@ -99,6 +152,36 @@ fn main() -> ExitCode {
             port,
             open,
         }),
+    }
+}
+
+fn run_check(root: PathBuf, format: OutputFormat, strict: bool) -> ExitCode {
+    let options = BuildOptions {
+        root,
+        out: None,
+        base_url: None,
+        drafts: false,
+    };
+    let problems = alumni::check::check(&options);
+    let format = match format {
+        OutputFormat::Human => diagnostic::Format::Human,
+        OutputFormat::Github => diagnostic::Format::Github,
+        OutputFormat::Json => diagnostic::Format::Json,
+    };
+    print!("{}", diagnostic::render(&problems, format));
+    let errors = problems.iter().filter(|d| d.is_error()).count();
+    let warnings = problems.len() - errors;
+    if format == diagnostic::Format::Human {
+        println!(
+            "check: {errors} error{}, {warnings} warning{}",
+            if errors == 1 { "" } else { "s" },
+            if warnings == 1 { "" } else { "s" }
+        );
+    }
+    if errors > 0 || (strict && warnings > 0) {
+        ExitCode::from(1)
+    } else {
+        ExitCode::SUCCESS
     }
 }
 

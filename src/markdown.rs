@@ -320,6 +320,8 @@ fn render_markdown(
     let mut summary_at: Option<usize> = None;
     let mut depth = 0usize;
     let mut skip_block_end = false;
+    // Where the open image starts, and its alternative text so far.
+    let mut image_alt: Option<(usize, String)> = None;
     // Index in `events` of the open heading, and its text so far.
     let mut heading: Option<(usize, String)> = None;
 
@@ -365,6 +367,25 @@ fn render_markdown(
             }
             Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
                 depth += 1;
+                if matches!(tag, Tag::Image { .. }) {
+                    image_alt = Some((range.start, String::new()));
+                }
+                if let (Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }, Some(c)) =
+                    (&tag, env.collection)
+                {
+                    if let Some(what) = crate::sanitize::forbidden(dest_url).filter(|_| !c.trusted)
+                    {
+                        let offset = source.body_start + to_body_offset(range.start, shifts);
+                        errors.push(
+                            Diagnostic::error(
+                                source.path,
+                                format!("{what} is not allowed in this page"),
+                            )
+                            .at_offset(source.file_text, offset)
+                            .with_hint("link to pages of the site or to https:// addresses"),
+                        );
+                    }
+                }
                 let tag = retarget(tag, |dest| {
                     resolve_dest(
                         dest,
@@ -379,7 +400,23 @@ fn render_markdown(
                 });
                 events.push(Event::Start(tag));
             }
+            Event::End(TagEnd::Image) => {
+                depth = depth.saturating_sub(1);
+                if let Some((offset, alt)) = image_alt.take() {
+                    if alt.trim().is_empty() {
+                        errors.push(
+                            Diagnostic::error(source.path, "this image has no alternative text")
+                                .at_offset(source.file_text, source.body_start + to_body_offset(offset, shifts))
+                                .with_hint("describe what it shows between the brackets: ![Affiche de l'épisode](poster.svg)"),
+                        );
+                    }
+                }
+                events.push(event);
+            }
             Event::Text(ref t) | Event::Code(ref t) => {
+                if let Some((_, alt)) = image_alt.as_mut() {
+                    alt.push_str(t);
+                }
                 // Shortcode placeholders are not words; their output is counted apart.
                 out.word_count += t
                     .split_whitespace()
@@ -412,6 +449,20 @@ fn render_markdown(
             }
             Event::End(_) => {
                 depth = depth.saturating_sub(1);
+                events.push(event);
+            }
+            Event::Html(ref h) | Event::InlineHtml(ref h)
+                if env.collection.is_some_and(|c| !c.trusted) =>
+            {
+                // The sanitiser removes it anyway; saying so tells the author why it vanished.
+                if let Some(what) = crate::sanitize::forbidden(h) {
+                    let offset = source.body_start + to_body_offset(range.start, shifts);
+                    errors.push(
+                        Diagnostic::error(source.path, format!("{what} is not allowed in this page"))
+                            .at_offset(source.file_text, offset)
+                            .with_hint("pages of this section cannot run code or embed other sites: remove it, or use an allowed shortcode"),
+                    );
+                }
                 events.push(event);
             }
             _ => events.push(event),

@@ -136,6 +136,9 @@ pub struct Site {
     pub copies: Vec<Copy>,
     /// What the other languages lack, sorted.
     pub missing_translations: Vec<MissingTranslation>,
+    /// Pages that break their collection's schema: errors, reported with
+    /// those of the Markdown stage so that a pull request sees both at once.
+    pub field_errors: Vec<Diagnostic>,
 }
 
 /// The files copied as they are, by origin.
@@ -272,7 +275,8 @@ pub fn assemble(
     let mut missing = Vec::new();
     let (mut sections, section_of) = build_sections(&config, section_docs, &mut missing);
     let mut pages = build_pages(&config, &page_docs, &section_of, &mut missing, &mut errors);
-    check_collections(&config, &sections, &mut pages, &copies, &mut errors);
+    let mut field_errors = Vec::new();
+    check_collections(&config, &sections, &mut pages, &copies, &mut field_errors);
     link_translations(&mut sections, &mut pages);
     for (i, page) in pages.iter().enumerate() {
         sections[page.section].pages.push(i);
@@ -297,6 +301,7 @@ pub fn assemble(
         taxonomies,
         copies,
         missing_translations: missing,
+        field_errors,
     };
     (site, errors)
 }

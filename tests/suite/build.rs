@@ -26,9 +26,9 @@ fn builds_the_fixture_site_into_pretty_urls() {
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         redact_summary(&run.stdout),
-        "built 23 pages (fr 13, en 10) and 4 files in [TIME] s -> [OUT]\n\
-         not translated into en (3): content/clubs/docteurs.md, content/news/_index.md (shown in the default language), \
-         content/news/premier-numero/index.md (shown in the default language)"
+        "built 26 pages (fr 16, en 10) and 4 files in [TIME] s -> [OUT]\n\
+         not translated into en (5): content/clubs/docteurs.md, content/events/_index.md, content/events/rencontre-biotech.md, \
+         content/news/_index.md (shown in the default language), content/news/premier-numero/index.md (shown in the default language)"
     );
     let files: Vec<String> = tree(&site.public()).into_keys().collect();
     assert_eq!(
@@ -36,6 +36,7 @@ fn builds_the_fixture_site_into_pretty_urls() {
         [
             "club-kind/index.html",
             "club-kind/professionnel/index.html",
+            "club-kind/thematique/index.html",
             "clubs/biotech/index.html",
             // `slug:` is folded to ASCII; the draft is left out.
             "clubs/club-docteurs-chercheurs-et-doctorants/index.html",
@@ -57,6 +58,8 @@ fn builds_the_fixture_site_into_pretty_urls() {
             "en/tags/economy/index.html",
             "en/tags/index.html",
             "en/tags/science/index.html",
+            "events/index.html",
+            "events/rencontre-biotech/index.html",
             "index.html",
             "news/index.html",
             "news/premier-numero/index.html",

@@ -116,7 +116,7 @@ fn a_third_language_gets_its_own_edition() {
     let run = site.build(&[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert!(
-        run.stdout.contains("built 28 pages (fr 13, en 10, de 5)"),
+        run.stdout.contains("built 33 pages (fr 16, en 10, de 7)"),
         "{}",
         run.stdout
     );

@@ -111,7 +111,7 @@ fn edit(
         }
         8 => {
             let rel = format!("content/clubs/nouveau-{step}.md");
-            site.write(&rel, &format!("---\ntitle: Nouveau {step}\ndate: 2026-10-{:02}\ntags: [nouveau]\n---\nUn club de plus, voir [Biotech](@/clubs/biotech.md#nous-contacter).\n", 1 + step % 28));
+            site.write(&rel, &format!("---\ntitle: Nouveau {step}\ndate: 2026-10-{:02}\ntags: [nouveau]\nclub_kind: professionnel\n---\nUn club de plus, voir [Biotech](@/clubs/biotech.md#nous-contacter).\n", 1 + step % 28));
             added.push(rel.clone());
             (touch(&rel), format!("add {rel}"))
         }

@@ -109,9 +109,14 @@ fn a_third_language_gets_its_own_edition() {
         .replace("Read in", "Lesen auf");
     site.write("themes/mini/i18n/de.yaml", &strings);
     site.write("content/clubs/_index.de.md", "---\ntitle: Klubs\n---\n");
+    site.edit(
+        "content/site.yaml",
+        "en: [professional, thematic] }",
+        "en: [professional, thematic], de: [beruflich] }",
+    );
     site.write(
         "content/clubs/biotech.de.md",
-        "---\ntitle: Biotech-Club\n---\nAuf Deutsch.\n",
+        "---\ntitle: Biotech-Club\nclub_kind: beruflich\n---\nAuf Deutsch.\n",
     );
     let run = site.build(&[]);
     assert_eq!(run.code, 0, "{}", run.stderr);

@@ -318,20 +318,16 @@ fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnostic> 
             0 | 1 => String::new(),
             n => format!(" (on {n} pages, from /{} on)", pages[0]),
         };
-        let d = match located {
-            Some((path, text, at)) => {
-                Diagnostic::error(path, format!("{message}{others}")).at_offset(text, at)
-            }
-            None => {
-                let first = pages[0];
-                match sources.get(first) {
-                    Some((path, text)) => Diagnostic::error(
-                        *path,
-                        format!("{message} (in the page's template){others}"),
-                    )
-                    .at_offset(text, 0),
-                    None => Diagnostic::error(format!("/{first}"), format!("{message}{others}")),
+        let d = if let Some((path, text, at)) = located {
+            Diagnostic::error(path, format!("{message}{others}")).at_offset(text, at)
+        } else {
+            let first = pages[0];
+            match sources.get(first) {
+                Some((path, text)) => {
+                    Diagnostic::error(*path, format!("{message} (in the page's template){others}"))
+                        .at_offset(text, 0)
                 }
+                None => Diagnostic::error(format!("/{first}"), format!("{message}{others}")),
             }
         };
         diagnostics.push(d.with_hint(hint));

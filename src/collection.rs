@@ -425,15 +425,25 @@ fn check_value(
             ) else {
                 return Err(expected());
             };
+            // Beside the page only for a bundle (`page/index.md`), whose files are copied next to it.
+            let bundle = doc.kind == crate::parse::DocumentKind::Bundle;
             let beside = format!("content/{}/{src}", doc.folder());
-            let beside = beside.replace("content//", "content/");
             let in_static = format!("content/_static/{}", src.trim_start_matches('/'));
-            if !cx.files.contains(&beside) && !cx.files.contains(&in_static) {
+            let found = cx.files.contains(&in_static) || (bundle && cx.files.contains(&beside));
+            if !found {
+                let hint = if bundle {
+                    format!("put the file at {beside}, or in content/_static/")
+                } else {
+                    format!(
+                        "make the page a folder, {}/index.md, with {src} beside it; or put {src} in content/_static/",
+                        doc.content_path
+                            .trim_end_matches(".md")
+                            .trim_end_matches(&format!(".{}", doc.lang))
+                    )
+                };
                 return Err((
                     format!("`{}`: the image `{src}` does not exist", field.name),
-                    format!(
-                        "put the file at {beside} (the page must then be a folder with index.md) or in content/_static/"
-                    ),
+                    hint,
                 ));
             }
             if alt.is_none_or(|a| a.trim().is_empty()) {
@@ -561,15 +571,22 @@ pub fn check_page(
                         .extra
                         .insert(Value::String(field.name.clone()), default.clone());
                 }
-                None if field.required => errors.push(
-                    Diagnostic::error(&path, format!("missing required field `{}`", field.name))
+                None if field.required => {
+                    let values = field.values_for(cx.lang);
+                    let what = if values.is_empty() {
+                        field.kind.describe().to_string()
+                    } else {
+                        format!("one of: {}", values.join(", "))
+                    };
+                    errors.push(
+                        Diagnostic::error(
+                            &path,
+                            format!("missing required field `{}`", field.name),
+                        )
                         .at_offset(&doc.file.text, 0)
-                        .with_hint(format!(
-                            "add `{}: ...` ({}){described}",
-                            field.name,
-                            field.kind.describe()
-                        )),
-                ),
+                        .with_hint(format!("add `{}: ...` ({what}){described}", field.name)),
+                    );
+                }
                 None => {}
             }
             continue;
@@ -616,9 +633,9 @@ pub fn check_page(
                             ),
                         )
                         .at_offset(&doc.file.text, at)
-                        .with_hint(format!(
-                            "an event ends after it starts: check both dates and their offsets"
-                        )),
+                        .with_hint(
+                            "an event ends after it starts: check both dates and their offsets",
+                        ),
                     );
                 }
             }

@@ -9,6 +9,7 @@
 mod harness;
 
 mod build;
+mod check;
 mod cli;
 mod invalid;
 mod languages;

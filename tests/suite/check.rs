@@ -1,0 +1,339 @@
+//! `alumni check` and `alumni new`: one fixture per mistake a club leader can
+//! make, each with its exact diagnostics in the three formats; the
+//! repository's own site passes `--strict`; hostile HTML never reaches the output.
+
+use std::fs;
+
+use crate::harness::{TestSite, alumni, copy_tree, fixture, main_of, repo_root};
+
+fn run_check(site: &TestSite, format: &str) -> crate::harness::Run {
+    let root = site.root();
+    alumni(
+        site.temp(),
+        &[
+            "check",
+            "--root",
+            root.to_str().unwrap(),
+            "--format",
+            format,
+        ],
+    )
+}
+
+fn check_case(case: &str) {
+    let dir = fixture("check").join(case);
+    let site = TestSite::new("site");
+    copy_tree(&dir.join("files"), &site.root());
+    for format in ["human", "github", "json"] {
+        let run = run_check(&site, format);
+        let actual = format!("exit: {}\n\n{}", run.code, run.stdout);
+        let path = dir.join(format!("expected.{format}"));
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            fs::write(&path, &actual).unwrap();
+        }
+        let expected = fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            expected == actual,
+            "case {case}, {format}\n--- expected\n{expected}\n--- actual\n{actual}"
+        );
+        assert_eq!(run.code, 1, "case {case}: a mistake fails the check");
+    }
+}
+
+macro_rules! cases {
+    ($($name:ident),* $(,)?) => {
+        $(#[test] fn $name() { check_case(stringify!($name)); })*
+
+        #[test]
+        fn every_check_fixture_is_listed() {
+            let mut found: Vec<String> = fs::read_dir(fixture("check"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            found.sort();
+            let mut listed: Vec<String> = [$(stringify!($name)),*].iter().map(|s| s.to_string()).collect();
+            listed.sort();
+            assert_eq!(found, listed);
+        }
+    };
+}
+
+cases!(
+    bad_date,
+    broken_anchor,
+    broken_link,
+    end_before_start,
+    enum_typo,
+    menu_page_missing_in_english,
+    missing_alt,
+    missing_club_reference,
+    missing_image,
+    missing_required_field,
+    raw_script,
+    unknown_key,
+    wrong_type,
+);
+
+#[test]
+fn warnings_fail_only_with_strict() {
+    let site = TestSite::new("site");
+    let root = site.root();
+    let root = root.to_str().unwrap();
+    let run = alumni(site.temp(), &["check", "--root", root]);
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert!(
+        run.stdout.ends_with("check: 0 errors, 3 warnings\n"),
+        "{}",
+        run.stdout
+    );
+    let strict = alumni(site.temp(), &["check", "--root", root, "--strict"]);
+    assert_eq!(strict.code, 1);
+}
+
+#[test]
+fn the_repository_site_passes_strict_check() {
+    let root = repo_root();
+    let run = alumni(
+        &root,
+        &["check", "--strict", "--root", root.to_str().unwrap()],
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+    assert_eq!(run.stdout, "check: 0 errors, 0 warnings\n");
+}
+
+#[test]
+fn new_writes_a_page_that_check_rejects_until_filled_in() {
+    let site = TestSite::new("site");
+    let root = site.root();
+    let root = root.to_str().unwrap();
+    let run = alumni(
+        site.temp(),
+        &[
+            "new",
+            "clubs",
+            "Club « Jacques Doucet, arts et patrimoine »",
+            "--root",
+            root,
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "content/clubs/club-jacques-doucet-arts-et-patrimoine.md\n"
+    );
+    let text = site.read("content/clubs/club-jacques-doucet-arts-et-patrimoine.md");
+    assert_eq!(
+        text,
+        "---\n\
+         title: \"Club « Jacques Doucet, arts et patrimoine »\"\n\
+         club_kind: [\"À COMPLÉTER\"]  # professionnel | thématique — liste : [a, b]\n\
+         # description: \"\"  # une phrase pour les listes et les moteurs de recherche\n\
+         # contact_email: nom@example.org\n\
+         # founded: 2026-11-28\n\
+         # logo: { src: image.jpg, alt: \"\" }\n\
+         ---\n\n\
+         Présentez ici en quelques phrases ce que vous proposez.\n\n## Nous contacter\n\nDites comment vous joindre.\n"
+    );
+    let check = alumni(site.temp(), &["check", "--root", root]);
+    assert_eq!(check.code, 1);
+    assert!(check.stdout.contains("content/clubs/club-jacques-doucet-arts-et-patrimoine.md:3:12: error: `club_kind` still says À COMPLÉTER"), "{}", check.stdout);
+    // Never overwrites.
+    let again = alumni(
+        site.temp(),
+        &[
+            "new",
+            "clubs",
+            "Club « Jacques Doucet, arts et patrimoine »",
+            "--root",
+            root,
+        ],
+    );
+    assert_eq!(again.code, 1);
+    assert!(
+        again
+            .stderr
+            .contains("this page already exists; alumni new never overwrites a file")
+    );
+    assert_eq!(
+        site.read("content/clubs/club-jacques-doucet-arts-et-patrimoine.md"),
+        text
+    );
+    // English version, and a typo in the collection's name.
+    let en = alumni(
+        site.temp(),
+        &[
+            "new",
+            "clubs",
+            "Club « Jacques Doucet, arts et patrimoine »",
+            "--lang",
+            "en",
+            "--root",
+            root,
+        ],
+    );
+    assert_eq!(
+        en.stdout,
+        "content/clubs/club-jacques-doucet-arts-et-patrimoine.en.md\n"
+    );
+    assert!(
+        site.read("content/clubs/club-jacques-doucet-arts-et-patrimoine.en.md")
+            .contains("## Contact us")
+    );
+    let typo = alumni(site.temp(), &["new", "club", "X", "--root", root]);
+    assert_eq!(typo.code, 1);
+    assert!(
+        typo.stderr.contains("there is no collection `club`")
+            && typo.stderr.contains("did you mean `clubs`?"),
+        "{}",
+        typo.stderr
+    );
+}
+
+/// Known cross-site scripting payloads, as a club leader could paste them.
+const PAYLOADS: &[&str] = &[
+    "<script>alert(1)</script>",
+    "<SCRIPT SRC=//example.org/x.js></SCRIPT>",
+    "<img src=x onerror=alert(1)>",
+    "<img src=\"x\" onerror=\"alert(1)\"/>",
+    "<svg/onload=alert(1)>",
+    "<body onload=alert(1)>",
+    "<iframe src=\"https://example.org\"></iframe>",
+    "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
+    "<object data=\"x.swf\"></object>",
+    "<embed src=\"x.swf\">",
+    "<form action=\"https://example.org\"><input name=p><button>Go</button></form>",
+    "<style>body{background:url(javascript:alert(1))}</style>",
+    "<a href=\"javascript:alert(1)\">x</a>",
+    "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
+    "<a href=\"jav&#x09;ascript:alert(1)\">x</a>",
+    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
+    "<img src=\"data:image/svg+xml,<svg onload=alert(1)>\">",
+    "<div style=\"background:url(javascript:alert(1))\">x</div>",
+    "<math><mi xlink:href=\"javascript:alert(1)\">x</mi></math>",
+    "<details open ontoggle=alert(1)>",
+    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
+    "<base href=\"javascript:alert(1)//\">",
+    "<link rel=stylesheet href=\"javascript:alert(1)\">",
+    "<p onmouseover=\"alert(1)\">survol</p>",
+    "[lien](javascript:alert(1))",
+    "[lien](JAVASCRIPT:alert(1))",
+    "![image](javascript:alert(1))",
+    "<a href=\"vbscript:msgbox(1)\">x</a>",
+];
+
+#[test]
+fn hostile_html_in_a_club_page_never_reaches_the_output() {
+    let site = TestSite::new("site");
+    let body = PAYLOADS.join("\n\n");
+    let text = site.read("content/clubs/docteurs.md");
+    site.write("content/clubs/docteurs.md", &format!("{text}\n{body}\n"));
+    // The build reports the payloads as located errors...
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr.contains(
+            "content/clubs/docteurs.md:11:1: error: a <script> element is not allowed in this page"
+        ),
+        "{}",
+        run.stderr
+    );
+    // ...and what the Markdown stage makes of them, sanitised, runs nothing.
+    let collection = alumni::collection::Collection {
+        folder: "clubs".into(),
+        trusted: false,
+        shortcodes: Some(vec![]),
+        fields: vec![],
+    };
+    let resolve = |_: &str| None;
+    let env = alumni::markdown::Env {
+        resolve: &resolve,
+        shortcodes: None,
+        lang: "fr",
+        collection: Some(&collection),
+    };
+    let source = alumni::markdown::BodySource {
+        path: "content/clubs/x.md",
+        file_text: &body,
+        body_start: 0,
+        content_path: "clubs/x.md",
+    };
+    let (rendered, errors) = alumni::markdown::render(&body, source, &env);
+    assert!(errors.len() >= PAYLOADS.len() - 2, "{errors:?}");
+    let lower = rendered.html.to_ascii_lowercase();
+    for needle in [
+        "<script",
+        "onerror",
+        "onload",
+        "ontoggle",
+        "onmouseover",
+        "javascript:",
+        "vbscript:",
+        "data:",
+        "<iframe",
+        "srcdoc",
+        "<object",
+        "<embed",
+        "<form",
+        "<style",
+        "<meta",
+        "<base",
+        "<link",
+        "style=",
+    ] {
+        assert!(
+            !lower.contains(needle),
+            "{needle} survived: {}",
+            rendered.html
+        );
+    }
+}
+
+#[test]
+fn untrusted_pages_are_sanitised_trusted_ones_are_not() {
+    let site = TestSite::new("site");
+    let club = site.read("content/clubs/docteurs.md");
+    site.write(
+        "content/clubs/docteurs.md",
+        &format!("{club}\n<span data-x=\"1\" style=\"color:red\">rouge</span>\n"),
+    );
+    let event = site.read("content/events/rencontre-biotech.md");
+    site.write(
+        "content/events/rencontre-biotech.md",
+        &format!("{event}\n<span data-x=\"1\" style=\"color:red\">rouge</span>\n"),
+    );
+    assert_eq!(site.build(&[]).code, 0);
+    let club = site.read("public/clubs/club-docteurs-chercheurs-et-doctorants/index.html");
+    assert!(main_of(&club).contains("<span>rouge</span>"), "{club}");
+    let event = site.read("public/events/rencontre-biotech/index.html");
+    assert!(
+        main_of(&event).contains("<span data-x=\"1\" style=\"color:red\">rouge</span>"),
+        "{event}"
+    );
+}
+
+#[test]
+fn only_allowed_shortcodes_in_untrusted_pages() {
+    let site = TestSite::new("site");
+    site.write(
+        "themes/mini/shortcodes/video.html",
+        "{% component video(title) %}<p>{{ title }}</p>{% endcomponent video %}",
+    );
+    let club = site.read("content/clubs/docteurs.md");
+    site.write(
+        "content/clubs/docteurs.md",
+        &format!("{club}\n{{{{ video(title=\"x\") }}}}\n"),
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("error: the shortcode `video` is not allowed in pages of clubs"),
+        "{}",
+        run.stderr
+    );
+    assert!(
+        run.stderr.contains("allowed here: figure, note"),
+        "{}",
+        run.stderr
+    );
+}

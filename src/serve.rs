@@ -149,9 +149,12 @@ fn etag(bytes: &[u8]) -> String {
     format!("\"{hash:016x}\"")
 }
 
-/// Adds the live-reload script to an HTML page, before `</body>` when there is one.
-fn inject(html: &[u8]) -> Vec<u8> {
-    let tag = format!("<script src=\"{ENDPOINT_PREFIX}live.js\"></script>");
+/// Adds the live-reload script to an HTML page, before `</body>` when there
+/// is one. The tag names the server instance that served the page, so that
+/// the page notices a restart even if it never heard from this one.
+fn inject(html: &[u8], instance: &str) -> Vec<u8> {
+    let tag =
+        format!("<script src=\"{ENDPOINT_PREFIX}live.js\" data-instance=\"{instance}\"></script>");
     let text = String::from_utf8_lossy(html);
     match text.rfind("</body>") {
         Some(i) => format!("{}{tag}\n{}", &text[..i], &text[i..]).into_bytes(),
@@ -403,7 +406,7 @@ fn handle(request: Request, shared: &Shared) {
         Target::File(key) => {
             let bytes = &outputs[&key];
             let body = if key.ends_with(".html") {
-                inject(bytes)
+                inject(bytes, &shared.instance)
             } else {
                 bytes.to_vec()
             };
@@ -450,7 +453,7 @@ fn handle(request: Request, shared: &Shared) {
                     request,
                     404,
                     "text/html; charset=utf-8",
-                    inject(&outputs[&key]),
+                    inject(&outputs[&key], &shared.instance),
                     &[no_store],
                 ),
                 None => respond(
@@ -763,10 +766,10 @@ mod tests {
 
     #[test]
     fn injection_goes_before_body_end() {
-        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>")).unwrap();
+        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>", "7-1")).unwrap();
         assert_eq!(
             out,
-            "<html><body><p>x</p><script src=\"/__alumni/live.js\"></script>\n</body></html>"
+            "<html><body><p>x</p><script src=\"/__alumni/live.js\" data-instance=\"7-1\"></script>\n</body></html>"
         );
     }
 

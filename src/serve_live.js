@@ -6,7 +6,8 @@
   "use strict";
   var endpoint = "/__alumni/poll";
   var version = null;
-  var instance = null;
+  // The server that served this page: a different one answering means a restart.
+  var instance = (document.currentScript && document.currentScript.getAttribute("data-instance")) || null;
 
   function currentKey() {
     var path = decodeURIComponent(location.pathname).replace(/^\//, "");

@@ -139,7 +139,7 @@ fn serves_pages_files_redirects_and_404() {
     );
     assert!(
         home.text()
-            .contains("<script src=\"/__alumni/live.js\"></script>\n</body>")
+            .contains("<script src=\"/__alumni/live.js\" data-instance=\"")
     );
     // Permalinks point at the server itself.
     let en = get(&addr, "/en/clubs/biotech-club/").text();

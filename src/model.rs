@@ -706,7 +706,8 @@ fn build_taxonomies(
                         slug,
                         pages: Vec::new(),
                     });
-                    if !term.pages.contains(&i) {
+                    // Pages come in index order: a repeated term on one page is the last entry.
+                    if term.pages.last() != Some(&i) {
                         term.pages.push(i);
                     }
                 }

@@ -418,10 +418,11 @@ fn render_markdown(
                     alt.push_str(t);
                 }
                 // Shortcode placeholders are not words; their output is counted apart.
-                out.word_count += t
-                    .split_whitespace()
-                    .filter(|w| !w.contains('\u{E000}'))
-                    .count();
+                out.word_count += if t.contains('\u{E000}') {
+                    t.split_whitespace().filter(|w| !w.contains('\u{E000}')).count()
+                } else {
+                    t.split_whitespace().count()
+                };
                 if let Some((_, h)) = heading.as_mut() {
                     h.push_str(t);
                 }

@@ -100,7 +100,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let out = output_dir(options);
     check_output_dir(&options.root, &out)?;
-    let prepared = prepare(options)?;
+    let prepared = prepare_with(options, Sources::Lean)?;
     let staging = Staging::begin(&out).map_err(|e| {
         BuildError::Io(format!(
             "cannot create the output next to {}: {e}",
@@ -160,6 +160,10 @@ pub struct PreparedSite {
 
 /// Runs every stage before rendering. Errors of a stage stop the build there.
 pub fn prepare(options: &BuildOptions) -> Result<PreparedSite, BuildError> {
+    prepare_with(options, Sources::Keep)
+}
+
+fn prepare_with(options: &BuildOptions, sources: Sources) -> Result<PreparedSite, BuildError> {
     let root = &options.root;
     let (loaded, mut errors) = load::load(root);
     let Some(config_file) = loaded.config.as_ref() else {
@@ -204,7 +208,7 @@ pub fn prepare(options: &BuildOptions) -> Result<PreparedSite, BuildError> {
         return Err(fail(model_errors));
     }
     let engine = render::compile(&theme, &site).map_err(fail)?;
-    let mut markdown_errors = render_markdown(&mut site, &engine);
+    let mut markdown_errors = render_markdown_with(&mut site, &engine, sources);
     markdown_errors.append(&mut site.field_errors);
     if !markdown_errors.is_empty() {
         return Err(fail(markdown_errors));
@@ -236,14 +240,13 @@ pub fn write_site(
 
 /// Renders one document's body for the edition `lang` of `site`.
 pub fn render_document(
-    site: &Site,
+    base_path: &str,
     index: &LinkIndex,
     engine: &render::Engine,
     doc: &parse::Document,
     lang: &str,
     collection: Option<&crate::collection::Collection>,
 ) -> (Rendered, Vec<Diagnostic>) {
-    let base_path = &site.config.base_path;
     let resolve = |p: &str| {
         index
             .resolve(p, lang)
@@ -268,17 +271,55 @@ pub fn render_document(
 /// included), then the check of `#fragment` links against the headings of
 /// their targets.
 pub fn render_markdown(site: &mut Site, engine: &render::Engine) -> Vec<Diagnostic> {
+    render_markdown_with(site, engine, Sources::Keep)
+}
+
+/// Whether source texts stay in memory after the Markdown stage.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Sources {
+    /// `check` and `serve` point back into them later.
+    Keep,
+    /// A build only needs the texts that later diagnostics may quote
+    /// (pages with `#fragment` links or a `template:`): the rest is freed
+    /// as soon as its HTML exists, so a large site holds one copy of its
+    /// content, not two.
+    Lean,
+}
+
+fn render_markdown_with(
+    site: &mut Site,
+    engine: &render::Engine,
+    sources: Sources,
+) -> Vec<Diagnostic> {
     let index = LinkIndex::new(site);
-    let render_doc = |doc: &parse::Document, lang: &str, collection| {
-        render_document(site, &index, engine, doc, lang, collection)
-    };
-    let page_results: Vec<_> = site
-        .pages
-        .par_iter()
-        .map(|p| render_doc(&p.document, &p.lang, site.collection_of(p)))
+    let Site {
+        pages,
+        sections,
+        config,
+        ..
+    } = site;
+    let base_path = config.base_path.as_str();
+    let page_errors: Vec<Vec<Diagnostic>> = pages
+        .par_iter_mut()
+        .map(|p| {
+            let collection = config.collection(&sections[p.section].folder);
+            let (rendered, errors) =
+                render_document(base_path, &index, engine, &p.document, &p.lang, collection);
+            p.rendered = rendered;
+            let quoted_later =
+                !p.rendered.fragment_links.is_empty() || p.document.front.template.is_some();
+            if sources == Sources::Lean && !quoted_later {
+                p.document.file.text = String::new();
+                p.document.body_start = 0;
+            }
+            // A fallback renders the same file again: report its mistakes once.
+            if p.fallback { Vec::new() } else { errors }
+        })
         .collect();
-    let section_results: Vec<_> = site
-        .sections
+    let render_doc = |doc: &parse::Document, lang: &str, collection| {
+        render_document(base_path, &index, engine, doc, lang, collection)
+    };
+    let section_results: Vec<_> = sections
         .par_iter()
         .map(|s| {
             s.document
@@ -287,14 +328,7 @@ pub fn render_markdown(site: &mut Site, engine: &render::Engine) -> Vec<Diagnost
                 .unwrap_or_default()
         })
         .collect();
-    let mut errors = Vec::new();
-    // A fallback renders the same file again: report its mistakes once.
-    for (page, (rendered, e)) in site.pages.iter_mut().zip(page_results) {
-        page.rendered = rendered;
-        if !page.fallback {
-            errors.extend(e);
-        }
-    }
+    let mut errors: Vec<Diagnostic> = page_errors.into_iter().flatten().collect();
     for (section, (rendered, e)) in site.sections.iter_mut().zip(section_results) {
         section.rendered = rendered;
         if !section.fallback {

@@ -376,7 +376,7 @@ impl LiveSite {
                 continue;
             };
             let (r, e) = build::render_document(
-                site,
+                &site.config.base_path,
                 index,
                 &self.prepared.engine,
                 doc,

@@ -168,6 +168,8 @@ fn render_inner(body: &str, source: BodySource<'_>, env: &Env<'_>) -> (Rendered,
     }
     out.word_count += extra_words;
     out.reading_time = out.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
+    // Every page's HTML stays in memory until the render stage: no slack.
+    out.html.shrink_to_fit();
     (out, errors)
 }
 
@@ -419,7 +421,9 @@ fn render_markdown(
                 }
                 // Shortcode placeholders are not words; their output is counted apart.
                 out.word_count += if t.contains('\u{E000}') {
-                    t.split_whitespace().filter(|w| !w.contains('\u{E000}')).count()
+                    t.split_whitespace()
+                        .filter(|w| !w.contains('\u{E000}'))
+                        .count()
                 } else {
                     t.split_whitespace().count()
                 };
@@ -475,6 +479,8 @@ fn render_markdown(
         html::push_html(&mut summary, events[..at].iter().cloned());
         out.summary = Some(summary);
     }
+    // Sized for the body's length: the buffer then grows once or twice, not a dozen times.
+    out.html.reserve(body.len() + body.len() / 4);
     html::push_html(&mut out.html, events.into_iter());
     out.toc = nest(&flat_toc);
     (out, errors)

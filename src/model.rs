@@ -274,7 +274,7 @@ pub fn assemble(
 
     let mut missing = Vec::new();
     let (mut sections, section_of) = build_sections(&config, section_docs, &mut missing);
-    let mut pages = build_pages(&config, &page_docs, &section_of, &mut missing, &mut errors);
+    let mut pages = build_pages(&config, page_docs, &section_of, &mut missing, &mut errors);
     let mut field_errors = Vec::new();
     check_collections(&config, &sections, &mut pages, &copies, &mut field_errors);
     link_translations(&mut sections, &mut pages);
@@ -463,7 +463,7 @@ fn parent_folder(folder: &str) -> &str {
 /// language where their section's policy is `fallback`.
 fn build_pages(
     config: &Config,
-    docs: &[Document],
+    docs: Vec<Document>,
     section_of: &HashMap<(String, String), usize>,
     missing: &mut Vec<MissingTranslation>,
     errors: &mut Vec<Diagnostic>,
@@ -475,23 +475,15 @@ fn build_pages(
         .collect();
     let mut pages = Vec::with_capacity(docs.len());
     for doc in docs {
-        let (parent, default_slug) = page_place(doc);
-        if let Some(page) = new_page(
-            config,
-            doc.clone(),
-            &doc.lang,
-            false,
-            &parent,
-            &default_slug,
-            section_of,
-            errors,
-        ) {
-            pages.push(page);
-        }
-        if doc.lang != default {
-            continue;
-        }
-        for language in config.languages.iter().filter(|l| l.code != default) {
+        let (parent, default_slug) = page_place(&doc);
+        // Fallbacks get copies; the page itself takes the document (a site's
+        // whole Markdown is not held twice).
+        let languages = if doc.lang == default {
+            config.languages.as_slice()
+        } else {
+            &[]
+        };
+        for language in languages.iter().filter(|l| l.code != default) {
             if translated.contains(&(language.code.clone(), doc.translation_key.clone())) {
                 continue;
             }
@@ -520,6 +512,19 @@ fn build_pages(
                     pages.push(page);
                 }
             }
+        }
+        let lang = doc.lang.clone();
+        if let Some(page) = new_page(
+            config,
+            doc,
+            &lang,
+            false,
+            &parent,
+            &default_slug,
+            section_of,
+            errors,
+        ) {
+            pages.push(page);
         }
     }
     pages.sort_by(|a, b| {

@@ -189,7 +189,6 @@ fn page_summary(site: &Site, page: &Page) -> Value {
         .as_deref()
         .map_or(Value::none(), Value::safe_string);
     map.insert("summary".into(), summary);
-    map.insert("taxonomies".into(), page_terms(site, page));
     Value::from(map)
 }
 
@@ -385,6 +384,8 @@ pub fn page_view(site: &Site, views: &SharedViews, index: usize) -> Value {
     map.insert("content".into(), Value::safe_string(&page.rendered.html));
     map.insert("toc".into(), Value::from_serializable(&page.rendered.toc));
     map.insert("word_count".into(), Value::from(page.rendered.word_count));
+    // Term links are the page's own: listings show `tags` as written.
+    map.insert("taxonomies".into(), page_terms(site, page));
     map.insert(
         "reading_time".into(),
         Value::from(page.rendered.reading_time),

@@ -771,11 +771,16 @@ fn title_key(title: &str) -> String {
 }
 
 fn sort_pages(indices: &mut [usize], pages: &[Page], sort_by: SortBy) {
+    // Title keys are made once per listed page, not once per comparison.
+    let keys: HashMap<usize, String> = indices
+        .iter()
+        .map(|&i| (i, title_key(&pages[i].document.front.title)))
+        .collect();
     indices.sort_by(|&a, &b| {
         let (pa, pb) = (&pages[a].document, &pages[b].document);
         let by_title = || {
-            title_key(&pa.front.title)
-                .cmp(&title_key(&pb.front.title))
+            keys[&a]
+                .cmp(&keys[&b])
                 .then_with(|| pa.content_path.cmp(&pb.content_path))
         };
         match sort_by {

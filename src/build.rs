@@ -226,6 +226,8 @@ pub fn write_site(
     let views = view::shared_views(site, &prepared.data);
     let write = |path: &str, bytes: &[u8]| staging.write(path, bytes);
     let (per_language, mut errors) = render::render_site(site, &prepared.engine, &views, &write);
+    // Like the model, the views are many small allocations: free them aside.
+    std::thread::spawn(move || drop(views));
     let copy_errors: Vec<Diagnostic> = site
         .copies
         .par_iter()

@@ -329,14 +329,6 @@ fn is_placeholder(value: &Value) -> bool {
     }
 }
 
-fn scalar(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
 
 /// Checks one value against a type; the error says what was expected.
 fn check_value(
@@ -349,11 +341,11 @@ fn check_value(
     let expected = || {
         (
             format!("`{}` must be {}", field.name, kind.describe()),
-            found(value),
+            format!("found {}", yaml::describe(value)),
         )
     };
     match kind {
-        FieldKind::String => match scalar(value) {
+        FieldKind::String => match yaml::scalar_text(value) {
             Some(s) if !s.contains('\n') => Ok(()),
             Some(_) => Err((
                 format!("`{}` must be a single line", field.name),
@@ -361,9 +353,9 @@ fn check_value(
             )),
             None => Err(expected()),
         },
-        FieldKind::Text => scalar(value).map(|_| ()).ok_or_else(expected),
+        FieldKind::Text => yaml::scalar_text(value).map(|_| ()).ok_or_else(expected),
         FieldKind::Date | FieldKind::Datetime => {
-            let text = scalar(value).ok_or_else(expected)?;
+            let text = yaml::scalar_text(value).ok_or_else(expected)?;
             let date = DateTime::parse(&text)
                 .map_err(|why| (format!("`{}` must be {}", field.name, kind.describe()), why))?;
             if kind == FieldKind::Datetime && (date.time.is_none() || date.offset_minutes.is_none())
@@ -379,14 +371,14 @@ fn check_value(
             Ok(())
         }
         FieldKind::Url => {
-            let text = scalar(value).ok_or_else(expected)?;
+            let text = yaml::scalar_text(value).ok_or_else(expected)?;
             let ok = (text.starts_with("https://") || text.starts_with("http://"))
                 && !text.contains(char::is_whitespace)
                 && text.len() > 10;
             if ok { Ok(()) } else { Err(expected()) }
         }
         FieldKind::Email => {
-            let text = scalar(value).ok_or_else(expected)?;
+            let text = yaml::scalar_text(value).ok_or_else(expected)?;
             let ok = text.split_once('@').is_some_and(|(user, host)| {
                 !user.is_empty()
                     && host.contains('.')
@@ -396,7 +388,7 @@ fn check_value(
             if ok { Ok(()) } else { Err(expected()) }
         }
         FieldKind::Enum => {
-            let text = scalar(value).ok_or_else(expected)?;
+            let text = yaml::scalar_text(value).ok_or_else(expected)?;
             let allowed = field.values_for(cx.lang);
             if allowed.iter().any(|v| v == &text) {
                 return Ok(());
@@ -458,7 +450,7 @@ fn check_value(
             Ok(())
         }
         FieldKind::Reference => {
-            let text = scalar(value).ok_or_else(expected)?;
+            let text = yaml::scalar_text(value).ok_or_else(expected)?;
             let target = text.trim_start_matches("@/").to_string();
             let target = if target.ends_with(".md") {
                 target
@@ -489,17 +481,6 @@ fn check_value(
     }
 }
 
-fn found(value: &Value) -> String {
-    match value {
-        Value::Null => "found nothing".to_string(),
-        Value::Bool(b) => format!("found `{b}`"),
-        Value::Number(n) => format!("found the number `{n}`"),
-        Value::String(s) => format!("found the text `{s}`"),
-        Value::Sequence(_) => "found a list".to_string(),
-        Value::Mapping(_) => "found a mapping".to_string(),
-        Value::Tagged(_) => "found a tagged value".to_string(),
-    }
-}
 
 /// Checks a page against its collection, fills in defaults, and returns every problem.
 pub fn check_page(

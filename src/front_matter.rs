@@ -143,23 +143,23 @@ impl FrontMatter {
                 errors.push(
                     Diagnostic::error(path, format!("`{key}` must be {expected}"))
                         .at_offset(text, offset)
-                        .with_hint(format!("found {}", describe(value))),
+                        .with_hint(format!("found {}", yaml::describe(value))),
                 );
             };
             match key {
-                "title" => match scalar_text(value) {
+                "title" => match yaml::scalar_text(value) {
                     Some(t) if !t.trim().is_empty() => {
                         fm.title = t;
                         has_title = true;
                     }
                     _ => fail("a non-empty text"),
                 },
-                "description" => match scalar_text(value) {
+                "description" => match yaml::scalar_text(value) {
                     Some(t) => fm.description = Some(t),
                     None => fail("a text"),
                 },
                 "date" | "updated" => {
-                    let parsed = scalar_text(value).map(|t| DateTime::parse(&t));
+                    let parsed = yaml::scalar_text(value).map(|t| DateTime::parse(&t));
                     match parsed {
                         Some(Ok(d)) if key == "date" => fm.date = Some(d),
                         Some(Ok(d)) => fm.updated = Some(d),
@@ -171,7 +171,7 @@ impl FrontMatter {
                     Some(b) => fm.draft = b,
                     None => fail("true or false"),
                 },
-                "slug" => match scalar_text(value) {
+                "slug" => match yaml::scalar_text(value) {
                     Some(s) => fm.slug = Some(s),
                     None => fail("a text"),
                 },
@@ -226,35 +226,15 @@ fn skip_spaces(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-/// Strings, numbers and booleans all read as text: `title: 2026` is a fine title.
-fn scalar_text(value: &Value) -> Option<String> {
-    match value {
-        Value::String(s) => Some(s.clone()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
-        _ => None,
-    }
-}
 
 fn text_list(value: &Value) -> Option<Vec<String>> {
     match value {
-        Value::Sequence(items) => items.iter().map(scalar_text).collect(),
+        Value::Sequence(items) => items.iter().map(yaml::scalar_text).collect(),
         Value::Null => Some(Vec::new()),
         _ => None,
     }
 }
 
-fn describe(value: &Value) -> String {
-    match value {
-        Value::Null => "nothing".to_string(),
-        Value::Bool(b) => format!("`{b}`"),
-        Value::Number(n) => format!("the number `{n}`"),
-        Value::String(s) => format!("the text `{s}`"),
-        Value::Sequence(_) => "a list".to_string(),
-        Value::Mapping(_) => "a mapping".to_string(),
-        Value::Tagged(_) => "a tagged value".to_string(),
-    }
-}
 
 /// The top-level keys of a YAML mapping with their byte offsets, found by
 /// reading lines that start at column 0 (comments and continuation lines are

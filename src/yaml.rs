@@ -54,6 +54,29 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, String> {
     backend::from_value(value).map_err(|e| explain(&e.to_string()).0)
 }
 
+/// Strings, numbers and booleans all read as text: `title: 2026` is a fine title.
+pub fn scalar_text(value: &Value) -> Option<String> {
+    match value {
+        Value::String(s) => Some(s.clone()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+/// A value as a person would name it in a message: "the text `x`", "a list".
+pub fn describe(value: &Value) -> String {
+    match value {
+        Value::Null => "nothing".to_string(),
+        Value::Bool(b) => format!("`{b}`"),
+        Value::Number(n) => format!("the number `{n}`"),
+        Value::String(s) => format!("the text `{s}`"),
+        Value::Sequence(_) => "a list".to_string(),
+        Value::Mapping(_) => "a mapping".to_string(),
+        Value::Tagged(_) => "a tagged value".to_string(),
+    }
+}
+
 /// Serialises a value back to YAML text (used to write new pages).
 pub fn to_string<T: serde::Serialize>(value: &T) -> String {
     // Serialising plain maps and strings cannot fail.

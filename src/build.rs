@@ -228,6 +228,11 @@ pub fn write_site(
     let (per_language, mut errors) = render::render_site(site, &prepared.engine, &views, &write);
     // Like the model, the views are many small allocations: free them aside.
     std::thread::spawn(move || drop(views));
+    for (path, bytes) in crate::publish::outputs(site) {
+        if let Err(d) = staging.write(&path, &bytes) {
+            errors.push(d);
+        }
+    }
     let copy_errors: Vec<Diagnostic> = site
         .copies
         .par_iter()

@@ -329,7 +329,6 @@ fn is_placeholder(value: &Value) -> bool {
     }
 }
 
-
 /// Checks one value against a type; the error says what was expected.
 fn check_value(
     field: &Field,
@@ -480,7 +479,6 @@ fn check_value(
         }
     }
 }
-
 
 /// Checks a page against its collection, fills in defaults, and returns every problem.
 pub fn check_page(

@@ -226,7 +226,6 @@ fn skip_spaces(text: &str, mut offset: usize) -> usize {
     offset
 }
 
-
 fn text_list(value: &Value) -> Option<Vec<String>> {
     match value {
         Value::Sequence(items) => items.iter().map(yaml::scalar_text).collect(),
@@ -234,7 +233,6 @@ fn text_list(value: &Value) -> Option<Vec<String>> {
         _ => None,
     }
 }
-
 
 /// The top-level keys of a YAML mapping with their byte offsets, found by
 /// reading lines that start at column 0 (comments and continuation lines are

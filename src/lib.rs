@@ -30,6 +30,7 @@ pub mod model;
 pub mod new;
 pub mod output;
 pub mod parse;
+pub mod publish;
 pub mod render;
 pub mod sanitize;
 pub mod serve;

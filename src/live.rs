@@ -82,6 +82,7 @@ pub fn build_outputs(
     };
     let (_, mut errors) = render::render_site(&prepared.site, &prepared.engine, &views, &write);
     let mut outputs = collected.into_inner().unwrap_or_default();
+    add_published(&prepared.site, &mut outputs);
     for copy in &prepared.site.copies {
         match std::fs::read(&copy.file.abs) {
             Ok(bytes) => {
@@ -98,6 +99,13 @@ pub fn build_outputs(
     } else {
         diagnostic::sort(&mut errors);
         Err(errors)
+    }
+}
+
+/// Adds the sitemap, robots.txt, feeds and redirects (made from content only).
+fn add_published(site: &Site, outputs: &mut Outputs) {
+    for (path, bytes) in crate::publish::outputs(site) {
+        outputs.insert(path, Arc::new(bytes));
     }
 }
 
@@ -264,6 +272,7 @@ impl LiveSite {
             return Some(Err(errors));
         }
         let mut outputs = collected.into_inner().unwrap_or_default();
+        add_published(site_ref, &mut outputs);
         for copy in &site_ref.copies {
             if let Some(bytes) = self.outputs.get(&copy.output) {
                 outputs.insert(copy.output.clone(), Arc::clone(bytes));

@@ -993,6 +993,27 @@ fn check_unique_outputs<'a>(
         };
         claim(format!("{}index.html", p.path), claim_of);
     }
+    let mut bad_aliases = Vec::new();
+    for p in pages.iter().filter(|p| !p.fallback) {
+        let d = &p.document;
+        for alias in &d.front.aliases {
+            match crate::publish::alias_output(alias) {
+                Some(output) => claim(
+                    output,
+                    Claim {
+                        path: &d.file.path,
+                        text: &d.file.text,
+                        slug_offset: d.front.offset_of("aliases"),
+                    },
+                ),
+                None => bad_aliases.push(
+                    Diagnostic::error(&d.file.path, format!("`{alias}` cannot be an alias"))
+                        .at_offset(&d.file.text, d.front.offset_of("aliases"))
+                        .with_hint("write an old address of the page, like /ancienne-page/"),
+                ),
+            }
+        }
+    }
     for t in taxonomies {
         let config_claim = || Claim {
             path: crate::config::CONFIG_PATH,
@@ -1014,6 +1035,7 @@ fn check_unique_outputs<'a>(
             },
         );
     }
+    errors.extend(bad_aliases);
 }
 
 #[cfg(test)]

@@ -34,9 +34,15 @@ fn builds_the_fixture_site_into_pretty_urls() {
     assert_eq!(
         files,
         [
+            // aliases: redirect pages and a _redirects file; feeds, sitemap, robots.txt.
+            "_redirects",
+            "anciens/docteurs.html",
+            "atom.xml",
+            "club-des-docteurs/index.html",
             "club-kind/index.html",
             "club-kind/professionnel/index.html",
             "club-kind/thematique/index.html",
+            "clubs/atom.xml",
             "clubs/biotech/index.html",
             // `slug:` is folded to ASCII; the draft is left out.
             "clubs/club-docteurs-chercheurs-et-doctorants/index.html",
@@ -45,9 +51,11 @@ fn builds_the_fixture_site_into_pretty_urls() {
             "clubs/page/2/index.html",
             // content/_static/ goes to the root, the theme's static/ under static/.
             "document.txt",
+            "en/atom.xml",
             // English under /en/, with its own slugs and term slugs.
             "en/club-kind/index.html",
             "en/club-kind/professional/index.html",
+            "en/clubs/atom.xml",
             "en/clubs/biotech-club/index.html",
             "en/clubs/index.html",
             "en/index.html",
@@ -58,13 +66,17 @@ fn builds_the_fixture_site_into_pretty_urls() {
             "en/tags/economy/index.html",
             "en/tags/index.html",
             "en/tags/science/index.html",
+            "events/atom.xml",
             "events/index.html",
             "events/rencontre-biotech/index.html",
             "index.html",
+            "news/atom.xml",
             "news/index.html",
             "news/premier-numero/index.html",
             // A bundle's files sit beside its page.
             "news/premier-numero/motif.svg",
+            "robots.txt",
+            "sitemap.xml",
             "static/style.css",
             // `Économie` folds to `economie`.
             "tags/economie/index.html",

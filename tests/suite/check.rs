@@ -232,7 +232,7 @@ fn hostile_html_in_a_club_page_never_reaches_the_output() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr.contains(
-            "content/clubs/docteurs.md:11:1: error: a <script> element is not allowed in this page"
+            "content/clubs/docteurs.md:12:1: error: a <script> element is not allowed in this page"
         ),
         "{}",
         run.stderr

@@ -14,4 +14,5 @@ mod cli;
 mod invalid;
 mod languages;
 mod live;
+mod publish;
 mod serve;

@@ -1,0 +1,358 @@
+//! Publishing outputs besides the pages: `sitemap.xml`, `robots.txt`, Atom
+//! feeds, and redirects for `aliases:`.
+//!
+//! In: the assembled site (after Markdown). Out: (output path, bytes) pairs,
+//! sorted, made from the content alone (never from the clock), so that the
+//! same input gives the same bytes.
+//!
+//! - `sitemap.xml` lists every page and section (not the fallbacks, which
+//!   repeat another language's text), with `xhtml:link` hreflang alternates
+//!   for translated ones, and `lastmod` from `updated` or `date`.
+//! - `robots.txt` allows everything and names the sitemap.
+//! - Feeds: per language, `atom.xml` for the whole site (its 20 newest dated
+//!   pages) and `<section>/atom.xml` for each section with dated pages.
+//! - `aliases:` of a page become small HTML pages that redirect to it, and
+//!   lines of a `_redirects` file (the format several CDNs read).
+
+use std::fmt::Write as _;
+
+use crate::date::DateTime;
+use crate::model::{Page, Site};
+use crate::view::{permalink_of, url_of};
+
+/// How many entries a feed holds.
+const FEED_ENTRIES: usize = 20;
+
+/// Escapes text for XML content and attributes.
+pub fn xml_escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&apos;"),
+            // Control characters are not allowed in XML 1.0.
+            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// RFC 3339 for Atom: a date alone is midnight UTC; a time without offset is UTC.
+fn rfc3339(date: DateTime) -> String {
+    let with_time = DateTime {
+        time: Some(date.time.unwrap_or((0, 0, 0))),
+        offset_minutes: Some(date.offset_minutes.unwrap_or(0)),
+        ..date
+    };
+    with_time.to_string()
+}
+
+/// When a page last changed, as its front matter says.
+fn last_change(page: &Page) -> Option<DateTime> {
+    page.document.front.updated.or(page.document.front.date)
+}
+
+/// Every publishing output of `site`.
+pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let mut out = vec![
+        ("sitemap.xml".to_string(), sitemap(site).into_bytes()),
+        ("robots.txt".to_string(), robots(site).into_bytes()),
+    ];
+    out.extend(feeds(site));
+    out.extend(redirects(site));
+    out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn robots(site: &Site) -> String {
+    format!(
+        "User-agent: *\nAllow: /\n\nSitemap: {}\n",
+        permalink_of(site, "sitemap.xml")
+    )
+}
+
+/// A sitemap URL: location, last change, alternates as (language, address).
+type SitemapEntry = (String, Option<String>, Vec<(String, String)>);
+
+fn sitemap(site: &Site) -> String {
+    let mut entries: Vec<SitemapEntry> = Vec::new();
+    let alternates = |own: (&str, &str), others: Vec<(&str, &str)>| -> Vec<(String, String)> {
+        if others.is_empty() {
+            return Vec::new();
+        }
+        let mut list: Vec<(String, String)> = std::iter::once(own)
+            .chain(others)
+            .map(|(lang, path)| (lang.to_string(), permalink_of(site, path)))
+            .collect();
+        list.sort();
+        if let Some((_, href)) = list
+            .iter()
+            .find(|(l, _)| *l == site.config.default_language)
+        {
+            list.push(("x-default".to_string(), href.clone()));
+        }
+        list
+    };
+    for page in site.pages.iter().filter(|p| !p.fallback) {
+        let others = page
+            .translations
+            .iter()
+            .map(|&i| (site.pages[i].lang.as_str(), site.pages[i].path.as_str()))
+            .collect();
+        entries.push((
+            permalink_of(site, &page.path),
+            last_change(page).map(|d| d.format("%F", "en")),
+            alternates((&page.lang, &page.path), others),
+        ));
+    }
+    for section in site.sections.iter().filter(|s| !s.fallback) {
+        let others = section
+            .translations
+            .iter()
+            .map(|&i| {
+                (
+                    site.sections[i].lang.as_str(),
+                    site.sections[i].path.as_str(),
+                )
+            })
+            .collect();
+        let newest = section
+            .pages
+            .iter()
+            .filter_map(|&i| last_change(&site.pages[i]))
+            .max();
+        entries.push((
+            permalink_of(site, &section.path),
+            newest.map(|d| d.format("%F", "en")),
+            alternates((&section.lang, &section.path), others),
+        ));
+    }
+    for taxonomy in &site.taxonomies {
+        entries.push((permalink_of(site, &taxonomy.path), None, Vec::new()));
+        for term in &taxonomy.terms {
+            entries.push((permalink_of(site, &term.path), None, Vec::new()));
+        }
+    }
+    entries.sort();
+    let mut xml = String::from(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<urlset xmlns=\"http://www.sitemaps.org/schemas/sitemap/0.9\" xmlns:xhtml=\"http://www.w3.org/1999/xhtml\">\n",
+    );
+    for (loc, lastmod, alternates) in entries {
+        let _ = write!(xml, "  <url>\n    <loc>{}</loc>\n", xml_escape(&loc));
+        if let Some(lastmod) = lastmod {
+            let _ = writeln!(xml, "    <lastmod>{lastmod}</lastmod>");
+        }
+        for (lang, href) in alternates {
+            let _ = writeln!(
+                xml,
+                "    <xhtml:link rel=\"alternate\" hreflang=\"{}\" href=\"{}\"/>",
+                xml_escape(&lang),
+                xml_escape(&href)
+            );
+        }
+        xml.push_str("  </url>\n");
+    }
+    xml.push_str("</urlset>\n");
+    xml
+}
+
+/// One Atom feed of `pages` (newest first), at `path`.
+fn feed(
+    site: &Site,
+    path: &str,
+    title: &str,
+    home: &str,
+    lang: &str,
+    pages: &[usize],
+) -> Option<(String, Vec<u8>)> {
+    let mut dated: Vec<(DateTime, usize)> = pages
+        .iter()
+        .filter_map(|&i| last_change(&site.pages[i]).map(|d| (d, i)))
+        .collect();
+    if dated.is_empty() {
+        return None;
+    }
+    dated.sort_by(|a, b| {
+        b.0.utc_minutes()
+            .cmp(&a.0.utc_minutes())
+            .then(a.1.cmp(&b.1))
+    });
+    dated.truncate(FEED_ENTRIES);
+    let updated = rfc3339(dated[0].0);
+    let self_url = permalink_of(site, path);
+    let mut xml = format!(
+        "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n  <title>{}</title>\n  <id>{}</id>\n  <link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n  <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n  <updated>{updated}</updated>\n  <author><name>{}</name></author>\n",
+        xml_escape(lang),
+        xml_escape(title),
+        xml_escape(&self_url),
+        xml_escape(&self_url),
+        xml_escape(&permalink_of(site, home)),
+        xml_escape(&site.config.title),
+    );
+    for (date, i) in dated {
+        let page = &site.pages[i];
+        let front = &page.document.front;
+        let link = permalink_of(site, &page.path);
+        let _ = write!(
+            xml,
+            "  <entry>\n    <title>{}</title>\n    <id>{}</id>\n    <link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n    <updated>{}</updated>\n",
+            xml_escape(&front.title),
+            xml_escape(&link),
+            xml_escape(&link),
+            rfc3339(date),
+        );
+        if let Some(published) = front.date {
+            let _ = writeln!(xml, "    <published>{}</published>", rfc3339(published));
+        }
+        match (&page.rendered.summary, &front.description) {
+            (Some(summary), _) => {
+                let _ = writeln!(
+                    xml,
+                    "    <summary type=\"html\">{}</summary>",
+                    xml_escape(summary)
+                );
+            }
+            (None, Some(description)) => {
+                let _ = writeln!(xml, "    <summary>{}</summary>", xml_escape(description));
+            }
+            (None, None) => {}
+        }
+        xml.push_str("  </entry>\n");
+    }
+    xml.push_str("</feed>\n");
+    Some((path.to_string(), xml.into_bytes()))
+}
+
+fn feeds(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for language in &site.config.languages {
+        let prefix = site.config.language_prefix(&language.code);
+        let pages: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| site.pages[i].lang == language.code && !site.pages[i].fallback)
+            .collect();
+        out.extend(feed(
+            site,
+            &format!("{prefix}atom.xml"),
+            &language.title,
+            &prefix,
+            &language.code,
+            &pages,
+        ));
+        for section in site
+            .sections
+            .iter()
+            .filter(|s| s.lang == language.code && !s.folder.is_empty())
+        {
+            let pages: Vec<usize> = section
+                .pages
+                .iter()
+                .copied()
+                .filter(|&i| !site.pages[i].fallback)
+                .collect();
+            let title = format!("{} — {}", section.title, language.title);
+            out.extend(feed(
+                site,
+                &format!("{}atom.xml", section.path),
+                &title,
+                &section.path,
+                &language.code,
+                &pages,
+            ));
+        }
+    }
+    out
+}
+
+/// Where an alias is written: `/ancien/chemin/` -> `ancien/chemin/index.html`.
+pub fn alias_output(alias: &str) -> Option<String> {
+    let inner = alias.trim().trim_start_matches('/');
+    if inner.is_empty()
+        || inner.split('/').any(|p| p == ".." || p == ".")
+        || inner.contains(['\\', '\0', '?', '#'])
+    {
+        return None;
+    }
+    Some(if inner.ends_with('/') {
+        format!("{inner}index.html")
+    } else if inner.ends_with(".html") {
+        inner.to_string()
+    } else {
+        format!("{inner}/index.html")
+    })
+}
+
+fn redirects(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    let mut lines = Vec::new();
+    for page in site.pages.iter().filter(|p| !p.fallback) {
+        let target = url_of(site, &page.path);
+        for alias in &page.document.front.aliases {
+            let Some(output) = alias_output(alias) else {
+                continue;
+            };
+            let html = format!(
+                "<!doctype html>\n<html lang=\"{lang}\">\n<head>\n<meta charset=\"utf-8\">\n<title>{title}</title>\n<link rel=\"canonical\" href=\"{href}\">\n<meta http-equiv=\"refresh\" content=\"0; url={href}\">\n<meta name=\"robots\" content=\"noindex\">\n</head>\n<body>\n<p><a href=\"{href}\">{title}</a></p>\n</body>\n</html>\n",
+                lang = page.lang,
+                title = xml_escape(&page.document.front.title),
+                href = xml_escape(&permalink_of(site, &page.path)),
+            );
+            let from = format!(
+                "{}{}",
+                site.config.base_path,
+                output.trim_end_matches("index.html")
+            );
+            lines.push(format!("{from} {target} 301"));
+            out.push((output, html.into_bytes()));
+        }
+    }
+    lines.sort();
+    if !lines.is_empty() {
+        out.push((
+            "_redirects".to_string(),
+            format!("{}\n", lines.join("\n")).into_bytes(),
+        ));
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_xml() {
+        assert_eq!(
+            xml_escape("Tom & « Jerry » <b> \"x\" 'y'\u{1}"),
+            "Tom &amp; « Jerry » &lt;b&gt; &quot;x&quot; &apos;y&apos;"
+        );
+    }
+
+    #[test]
+    fn dates_for_atom() {
+        assert_eq!(
+            rfc3339(DateTime::parse("2026-11-28").unwrap()),
+            "2026-11-28T00:00:00Z"
+        );
+        assert_eq!(
+            rfc3339(DateTime::parse("2026-12-10T18:30:00+01:00").unwrap()),
+            "2026-12-10T18:30:00+01:00"
+        );
+    }
+
+    #[test]
+    fn alias_paths() {
+        assert_eq!(
+            alias_output("/ancien/chemin/").as_deref(),
+            Some("ancien/chemin/index.html")
+        );
+        assert_eq!(alias_output("vieux.html").as_deref(), Some("vieux.html"));
+        assert_eq!(alias_output("/club"), Some("club/index.html".to_string()));
+        for bad in ["", "/", "../etc", "a/../../b", "a\\b", "x?y"] {
+            assert_eq!(alias_output(bad), None, "{bad}");
+        }
+    }
+}

@@ -80,6 +80,36 @@ pub struct Language {
     pub description: String,
 }
 
+/// The events calendar: which section holds events and which of their
+/// fields say when and where.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Calendar {
+    /// The section of events (`events`).
+    pub section: String,
+    /// The field with the start, a date-time with offset.
+    #[serde(default = "default_start")]
+    pub start: String,
+    /// The field with the end.
+    #[serde(default = "default_end")]
+    pub end: String,
+    /// The field with the place.
+    #[serde(default)]
+    pub location: Option<String>,
+    /// A reference field naming the page that organises the event (a club):
+    /// each such page gets a calendar of its events.
+    #[serde(default)]
+    pub group_by: Option<String>,
+}
+
+fn default_start() -> String {
+    "start".to_string()
+}
+
+fn default_end() -> String {
+    "end".to_string()
+}
+
 /// A taxonomy: a front-matter field whose values group pages (`tags`).
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -113,6 +143,8 @@ struct RawConfig {
     #[serde(default)]
     sections: BTreeMap<String, SectionOptions>,
     #[serde(default)]
+    calendar: Option<Calendar>,
+    #[serde(default)]
     extra: yaml::Mapping,
 }
 
@@ -140,6 +172,8 @@ pub struct Config {
     pub taxonomies: Vec<Taxonomy>,
     /// The schemas of sections' pages.
     pub collections: Vec<Collection>,
+    /// The events calendar, when the site has one.
+    pub calendar: Option<Calendar>,
     /// Folder name under `themes/`.
     pub theme: String,
     /// Options of sections, by folder under `content/` (`""` is the home).
@@ -166,6 +200,7 @@ impl Config {
             languages: raw_languages,
             taxonomies,
             collections: raw_collections,
+            calendar,
             theme,
             sections,
             extra,
@@ -271,6 +306,7 @@ impl Config {
             languages,
             taxonomies,
             collections,
+            calendar,
             theme,
             sections,
             extra,

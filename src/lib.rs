@@ -16,6 +16,7 @@
 //! never exits, the binary does.
 
 pub mod build;
+pub mod calendar;
 pub mod check;
 pub mod collection;
 pub mod config;

@@ -11,6 +11,7 @@
 //! - `robots.txt` allows everything and names the sitemap.
 //! - Feeds: per language, `atom.xml` for the whole site (its 20 newest dated
 //!   pages) and `<section>/atom.xml` for each section with dated pages.
+//! - Calendars of events (see `calendar`).
 //! - `aliases:` of a page become small HTML pages that redirect to it, and
 //!   lines of a `_redirects` file (the format several CDNs read).
 
@@ -64,6 +65,7 @@ pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
     ];
     out.extend(feeds(site));
     out.extend(redirects(site));
+    out.extend(crate::calendar::outputs(site));
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }

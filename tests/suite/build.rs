@@ -34,7 +34,7 @@ fn builds_the_fixture_site_into_pretty_urls() {
     assert_eq!(
         files,
         [
-            // aliases: redirect pages and a _redirects file; feeds, sitemap, robots.txt.
+            // aliases: redirect pages and a _redirects file; feeds, calendars, sitemap, robots.txt.
             "_redirects",
             "anciens/docteurs.html",
             "atom.xml",
@@ -43,6 +43,7 @@ fn builds_the_fixture_site_into_pretty_urls() {
             "club-kind/professionnel/index.html",
             "club-kind/thematique/index.html",
             "clubs/atom.xml",
+            "clubs/biotech/events.ics",
             "clubs/biotech/index.html",
             // `slug:` is folded to ASCII; the draft is left out.
             "clubs/club-docteurs-chercheurs-et-doctorants/index.html",
@@ -66,8 +67,10 @@ fn builds_the_fixture_site_into_pretty_urls() {
             "en/tags/economy/index.html",
             "en/tags/index.html",
             "en/tags/science/index.html",
+            "events.ics",
             "events/atom.xml",
             "events/index.html",
+            "events/rencontre-biotech/event.ics",
             "events/rencontre-biotech/index.html",
             "index.html",
             "news/atom.xml",

@@ -1,5 +1,5 @@
 //! Publishing outputs: sitemap with hreflang alternates, robots.txt, Atom
-//! feeds, and redirects for aliases, snapshotted on the fixture site.
+//! feeds, calendars, and redirects for aliases, snapshotted on the fixture site.
 
 use crate::harness::{TestSite, assert_snapshot};
 
@@ -16,6 +16,9 @@ fn sitemap_robots_feeds_and_redirects() {
         ("clubs/atom.xml", "atom-clubs.xml"),
         ("_redirects", "redirects.txt"),
         ("club-des-docteurs/index.html", "alias.html"),
+        ("events.ics", "events.ics"),
+        ("events/rencontre-biotech/event.ics", "event.ics"),
+        ("clubs/biotech/events.ics", "club-events.ics"),
     ] {
         assert_snapshot(name, &site.read(&format!("public/{file}")));
     }

@@ -3,7 +3,9 @@
 
     check_publishing.py PUBLIC_DIR
 
-Every `atom.xml` must parse with feedparser without error (bozo false) and
+Every `.ics` file must parse with icalendar, each VEVENT with a UID,
+DTSTART, DTSTAMP and SUMMARY, and lines no longer than 75 octets ending in
+CRLF. Every `atom.xml` must parse with feedparser without error (bozo false) and
 hold entries with a title, a link and a date; every URL of `sitemap.xml`
 must be a file of the output. Prints one line per feed and a closing line
 `N passed, M failed`; exits 1 on any failure.
@@ -15,6 +17,7 @@ import urllib.parse
 import xml.etree.ElementTree as ET
 
 import feedparser
+import icalendar
 
 
 def main():
@@ -40,6 +43,32 @@ def main():
             report(not feed.bozo and len(feed.entries) > 0 and entries_ok,
                    "%s: %d entries%s" % (os.path.relpath(path, public), len(feed.entries),
                                          ", bozo: %s" % feed.get("bozo_exception") if feed.bozo else ""))
+
+    for folder, _, files in sorted(os.walk(public)):
+        for name in sorted(files):
+            if not name.endswith(".ics"):
+                continue
+            path = os.path.join(folder, name)
+            with open(path, "rb") as f:
+                raw = f.read()
+            problems = []
+            try:
+                cal = icalendar.Calendar.from_ical(raw)
+                events = cal.walk("VEVENT")
+                for event in events:
+                    for prop in ("UID", "DTSTART", "DTSTAMP", "SUMMARY"):
+                        if event.get(prop) is None:
+                            problems.append("VEVENT without " + prop)
+                if not events:
+                    problems.append("no VEVENT")
+            except ValueError as e:
+                problems.append(str(e))
+            lines = raw.split(b"\r\n")
+            if lines[-1] != b"" or any(b"\n" in l for l in lines):
+                problems.append("lines do not all end with CRLF")
+            if any(len(l) > 75 for l in lines):
+                problems.append("a line is longer than 75 octets")
+            report(not problems, "%s: %s" % (os.path.relpath(path, public), "; ".join(problems) or "ok"))
 
     tree = ET.parse(os.path.join(public, "sitemap.xml"))
     ns = {"s": "http://www.sitemaps.org/schemas/sitemap/0.9"}

@@ -1,0 +1,251 @@
+//! iCalendar (RFC 5545) files of events: the site's calendar, one per
+//! organiser (a club), and one per event for "add to my calendar".
+//!
+//! In: the assembled site and its `calendar:` config. Out: (output path,
+//! bytes) pairs. Times are written in UTC (the RFC's `Z` form, so no
+//! VTIMEZONE is needed and any calendar shows them in its own zone); `UID`
+//! comes from the event's permalink, `DTSTAMP` from its `updated` or `date`
+//! (never from the clock); text is escaped, lines end with CRLF and are
+//! folded at 75 octets.
+
+use crate::config::Calendar;
+use crate::date::DateTime;
+use crate::model::{Page, Site};
+use crate::view::permalink_of;
+use crate::yaml::Value;
+
+/// Escapes a TEXT value (RFC 5545, 3.3.11).
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '\\' => out.push_str("\\\\"),
+            ';' => out.push_str("\\;"),
+            ',' => out.push_str("\\,"),
+            '\n' => out.push_str("\\n"),
+            '\r' => {}
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+/// Writes one content line, folded at 75 octets without splitting a character.
+fn line(out: &mut String, content: &str) {
+    let mut width = 0;
+    for c in content.chars() {
+        let len = c.len_utf8();
+        if width + len > 75 {
+            out.push_str("\r\n ");
+            width = 1;
+        }
+        out.push(c);
+        width += len;
+    }
+    out.push_str("\r\n");
+}
+
+/// `20261216T080000Z`.
+fn utc(date: DateTime) -> String {
+    let minutes = date.utc_minutes();
+    let days = minutes.div_euclid(1440);
+    let minute_of_day = minutes.rem_euclid(1440);
+    // Civil from days (Howard Hinnant's algorithm), the inverse of `utc_minutes`.
+    let z = days + 719_468;
+    let era = z.div_euclid(146_097);
+    let doe = z - era * 146_097;
+    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+    let mp = (5 * doy + 2) / 153;
+    let d = doy - (153 * mp + 2) / 5 + 1;
+    let m = if mp < 10 { mp + 3 } else { mp - 9 };
+    let y = yoe + era * 400 + i64::from(m <= 2);
+    let seconds = date.time.map_or(0, |(_, _, s)| s);
+    format!(
+        "{y:04}{m:02}{d:02}T{:02}{:02}{seconds:02}Z",
+        minute_of_day / 60,
+        minute_of_day % 60
+    )
+}
+
+/// An event as the calendar needs it.
+struct Event<'a> {
+    page: &'a Page,
+    start: DateTime,
+    end: DateTime,
+}
+
+fn field_date(page: &Page, key: &str) -> Option<DateTime> {
+    page.document
+        .front
+        .extra
+        .get(key)
+        .and_then(Value::as_str)
+        .and_then(|s| DateTime::parse(s).ok())
+}
+
+fn events<'a>(site: &'a Site, calendar: &Calendar, lang: &str) -> Vec<Event<'a>> {
+    let mut list: Vec<Event<'a>> = site
+        .pages
+        .iter()
+        .filter(|p| p.lang == lang && !p.fallback)
+        .filter(|p| site.sections[p.section].folder == calendar.section)
+        .filter_map(|page| {
+            let start = field_date(page, &calendar.start)?;
+            let end = field_date(page, &calendar.end).unwrap_or(start);
+            Some(Event { page, start, end })
+        })
+        .collect();
+    list.sort_by(|a, b| {
+        (a.start.utc_minutes(), &a.page.path).cmp(&(b.start.utc_minutes(), &b.page.path))
+    });
+    list
+}
+
+fn vevent(out: &mut String, site: &Site, calendar: &Calendar, event: &Event<'_>) {
+    let front = &event.page.document.front;
+    let permalink = permalink_of(site, &event.page.path);
+    let host = site
+        .config
+        .base_url
+        .split("://")
+        .nth(1)
+        .unwrap_or("")
+        .split('/')
+        .next()
+        .unwrap_or("");
+    let stamp = front.updated.or(front.date).unwrap_or(event.start);
+    line(out, "BEGIN:VEVENT");
+    line(
+        out,
+        &format!("UID:{}@{host}", event.page.path.trim_end_matches('/')),
+    );
+    line(out, &format!("DTSTAMP:{}", utc(stamp)));
+    line(out, &format!("DTSTART:{}", utc(event.start)));
+    line(out, &format!("DTEND:{}", utc(event.end)));
+    line(out, &format!("SUMMARY:{}", escape(&front.title)));
+    if let Some(description) = &front.description {
+        line(out, &format!("DESCRIPTION:{}", escape(description)));
+    }
+    let place = calendar
+        .location
+        .as_deref()
+        .and_then(|key| front.extra.get(key))
+        .and_then(Value::as_str);
+    if let Some(place) = place {
+        line(out, &format!("LOCATION:{}", escape(place)));
+    }
+    line(out, &format!("URL:{permalink}"));
+    line(out, "END:VEVENT");
+}
+
+fn vcalendar(site: &Site, calendar: &Calendar, name: &str, events: &[&Event<'_>]) -> String {
+    let mut out = String::new();
+    line(&mut out, "BEGIN:VCALENDAR");
+    line(&mut out, "VERSION:2.0");
+    line(&mut out, "PRODID:-//alumni//static site generator//FR");
+    line(&mut out, "CALSCALE:GREGORIAN");
+    line(&mut out, "METHOD:PUBLISH");
+    line(&mut out, &format!("X-WR-CALNAME:{}", escape(name)));
+    for event in events {
+        vevent(&mut out, site, calendar, event);
+    }
+    line(&mut out, "END:VCALENDAR");
+    out
+}
+
+/// Every calendar of the site, per language: `events.ics` (all events),
+/// `<event page>/event.ics`, and `<organiser page>/events.ics`.
+pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let Some(calendar) = &site.config.calendar else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for language in &site.config.languages {
+        let list = events(site, calendar, &language.code);
+        if list.is_empty() {
+            continue;
+        }
+        let prefix = site.config.language_prefix(&language.code);
+        let all: Vec<&Event<'_>> = list.iter().collect();
+        out.push((
+            format!("{prefix}events.ics"),
+            vcalendar(site, calendar, &language.title, &all).into_bytes(),
+        ));
+        for event in &list {
+            out.push((
+                format!("{}event.ics", event.page.path),
+                vcalendar(site, calendar, &event.page.document.front.title, &[event]).into_bytes(),
+            ));
+        }
+        if let Some(key) = &calendar.group_by {
+            // Organisers by the source path the events name, resolved in this language.
+            let mut organisers: Vec<(&Page, Vec<&Event<'_>>)> = Vec::new();
+            for event in &list {
+                let Some(target) = event
+                    .page
+                    .document
+                    .front
+                    .extra
+                    .get(key.as_str())
+                    .and_then(Value::as_str)
+                else {
+                    continue;
+                };
+                let target = target.trim_start_matches("@/");
+                let organiser = site.pages.iter().find(|p| {
+                    p.lang == language.code && !p.fallback && p.document.translation_key == target
+                });
+                let Some(organiser) = organiser else { continue };
+                match organisers
+                    .iter_mut()
+                    .find(|(p, _)| p.path == organiser.path)
+                {
+                    Some((_, events)) => events.push(event),
+                    None => organisers.push((organiser, vec![event])),
+                }
+            }
+            for (organiser, events) in organisers {
+                out.push((
+                    format!("{}events.ics", organiser.path),
+                    vcalendar(site, calendar, &organiser.document.front.title, &events)
+                        .into_bytes(),
+                ));
+            }
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_in_utc() {
+        assert_eq!(
+            utc(DateTime::parse("2026-12-10T18:30:00+01:00").unwrap()),
+            "20261210T173000Z"
+        );
+        assert_eq!(
+            utc(DateTime::parse("2026-01-01T00:30:00+02:00").unwrap()),
+            "20251231T223000Z"
+        );
+        assert_eq!(
+            utc(DateTime::parse("2024-02-29").unwrap()),
+            "20240229T000000Z"
+        );
+    }
+
+    #[test]
+    fn escapes_and_folds() {
+        assert_eq!(escape("a;b,c\\d\ne"), "a\\;b\\,c\\\\d\\ne");
+        let mut out = String::new();
+        let long = format!("SUMMARY:{}", "é".repeat(60));
+        line(&mut out, &long);
+        for l in out.split("\r\n").filter(|l| !l.is_empty()) {
+            assert!(l.len() <= 75, "{} octets", l.len());
+        }
+        assert_eq!(out.replace("\r\n ", ""), format!("{long}\r\n"));
+    }
+}

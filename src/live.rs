@@ -9,7 +9,7 @@
 //!
 //! | change | redone |
 //! | --- | --- |
-//! | body of a page, summary and front matter unchanged | that page's Markdown, its outputs in every edition, the check of `#fragment` links |
+//! | body of a page, summary and front matter unchanged | that page's Markdown, its outputs in every edition, the search indexes, the check of `#fragment` links |
 //! | bytes of a copied file (bundle file, `_static/`, theme `static/`) | that file's outputs |
 //! | theme templates | the theme's compilation, every page and list (content is not read again) |
 //! | theme shortcodes or UI strings | the theme's compilation, every body, every page and list |
@@ -446,7 +446,12 @@ impl LiveSite {
             return Some(Err(render_errors));
         }
         let mut changed = Vec::new();
-        for (path, bytes) in collected.into_inner().unwrap_or_default() {
+        // The search index holds page texts: it follows body edits.
+        let rendered = collected.into_inner().unwrap_or_default();
+        for (path, bytes) in rendered
+            .into_iter()
+            .chain(crate::publish::search_indexes(site))
+        {
             let bytes = Arc::new(bytes);
             if self.outputs.get(&path) != Some(&bytes) {
                 changed.push(path.clone());

@@ -12,6 +12,9 @@
 //! - Feeds: per language, `atom.xml` for the whole site (its 20 newest dated
 //!   pages) and `<section>/atom.xml` for each section with dated pages.
 //! - Calendars of events (see `calendar`).
+//! - A search index per language, `search.json` (`en/search.json`): title,
+//!   address, description, section and the page's text, for the theme's
+//!   search page to filter in the browser.
 //! - `aliases:` of a page become small HTML pages that redirect to it, and
 //!   lines of a `_redirects` file (the format several CDNs read).
 
@@ -66,6 +69,7 @@ pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
     out.extend(feeds(site));
     out.extend(redirects(site));
     out.extend(crate::calendar::outputs(site));
+    out.extend(search_indexes(site));
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
@@ -269,6 +273,64 @@ fn feeds(site: &Site) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// The text of some HTML: tags dropped, character references of the
+/// Markdown writer decoded, white space collapsed.
+pub fn plain_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for c in html.chars() {
+        match c {
+            '<' => in_tag = true,
+            '>' if in_tag => {
+                in_tag = false;
+                text.push(' ');
+            }
+            c if !in_tag => text.push(c),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+/// How much of a page's text goes into the search index (the whole index
+/// is fetched by the search page: it must stay light for phones).
+const SEARCH_TEXT_CHARS: usize = 1500;
+
+/// `search.json` of every language.
+pub fn search_indexes(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    for language in &site.config.languages {
+        let entries: Vec<serde_json::Value> = site
+            .pages
+            .iter()
+            .filter(|p| p.lang == language.code && !p.fallback)
+            .map(|p| {
+                let text: String = plain_text(&p.rendered.html)
+                    .chars()
+                    .take(SEARCH_TEXT_CHARS)
+                    .collect();
+                serde_json::json!({
+                    "title": p.document.front.title,
+                    "url": url_of(site, &p.path),
+                    "description": p.document.front.description.clone().unwrap_or_default(),
+                    "section": site.sections[p.section].title,
+                    "text": text,
+                })
+            })
+            .collect();
+        let prefix = site.config.language_prefix(&language.code);
+        let json = serde_json::to_vec(&entries).unwrap_or_default();
+        out.push((format!("{prefix}search.json"), json));
+    }
+    out
+}
+
 /// Where an alias is written: `/ancien/chemin/` -> `ancien/chemin/index.html`.
 pub fn alias_output(alias: &str) -> Option<String> {
     let inner = alias.trim().trim_start_matches('/');
@@ -342,6 +404,14 @@ mod tests {
         assert_eq!(
             rfc3339(DateTime::parse("2026-12-10T18:30:00+01:00").unwrap()),
             "2026-12-10T18:30:00+01:00"
+        );
+    }
+
+    #[test]
+    fn plain_text_of_html() {
+        assert_eq!(
+            plain_text("<p>Café &amp; <em>thé</em></p>\n<h2 id=\"a\">Titre</h2>"),
+            "Café & thé Titre"
         );
     }
 

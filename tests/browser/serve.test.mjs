@@ -129,3 +129,22 @@ test("a page reconnects to a restarted server and shows what changed meanwhile",
   }
   await page.close();
 });
+
+test("the search page finds pages whatever the accents", async () => {
+  // The repository's own site, served read-only.
+  const own = await startServer(repo);
+  try {
+    const page = await browser.newPage();
+    // "cloture" must find "Clôture", "enquete" "enquête".
+    await page.goto(own.url + "recherche/?q=cloture%20enquete");
+    await page.waitForSelector("#search-results li", { timeout: 15000 });
+    const titles = await page.$$eval("#search-results li a", (links) => links.map((a) => a.textContent));
+    assert.ok(titles.some((t) => /Clôture de l.enquête/.test(t)), titles.join(" | "));
+    await page.fill("#search-query", "zzzz introuvable");
+    await page.waitForFunction(() => document.getElementById("search-results").children.length === 0);
+    assert.match(await page.textContent("#search-status"), /Aucune page/);
+    await page.close();
+  } finally {
+    own.child.kill("SIGTERM");
+  }
+});

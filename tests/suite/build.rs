@@ -34,7 +34,7 @@ fn builds_the_fixture_site_into_pretty_urls() {
     assert_eq!(
         files,
         [
-            // aliases: redirect pages and a _redirects file; feeds, calendars, sitemap, robots.txt.
+            // aliases: redirect pages and a _redirects file; feeds, calendars, sitemap, robots.txt, search indexes.
             "_redirects",
             "anciens/docteurs.html",
             "atom.xml",
@@ -64,6 +64,7 @@ fn builds_the_fixture_site_into_pretty_urls() {
             "en/news/index.html",
             "en/news/premier-numero/index.html",
             "en/news/premier-numero/motif.svg",
+            "en/search.json",
             "en/tags/economy/index.html",
             "en/tags/index.html",
             "en/tags/science/index.html",
@@ -79,6 +80,7 @@ fn builds_the_fixture_site_into_pretty_urls() {
             // A bundle's files sit beside its page.
             "news/premier-numero/motif.svg",
             "robots.txt",
+            "search.json",
             "sitemap.xml",
             "static/style.css",
             // `Économie` folds to `economie`.

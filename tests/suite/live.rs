@@ -216,9 +216,13 @@ fn a_body_edit_rerenders_only_that_page() {
         .apply(&[site.root().join("content/clubs/docteurs.md")])
         .unwrap();
     assert!(!update.full);
+    // The page and the search index (which holds its text).
     assert_eq!(
         update.changed,
-        ["clubs/club-docteurs-chercheurs-et-doctorants/index.html"]
+        [
+            "clubs/club-docteurs-chercheurs-et-doctorants/index.html",
+            "search.json"
+        ]
     );
     // A title edit changes listings: everything is rebuilt.
     site.edit(

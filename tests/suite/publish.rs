@@ -19,6 +19,7 @@ fn sitemap_robots_feeds_and_redirects() {
         ("events.ics", "events.ics"),
         ("events/rencontre-biotech/event.ics", "event.ics"),
         ("clubs/biotech/events.ics", "club-events.ics"),
+        ("search.json", "search.json"),
     ] {
         assert_snapshot(name, &site.read(&format!("public/{file}")));
     }

@@ -312,7 +312,10 @@ fn edits_are_served_and_errors_reported_until_fixed() {
     let v = state["version"].as_u64().unwrap();
     assert_eq!(
         state["changed"],
-        serde_json::json!(["clubs/club-docteurs-chercheurs-et-doctorants/index.html"])
+        serde_json::json!([
+            "clubs/club-docteurs-chercheurs-et-doctorants/index.html",
+            "search.json"
+        ])
     );
     assert!(
         get(&addr, "/clubs/club-docteurs-chercheurs-et-doctorants/")

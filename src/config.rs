@@ -110,6 +110,14 @@ fn default_end() -> String {
     "end".to_string()
 }
 
+/// The search index: which sections' pages it covers.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Search {
+    /// Section folders whose pages are indexed (`clubs`, `news`...).
+    pub sections: Vec<String>,
+}
+
 /// A taxonomy: a front-matter field whose values group pages (`tags`).
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -145,6 +153,8 @@ struct RawConfig {
     #[serde(default)]
     calendar: Option<Calendar>,
     #[serde(default)]
+    search: Option<Search>,
+    #[serde(default)]
     extra: yaml::Mapping,
 }
 
@@ -174,6 +184,8 @@ pub struct Config {
     pub collections: Vec<Collection>,
     /// The events calendar, when the site has one.
     pub calendar: Option<Calendar>,
+    /// The search index, when the site has one.
+    pub search: Option<Search>,
     /// Folder name under `themes/`.
     pub theme: String,
     /// Options of sections, by folder under `content/` (`""` is the home).
@@ -201,6 +213,7 @@ impl Config {
             taxonomies,
             collections: raw_collections,
             calendar,
+            search,
             theme,
             sections,
             extra,
@@ -307,6 +320,7 @@ impl Config {
             taxonomies,
             collections,
             calendar,
+            search,
             theme,
             sections,
             extra,

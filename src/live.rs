@@ -448,10 +448,15 @@ impl LiveSite {
         let mut changed = Vec::new();
         // The search index holds page texts: it follows body edits.
         let rendered = collected.into_inner().unwrap_or_default();
-        for (path, bytes) in rendered
-            .into_iter()
-            .chain(crate::publish::search_indexes(site))
-        {
+        let indexed = edited
+            .iter()
+            .any(|&i| crate::publish::is_searchable(site, &site.pages[i]));
+        let indexes = if indexed {
+            crate::publish::search_indexes(site)
+        } else {
+            Vec::new()
+        };
+        for (path, bytes) in rendered.into_iter().chain(indexes) {
             let bytes = Arc::new(bytes);
             if self.outputs.get(&path) != Some(&bytes) {
                 changed.push(path.clone());

@@ -12,8 +12,9 @@
 //! - Feeds: per language, `atom.xml` for the whole site (its 20 newest dated
 //!   pages) and `<section>/atom.xml` for each section with dated pages.
 //! - Calendars of events (see `calendar`).
-//! - A search index per language, `search.json` (`en/search.json`): title,
-//!   address, description, section and the page's text, for the theme's
+//! - With `search: { sections: [...] }`, a search index per language,
+//!   `search.json` (`en/search.json`): title, address, description, section
+//!   and the start of the text of those sections' pages, for the theme's
 //!   search page to filter in the browser.
 //! - `aliases:` of a page become small HTML pages that redirect to it, and
 //!   lines of a `_redirects` file (the format several CDNs read).
@@ -302,14 +303,26 @@ pub fn plain_text(html: &str) -> String {
 /// is fetched by the search page: it must stay light for phones).
 const SEARCH_TEXT_CHARS: usize = 1500;
 
-/// `search.json` of every language.
+/// Whether the search index covers `page` (its section is listed under `search:`).
+pub fn is_searchable(site: &Site, page: &Page) -> bool {
+    site.config.search.as_ref().is_some_and(|s| {
+        s.sections
+            .iter()
+            .any(|f| *f == site.sections[page.section].folder)
+    })
+}
+
+/// `search.json` of every language, when the site has `search:`.
 pub fn search_indexes(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
+    if site.config.search.is_none() {
+        return out;
+    }
     for language in &site.config.languages {
         let entries: Vec<serde_json::Value> = site
             .pages
             .iter()
-            .filter(|p| p.lang == language.code && !p.fallback)
+            .filter(|p| p.lang == language.code && !p.fallback && is_searchable(site, p))
             .map(|p| {
                 let text: String = plain_text(&p.rendered.html)
                     .chars()

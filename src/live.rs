@@ -451,12 +451,12 @@ impl LiveSite {
         let indexed = edited
             .iter()
             .any(|&i| crate::publish::is_searchable(site, &site.pages[i]));
-        let indexes = if indexed {
+        let search_files = if indexed {
             crate::publish::search_indexes(site)
         } else {
             Vec::new()
         };
-        for (path, bytes) in rendered.into_iter().chain(indexes) {
+        for (path, bytes) in rendered.into_iter().chain(search_files) {
             let bytes = Arc::new(bytes);
             if self.outputs.get(&path) != Some(&bytes) {
                 changed.push(path.clone());

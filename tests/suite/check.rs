@@ -106,16 +106,18 @@ fn new_writes_a_page_that_check_rejects_until_filled_in() {
     let site = TestSite::new("site");
     let root = site.root();
     let root = root.to_str().unwrap();
-    let run = alumni(
-        site.temp(),
-        &[
+    let new_club = |extra: &[&str]| {
+        let mut args = vec![
             "new",
             "clubs",
             "Club « Jacques Doucet, arts et patrimoine »",
             "--root",
             root,
-        ],
-    );
+        ];
+        args.extend_from_slice(extra);
+        alumni(site.temp(), &args)
+    };
+    let run = new_club(&[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
         run.stdout,
@@ -138,16 +140,7 @@ fn new_writes_a_page_that_check_rejects_until_filled_in() {
     assert_eq!(check.code, 1);
     assert!(check.stdout.contains("content/clubs/club-jacques-doucet-arts-et-patrimoine.md:3:12: error: `club_kind` still says À COMPLÉTER"), "{}", check.stdout);
     // Never overwrites.
-    let again = alumni(
-        site.temp(),
-        &[
-            "new",
-            "clubs",
-            "Club « Jacques Doucet, arts et patrimoine »",
-            "--root",
-            root,
-        ],
-    );
+    let again = new_club(&[]);
     assert_eq!(again.code, 1);
     assert!(
         again
@@ -159,18 +152,7 @@ fn new_writes_a_page_that_check_rejects_until_filled_in() {
         text
     );
     // English version, and a typo in the collection's name.
-    let en = alumni(
-        site.temp(),
-        &[
-            "new",
-            "clubs",
-            "Club « Jacques Doucet, arts et patrimoine »",
-            "--lang",
-            "en",
-            "--root",
-            root,
-        ],
-    );
+    let en = new_club(&["--lang", "en"]);
     assert_eq!(
         en.stdout,
         "content/clubs/club-jacques-doucet-arts-et-patrimoine.en.md\n"

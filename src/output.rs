@@ -5,7 +5,8 @@
 //! when the whole build succeeded: on Linux with one atomic
 //! `renameat2(RENAME_EXCHANGE)`, elsewhere with two renames. A failed or
 //! killed build leaves the previous output exactly as it was; the next build
-//! removes staging folders whose process is gone.
+//! removes staging folders whose process is gone. A file whose bytes are
+//! the same as in the previous output keeps its modification time.
 
 use std::fs;
 use std::io;
@@ -83,7 +84,28 @@ impl Staging {
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| io_diagnostic(rel, &e))?;
         }
-        fs::write(&target, bytes).map_err(|e| io_diagnostic(rel, &e))
+        fs::write(&target, bytes).map_err(|e| io_diagnostic(rel, &e))?;
+        self.keep_mtime(rel, &target, bytes);
+        Ok(())
+    }
+
+    /// A file whose bytes did not change keeps the modification time it had
+    /// in the previous output, so that rsync-style uploads skip it. Best
+    /// effort: when anything fails, the file simply counts as new.
+    fn keep_mtime(&self, rel: &str, target: &Path, bytes: &[u8]) {
+        let previous = self.out.join(rel);
+        let Ok(meta) = fs::metadata(&previous) else {
+            return;
+        };
+        if meta.len() != bytes.len() as u64 {
+            return;
+        }
+        let same = fs::read(&previous).is_ok_and(|old| old == bytes);
+        if let (true, Ok(modified)) = (same, meta.modified()) {
+            if let Ok(file) = fs::File::options().write(true).open(target) {
+                let _ = file.set_modified(modified);
+            }
+        }
     }
 
     /// Copies the file at `from` to `rel`; `source` names it in errors.
@@ -92,9 +114,11 @@ impl Staging {
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| io_diagnostic(rel, &e))?;
         }
-        fs::copy(from, &target)
-            .map(|_| ())
-            .map_err(|e| io_diagnostic(source, &e))
+        fs::copy(from, &target).map_err(|e| io_diagnostic(source, &e))?;
+        if let Ok(bytes) = fs::read(&target) {
+            self.keep_mtime(rel, &target, &bytes);
+        }
+        Ok(())
     }
 
     /// Puts the staging folder in place of the output.
@@ -201,6 +225,32 @@ mod tests {
         s.commit().unwrap();
         assert!(!out.join("a").exists());
         assert_eq!(fs::read(out.join("c.txt")).unwrap(), b"three");
+    }
+
+    #[test]
+    fn unchanged_files_keep_their_modification_time() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let s = Staging::begin(&out).unwrap();
+        s.write("same.html", b"same").unwrap();
+        s.write("changed.html", b"one").unwrap();
+        s.commit().unwrap();
+        let old = std::time::SystemTime::UNIX_EPOCH + std::time::Duration::from_secs(1_000_000_000);
+        for name in ["same.html", "changed.html"] {
+            fs::File::options()
+                .write(true)
+                .open(out.join(name))
+                .unwrap()
+                .set_modified(old)
+                .unwrap();
+        }
+        let s = Staging::begin(&out).unwrap();
+        s.write("same.html", b"same").unwrap();
+        s.write("changed.html", b"two").unwrap();
+        s.commit().unwrap();
+        let mtime = |name: &str| fs::metadata(out.join(name)).unwrap().modified().unwrap();
+        assert_eq!(mtime("same.html"), old);
+        assert_ne!(mtime("changed.html"), old);
     }
 
     #[test]

@@ -301,3 +301,32 @@ fn the_repository_site_builds_without_errors() {
         assert!(out_dir.join(page).is_file(), "{page} missing");
     }
 }
+
+#[test]
+fn unchanged_outputs_keep_their_modification_time_across_builds() {
+    let site = TestSite::new("site");
+    assert_eq!(site.build(&[]).code, 0);
+    let before = stamps(&site.public());
+    std::thread::sleep(std::time::Duration::from_millis(50));
+    site.edit(
+        "content/clubs/docteurs.md",
+        "## Qui peut adhérer ?",
+        "## Qui peut adhérer ?\n\nUne phrase de plus.",
+    );
+    assert_eq!(site.build(&[]).code, 0);
+    let after = stamps(&site.public());
+    let changed: Vec<&str> = before
+        .iter()
+        .zip(&after)
+        .filter(|(b, a)| b.2 != a.2)
+        .map(|(b, _)| b.0.as_str())
+        .collect();
+    // The edited page and the search index that holds its text; nothing else.
+    assert_eq!(
+        changed,
+        [
+            "clubs/club-docteurs-chercheurs-et-doctorants/index.html",
+            "search.json"
+        ]
+    );
+}

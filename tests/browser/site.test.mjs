@@ -1,0 +1,76 @@
+// The repository's own site in headless Chromium: axe-core finds no serious
+// or critical violation on each kind of page, on a phone (390 px) and a
+// desktop (1280 px) screen; screenshots of each go to tests/screenshots/
+// (ignored by git) for a person to look at.
+import { test, before, after } from "node:test";
+import assert from "node:assert/strict";
+import { spawn } from "node:child_process";
+import { mkdirSync } from "node:fs";
+import { join, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { chromium } from "playwright-core";
+
+const require = createRequire(import.meta.url);
+const repo = resolve(import.meta.dirname, "..", "..");
+const binary = join(repo, "target", "release", "alumni");
+const shots = join(repo, "tests", "screenshots");
+const axePath = require.resolve("axe-core/axe.min.js");
+const chromiumFlags = [
+  "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+  "--disable-background-networking", "--disable-component-update", "--disable-sync",
+];
+
+// One page of each kind.
+const PAGES = {
+  home: "",
+  "home-en": "en/",
+  section: "clubs/",
+  club: "clubs/biotech/",
+  episode: "alter-ego/episode-1/",
+  event: "events/lancement-du-reseau/",
+  interview: "interviews/ambitions-du-reseau/",
+  term: "tags/clubs/",
+  search: "recherche/",
+  "not-found": "cette-page-n-existe-pas/",
+};
+
+let server, browser, base;
+
+before(async () => {
+  mkdirSync(shots, { recursive: true });
+  ({ server, base } = await new Promise((done, fail) => {
+    const child = spawn(binary, ["serve", "--root", repo, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    let out = "";
+    child.stdout.on("data", (c) => {
+      out += c;
+      const m = out.match(/serving the site at (http:\/\/127\.0\.0\.1:\d+\/)/);
+      if (m) done({ server: child, base: m[1] });
+    });
+    child.on("exit", (code) => fail(new Error("serve exited " + code + ": " + out)));
+  }));
+  browser = await chromium.launch({ executablePath: "/usr/bin/chromium", args: chromiumFlags });
+});
+
+after(async () => {
+  if (browser) await browser.close();
+  if (server) server.kill("SIGTERM");
+});
+
+for (const width of [390, 1280]) {
+  for (const [name, path] of Object.entries(PAGES)) {
+    test(`${name} at ${width} px: no serious or critical axe violation`, async () => {
+      const page = await browser.newPage({ viewport: { width, height: 900 } });
+      await page.goto(base + path);
+      await page.screenshot({ path: join(shots, `${name}-${width}.png`), fullPage: true });
+      await page.addScriptTag({ path: axePath });
+      const results = await page.evaluate(async () => {
+        // The live-reload overlay is not part of the site.
+        return await window.axe.run(document, { exclude: [["#alumni-errors"]] });
+      });
+      const bad = results.violations.filter((v) => v.impact === "serious" || v.impact === "critical");
+      const report = bad.map((v) => `${v.id} (${v.impact}): ${v.nodes.slice(0, 3).map((n) => n.target.join(" ")).join(", ")}`);
+      assert.deepEqual(report, []);
+      await page.close();
+    });
+  }
+}

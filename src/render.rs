@@ -12,7 +12,7 @@
 //! `@/clubs/biotech.md`, resolved in the current language, or a site path
 //! such as `/clubs/`), `asset(path=...)` (a file of the theme's `static/`)
 //! and `t(key=...)` (a UI string of the current language), and use the
-//! `date(format=..., lang=...)` filter. Tera 2 functions take keyword
+//! `date(format=..., lang=...)` and `json` filters. Tera 2 functions take keyword
 //! arguments only, hence `t(key="nav.home")` rather than `t("nav.home")`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -350,6 +350,16 @@ fn new_tera(links: &Arc<Links>, strings: &Arc<Strings>) -> Tera {
                         "t(key=\"{key}\"): no UI string `{key}` in i18n/{lang}.yaml"
                     ))
                 })
+        },
+    );
+    // For `<script type="application/ld+json">`: JSON text, with `<` escaped
+    // so that no value can close the script element.
+    tera.register_filter(
+        "json",
+        |value: &Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
+            let text = serde_json::to_string(value)
+                .map_err(|e| tera::Error::message(format!("json filter: {e}")))?;
+            Ok(Value::safe_string(&text.replace('<', "\\u003c")))
         },
     );
     tera.register_filter(
@@ -883,6 +893,25 @@ fn render_jobs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_filter_cannot_close_a_script() {
+        let links = Arc::new(Links {
+            base_path: "/".to_string(),
+            index: LinkIndex::default(),
+            assets: HashSet::new(),
+        });
+        let mut tera = new_tera(&links, &Arc::new(Strings::new()));
+        tera.add_raw_template("t.html", "{{ {\"a\": x} | json }}")
+            .unwrap();
+        let mut context = Context::new();
+        context.insert("x", "</script><script>alert(1)</script>");
+        let out = tera.render("t.html", &context).unwrap();
+        assert_eq!(
+            out,
+            "{\"a\":\"\\u003c/script>\\u003cscript>alert(1)\\u003c/script>\"}"
+        );
+    }
 
     #[test]
     fn literal_keys_are_found_with_offsets() {

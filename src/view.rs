@@ -89,7 +89,11 @@ struct SiteView<'a> {
     description: &'a str,
     base_url: &'a str,
     base_path: &'a str,
+    /// Scheme and host of `base_url`: `origin ~ url` is an absolute URL.
+    origin: &'a str,
     url: String,
+    /// The absolute URL of this language's home.
+    permalink: String,
     language: &'a str,
     default_language: &'a str,
     languages: Vec<LanguageView<'a>>,
@@ -301,7 +305,12 @@ pub fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
             description: &language.description,
             base_url: &config.base_url,
             base_path: &config.base_path,
+            origin: config
+                .base_url
+                .strip_suffix(config.base_path.trim_end_matches('/'))
+                .unwrap_or(&config.base_url),
             url: url_of(site, &config.language_prefix(&language.code)),
+            permalink: permalink_of(site, &config.language_prefix(&language.code)),
             language: &language.code,
             default_language: &config.default_language,
             languages: languages

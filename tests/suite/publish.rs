@@ -55,3 +55,37 @@ fn feeds_change_only_with_content() {
         "a feed must not depend on the clock"
     );
 }
+
+#[test]
+fn the_repository_site_describes_its_pages_for_search_engines() {
+    let out = tempfile::tempdir().unwrap();
+    let public = out.path().join("public");
+    let root = crate::harness::repo_root();
+    let run = crate::harness::alumni(
+        out.path(),
+        &[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            public.to_str().unwrap(),
+        ],
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let json_ld = |page: &str| -> serde_json::Value {
+        let html = std::fs::read_to_string(public.join(page)).unwrap();
+        let start = html
+            .find("<script type=\"application/ld+json\">")
+            .expect("JSON-LD")
+            + 35;
+        let end = start + html[start..].find("</script>").unwrap();
+        serde_json::from_str(&html[start..end]).unwrap()
+    };
+    let event = json_ld("events/lancement-du-reseau/index.html");
+    assert_eq!(event["@type"], "Event");
+    assert_eq!(event["startDate"], "2026-11-16T09:00:00+01:00");
+    assert_eq!(event["location"]["@type"], "VirtualLocation");
+    assert_eq!(json_ld("index.html")["@type"], "Organization");
+    let club = std::fs::read_to_string(public.join("clubs/biotech/index.html")).unwrap();
+    assert!(club.contains("<meta property=\"og:url\" content=\"https://alumni.sorbonne-universite.fr/clubs/biotech/\">"));
+}

@@ -74,3 +74,20 @@ for (const width of [390, 1280]) {
     });
   }
 }
+
+test("the clubs list filters by kind in place, and its links work without JavaScript", async () => {
+  const page = await browser.newPage();
+  await page.goto(base + "clubs/");
+  const all = await page.locator(".cards .card").count();
+  assert.ok(all >= 4, `${all} clubs`);
+  const link = page.locator('nav.filters a[data-kind="professionnel"]');
+  assert.equal(await link.getAttribute("href"), "/club-kind/professionnel/");
+  await link.click();
+  assert.equal(await page.locator(".cards .card:visible").count(), 1);
+  assert.match(await page.locator(".cards .card:visible h2").innerText(), /Biotech/);
+  assert.equal(await page.locator("nav.filters [role=status]").innerText(), "1 club affiché");
+  assert.equal(page.url(), base + "clubs/");
+  await page.locator('nav.filters a[data-kind=""]').click();
+  assert.equal(await page.locator(".cards .card:visible").count(), all);
+  await page.close();
+});

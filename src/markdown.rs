@@ -470,6 +470,20 @@ fn render_markdown(
                 }
                 events.push(event);
             }
+            Event::TaskListMarker(done) => {
+                // pulldown-cmark's checkbox has no label: screen readers would
+                // announce an unnamed control. Name it by its state, in the page's language.
+                let label = match (env.lang, done) {
+                    ("fr", true) => "fait",
+                    ("fr", false) => "à faire",
+                    (_, true) => "done",
+                    (_, false) => "to do",
+                };
+                let checked = if done { " checked=\"\"" } else { "" };
+                events.push(Event::InlineHtml(CowStr::from(format!(
+                    "<input type=\"checkbox\" disabled=\"\"{checked} aria-label=\"{label}\"> "
+                ))));
+            }
             _ => events.push(event),
         }
     }

@@ -24,7 +24,7 @@ fn builder() -> &'static Builder<'static> {
                 "aria-label",
                 "tabindex",
             ])
-            .add_tag_attributes("input", ["type", "checked", "disabled"])
+            .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
             .add_tag_attributes("img", ["loading"])
             .url_schemes(["http", "https", "mailto"].into_iter().collect())
             .url_relative(UrlRelative::PassThrough)

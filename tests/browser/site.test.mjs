@@ -25,6 +25,7 @@ const PAGES = {
   home: "",
   "home-en": "en/",
   section: "clubs/",
+  timeline: "network/",
   club: "clubs/biotech/",
   episode: "alter-ego/episode-1/",
   event: "events/lancement-du-reseau/",

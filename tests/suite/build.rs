@@ -330,3 +330,36 @@ fn unchanged_outputs_keep_their_modification_time_across_builds() {
         ]
     );
 }
+
+#[test]
+fn the_theme_stays_light_and_local() {
+    // Phones first: all the theme's CSS under 30 KB, and nothing fetched from another host.
+    let static_dir = repo_root().join("themes/sorbonne/static");
+    let css: u64 = fs::read_dir(&static_dir)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|x| x == "css"))
+        .map(|p| fs::metadata(p).unwrap().len())
+        .sum();
+    assert!(css < 30 * 1024, "{css} bytes of CSS");
+    for entry in walkdir::WalkDir::new(repo_root().join("themes/sorbonne")) {
+        let entry = entry.unwrap();
+        if !entry.file_type().is_file() {
+            continue;
+        }
+        let text = fs::read_to_string(entry.path()).unwrap_or_default();
+        for needle in [
+            "src=\"http",
+            "href=\"http",
+            "@import url(http",
+            "fonts.googleapis",
+            "cdn.",
+        ] {
+            assert!(
+                !text.contains(needle),
+                "{} refers to another host: {needle}",
+                entry.path().display()
+            );
+        }
+    }
+}

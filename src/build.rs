@@ -100,7 +100,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let out = output_dir(options);
     check_output_dir(&options.root, &out)?;
-    let prepared = prepare_with(options, Sources::Lean)?;
+    let prepared = prepare_with(options, Purpose::Publish)?;
     let staging = Staging::begin(&out).map_err(|e| {
         BuildError::Io(format!(
             "cannot create the output next to {}: {e}",
@@ -143,6 +143,33 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     Ok(report)
 }
 
+/// Gives the theme's CSS and JS files a name that changes with their bytes
+/// (`static/site.css` -> `static/site.3f9a1c2b.css`), so that a CDN can
+/// cache them for a year; `asset()` returns the new name.
+fn fingerprint_assets(site: &mut Site) {
+    let prefix = format!("themes/{}/static/", site.config.theme);
+    for copy in &mut site.copies {
+        let Some(inner) = copy.file.path.strip_prefix(&prefix) else {
+            continue;
+        };
+        let Some((stem, ext)) = inner.rsplit_once('.') else {
+            continue;
+        };
+        if !matches!(ext, "css" | "js") {
+            continue;
+        }
+        // An unreadable file keeps its name; the write stage reports it.
+        let Ok(bytes) = std::fs::read(&copy.file.abs) else {
+            continue;
+        };
+        let hash = crate::output::content_hash(&bytes);
+        let output = format!("static/{stem}.{:08x}.{ext}", hash >> 32);
+        site.fingerprinted.insert(inner.to_string(), output.clone());
+        copy.output = output;
+    }
+    site.copies.sort_by(|a, b| a.output.cmp(&b.output));
+}
+
 fn total_outputs(per_language: &[(String, usize)]) -> usize {
     per_language.iter().map(|(_, n)| n).sum()
 }
@@ -160,10 +187,10 @@ pub struct PreparedSite {
 
 /// Runs every stage before rendering. Errors of a stage stop the build there.
 pub fn prepare(options: &BuildOptions) -> Result<PreparedSite, BuildError> {
-    prepare_with(options, Sources::Keep)
+    prepare_with(options, Purpose::Preview)
 }
 
-fn prepare_with(options: &BuildOptions, sources: Sources) -> Result<PreparedSite, BuildError> {
+fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<PreparedSite, BuildError> {
     let root = &options.root;
     let (loaded, mut errors) = load::load(root);
     let Some(config_file) = loaded.config.as_ref() else {
@@ -207,8 +234,11 @@ fn prepare_with(options: &BuildOptions, sources: Sources) -> Result<PreparedSite
         model_errors.append(&mut site.field_errors);
         return Err(fail(model_errors));
     }
+    if purpose == Purpose::Publish {
+        fingerprint_assets(&mut site);
+    }
     let engine = render::compile(&theme, &site).map_err(fail)?;
-    let mut markdown_errors = render_markdown_with(&mut site, &engine, sources);
+    let mut markdown_errors = render_markdown_with(&mut site, &engine, purpose);
     markdown_errors.append(&mut site.field_errors);
     if !markdown_errors.is_empty() {
         return Err(fail(markdown_errors));
@@ -278,25 +308,26 @@ pub fn render_document(
 /// included), then the check of `#fragment` links against the headings of
 /// their targets.
 pub fn render_markdown(site: &mut Site, engine: &render::Engine) -> Vec<Diagnostic> {
-    render_markdown_with(site, engine, Sources::Keep)
+    render_markdown_with(site, engine, Purpose::Preview)
 }
 
-/// Whether source texts stay in memory after the Markdown stage.
+/// What a run of the stages is for.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum Sources {
-    /// `check` and `serve` point back into them later.
-    Keep,
-    /// A build only needs the texts that later diagnostics may quote
-    /// (pages with `#fragment` links or a `template:`): the rest is freed
-    /// as soon as its HTML exists, so a large site holds one copy of its
-    /// content, not two.
-    Lean,
+enum Purpose {
+    /// `check` and `serve`: source texts stay (diagnostics point back into
+    /// them later) and assets keep their names (so that a stylesheet edit
+    /// is swapped into the page without a reload).
+    Preview,
+    /// `build`: only the texts that later diagnostics may quote (pages with
+    /// `#fragment` links or a `template:`) stay, the rest is freed as soon
+    /// as its HTML exists; CSS and JS get fingerprinted names.
+    Publish,
 }
 
 fn render_markdown_with(
     site: &mut Site,
     engine: &render::Engine,
-    sources: Sources,
+    purpose: Purpose,
 ) -> Vec<Diagnostic> {
     let index = LinkIndex::new(site);
     let Site {
@@ -315,7 +346,7 @@ fn render_markdown_with(
             p.rendered = rendered;
             let quoted_later =
                 !p.rendered.fragment_links.is_empty() || p.document.front.template.is_some();
-            if sources == Sources::Lean && !quoted_later {
+            if purpose == Purpose::Publish && !quoted_later {
                 p.document.file.text = String::new();
                 p.document.body_start = 0;
             }

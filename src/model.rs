@@ -139,6 +139,9 @@ pub struct Site {
     /// Pages that break their collection's schema: errors, reported with
     /// those of the Markdown stage so that a pull request sees both at once.
     pub field_errors: Vec<Diagnostic>,
+    /// Theme files published under a fingerprinted name: path under the
+    /// theme's `static/` -> site path (`site.css` -> `static/site.3f9a1c2b.css`).
+    pub fingerprinted: BTreeMap<String, String>,
 }
 
 /// The files copied as they are, by origin.
@@ -302,6 +305,7 @@ pub fn assemble(
         copies,
         missing_translations: missing,
         field_errors,
+        fingerprinted: BTreeMap::new(),
     };
     (site, errors)
 }

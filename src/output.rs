@@ -16,6 +16,17 @@ use crate::diagnostic::Diagnostic;
 
 const STAGING_MARK: &str = ".alumni-tmp-";
 
+/// A hash of some bytes (FNV-1a, 64 bits), for fingerprints and `ETag`s:
+/// stable across runs and machines.
+pub fn content_hash(bytes: &[u8]) -> u64 {
+    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
+    for b in bytes {
+        hash ^= u64::from(*b);
+        hash = hash.wrapping_mul(0x0100_0000_01b3);
+    }
+    hash
+}
+
 /// A staging folder that becomes the output on [`Staging::commit`].
 #[derive(Debug)]
 pub struct Staging {

@@ -16,6 +16,8 @@
 //!   `search.json` (`en/search.json`): title, address, description, section
 //!   and the start of the text of those sections' pages, for the theme's
 //!   search page to filter in the browser.
+//! - `_headers` (a format several CDNs read): fingerprinted assets may be
+//!   cached for a year.
 //! - `aliases:` of a page become small HTML pages that redirect to it, and
 //!   lines of a `_redirects` file (the format several CDNs read).
 
@@ -71,7 +73,22 @@ pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
     out.extend(redirects(site));
     out.extend(crate::calendar::outputs(site));
     out.extend(search_indexes(site));
+    if !site.fingerprinted.is_empty() {
+        out.push(("_headers".to_string(), cache_headers(site).into_bytes()));
+    }
     out.sort_by(|a, b| a.0.cmp(&b.0));
+    out
+}
+
+fn cache_headers(site: &Site) -> String {
+    let mut out = String::new();
+    for output in site.fingerprinted.values() {
+        let _ = write!(
+            out,
+            "{}{output}\n  Cache-Control: public, max-age=31536000, immutable\n",
+            site.config.base_path
+        );
+    }
     out
 }
 

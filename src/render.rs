@@ -48,8 +48,8 @@ const CONTEXT_NAMES: &str = "page (on pages), section, ancestors (on sections), 
 struct Links {
     base_path: String,
     index: LinkIndex,
-    /// Files of the theme's `static/`, relative to it.
-    assets: HashSet<String>,
+    /// Files of the theme's `static/`, relative to it, with their site path.
+    assets: HashMap<String, String>,
 }
 
 fn template_name(file: &TextFile) -> String {
@@ -92,6 +92,14 @@ pub fn compile(theme: &ThemeFiles, site: &Site) -> Result<Engine, Vec<Diagnostic
                 f.path
                     .split_once("/static/")
                     .map(|(_, rest)| rest.to_string())
+            })
+            .map(|inner| {
+                let output = site
+                    .fingerprinted
+                    .get(&inner)
+                    .cloned()
+                    .unwrap_or_else(|| format!("static/{inner}"));
+                (inner, output)
             })
             .collect(),
     });
@@ -327,8 +335,8 @@ fn new_tera(links: &Arc<Links>, strings: &Arc<Strings>) -> Tera {
         move |kwargs: Kwargs, _: &State| -> tera::TeraResult<String> {
             let path = kwargs.must_get::<&str>("path")?;
             let inner = path.trim_start_matches('/');
-            if l.assets.contains(inner) {
-                Ok(format!("{}static/{inner}", l.base_path))
+            if let Some(output) = l.assets.get(inner) {
+                Ok(format!("{}{output}", l.base_path))
             } else {
                 Err(tera::Error::message(format!(
                     "asset(path=\"{path}\"): there is no file `static/{inner}` in the theme"
@@ -899,7 +907,7 @@ mod tests {
         let links = Arc::new(Links {
             base_path: "/".to_string(),
             index: LinkIndex::default(),
-            assets: HashSet::new(),
+            assets: HashMap::new(),
         });
         let mut tera = new_tera(&links, &Arc::new(Strings::new()));
         tera.add_raw_template("t.html", "{{ {\"a\": x} | json }}")

@@ -139,14 +139,9 @@ pub fn content_type(path: &str) -> &'static str {
     }
 }
 
-/// A stable `ETag` for some bytes (FNV-1a, 64 bits).
+/// A stable `ETag` for some bytes.
 fn etag(bytes: &[u8]) -> String {
-    let mut hash: u64 = 0xcbf2_9ce4_8422_2325;
-    for b in bytes {
-        hash ^= u64::from(*b);
-        hash = hash.wrapping_mul(0x0100_0000_01b3);
-    }
-    format!("\"{hash:016x}\"")
+    format!("\"{:016x}\"", crate::output::content_hash(bytes))
 }
 
 /// Adds the live-reload script to an HTML page, before `</body>` when there

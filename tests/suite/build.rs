@@ -34,7 +34,8 @@ fn builds_the_fixture_site_into_pretty_urls() {
     assert_eq!(
         files,
         [
-            // aliases: redirect pages and a _redirects file; feeds, calendars, sitemap, robots.txt, search indexes.
+            // cache headers, aliases (redirect pages and _redirects); feeds, calendars, sitemap, robots.txt, search indexes.
+            "_headers",
             "_redirects",
             "anciens/docteurs.html",
             "atom.xml",
@@ -50,7 +51,7 @@ fn builds_the_fixture_site_into_pretty_urls() {
             "clubs/index.html",
             // paginate_by: 1
             "clubs/page/2/index.html",
-            // content/_static/ goes to the root, the theme's static/ under static/.
+            // content/_static/ goes to the root, the theme's static/ under static/ (CSS fingerprinted).
             "document.txt",
             "en/atom.xml",
             // English under /en/, with its own slugs and term slugs.
@@ -82,7 +83,7 @@ fn builds_the_fixture_site_into_pretty_urls() {
             "robots.txt",
             "search.json",
             "sitemap.xml",
-            "static/style.css",
+            "static/style.50a6bae2.css",
             // `Économie` folds to `economie`.
             "tags/economie/index.html",
             "tags/index.html",
@@ -142,7 +143,7 @@ fn base_url_override_changes_every_link() {
     let run = site.build(&["--base-url", "https://preview.example.net/"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     let html = site.read("public/clubs/biotech/index.html");
-    assert!(html.contains("href=\"/static/style.css\""), "{html}");
+    assert!(html.contains("href=\"/static/style."), "{html}");
     assert!(!html.contains("/alumni/"), "{html}");
 }
 

@@ -89,3 +89,35 @@ fn the_repository_site_describes_its_pages_for_search_engines() {
     let club = std::fs::read_to_string(public.join("clubs/biotech/index.html")).unwrap();
     assert!(club.contains("<meta property=\"og:url\" content=\"https://alumni.sorbonne-universite.fr/clubs/biotech/\">"));
 }
+
+#[test]
+fn css_and_js_get_names_that_change_with_their_bytes() {
+    let site = TestSite::new("site");
+    assert_eq!(site.build(&[]).code, 0);
+    let find = |site: &TestSite| -> String {
+        let html = site.read("public/clubs/index.html");
+        let start = html
+            .find("/alumni/static/style.")
+            .expect("a fingerprinted stylesheet")
+            + "/alumni/".len();
+        let end = start + html[start..].find('"').unwrap();
+        html[start..end].to_string()
+    };
+    let first = find(&site);
+    assert!(
+        first.starts_with("static/style.")
+            && first.ends_with(".css")
+            && first.len() == "static/style.12345678.css".len(),
+        "{first}"
+    );
+    assert!(site.public().join(&first).is_file());
+    assert!(!site.public().join("static/style.css").exists());
+    assert!(site.read("public/_headers").contains(&format!(
+        "/alumni/{first}\n  Cache-Control: public, max-age=31536000, immutable"
+    )));
+    site.write("themes/mini/static/style.css", "body { margin: 1rem; }\n");
+    assert_eq!(site.build(&[]).code, 0);
+    let second = find(&site);
+    assert_ne!(first, second);
+    assert!(site.public().join(&second).is_file());
+}

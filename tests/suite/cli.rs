@@ -11,7 +11,14 @@ fn version_and_help_exit_zero() {
         run.stdout.trim(),
         format!("alumni {}", env!("CARGO_PKG_VERSION"))
     );
-    for args in [&["--help"][..], &["build", "--help"], &["help", "build"]] {
+    for args in [
+        &["--help"][..],
+        &["build", "--help"],
+        &["help", "build"],
+        &["serve", "--help"],
+        &["check", "--help"],
+        &["new", "--help"],
+    ] {
         let run = alumni(&root, args);
         assert_eq!(run.code, 0, "{args:?}");
         assert!(

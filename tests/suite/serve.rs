@@ -103,8 +103,8 @@ fn quiet() -> Arc<serve::Reporter> {
     Arc::new(|_: &str| {})
 }
 
-fn start(site: &TestSite) -> (Running, String) {
-    let options = ServeOptions {
+fn options(site: &TestSite, port: Option<u16>) -> ServeOptions {
+    ServeOptions {
         build: BuildOptions {
             root: site.root(),
             out: None,
@@ -112,9 +112,13 @@ fn start(site: &TestSite) -> (Running, String) {
             drafts: false,
         },
         bind: "127.0.0.1".to_string(),
-        port: Some(0),
+        port,
         open: false,
-    };
+    }
+}
+
+fn start(site: &TestSite) -> (Running, String) {
+    let options = options(site, Some(0));
     let running = serve::start(&options, &quiet()).expect("the server starts");
     let addr = running
         .url
@@ -363,17 +367,7 @@ fn a_busy_port_is_a_clear_error() {
     let site = TestSite::new("site");
     let (running, addr) = start(&site);
     let port: u16 = addr.rsplit(':').next().unwrap().parse().unwrap();
-    let options = ServeOptions {
-        build: BuildOptions {
-            root: site.root(),
-            out: None,
-            base_url: None,
-            drafts: false,
-        },
-        bind: "127.0.0.1".to_string(),
-        port: Some(port),
-        open: false,
-    };
+    let options = options(&site, Some(port));
     match serve::start(&options, &quiet()) {
         Err(serve::ServeError::Io(message)) => {
             assert!(
@@ -384,5 +378,23 @@ fn a_busy_port_is_a_clear_error() {
         }
         _ => panic!("the second server should not start"),
     }
+    running.stop();
+}
+
+#[test]
+fn without_a_port_the_next_free_one_is_taken() {
+    let site = TestSite::new("site");
+    // Hold 1111 if it is free; if something else holds it, the point stands.
+    let _holder = std::net::TcpListener::bind("127.0.0.1:1111");
+    let running = serve::start(&options(&site, None), &quiet()).expect("the server starts");
+    let port: u16 = running
+        .url
+        .trim_end_matches('/')
+        .rsplit(':')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert!((1112..1131).contains(&port), "{}", running.url);
     running.stop();
 }

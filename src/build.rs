@@ -12,10 +12,12 @@ use std::time::{Duration, Instant};
 use rayon::prelude::*;
 
 use crate::config::{CONFIG_PATH, Config};
+use crate::date::DateTime;
 use crate::diagnostic::{self, Diagnostic};
 use crate::markdown::{self, BodySource, Rendered};
 use crate::model::{self, CopySources, LinkIndex, Site};
 use crate::output::Staging;
+use crate::schedule::{Change, Schedule};
 use crate::{data, load, parse, render, view};
 
 /// What to build and where.
@@ -29,6 +31,42 @@ pub struct BuildOptions {
     pub base_url: Option<String>,
     /// Keep pages marked `draft: true`.
     pub drafts: bool,
+    /// Keep pages whose `publish_date` is still to come.
+    pub future: bool,
+    /// Keep pages whose `expiry_date` has passed.
+    pub expired: bool,
+    /// The build's now; `None` reads `SOURCE_DATE_EPOCH`, else the clock,
+    /// when the build starts (see [`crate::schedule::now`]).
+    pub now: Option<DateTime>,
+}
+
+impl BuildOptions {
+    /// Options to build the site at `root` into `root/public`, as published
+    /// (no drafts, no scheduled or expired pages, now from the clock).
+    pub fn new(root: impl Into<PathBuf>) -> BuildOptions {
+        BuildOptions {
+            root: root.into(),
+            out: None,
+            base_url: None,
+            drafts: false,
+            future: false,
+            expired: false,
+            now: None,
+        }
+    }
+
+    /// The schedule of this build: `now` resolved.
+    pub fn schedule(&self) -> Result<Schedule, BuildError> {
+        let now = match self.now {
+            Some(now) => now,
+            None => crate::schedule::now().map_err(BuildError::Io)?,
+        };
+        Ok(Schedule {
+            now,
+            future: self.future,
+            expired: self.expired,
+        })
+    }
 }
 
 /// What a successful build did.
@@ -229,7 +267,11 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<PreparedSite
         static_files: loaded.static_files,
         theme_files: theme.static_files.clone(),
     };
-    let (mut site, mut model_errors) = model::assemble(config, documents, copies, options.drafts);
+    let visibility = model::Visibility {
+        drafts: options.drafts,
+        schedule: options.schedule()?,
+    };
+    let (mut site, mut model_errors) = model::assemble(config, documents, copies, visibility);
     if !model_errors.is_empty() {
         model_errors.append(&mut site.field_errors);
         return Err(fail(model_errors));
@@ -244,6 +286,28 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<PreparedSite
         return Err(fail(markdown_errors));
     }
     Ok(PreparedSite { site, engine, data })
+}
+
+/// The next scheduled change of the site at `options.root` after the
+/// build's now: when a page appears or expires. Reads and parses the
+/// sources only; `None` when nothing is scheduled.
+pub fn next_rebuild(options: &BuildOptions) -> Result<Option<Change>, BuildError> {
+    let (loaded, mut errors) = load::load(&options.root);
+    let Some(config_file) = loaded.config.as_ref() else {
+        return Err(fail(errors));
+    };
+    let config = Config::parse(&config_file.text, None).map_err(fail)?;
+    let languages = parse::Languages {
+        default: &config.default_language,
+        codes: config.languages.iter().map(|l| l.code.as_str()).collect(),
+    };
+    let (documents, parse_errors) = parse::parse_all(loaded.markdown, &languages);
+    errors.extend(parse_errors);
+    if !errors.is_empty() {
+        return Err(fail(errors));
+    }
+    let now = options.schedule()?.now;
+    Ok(crate::schedule::next_change(&documents, now))
 }
 
 /// Renders the site into `staging`: HTML pages, then copied files.

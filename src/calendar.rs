@@ -47,25 +47,7 @@ fn line(out: &mut String, content: &str) {
 
 /// `20261216T080000Z`.
 fn utc(date: DateTime) -> String {
-    let minutes = date.utc_minutes();
-    let days = minutes.div_euclid(1440);
-    let minute_of_day = minutes.rem_euclid(1440);
-    // Civil from days (Howard Hinnant's algorithm), the inverse of `utc_minutes`.
-    let z = days + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z - era * 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    let seconds = date.time.map_or(0, |(_, _, s)| s);
-    format!(
-        "{y:04}{m:02}{d:02}T{:02}{:02}{seconds:02}Z",
-        minute_of_day / 60,
-        minute_of_day % 60
-    )
+    date.to_utc().format("%Y%m%dT%H%M%SZ", "en")
 }
 
 /// An event as the calendar needs it.

@@ -131,6 +131,43 @@ impl DateTime {
             - i64::from(self.offset_minutes.unwrap_or(0))
     }
 
+    /// The UTC date-time `seconds` after 1970-01-01T00:00Z (a Unix time).
+    pub fn from_unix_seconds(seconds: i64) -> DateTime {
+        let days = seconds.div_euclid(86_400);
+        let second_of_day = seconds.rem_euclid(86_400);
+        // Civil from days (Howard Hinnant's algorithm), the inverse of `utc_minutes`.
+        let z = days + 719_468;
+        let era = z.div_euclid(146_097);
+        let doe = z - era * 146_097;
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
+        let mp = (5 * doy + 2) / 153;
+        let day = doy - (153 * mp + 2) / 5 + 1;
+        let month = if mp < 10 { mp + 3 } else { mp - 9 };
+        let year = yoe + era * 400 + i64::from(month <= 2);
+        // Every value is in range by construction; the fallbacks never apply
+        // for years representable in four digits.
+        let small = |v: i64| u8::try_from(v).unwrap_or(0);
+        DateTime {
+            year: i32::try_from(year).unwrap_or(9999),
+            month: small(month),
+            day: small(day),
+            time: Some((
+                small(second_of_day / 3600),
+                small(second_of_day / 60 % 60),
+                small(second_of_day % 60),
+            )),
+            offset_minutes: Some(0),
+        }
+    }
+
+    /// The same instant in UTC (a value without offset is read as UTC).
+    #[must_use]
+    pub fn to_utc(&self) -> DateTime {
+        let seconds = self.time.map_or(0, |(_, _, s)| i64::from(s));
+        DateTime::from_unix_seconds(self.utc_minutes() * 60 + seconds)
+    }
+
     /// Day of the week, 0 = Monday .. 6 = Sunday (Sakamoto's method).
     pub fn weekday(&self) -> usize {
         const T: [i32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
@@ -320,6 +357,23 @@ mod tests {
         let later = DateTime::parse("2026-12-10T18:00:00+00:00").unwrap();
         assert!(later.utc_minutes() > paris.utc_minutes());
         assert_eq!(DateTime::parse("1970-01-02").unwrap().utc_minutes(), 1440);
+    }
+
+    #[test]
+    fn unix_seconds_round_trip() {
+        for (seconds, text) in [
+            (0, "1970-01-01T00:00:00Z"),
+            (1_796_083_200, "2026-12-01T00:00:00Z"),
+            (951_782_399, "2000-02-28T23:59:59Z"),
+            (951_868_800, "2000-03-01T00:00:00Z"),
+            (-1, "1969-12-31T23:59:59Z"),
+        ] {
+            let date = DateTime::from_unix_seconds(seconds);
+            assert_eq!(date.to_string(), text);
+            assert_eq!(date.utc_minutes() * 60 + seconds.rem_euclid(60), seconds);
+        }
+        let paris = DateTime::parse("2026-12-10T18:30:00+01:00").unwrap();
+        assert_eq!(paris.to_utc().to_string(), "2026-12-10T17:30:00Z");
     }
 
     #[test]

@@ -70,6 +70,10 @@ pub struct FrontMatter {
     pub date: Option<DateTime>,
     /// Last significant update.
     pub updated: Option<DateTime>,
+    /// Left out of the build until this instant (unless `--future`).
+    pub publish_date: Option<DateTime>,
+    /// Left out of the build from this instant on (unless `--expired`).
+    pub expiry_date: Option<DateTime>,
     /// Left out of the build unless drafts are asked for.
     pub draft: bool,
     /// Overrides the slug taken from the file name.
@@ -94,6 +98,8 @@ pub const COMMON_KEYS: &[&str] = &[
     "description",
     "date",
     "updated",
+    "publish_date",
+    "expiry_date",
     "draft",
     "slug",
     "weight",
@@ -158,11 +164,17 @@ impl FrontMatter {
                     Some(t) => fm.description = Some(t),
                     None => fail("a text"),
                 },
-                "date" | "updated" => {
+                "date" | "updated" | "publish_date" | "expiry_date" => {
                     let parsed = yaml::scalar_text(value).map(|t| DateTime::parse(&t));
                     match parsed {
-                        Some(Ok(d)) if key == "date" => fm.date = Some(d),
-                        Some(Ok(d)) => fm.updated = Some(d),
+                        Some(Ok(d)) => {
+                            *match key {
+                                "date" => &mut fm.date,
+                                "updated" => &mut fm.updated,
+                                "publish_date" => &mut fm.publish_date,
+                                _ => &mut fm.expiry_date,
+                            } = Some(d);
+                        }
                         Some(Err(why)) => fail(&format!("a date ({why})")),
                         None => fail("a date like 2026-11-28"),
                     }
@@ -200,6 +212,18 @@ impl FrontMatter {
                     .at_offset(text, 0)
                     .with_hint("add a line `title: ...` to the front matter"),
             );
+        }
+        if let (Some(publish), Some(expiry)) = (fm.publish_date, fm.expiry_date) {
+            if expiry.utc_minutes() <= publish.utc_minutes() {
+                errors.push(
+                    Diagnostic::error(
+                        path,
+                        "`expiry_date` is not after `publish_date`: the page would never be published",
+                    )
+                    .at_offset(text, skip_spaces(text, value_at("expiry_date")))
+                    .with_hint("put the expiry date after the publication date, or remove one of them"),
+                );
+            }
         }
         fm.key_offsets = key_offsets;
         if errors.is_empty() {
@@ -305,6 +329,28 @@ mod tests {
                 "a.md:5:7 `date` must be a date (2026-02 has no day 30)",
             ]
         );
+    }
+
+    #[test]
+    fn reads_scheduling_dates_and_rejects_an_empty_window() {
+        let fm = parse("---\ntitle: A\npublish_date: 2026-12-01T09:00:00+01:00\nexpiry_date: 2027-01-01\n---\n").unwrap();
+        assert_eq!(
+            fm.publish_date.unwrap().to_string(),
+            "2026-12-01T09:00:00+01:00"
+        );
+        assert_eq!(fm.expiry_date.unwrap().to_string(), "2027-01-01");
+        assert!(fm.extra.is_empty());
+        let errs = parse("---\ntitle: A\npublish_date: 2026-12-01\nexpiry_date: 2026-11-01\n---\n")
+            .unwrap_err();
+        assert_eq!(errs[0].location(), "a.md:4:14");
+        assert!(
+            errs[0].message.contains("never be published"),
+            "{}",
+            errs[0].message
+        );
+        let errs = parse("---\ntitle: A\npublish_date: soon\n---\n").unwrap_err();
+        assert_eq!(errs[0].location(), "a.md:3:15");
+        assert!(errs[0].message.starts_with("`publish_date` must be a date"));
     }
 
     #[test]

@@ -34,6 +34,7 @@ pub mod parse;
 pub mod publish;
 pub mod render;
 pub mod sanitize;
+pub mod schedule;
 pub mod serve;
 pub mod shortcode;
 pub mod slug;

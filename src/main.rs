@@ -36,6 +36,12 @@ enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Include pages whose `publish_date` is still to come.
+        #[arg(long)]
+        future: bool,
+        /// Include pages whose `expiry_date` has passed.
+        #[arg(long)]
+        expired: bool,
     },
     /// Check the whole site as a pull request is judged: fields, links, anchors, images, translations.
     Check {
@@ -48,6 +54,10 @@ enum Command {
         /// Fail on warnings too.
         #[arg(long)]
         strict: bool,
+        /// Only print the next date (UTC) on which a page appears or expires,
+        /// then the page; print nothing when no page is scheduled.
+        #[arg(long)]
+        next_rebuild: bool,
     },
     /// Start a new page of a collection, with its fields to fill in.
     New {
@@ -76,6 +86,12 @@ enum Command {
         /// Include pages marked `draft: true`.
         #[arg(long)]
         drafts: bool,
+        /// Include pages whose `publish_date` is still to come.
+        #[arg(long)]
+        future: bool,
+        /// Include pages whose `expiry_date` has passed.
+        #[arg(long)]
+        expired: bool,
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
@@ -109,16 +125,26 @@ fn main() -> ExitCode {
             out,
             base_url,
             drafts,
+            future,
+            expired,
         } => run_build(&BuildOptions {
-            root,
             out,
             base_url,
             drafts,
+            future,
+            expired,
+            ..BuildOptions::new(root)
         }),
+        Command::Check {
+            root,
+            next_rebuild: true,
+            ..
+        } => run_next_rebuild(&BuildOptions::new(root)),
         Command::Check {
             root,
             format,
             strict,
+            next_rebuild: false,
         } => run_check(root, format, strict),
         Command::New {
             collection,
@@ -140,13 +166,15 @@ fn main() -> ExitCode {
             port,
             bind,
             drafts,
+            future,
+            expired,
             open,
         } => run_serve(&ServeOptions {
             build: BuildOptions {
-                root,
-                out: None,
-                base_url: None,
                 drafts,
+                future,
+                expired,
+                ..BuildOptions::new(root)
             },
             bind,
             port,
@@ -156,11 +184,11 @@ fn main() -> ExitCode {
 }
 
 fn run_check(root: PathBuf, format: OutputFormat, strict: bool) -> ExitCode {
+    // Scheduled pages are judged now, in the pull request that adds them,
+    // rather than on the day they go out.
     let options = BuildOptions {
-        root,
-        out: None,
-        base_url: None,
-        drafts: false,
+        future: true,
+        ..BuildOptions::new(root)
     };
     let problems = alumni::check::check(&options);
     let format = match format {
@@ -182,6 +210,30 @@ fn run_check(root: PathBuf, format: OutputFormat, strict: bool) -> ExitCode {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
+    }
+}
+
+fn run_next_rebuild(options: &BuildOptions) -> ExitCode {
+    match alumni::build::next_rebuild(options) {
+        Ok(Some(change)) => {
+            let what = match change.kind {
+                alumni::schedule::ChangeKind::Appears => "appears",
+                alumni::schedule::ChangeKind::Expires => "expires",
+            };
+            // The date alone on the first line, for scripts; then why.
+            println!("{}", change.at);
+            println!("{} {what}", change.path);
+            ExitCode::SUCCESS
+        }
+        Ok(None) => ExitCode::SUCCESS,
+        Err(BuildError::Site(errors)) => {
+            eprint!("{}", diagnostic::render_all(&errors));
+            ExitCode::from(1)
+        }
+        Err(BuildError::Io(message)) => {
+            eprintln!("error: {message}");
+            ExitCode::from(2)
+        }
     }
 }
 

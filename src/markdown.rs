@@ -575,7 +575,7 @@ fn resolve_dest<'a>(
         errors.push(
             Diagnostic::error(source.path, format!("link to a missing page `@/{path}`"))
                 .at_offset(source.file_text, offset)
-                .with_hint("write the target's path under content/, e.g. `@/clubs/club-des-docteurs.md`; check the spelling and that the page is not a draft"),
+                .with_hint("write the target's path under content/, e.g. `@/clubs/club-des-docteurs.md`; check the spelling and that the page is not a draft or scheduled for later (`publish_date`)"),
         );
         return dest.clone();
     };

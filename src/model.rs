@@ -12,10 +12,12 @@
 use std::collections::{BTreeMap, HashMap};
 
 use crate::config::{Config, MissingTranslation as Policy, SectionOptions, SortBy};
+use crate::date::DateTime;
 use crate::diagnostic::Diagnostic;
 use crate::load::CopyFile;
 use crate::markdown::Rendered;
 use crate::parse::{Document, DocumentKind};
+use crate::schedule::Schedule;
 use crate::slug::slugify;
 
 /// A section: a folder of `content/` with an `_index.md`, in one language
@@ -142,6 +144,8 @@ pub struct Site {
     /// Theme files published under a fingerprinted name: path under the
     /// theme's `static/` -> site path (`site.css` -> `static/site.3f9a1c2b.css`).
     pub fingerprinted: BTreeMap<String, String>,
+    /// The build's now (see [`crate::schedule`]), for templates.
+    pub now: DateTime,
 }
 
 /// The files copied as they are, by origin.
@@ -245,22 +249,38 @@ fn file_stem(content_path: &str) -> &str {
     name.strip_suffix(".md").unwrap_or(name)
 }
 
-/// Builds the site model. `drafts` keeps pages and sections marked `draft: true`.
+/// Which pages a build publishes: drafts or not, and the schedule.
+#[derive(Clone, Copy, Debug)]
+pub struct Visibility {
+    /// Keep pages and sections marked `draft: true`.
+    pub drafts: bool,
+    /// Now, and whether scheduled or expired pages are kept.
+    pub schedule: Schedule,
+}
+
+impl Visibility {
+    /// Whether a document with this front matter is left out.
+    pub fn hides(&self, front: &crate::front_matter::FrontMatter) -> bool {
+        (front.draft && !self.drafts) || self.schedule.hides(front)
+    }
+}
+
+/// Builds the site model, without the pages that `visibility` hides.
 pub fn assemble(
     config: Config,
     documents: Vec<Document>,
     copies: CopySources,
-    drafts: bool,
+    visibility: Visibility,
 ) -> (Site, Vec<Diagnostic>) {
     let mut errors = Vec::new();
     let mut documents = documents;
     documents.sort_by(|a, b| a.content_path.cmp(&b.content_path));
-    // Folders of draft bundles: their files must not be published either.
+    // Folders of hidden bundles (drafts, scheduled, expired): their files
+    // must not be published either.
     let hidden_folders: Vec<String> = documents
         .iter()
         .filter(|d| {
-            !drafts
-                && d.front.draft
+            visibility.hides(&d.front)
                 && d.kind == DocumentKind::Bundle
                 && d.lang == config.default_language
         })
@@ -268,7 +288,7 @@ pub fn assemble(
         .collect();
     let documents: Vec<Document> = documents
         .into_iter()
-        .filter(|d| drafts || !d.front.draft)
+        .filter(|d| !visibility.hides(&d.front))
         .collect();
     check_unique_translations(&documents, &mut errors);
     let (section_docs, page_docs): (Vec<_>, Vec<_>) = documents
@@ -306,6 +326,7 @@ pub fn assemble(
         missing_translations: missing,
         field_errors,
         fingerprinted: BTreeMap::new(),
+        now: visibility.schedule.now,
     };
     (site, errors)
 }
@@ -1048,6 +1069,17 @@ mod tests {
     use crate::load::TextFile;
     use crate::parse::parse_one;
 
+    fn visible() -> Visibility {
+        Visibility {
+            drafts: false,
+            schedule: Schedule {
+                now: DateTime::parse("2026-11-28T12:00:00Z").unwrap(),
+                future: false,
+                expired: false,
+            },
+        }
+    }
+
     fn config() -> Config {
         Config::parse("title: T\nbase_url: https://e.org\ntheme: t\nsections:\n  clubs:\n    sort_by: title\n", None).unwrap()
     }
@@ -1081,7 +1113,7 @@ mod tests {
             doc("alter-ego/ep-1/index.md", "title: Épisode"),
             doc("brouillon.md", "title: B\ndraft: true"),
         ];
-        let (site, errors) = assemble(config(), docs, CopySources::default(), false);
+        let (site, errors) = assemble(config(), docs, CopySources::default(), visible());
         assert!(errors.is_empty(), "{errors:?}");
         let paths: Vec<_> = site.pages.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(
@@ -1106,9 +1138,36 @@ mod tests {
     }
 
     #[test]
+    fn scheduled_and_expired_pages_are_left_out_unless_asked_for() {
+        let docs = || {
+            vec![
+                doc("clubs/_index.md", "title: Clubs"),
+                doc("a.md", "title: A\npublish_date: 2026-11-28T11:59:00Z"),
+                doc("b.md", "title: B\npublish_date: 2026-11-28T13:30:00+01:00"),
+                doc("c.md", "title: C\nexpiry_date: 2026-11-28T12:00:00Z"),
+                doc("d.md", "title: D\nexpiry_date: 2026-11-29"),
+            ]
+        };
+        let paths = |visibility| {
+            let (site, errors) = assemble(config(), docs(), CopySources::default(), visibility);
+            assert!(errors.is_empty(), "{errors:?}");
+            site.pages
+                .iter()
+                .map(|p| p.path.clone())
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(paths(visible()), ["a/", "d/"]);
+        let mut all = visible();
+        all.schedule.future = true;
+        assert_eq!(paths(all), ["a/", "b/", "d/"]);
+        all.schedule.expired = true;
+        assert_eq!(paths(all), ["a/", "b/", "c/", "d/"]);
+    }
+
+    #[test]
     fn two_sources_on_one_url_name_both() {
         let docs = vec![doc("a.md", "title: A"), doc("b.md", "title: B\nslug: a")];
-        let (_, errors) = assemble(config(), docs, CopySources::default(), false);
+        let (_, errors) = assemble(config(), docs, CopySources::default(), visible());
         let messages: Vec<_> = errors
             .iter()
             .map(|e| format!("{} {}", e.location(), e.message))
@@ -1125,7 +1184,7 @@ mod tests {
     #[test]
     fn unknown_section_option_gets_a_hint() {
         let docs = vec![doc("club/_index.md", "title: C")];
-        let (_, errors) = assemble(config(), docs, CopySources::default(), false);
+        let (_, errors) = assemble(config(), docs, CopySources::default(), visible());
         assert_eq!(errors[0].hint.as_deref(), Some("did you mean `club`?"));
     }
 }

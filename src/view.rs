@@ -97,6 +97,11 @@ struct SiteView<'a> {
     language: &'a str,
     default_language: &'a str,
     languages: Vec<LanguageView<'a>>,
+    /// The build's now in UTC (`2026-11-28T15:00:00Z`): the clock, or
+    /// `SOURCE_DATE_EPOCH`.
+    now: String,
+    /// The date of `now` (`2026-11-28`): compares with page dates as text.
+    today: String,
 }
 
 #[derive(Serialize)]
@@ -321,6 +326,8 @@ pub fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
                     url: l.url.clone(),
                 })
                 .collect(),
+            now: site.now.to_utc().to_string(),
+            today: site.now.to_utc().format("%F", "en"),
         })
         .into_map()
         .unwrap_or_default();

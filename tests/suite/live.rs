@@ -26,10 +26,8 @@ impl Rng {
 
 fn options(site: &TestSite) -> BuildOptions {
     BuildOptions {
-        root: site.root(),
-        out: None,
         base_url: Some("http://127.0.0.1:1111".to_string()),
-        drafts: false,
+        ..BuildOptions::new(site.root())
     }
 }
 

@@ -15,4 +15,5 @@ mod invalid;
 mod languages;
 mod live;
 mod publish;
+mod schedule;
 mod serve;

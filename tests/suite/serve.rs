@@ -105,12 +105,7 @@ fn quiet() -> Arc<serve::Reporter> {
 
 fn options(site: &TestSite, port: Option<u16>) -> ServeOptions {
     ServeOptions {
-        build: BuildOptions {
-            root: site.root(),
-            out: None,
-            base_url: None,
-            drafts: false,
-        },
+        build: BuildOptions::new(site.root()),
         bind: "127.0.0.1".to_string(),
         port,
         open: false,

@@ -1,0 +1,256 @@
+//! Scheduled publication and reproducible output: `publish_date`,
+//! `expiry_date`, `--future`, `--expired`, `check --next-rebuild`, and the
+//! build's now taken from `SOURCE_DATE_EPOCH`.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use crate::harness::{Run, TestSite, copy_tree, repo_root, tree};
+
+/// 2026-12-01T00:00:00Z.
+const DEC_1: &str = "1796083200";
+
+/// Runs `alumni ARGS` in `cwd` with `SOURCE_DATE_EPOCH` set to `epoch`.
+fn alumni_at(cwd: &Path, args: &[&str], epoch: &str) -> Run {
+    Command::new(env!("CARGO_BIN_EXE_alumni"))
+        .args(args)
+        .current_dir(cwd)
+        .env("SOURCE_DATE_EPOCH", epoch)
+        .output()
+        .expect("the alumni binary runs")
+        .into()
+}
+
+fn build_at(site: &TestSite, epoch: &str, extra: &[&str]) -> Run {
+    let root = site.root();
+    let mut args = vec!["build", "--root", root.to_str().unwrap()];
+    args.extend_from_slice(extra);
+    alumni_at(site.temp(), &args, epoch)
+}
+
+/// The fixture site with a club published on 1 December at 9:00 in Paris
+/// (a bundle, with a file of its own), and news that expires on 1 December.
+fn scheduled_site() -> TestSite {
+    let site = TestSite::new("site");
+    site.write(
+        "content/clubs/nouveau/index.md",
+        "---\ntitle: Nouveau club\npublish_date: 2026-12-01T09:00:00+01:00\nclub_kind: [thématique]\n---\nBientôt.\n",
+    );
+    site.write("content/clubs/nouveau/plan.txt", "plan\n");
+    site.write(
+        "content/news/offre.md",
+        "---\ntitle: Offre limitée\ndate: 2026-11-01\nexpiry_date: 2026-12-01\n---\nJusqu'au 30 novembre.\n",
+    );
+    site
+}
+
+#[test]
+fn scheduled_pages_appear_on_their_date_and_expired_ones_go() {
+    let site = scheduled_site();
+    let public = site.public();
+    let club = public.join("clubs/nouveau/index.html");
+    let club_file = public.join("clubs/nouveau/plan.txt");
+    let news = public.join("news/offre/index.html");
+
+    // 30 November, noon UTC: the club is not out yet, the news still is.
+    let run = build_at(&site, "1796040000", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!club.exists() && !club_file.exists());
+    assert!(news.is_file());
+    // Not in listings, taxonomies, the sitemap or the search index either.
+    let mentions = |needle: &str| -> Vec<String> {
+        tree(&public)
+            .into_iter()
+            .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains(needle))
+            .map(|(path, _)| path)
+            .collect()
+    };
+    assert_eq!(mentions("Nouveau club"), Vec::<String>::new());
+    assert_eq!(mentions("clubs/nouveau/"), Vec::<String>::new());
+
+    // 1 December, 7:59 UTC (8:59 in Paris): still not; the news has expired.
+    let run = build_at(&site, "1796111940", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(!club.exists());
+    assert!(!news.exists());
+
+    // 8:00 UTC, 9:00 in Paris: the club is out, with its file.
+    let run = build_at(&site, "1796112000", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(club.is_file() && club_file.is_file());
+    let listed = mentions("Nouveau club");
+    for file in ["search.json", "club-kind/thematique/index.html"] {
+        assert!(listed.iter().any(|p| p == file), "{file} not in {listed:?}");
+    }
+
+    // Previews ask for them.
+    let run = build_at(&site, "1796040000", &["--future"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(club.is_file());
+    let run = build_at(&site, "1796112000", &["--expired"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(news.is_file());
+}
+
+#[test]
+fn check_next_rebuild_prints_the_next_scheduled_change() {
+    let site = scheduled_site();
+    let root = site.root();
+    let args = ["check", "--next-rebuild", "--root", root.to_str().unwrap()];
+    // Before both: the expiry (midnight UTC) comes first.
+    let run = alumni_at(site.temp(), &args, "1796040000");
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        run.stdout,
+        "2026-12-01T00:00:00Z\ncontent/news/offre.md expires\n"
+    );
+    // At the expiry itself, the next is the club, in UTC.
+    let run = alumni_at(site.temp(), &args, DEC_1);
+    assert_eq!(
+        run.stdout,
+        "2026-12-01T08:00:00Z\ncontent/clubs/nouveau/index.md appears\n"
+    );
+    // After both: nothing to schedule, nothing printed.
+    let run = alumni_at(site.temp(), &args, "1796112000");
+    assert_eq!((run.code, run.stdout.as_str()), (0, ""));
+    // A site with errors cannot be scheduled.
+    site.write(
+        "content/news/offre.md",
+        "---\ntitle: Offre\nexpiry_date: bientôt\n---\n",
+    );
+    let run = alumni_at(site.temp(), &args, DEC_1);
+    assert_eq!(run.code, 1);
+    assert!(
+        run.stderr
+            .contains("content/news/offre.md:3:14: error: `expiry_date` must be a date"),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn check_judges_scheduled_pages_before_they_go_out() {
+    let site = scheduled_site();
+    site.write(
+        "content/clubs/nouveau/index.md",
+        "---\ntitle: Nouveau club\npublish_date: 2030-01-01\nclub_kind: [inconnu]\n---\nBientôt.\n",
+    );
+    let root = site.root();
+    let run = alumni_at(
+        site.temp(),
+        &["check", "--root", root.to_str().unwrap()],
+        DEC_1,
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("content/clubs/nouveau/index.md:4:12"),
+        "{}",
+        run.stdout
+    );
+}
+
+#[test]
+fn a_malformed_source_date_epoch_is_refused() {
+    let site = TestSite::new("site");
+    for bad in ["tomorrow", "", "1e9"] {
+        let run = build_at(&site, bad, &[]);
+        assert_eq!(run.code, 2, "{bad:?}");
+        assert!(
+            run.stderr.contains("SOURCE_DATE_EPOCH") && run.stderr.contains("git log -1"),
+            "{}",
+            run.stderr
+        );
+        assert!(!site.public().exists());
+    }
+}
+
+#[test]
+fn the_events_page_splits_upcoming_and_past_on_the_build_date() {
+    // The repository's own site: events on 16 November and 18 December 2026.
+    let out = tempfile::tempdir().unwrap();
+    let root = repo_root();
+    let page = |epoch: &str| {
+        let public = out.path().join(epoch);
+        let run = alumni_at(
+            out.path(),
+            &[
+                "build",
+                "--root",
+                root.to_str().unwrap(),
+                "--out",
+                public.to_str().unwrap(),
+            ],
+            epoch,
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let html = fs::read_to_string(public.join("events/index.html")).unwrap();
+        let upcoming = html.find("id=\"upcoming\"").unwrap();
+        let past = html.find("id=\"past\"").unwrap_or(html.len());
+        let at = |title: &str| html.find(title).unwrap();
+        (
+            at("Lancement du réseau") > upcoming && at("Lancement du réseau") < past,
+            at("Clôture de l") > upcoming && at("Clôture de l") < past,
+        )
+    };
+    // 1 December 2026: the launch is past, the survey's end to come.
+    assert_eq!(page(DEC_1), (false, true));
+    // 1 November 2026: both to come.
+    assert_eq!(page("1793491200"), (true, true));
+}
+
+/// Sets the modification time of every file under `dir` to `seconds`.
+fn touch_all(dir: &Path, seconds: u64) {
+    let when = std::time::UNIX_EPOCH + std::time::Duration::from_secs(seconds);
+    for entry in walkdir::WalkDir::new(dir) {
+        let entry = entry.unwrap();
+        if entry.file_type().is_file() {
+            fs::File::options()
+                .write(true)
+                .open(entry.path())
+                .unwrap()
+                .set_modified(when)
+                .unwrap();
+        }
+    }
+}
+
+#[test]
+fn the_same_tree_builds_to_the_same_bytes_anywhere_anytime() {
+    // The repository's own site, copied into two folders of different
+    // names and depths, with different file times, built at different real
+    // times with different thread counts.
+    let tmp = tempfile::tempdir().unwrap();
+    let roots = [tmp.path().join("one"), tmp.path().join("two/deeper/site")];
+    for (i, root) in roots.iter().enumerate() {
+        for part in ["content", "themes"] {
+            copy_tree(&repo_root().join(part), &root.join(part));
+        }
+        touch_all(root, 1_000_000_000 + 86_400 * 400 * i as u64);
+    }
+    let mut trees = Vec::new();
+    for (root, threads) in roots.iter().zip(["1", "2"]) {
+        let out = root.join("public");
+        let output = Command::new(env!("CARGO_BIN_EXE_alumni"))
+            .args(["build", "--root", root.to_str().unwrap()])
+            .env("SOURCE_DATE_EPOCH", DEC_1)
+            .env("RAYON_NUM_THREADS", threads)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{output:?}");
+        trees.push(tree(&out));
+        // A second apart at least, so that a clock read anywhere would show.
+        std::thread::sleep(std::time::Duration::from_millis(1100));
+    }
+    assert!(trees[0].len() > 100, "{} files", trees[0].len());
+    let differing: Vec<&String> = trees[0]
+        .iter()
+        .filter(|(path, bytes)| trees[1].get(*path) != Some(bytes))
+        .map(|(path, _)| path)
+        .collect();
+    assert!(differing.is_empty(), "differ: {differing:?}");
+    assert_eq!(
+        trees[0].keys().collect::<Vec<_>>(),
+        trees[1].keys().collect::<Vec<_>>()
+    );
+}

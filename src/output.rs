@@ -7,14 +7,36 @@
 //! killed build leaves the previous output exactly as it was; the next build
 //! removes staging folders whose process is gone. A file whose bytes are
 //! the same as in the previous output keeps its modification time.
+//!
+//! Every file written is hashed (SHA-256) on the way, and the list lands in
+//! [`MANIFEST`] at the output's root, so that an upload step can send only
+//! the files whose hash changed and delete the ones that are gone.
 
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
 use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
+use std::sync::Mutex;
+
+use sha2::{Digest, Sha256};
 
 use crate::diagnostic::Diagnostic;
 
 const STAGING_MARK: &str = ".alumni-tmp-";
+
+/// The manifest at the output's root: every other file's path and SHA-256.
+pub const MANIFEST: &str = ".alumni-manifest.json";
+
+/// The SHA-256 of `bytes`, in lowercase hexadecimal (as `sha256sum` prints it).
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    let digest = Sha256::digest(bytes);
+    let mut hex = String::with_capacity(64);
+    for b in digest {
+        let _ = write!(hex, "{b:02x}");
+    }
+    hex
+}
 
 /// A hash of some bytes (FNV-1a, 64 bits), for fingerprints and `ETag`s:
 /// stable across runs and machines.
@@ -33,6 +55,8 @@ pub struct Staging {
     out: PathBuf,
     dir: PathBuf,
     committed: bool,
+    /// Output path -> SHA-256, filled by every write and copy.
+    hashes: Mutex<BTreeMap<String, String>>,
 }
 
 fn out_name(out: &Path) -> String {
@@ -64,6 +88,7 @@ impl Staging {
             out: out.to_path_buf(),
             dir,
             committed: false,
+            hashes: Mutex::new(BTreeMap::new()),
         })
     }
 
@@ -97,7 +122,16 @@ impl Staging {
         }
         fs::write(&target, bytes).map_err(|e| io_diagnostic(rel, &e))?;
         self.keep_mtime(rel, &target, bytes);
+        self.record(rel, bytes);
         Ok(())
+    }
+
+    fn record(&self, rel: &str, bytes: &[u8]) {
+        let hash = sha256_hex(bytes);
+        // A poisoned lock means a writer panicked; the build fails anyway.
+        if let Ok(mut hashes) = self.hashes.lock() {
+            hashes.insert(rel.to_string(), hash);
+        }
     }
 
     /// A file whose bytes did not change keeps the modification time it had
@@ -125,15 +159,39 @@ impl Staging {
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| io_diagnostic(rel, &e))?;
         }
-        fs::copy(from, &target).map_err(|e| io_diagnostic(source, &e))?;
-        if let Ok(bytes) = fs::read(&target) {
-            self.keep_mtime(rel, &target, &bytes);
-        }
+        let bytes = fs::read(from).map_err(|e| {
+            Diagnostic::error(source, format!("cannot read the file: {e}"))
+                .with_hint("check that the file is readable")
+        })?;
+        fs::write(&target, &bytes).map_err(|e| io_diagnostic(rel, &e))?;
+        self.keep_mtime(rel, &target, &bytes);
+        self.record(rel, &bytes);
         Ok(())
     }
 
-    /// Puts the staging folder in place of the output.
+    /// The manifest's text: `{"algorithm": "sha256", "files": {path: hash}}`,
+    /// one file per line in path order, so that two manifests diff well.
+    fn manifest(&self) -> String {
+        let hashes = self.hashes.lock().map(|h| h.clone()).unwrap_or_default();
+        let mut text = String::from("{\n\"algorithm\": \"sha256\",\n\"files\": {");
+        for (i, (path, hash)) in hashes.iter().enumerate() {
+            let path = serde_json::to_string(path).unwrap_or_default();
+            let _ = write!(
+                text,
+                "{}\n  {path}: \"{hash}\"",
+                if i == 0 { "" } else { "," }
+            );
+        }
+        text.push_str("\n}\n}\n");
+        text
+    }
+
+    /// Writes the manifest, then puts the staging folder in place of the output.
     pub fn commit(mut self) -> io::Result<()> {
+        let manifest = self.manifest();
+        let target = self.dir.join(MANIFEST);
+        fs::write(&target, &manifest)?;
+        self.keep_mtime(MANIFEST, &target, manifest.as_bytes());
         swap_in(&self.dir, &self.out)?;
         self.committed = true;
         // After the swap the staging path holds the previous output (if any).
@@ -262,6 +320,33 @@ mod tests {
         let mtime = |name: &str| fs::metadata(out.join(name)).unwrap().modified().unwrap();
         assert_eq!(mtime("same.html"), old);
         assert_ne!(mtime("changed.html"), old);
+    }
+
+    #[test]
+    fn the_manifest_lists_every_file_with_its_sha256() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let source = tmp.path().join("logo.svg");
+        fs::write(&source, "<svg/>").unwrap();
+        let s = Staging::begin(&out).unwrap();
+        s.write("a/index.html", b"one").unwrap();
+        s.copy("static/logo.svg", &source, "content/logo.svg")
+            .unwrap();
+        s.write("quote\"d.txt", b"").unwrap();
+        s.commit().unwrap();
+        let manifest = fs::read_to_string(out.join(MANIFEST)).unwrap();
+        assert_eq!(
+            manifest,
+            format!(
+                "{{\n\"algorithm\": \"sha256\",\n\"files\": {{\n  \
+             \"a/index.html\": \"7692c3ad3540bb803c020b3aee66cd8887123234ea0c6e7143c0add73ff431ed\",\n  \
+             \"quote\\\"d.txt\": \"e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855\",\n  \
+             \"static/logo.svg\": \"{}\"\n}}\n}}\n",
+                sha256_hex(b"<svg/>")
+            )
+        );
+        let parsed: serde_json::Value = serde_json::from_str(&manifest).unwrap();
+        assert_eq!(parsed["files"].as_object().unwrap().len(), 3);
     }
 
     #[test]

@@ -34,6 +34,7 @@ fn builds_the_fixture_site_into_pretty_urls() {
     assert_eq!(
         files,
         [
+            ".alumni-manifest.json",
             // cache headers, aliases (redirect pages and _redirects); feeds, calendars, sitemap, robots.txt, search indexes.
             "_headers",
             "_redirects",
@@ -322,10 +323,12 @@ fn unchanged_outputs_keep_their_modification_time_across_builds() {
         .filter(|(b, a)| b.2 != a.2)
         .map(|(b, _)| b.0.as_str())
         .collect();
-    // The edited page and the search index that holds its text; nothing else.
+    // The edited page, the search index that holds its text and the
+    // manifest that lists their hashes; nothing else.
     assert_eq!(
         changed,
         [
+            ".alumni-manifest.json",
             "clubs/club-docteurs-chercheurs-et-doctorants/index.html",
             "search.json"
         ]

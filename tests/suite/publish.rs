@@ -1,7 +1,7 @@
 //! Publishing outputs: sitemap with hreflang alternates, robots.txt, Atom
 //! feeds, calendars, and redirects for aliases, snapshotted on the fixture site.
 
-use crate::harness::{TestSite, assert_snapshot};
+use crate::harness::{TestSite, assert_snapshot, tree};
 
 #[test]
 fn sitemap_robots_feeds_and_redirects() {
@@ -120,4 +120,105 @@ fn css_and_js_get_names_that_change_with_their_bytes() {
     let second = find(&site);
     assert_ne!(first, second);
     assert!(site.public().join(&second).is_file());
+}
+
+#[test]
+fn the_manifest_gives_every_file_the_hash_that_sha256sum_gives() {
+    let site = TestSite::new("site");
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let public = site.public();
+    let manifest: serde_json::Value =
+        serde_json::from_str(&site.read("public/.alumni-manifest.json")).unwrap();
+    assert_eq!(manifest["algorithm"], "sha256");
+    let listed = manifest["files"].as_object().unwrap();
+    // Every file of the output but the manifest itself, and nothing else.
+    let files: Vec<String> = tree(&public)
+        .into_keys()
+        .filter(|p| p != ".alumni-manifest.json")
+        .collect();
+    assert_eq!(listed.keys().cloned().collect::<Vec<_>>(), files);
+    // The hashes are those of coreutils' sha256sum, run in the output.
+    let output = std::process::Command::new("sha256sum")
+        .args(&files)
+        .current_dir(&public)
+        .output()
+        .expect("sha256sum runs");
+    assert!(output.status.success());
+    let text = String::from_utf8(output.stdout).unwrap();
+    let mut checked = 0;
+    for line in text.lines() {
+        let (hash, path) = line.split_once("  ").unwrap();
+        assert_eq!(listed[path], hash, "{path}");
+        checked += 1;
+    }
+    assert_eq!(checked, files.len());
+    assert!(checked > 40, "{checked} files");
+}
+
+#[test]
+fn the_manifest_changes_only_where_the_content_did() {
+    let site = TestSite::new("site");
+    assert_eq!(site.build(&[]).code, 0);
+    let read = |site: &TestSite| -> serde_json::Map<String, serde_json::Value> {
+        let text = site.read("public/.alumni-manifest.json");
+        let value: serde_json::Value = serde_json::from_str(&text).unwrap();
+        value["files"].as_object().unwrap().clone()
+    };
+    let before = read(&site);
+    site.edit(
+        "content/clubs/docteurs.md",
+        "## Qui peut adhérer ?",
+        "## Qui peut adhérer ?\n\nUne phrase de plus.",
+    );
+    assert_eq!(site.build(&[]).code, 0);
+    let after = read(&site);
+    let changed: Vec<&String> = after
+        .iter()
+        .filter(|(path, hash)| before.get(*path) != Some(hash))
+        .map(|(path, _)| path)
+        .collect();
+    assert_eq!(
+        changed,
+        [
+            "clubs/club-docteurs-chercheurs-et-doctorants/index.html",
+            "search.json"
+        ]
+    );
+    assert_eq!(before.len(), after.len());
+}
+
+#[test]
+fn the_upload_plan_sends_what_changed_and_deletes_what_is_gone() {
+    if std::process::Command::new("jq")
+        .arg("--version")
+        .output()
+        .is_err()
+    {
+        eprintln!("skipped: jq is not installed (.ci/run installs it)");
+        return;
+    }
+    let site = TestSite::new("site");
+    assert_eq!(site.build(&[]).code, 0);
+    let old = site.temp().join("old-manifest.json");
+    std::fs::copy(site.public().join(".alumni-manifest.json"), &old).unwrap();
+    site.edit(
+        "content/clubs/docteurs.md",
+        "## Qui peut adhérer ?",
+        "## Qui peut adhérer ?\n\nUne phrase de plus.",
+    );
+    std::fs::remove_file(site.root().join("content/_static/document.txt")).unwrap();
+    assert_eq!(site.build(&[]).code, 0);
+    let plan = std::process::Command::new(crate::harness::repo_root().join(".ci/upload-plan"))
+        .arg(&old)
+        .arg(site.public().join(".alumni-manifest.json"))
+        .output()
+        .unwrap();
+    assert!(plan.status.success(), "{plan:?}");
+    assert_eq!(
+        String::from_utf8(plan.stdout).unwrap(),
+        "delete document.txt\n\
+         upload clubs/club-docteurs-chercheurs-et-doctorants/index.html\n\
+         upload search.json\n"
+    );
 }

@@ -22,6 +22,10 @@ use crate::{data, load, parse, render, view};
 
 /// What to build and where.
 #[derive(Clone, Debug)]
+#[allow(
+    clippy::struct_excessive_bools,
+    reason = "independent switches of the command line"
+)]
 pub struct BuildOptions {
     /// The site's root (holds `content/` and `themes/`).
     pub root: PathBuf,
@@ -35,6 +39,8 @@ pub struct BuildOptions {
     pub future: bool,
     /// Keep pages whose `expiry_date` has passed.
     pub expired: bool,
+    /// Minify HTML, CSS and JS (see [`crate::minify`]).
+    pub minify: bool,
     /// The build's now; `None` reads `SOURCE_DATE_EPOCH`, else the clock,
     /// when the build starts (see [`crate::schedule::now`]).
     pub now: Option<DateTime>,
@@ -51,6 +57,7 @@ impl BuildOptions {
             drafts: false,
             future: false,
             expired: false,
+            minify: false,
             now: None,
         }
     }
@@ -145,7 +152,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             out.display()
         ))
     })?;
-    let (per_language, copied_files) = write_site(&prepared, &staging)?;
+    let (per_language, copied_files) = write_site(&prepared, &staging, options.minify)?;
     staging.commit().map_err(|e| {
         BuildError::Io(format!(
             "cannot put the new output in place at {}: {e}",
@@ -184,7 +191,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
 /// Gives the theme's CSS and JS files a name that changes with their bytes
 /// (`static/site.css` -> `static/site.3f9a1c2b.css`), so that a CDN can
 /// cache them for a year; `asset()` returns the new name.
-fn fingerprint_assets(site: &mut Site) {
+/// The hash is that of the bytes as published (minified or not), so that
+/// a name never stands for two contents.
+fn fingerprint_assets(site: &mut Site, minify: bool) {
     let prefix = format!("themes/{}/static/", site.config.theme);
     for copy in &mut site.copies {
         let Some(inner) = copy.file.path.strip_prefix(&prefix) else {
@@ -200,7 +209,10 @@ fn fingerprint_assets(site: &mut Site) {
         let Ok(bytes) = std::fs::read(&copy.file.abs) else {
             continue;
         };
-        let hash = crate::output::content_hash(&bytes);
+        let published = minify
+            .then(|| crate::minify::output(inner, &bytes))
+            .flatten();
+        let hash = crate::output::content_hash(published.as_deref().unwrap_or(&bytes));
         let output = format!("static/{stem}.{:08x}.{ext}", hash >> 32);
         site.fingerprinted.insert(inner.to_string(), output.clone());
         copy.output = output;
@@ -277,7 +289,7 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<PreparedSite
         return Err(fail(model_errors));
     }
     if purpose == Purpose::Publish {
-        fingerprint_assets(&mut site);
+        fingerprint_assets(&mut site, options.minify);
     }
     let engine = render::compile(&theme, &site).map_err(fail)?;
     let mut markdown_errors = render_markdown_with(&mut site, &engine, purpose);
@@ -310,27 +322,44 @@ pub fn next_rebuild(options: &BuildOptions) -> Result<Option<Change>, BuildError
     Ok(crate::schedule::next_change(&documents, now))
 }
 
-/// Renders the site into `staging`: HTML pages, then copied files.
+/// Renders the site into `staging`: HTML pages, then copied files, HTML,
+/// CSS and JS minified when `minify` is set.
 /// Returns (HTML files per language, copied files).
 pub fn write_site(
     prepared: &PreparedSite,
     staging: &Staging,
+    minify: bool,
 ) -> Result<(BTreeMap<String, usize>, usize), BuildError> {
     let site = &prepared.site;
     let views = view::shared_views(site, &prepared.data);
-    let write = |path: &str, bytes: &[u8]| staging.write(path, bytes);
+    let write = |path: &str, bytes: &[u8]| match minify
+        .then(|| crate::minify::output(path, bytes))
+        .flatten()
+    {
+        Some(small) => staging.write(path, &small),
+        None => staging.write(path, bytes),
+    };
     let (per_language, mut errors) = render::render_site(site, &prepared.engine, &views, &write);
     // Like the model, the views are many small allocations: free them aside.
     std::thread::spawn(move || drop(views));
     for (path, bytes) in crate::publish::outputs(site) {
-        if let Err(d) = staging.write(&path, &bytes) {
+        if let Err(d) = write(&path, &bytes) {
             errors.push(d);
         }
     }
+    let copy = |c: &model::Copy| {
+        if minify && (c.output.ends_with(".css") || c.output.ends_with(".js")) {
+            let bytes = std::fs::read(&c.file.abs).map_err(|e| {
+                Diagnostic::error(&c.file.path, format!("cannot read the file: {e}"))
+            })?;
+            return write(&c.output, &bytes);
+        }
+        staging.copy(&c.output, &c.file.abs, &c.file.path)
+    };
     let copy_errors: Vec<Diagnostic> = site
         .copies
         .par_iter()
-        .filter_map(|c| staging.copy(&c.output, &c.file.abs, &c.file.path).err())
+        .filter_map(|c| copy(c).err())
         .collect();
     errors.extend(copy_errors);
     if !errors.is_empty() {

@@ -27,6 +27,7 @@ pub mod front_matter;
 pub mod live;
 pub mod load;
 pub mod markdown;
+pub mod minify;
 pub mod model;
 pub mod new;
 pub mod output;

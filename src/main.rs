@@ -42,6 +42,9 @@ enum Command {
         /// Include pages whose `expiry_date` has passed.
         #[arg(long)]
         expired: bool,
+        /// Make HTML, CSS and JS smaller (whitespace and comments).
+        #[arg(long)]
+        minify: bool,
     },
     /// Check the whole site as a pull request is judged: fields, links, anchors, images, translations.
     Check {
@@ -127,12 +130,14 @@ fn main() -> ExitCode {
             drafts,
             future,
             expired,
+            minify,
         } => run_build(&BuildOptions {
             out,
             base_url,
             drafts,
             future,
             expired,
+            minify,
             ..BuildOptions::new(root)
         }),
         Command::Check {

@@ -222,3 +222,91 @@ fn the_upload_plan_sends_what_changed_and_deletes_what_is_gone() {
          upload search.json\n"
     );
 }
+
+/// `text` without comments, every whitespace run made one space: what a
+/// browser renders of HTML in normal flow.
+fn rendered_whitespace(text: &str) -> String {
+    let mut rest = text;
+    let mut kept = String::new();
+    while let Some(start) = rest.find("<!--") {
+        kept.push_str(&rest[..start]);
+        rest = rest[start..]
+            .find("-->")
+            .map_or("", |e| &rest[start + e + 3..]);
+    }
+    kept.push_str(rest);
+    kept.split_ascii_whitespace().collect::<Vec<_>>().join(" ")
+}
+
+#[test]
+fn minify_changes_only_whitespace_and_comments_of_the_repository_site() {
+    let tmp = tempfile::tempdir().unwrap();
+    let root = crate::harness::repo_root();
+    let build = |name: &str, extra: &[&str]| {
+        let out = tmp.path().join(name);
+        let mut args = vec![
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            out.to_str().unwrap(),
+        ];
+        args.extend_from_slice(extra);
+        let run = crate::harness::alumni(tmp.path(), &args);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        tree(&out)
+    };
+    let plain = build("plain", &[]);
+    let small = build("small", &["--minify"]);
+    let size = |t: &std::collections::BTreeMap<String, Vec<u8>>, ext: &str| -> usize {
+        t.iter()
+            .filter(|(p, _)| p.ends_with(ext))
+            .map(|(_, b)| b.len())
+            .sum()
+    };
+    for ext in [".html", ".css", ".js"] {
+        assert!(size(&small, ext) < size(&plain, ext), "{ext} not smaller");
+    }
+    // The same pages, which differ only in whitespace and comments (and in
+    // the fingerprinted names of the minified CSS and JS).
+    let rename = |text: String, t: &std::collections::BTreeMap<String, Vec<u8>>| {
+        let mut text = text;
+        for path in t.keys().filter(|p| p.starts_with("static/")) {
+            let stem = path.split('.').next().unwrap();
+            text = text.replace(path.as_str(), &format!("{stem}.*"));
+        }
+        text
+    };
+    let html: Vec<&String> = plain.keys().filter(|p| p.ends_with(".html")).collect();
+    assert!(html.len() > 100);
+    for path in html {
+        let before = rename(String::from_utf8(plain[path].clone()).unwrap(), &plain);
+        let after = rename(String::from_utf8(small[path].clone()).unwrap(), &small);
+        assert_eq!(
+            rendered_whitespace(&before),
+            rendered_whitespace(&after),
+            "{path}"
+        );
+        assert!(
+            after.contains("<pre") == before.contains("<pre"),
+            "{path}: pre blocks kept"
+        );
+    }
+    // Minified scripts still parse (when Node.js is here: CI has it).
+    if std::process::Command::new("node")
+        .arg("--version")
+        .output()
+        .is_ok()
+    {
+        for (path, bytes) in small.iter().filter(|(p, _)| p.ends_with(".js")) {
+            let file = tmp.path().join("check.js");
+            std::fs::write(&file, bytes).unwrap();
+            let status = std::process::Command::new("node")
+                .arg("--check")
+                .arg(&file)
+                .status()
+                .unwrap();
+            assert!(status.success(), "{path} does not parse once minified");
+        }
+    }
+}

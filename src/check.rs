@@ -416,15 +416,33 @@ fn missing_translations(prepared: &PreparedSite) -> Vec<Diagnostic> {
 }
 
 /// Builds the site in memory and returns every problem, sorted.
+///
+/// Pages scheduled for later (`publish_date`) are judged too, so that their
+/// mistakes show in the pull request that adds them rather than on the day
+/// they go out; then the site is assembled once more as it would be
+/// published now, which finds what only breaks that build (a link from a
+/// published page to a page that is not out yet).
 pub fn check(options: &BuildOptions) -> Vec<Diagnostic> {
-    let (prepared, _views, outputs) = match live::build_outputs(options) {
-        Ok(built) => built,
-        Err(errors) => return errors,
+    let with_scheduled = BuildOptions {
+        future: true,
+        ..options.clone()
     };
-    let mut problems = check_outputs(&prepared, &outputs);
-    problems.extend(check_navigation(&prepared, &options.root));
-    problems.extend(missing_translations(&prepared));
+    let mut problems = match live::build_outputs(&with_scheduled) {
+        Ok((prepared, _views, outputs)) => {
+            let mut problems = check_outputs(&prepared, &outputs);
+            problems.extend(check_navigation(&prepared, &options.root));
+            problems.extend(missing_translations(&prepared));
+            problems
+        }
+        Err(errors) => errors,
+    };
+    if !options.future {
+        if let Err(crate::build::BuildError::Site(errors)) = crate::build::prepare(options) {
+            problems.extend(errors);
+        }
+    }
     diagnostic::sort(&mut problems);
+    problems.dedup();
     problems
 }
 

@@ -189,12 +189,7 @@ fn main() -> ExitCode {
 }
 
 fn run_check(root: PathBuf, format: OutputFormat, strict: bool) -> ExitCode {
-    // Scheduled pages are judged now, in the pull request that adds them,
-    // rather than on the day they go out.
-    let options = BuildOptions {
-        future: true,
-        ..BuildOptions::new(root)
-    };
+    let options = BuildOptions::new(root);
     let problems = alumni::check::check(&options);
     let format = match format {
         OutputFormat::Human => diagnostic::Format::Human,

@@ -254,3 +254,34 @@ fn the_same_tree_builds_to_the_same_bytes_anywhere_anytime() {
         trees[1].keys().collect::<Vec<_>>()
     );
 }
+
+#[test]
+fn check_finds_a_link_to_a_page_that_is_not_out_yet() {
+    let site = scheduled_site();
+    site.write(
+        "content/news/annonce.md",
+        "---\ntitle: Annonce\ndate: 2026-11-20\n---\nVoir [le nouveau club](@/clubs/nouveau/index.md).\n",
+    );
+    let root = site.root();
+    let run = alumni_at(
+        site.temp(),
+        &["check", "--root", root.to_str().unwrap()],
+        DEC_1,
+    );
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "content/news/annonce.md:5:24: error: link to a missing page `@/clubs/nouveau/index.md`"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("check: 1 error,"), "{}", run.stdout);
+    // Once the club is out, the same tree passes.
+    let run = alumni_at(
+        site.temp(),
+        &["check", "--root", root.to_str().unwrap()],
+        "1796112000",
+    );
+    assert_eq!(run.code, 0, "{}", run.stdout);
+}

@@ -197,6 +197,23 @@ fn the_events_page_splits_upcoming_and_past_on_the_build_date() {
     assert_eq!(page(DEC_1), (false, true));
     // 1 November 2026: both to come.
     assert_eq!(page("1793491200"), (true, true));
+
+    // The home page shows the events to come, or says there are none.
+    let home = |epoch: &str| {
+        let html = fs::read_to_string(out.path().join(epoch).join("index.html")).unwrap();
+        let start = html.find("id=\"evenements\"").unwrap();
+        let end = start + html[start..].find("</section>").unwrap();
+        html[start..end].to_string()
+    };
+    let december = home(DEC_1);
+    assert!(december.contains("Clôture de l") && !december.contains("Lancement"));
+    assert!(home("1793491200").find("Lancement") < home("1793491200").find("Clôture"));
+    page("1798761600");
+    let january = home("1798761600");
+    assert!(
+        january.contains("Aucun événement") && !january.contains("card"),
+        "{january}"
+    );
 }
 
 /// Sets the modification time of every file under `dir` to `seconds`.

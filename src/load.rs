@@ -19,7 +19,9 @@ use crate::diagnostic::{Diagnostic, relative_path};
 pub struct TextFile {
     /// Site-relative path with `/` separators (`content/clubs/biotech.md`).
     pub path: String,
-    /// The text, with any UTF-8 byte-order mark removed.
+    /// The text, with any UTF-8 byte-order mark removed and Windows line
+    /// ends (`\r\n`) turned into `\n`, so that a file saved on Windows
+    /// builds exactly like the same file saved elsewhere.
     pub text: String,
 }
 
@@ -67,7 +69,9 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-/// Reads `path` as UTF-8 text, dropping a leading byte-order mark.
+/// Reads `path` as UTF-8 text, dropping a leading byte-order mark and
+/// turning `\r\n` into `\n`. Lines and columns stay those an editor shows:
+/// only the invisible `\r` at the end of each line goes.
 pub fn read_text(root: &Path, abs: &Path) -> Result<TextFile, Diagnostic> {
     let path = relative_path(root, abs);
     let bytes = std::fs::read(abs).map_err(|e| {
@@ -78,7 +82,11 @@ pub fn read_text(root: &Path, abs: &Path) -> Result<TextFile, Diagnostic> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(TextFile {
             path,
-            text: text.to_string(),
+            text: if text.contains("\r\n") {
+                text.replace("\r\n", "\n")
+            } else {
+                text.to_string()
+            },
         }),
         Err(e) => {
             let good = &bytes[..e.valid_up_to()];

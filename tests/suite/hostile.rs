@@ -1,0 +1,148 @@
+//! Hostile input: whatever a contributor or a broken checkout throws at the
+//! build, `alumni build` answers with a located error or a correct site, in
+//! bounded time, and never touches anything outside its output folder nor
+//! loses the last good output. One test per case; `docs/ROBUSTNESS.md` lists
+//! them with the behaviour each one pins down.
+
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::harness::{Run, TestSite, fixture, tree};
+
+/// A site built once, so that a failed build can be checked to leave it alone.
+fn built_site() -> TestSite {
+    let site = TestSite::new("site");
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    site
+}
+
+/// `stderr` with the temporary folder's path replaced by `[TMP]`.
+fn redacted(site: &TestSite, stderr: &str) -> String {
+    let temp = site.temp().canonicalize().unwrap();
+    stderr
+        .replace(&temp.display().to_string(), "[TMP]")
+        .replace(&site.temp().display().to_string(), "[TMP]")
+}
+
+/// Builds `site` (already built once and then changed), expects a failure
+/// with exactly `expected` on stderr and nothing on stdout, and checks that
+/// the previous output is untouched.
+fn assert_fails(
+    site: &TestSite,
+    before: &std::collections::BTreeMap<String, Vec<u8>>,
+    expected: &str,
+) -> Run {
+    let run = site.build(&[]);
+    assert_eq!(redacted(site, &run.stderr), expected);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, "");
+    assert!(
+        tree(&site.public()) == *before,
+        "the previous output changed"
+    );
+    run
+}
+
+/// The output of a fresh copy of the `site` fixture, for comparisons.
+fn reference_output() -> std::collections::BTreeMap<String, Vec<u8>> {
+    tree(&built_site().public())
+}
+
+/// Runs `f` and fails if it took longer than `limit`: a guard against
+/// quadratic blow-ups, with a limit far above the expected time so that a
+/// busy machine does not make it flaky.
+fn within<T>(limit: Duration, what: &str, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let value = f();
+    let took = started.elapsed();
+    assert!(took < limit, "{what} took {took:?} (limit {limit:?})");
+    value
+}
+
+fn rewrite_all(site: &TestSite, dir: &str, f: &dyn Fn(&[u8]) -> Vec<u8>) {
+    for entry in walkdir::WalkDir::new(site.root().join(dir)) {
+        let entry = entry.unwrap();
+        let is_text = entry
+            .path()
+            .extension()
+            .is_some_and(|e| e == "md" || e == "yaml");
+        if entry.file_type().is_file() && is_text {
+            let bytes = fs::read(entry.path()).unwrap();
+            fs::write(entry.path(), f(&bytes)).unwrap();
+        }
+    }
+}
+
+#[test]
+fn invalid_utf8_is_covered_by_a_fixture() {
+    // The located diagnostic itself is pinned by tests/fixtures/invalid/invalid_utf8.
+    let bytes = fs::read(fixture(
+        "invalid/invalid_utf8/files/content/clubs/biotech.md",
+    ))
+    .unwrap();
+    assert!(std::str::from_utf8(&bytes).is_err());
+    let expected = fs::read_to_string(fixture("invalid/invalid_utf8/expected.txt")).unwrap();
+    assert!(expected.contains("content/clubs/biotech.md:2:11: error: the file is not valid UTF-8"));
+}
+
+#[test]
+fn byte_order_marks_are_ignored() {
+    let site = TestSite::new("site");
+    let bom = |b: &[u8]| [b"\xEF\xBB\xBF".as_slice(), b].concat();
+    rewrite_all(&site, "content", &bom);
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(tree(&site.public()) == reference_output());
+}
+
+#[test]
+fn crlf_line_ends_build_like_lf() {
+    let site = TestSite::new("site");
+    let crlf = |b: &[u8]| {
+        String::from_utf8(b.to_vec())
+            .unwrap()
+            .replace('\n', "\r\n")
+            .into_bytes()
+    };
+    rewrite_all(&site, "content", &crlf);
+    rewrite_all(&site, "themes", &crlf);
+    assert!(
+        site.read("content/clubs/biotech.md")
+            .contains("---\r\ntitle")
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let got = tree(&site.public());
+    let want = reference_output();
+    for (path, bytes) in &want {
+        assert!(
+            got.get(path) == Some(bytes),
+            "{path} differs from the LF build"
+        );
+    }
+    assert_eq!(got.len(), want.len());
+}
+
+#[test]
+fn crlf_errors_point_at_the_same_line_and_column() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write(
+        "content/clubs/biotech.md",
+        "---\r\ntitle: A\r\nweight: lourd\r\n---\r\nbody\r\n",
+    );
+    assert_fails(
+        &site,
+        &before,
+        "content/clubs/biotech.md:3:9: error: `weight` must be a whole number
+  |
+3 | weight: lourd
+  |         ^
+  = hint: found the text `lourd`
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}

@@ -146,3 +146,89 @@ build failed: 1 error; the previous output was left as it was
 ",
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_in_content_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    std::os::unix::fs::symlink("..", site.root().join("content/clubs/boucle")).unwrap();
+    std::os::unix::fs::symlink("moi.md", site.root().join("content/clubs/moi.md")).unwrap();
+    within(Duration::from_secs(20), "a build with a link loop", || {
+        assert_fails(
+            &site,
+            &before,
+            "content/clubs/boucle: error: a symbolic link here points back to a folder that contains it
+  = hint: remove or fix the link
+
+content/clubs/moi.md: error: this symbolic link points to itself, through a loop of links
+  = hint: remove or fix the link
+
+build failed: 2 errors; the previous output was left as it was
+",
+        );
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_leading_outside_the_site_are_refused() {
+    let site = built_site();
+    let before = tree(&site.public());
+    let outside = site.temp().join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(
+        outside.join("secret.md"),
+        "---\ntitle: SECRET-MD\n---\nSECRET-BODY\n",
+    )
+    .unwrap();
+    fs::write(outside.join("secret.txt"), "SECRET-TXT").unwrap();
+    let link = |target: &Path, at: &str| {
+        std::os::unix::fs::symlink(target, site.root().join(at)).unwrap();
+    };
+    link(&outside.join("secret.md"), "content/clubs/secret.md");
+    link(&outside, "content/news/dehors");
+    link(&outside.join("secret.txt"), "content/_static/secret.txt");
+    link(&outside, "themes/mini/templates/dehors");
+    assert_fails(
+        &site,
+        &before,
+        "content/_static/secret.txt: error: this symbolic link leads outside the site (to [TMP]/outside/secret.txt); alumni reads nothing outside the site's folder
+  = hint: copy the file or folder into the site instead of linking to it
+
+content/clubs/secret.md: error: this symbolic link leads outside the site (to [TMP]/outside/secret.md); alumni reads nothing outside the site's folder
+  = hint: copy the file or folder into the site instead of linking to it
+
+content/news/dehors: error: this symbolic link leads outside the site (to [TMP]/outside); alumni reads nothing outside the site's folder
+  = hint: copy the file or folder into the site instead of linking to it
+
+themes/mini/templates/dehors: error: this symbolic link leads outside the site (to [TMP]/outside); alumni reads nothing outside the site's folder
+  = hint: copy the file or folder into the site instead of linking to it
+
+build failed: 4 errors; the previous output was left as it was
+",
+    );
+    // `check` goes through the same loader: it does not read them either.
+    let check = crate::harness::alumni(
+        site.temp(),
+        &["check", "--root", site.root().to_str().unwrap()],
+    );
+    assert_eq!(check.code, 1);
+    assert!(!check.stdout.contains("SECRET"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_inside_the_site_are_followed() {
+    let site = TestSite::new("site");
+    std::os::unix::fs::symlink("biotech.md", site.root().join("content/clubs/lien.md")).unwrap();
+    std::os::unix::fs::symlink("document.txt", site.root().join("content/_static/lien.txt"))
+        .unwrap();
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.public().join("clubs/lien/index.html").is_file());
+    assert_eq!(
+        fs::read(site.public().join("lien.txt")).unwrap(),
+        fs::read(site.root().join("content/_static/document.txt")).unwrap()
+    );
+}

@@ -232,3 +232,37 @@ fn symlinks_inside_the_site_are_followed() {
         fs::read(site.root().join("content/_static/document.txt")).unwrap()
     );
 }
+
+/// Writes `content/news/profond.md` with `body` and expects one located error.
+fn assert_nesting_error(site: &TestSite, path: &str, front: &str, body: &str, expected: &str) {
+    let before = tree(&site.public());
+    site.write(path, &format!("---\n{front}---\n{body}"));
+    within(Duration::from_secs(10), "a deeply nested page", || {
+        assert_fails(site, &before, expected);
+    });
+}
+
+#[test]
+fn shortcodes_nested_ten_thousand_deep_are_a_located_error() {
+    // This overflowed the stack: shortcode bodies are rendered recursively.
+    let site = built_site();
+    let body = format!(
+        "{}x\n{}",
+        "{% note(kind=\"info\") %}\n".repeat(10_000),
+        "{% end %}\n".repeat(10_000)
+    );
+    assert_nesting_error(
+        &site,
+        "content/news/profond.md",
+        "title: Profond\n",
+        &body,
+        "content/news/profond.md:36:1: error: shortcode: shortcodes are nested more than 32 deep here
+   |
+36 | {% note(kind=\"info\") %}
+   | ^
+  = hint: close each shortcode with `{% end %}` before this point, or nest fewer of them
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}

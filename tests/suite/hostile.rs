@@ -243,6 +243,78 @@ fn assert_nesting_error(site: &TestSite, path: &str, front: &str, body: &str, ex
 }
 
 #[test]
+fn quotes_nested_ten_thousand_deep_are_a_located_error() {
+    let site = built_site();
+    let body = format!("{} profond\n", ">".repeat(10_000));
+    assert_nesting_error(
+        &site,
+        "content/news/profond.md",
+        "title: Profond\n",
+        &body,
+        &format!(
+            "content/news/profond.md:4:65: error: lists, quotes or HTML elements are nested more than 64 levels deep here
+  |
+4 | …{}…
+  | {}^
+  = hint: nest fewer of them inside one another
+
+build failed: 1 error; the previous output was left as it was
+",
+            ">".repeat(120),
+            // Column 65 is the 62nd character shown, after the `…`.
+            " ".repeat(61)
+        ),
+    );
+}
+
+#[test]
+fn lists_nested_ten_thousand_deep_are_a_located_error() {
+    let site = built_site();
+    // Each `- ` opens a list inside the item before it.
+    let body = format!("{}item\n", "- ".repeat(10_000));
+    assert_nesting_error(
+        &site,
+        "content/clubs/profond.md",
+        "title: Profond\nclub_kind: [professionnel]\n",
+        &body,
+        &format!(
+            "content/clubs/profond.md:5:65: error: lists, quotes or HTML elements are nested more than 64 levels deep here
+  |
+5 | …{}…
+  | {}^
+  = hint: nest fewer of them inside one another
+
+build failed: 1 error; the previous output was left as it was
+",
+            "- ".repeat(60),
+            " ".repeat(61)
+        ),
+    );
+}
+
+#[test]
+fn html_nested_ten_thousand_deep_in_a_sanitised_page_is_a_located_error() {
+    // The sanitiser's HTML parser works in time proportional to the depth of
+    // each element: 20,000 nested `<div>` took 11 s before the limit.
+    let site = built_site();
+    let body = format!("{}x\n", "<div>\n".repeat(10_000));
+    assert_nesting_error(
+        &site,
+        "content/clubs/profond.md",
+        "title: Profond\nclub_kind: [professionnel]\n",
+        &body,
+        "content/clubs/profond.md:68:1: error: lists, quotes or HTML elements are nested more than 64 levels deep here
+   |
+68 | <div>
+   | ^
+  = hint: nest fewer of them inside one another
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}
+
+#[test]
 fn shortcodes_nested_ten_thousand_deep_are_a_located_error() {
     // This overflowed the stack: shortcode bodies are rendered recursively.
     let site = built_site();
@@ -265,4 +337,25 @@ fn shortcodes_nested_ten_thousand_deep_are_a_located_error() {
 build failed: 1 error; the previous output was left as it was
 ",
     );
+}
+
+#[test]
+fn nesting_below_the_limits_builds() {
+    let site = TestSite::new("site");
+    let body = format!(
+        "{} citation\n\n{}item\n\n{}x\n{}",
+        ">".repeat(60),
+        "- ".repeat(30),
+        "{% note(kind=\"info\") %}\n".repeat(30),
+        "{% end %}\n".repeat(30)
+    );
+    site.write(
+        "content/news/profond.md",
+        &format!("---\ntitle: Profond\n---\n{body}"),
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = fs::read_to_string(site.public().join("news/profond/index.html")).unwrap();
+    assert_eq!(html.matches("<blockquote>").count(), 60);
+    assert_eq!(html.matches("<ul>").count(), 30);
 }

@@ -359,3 +359,133 @@ fn nesting_below_the_limits_builds() {
     assert_eq!(html.matches("<blockquote>").count(), 60);
     assert_eq!(html.matches("<ul>").count(), 30);
 }
+
+/// A "billion laughs": nine anchors, each a list of nine aliases of the
+/// previous one, 9^9 strings once expanded.
+fn alias_bomb() -> String {
+    let mut yaml = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+    {
+        let items = vec![format!("*{prev}"); 9].join(",");
+        yaml.push_str(&format!("{name}: &{name} [{items}]\n"));
+    }
+    yaml
+}
+
+#[test]
+fn alias_bomb_in_front_matter_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write(
+        "content/news/rire.md",
+        &format!("---\ntitle: Rire\n{}---\nx\n", alias_bomb()),
+    );
+    within(Duration::from_secs(10), "an alias bomb", || {
+        assert_fails(
+            &site,
+            &before,
+            "content/news/rire.md:4:8: error: invalid YAML: its aliases (`*name`) repeat too much data
+  |
+4 | b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+  |        ^
+  = hint: write the values out instead of repeating them with `&anchor` and `*alias`
+
+build failed: 1 error; the previous output was left as it was
+",
+        );
+    });
+}
+
+#[test]
+fn alias_bomb_in_a_data_file_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write("content/_data/rire.yaml", &alias_bomb());
+    within(Duration::from_secs(10), "an alias bomb", || {
+        assert_fails(
+            &site,
+            &before,
+            "content/_data/rire.yaml:2:8: error: invalid YAML: its aliases (`*name`) repeat too much data
+  |
+2 | b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+  |        ^
+  = hint: write the values out instead of repeating them with `&anchor` and `*alias`
+
+build failed: 1 error; the previous output was left as it was
+",
+        );
+    });
+}
+
+#[test]
+fn yaml_nested_ten_thousand_deep_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write(
+        "content/_data/profond.yaml",
+        &format!("z: {}{}\n", "[".repeat(10_000), "]".repeat(10_000)),
+    );
+    assert_fails(
+        &site,
+        &before,
+        &format!(
+            "content/_data/profond.yaml:1:131: error: invalid YAML: lists or mappings are nested too deep here
+  |
+1 | …{}…
+  | {}^
+  = hint: nest them less deeply (at most 128 levels)
+
+build failed: 1 error; the previous output was left as it was
+",
+            "[".repeat(120),
+            " ".repeat(61)
+        ),
+    );
+}
+
+#[test]
+fn tabs_in_yaml_indentation_are_located_errors() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write(
+        "content/clubs/tab.md",
+        "---\ntitle: Tab\nclub_kind:\n\t- professionnel\n---\nx\n",
+    );
+    site.write("content/_data/tab.yaml", "a:\n\tb: 1\n");
+    assert_fails(
+        &site,
+        &before,
+        "content/_data/tab.yaml:2:1: error: invalid YAML: a tab indents this line
+  |
+2 | \tb: 1
+  | ^
+  = hint: indent YAML with spaces, never tabs
+
+content/clubs/tab.md:4:1: error: invalid YAML: a tab indents this line
+  |
+4 | \t- professionnel
+  | ^
+  = hint: indent YAML with spaces, never tabs
+
+build failed: 2 errors; the previous output was left as it was
+",
+    );
+    // The config is read before anything else: its error comes alone.
+    site.edit("content/site.yaml", "    name: English", "\tname: English");
+    assert_fails(
+        &site,
+        &before,
+        "content/site.yaml:9:1: error: invalid YAML: a tab indents this line
+  |
+9 | \tname: English
+  | ^
+  = hint: indent YAML with spaces, never tabs
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}

@@ -489,3 +489,57 @@ build failed: 1 error; the previous output was left as it was
 ",
     );
 }
+
+#[test]
+fn empty_markdown_file_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write("content/clubs/vide.md", "");
+    assert_fails(
+        &site,
+        &before,
+        "content/clubs/vide.md:1:1: error: the file is empty
+  |
+1 | 
+  | ^
+  = hint: write its front matter (a line `---`, then `title: ...`, then a line `---`) and its text, or delete the file
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}
+
+#[test]
+fn empty_config_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write("content/site.yaml", "");
+    assert_fails(
+        &site,
+        &before,
+        "content/site.yaml:1:1: error: missing required key `title`
+  |
+1 | 
+  | ^
+  = hint: add a line `title: ...`
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}
+
+#[test]
+fn empty_data_file_is_an_empty_mapping() {
+    let site = TestSite::new("site");
+    site.write("content/_data/vide.yaml", "");
+    // The template shows how many keys it has: an empty file is `{}`, not an error.
+    site.edit(
+        "themes/mini/templates/partials/footer.html",
+        "<footer>",
+        "<footer data-vide=\"{{ data.vide | length }}\">",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let home = fs::read_to_string(site.public().join("index.html")).unwrap();
+    assert!(home.contains("data-vide=\"0\""), "{home}");
+}

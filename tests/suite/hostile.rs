@@ -543,3 +543,177 @@ fn empty_data_file_is_an_empty_mapping() {
     let home = fs::read_to_string(site.public().join("index.html")).unwrap();
     assert!(home.contains("data-vide=\"0\""), "{home}");
 }
+
+#[test]
+fn a_french_folder_named_like_a_language_collides_with_that_edition() {
+    let site = built_site();
+    let before = tree(&site.public());
+    // `content/en/` would publish French pages under the English edition's URLs.
+    site.write("content/en/_index.md", "---\ntitle: Section en\n---\nx\n");
+    site.write(
+        "content/en/clubs/biotech-club.md",
+        "---\ntitle: Page\n---\nx\n",
+    );
+    assert_fails(
+        &site,
+        &before,
+        "content/clubs/biotech.en.md:3:1: error: `content/clubs/biotech.en.md` and `content/en/clubs/biotech-club.md` both produce `/en/clubs/biotech-club/index.html`
+  |
+3 | slug: biotech-club
+  | ^
+  = hint: give one of them another file name or `slug:`
+
+content/en/_index.md:1:1: error: `content/_index.en.md` and `content/en/_index.md` both produce `/en/index.html`
+  |
+1 | ---
+  | ^
+  = hint: give one of them another file name or `slug:`
+
+build failed: 2 errors; the previous output was left as it was
+",
+    );
+}
+
+#[test]
+fn two_languages_on_one_url_through_slugs() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write(
+        "content/clubs/autre.en.md",
+        "---\ntitle: Other\nslug: biotech-club\nclub_kind: [professional]\n---\nx\n",
+    );
+    site.write(
+        "content/clubs/autre.md",
+        "---\ntitle: Autre\nclub_kind: [professionnel]\n---\nx\n",
+    );
+    assert_fails(
+        &site,
+        &before,
+        "content/clubs/biotech.en.md:3:1: error: `content/clubs/autre.en.md` and `content/clubs/biotech.en.md` both produce `/en/clubs/biotech-club/index.html`
+  |
+3 | slug: biotech-club
+  | ^
+  = hint: give one of them another file name or `slug:`
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}
+
+#[test]
+fn file_names_with_spaces_accents_and_dots_build() {
+    let site = TestSite::new("site");
+    for name in ["a..b", "été 2026", "Ça va", "x.y.z"] {
+        site.write(
+            &format!("content/clubs/{name}.md"),
+            &format!(
+                "---\ntitle: Page {name}\nclub_kind: [professionnel]\n---\nCorps de {name}.\n"
+            ),
+        );
+    }
+    site.write(
+        "content/news/dossier .. x/index.md",
+        "---\ntitle: Dossier\n---\nCorps du dossier.\n",
+    );
+    site.write("content/news/dossier .. x/a..b.txt", "joint");
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = |url: &str| fs::read_to_string(site.public().join(url).join("index.html")).unwrap();
+    assert!(page("clubs/a-b").contains("Corps de a..b."));
+    assert!(page("clubs/ete-2026").contains("Corps de été 2026."));
+    assert!(page("clubs/ca-va").contains("Corps de Ça va."));
+    assert!(page("clubs/x-y-z").contains("Corps de x.y.z."));
+    assert!(page("news/dossier-x").contains("Corps du dossier."));
+    assert_eq!(
+        fs::read_to_string(site.public().join("news/dossier-x/a..b.txt")).unwrap(),
+        "joint"
+    );
+}
+
+#[test]
+fn names_that_fold_to_one_slug_collide() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write(
+        "content/clubs/a b.md",
+        "---\ntitle: A\nclub_kind: [professionnel]\n---\nx\n",
+    );
+    site.write(
+        "content/clubs/a..b.md",
+        "---\ntitle: B\nclub_kind: [professionnel]\n---\nx\n",
+    );
+    assert_fails(
+        &site,
+        &before,
+        "content/clubs/a..b.md:1:1: error: `content/clubs/a b.md` and `content/clubs/a..b.md` both produce `/clubs/a-b/index.html`
+  |
+1 | ---
+  | ^
+  = hint: give one of them another file name or `slug:`
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}
+
+/// Every path under the temporary folder holding the site, except
+/// those under the site's output: what a build must not touch.
+fn everything_but_the_output(site: &TestSite) -> std::collections::BTreeSet<String> {
+    let public = site.public();
+    walkdir::WalkDir::new(site.temp())
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.path() != public)
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .strip_prefix(site.temp())
+                .unwrap()
+                .display()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn slug_climbing_out_is_folded_into_the_output() {
+    let site = built_site();
+    let outside_before = everything_but_the_output(&site);
+    site.write(
+        "content/news/evasion.md",
+        "---\ntitle: Évasion\nslug: ../../../etc/passwd\n---\nx\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The slug is folded to ASCII words: `etc-passwd`, inside the output.
+    assert!(site.public().join("news/etc-passwd/index.html").is_file());
+    let mut expected = outside_before;
+    expected.insert("site/content/news/evasion.md".to_string());
+    assert_eq!(everything_but_the_output(&site), expected);
+}
+
+#[test]
+fn alias_climbing_out_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    let outside_before = everything_but_the_output(&site);
+    site.write(
+        "content/news/evasion.md",
+        "---\ntitle: Évasion\naliases: [/../../evasion/]\n---\nx\n",
+    );
+    assert_fails(
+        &site,
+        &before,
+        "content/news/evasion.md:3:1: error: `/../../evasion/` cannot be an alias
+  |
+3 | aliases: [/../../evasion/]
+  | ^
+  = hint: write an old address of the page, like /ancienne-page/
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+    let mut expected = outside_before;
+    expected.insert("site/content/news/evasion.md".to_string());
+    assert_eq!(everything_but_the_output(&site), expected);
+}

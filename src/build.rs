@@ -6,7 +6,7 @@
 //! here prints or exits: the binary does that with the returned report.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -72,15 +72,18 @@ fn fail(mut errors: Vec<Diagnostic>) -> BuildError {
     BuildError::Site(errors)
 }
 
-/// Refuses output folders whose replacement would destroy the sources.
+/// Refuses output folders whose replacement would destroy the sources: the
+/// root itself, a folder holding it, or anything under `content/`,
+/// `themes/` or `src/`; and paths that do not end in a folder name
+/// (`public/..` names the root through the back door).
 fn check_output_dir(root: &Path, out: &Path) -> Result<(), BuildError> {
-    let absolute = |p: &Path| {
-        std::path::absolute(p)
-            .map_or_else(|_| p.to_path_buf(), |a| a.components().collect::<PathBuf>())
-    };
-    let (root, out) = (absolute(root), absolute(out));
-    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let (root_c, out_c) = (canonical(&root), canonical(&out));
+    if !matches!(out.components().next_back(), Some(Component::Normal(_))) {
+        return Err(BuildError::Io(format!(
+            "refusing to use {} as the output folder: it must end in a folder name (not `..`, `.` or `/`)",
+            out.display()
+        )));
+    }
+    let (root_c, out_c) = (resolved(root), resolved(out));
     let protected = [
         root_c.join("content"),
         root_c.join("themes"),
@@ -93,6 +96,34 @@ fn check_output_dir(root: &Path, out: &Path) -> Result<(), BuildError> {
         )));
     }
     Ok(())
+}
+
+/// `path` made absolute, with links and `..` resolved as far as it exists;
+/// the rest, which does not exist yet and so holds no link, is appended with
+/// `..` applied to the words alone.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let components: Vec<Component<'_>> = absolute.components().collect();
+    for existing in (1..=components.len()).rev() {
+        let Ok(mut out) = components[..existing]
+            .iter()
+            .collect::<PathBuf>()
+            .canonicalize()
+        else {
+            continue;
+        };
+        for c in &components[existing..] {
+            match c {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::CurDir => {}
+                other => out.push(other),
+            }
+        }
+        return out;
+    }
+    absolute
 }
 
 /// Builds the site of `options.root` into its output folder.

@@ -717,3 +717,33 @@ build failed: 1 error; the previous output was left as it was
     expected.insert("site/content/news/evasion.md".to_string());
     assert_eq!(everything_but_the_output(&site), expected);
 }
+
+#[test]
+fn output_folders_that_would_replace_the_sources_are_refused() {
+    let site = built_site();
+    let everything = || tree(site.temp());
+    let before = everything();
+    // The build runs in the temporary folder holding `site/`.
+    let holds = "the build replaces it as a whole, and it holds the site's sources";
+    let no_name = "it must end in a folder name (not `..`, `.` or `/`)";
+    for (out, why) in [
+        ("site", holds),
+        ("site/content", holds),
+        ("site/content/clubs", holds),
+        ("site/themes", holds),
+        (".", no_name),
+        ("nulle-part/../site", holds),
+        ("site/public/..", no_name),
+        ("site/public/../", no_name),
+        ("site/nulle-part/../..", no_name),
+        ("/", no_name),
+    ] {
+        let run = site.build(&["--out", out]);
+        assert_eq!(
+            run.stderr,
+            format!("error: refusing to use {out} as the output folder: {why}\n")
+        );
+        assert_eq!(run.code, 2, "{out}");
+        assert!(everything() == before, "--out {out} changed something");
+    }
+}

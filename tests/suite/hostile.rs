@@ -747,3 +747,21 @@ fn output_folders_that_would_replace_the_sources_are_refused() {
         assert!(everything() == before, "--out {out} changed something");
     }
 }
+
+#[test]
+fn closed_stdout_is_no_panic() {
+    // `alumni build | head -0`: the reader is gone before the summary is printed.
+    let site = TestSite::new("site");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_alumni"))
+        .args(["build", "--root", site.root().to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(site.public().join("index.html").is_file());
+}

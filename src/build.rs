@@ -134,15 +134,27 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let prepared = prepare_with(options, Purpose::Publish)?;
     let staging = Staging::begin(&out).map_err(|e| {
         BuildError::Io(format!(
-            "cannot create the output next to {}: {e}",
-            out.display()
+            "cannot create the output next to {}: {e}; the previous output was left as it was{}",
+            out.display(),
+            io_advice(&e)
         ))
     })?;
-    let (per_language, copied_files) = write_site(&prepared, &staging)?;
+    let (per_language, copied_files) = write_site(&prepared, &staging).map_err(|e| {
+        if staging.disk_full() {
+            // One cause, one message, rather than one error per file.
+            BuildError::Io(format!(
+                "the disk holding {} is full (no space left on device): the new output was not written and the previous one was left as it was; free some space, or build elsewhere with --out",
+                out.display()
+            ))
+        } else {
+            e
+        }
+    })?;
     staging.commit().map_err(|e| {
         BuildError::Io(format!(
-            "cannot put the new output in place at {}: {e}",
-            out.display()
+            "cannot put the new output in place at {}: {e}; the previous output was left as it was{}",
+            out.display(),
+            io_advice(&e)
         ))
     })?;
     let missing_translations = prepared.site.missing_translations.clone();
@@ -172,6 +184,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     // thread do it instead of the caller.
     std::thread::spawn(move || drop(prepared));
     Ok(report)
+}
+
+/// What to do about an I/O error on the output folder, when we can tell.
+fn io_advice(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+            "; make the output folder and the folder holding it writable (see `lsattr` for an immutable flag), or build elsewhere with --out"
+        }
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+            "; free some space, or build elsewhere with --out"
+        }
+        _ => "",
+    }
 }
 
 /// Gives the theme's CSS and JS files a name that changes with their bytes

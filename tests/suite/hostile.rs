@@ -4,6 +4,7 @@
 //! loses the last good output. One test per case; `docs/ROBUSTNESS.md` lists
 //! them with the behaviour each one pins down.
 
+use std::fmt::Write as _;
 use std::fs;
 use std::path::Path;
 use std::time::{Duration, Instant};
@@ -371,7 +372,7 @@ fn alias_bomb() -> String {
         .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
     {
         let items = vec![format!("*{prev}"); 9].join(",");
-        yaml.push_str(&format!("{name}: &{name} [{items}]\n"));
+        let _ = writeln!(yaml, "{name}: &{name} [{items}]");
     }
     yaml
 }
@@ -746,6 +747,92 @@ fn output_folders_that_would_replace_the_sources_are_refused() {
         assert_eq!(run.code, 2, "{out}");
         assert!(everything() == before, "--out {out} changed something");
     }
+}
+
+/// The immutable flag (`chattr +i`) on a folder, cleared when dropped so
+/// that the temporary folder can be removed. Unlike permission bits, it stops
+/// root too, and the tests run as root in CI.
+struct Immutable(std::path::PathBuf);
+
+impl Immutable {
+    /// `None` when the flag cannot be set (no `chattr`, not root, or a file
+    /// system without it).
+    fn set(path: &Path) -> Option<Immutable> {
+        let ok = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(path)
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Immutable(path.to_path_buf()))
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+/// Names of the staging folders left beside the output.
+fn staging_leftovers(site: &TestSite) -> Vec<String> {
+    fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".alumni-tmp-"))
+        .collect()
+}
+
+#[test]
+fn read_only_output_fails_clearly_and_keeps_the_previous_one() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.edit(
+        "content/clubs/biotech.md",
+        "Le club réunit",
+        "Le nouveau club réunit",
+    );
+    let advice = "make the output folder and the folder holding it writable (see `lsattr` for an immutable flag), or build elsewhere with --out";
+    {
+        let Some(_flag) = Immutable::set(&site.public()) else {
+            eprintln!(
+                "skipped: `chattr +i` failed here (it needs root and a file system with the flag)"
+            );
+            return;
+        };
+        let run = site.build(&[]);
+        assert_eq!(
+            redacted(&site, &run.stderr),
+            format!(
+                "error: cannot put the new output in place at [TMP]/site/public: Operation not permitted (os error 1); the previous output was left as it was; {advice}\n"
+            )
+        );
+        assert_eq!(run.code, 2);
+        assert!(tree(&site.public()) == before);
+        assert_eq!(staging_leftovers(&site), Vec::<String>::new());
+    }
+    {
+        // The folder holding the output is read-only: no staging folder can be made.
+        let _flag = Immutable::set(&site.root()).unwrap();
+        let run = site.build(&[]);
+        assert_eq!(
+            redacted(&site, &run.stderr),
+            format!(
+                "error: cannot create the output next to [TMP]/site/public: Operation not permitted (os error 1); the previous output was left as it was; {advice}\n"
+            )
+        );
+        assert_eq!(run.code, 2);
+        assert!(tree(&site.public()) == before);
+    }
+    // Writable again, the next build goes through.
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        site.read("public/clubs/biotech/index.html")
+            .contains("Le nouveau club réunit")
+    );
 }
 
 #[test]

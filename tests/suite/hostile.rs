@@ -852,3 +852,85 @@ fn closed_stdout_is_no_panic() {
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(site.public().join("index.html").is_file());
 }
+
+#[test]
+fn template_including_itself_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    let footer = "themes/mini/templates/partials/footer.html";
+    site.write(
+        footer,
+        &format!(
+            "{}{{% include \"partials/footer.html\" %}}\n",
+            site.read(footer)
+        ),
+    );
+    within(
+        Duration::from_secs(10),
+        "a template including itself",
+        || {
+            assert_fails(
+            &site,
+            &before,
+            "themes/mini/templates/partials/footer.html:2:4: error: templates include each other in a loop: base.html -> partials/footer.html -> partials/footer.html
+  |
+2 | {% include \"partials/footer.html\" %}
+  |    ^
+  = hint: remove this `{% include %}`, or include a template that does not lead back here
+
+build failed: 1 error; the previous output was left as it was
+",
+        );
+        },
+    );
+}
+
+#[test]
+fn templates_including_each_other_are_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.edit(
+        "themes/mini/templates/partials/footer.html",
+        "</footer>",
+        "</footer>{% include \"partials/autre.html\" %}",
+    );
+    site.write(
+        "themes/mini/templates/partials/autre.html",
+        "<p>autre</p>\n{% include \"partials/footer.html\" %}\n",
+    );
+    assert_fails(
+        &site,
+        &before,
+        "themes/mini/templates/partials/autre.html:2:4: error: templates include each other in a loop: base.html -> partials/footer.html -> partials/autre.html -> partials/footer.html
+  |
+2 | {% include \"partials/footer.html\" %}
+  |    ^
+  = hint: remove this `{% include %}`, or include a template that does not lead back here
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}
+
+#[test]
+fn template_extending_itself_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.edit(
+        "themes/mini/templates/page.html",
+        "{% extends \"base.html\" %}",
+        "{% extends \"page.html\" %}",
+    );
+    assert_fails(
+        &site,
+        &before,
+        "themes/mini/templates/page.html:1:4: error: templates extend each other in a loop: page.html
+  |
+1 | {% extends \"page.html\" %}
+  |    ^
+  = hint: one of these `{% extends %}` must name another template
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}

@@ -934,3 +934,59 @@ build failed: 1 error; the previous output was left as it was
 ",
     );
 }
+
+#[test]
+fn fifty_megabyte_page_builds_in_linear_time() {
+    let site = TestSite::new("site");
+    let paragraph = "Un paragraphe de texte avec des mots, et encore des mots pour une ligne.\n\n";
+    let count = 50 * 1024 * 1024 / paragraph.len();
+    let body = paragraph.repeat(count);
+    site.write(
+        "content/news/gros.md",
+        &format!("---\ntitle: Gros\n---\n{body}Le dernier paragraphe.\n"),
+    );
+    // A quadratic step would take hours here; a linear build takes seconds
+    // (in a debug build, on a busy machine: the limit leaves room for both).
+    let run = within(Duration::from_secs(150), "a 50 MB page", || site.build(&[]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = fs::read_to_string(site.public().join("news/gros/index.html")).unwrap();
+    assert_eq!(html.matches("<p>Un paragraphe").count(), count);
+    assert!(html.contains("<p>Le dernier paragraphe.</p>"));
+}
+
+#[test]
+fn ten_megabyte_line_builds_and_its_errors_show_a_cut_line() {
+    let site = built_site();
+    let line = "mot ".repeat(10 * 1024 * 1024 / 4);
+    let front = "---\ntitle: Ligne\nclub_kind: [professionnel]\n---\n";
+    site.write("content/clubs/ligne.md", &format!("{front}{line}fin\n"));
+    let run = within(Duration::from_secs(60), "a 10 MB line", || site.build(&[]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = fs::read_to_string(site.public().join("clubs/ligne/index.html")).unwrap();
+    assert!(html.contains(&format!("<p>{line}fin</p>")));
+
+    let before = tree(&site.public());
+    site.write(
+        "content/clubs/ligne.md",
+        &format!("{front}{line}[fin](@/nulle-part.md)\n"),
+    );
+    // The error is at the link's `@`; the line shown is its last 120
+    // characters (the link is 22 of them), after a `…`.
+    let col = line.len() + 7;
+    assert_fails(
+        &site,
+        &before,
+        &format!(
+            "content/clubs/ligne.md:5:{col}: error: link to a missing page `@/nulle-part.md`
+  |
+5 | …{}[fin](@/nulle-part.md)
+  | {}^
+  = hint: write the target's path under content/, e.g. `@/clubs/club-des-docteurs.md`; check the spelling and that the page is not a draft
+
+build failed: 1 error; the previous output was left as it was
+",
+            &line[line.len() - (120 - 22)..],
+            " ".repeat(1 + 120 - 22 + 6)
+        ),
+    );
+}

@@ -521,11 +521,11 @@ fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>)
         tera::ErrorKind::CircularInclude { tpl, include_chain } => {
             // The loop closes where the last-but-one template includes the last.
             let mut names = include_chain.iter().rev();
-            let included = names.next().map(String::as_str);
-            let includer = names.next().map_or(tpl.as_str(), String::as_str);
-            let at = tag_position(sources, includer, "include", included);
+            let target = names.next().map(String::as_str);
+            let closer = names.next().map_or(tpl.as_str(), String::as_str);
+            let at = tag_position(sources, closer, "include", target);
             locate(
-                includer,
+                closer,
                 at.line,
                 at.col,
                 format!(

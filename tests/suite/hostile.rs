@@ -990,3 +990,32 @@ build failed: 1 error; the previous output was left as it was
         ),
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn serve_does_not_follow_a_page_turned_into_a_link_outside() {
+    let site = TestSite::new("site");
+    let mut live = alumni::live::LiveSite::build(alumni::build::BuildOptions {
+        root: site.root(),
+        out: None,
+        base_url: None,
+        drafts: false,
+    })
+    .unwrap();
+    // Same front matter, another body: what `serve` would re-render alone.
+    let page = "content/clubs/biotech.md";
+    let outside = site.temp().join("secret.md");
+    fs::write(&outside, format!("{}\nSECRET\n", site.read(page))).unwrap();
+    fs::remove_file(site.root().join(page)).unwrap();
+    std::os::unix::fs::symlink(&outside, site.root().join(page)).unwrap();
+    let errors = live.apply(&[site.root().join(page)]).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].path, page);
+    assert!(
+        errors[0]
+            .message
+            .starts_with("this symbolic link leads outside the site"),
+        "{}",
+        errors[0].message
+    );
+}

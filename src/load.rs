@@ -130,7 +130,9 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
                 continue;
             }
         };
-        if let Some(d) = link_outside(root, &root_real, &entry) {
+        let refused =
+            link_outside(root, &root_real, &entry).or_else(|| non_utf8_name(root, &entry));
+        if let Some(d) = refused {
             errors.push(d);
             if entry.file_type().is_dir() {
                 walker.skip_current_dir();
@@ -212,6 +214,21 @@ fn link_outside(root: &Path, root_real: &Path, entry: &walkdir::DirEntry) -> Opt
     )
 }
 
+/// A name that is not UTF-8 cannot become a URL nor be named in an `@/`
+/// link: it is refused rather than published under a mangled name.
+fn non_utf8_name(root: &Path, entry: &walkdir::DirEntry) -> Option<Diagnostic> {
+    if entry.depth() == 0 || entry.file_name().to_str().is_some() {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            relative_path(root, entry.path()),
+            "this name is not valid UTF-8",
+        )
+        .with_hint("rename it with letters, digits and dashes"),
+    )
+}
+
 /// A walk error as a diagnostic on the path where it happened.
 fn walk_error(root: &Path, e: &walkdir::Error, fallback: &str) -> Diagnostic {
     let path = e
@@ -281,7 +298,7 @@ pub fn load_theme(root: &Path, name: &str) -> (ThemeFiles, Vec<Diagnostic>) {
             if let Some(d) = entry
                 .as_ref()
                 .ok()
-                .and_then(|e| link_outside(root, &root_real, e))
+                .and_then(|e| link_outside(root, &root_real, e).or_else(|| non_utf8_name(root, e)))
             {
                 errors.push(d);
                 if entry.as_ref().is_ok_and(|e| e.file_type().is_dir()) {

@@ -1019,3 +1019,34 @@ fn serve_does_not_follow_a_page_turned_into_a_link_outside() {
         errors[0].message
     );
 }
+
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_are_refused() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let site = built_site();
+    let before = tree(&site.public());
+    let news = site.root().join("content/news");
+    fs::write(
+        news.join(std::ffi::OsStr::from_bytes(b"caf\xe9.md")),
+        "---\ntitle: Caf\n---\nx\n",
+    )
+    .unwrap();
+    fs::write(
+        news.join(std::ffi::OsStr::from_bytes(b"image\xff.svg")),
+        "<svg/>",
+    )
+    .unwrap();
+    assert_fails(
+        &site,
+        &before,
+        "content/news/caf\u{FFFD}.md: error: this name is not valid UTF-8
+  = hint: rename it with letters, digits and dashes
+
+content/news/image\u{FFFD}.svg: error: this name is not valid UTF-8
+  = hint: rename it with letters, digits and dashes
+
+build failed: 2 errors; the previous output was left as it was
+",
+    );
+}

@@ -234,7 +234,8 @@ fn symlinks_inside_the_site_are_followed() {
     );
 }
 
-/// Writes `content/news/profond.md` with `body` and expects one located error.
+/// Writes the page `path` (front matter `front`, then `body`) into a built
+/// site and expects exactly `expected`, within seconds.
 fn assert_nesting_error(site: &TestSite, path: &str, front: &str, body: &str, expected: &str) {
     let before = tree(&site.public());
     site.write(path, &format!("---\n{front}---\n{body}"));

@@ -6,7 +6,7 @@
 //! here prints or exits: the binary does that with the returned report.
 
 use std::collections::{BTreeMap, HashMap};
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
@@ -117,15 +117,18 @@ fn fail(mut errors: Vec<Diagnostic>) -> BuildError {
     BuildError::Site(errors)
 }
 
-/// Refuses output folders whose replacement would destroy the sources.
+/// Refuses output folders whose replacement would destroy the sources: the
+/// root itself, a folder holding it, or anything under `content/`,
+/// `themes/` or `src/`; and paths that do not end in a folder name
+/// (`public/..` names the root through the back door).
 fn check_output_dir(root: &Path, out: &Path) -> Result<(), BuildError> {
-    let absolute = |p: &Path| {
-        std::path::absolute(p)
-            .map_or_else(|_| p.to_path_buf(), |a| a.components().collect::<PathBuf>())
-    };
-    let (root, out) = (absolute(root), absolute(out));
-    let canonical = |p: &Path| p.canonicalize().unwrap_or_else(|_| p.to_path_buf());
-    let (root_c, out_c) = (canonical(&root), canonical(&out));
+    if !matches!(out.components().next_back(), Some(Component::Normal(_))) {
+        return Err(BuildError::Io(format!(
+            "refusing to use {} as the output folder: it must end in a folder name (not `..`, `.` or `/`)",
+            out.display()
+        )));
+    }
+    let (root_c, out_c) = (resolved(root), resolved(out));
     let protected = [
         root_c.join("content"),
         root_c.join("themes"),
@@ -140,6 +143,34 @@ fn check_output_dir(root: &Path, out: &Path) -> Result<(), BuildError> {
     Ok(())
 }
 
+/// `path` made absolute, with links and `..` resolved as far as it exists;
+/// the rest, which does not exist yet and so holds no link, is appended with
+/// `..` applied to the words alone.
+fn resolved(path: &Path) -> PathBuf {
+    let absolute = std::path::absolute(path).unwrap_or_else(|_| path.to_path_buf());
+    let components: Vec<Component<'_>> = absolute.components().collect();
+    for existing in (1..=components.len()).rev() {
+        let Ok(mut out) = components[..existing]
+            .iter()
+            .collect::<PathBuf>()
+            .canonicalize()
+        else {
+            continue;
+        };
+        for c in &components[existing..] {
+            match c {
+                Component::ParentDir => {
+                    out.pop();
+                }
+                Component::CurDir => {}
+                other => out.push(other),
+            }
+        }
+        return out;
+    }
+    absolute
+}
+
 /// Builds the site of `options.root` into its output folder.
 pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
@@ -148,15 +179,27 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let prepared = prepare_with(options, Purpose::Publish)?;
     let staging = Staging::begin(&out).map_err(|e| {
         BuildError::Io(format!(
-            "cannot create the output next to {}: {e}",
-            out.display()
+            "cannot create the output next to {}: {e}; the previous output was left as it was{}",
+            out.display(),
+            io_advice(&e)
         ))
     })?;
-    let (per_language, copied_files) = write_site(&prepared, &staging, options.minify)?;
+    let (per_language, copied_files) = write_site(&prepared, &staging, options.minify).map_err(|e| {
+        if staging.disk_full() {
+            // One cause, one message, rather than one error per file.
+            BuildError::Io(format!(
+                "the disk holding {} is full (no space left on device): the new output was not written and the previous one was left as it was; free some space, or build elsewhere with --out",
+                out.display()
+            ))
+        } else {
+            e
+        }
+    })?;
     staging.commit().map_err(|e| {
         BuildError::Io(format!(
-            "cannot put the new output in place at {}: {e}",
-            out.display()
+            "cannot put the new output in place at {}: {e}; the previous output was left as it was{}",
+            out.display(),
+            io_advice(&e)
         ))
     })?;
     let missing_translations = prepared.site.missing_translations.clone();
@@ -186,6 +229,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     // thread do it instead of the caller.
     std::thread::spawn(move || drop(prepared));
     Ok(report)
+}
+
+/// What to do about an I/O error on the output folder, when we can tell.
+fn io_advice(e: &std::io::Error) -> &'static str {
+    match e.kind() {
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
+            "; make the output folder and the folder holding it writable (see `lsattr` for an immutable flag), or build elsewhere with --out"
+        }
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
+            "; free some space, or build elsewhere with --out"
+        }
+        _ => "",
+    }
 }
 
 /// Gives the theme's CSS and JS files a name that changes with their bytes

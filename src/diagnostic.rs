@@ -144,19 +144,47 @@ impl fmt::Display for Diagnostic {
         if let (Some(pos), Some(line)) = (self.position, &self.source_line) {
             let number = pos.line.to_string();
             let pad = " ".repeat(number.len());
+            let (shown, col) = window(line, pos.col);
             // Tabs stay tabs under the caret so that it lines up in any terminal.
             let mut caret = String::new();
-            for c in line.chars().take(pos.col.saturating_sub(1)) {
+            for c in shown.chars().take(col.saturating_sub(1)) {
                 caret.push(if c == '\t' { '\t' } else { ' ' });
             }
             caret.push('^');
-            write!(f, "\n{pad} |\n{number} | {line}\n{pad} | {caret}")?;
+            write!(f, "\n{pad} |\n{number} | {shown}\n{pad} | {caret}")?;
         }
         if let Some(hint) = &self.hint {
             write!(f, "\n  = hint: {hint}")?;
         }
         Ok(())
     }
+}
+
+/// Characters of a source line shown under a diagnostic, at most.
+const SHOWN_LINE: usize = 120;
+
+/// The part of `line` shown under a diagnostic, and the caret's 1-based
+/// column in it: the whole line when it is short, else `SHOWN_LINE`
+/// characters around `col` with `…` where it was cut (a minified or
+/// generated line can be megabytes long).
+fn window(line: &str, col: usize) -> (String, usize) {
+    let len = line.chars().count();
+    if len <= SHOWN_LINE {
+        return (line.to_string(), col);
+    }
+    let start = col
+        .saturating_sub(1)
+        .saturating_sub(SHOWN_LINE / 2)
+        .min(len - SHOWN_LINE);
+    let mut shown = String::new();
+    if start > 0 {
+        shown.push('…');
+    }
+    shown.extend(line.chars().skip(start).take(SHOWN_LINE));
+    if start + SHOWN_LINE < len {
+        shown.push('…');
+    }
+    (shown, col - start + usize::from(start > 0))
 }
 
 /// Sorts diagnostics by file, then position, then message: the order in
@@ -289,6 +317,24 @@ mod tests {
             Position::from_offset(text, offset),
             Position { line: 2, col: 10 }
         );
+    }
+
+    #[test]
+    fn long_lines_are_cut_around_the_caret() {
+        let line = format!("{}X{}", "a".repeat(1000), "b".repeat(1000));
+        let d = Diagnostic::error("a.md", "m").at(&line, Position { line: 1, col: 1001 });
+        let shown = d.to_string();
+        let lines: Vec<&str> = shown.lines().collect();
+        let source = lines[2].strip_prefix("1 | ").unwrap();
+        assert_eq!(source.chars().count(), SHOWN_LINE + 2);
+        assert!(source.starts_with('…') && source.ends_with('…'));
+        let caret = lines[3].strip_prefix("  | ").unwrap();
+        // The caret stands under the `X`.
+        assert_eq!(source.chars().nth(caret.len() - 1), Some('X'));
+        // At the start of a long line, nothing is cut before.
+        let (shown, col) = window(&line, 1);
+        assert!(shown.starts_with('a') && shown.ends_with('…'));
+        assert_eq!(col, 1);
     }
 
     #[test]

@@ -32,14 +32,19 @@ fn is_fence(line: &str) -> bool {
 pub fn split<'a>(text: &'a str, path: &str) -> Result<Split<'a>, Diagnostic> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
+    if text.trim().is_empty() {
+        return Err(Diagnostic::error(path, "the file is empty")
+            .at_offset(text, 0)
+            .with_hint("write its front matter (a line `---`, then `title: ...`, then a line `---`) and its text, or delete the file"));
+    }
     if !is_fence(first) {
-        let d = Diagnostic::error(path, "the file does not start with front matter")
-            .with_hint("start the file with a line `---`, then `title: ...`, then a line `---`");
-        return Err(if text.is_empty() {
-            d
-        } else {
-            d.at_offset(text, 0)
-        });
+        return Err(
+            Diagnostic::error(path, "the file does not start with front matter")
+                .at_offset(text, 0)
+                .with_hint(
+                    "start the file with a line `---`, then `title: ...`, then a line `---`",
+                ),
+        );
     }
     let yaml_start = first.len();
     let mut offset = yaml_start;
@@ -294,6 +299,15 @@ mod tests {
         assert_eq!(s.yaml, "title: A\r\n");
         assert_eq!(s.body, "Body\r\n");
         assert_eq!(&text[s.body_start..], "Body\r\n");
+    }
+
+    #[test]
+    fn empty_file_is_an_error_at_line_one() {
+        for text in ["", "\n\n", "  \n"] {
+            let d = split(text, "a.md").unwrap_err();
+            assert_eq!(d.message, "the file is empty");
+            assert_eq!(d.location(), "a.md:1:1");
+        }
     }
 
     #[test]

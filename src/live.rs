@@ -353,7 +353,13 @@ impl LiveSite {
         };
         let mut new_docs: HashMap<&str, parse::Document> = HashMap::new();
         for path in paths {
-            let file = match load::read_text(&self.options.root, &self.options.root.join(path)) {
+            let abs = self.options.root.join(path);
+            // A page turned into a symbolic link may lead outside the site:
+            // the full rebuild's walk decides whether it can be read.
+            if std::fs::symlink_metadata(&abs).is_ok_and(|m| m.file_type().is_symlink()) {
+                return None;
+            }
+            let file = match load::read_text(&self.options.root, &abs) {
                 Ok(f) => f,
                 Err(d) => return Some(Err(vec![d])),
             };

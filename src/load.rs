@@ -19,7 +19,9 @@ use crate::diagnostic::{Diagnostic, relative_path};
 pub struct TextFile {
     /// Site-relative path with `/` separators (`content/clubs/biotech.md`).
     pub path: String,
-    /// The text, with any UTF-8 byte-order mark removed.
+    /// The text, with any UTF-8 byte-order mark removed and Windows line
+    /// ends (`\r\n`) turned into `\n`, so that a file saved on Windows
+    /// builds exactly like the same file saved elsewhere.
     pub text: String,
 }
 
@@ -67,7 +69,9 @@ pub fn is_ignored_name(name: &str) -> bool {
         || name == "4913"
 }
 
-/// Reads `path` as UTF-8 text, dropping a leading byte-order mark.
+/// Reads `path` as UTF-8 text, dropping a leading byte-order mark and
+/// turning `\r\n` into `\n`. Lines and columns stay those an editor shows:
+/// only the invisible `\r` at the end of each line goes.
 pub fn read_text(root: &Path, abs: &Path) -> Result<TextFile, Diagnostic> {
     let path = relative_path(root, abs);
     let bytes = std::fs::read(abs).map_err(|e| {
@@ -78,7 +82,11 @@ pub fn read_text(root: &Path, abs: &Path) -> Result<TextFile, Diagnostic> {
     match std::str::from_utf8(bytes) {
         Ok(text) => Ok(TextFile {
             path,
-            text: text.to_string(),
+            text: if text.contains("\r\n") {
+                text.replace("\r\n", "\n")
+            } else {
+                text.to_string()
+            },
         }),
         Err(e) => {
             let good = &bytes[..e.valid_up_to()];
@@ -108,27 +116,29 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
         );
         return (loaded, errors);
     }
-    let walker = WalkDir::new(&content)
+    let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    let mut walker = WalkDir::new(&content)
         .follow_links(true)
         .sort_by_file_name()
         .into_iter()
         .filter_entry(|e| e.depth() == 0 || !is_ignored_dir_entry(e));
-    for entry in walker {
+    while let Some(entry) = walker.next() {
         let entry = match entry {
             Ok(e) => e,
             Err(e) => {
-                let path = e
-                    .path()
-                    .map_or_else(|| "content".to_string(), |p| relative_path(root, p));
-                let why = if e.loop_ancestor().is_some() {
-                    "a symbolic link here points back to a folder that contains it".to_string()
-                } else {
-                    e.to_string()
-                };
-                errors.push(Diagnostic::error(path, why).with_hint("remove or fix the link"));
+                errors.push(walk_error(root, &e, "content"));
                 continue;
             }
         };
+        let refused =
+            link_outside(root, &root_real, &entry).or_else(|| non_utf8_name(root, &entry));
+        if let Some(d) = refused {
+            errors.push(d);
+            if entry.file_type().is_dir() {
+                walker.skip_current_dir();
+            }
+            continue;
+        }
         if !entry.file_type().is_file() {
             continue;
         }
@@ -179,6 +189,75 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
     (loaded, errors)
 }
 
+/// A symbolic link that leads outside the site is refused: the site is what
+/// gets reviewed and published, and a link must not make the build read (and
+/// publish) a file that nobody reviewed, such as `/etc/passwd` or a key in
+/// the home folder. Links that stay inside the site are followed.
+fn link_outside(root: &Path, root_real: &Path, entry: &walkdir::DirEntry) -> Option<Diagnostic> {
+    if !entry.path_is_symlink() {
+        return None;
+    }
+    // An unresolvable link is reported by the walk itself.
+    let target = entry.path().canonicalize().ok()?;
+    if target.starts_with(root_real) {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            relative_path(root, entry.path()),
+            format!(
+                "this symbolic link leads outside the site (to {}); alumni reads nothing outside the site's folder",
+                target.display()
+            ),
+        )
+        .with_hint("copy the file or folder into the site instead of linking to it"),
+    )
+}
+
+/// A name that is not UTF-8 cannot become a URL nor be named in an `@/`
+/// link: it is refused rather than published under a mangled name.
+fn non_utf8_name(root: &Path, entry: &walkdir::DirEntry) -> Option<Diagnostic> {
+    if entry.depth() == 0 || entry.file_name().to_str().is_some() {
+        return None;
+    }
+    Some(
+        Diagnostic::error(
+            relative_path(root, entry.path()),
+            "this name is not valid UTF-8",
+        )
+        .with_hint("rename it with letters, digits and dashes"),
+    )
+}
+
+/// A walk error as a diagnostic on the path where it happened.
+fn walk_error(root: &Path, e: &walkdir::Error, fallback: &str) -> Diagnostic {
+    let path = e
+        .path()
+        .map_or_else(|| fallback.to_string(), |p| relative_path(root, p));
+    let why = if e.loop_ancestor().is_some() {
+        "a symbolic link here points back to a folder that contains it".to_string()
+    } else if let Some(io) = e.io_error() {
+        match io.kind() {
+            std::io::ErrorKind::NotFound => {
+                "this symbolic link points to a file that does not exist".to_string()
+            }
+            _ if io.raw_os_error() == Some(ELOOP) => {
+                "this symbolic link points to itself, through a loop of links".to_string()
+            }
+            _ => {
+                return Diagnostic::error(path, format!("cannot read this: {io}"))
+                    .with_hint("check that it exists and is readable");
+            }
+        }
+    } else {
+        e.to_string()
+    };
+    Diagnostic::error(path, why).with_hint("remove or fix the link")
+}
+
+/// `ELOOP` on Linux: too many levels of symbolic links.
+const ELOOP: i32 = 40;
+
 /// A theme's files: templates to compile and static files to copy.
 #[derive(Clone, Debug, Default)]
 pub struct ThemeFiles {
@@ -207,14 +286,26 @@ pub fn load_theme(root: &Path, name: &str) -> (ThemeFiles, Vec<Diagnostic>) {
         );
         return (theme, errors);
     }
+    let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut text_paths: Vec<(&str, PathBuf)> = Vec::new();
     for sub in ["templates", "shortcodes", "i18n", "static"] {
-        let walker = WalkDir::new(dir.join(sub))
+        let mut walker = WalkDir::new(dir.join(sub))
             .follow_links(true)
             .sort_by_file_name()
             .into_iter()
             .filter_entry(|e| e.depth() == 0 || !e.file_name().to_string_lossy().starts_with('.'));
-        for entry in walker {
+        while let Some(entry) = walker.next() {
+            if let Some(d) = entry
+                .as_ref()
+                .ok()
+                .and_then(|e| link_outside(root, &root_real, e).or_else(|| non_utf8_name(root, e)))
+            {
+                errors.push(d);
+                if entry.as_ref().is_ok_and(|e| e.file_type().is_dir()) {
+                    walker.skip_current_dir();
+                }
+                continue;
+            }
             match entry {
                 Ok(e) if e.file_type().is_file() => {
                     let name = e.file_name().to_string_lossy();
@@ -231,15 +322,12 @@ pub fn load_theme(root: &Path, name: &str) -> (ThemeFiles, Vec<Diagnostic>) {
                     }
                 }
                 Ok(_) => {}
+                // A theme may lack `shortcodes/`, `i18n/` or `static/`.
                 Err(e)
-                    if e.io_error()
-                        .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) => {}
-                Err(e) => {
-                    let path = e
-                        .path()
-                        .map_or_else(|| format!("themes/{name}"), |p| relative_path(root, p));
-                    errors.push(Diagnostic::error(path, e.to_string()));
-                }
+                    if e.depth() == 0
+                        && e.io_error()
+                            .is_some_and(|io| io.kind() == std::io::ErrorKind::NotFound) => {}
+                Err(e) => errors.push(walk_error(root, &e, &format!("themes/{name}"))),
             }
         }
     }

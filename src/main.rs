@@ -12,6 +12,22 @@ use alumni::serve::{self, ServeError, ServeOptions};
 use clap::{Parser, Subcommand};
 use std::sync::Arc;
 
+// Printing that ignores a closed pipe (`alumni build | head -1`): the work
+// is done by then, and a reader that went away is no reason to panic, which
+// `println!` does.
+macro_rules! out {
+    ($($arg:tt)*) => {{ let _ = write!(std::io::stdout(), $($arg)*); }};
+}
+macro_rules! outln {
+    ($($arg:tt)*) => {{ let _ = writeln!(std::io::stdout(), $($arg)*); }};
+}
+macro_rules! err {
+    ($($arg:tt)*) => {{ let _ = write!(std::io::stderr(), $($arg)*); }};
+}
+macro_rules! errln {
+    ($($arg:tt)*) => {{ let _ = writeln!(std::io::stderr(), $($arg)*); }};
+}
+
 /// Builds the Sorbonne Université alumni network website from Markdown and YAML.
 #[derive(Parser)]
 #[command(name = "alumni", version, about, propagate_version = true)]
@@ -158,11 +174,11 @@ fn main() -> ExitCode {
             root,
         } => match alumni::new::new_page(&root, &collection, &title, lang.as_deref()) {
             Ok(path) => {
-                println!("{path}");
+                outln!("{path}");
                 ExitCode::SUCCESS
             }
             Err(d) => {
-                eprint!("{}", diagnostic::render_all(&[d]));
+                err!("{}", diagnostic::render_all(&[d]));
                 ExitCode::from(1)
             }
         },
@@ -196,11 +212,11 @@ fn run_check(root: PathBuf, format: OutputFormat, strict: bool) -> ExitCode {
         OutputFormat::Github => diagnostic::Format::Github,
         OutputFormat::Json => diagnostic::Format::Json,
     };
-    print!("{}", diagnostic::render(&problems, format));
+    out!("{}", diagnostic::render(&problems, format));
     let errors = problems.iter().filter(|d| d.is_error()).count();
     let warnings = problems.len() - errors;
     if format == diagnostic::Format::Human {
-        println!(
+        outln!(
             "check: {errors} error{}, {warnings} warning{}",
             if errors == 1 { "" } else { "s" },
             if warnings == 1 { "" } else { "s" }
@@ -238,13 +254,13 @@ fn run_next_rebuild(options: &BuildOptions) -> ExitCode {
 }
 
 fn run_serve(options: &ServeOptions) -> ExitCode {
-    let report: Arc<serve::Reporter> = Arc::new(|line: &str| eprintln!("{line}"));
+    let report: Arc<serve::Reporter> = Arc::new(|line: &str| errln!("{line}"));
     match serve::start(options, &report) {
         Ok(running) => {
-            println!("serving the site at {} (Ctrl-C to stop)", running.url);
+            outln!("serving the site at {} (Ctrl-C to stop)", running.url);
             if options.open {
                 if let Err(message) = serve::open_in_browser(&running.url) {
-                    eprintln!("{message}");
+                    errln!("{message}");
                 }
             }
             // The server runs until the process is interrupted; nothing is
@@ -254,12 +270,12 @@ fn run_serve(options: &ServeOptions) -> ExitCode {
             }
         }
         Err(ServeError::Site(errors)) => {
-            eprint!("{}", diagnostic::render_all(&errors));
-            eprintln!("the site has errors: fix them and run alumni serve again");
+            err!("{}", diagnostic::render_all(&errors));
+            errln!("the site has errors: fix them and run alumni serve again");
             ExitCode::from(1)
         }
         Err(ServeError::Io(message)) => {
-            eprintln!("error: {message}");
+            errln!("error: {message}");
             ExitCode::from(2)
         }
     }
@@ -275,7 +291,7 @@ fn run_build(options: &BuildOptions) -> ExitCode {
                 .iter()
                 .map(|(lang, n)| format!("{lang} {n}"))
                 .collect();
-            println!(
+            outln!(
                 "built {} pages ({}) and {} files in {:.2} s -> {}",
                 report.html_files,
                 languages.join(", "),
@@ -323,7 +339,7 @@ fn print_missing_translations(missing: &[alumni::model::MissingTranslation]) {
         }
     }
     for (lang, list) in by_lang {
-        println!(
+        outln!(
             "not translated into {lang} ({}): {}",
             list.len(),
             list.join(", ")

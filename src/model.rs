@@ -996,15 +996,15 @@ fn check_unique_outputs<'a>(
         errors.push(d);
     };
     for s in sections {
-        let path = s
-            .document
-            .as_ref()
-            .map_or("content/_index.md", |d| d.file.path.as_str());
+        let (path, text) = s.document.as_ref().map_or(("content/_index.md", ""), |d| {
+            (d.file.path.as_str(), d.file.text.as_str())
+        });
+        // A section's URL is its folder's: the error goes on its first line.
         claim(
             format!("{}index.html", s.path),
             Claim {
                 path,
-                text: "",
+                text,
                 slug_offset: 0,
             },
         );

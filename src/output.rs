@@ -6,7 +6,8 @@
 //! `renameat2(RENAME_EXCHANGE)`, elsewhere with two renames. A failed or
 //! killed build leaves the previous output exactly as it was; the next build
 //! removes staging folders whose process is gone. A file whose bytes are
-//! the same as in the previous output keeps its modification time.
+//! the same as in the previous output keeps its modification time. A full
+//! disk is noticed once ([`Staging::disk_full`]) and stops the writes.
 //!
 //! Every file written is hashed (SHA-256) on the way, and the list lands in
 //! [`MANIFEST`] at the output's root, so that an upload step can send only
@@ -18,6 +19,7 @@ use std::fs;
 use std::io;
 use std::path::{Component, Path, PathBuf};
 use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 use sha2::{Digest, Sha256};
 
@@ -57,6 +59,9 @@ pub struct Staging {
     committed: bool,
     /// Output path -> SHA-256, filled by every write and copy.
     hashes: Mutex<BTreeMap<String, String>>,
+    /// Set by the first write that found the disk full: every later write
+    /// would fail the same way, so they stop trying.
+    full: AtomicBool,
 }
 
 fn out_name(out: &Path) -> String {
@@ -89,6 +94,7 @@ impl Staging {
             dir,
             committed: false,
             hashes: Mutex::new(BTreeMap::new()),
+            full: AtomicBool::new(false),
         })
     }
 
@@ -114,13 +120,38 @@ impl Staging {
         Ok(self.dir.join(rel_path))
     }
 
+    /// Whether a write failed because the disk (or the user's quota) is full.
+    pub fn disk_full(&self) -> bool {
+        self.full.load(Ordering::Relaxed)
+    }
+
+    /// `e` as a diagnostic on `path`, noting a full disk.
+    fn failed(&self, path: &str, e: &io::Error) -> Diagnostic {
+        if matches!(
+            e.kind(),
+            io::ErrorKind::StorageFull | io::ErrorKind::QuotaExceeded
+        ) {
+            self.full.store(true, Ordering::Relaxed);
+        }
+        io_diagnostic(path, e)
+    }
+
+    /// Fails at once when the disk was found full.
+    fn check_space(&self, rel: &str) -> Result<(), Diagnostic> {
+        if self.disk_full() {
+            return Err(Diagnostic::error(rel, "not written: the disk is full"));
+        }
+        Ok(())
+    }
+
     /// Writes `bytes` at `rel` (a `/`-separated path inside the output).
     pub fn write(&self, rel: &str, bytes: &[u8]) -> Result<(), Diagnostic> {
+        self.check_space(rel)?;
         let target = self.target(rel)?;
         if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| io_diagnostic(rel, &e))?;
+            fs::create_dir_all(parent).map_err(|e| self.failed(rel, &e))?;
         }
-        fs::write(&target, bytes).map_err(|e| io_diagnostic(rel, &e))?;
+        fs::write(&target, bytes).map_err(|e| self.failed(rel, &e))?;
         self.keep_mtime(rel, &target, bytes);
         self.record(rel, bytes);
         Ok(())
@@ -155,15 +186,16 @@ impl Staging {
 
     /// Copies the file at `from` to `rel`; `source` names it in errors.
     pub fn copy(&self, rel: &str, from: &Path, source: &str) -> Result<(), Diagnostic> {
+        self.check_space(rel)?;
         let target = self.target(rel)?;
         if let Some(parent) = target.parent() {
-            fs::create_dir_all(parent).map_err(|e| io_diagnostic(rel, &e))?;
+            fs::create_dir_all(parent).map_err(|e| self.failed(rel, &e))?;
         }
         let bytes = fs::read(from).map_err(|e| {
             Diagnostic::error(source, format!("cannot read the file: {e}"))
                 .with_hint("check that the file is readable")
         })?;
-        fs::write(&target, &bytes).map_err(|e| io_diagnostic(rel, &e))?;
+        fs::write(&target, &bytes).map_err(|e| self.failed(rel, &e))?;
         self.keep_mtime(rel, &target, &bytes);
         self.record(rel, &bytes);
         Ok(())
@@ -195,8 +227,11 @@ impl Staging {
         swap_in(&self.dir, &self.out)?;
         self.committed = true;
         // After the swap the staging path holds the previous output (if any).
+        // The new output is in place whatever happens now: failing to remove
+        // the old one is no failure of the build, and the next build removes
+        // it as the leftover of a process that is gone.
         if self.dir.exists() {
-            fs::remove_dir_all(&self.dir)?;
+            let _ = fs::remove_dir_all(&self.dir);
         }
         Ok(())
     }

@@ -504,24 +504,39 @@ fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>)
         tera::ErrorKind::CircularExtend {
             tpl,
             inheritance_chain,
-        } => locate(
-            tpl,
-            0,
-            0,
-            format!(
-                "templates extend each other in a loop: {}",
-                inheritance_chain.join(" -> ")
-            ),
-        ),
-        tera::ErrorKind::CircularInclude { tpl, include_chain } => locate(
-            tpl,
-            0,
-            0,
-            format!(
-                "templates include each other in a loop: {}",
-                include_chain.join(" -> ")
-            ),
-        ),
+        } => {
+            let parent = inheritance_chain.get(1).map(String::as_str);
+            let at = tag_position(sources, tpl, "extends", parent);
+            locate(
+                tpl,
+                at.line,
+                at.col,
+                format!(
+                    "templates extend each other in a loop: {}",
+                    inheritance_chain.join(" -> ")
+                ),
+            )
+            .with_hint("one of these `{% extends %}` must name another template")
+        }
+        tera::ErrorKind::CircularInclude { tpl, include_chain } => {
+            // The loop closes where the last-but-one template includes the last.
+            let mut names = include_chain.iter().rev();
+            let target = names.next().map(String::as_str);
+            let closer = names.next().map_or(tpl.as_str(), String::as_str);
+            let at = tag_position(sources, closer, "include", target);
+            locate(
+                closer,
+                at.line,
+                at.col,
+                format!(
+                    "templates include each other in a loop: {}",
+                    include_chain.join(" -> ")
+                ),
+            )
+            .with_hint(
+                "remove this `{% include %}`, or include a template that does not lead back here",
+            )
+        }
         _ => {
             // Validation errors (unknown filter, function, include) come as a
             // pre-rendered report: read its `--> name:line:col` line.
@@ -545,6 +560,29 @@ fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>)
             }
         }
     }
+}
+
+/// Where the template `name` has the tag `{% keyword "target" %}` (any
+/// target when `None`); line 0 when it cannot be found, which `locate`
+/// reads as "no position".
+fn tag_position(
+    sources: &HashMap<String, (String, String)>,
+    name: &str,
+    keyword: &str,
+    target: Option<&str>,
+) -> Position {
+    let Some((_, text)) = sources.get(name) else {
+        return Position::default();
+    };
+    let found = text.match_indices(keyword).find(|(i, _)| {
+        let before = text[..*i].trim_end();
+        let after = text[i + keyword.len()..].trim_start();
+        (before.ends_with("{%") || before.ends_with("{%-"))
+            && target.is_none_or(|t| {
+                after.starts_with(&format!("\"{t}\"")) || after.starts_with(&format!("'{t}'"))
+            })
+    });
+    found.map_or_else(Position::default, |(i, _)| Position::from_offset(text, i))
 }
 
 /// Receives each rendered output: its path in the output folder and its bytes.

@@ -15,6 +15,9 @@
 
 use std::fmt;
 
+/// How deep calls with bodies may nest (`{% note %}` inside `{% note %}`...).
+pub const MAX_NESTING: usize = 32;
+
 /// An argument's value, as written.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ArgValue {
@@ -342,6 +345,18 @@ pub fn find_calls(source: &str) -> (Vec<Call>, Vec<SyntaxError>) {
                 }
             } else if looks_like_call(source, next + 2) {
                 depth += 1;
+                if depth > MAX_NESTING {
+                    // Rendering recurses into bodies: an unbounded depth
+                    // would overflow the stack, and each level rescans its body.
+                    errors.push(SyntaxError {
+                        offset: next,
+                        message: format!(
+                            "shortcodes are nested more than {MAX_NESTING} deep here"
+                        ),
+                        hint: "close each shortcode with `{% end %}` before this point, or nest fewer of them".to_string(),
+                    });
+                    return (calls, errors);
+                }
             }
         }
         match end {

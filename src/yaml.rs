@@ -141,6 +141,31 @@ fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagno
             }
         }
     }
+    if unclosed.is_none() {
+        if let Some(tab) = indenting_tab(source.file_text, offset) {
+            return Diagnostic::error(source.path, "invalid YAML: a tab indents this line")
+                .at_offset(source.file_text, tab)
+                .with_hint("indent YAML with spaces, never tabs");
+        }
+    }
+    if problem.contains("repetition limit exceeded") {
+        // A "billion laughs": anchors that expand to gigabytes through aliases.
+        let at = first_alias(yaml).map_or(offset, |o| source.start + o);
+        return Diagnostic::error(
+            source.path,
+            "invalid YAML: its aliases (`*name`) repeat too much data",
+        )
+        .at_offset(source.file_text, at)
+        .with_hint("write the values out instead of repeating them with `&anchor` and `*alias`");
+    }
+    if problem.contains("recursion limit exceeded") {
+        return Diagnostic::error(
+            source.path,
+            "invalid YAML: lists or mappings are nested too deep here",
+        )
+        .at_offset(source.file_text, offset)
+        .with_hint("nest them less deeply (at most 128 levels)");
+    }
     let (message, hint) = match unclosed {
         Some("quote") => (
             "invalid YAML: this quoted text is never closed".to_string(),
@@ -160,6 +185,31 @@ fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagno
         d = d.with_hint(hint);
     }
     d
+}
+
+/// The offset of the first tab in the indentation of the line holding
+/// `offset`, when the error is within that indentation or right after it.
+fn indenting_tab(text: &str, offset: usize) -> Option<usize> {
+    let offset = offset.min(text.len());
+    let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+    let line = &text[line_start..];
+    let indent = line.len() - line.trim_start_matches([' ', '\t']).len();
+    if offset > line_start + indent {
+        return None;
+    }
+    line[..indent].find('\t').map(|i| line_start + i)
+}
+
+/// The offset of the first alias (`*name`) in `yaml`.
+fn first_alias(yaml: &str) -> Option<usize> {
+    let bytes = yaml.as_bytes();
+    (1..bytes.len())
+        .find(|&i| {
+            bytes[i - 1] == b'*'
+                && (bytes[i].is_ascii_alphanumeric() || bytes[i] == b'_')
+                && (i == 1 || matches!(bytes[i - 2], b' ' | b'[' | b',' | b'\n' | b'-' | b':'))
+        })
+        .map(|i| i - 1)
 }
 
 /// Rewrites the backend's messages into ours, with a hint where we can give one.

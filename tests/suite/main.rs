@@ -11,6 +11,8 @@ mod harness;
 mod build;
 mod check;
 mod cli;
+mod faults;
+mod hostile;
 mod invalid;
 mod languages;
 mod live;

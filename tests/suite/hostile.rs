@@ -1,0 +1,1048 @@
+//! Hostile input: whatever a contributor or a broken checkout throws at the
+//! build, `alumni build` answers with a located error or a correct site, in
+//! bounded time, and never touches anything outside its output folder nor
+//! loses the last good output. One test per case; `docs/ROBUSTNESS.md` lists
+//! them with the behaviour each one pins down.
+
+use std::fmt::Write as _;
+use std::fs;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use crate::harness::{Run, TestSite, fixture, tree};
+
+/// A site built once, so that a failed build can be checked to leave it alone.
+fn built_site() -> TestSite {
+    let site = TestSite::new("site");
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    site
+}
+
+/// `stderr` with the temporary folder's path replaced by `[TMP]`.
+fn redacted(site: &TestSite, stderr: &str) -> String {
+    let temp = site.temp().canonicalize().unwrap();
+    stderr
+        .replace(&temp.display().to_string(), "[TMP]")
+        .replace(&site.temp().display().to_string(), "[TMP]")
+}
+
+/// Builds `site` (already built once and then changed), expects a failure
+/// with exactly `expected` on stderr and nothing on stdout, and checks that
+/// the previous output is untouched.
+fn assert_fails(
+    site: &TestSite,
+    before: &std::collections::BTreeMap<String, Vec<u8>>,
+    expected: &str,
+) -> Run {
+    let run = site.build(&[]);
+    assert_eq!(redacted(site, &run.stderr), expected);
+    assert_eq!(run.code, 1);
+    assert_eq!(run.stdout, "");
+    assert!(
+        tree(&site.public()) == *before,
+        "the previous output changed"
+    );
+    run
+}
+
+/// The output of a fresh copy of the `site` fixture, for comparisons.
+fn reference_output() -> std::collections::BTreeMap<String, Vec<u8>> {
+    tree(&built_site().public())
+}
+
+/// Runs `f` and fails if it took longer than `limit`: a guard against
+/// quadratic blow-ups, with a limit far above the expected time so that a
+/// busy machine does not make it flaky.
+fn within<T>(limit: Duration, what: &str, f: impl FnOnce() -> T) -> T {
+    let started = Instant::now();
+    let value = f();
+    let took = started.elapsed();
+    assert!(took < limit, "{what} took {took:?} (limit {limit:?})");
+    value
+}
+
+fn rewrite_all(site: &TestSite, dir: &str, f: &dyn Fn(&[u8]) -> Vec<u8>) {
+    for entry in walkdir::WalkDir::new(site.root().join(dir)) {
+        let entry = entry.unwrap();
+        let is_text = entry
+            .path()
+            .extension()
+            .is_some_and(|e| e == "md" || e == "yaml");
+        if entry.file_type().is_file() && is_text {
+            let bytes = fs::read(entry.path()).unwrap();
+            fs::write(entry.path(), f(&bytes)).unwrap();
+        }
+    }
+}
+
+#[test]
+fn invalid_utf8_is_covered_by_a_fixture() {
+    // The located diagnostic itself is pinned by tests/fixtures/invalid/invalid_utf8.
+    let bytes = fs::read(fixture(
+        "invalid/invalid_utf8/files/content/clubs/biotech.md",
+    ))
+    .unwrap();
+    assert!(std::str::from_utf8(&bytes).is_err());
+    let expected = fs::read_to_string(fixture("invalid/invalid_utf8/expected.txt")).unwrap();
+    assert!(expected.contains("content/clubs/biotech.md:2:11: error: the file is not valid UTF-8"));
+}
+
+#[test]
+fn byte_order_marks_are_ignored() {
+    let site = TestSite::new("site");
+    let bom = |b: &[u8]| [b"\xEF\xBB\xBF".as_slice(), b].concat();
+    rewrite_all(&site, "content", &bom);
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(tree(&site.public()) == reference_output());
+}
+
+#[test]
+fn crlf_line_ends_build_like_lf() {
+    let site = TestSite::new("site");
+    let crlf = |b: &[u8]| {
+        String::from_utf8(b.to_vec())
+            .unwrap()
+            .replace('\n', "\r\n")
+            .into_bytes()
+    };
+    rewrite_all(&site, "content", &crlf);
+    rewrite_all(&site, "themes", &crlf);
+    assert!(
+        site.read("content/clubs/biotech.md")
+            .contains("---\r\ntitle")
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let got = tree(&site.public());
+    let want = reference_output();
+    for (path, bytes) in &want {
+        assert!(
+            got.get(path) == Some(bytes),
+            "{path} differs from the LF build"
+        );
+    }
+    assert_eq!(got.len(), want.len());
+}
+
+#[test]
+fn crlf_errors_point_at_the_same_line_and_column() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write(
+        "content/clubs/biotech.md",
+        "---\r\ntitle: A\r\nweight: lourd\r\n---\r\nbody\r\n",
+    );
+    assert_fails(
+        &site,
+        &before,
+        "content/clubs/biotech.md:3:9: error: `weight` must be a whole number
+  |
+3 | weight: lourd
+  |         ^
+  = hint: found the text `lourd`
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn symlink_loop_in_content_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    std::os::unix::fs::symlink("..", site.root().join("content/clubs/boucle")).unwrap();
+    std::os::unix::fs::symlink("moi.md", site.root().join("content/clubs/moi.md")).unwrap();
+    within(Duration::from_secs(20), "a build with a link loop", || {
+        assert_fails(
+            &site,
+            &before,
+            "content/clubs/boucle: error: a symbolic link here points back to a folder that contains it
+  = hint: remove or fix the link
+
+content/clubs/moi.md: error: this symbolic link points to itself, through a loop of links
+  = hint: remove or fix the link
+
+build failed: 2 errors; the previous output was left as it was
+",
+        );
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_leading_outside_the_site_are_refused() {
+    let site = built_site();
+    let before = tree(&site.public());
+    let outside = site.temp().join("outside");
+    fs::create_dir_all(&outside).unwrap();
+    fs::write(
+        outside.join("secret.md"),
+        "---\ntitle: SECRET-MD\n---\nSECRET-BODY\n",
+    )
+    .unwrap();
+    fs::write(outside.join("secret.txt"), "SECRET-TXT").unwrap();
+    let link = |target: &Path, at: &str| {
+        std::os::unix::fs::symlink(target, site.root().join(at)).unwrap();
+    };
+    link(&outside.join("secret.md"), "content/clubs/secret.md");
+    link(&outside, "content/news/dehors");
+    link(&outside.join("secret.txt"), "content/_static/secret.txt");
+    link(&outside, "themes/mini/templates/dehors");
+    assert_fails(
+        &site,
+        &before,
+        "content/_static/secret.txt: error: this symbolic link leads outside the site (to [TMP]/outside/secret.txt); alumni reads nothing outside the site's folder
+  = hint: copy the file or folder into the site instead of linking to it
+
+content/clubs/secret.md: error: this symbolic link leads outside the site (to [TMP]/outside/secret.md); alumni reads nothing outside the site's folder
+  = hint: copy the file or folder into the site instead of linking to it
+
+content/news/dehors: error: this symbolic link leads outside the site (to [TMP]/outside); alumni reads nothing outside the site's folder
+  = hint: copy the file or folder into the site instead of linking to it
+
+themes/mini/templates/dehors: error: this symbolic link leads outside the site (to [TMP]/outside); alumni reads nothing outside the site's folder
+  = hint: copy the file or folder into the site instead of linking to it
+
+build failed: 4 errors; the previous output was left as it was
+",
+    );
+    // `check` goes through the same loader: it does not read them either.
+    let check = crate::harness::alumni(
+        site.temp(),
+        &["check", "--root", site.root().to_str().unwrap()],
+    );
+    assert_eq!(check.code, 1);
+    assert!(!check.stdout.contains("SECRET"));
+}
+
+#[cfg(unix)]
+#[test]
+fn symlinks_inside_the_site_are_followed() {
+    let site = TestSite::new("site");
+    std::os::unix::fs::symlink("biotech.md", site.root().join("content/clubs/lien.md")).unwrap();
+    std::os::unix::fs::symlink("document.txt", site.root().join("content/_static/lien.txt"))
+        .unwrap();
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(site.public().join("clubs/lien/index.html").is_file());
+    assert_eq!(
+        fs::read(site.public().join("lien.txt")).unwrap(),
+        fs::read(site.root().join("content/_static/document.txt")).unwrap()
+    );
+}
+
+/// Writes the page `path` (front matter `front`, then `body`) into a built
+/// site and expects exactly `expected`, within seconds.
+fn assert_nesting_error(site: &TestSite, path: &str, front: &str, body: &str, expected: &str) {
+    let before = tree(&site.public());
+    site.write(path, &format!("---\n{front}---\n{body}"));
+    within(Duration::from_secs(10), "a deeply nested page", || {
+        assert_fails(site, &before, expected);
+    });
+}
+
+#[test]
+fn quotes_nested_ten_thousand_deep_are_a_located_error() {
+    let site = built_site();
+    let body = format!("{} profond\n", ">".repeat(10_000));
+    assert_nesting_error(
+        &site,
+        "content/news/profond.md",
+        "title: Profond\n",
+        &body,
+        &format!(
+            "content/news/profond.md:4:65: error: lists, quotes or HTML elements are nested more than 64 levels deep here
+  |
+4 | …{}…
+  | {}^
+  = hint: nest fewer of them inside one another
+
+build failed: 1 error; the previous output was left as it was
+",
+            ">".repeat(120),
+            // Column 65 is the 62nd character shown, after the `…`.
+            " ".repeat(61)
+        ),
+    );
+}
+
+#[test]
+fn lists_nested_ten_thousand_deep_are_a_located_error() {
+    let site = built_site();
+    // Each `- ` opens a list inside the item before it.
+    let body = format!("{}item\n", "- ".repeat(10_000));
+    assert_nesting_error(
+        &site,
+        "content/clubs/profond.md",
+        "title: Profond\nclub_kind: [professionnel]\n",
+        &body,
+        &format!(
+            "content/clubs/profond.md:5:65: error: lists, quotes or HTML elements are nested more than 64 levels deep here
+  |
+5 | …{}…
+  | {}^
+  = hint: nest fewer of them inside one another
+
+build failed: 1 error; the previous output was left as it was
+",
+            "- ".repeat(60),
+            " ".repeat(61)
+        ),
+    );
+}
+
+#[test]
+fn html_nested_ten_thousand_deep_in_a_sanitised_page_is_a_located_error() {
+    // The sanitiser's HTML parser works in time proportional to the depth of
+    // each element: 20,000 nested `<div>` took 11 s before the limit.
+    let site = built_site();
+    let body = format!("{}x\n", "<div>\n".repeat(10_000));
+    assert_nesting_error(
+        &site,
+        "content/clubs/profond.md",
+        "title: Profond\nclub_kind: [professionnel]\n",
+        &body,
+        "content/clubs/profond.md:68:1: error: lists, quotes or HTML elements are nested more than 64 levels deep here
+   |
+68 | <div>
+   | ^
+  = hint: nest fewer of them inside one another
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}
+
+#[test]
+fn shortcodes_nested_ten_thousand_deep_are_a_located_error() {
+    // This overflowed the stack: shortcode bodies are rendered recursively.
+    let site = built_site();
+    let body = format!(
+        "{}x\n{}",
+        "{% note(kind=\"info\") %}\n".repeat(10_000),
+        "{% end %}\n".repeat(10_000)
+    );
+    assert_nesting_error(
+        &site,
+        "content/news/profond.md",
+        "title: Profond\n",
+        &body,
+        "content/news/profond.md:36:1: error: shortcode: shortcodes are nested more than 32 deep here
+   |
+36 | {% note(kind=\"info\") %}
+   | ^
+  = hint: close each shortcode with `{% end %}` before this point, or nest fewer of them
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}
+
+#[test]
+fn nesting_below_the_limits_builds() {
+    let site = TestSite::new("site");
+    let body = format!(
+        "{} citation\n\n{}item\n\n{}x\n{}",
+        ">".repeat(60),
+        "- ".repeat(30),
+        "{% note(kind=\"info\") %}\n".repeat(30),
+        "{% end %}\n".repeat(30)
+    );
+    site.write(
+        "content/news/profond.md",
+        &format!("---\ntitle: Profond\n---\n{body}"),
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = fs::read_to_string(site.public().join("news/profond/index.html")).unwrap();
+    assert_eq!(html.matches("<blockquote>").count(), 60);
+    assert_eq!(html.matches("<ul>").count(), 30);
+}
+
+/// A "billion laughs": nine anchors, each a list of nine aliases of the
+/// previous one, 9^9 strings once expanded.
+fn alias_bomb() -> String {
+    let mut yaml = String::from(
+        "a: &a [\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\",\"lol\"]\n",
+    );
+    for (prev, name) in ["a", "b", "c", "d", "e", "f", "g", "h"]
+        .iter()
+        .zip(["b", "c", "d", "e", "f", "g", "h", "i"])
+    {
+        let items = vec![format!("*{prev}"); 9].join(",");
+        let _ = writeln!(yaml, "{name}: &{name} [{items}]");
+    }
+    yaml
+}
+
+#[test]
+fn alias_bomb_in_front_matter_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write(
+        "content/news/rire.md",
+        &format!("---\ntitle: Rire\n{}---\nx\n", alias_bomb()),
+    );
+    within(Duration::from_secs(10), "an alias bomb", || {
+        assert_fails(
+            &site,
+            &before,
+            "content/news/rire.md:4:8: error: invalid YAML: its aliases (`*name`) repeat too much data
+  |
+4 | b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+  |        ^
+  = hint: write the values out instead of repeating them with `&anchor` and `*alias`
+
+build failed: 1 error; the previous output was left as it was
+",
+        );
+    });
+}
+
+#[test]
+fn alias_bomb_in_a_data_file_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write("content/_data/rire.yaml", &alias_bomb());
+    within(Duration::from_secs(10), "an alias bomb", || {
+        assert_fails(
+            &site,
+            &before,
+            "content/_data/rire.yaml:2:8: error: invalid YAML: its aliases (`*name`) repeat too much data
+  |
+2 | b: &b [*a,*a,*a,*a,*a,*a,*a,*a,*a]
+  |        ^
+  = hint: write the values out instead of repeating them with `&anchor` and `*alias`
+
+build failed: 1 error; the previous output was left as it was
+",
+        );
+    });
+}
+
+#[test]
+fn yaml_nested_ten_thousand_deep_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write(
+        "content/_data/profond.yaml",
+        &format!("z: {}{}\n", "[".repeat(10_000), "]".repeat(10_000)),
+    );
+    assert_fails(
+        &site,
+        &before,
+        &format!(
+            "content/_data/profond.yaml:1:131: error: invalid YAML: lists or mappings are nested too deep here
+  |
+1 | …{}…
+  | {}^
+  = hint: nest them less deeply (at most 128 levels)
+
+build failed: 1 error; the previous output was left as it was
+",
+            "[".repeat(120),
+            " ".repeat(61)
+        ),
+    );
+}
+
+#[test]
+fn tabs_in_yaml_indentation_are_located_errors() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write(
+        "content/clubs/tab.md",
+        "---\ntitle: Tab\nclub_kind:\n\t- professionnel\n---\nx\n",
+    );
+    site.write("content/_data/tab.yaml", "a:\n\tb: 1\n");
+    assert_fails(
+        &site,
+        &before,
+        "content/_data/tab.yaml:2:1: error: invalid YAML: a tab indents this line
+  |
+2 | \tb: 1
+  | ^
+  = hint: indent YAML with spaces, never tabs
+
+content/clubs/tab.md:4:1: error: invalid YAML: a tab indents this line
+  |
+4 | \t- professionnel
+  | ^
+  = hint: indent YAML with spaces, never tabs
+
+build failed: 2 errors; the previous output was left as it was
+",
+    );
+    // The config is read before anything else: its error comes alone.
+    site.edit("content/site.yaml", "    name: English", "\tname: English");
+    assert_fails(
+        &site,
+        &before,
+        "content/site.yaml:9:1: error: invalid YAML: a tab indents this line
+  |
+9 | \tname: English
+  | ^
+  = hint: indent YAML with spaces, never tabs
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}
+
+#[test]
+fn empty_markdown_file_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write("content/clubs/vide.md", "");
+    assert_fails(
+        &site,
+        &before,
+        "content/clubs/vide.md:1:1: error: the file is empty
+  |
+1 | 
+  | ^
+  = hint: write its front matter (a line `---`, then `title: ...`, then a line `---`) and its text, or delete the file
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}
+
+#[test]
+fn empty_config_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write("content/site.yaml", "");
+    assert_fails(
+        &site,
+        &before,
+        "content/site.yaml:1:1: error: missing required key `title`
+  |
+1 | 
+  | ^
+  = hint: add a line `title: ...`
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}
+
+#[test]
+fn empty_data_file_is_an_empty_mapping() {
+    let site = TestSite::new("site");
+    site.write("content/_data/vide.yaml", "");
+    // The template shows how many keys it has: an empty file is `{}`, not an error.
+    site.edit(
+        "themes/mini/templates/partials/footer.html",
+        "<footer>",
+        "<footer data-vide=\"{{ data.vide | length }}\">",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let home = fs::read_to_string(site.public().join("index.html")).unwrap();
+    assert!(home.contains("data-vide=\"0\""), "{home}");
+}
+
+#[test]
+fn a_french_folder_named_like_a_language_collides_with_that_edition() {
+    let site = built_site();
+    let before = tree(&site.public());
+    // `content/en/` would publish French pages under the English edition's URLs.
+    site.write("content/en/_index.md", "---\ntitle: Section en\n---\nx\n");
+    site.write(
+        "content/en/clubs/biotech-club.md",
+        "---\ntitle: Page\n---\nx\n",
+    );
+    assert_fails(
+        &site,
+        &before,
+        "content/clubs/biotech.en.md:3:1: error: `content/clubs/biotech.en.md` and `content/en/clubs/biotech-club.md` both produce `/en/clubs/biotech-club/index.html`
+  |
+3 | slug: biotech-club
+  | ^
+  = hint: give one of them another file name or `slug:`
+
+content/en/_index.md:1:1: error: `content/_index.en.md` and `content/en/_index.md` both produce `/en/index.html`
+  |
+1 | ---
+  | ^
+  = hint: give one of them another file name or `slug:`
+
+build failed: 2 errors; the previous output was left as it was
+",
+    );
+}
+
+#[test]
+fn two_languages_on_one_url_through_slugs() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write(
+        "content/clubs/autre.en.md",
+        "---\ntitle: Other\nslug: biotech-club\nclub_kind: [professional]\n---\nx\n",
+    );
+    site.write(
+        "content/clubs/autre.md",
+        "---\ntitle: Autre\nclub_kind: [professionnel]\n---\nx\n",
+    );
+    assert_fails(
+        &site,
+        &before,
+        "content/clubs/biotech.en.md:3:1: error: `content/clubs/autre.en.md` and `content/clubs/biotech.en.md` both produce `/en/clubs/biotech-club/index.html`
+  |
+3 | slug: biotech-club
+  | ^
+  = hint: give one of them another file name or `slug:`
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}
+
+#[test]
+fn file_names_with_spaces_accents_and_dots_build() {
+    let site = TestSite::new("site");
+    for name in ["a..b", "été 2026", "Ça va", "x.y.z"] {
+        site.write(
+            &format!("content/clubs/{name}.md"),
+            &format!(
+                "---\ntitle: Page {name}\nclub_kind: [professionnel]\n---\nCorps de {name}.\n"
+            ),
+        );
+    }
+    site.write(
+        "content/news/dossier .. x/index.md",
+        "---\ntitle: Dossier\n---\nCorps du dossier.\n",
+    );
+    site.write("content/news/dossier .. x/a..b.txt", "joint");
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let page = |url: &str| fs::read_to_string(site.public().join(url).join("index.html")).unwrap();
+    assert!(page("clubs/a-b").contains("Corps de a..b."));
+    assert!(page("clubs/ete-2026").contains("Corps de été 2026."));
+    assert!(page("clubs/ca-va").contains("Corps de Ça va."));
+    assert!(page("clubs/x-y-z").contains("Corps de x.y.z."));
+    assert!(page("news/dossier-x").contains("Corps du dossier."));
+    assert_eq!(
+        fs::read_to_string(site.public().join("news/dossier-x/a..b.txt")).unwrap(),
+        "joint"
+    );
+}
+
+#[test]
+fn names_that_fold_to_one_slug_collide() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.write(
+        "content/clubs/a b.md",
+        "---\ntitle: A\nclub_kind: [professionnel]\n---\nx\n",
+    );
+    site.write(
+        "content/clubs/a..b.md",
+        "---\ntitle: B\nclub_kind: [professionnel]\n---\nx\n",
+    );
+    assert_fails(
+        &site,
+        &before,
+        "content/clubs/a..b.md:1:1: error: `content/clubs/a b.md` and `content/clubs/a..b.md` both produce `/clubs/a-b/index.html`
+  |
+1 | ---
+  | ^
+  = hint: give one of them another file name or `slug:`
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}
+
+/// Every path under the temporary folder holding the site, except
+/// those under the site's output: what a build must not touch.
+fn everything_but_the_output(site: &TestSite) -> std::collections::BTreeSet<String> {
+    let public = site.public();
+    walkdir::WalkDir::new(site.temp())
+        .sort_by_file_name()
+        .into_iter()
+        .filter_entry(|e| e.path() != public)
+        .map(|e| {
+            e.unwrap()
+                .path()
+                .strip_prefix(site.temp())
+                .unwrap()
+                .display()
+                .to_string()
+        })
+        .collect()
+}
+
+#[test]
+fn slug_climbing_out_is_folded_into_the_output() {
+    let site = built_site();
+    let outside_before = everything_but_the_output(&site);
+    site.write(
+        "content/news/evasion.md",
+        "---\ntitle: Évasion\nslug: ../../../etc/passwd\n---\nx\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    // The slug is folded to ASCII words: `etc-passwd`, inside the output.
+    assert!(site.public().join("news/etc-passwd/index.html").is_file());
+    let mut expected = outside_before;
+    expected.insert("site/content/news/evasion.md".to_string());
+    assert_eq!(everything_but_the_output(&site), expected);
+}
+
+#[test]
+fn alias_climbing_out_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    let outside_before = everything_but_the_output(&site);
+    site.write(
+        "content/news/evasion.md",
+        "---\ntitle: Évasion\naliases: [/../../evasion/]\n---\nx\n",
+    );
+    assert_fails(
+        &site,
+        &before,
+        "content/news/evasion.md:3:1: error: `/../../evasion/` cannot be an alias
+  |
+3 | aliases: [/../../evasion/]
+  | ^
+  = hint: write an old address of the page, like /ancienne-page/
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+    let mut expected = outside_before;
+    expected.insert("site/content/news/evasion.md".to_string());
+    assert_eq!(everything_but_the_output(&site), expected);
+}
+
+#[test]
+fn output_folders_that_would_replace_the_sources_are_refused() {
+    let site = built_site();
+    let everything = || tree(site.temp());
+    let before = everything();
+    // The build runs in the temporary folder holding `site/`.
+    let holds = "the build replaces it as a whole, and it holds the site's sources";
+    let no_name = "it must end in a folder name (not `..`, `.` or `/`)";
+    for (out, why) in [
+        ("site", holds),
+        ("site/content", holds),
+        ("site/content/clubs", holds),
+        ("site/themes", holds),
+        (".", no_name),
+        ("nulle-part/../site", holds),
+        ("site/public/..", no_name),
+        ("site/public/../", no_name),
+        ("site/nulle-part/../..", no_name),
+        ("/", no_name),
+    ] {
+        let run = site.build(&["--out", out]);
+        assert_eq!(
+            run.stderr,
+            format!("error: refusing to use {out} as the output folder: {why}\n")
+        );
+        assert_eq!(run.code, 2, "{out}");
+        assert!(everything() == before, "--out {out} changed something");
+    }
+}
+
+/// The immutable flag (`chattr +i`) on a folder, cleared when dropped so
+/// that the temporary folder can be removed. Unlike permission bits, it stops
+/// root too, and the tests run as root in CI.
+struct Immutable(std::path::PathBuf);
+
+impl Immutable {
+    /// `None` when the flag cannot be set (no `chattr`, not root, or a file
+    /// system without it).
+    fn set(path: &Path) -> Option<Immutable> {
+        let ok = std::process::Command::new("chattr")
+            .arg("+i")
+            .arg(path)
+            .status()
+            .is_ok_and(|s| s.success());
+        ok.then(|| Immutable(path.to_path_buf()))
+    }
+}
+
+impl Drop for Immutable {
+    fn drop(&mut self) {
+        let _ = std::process::Command::new("chattr")
+            .arg("-i")
+            .arg(&self.0)
+            .status();
+    }
+}
+
+/// Names of the staging folders left beside the output.
+fn staging_leftovers(site: &TestSite) -> Vec<String> {
+    fs::read_dir(site.root())
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.contains(".alumni-tmp-"))
+        .collect()
+}
+
+#[test]
+fn read_only_output_fails_clearly_and_keeps_the_previous_one() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.edit(
+        "content/clubs/biotech.md",
+        "Le club réunit",
+        "Le nouveau club réunit",
+    );
+    let advice = "make the output folder and the folder holding it writable (see `lsattr` for an immutable flag), or build elsewhere with --out";
+    {
+        let Some(_flag) = Immutable::set(&site.public()) else {
+            eprintln!(
+                "skipped: `chattr +i` failed here (it needs root and a file system with the flag)"
+            );
+            return;
+        };
+        let run = site.build(&[]);
+        assert_eq!(
+            redacted(&site, &run.stderr),
+            format!(
+                "error: cannot put the new output in place at [TMP]/site/public: Operation not permitted (os error 1); the previous output was left as it was; {advice}\n"
+            )
+        );
+        assert_eq!(run.code, 2);
+        assert!(tree(&site.public()) == before);
+        assert_eq!(staging_leftovers(&site), Vec::<String>::new());
+    }
+    {
+        // The folder holding the output is read-only: no staging folder can be made.
+        let _flag = Immutable::set(&site.root()).unwrap();
+        let run = site.build(&[]);
+        assert_eq!(
+            redacted(&site, &run.stderr),
+            format!(
+                "error: cannot create the output next to [TMP]/site/public: Operation not permitted (os error 1); the previous output was left as it was; {advice}\n"
+            )
+        );
+        assert_eq!(run.code, 2);
+        assert!(tree(&site.public()) == before);
+    }
+    // Writable again, the next build goes through.
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        site.read("public/clubs/biotech/index.html")
+            .contains("Le nouveau club réunit")
+    );
+}
+
+#[test]
+fn closed_stdout_is_no_panic() {
+    // `alumni build | head -0`: the reader is gone before the summary is printed.
+    let site = TestSite::new("site");
+    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_alumni"))
+        .args(["build", "--root", site.root().to_str().unwrap()])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(site.public().join("index.html").is_file());
+}
+
+#[test]
+fn template_including_itself_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    let footer = "themes/mini/templates/partials/footer.html";
+    site.write(
+        footer,
+        &format!(
+            "{}{{% include \"partials/footer.html\" %}}\n",
+            site.read(footer)
+        ),
+    );
+    within(
+        Duration::from_secs(10),
+        "a template including itself",
+        || {
+            assert_fails(
+            &site,
+            &before,
+            "themes/mini/templates/partials/footer.html:2:4: error: templates include each other in a loop: base.html -> partials/footer.html -> partials/footer.html
+  |
+2 | {% include \"partials/footer.html\" %}
+  |    ^
+  = hint: remove this `{% include %}`, or include a template that does not lead back here
+
+build failed: 1 error; the previous output was left as it was
+",
+        );
+        },
+    );
+}
+
+#[test]
+fn templates_including_each_other_are_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.edit(
+        "themes/mini/templates/partials/footer.html",
+        "</footer>",
+        "</footer>{% include \"partials/autre.html\" %}",
+    );
+    site.write(
+        "themes/mini/templates/partials/autre.html",
+        "<p>autre</p>\n{% include \"partials/footer.html\" %}\n",
+    );
+    assert_fails(
+        &site,
+        &before,
+        "themes/mini/templates/partials/autre.html:2:4: error: templates include each other in a loop: base.html -> partials/footer.html -> partials/autre.html -> partials/footer.html
+  |
+2 | {% include \"partials/footer.html\" %}
+  |    ^
+  = hint: remove this `{% include %}`, or include a template that does not lead back here
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}
+
+#[test]
+fn template_extending_itself_is_a_located_error() {
+    let site = built_site();
+    let before = tree(&site.public());
+    site.edit(
+        "themes/mini/templates/page.html",
+        "{% extends \"base.html\" %}",
+        "{% extends \"page.html\" %}",
+    );
+    assert_fails(
+        &site,
+        &before,
+        "themes/mini/templates/page.html:1:4: error: templates extend each other in a loop: page.html
+  |
+1 | {% extends \"page.html\" %}
+  |    ^
+  = hint: one of these `{% extends %}` must name another template
+
+build failed: 1 error; the previous output was left as it was
+",
+    );
+}
+
+#[test]
+fn fifty_megabyte_page_builds_in_linear_time() {
+    let site = TestSite::new("site");
+    let paragraph = "Un paragraphe de texte avec des mots, et encore des mots pour une ligne.\n\n";
+    let count = 50 * 1024 * 1024 / paragraph.len();
+    let body = paragraph.repeat(count);
+    site.write(
+        "content/news/gros.md",
+        &format!("---\ntitle: Gros\n---\n{body}Le dernier paragraphe.\n"),
+    );
+    // A quadratic step would take hours here; a linear build takes seconds
+    // (in a debug build, on a busy machine: the limit leaves room for both).
+    let run = within(Duration::from_secs(150), "a 50 MB page", || site.build(&[]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = fs::read_to_string(site.public().join("news/gros/index.html")).unwrap();
+    assert_eq!(html.matches("<p>Un paragraphe").count(), count);
+    assert!(html.contains("<p>Le dernier paragraphe.</p>"));
+}
+
+#[test]
+fn ten_megabyte_line_builds_and_its_errors_show_a_cut_line() {
+    let site = built_site();
+    let line = "mot ".repeat(10 * 1024 * 1024 / 4);
+    let front = "---\ntitle: Ligne\nclub_kind: [professionnel]\n---\n";
+    site.write("content/clubs/ligne.md", &format!("{front}{line}fin\n"));
+    let run = within(Duration::from_secs(60), "a 10 MB line", || site.build(&[]));
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let html = fs::read_to_string(site.public().join("clubs/ligne/index.html")).unwrap();
+    assert!(html.contains(&format!("<p>{line}fin</p>")));
+
+    let before = tree(&site.public());
+    site.write(
+        "content/clubs/ligne.md",
+        &format!("{front}{line}[fin](@/nulle-part.md)\n"),
+    );
+    // The error is at the link's `@`; the line shown is its last 120
+    // characters (the link is 22 of them), after a `…`.
+    let col = line.len() + 7;
+    assert_fails(
+        &site,
+        &before,
+        &format!(
+            "content/clubs/ligne.md:5:{col}: error: link to a missing page `@/nulle-part.md`
+  |
+5 | …{}[fin](@/nulle-part.md)
+  | {}^
+  = hint: write the target's path under content/, e.g. `@/clubs/club-des-docteurs.md`; check the spelling and that the page is not a draft or scheduled for later (`publish_date`)
+
+build failed: 1 error; the previous output was left as it was
+",
+            &line[line.len() - (120 - 22)..],
+            " ".repeat(1 + 120 - 22 + 6)
+        ),
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn serve_does_not_follow_a_page_turned_into_a_link_outside() {
+    let site = TestSite::new("site");
+    let mut live =
+        alumni::live::LiveSite::build(alumni::build::BuildOptions::new(site.root())).unwrap();
+    // Same front matter, another body: what `serve` would re-render alone.
+    let page = "content/clubs/biotech.md";
+    let outside = site.temp().join("secret.md");
+    fs::write(&outside, format!("{}\nSECRET\n", site.read(page))).unwrap();
+    fs::remove_file(site.root().join(page)).unwrap();
+    std::os::unix::fs::symlink(&outside, site.root().join(page)).unwrap();
+    let errors = live.apply(&[site.root().join(page)]).unwrap_err();
+    assert_eq!(errors.len(), 1);
+    assert_eq!(errors[0].path, page);
+    assert!(
+        errors[0]
+            .message
+            .starts_with("this symbolic link leads outside the site"),
+        "{}",
+        errors[0].message
+    );
+}
+
+#[cfg(unix)]
+#[test]
+fn file_names_that_are_not_utf8_are_refused() {
+    use std::os::unix::ffi::OsStrExt as _;
+    let site = built_site();
+    let before = tree(&site.public());
+    let news = site.root().join("content/news");
+    fs::write(
+        news.join(std::ffi::OsStr::from_bytes(b"caf\xe9.md")),
+        "---\ntitle: Caf\n---\nx\n",
+    )
+    .unwrap();
+    fs::write(
+        news.join(std::ffi::OsStr::from_bytes(b"image\xff.svg")),
+        "<svg/>",
+    )
+    .unwrap();
+    assert_fails(
+        &site,
+        &before,
+        "content/news/caf\u{FFFD}.md: error: this name is not valid UTF-8
+  = hint: rename it with letters, digits and dashes
+
+content/news/image\u{FFFD}.svg: error: this name is not valid UTF-8
+  = hint: rename it with letters, digits and dashes
+
+build failed: 2 errors; the previous output was left as it was
+",
+    );
+}

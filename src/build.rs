@@ -140,6 +140,19 @@ fn check_output_dir(root: &Path, out: &Path) -> Result<(), BuildError> {
             out.display()
         )));
     }
+    // Every output of a build holds its manifest; a folder with files but
+    // no manifest is someone else's (a mistyped --out), which the swap
+    // would throw away whole.
+    let foreign = std::fs::read_dir(&out_c).is_ok_and(|mut entries| entries.next().is_some())
+        && !out_c.join(crate::output::MANIFEST).exists();
+    if foreign {
+        return Err(BuildError::Io(format!(
+            "refusing to replace {}: it holds files but is not the output of a build (it has no {}); \
+             choose an empty or new folder with --out, or delete this one yourself if it is an old output",
+            out.display(),
+            crate::output::MANIFEST
+        )));
+    }
     Ok(())
 }
 

@@ -750,6 +750,28 @@ fn output_folders_that_would_replace_the_sources_are_refused() {
     }
 }
 
+#[test]
+fn a_folder_that_is_not_an_output_is_not_replaced() {
+    let site = built_site();
+    // A mistyped --out naming someone's folder of documents.
+    fs::create_dir(site.temp().join("documents")).unwrap();
+    fs::write(site.temp().join("documents/thèse.txt"), "quatre ans\n").unwrap();
+    let before = tree(site.temp());
+    let run = site.build(&["--out", "documents"]);
+    assert_eq!(run.code, 2);
+    assert_eq!(
+        run.stderr,
+        "error: refusing to replace documents: it holds files but is not the output of a build \
+         (it has no .alumni-manifest.json); choose an empty or new folder with --out, or delete \
+         this one yourself if it is an old output\n"
+    );
+    assert!(tree(site.temp()) == before, "something changed");
+    // An empty folder, and an earlier output, are fine.
+    fs::create_dir(site.temp().join("vide")).unwrap();
+    assert_eq!(site.build(&["--out", "vide"]).code, 0);
+    assert_eq!(site.build(&["--out", "vide"]).code, 0);
+}
+
 /// The immutable flag (`chattr +i`) on a folder, cleared when dropped so
 /// that the temporary folder can be removed. Unlike permission bits, it stops
 /// root too, and the tests run as root in CI.

@@ -15,6 +15,12 @@
 
 use std::fmt;
 
+/// How deep calls with bodies may nest. Each level is rendered by a
+/// recursive call on a build thread's stack; without a bound, a page of a
+/// few thousand `{% note() %}` lines (an untrusted pull request, say)
+/// overflows it and aborts the whole process, `serve` included.
+pub const MAX_NESTING: usize = 16;
+
 /// An argument's value, as written.
 #[derive(Clone, Debug, PartialEq)]
 pub enum ArgValue {
@@ -327,6 +333,7 @@ pub fn find_calls(source: &str) -> (Vec<Call>, Vec<SyntaxError>) {
         // A body runs to the matching `{% end %}`; calls with bodies may nest.
         let body_start = c.pos;
         let mut depth = 1;
+        let mut too_deep = None;
         let mut scan = body_start;
         let mut end = None;
         while let Some(next) = source[scan..].find("{%").map(|i| scan + i) {
@@ -342,9 +349,22 @@ pub fn find_calls(source: &str) -> (Vec<Call>, Vec<SyntaxError>) {
                 }
             } else if looks_like_call(source, next + 2) {
                 depth += 1;
+                if depth > MAX_NESTING && too_deep.is_none() {
+                    too_deep = Some(next);
+                }
             }
         }
         match end {
+            Some((_, after)) if too_deep.is_some() => {
+                // The whole call is left out: nothing in it is rendered.
+                errors.push(SyntaxError {
+                    offset: too_deep.unwrap_or(found),
+                    message: format!("shortcodes are nested more than {MAX_NESTING} deep here"),
+                    hint: "close the calls around this one with `{% end %}` before opening others"
+                        .to_string(),
+                });
+                pos = after;
+            }
             Some((body_end, after)) => {
                 calls.push(Call {
                     name,
@@ -423,6 +443,34 @@ mod tests {
         assert_eq!(errors[0].message, "this text is never closed");
         let (_, errors) = find_calls("{% note(kind=\"info\") %}\nsans fin\n");
         assert_eq!(errors[0].message, "`note` is opened here and never closed");
+    }
+
+    #[test]
+    fn nesting_deeper_than_the_limit_is_an_error_not_a_stack_overflow() {
+        // 1,000 nested notes used to recurse once per level while rendering
+        // and abort the process with a stack overflow.
+        let levels = 1000;
+        let src = format!(
+            "{}x\n{}",
+            "{% note() %}\n".repeat(levels),
+            "{% end %}\n".repeat(levels)
+        );
+        let (calls, errors) = find_calls(&src);
+        assert!(calls.is_empty(), "{} calls", calls.len());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].offset, MAX_NESTING * "{% note() %}\n".len());
+        assert_eq!(
+            errors[0].message,
+            format!("shortcodes are nested more than {MAX_NESTING} deep here")
+        );
+        let just_deep_enough = format!(
+            "{}x\n{}",
+            "{% note() %}\n".repeat(MAX_NESTING),
+            "{% end %}\n".repeat(MAX_NESTING)
+        );
+        let (calls, errors) = find_calls(&just_deep_enough);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(calls.len(), 1);
     }
 
     #[test]

@@ -23,6 +23,9 @@ use libfuzzer_sys::fuzz_target;
 
 const PATH: &str = "content/clubs/fuzz.md";
 
+/// The stack of rayon's worker threads, on which `build` renders bodies.
+const BUILD_THREAD_STACK: usize = 2 * 1024 * 1024;
+
 struct Prepared {
     prepared: PreparedSite,
     index: LinkIndex,
@@ -124,6 +127,18 @@ fuzz_target!(|data: &[u8]| {
         clubs.is_some_and(|c| !c.trusted),
         "the clubs collection is untrusted"
     );
-    render(text, body_start, "fr", None);
-    render(text, body_start, "en", clubs);
+    // On a thread with the stack of a build's rayon threads (2 MiB), so that
+    // recursion that would overflow a real build overflows here too.
+    std::thread::scope(|scope| {
+        let renders = std::thread::Builder::new()
+            .stack_size(BUILD_THREAD_STACK)
+            .spawn_scoped(scope, || {
+                render(text, body_start, "fr", None);
+                render(text, body_start, "en", clubs);
+            })
+            .expect("a thread for the render");
+        if let Err(panic) = renders.join() {
+            std::panic::resume_unwind(panic);
+        }
+    });
 });

@@ -58,7 +58,7 @@ else
 fi
 data=$(find "$work/site/content/_data" -name '*.yaml' | sort | sed -n 1p)
 
-./target/release/alumni serve --root "$work/site" --port 0 2>"$work/serve.log" &
+./target/release/alumni serve --root "$work/site" --port 0 >"$work/serve.log" 2>&1 &
 server_pid=$!
 url=
 for _ in $(seq 600); do

@@ -441,6 +441,34 @@ mod tests {
     }
 
     #[test]
+    fn nesting_deeper_than_the_limit_is_an_error_not_a_stack_overflow() {
+        // 1,000 nested notes used to recurse once per level while rendering
+        // and abort the process with a stack overflow.
+        let levels = 1000;
+        let src = format!(
+            "{}x\n{}",
+            "{% note() %}\n".repeat(levels),
+            "{% end %}\n".repeat(levels)
+        );
+        let (calls, errors) = find_calls(&src);
+        assert!(calls.is_empty(), "{} calls", calls.len());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].offset, MAX_NESTING * "{% note() %}\n".len());
+        assert_eq!(
+            errors[0].message,
+            format!("shortcodes are nested more than {MAX_NESTING} deep here")
+        );
+        let just_deep_enough = format!(
+            "{}x\n{}",
+            "{% note() %}\n".repeat(MAX_NESTING),
+            "{% end %}\n".repeat(MAX_NESTING)
+        );
+        let (calls, errors) = find_calls(&just_deep_enough);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(calls.len(), 1);
+    }
+
+    #[test]
     fn replacement_keeps_line_numbers() {
         let src = "a\n{% note() %}\nb\n{% end %}\nc\n";
         let (calls, _) = find_calls(src);

@@ -72,6 +72,7 @@ cases!(
     several_errors_sorted,
     shortcode_bad_value,
     shortcode_missing_argument,
+    shortcode_nested_too_deep,
     shortcode_never_closed,
     shortcode_rejects_its_arguments,
     shortcode_unknown,

@@ -279,6 +279,61 @@ fn two_hundred_concurrent_requests_are_all_answered() {
     running.stop();
 }
 
+/// Reads one response with a `Content-Length` from a kept-alive connection.
+fn read_response(stream: &mut TcpStream) -> (u16, Vec<u8>) {
+    let mut head = Vec::new();
+    let mut byte = [0u8];
+    while !head.ends_with(b"\r\n\r\n") {
+        stream.read_exact(&mut byte).unwrap();
+        head.push(byte[0]);
+    }
+    let head = String::from_utf8_lossy(&head).into_owned();
+    let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+    let length: usize = head
+        .lines()
+        .find_map(|l| {
+            let (n, v) = l.split_once(':')?;
+            n.eq_ignore_ascii_case("Content-Length")
+                .then(|| v.trim().parse().unwrap())
+        })
+        .expect("a Content-Length");
+    let mut body = vec![0; length];
+    stream.read_exact(&mut body).unwrap();
+    (status, body)
+}
+
+#[test]
+fn requests_on_a_kept_alive_connection_do_not_wait_40_ms() {
+    // Nagle's algorithm held each body back until the client acknowledged
+    // the headers, which it delays by 40 ms: 20 requests took 0.8 s.
+    let site = TestSite::new("site");
+    let (running, addr) = start(&site);
+    let expected = get(&addr, "/clubs/biotech/").body;
+    assert!(
+        expected.len() > 2048,
+        "a page bigger than tiny_http's buffer"
+    );
+    let mut stream = TcpStream::connect(&addr).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(30)))
+        .unwrap();
+    let requests = 20;
+    let started = Instant::now();
+    for _ in 0..requests {
+        let request = format!("GET /clubs/biotech/ HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+        stream.write_all(request.as_bytes()).unwrap();
+        let (status, body) = read_response(&mut stream);
+        assert_eq!(status, 200);
+        assert_eq!(body, expected);
+    }
+    let elapsed = started.elapsed();
+    assert!(
+        elapsed < Duration::from_millis(400),
+        "{requests} requests on one connection took {elapsed:?}"
+    );
+    running.stop();
+}
+
 fn poll(addr: &str, version: &str) -> serde_json::Value {
     serde_json::from_slice(&get(addr, &format!("/__alumni/poll?v={version}")).body).unwrap()
 }

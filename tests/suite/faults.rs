@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::time::Instant;
 
-use crate::harness::{TestSite, tree};
+use crate::harness::{Rng, TestSite, tree};
 
 /// Every file of `dir` with a hash of its bytes (what a comparison needs,
 /// without holding megabytes of pages per snapshot).
@@ -32,24 +32,6 @@ fn leftovers(out: &Path) -> Vec<String> {
         .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
         .filter(|n| n.starts_with(&prefix))
         .collect()
-}
-
-/// A small deterministic generator (xorshift64*): no crate needed for
-/// delays, and a printed seed replays a failing run.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_f491_4f6c_dd1d)
-    }
-
-    /// A number in `0..n`.
-    fn below(&mut self, n: u64) -> u64 {
-        self.next() % n
-    }
 }
 
 /// Adds `pages` generated news pages to `site`, so that a debug build takes

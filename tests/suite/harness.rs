@@ -174,3 +174,21 @@ pub(crate) fn redact_summary(stdout: &str) -> String {
         .collect::<Vec<_>>()
         .join("\n")
 }
+
+/// A small deterministic generator (xorshift64*): no crate needed, and a
+/// printed seed replays a failing sequence.
+pub(crate) struct Rng(pub(crate) u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// A number in `0..n`.
+    pub(crate) fn below(&mut self, n: usize) -> usize {
+        usize::try_from(self.next() % n as u64).unwrap_or(0)
+    }
+}

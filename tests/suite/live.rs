@@ -7,22 +7,7 @@ use std::path::PathBuf;
 use alumni::build::BuildOptions;
 use alumni::live::LiveSite;
 
-use crate::harness::TestSite;
-
-/// A small deterministic generator (xorshift64*), so a failing sequence can be replayed.
-struct Rng(u64);
-
-impl Rng {
-    fn next(&mut self) -> u64 {
-        self.0 ^= self.0 >> 12;
-        self.0 ^= self.0 << 25;
-        self.0 ^= self.0 >> 27;
-        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
-    }
-    fn below(&mut self, n: usize) -> usize {
-        usize::try_from(self.next() % n as u64).unwrap_or(0)
-    }
-}
+use crate::harness::{Rng, TestSite};
 
 fn options(site: &TestSite) -> BuildOptions {
     BuildOptions {

@@ -22,6 +22,16 @@ fn alumni_at(cwd: &Path, args: &[&str], epoch: &str) -> Run {
         .into()
 }
 
+/// `alumni check` on the site, at `epoch`.
+fn check_at(site: &TestSite, epoch: &str) -> Run {
+    let root = site.root();
+    alumni_at(
+        site.temp(),
+        &["check", "--root", root.to_str().unwrap()],
+        epoch,
+    )
+}
+
 fn build_at(site: &TestSite, epoch: &str, extra: &[&str]) -> Run {
     let root = site.root();
     let mut args = vec!["build", "--root", root.to_str().unwrap()];
@@ -136,12 +146,7 @@ fn check_judges_scheduled_pages_before_they_go_out() {
         "content/clubs/nouveau/index.md",
         "---\ntitle: Nouveau club\npublish_date: 2030-01-01\nclub_kind: [inconnu]\n---\nBientôt.\n",
     );
-    let root = site.root();
-    let run = alumni_at(
-        site.temp(),
-        &["check", "--root", root.to_str().unwrap()],
-        DEC_1,
-    );
+    let run = check_at(&site, DEC_1);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
         run.stdout.contains("content/clubs/nouveau/index.md:4:12"),
@@ -279,12 +284,7 @@ fn check_finds_a_link_to_a_page_that_is_not_out_yet() {
         "content/news/annonce.md",
         "---\ntitle: Annonce\ndate: 2026-11-20\n---\nVoir [le nouveau club](@/clubs/nouveau/index.md).\n",
     );
-    let root = site.root();
-    let run = alumni_at(
-        site.temp(),
-        &["check", "--root", root.to_str().unwrap()],
-        DEC_1,
-    );
+    let run = check_at(&site, DEC_1);
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
         run.stdout.contains(
@@ -295,10 +295,6 @@ fn check_finds_a_link_to_a_page_that_is_not_out_yet() {
     );
     assert!(run.stdout.contains("check: 1 error,"), "{}", run.stdout);
     // Once the club is out, the same tree passes.
-    let run = alumni_at(
-        site.temp(),
-        &["check", "--root", root.to_str().unwrap()],
-        "1796112000",
-    );
+    let run = check_at(&site, "1796112000");
     assert_eq!(run.code, 0, "{}", run.stdout);
 }

@@ -35,12 +35,7 @@ fn prepared() -> &'static Prepared {
     static PREPARED: OnceLock<Prepared> = OnceLock::new();
     PREPARED.get_or_init(|| {
         let root = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..");
-        let options = BuildOptions {
-            root,
-            out: None,
-            base_url: None,
-            drafts: false,
-        };
+        let options = BuildOptions::new(root);
         let prepared = match build::prepare(&options) {
             Ok(p) => p,
             Err(e) => panic!("the repository's site does not build: {e:?}"),

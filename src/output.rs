@@ -13,7 +13,6 @@
 //! [`MANIFEST`] at the output's root, so that an upload step can send only
 //! the files whose hash changed and delete the ones that are gone.
 
-use std::collections::BTreeMap;
 use std::fmt::Write as _;
 use std::fs;
 use std::io;
@@ -32,12 +31,15 @@ pub const MANIFEST: &str = ".alumni-manifest.json";
 
 /// The SHA-256 of `bytes`, in lowercase hexadecimal (as `sha256sum` prints it).
 pub fn sha256_hex(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
     let mut hex = String::with_capacity(64);
-    for b in digest {
-        let _ = write!(hex, "{b:02x}");
-    }
+    push_hex(&mut hex, &Sha256::digest(bytes).into());
     hex
+}
+
+fn push_hex(out: &mut String, hash: &[u8; 32]) {
+    for b in hash {
+        let _ = write!(out, "{b:02x}");
+    }
 }
 
 /// A hash of some bytes (FNV-1a, 64 bits), for fingerprints and `ETag`s:
@@ -58,7 +60,7 @@ pub struct Staging {
     dir: PathBuf,
     committed: bool,
     /// Output path -> SHA-256, filled by every write and copy.
-    hashes: Mutex<BTreeMap<String, String>>,
+    hashes: Mutex<Vec<(Box<str>, [u8; 32])>>,
     /// Set by the first write that found the disk full: every later write
     /// would fail the same way, so they stop trying.
     full: AtomicBool,
@@ -93,7 +95,7 @@ impl Staging {
             out: out.to_path_buf(),
             dir,
             committed: false,
-            hashes: Mutex::new(BTreeMap::new()),
+            hashes: Mutex::new(Vec::new()),
             full: AtomicBool::new(false),
         })
     }
@@ -158,10 +160,11 @@ impl Staging {
     }
 
     fn record(&self, rel: &str, bytes: &[u8]) {
-        let hash = sha256_hex(bytes);
+        let hash: [u8; 32] = Sha256::digest(bytes).into();
+        // Only the push is under the lock; sorting waits for the manifest.
         // A poisoned lock means a writer panicked; the build fails anyway.
         if let Ok(mut hashes) = self.hashes.lock() {
-            hashes.insert(rel.to_string(), hash);
+            hashes.push((rel.into(), hash));
         }
     }
 
@@ -204,15 +207,21 @@ impl Staging {
     /// The manifest's text: `{"algorithm": "sha256", "files": {path: hash}}`,
     /// one file per line in path order, so that two manifests diff well.
     fn manifest(&self) -> String {
-        let hashes = self.hashes.lock().map(|h| h.clone()).unwrap_or_default();
-        let mut text = String::from("{\n\"algorithm\": \"sha256\",\n\"files\": {");
+        let mut hashes = self
+            .hashes
+            .lock()
+            .map(|mut h| std::mem::take(&mut *h))
+            .unwrap_or_default();
+        hashes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        hashes.dedup_by(|a, b| a.0 == b.0);
+        let mut text = String::with_capacity(hashes.len() * 120 + 64);
+        text.push_str("{\n\"algorithm\": \"sha256\",\n\"files\": {");
         for (i, (path, hash)) in hashes.iter().enumerate() {
-            let path = serde_json::to_string(path).unwrap_or_default();
-            let _ = write!(
-                text,
-                "{}\n  {path}: \"{hash}\"",
-                if i == 0 { "" } else { "," }
-            );
+            text.push_str(if i == 0 { "\n  " } else { ",\n  " });
+            text.push_str(&serde_json::to_string(path).unwrap_or_default());
+            text.push_str(": \"");
+            push_hex(&mut text, hash);
+            text.push('"');
         }
         text.push_str("\n}\n}\n");
         text

@@ -262,7 +262,10 @@ pub fn render(diagnostics: &[Diagnostic], format: Format) -> String {
                     "column": d.position.map(|p| p.col),
                     "message": d.message,
                     "hint": d.hint,
-                    "source_line": d.source_line,
+                    // Cut like the human format: a minified line can be megabytes.
+                    "source_line": d.source_line.as_ref().map(|line| {
+                        window(line, d.position.map_or(1, |p| p.col)).0
+                    }),
                 });
                 let _ = writeln!(out, "{value}");
             }
@@ -308,6 +311,18 @@ pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn json_cuts_a_long_source_line_like_the_human_format() {
+        let text = format!("{}X{}\n", "a".repeat(5000), "b".repeat(5000));
+        let d = Diagnostic::error("p.md", "here").at_offset(&text, 5000);
+        let json = render(&[d], Format::Json);
+        let value: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
+        let shown = value["source_line"].as_str().unwrap();
+        assert_eq!(shown.chars().count(), SHOWN_LINE + 2, "{shown}");
+        assert!(shown.starts_with('…') && shown.ends_with('…') && shown.contains('X'));
+        assert_eq!(value["column"], 5001);
+    }
 
     #[test]
     fn position_counts_characters_not_bytes() {

@@ -303,9 +303,10 @@ fn read_response(stream: &mut TcpStream) -> (u16, Vec<u8>) {
 }
 
 #[test]
-fn requests_on_a_kept_alive_connection_do_not_wait_40_ms() {
-    // Nagle's algorithm held each body back until the client acknowledged
-    // the headers, which it delays by 40 ms: 20 requests took 0.8 s.
+fn many_requests_share_one_kept_alive_connection() {
+    // Pages bigger than tiny_http's buffer, twenty times on one connection.
+    // How fast is for `benches/load.sh` to measure (Nagle's algorithm once
+    // held each body 40 ms); the socket option itself has a unit test.
     let site = TestSite::new("site");
     let (running, addr) = start(&site);
     let expected = get(&addr, "/clubs/biotech/").body;
@@ -317,20 +318,13 @@ fn requests_on_a_kept_alive_connection_do_not_wait_40_ms() {
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
-    let requests = 20;
-    let started = Instant::now();
-    for _ in 0..requests {
+    for _ in 0..20 {
         let request = format!("GET /clubs/biotech/ HTTP/1.1\r\nHost: {addr}\r\n\r\n");
         stream.write_all(request.as_bytes()).unwrap();
         let (status, body) = read_response(&mut stream);
         assert_eq!(status, 200);
         assert_eq!(body, expected);
     }
-    let elapsed = started.elapsed();
-    assert!(
-        elapsed < Duration::from_millis(400),
-        "{requests} requests on one connection took {elapsed:?}"
-    );
     running.stop();
 }
 

@@ -113,8 +113,11 @@ fn options(site: &TestSite, port: Option<u16>) -> ServeOptions {
 }
 
 fn start(site: &TestSite) -> (Running, String) {
-    let options = options(site, Some(0));
-    let running = serve::start(&options, &quiet()).expect("the server starts");
+    start_with(&options(site, Some(0)))
+}
+
+fn start_with(options: &ServeOptions) -> (Running, String) {
+    let running = serve::start(options, &quiet()).expect("the server starts");
     let addr = running
         .url
         .trim_start_matches("http://")
@@ -440,5 +443,24 @@ fn without_a_port_the_next_free_one_is_taken() {
         .parse()
         .unwrap();
     assert!((1112..1131).contains(&port), "{}", running.url);
+    running.stop();
+}
+
+#[test]
+fn serve_previews_scheduled_pages_when_asked() {
+    let site = TestSite::new("site");
+    site.write(
+        "content/news/plus-tard.md",
+        "---\ntitle: Plus tard\npublish_date: 2100-01-01\n---\nBientôt.\n",
+    );
+    let (running, addr) = start(&site);
+    assert_eq!(get(&addr, "/news/plus-tard/").status, 404);
+    running.stop();
+    let mut preview = options(&site, Some(0));
+    preview.build.future = true;
+    let (running, addr) = start_with(&preview);
+    let page = get(&addr, "/news/plus-tard/");
+    assert_eq!(page.status, 200);
+    assert!(String::from_utf8_lossy(&page.body).contains("Plus tard"));
     running.stop();
 }

@@ -49,15 +49,8 @@ enum Command {
         /// Override `base_url` of content/site.yaml (e.g. for a preview deploy).
         #[arg(long, value_name = "URL")]
         base_url: Option<String>,
-        /// Include pages marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-        /// Include pages whose `publish_date` is still to come.
-        #[arg(long)]
-        future: bool,
-        /// Include pages whose `expiry_date` has passed.
-        #[arg(long)]
-        expired: bool,
+        #[command(flatten)]
+        pages: Hidden,
         /// Make HTML, CSS and JS smaller (whitespace and comments).
         #[arg(long)]
         minify: bool,
@@ -102,19 +95,38 @@ enum Command {
         /// Address to listen on; anything but loopback exposes the preview to the network.
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
-        /// Include pages marked `draft: true`.
-        #[arg(long)]
-        drafts: bool,
-        /// Include pages whose `publish_date` is still to come.
-        #[arg(long)]
-        future: bool,
-        /// Include pages whose `expiry_date` has passed.
-        #[arg(long)]
-        expired: bool,
+        #[command(flatten)]
+        pages: Hidden,
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
     },
+}
+
+/// Which hidden pages `build` and `serve` include.
+#[derive(clap::Args)]
+struct Hidden {
+    /// Include pages marked `draft: true`.
+    #[arg(long)]
+    drafts: bool,
+    /// Include pages whose `publish_date` is still to come.
+    #[arg(long)]
+    future: bool,
+    /// Include pages whose `expiry_date` has passed.
+    #[arg(long)]
+    expired: bool,
+}
+
+impl Hidden {
+    /// Build options for `root` that include these pages.
+    fn options(&self, root: PathBuf) -> BuildOptions {
+        BuildOptions {
+            drafts: self.drafts,
+            future: self.future,
+            expired: self.expired,
+            ..BuildOptions::new(root)
+        }
+    }
 }
 
 /// The `--format` of `check`.
@@ -143,18 +155,13 @@ fn main() -> ExitCode {
             root,
             out,
             base_url,
-            drafts,
-            future,
-            expired,
+            pages,
             minify,
         } => run_build(&BuildOptions {
             out,
             base_url,
-            drafts,
-            future,
-            expired,
             minify,
-            ..BuildOptions::new(root)
+            ..pages.options(root)
         }),
         Command::Check {
             root,
@@ -186,17 +193,10 @@ fn main() -> ExitCode {
             root,
             port,
             bind,
-            drafts,
-            future,
-            expired,
+            pages,
             open,
         } => run_serve(&ServeOptions {
-            build: BuildOptions {
-                drafts,
-                future,
-                expired,
-                ..BuildOptions::new(root)
-            },
+            build: pages.options(root),
             bind,
             port,
             open,

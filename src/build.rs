@@ -11,7 +11,7 @@ use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 
-use crate::config::{CONFIG_PATH, Config};
+use crate::config::Config;
 use crate::date::DateTime;
 use crate::diagnostic::{self, Diagnostic};
 use crate::markdown::{self, BodySource, Rendered};
@@ -311,31 +311,17 @@ pub fn prepare(options: &BuildOptions) -> Result<PreparedSite, BuildError> {
 
 fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<PreparedSite, BuildError> {
     let root = &options.root;
-    let (loaded, mut errors) = load::load(root);
-    let Some(config_file) = loaded.config.as_ref() else {
-        if !errors.is_empty() {
-            return Err(fail(errors));
-        }
-        return Err(fail(vec![
-            Diagnostic::error(CONFIG_PATH, "the site has no config file").with_hint(
-                "create content/site.yaml with at least `title`, `base_url` and `theme`",
-            ),
-        ]));
-    };
-    let config = match Config::parse(&config_file.text, options.base_url.as_deref()) {
-        Ok(c) => c,
-        Err(e) => {
-            errors.extend(e);
-            return Err(fail(errors));
-        }
-    };
+    let config_file = load::read_config(root).map_err(|d| fail(vec![d]))?;
+    let config = Config::parse(&config_file.text, options.base_url.as_deref()).map_err(fail)?;
+    let rules = crate::trust::Rules::new(&config);
+    let (loaded, mut errors) = load::load(root, &rules);
     let (theme, theme_errors) = load::load_theme(root, &config.theme);
     errors.extend(theme_errors);
     let languages = parse::Languages {
         default: &config.default_language,
         codes: config.languages.iter().map(|l| l.code.as_str()).collect(),
     };
-    let (documents, parse_errors) = parse::parse_all(loaded.markdown, &languages);
+    let (documents, parse_errors) = parse::parse_all(loaded.markdown, &languages, &rules);
     errors.extend(parse_errors);
     let (data, data_errors) = data::load_data(&loaded.data);
     errors.extend(data_errors);
@@ -360,6 +346,11 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<PreparedSite
     if purpose == Purpose::Publish {
         fingerprint_assets(&mut site, options.minify);
     }
+    let mut claim_errors = crate::claims::check(&site);
+    if !claim_errors.is_empty() {
+        claim_errors.append(&mut site.field_errors);
+        return Err(fail(claim_errors));
+    }
     let engine = render::compile(&theme, &site).map_err(fail)?;
     let mut markdown_errors = render_markdown_with(&mut site, &engine, purpose);
     markdown_errors.append(&mut site.field_errors);
@@ -373,16 +364,15 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<PreparedSite
 /// build's now: when a page appears or expires. Reads and parses the
 /// sources only; `None` when nothing is scheduled.
 pub fn next_rebuild(options: &BuildOptions) -> Result<Option<Change>, BuildError> {
-    let (loaded, mut errors) = load::load(&options.root);
-    let Some(config_file) = loaded.config.as_ref() else {
-        return Err(fail(errors));
-    };
+    let config_file = load::read_config(&options.root).map_err(|d| fail(vec![d]))?;
     let config = Config::parse(&config_file.text, None).map_err(fail)?;
+    let rules = crate::trust::Rules::new(&config);
+    let (loaded, mut errors) = load::load(&options.root, &rules);
     let languages = parse::Languages {
         default: &config.default_language,
         codes: config.languages.iter().map(|l| l.code.as_str()).collect(),
     };
-    let (documents, parse_errors) = parse::parse_all(loaded.markdown, &languages);
+    let (documents, parse_errors) = parse::parse_all(loaded.markdown, &languages, &rules);
     errors.extend(parse_errors);
     if !errors.is_empty() {
         return Err(fail(errors));
@@ -502,7 +492,7 @@ fn render_markdown_with(
     let page_errors: Vec<Vec<Diagnostic>> = pages
         .par_iter_mut()
         .map(|p| {
-            let collection = config.collection(&sections[p.section].folder);
+            let collection = model::body_rules(config, &p.document, &sections[p.section].folder);
             let (rendered, errors) =
                 render_document(base_path, &index, engine, &p.document, &p.lang, collection);
             p.rendered = rendered;
@@ -524,7 +514,7 @@ fn render_markdown_with(
         .map(|s| {
             s.document
                 .as_ref()
-                .map(|d| render_doc(d, &s.lang, None))
+                .map(|d| render_doc(d, &s.lang, model::body_rules(config, d, &s.folder)))
                 .unwrap_or_default()
         })
         .collect();

@@ -137,6 +137,42 @@ fn vcalendar(site: &Site, calendar: &Calendar, name: &str, events: &[&Event<'_>]
 }
 
 /// Every calendar of the site, per language: `events.ics` (all events),
+/// The paths the calendars may take, with what each is, for
+/// [`crate::claims`]: `events.ics` of each language, `event.ics` beside
+/// each page of the events section, and, when events are grouped by
+/// organiser, `events.ics` beside every page (any page may organise).
+pub fn reserved(site: &Site) -> Vec<(String, String)> {
+    let Some(calendar) = &site.config.calendar else {
+        return Vec::new();
+    };
+    let mut out = Vec::new();
+    for language in &site.config.languages {
+        out.push((
+            format!("{}events.ics", site.config.language_prefix(&language.code)),
+            format!("the calendar of events ({})", language.code),
+        ));
+    }
+    for page in &site.pages {
+        let folder = &site.sections[page.section].folder;
+        if *folder == calendar.section {
+            out.push((
+                format!("{}event.ics", page.path),
+                format!("the calendar file of `{}`", page.document.file.path),
+            ));
+        }
+        if calendar.group_by.is_some() {
+            out.push((
+                format!("{}events.ics", page.path),
+                format!(
+                    "the calendar of the events of `{}`",
+                    page.document.file.path
+                ),
+            ));
+        }
+    }
+    out
+}
+
 /// `<event page>/event.ics`, and `<organiser page>/events.ics`.
 pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
     let Some(calendar) = &site.config.calendar else {

@@ -18,6 +18,7 @@
 pub mod build;
 pub mod calendar;
 pub mod check;
+pub mod claims;
 pub mod collection;
 pub mod config;
 pub mod data;
@@ -39,5 +40,6 @@ pub mod schedule;
 pub mod serve;
 pub mod shortcode;
 pub mod slug;
+pub mod trust;
 pub mod view;
 pub mod yaml;

@@ -363,7 +363,7 @@ impl LiveSite {
                 Ok(f) => f,
                 Err(d) => return Some(Err(vec![d])),
             };
-            let doc = match parse::parse_one(file, &languages) {
+            let doc = match parse::parse_one(file, &languages, &crate::trust::Rules::new(config)) {
                 Ok(d) => d,
                 Err(errors) => return Some(Err(errors)),
             };
@@ -396,7 +396,7 @@ impl LiveSite {
                 &self.prepared.engine,
                 doc,
                 &page.lang,
-                site.collection_of(page),
+                site.body_rules_of(page),
             );
             if r.summary != page.rendered.summary {
                 return None;

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, relative_path};
+use crate::trust::{Rules, Trust};
 
 /// A text file of the site: its site-relative path and its content.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -32,13 +33,13 @@ pub struct CopyFile {
     pub path: String,
     /// Absolute path, to read it from.
     pub abs: PathBuf,
+    /// Who may have written it, from its path (see [`crate::trust`]).
+    pub trust: Trust,
 }
 
 /// Everything the build reads, classified.
 #[derive(Clone, Debug, Default)]
 pub struct Loaded {
-    /// `content/site.yaml`.
-    pub config: Option<TextFile>,
     /// Markdown files under `content/` (pages and `_index.md` sections).
     pub markdown: Vec<TextFile>,
     /// YAML files under `content/_data/`.
@@ -102,20 +103,35 @@ pub fn read_text(root: &Path, abs: &Path) -> Result<TextFile, Diagnostic> {
     }
 }
 
-/// Walks `root/content` and returns what the build will read.
-pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
+/// Reads `root/content/site.yaml`, which must be read first: the trust of
+/// every other source follows from its collections.
+pub fn read_config(root: &Path) -> Result<TextFile, Diagnostic> {
+    let content = root.join("content");
+    if !content.is_dir() {
+        return Err(
+            Diagnostic::error("content", "there is no `content/` folder here")
+                .with_hint("run alumni in the site's root folder, or pass --root DIR"),
+        );
+    }
+    let path = content.join("site.yaml");
+    if !path.is_file() {
+        return Err(
+            Diagnostic::error(crate::config::CONFIG_PATH, "the site has no config file").with_hint(
+                "create content/site.yaml with at least `title`, `base_url` and `theme`",
+            ),
+        );
+    }
+    read_text(root, &path)
+}
+
+/// Walks `root/content` and returns what the build will read besides the
+/// config, each file to copy with its trust under `rules`.
+pub fn load(root: &Path, rules: &Rules) -> (Loaded, Vec<Diagnostic>) {
     let content = root.join("content");
     let mut loaded = Loaded::default();
     let mut errors = Vec::new();
     let mut markdown = Vec::new();
     let mut data = Vec::new();
-    if !content.is_dir() {
-        errors.push(
-            Diagnostic::error("content", "there is no `content/` folder here")
-                .with_hint("run alumni in the site's root folder, or pass --root DIR"),
-        );
-        return (loaded, errors);
-    }
     let root_real = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
     let mut walker = WalkDir::new(&content)
         .follow_links(true)
@@ -147,16 +163,14 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
         let site_rel = relative_path(root, &abs);
         let name = entry.file_name().to_string_lossy();
         if rel == "site.yaml" {
-            match read_text(root, &abs) {
-                Ok(t) => loaded.config = Some(t),
-                Err(d) => errors.push(d),
-            }
+            // Read first, by `read_config`.
         } else if let Some(inner) = rel.strip_prefix("_data/") {
             if inner.ends_with(".yaml") || inner.ends_with(".yml") {
                 data.push(abs);
             }
         } else if rel.starts_with("_static/") {
             loaded.static_files.push(CopyFile {
+                trust: rules.of(&site_rel),
                 path: site_rel,
                 abs,
             });
@@ -166,6 +180,7 @@ pub fn load(root: &Path) -> (Loaded, Vec<Diagnostic>) {
             markdown.push(abs);
         } else {
             loaded.content_files.push(CopyFile {
+                trust: rules.of(&site_rel),
                 path: site_rel,
                 abs,
             });
@@ -314,6 +329,8 @@ pub fn load_theme(root: &Path, name: &str) -> (ThemeFiles, Vec<Diagnostic>) {
                     }
                     if sub == "static" {
                         theme.static_files.push(CopyFile {
+                            // Themes are the staff's, outside `content/`.
+                            trust: Trust::Staff,
                             path: relative_path(root, e.path()),
                             abs: e.path().to_path_buf(),
                         });

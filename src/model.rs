@@ -165,12 +165,35 @@ impl Site {
         self.config.collection(&self.sections[page.section].folder)
     }
 
+    /// The rules a page's body is rendered under (see [`body_rules`]).
+    pub fn body_rules_of(&self, page: &Page) -> Option<&crate::collection::Collection> {
+        body_rules(
+            &self.config,
+            &page.document,
+            &self.sections[page.section].folder,
+        )
+    }
+
     /// The home section of `lang`.
     pub fn home(&self, lang: &str) -> usize {
         self.sections
             .iter()
             .position(|s| s.lang == lang && s.folder.is_empty())
             .unwrap_or(0)
+    }
+}
+
+/// The collection whose rules a document's body is rendered under: an
+/// untrusted source's own collection (sanitiser, shortcode allow-list),
+/// whatever section it sits in; else the collection of `section_folder`.
+pub fn body_rules<'a>(
+    config: &'a Config,
+    document: &Document,
+    section_folder: &str,
+) -> Option<&'a crate::collection::Collection> {
+    match document.trust.collection() {
+        Some(folder) => config.collection(folder),
+        None => config.collection(section_folder),
     }
 }
 
@@ -275,21 +298,37 @@ pub fn assemble(
     let mut errors = Vec::new();
     let mut documents = documents;
     documents.sort_by(|a, b| a.content_path.cmp(&b.content_path));
-    // Folders of hidden bundles (drafts, scheduled, expired): their files
-    // must not be published either.
-    let hidden_folders: Vec<String> = documents
+    // Folders whose files must not be published: those of hidden bundles
+    // (drafts, scheduled, expired) in any language, unless a visible
+    // translation of the bundle owns them; and hidden sections, with
+    // everything under them, pages included.
+    let hidden_bundles = documents
+        .iter()
+        .filter(|d| visibility.hides(&d.front) && d.kind == DocumentKind::Bundle)
+        .map(|d| d.folder().to_string());
+    let hidden_sections: Vec<String> = documents
         .iter()
         .filter(|d| {
             visibility.hides(&d.front)
-                && d.kind == DocumentKind::Bundle
+                && d.kind == DocumentKind::Section
                 && d.lang == config.default_language
+                && !d.folder().is_empty()
         })
         .map(|d| d.folder().to_string())
         .collect();
+    let hidden_folders: Vec<String> = hidden_bundles.chain(hidden_sections.clone()).collect();
+    let under = |folder: &str, parents: &[String]| {
+        parents
+            .iter()
+            .any(|h| folder == h || folder.starts_with(&format!("{h}/")))
+    };
     let documents: Vec<Document> = documents
         .into_iter()
-        .filter(|d| !visibility.hides(&d.front))
+        .filter(|d| !visibility.hides(&d.front) && !under(d.folder(), &hidden_sections))
         .collect();
+    for d in &documents {
+        errors.extend(crate::trust::check_document(d, &config));
+    }
     check_unique_translations(&documents, &mut errors);
     let (section_docs, page_docs): (Vec<_>, Vec<_>) = documents
         .into_iter()
@@ -311,7 +350,6 @@ pub fn assemble(
     let taxonomies = build_taxonomies(&config, &mut pages, &mut errors);
 
     let copies = place_copies(copies, &mut pages, &hidden_folders);
-    check_unique_outputs(&sections, &pages, &taxonomies, &copies, &mut errors);
     let order = |l: &str| config.languages.iter().position(|x| x.code == l);
     missing.sort_by(|a: &MissingTranslation, b| {
         (order(&a.lang), &a.source).cmp(&(order(&b.lang), &b.source))
@@ -705,6 +743,10 @@ fn build_taxonomies(
                     }
                 }
             };
+            if let Some(d) = term_limits(&page.document, &taxonomy.name, &values) {
+                errors.push(d);
+                continue;
+            }
             let values: Vec<String> = values
                 .into_iter()
                 .filter(|v| !slugify(v).is_empty())
@@ -759,6 +801,54 @@ fn build_taxonomies(
         }
     }
     taxonomies
+}
+
+/// Longest term slug, in bytes: it names a folder of the output, and
+/// folder names are limited to 255 bytes by most file systems.
+const MAX_TERM_SLUG_BYTES: usize = 200;
+
+/// Terms a page may not give `taxonomy`: more than [`crate::trust::MAX_TERMS`]
+/// or longer than [`crate::trust::MAX_TERM_CHARS`] in an untrusted page
+/// (each term is a page of the site); a slug too long for a folder name in any page.
+fn term_limits(document: &Document, taxonomy: &str, values: &[String]) -> Option<Diagnostic> {
+    use crate::trust::{MAX_TERM_CHARS, MAX_TERMS};
+    let at = |message: String, hint: &str| {
+        Diagnostic::error(&document.file.path, message)
+            .at_offset(&document.file.text, document.front.offset_of(taxonomy))
+            .with_hint(hint)
+    };
+    if let Some(collection) = document.trust.collection() {
+        if values.len() > MAX_TERMS {
+            return Some(at(
+                format!(
+                    "`{taxonomy}` has {} values; pages of `{collection}` may give at most {MAX_TERMS}",
+                    values.len()
+                ),
+                "keep the few that describe the page best",
+            ));
+        }
+        if let Some(long) = values.iter().find(|v| v.chars().count() > MAX_TERM_CHARS) {
+            return Some(at(
+                format!(
+                    "the `{taxonomy}` value `{}…` is longer than {MAX_TERM_CHARS} characters",
+                    long.chars().take(30).collect::<String>()
+                ),
+                "use a short word or phrase: each value becomes a page listing the pages that share it",
+            ));
+        }
+    }
+    values
+        .iter()
+        .find(|v| slugify(v).len() > MAX_TERM_SLUG_BYTES)
+        .map(|long| {
+            at(
+                format!(
+                    "the `{taxonomy}` value `{}…` is too long to name a page of the site (at most {MAX_TERM_SLUG_BYTES} letters and digits)",
+                    long.chars().take(30).collect::<String>()
+                ),
+                "use a short word or phrase",
+            )
+        })
 }
 
 /// The folder of the nearest section of `lang` at or above `folder`.
@@ -949,120 +1039,6 @@ fn place_copies(sources: CopySources, pages: &mut [Page], hidden_folders: &[Stri
     copies
 }
 
-/// Who claims an output path: the source's path, and (for pages) its text
-/// and the offset of the `slug:` key, 0 when the slug came from the file name.
-struct Claim<'a> {
-    path: &'a str,
-    text: &'a str,
-    slug_offset: usize,
-}
-
-/// Two sources on one output path is an error naming both, placed on the one
-/// that chose its URL with `slug:` (else on the later one by path).
-fn check_unique_outputs<'a>(
-    sections: &'a [Section],
-    pages: &'a [Page],
-    taxonomies: &'a [Taxonomy],
-    copies: &'a [Copy],
-    errors: &mut Vec<Diagnostic>,
-) {
-    let mut claimed: BTreeMap<String, Claim<'a>> = BTreeMap::new();
-    let mut claim = |output: String, new: Claim<'a>| {
-        let Some(old) = claimed.get(&output) else {
-            claimed.insert(output, new);
-            return;
-        };
-        let (first, second) = if old.path <= new.path {
-            (old, &new)
-        } else {
-            (&new, old)
-        };
-        let blamed = if first.slug_offset > 0 && second.slug_offset == 0 {
-            first
-        } else {
-            second
-        };
-        let mut d = Diagnostic::error(
-            blamed.path,
-            format!(
-                "`{}` and `{}` both produce `/{output}`",
-                first.path, second.path
-            ),
-        )
-        .with_hint("give one of them another file name or `slug:`");
-        if !blamed.text.is_empty() {
-            d = d.at_offset(blamed.text, blamed.slug_offset);
-        }
-        errors.push(d);
-    };
-    for s in sections {
-        let (path, text) = s.document.as_ref().map_or(("content/_index.md", ""), |d| {
-            (d.file.path.as_str(), d.file.text.as_str())
-        });
-        // A section's URL is its folder's: the error goes on its first line.
-        claim(
-            format!("{}index.html", s.path),
-            Claim {
-                path,
-                text,
-                slug_offset: 0,
-            },
-        );
-    }
-    for p in pages {
-        let d = &p.document;
-        let claim_of = Claim {
-            path: &d.file.path,
-            text: &d.file.text,
-            slug_offset: d.front.offset_of("slug"),
-        };
-        claim(format!("{}index.html", p.path), claim_of);
-    }
-    let mut bad_aliases = Vec::new();
-    for p in pages.iter().filter(|p| !p.fallback) {
-        let d = &p.document;
-        for alias in &d.front.aliases {
-            match crate::publish::alias_output(alias) {
-                Some(output) => claim(
-                    output,
-                    Claim {
-                        path: &d.file.path,
-                        text: &d.file.text,
-                        slug_offset: d.front.offset_of("aliases"),
-                    },
-                ),
-                None => bad_aliases.push(
-                    Diagnostic::error(&d.file.path, format!("`{alias}` cannot be an alias"))
-                        .at_offset(&d.file.text, d.front.offset_of("aliases"))
-                        .with_hint("write an old address of the page, like /ancienne-page/"),
-                ),
-            }
-        }
-    }
-    for t in taxonomies {
-        let config_claim = || Claim {
-            path: crate::config::CONFIG_PATH,
-            text: "",
-            slug_offset: 0,
-        };
-        claim(format!("{}index.html", t.path), config_claim());
-        for term in &t.terms {
-            claim(format!("{}index.html", term.path), config_claim());
-        }
-    }
-    for c in copies {
-        claim(
-            c.output.clone(),
-            Claim {
-                path: &c.file.path,
-                text: "",
-                slug_offset: 0,
-            },
-        );
-    }
-    errors.extend(bad_aliases);
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -1095,6 +1071,7 @@ mod tests {
                 text: format!("---\n{front}\n---\nBody\n"),
             },
             &languages,
+            &crate::trust::Rules::default(),
         )
         .unwrap()
     }
@@ -1162,23 +1139,6 @@ mod tests {
         assert_eq!(paths(all), ["a/", "b/", "d/"]);
         all.schedule.expired = true;
         assert_eq!(paths(all), ["a/", "b/", "c/", "d/"]);
-    }
-
-    #[test]
-    fn two_sources_on_one_url_name_both() {
-        let docs = vec![doc("a.md", "title: A"), doc("b.md", "title: B\nslug: a")];
-        let (_, errors) = assemble(config(), docs, CopySources::default(), visible());
-        let messages: Vec<_> = errors
-            .iter()
-            .map(|e| format!("{} {}", e.location(), e.message))
-            .collect();
-        assert!(
-            messages.contains(
-                &"content/b.md:3:1 `content/a.md` and `content/b.md` both produce `/a/index.html`"
-                    .to_string()
-            ),
-            "{messages:?}"
-        );
     }
 
     #[test]

@@ -10,6 +10,7 @@ use rayon::prelude::*;
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::{self, FrontMatter};
 use crate::load::TextFile;
+use crate::trust::{Rules, Trust};
 
 /// What a Markdown file is to the site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -40,6 +41,8 @@ pub struct Document {
     pub front: FrontMatter,
     /// Byte offset of the Markdown body in the file.
     pub body_start: usize,
+    /// Who may have written it, from its path (see [`crate::trust`]).
+    pub trust: Trust,
 }
 
 impl Document {
@@ -91,8 +94,12 @@ fn classify(translation_key: &str) -> DocumentKind {
     }
 }
 
-/// Parses one file.
-pub fn parse_one(file: TextFile, languages: &Languages<'_>) -> Result<Document, Vec<Diagnostic>> {
+/// Parses one file; its trust follows from its path under `rules`.
+pub fn parse_one(
+    file: TextFile,
+    languages: &Languages<'_>,
+    rules: &Rules,
+) -> Result<Document, Vec<Diagnostic>> {
     let content_path = file
         .path
         .strip_prefix("content/")
@@ -103,6 +110,7 @@ pub fn parse_one(file: TextFile, languages: &Languages<'_>) -> Result<Document, 
     let front = FrontMatter::parse(&file.text, &split, &file.path)?;
     let body_start = split.body_start;
     Ok(Document {
+        trust: rules.of(&content_path),
         kind: classify(&translation_key),
         lang: lang.to_string(),
         translation_key,
@@ -117,10 +125,11 @@ pub fn parse_one(file: TextFile, languages: &Languages<'_>) -> Result<Document, 
 pub fn parse_all(
     files: Vec<TextFile>,
     languages: &Languages<'_>,
+    rules: &Rules,
 ) -> (Vec<Document>, Vec<Diagnostic>) {
     let results: Vec<_> = files
         .into_par_iter()
-        .map(|f| parse_one(f, languages))
+        .map(|f| parse_one(f, languages, rules))
         .collect();
     let mut documents = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
@@ -191,6 +200,7 @@ mod tests {
                     text: "---\ntitle: T\n---\n".to_string(),
                 },
                 &languages(),
+                &Rules::default(),
             )
             .unwrap()
         };

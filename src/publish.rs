@@ -80,6 +80,64 @@ pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
     out
 }
 
+/// Every path the publishing outputs may take, with what each is, for
+/// [`crate::claims`]: a feed is claimed for every section, written or
+/// not, so that no source can take its place when the section gets dated
+/// pages later. The files a CDN or the deploy reads (`_headers`,
+/// `_redirects`, the manifest) are always claimed.
+pub fn reserved(site: &Site) -> Vec<(String, String)> {
+    let several = site.config.languages.len() > 1;
+    let of = |what: String, lang: &str| {
+        if several {
+            format!("{what} ({lang})")
+        } else {
+            what
+        }
+    };
+    let mut out = vec![
+        ("sitemap.xml".to_string(), "the sitemap".to_string()),
+        ("robots.txt".to_string(), "robots.txt".to_string()),
+        (
+            "_headers".to_string(),
+            "the CDN's header rules (`_headers`)".to_string(),
+        ),
+        (
+            "_redirects".to_string(),
+            "the CDN's redirects (`_redirects`)".to_string(),
+        ),
+        (
+            crate::output::MANIFEST.to_string(),
+            "the output's manifest".to_string(),
+        ),
+    ];
+    for language in &site.config.languages {
+        let lang = language.code.as_str();
+        let prefix = site.config.language_prefix(lang);
+        out.push((
+            format!("{prefix}atom.xml"),
+            of("the site's Atom feed".to_string(), lang),
+        ));
+        for section in site
+            .sections
+            .iter()
+            .filter(|s| s.lang == lang && !s.folder.is_empty())
+        {
+            out.push((
+                format!("{}atom.xml", section.path),
+                of(format!("the Atom feed of `{}`", section.folder), lang),
+            ));
+        }
+        if site.config.search.is_some() {
+            out.push((
+                format!("{prefix}search.json"),
+                of("the search index".to_string(), lang),
+            ));
+        }
+    }
+    out.extend(crate::calendar::reserved(site));
+    out
+}
+
 fn cache_headers(site: &Site) -> String {
     let mut out = String::new();
     for output in site.fingerprinted.values() {
@@ -361,31 +419,13 @@ pub fn search_indexes(site: &Site) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// Where an alias is written: `/ancien/chemin/` -> `ancien/chemin/index.html`.
-pub fn alias_output(alias: &str) -> Option<String> {
-    let inner = alias.trim().trim_start_matches('/');
-    if inner.is_empty()
-        || inner.split('/').any(|p| p == ".." || p == ".")
-        || inner.contains(['\\', '\0', '?', '#'])
-    {
-        return None;
-    }
-    Some(if inner.ends_with('/') {
-        format!("{inner}index.html")
-    } else if inner.ends_with(".html") {
-        inner.to_string()
-    } else {
-        format!("{inner}/index.html")
-    })
-}
-
 fn redirects(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut lines = Vec::new();
     for page in site.pages.iter().filter(|p| !p.fallback) {
         let target = url_of(site, &page.path);
         for alias in &page.document.front.aliases {
-            let Some(output) = alias_output(alias) else {
+            let Ok(output) = crate::claims::alias_output(alias) else {
                 continue;
             };
             let html = format!(
@@ -443,18 +483,5 @@ mod tests {
             plain_text("<p>Café &amp; <em>thé</em></p>\n<h2 id=\"a\">Titre</h2>"),
             "Café & thé Titre"
         );
-    }
-
-    #[test]
-    fn alias_paths() {
-        assert_eq!(
-            alias_output("/ancien/chemin/").as_deref(),
-            Some("ancien/chemin/index.html")
-        );
-        assert_eq!(alias_output("vieux.html").as_deref(), Some("vieux.html"));
-        assert_eq!(alias_output("/club"), Some("club/index.html".to_string()));
-        for bad in ["", "/", "../etc", "a/../../b", "a\\b", "x?y"] {
-            assert_eq!(alias_output(bad), None, "{bad}");
-        }
     }
 }

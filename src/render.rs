@@ -601,19 +601,40 @@ struct Job {
     kind: JobKind,
 }
 
-enum JobKind {
+/// What an HTML output of the render stage shows.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum JobKind {
+    /// A page, by index.
     Page(usize),
+    /// Page `pager` (1-based) of a section's list.
     Section {
+        /// The section's index.
         index: usize,
+        /// 1-based.
         pager: usize,
     },
+    /// A taxonomy's list of terms.
     TaxonomyList(usize),
+    /// Page `pager` of a term's list of pages.
     Term {
+        /// The taxonomy's index.
         taxonomy: usize,
+        /// The term's index in the taxonomy.
         term: usize,
+        /// 1-based.
         pager: usize,
     },
+    /// The 404 page of a language.
     NotFound,
+}
+
+/// Every HTML output the render stage writes for `site`, with what it
+/// shows and its language: the list that output claims are made from.
+pub fn html_outputs(site: &Site) -> Vec<(String, JobKind, String)> {
+    jobs(site)
+        .into_iter()
+        .map(|j| (j.output, j.kind, j.lang))
+        .collect()
 }
 
 fn page_job(site: &Site, i: usize) -> Job {

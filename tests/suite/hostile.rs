@@ -706,11 +706,11 @@ fn alias_climbing_out_is_a_located_error() {
     assert_fails(
         &site,
         &before,
-        "content/news/evasion.md:3:1: error: `/../../evasion/` cannot be an alias
+        "content/news/evasion.md:3:1: error: `/../../evasion/` cannot be an alias: an alias is `/`-separated words: no empty word, no `.` or `..`
   |
 3 | aliases: [/../../evasion/]
   | ^
-  = hint: write an old address of the page, like /ancienne-page/
+  = hint: write an old address of the page, like /clubs/ancien-nom/
 
 build failed: 1 error; the previous output was left as it was
 ",

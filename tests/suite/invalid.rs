@@ -84,4 +84,5 @@ cases!(
     unknown_config_key,
     unknown_sort_value,
     unknown_template_variable,
+    untrusted_page_chooses_a_template,
 );

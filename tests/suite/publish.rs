@@ -15,7 +15,7 @@ fn sitemap_robots_feeds_and_redirects() {
         ("en/atom.xml", "atom-en.xml"),
         ("clubs/atom.xml", "atom-clubs.xml"),
         ("_redirects", "redirects.txt"),
-        ("club-des-docteurs/index.html", "alias.html"),
+        ("clubs/club-des-docteurs/index.html", "alias.html"),
         ("events.ics", "events.ics"),
         ("events/rencontre-biotech/event.ics", "event.ics"),
         ("clubs/biotech/events.ics", "club-events.ics"),
@@ -30,7 +30,7 @@ fn an_alias_on_a_page_url_is_an_error() {
     let site = TestSite::new("site");
     site.edit(
         "content/clubs/docteurs.md",
-        "aliases: [/club-des-docteurs/",
+        "aliases: [/clubs/club-des-docteurs/",
         "aliases: [/clubs/biotech/",
     );
     let run = site.build(&[]);

@@ -1,0 +1,350 @@
+//! Output claims: every path a build writes, claimed in one place.
+//!
+//! In: the assembled site (after fingerprinting, for a published build).
+//! Out: the list of every output path with who claims it ([`planned`]), and
+//! the diagnostics of [`check`]: two claims on one path (an error naming
+//! both, a generated output by what it is: "the Atom feed of `clubs`"), and
+//! names that some consumer of the output cannot take (a control
+//! character, a `\`, a component over 255 bytes). Both run before anything
+//! is rendered, so `alumni check` reports what `alumni build` would trip on.
+//!
+//! Claims come from the same lists the writers use: the render stage's HTML
+//! outputs ([`crate::render::html_outputs`]), the publishing outputs
+//! ([`crate::publish::reserved`]), aliases ([`alias_output`]) and the copied
+//! files. A test builds the repository's site and finds every file written
+//! among the claims.
+
+use std::collections::BTreeMap;
+
+use crate::diagnostic::Diagnostic;
+use crate::model::Site;
+use crate::render::JobKind;
+
+/// Longest alias, in bytes.
+pub const MAX_ALIAS_BYTES: usize = 200;
+
+/// Longest file or folder name a file system takes (ext4, APFS, NTFS).
+const MAX_COMPONENT_BYTES: usize = 255;
+
+/// Longest output path, in bytes, within what every file system takes.
+const MAX_PATH_BYTES: usize = 1024;
+
+/// Who claims an output path.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Claimant<'a> {
+    /// A source file, and where in it the claim is made.
+    Source {
+        /// Site-relative path (`content/clubs/x.md`).
+        path: &'a str,
+        /// Its text, to locate the claim (empty for files copied as they are).
+        text: &'a str,
+        /// Byte offset of the key that chose the path (`slug:`, `aliases:`), or 0.
+        offset: usize,
+        /// Whether the source chose this path itself (`slug:` or `aliases:`)
+        /// rather than getting it from its file name: that one is blamed.
+        chose: bool,
+    },
+    /// An output the build makes, by what it is ("the sitemap").
+    Generated(String),
+}
+
+impl Claimant<'_> {
+    fn name(&self) -> String {
+        match self {
+            Claimant::Source { path, .. } => format!("`{path}`"),
+            Claimant::Generated(what) => what.clone(),
+        }
+    }
+
+    /// Sources sort by path; generated outputs after them.
+    fn key(&self) -> (u8, &str) {
+        match self {
+            Claimant::Source { path, .. } => (0, path),
+            Claimant::Generated(what) => (1, what),
+        }
+    }
+}
+
+/// Where an alias is written: `/ancien/chemin/` -> `ancien/chemin/index.html`,
+/// `/ancien.html` -> `ancien.html`. An alias is an old address of the site:
+/// `/`-rooted, at most [`MAX_ALIAS_BYTES`], of letters (any script), digits
+/// and `-._~`, `/`-separated words with no `.` or `..` word. Anything else
+/// (control characters, spaces, `\`, `?`, `#`, `%`, `*`, `:`...) could
+/// add lines or rules to `_redirects` or name another file: the error says
+/// which character.
+pub fn alias_output(alias: &str) -> Result<String, String> {
+    let Some(inner) = alias.strip_prefix('/') else {
+        return Err("an alias is an address of this site: it starts with `/`".to_string());
+    };
+    if alias.len() > MAX_ALIAS_BYTES {
+        return Err(format!("an alias has at most {MAX_ALIAS_BYTES} bytes"));
+    }
+    if let Some(c) = inner
+        .chars()
+        .find(|&c| !(c.is_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '/')))
+    {
+        return Err(format!(
+            "the character {} cannot be part of an alias",
+            c.escape_debug()
+        ));
+    }
+    let words: Vec<&str> = inner.trim_end_matches('/').split('/').collect();
+    if inner.is_empty()
+        || words
+            .iter()
+            .any(|w| w.is_empty() || *w == "." || *w == "..")
+    {
+        return Err("an alias is `/`-separated words: no empty word, no `.` or `..`".to_string());
+    }
+    Ok(if inner.ends_with('/') {
+        format!("{inner}index.html")
+    } else if inner.ends_with(".html") {
+        inner.to_string()
+    } else {
+        format!("{inner}/index.html")
+    })
+}
+
+/// Every output path of `site` with its claimants, in path order. Invalid
+/// aliases are left out (reported by [`check`]).
+pub fn planned<'a>(site: &'a Site) -> BTreeMap<String, Vec<Claimant<'a>>> {
+    let mut claims: BTreeMap<String, Vec<Claimant<'a>>> = BTreeMap::new();
+    let mut claim = |path: String, who: Claimant<'a>| {
+        claims.entry(path).or_default().push(who);
+    };
+    let languages = site.config.languages.len() > 1;
+    let in_lang = |lang: &str| {
+        if languages {
+            format!(" ({lang})")
+        } else {
+            String::new()
+        }
+    };
+    for (output, kind, lang) in crate::render::html_outputs(site) {
+        let who = match kind {
+            JobKind::Page(i) => {
+                let d = &site.pages[i].document;
+                Claimant::Source {
+                    path: &d.file.path,
+                    text: &d.file.text,
+                    offset: d.front.offset_of("slug"),
+                    chose: d.front.slug.is_some(),
+                }
+            }
+            JobKind::Section { index, pager: 1 } => match &site.sections[index].document {
+                Some(d) => Claimant::Source {
+                    path: &d.file.path,
+                    text: &d.file.text,
+                    offset: 0,
+                    chose: false,
+                },
+                None => Claimant::Generated(format!("the home page{}", in_lang(&lang))),
+            },
+            JobKind::Section { index, pager } => {
+                let s = &site.sections[index];
+                Claimant::Generated(format!(
+                    "page {pager} of the list of `{}`{}",
+                    if s.folder.is_empty() { "/" } else { &s.folder },
+                    in_lang(&lang)
+                ))
+            }
+            JobKind::TaxonomyList(t) => Claimant::Generated(format!(
+                "the list of `{}`{}",
+                site.taxonomies[t].name,
+                in_lang(&lang)
+            )),
+            JobKind::Term {
+                taxonomy,
+                term,
+                pager,
+            } => {
+                let t = &site.taxonomies[taxonomy];
+                Claimant::Generated(format!(
+                    "page {pager} of the `{}` value `{}`{}",
+                    t.name,
+                    t.terms[term].name,
+                    in_lang(&lang)
+                ))
+            }
+            JobKind::NotFound => Claimant::Generated(format!("the 404 page{}", in_lang(&lang))),
+        };
+        claim(output, who);
+    }
+    for (output, what) in crate::publish::reserved(site) {
+        claim(output, Claimant::Generated(what));
+    }
+    for p in site.pages.iter().filter(|p| !p.fallback) {
+        let d = &p.document;
+        for alias in &d.front.aliases {
+            if let Ok(output) = alias_output(alias) {
+                claim(
+                    output,
+                    Claimant::Source {
+                        path: &d.file.path,
+                        text: &d.file.text,
+                        offset: d.front.offset_of("aliases"),
+                        chose: true,
+                    },
+                );
+            }
+        }
+    }
+    for c in &site.copies {
+        claim(
+            c.output.clone(),
+            Claimant::Source {
+                path: &c.file.path,
+                text: "",
+                offset: 0,
+                chose: false,
+            },
+        );
+    }
+    claims
+}
+
+/// The claims' problems: invalid aliases, unsafe names, and paths claimed twice.
+pub fn check(site: &Site) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    for p in site.pages.iter().filter(|p| !p.fallback) {
+        let d = &p.document;
+        for alias in &d.front.aliases {
+            if let Err(why) = alias_output(alias) {
+                errors.push(
+                    Diagnostic::error(
+                        &d.file.path,
+                        format!("`{}` cannot be an alias: {why}", alias.escape_debug()),
+                    )
+                    .at_offset(&d.file.text, d.front.offset_of("aliases"))
+                    .with_hint("write an old address of the page, like /clubs/ancien-nom/"),
+                );
+            }
+        }
+    }
+    for (output, claimants) in planned(site) {
+        if let Some(why) = unsafe_name(&output) {
+            // Blame the first source: a generated output's name comes from one.
+            let who = claimants
+                .iter()
+                .find(|c| matches!(c, Claimant::Source { .. }))
+                .unwrap_or(&claimants[0]);
+            errors.push(
+                located(who, format!("the output `{}` {why}", output.escape_debug()))
+                    .with_hint("choose a shorter name of letters, digits and hyphens"),
+            );
+        }
+        if claimants.len() < 2 {
+            continue;
+        }
+        let mut sorted: Vec<&Claimant<'_>> = claimants.iter().collect();
+        sorted.sort_by(|a, b| a.key().cmp(&b.key()));
+        sorted.dedup();
+        // Two generated outputs meet only where the pages or sections they
+        // belong to do, and that collision is reported on its own.
+        if sorted.len() < 2 || matches!(sorted[0], Claimant::Generated(_)) {
+            continue;
+        }
+        let (first, second) = (sorted[0], sorted[1]);
+        // The source that chose the path is blamed; else the later source.
+        let chose = |c: &Claimant<'_>| matches!(c, Claimant::Source { chose: true, .. });
+        let blamed = match (first, second) {
+            (a, Claimant::Generated(_)) => a,
+            (a, b) if chose(a) && !chose(b) => a,
+            (_, b) => b,
+        };
+        let names = sorted.iter().map(|c| c.name()).collect::<Vec<_>>();
+        let message = match names.as_slice() {
+            [a, b] => format!("{a} and {b} both produce `/{output}`"),
+            _ => format!("{} all produce `/{output}`", names.join(", ")),
+        };
+        let hint = if matches!(second, Claimant::Generated(_)) {
+            "this address is the site's own: choose another file name, `slug:` or alias"
+        } else {
+            "give one of them another file name or `slug:`"
+        };
+        errors.push(located(blamed, message).with_hint(hint));
+    }
+    errors
+}
+
+/// A diagnostic on `who`: at its claim in its text, or on the config for a
+/// generated output.
+fn located(who: &Claimant<'_>, message: String) -> Diagnostic {
+    match who {
+        Claimant::Source {
+            path, text, offset, ..
+        } => {
+            let d = Diagnostic::error(*path, message);
+            if text.is_empty() {
+                d
+            } else {
+                d.at_offset(text, *offset)
+            }
+        }
+        Claimant::Generated(_) => Diagnostic::error(crate::config::CONFIG_PATH, message),
+    }
+}
+
+/// Why `output` is a name some consumer of the output cannot take: control
+/// characters (which would add lines to `_redirects`, the manifest or an
+/// upload plan), a backslash, a component or path too long for file systems.
+fn unsafe_name(output: &str) -> Option<String> {
+    if let Some(c) = output.chars().find(|c| c.is_control() || *c == '\\') {
+        return Some(format!("holds the character {}", c.escape_debug()));
+    }
+    if let Some(long) = output.split('/').find(|c| c.len() > MAX_COMPONENT_BYTES) {
+        return Some(format!(
+            "has a name of {} bytes (`{}…`), more than the {MAX_COMPONENT_BYTES} file systems take",
+            long.len(),
+            long.chars().take(30).collect::<String>()
+        ));
+    }
+    (output.len() > MAX_PATH_BYTES).then(|| format!("is longer than {MAX_PATH_BYTES} bytes"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{alias_output, unsafe_name};
+
+    #[test]
+    fn aliases_are_rooted_url_safe_words() {
+        assert_eq!(
+            alias_output("/ancien/chemin/").as_deref(),
+            Ok("ancien/chemin/index.html")
+        );
+        assert_eq!(alias_output("/club").as_deref(), Ok("club/index.html"));
+        assert_eq!(alias_output("/vieux.html").as_deref(), Ok("vieux.html"));
+        assert_eq!(
+            alias_output("/événements/2025/").as_deref(),
+            Ok("événements/2025/index.html")
+        );
+        for bad in [
+            "ancien/",
+            "/",
+            "/a\n/* https://evil.example 200",
+            "/a b/",
+            "/a\\b/",
+            "/a?b",
+            "/a#b",
+            "/%0a/",
+            "/a/*",
+            "/:splat/",
+            "//evil.example/",
+            "/../x/",
+            "/a/./b/",
+            "/a\u{85}b/",
+        ] {
+            assert!(alias_output(bad).is_err(), "{bad:?}");
+        }
+        assert!(alias_output(&format!("/{}/", "a".repeat(300))).is_err());
+    }
+
+    #[test]
+    fn names_consumers_cannot_take() {
+        assert!(unsafe_name("a/b/index.html").is_none());
+        assert!(unsafe_name("a\nb/index.html").is_some());
+        assert!(unsafe_name("a\u{7f}/index.html").is_some());
+        assert!(unsafe_name(&format!("{}/index.html", "a".repeat(256))).is_some());
+        assert!(unsafe_name(&format!("{}/index.html", "é".repeat(128))).is_some());
+    }
+}

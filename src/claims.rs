@@ -30,7 +30,7 @@ const MAX_COMPONENT_BYTES: usize = 255;
 const MAX_PATH_BYTES: usize = 1024;
 
 /// Who claims an output path.
-#[derive(Clone, Debug, PartialEq, Eq)]
+#[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub enum Claimant<'a> {
     /// A source file, and where in it the claim is made.
     Source {
@@ -221,17 +221,57 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             }
         }
     }
-    for (output, claimants) in planned(site) {
-        if let Some(why) = unsafe_name(&output) {
-            // Blame the first source: a generated output's name comes from one.
-            let who = claimants
-                .iter()
-                .find(|c| matches!(c, Claimant::Source { .. }))
-                .unwrap_or(&claimants[0]);
-            errors.push(
-                located(who, format!("the output `{}` {why}", output.escape_debug()))
+    let planned = planned(site);
+    let mut named_badly = std::collections::HashSet::new();
+    for (output, claimants) in &planned {
+        let output = output.as_str();
+        // `sitemap.xml/index.html` (the alias `/sitemap.xml`) needs a folder
+        // where the sitemap is a file: the write would fail.
+        let mut folder = output;
+        while let Some((parent, _)) = folder.rsplit_once('/') {
+            folder = parent;
+            if let Some(file_claimants) = planned.get(folder) {
+                let who = claimants
+                    .iter()
+                    .find(|c| matches!(c, Claimant::Source { .. }))
+                    .unwrap_or(&claimants[0]);
+                errors.push(
+                    located(
+                        who,
+                        format!(
+                            "{} needs a folder `/{folder}/` for `/{output}`, but {} is the file `/{folder}`",
+                            who.name(),
+                            file_claimants[0].name()
+                        ),
+                    )
+                    .with_hint(
+                        "this address is the site's own: choose another file name, `slug:` or alias",
+                    ),
+                );
+                break;
+            }
+        }
+        // A generated output's name comes from a source's (a feed's from
+        // its section's folder), which is reported once, on its own path.
+        let source = claimants
+            .iter()
+            .find(|c| matches!(c, Claimant::Source { .. }));
+        if let (Some(why), Some(who)) = (unsafe_name(output), source) {
+            if named_badly.insert(who.clone()) {
+                let shown: String = output.chars().take(80).collect();
+                let cut = if shown.len() < output.len() {
+                    "…"
+                } else {
+                    ""
+                };
+                errors.push(
+                    located(
+                        who,
+                        format!("the output `{}{cut}` {why}", shown.escape_debug()),
+                    )
                     .with_hint("choose a shorter name of letters, digits and hyphens"),
-            );
+                );
+            }
         }
         if claimants.len() < 2 {
             continue;
@@ -333,6 +373,8 @@ mod tests {
             "/../x/",
             "/a/./b/",
             "/a\u{85}b/",
+            "/.alumni-manifest.json",
+            "/.well-known/x/",
         ] {
             assert!(alias_output(bad).is_err(), "{bad:?}");
         }

@@ -69,6 +69,24 @@ impl TestSite {
         TestSite { dir }
     }
 
+    /// A fresh copy of the repository's own site (`content/` and `themes/`):
+    /// the site contributors' pull requests are applied to.
+    pub(crate) fn repository() -> TestSite {
+        let dir = tempfile::tempdir().unwrap();
+        for part in ["content", "themes"] {
+            copy_tree(&repo_root().join(part), &dir.path().join("site").join(part));
+        }
+        TestSite { dir }
+    }
+
+    /// Runs `alumni check --root ROOT EXTRA...`.
+    pub(crate) fn check(&self, extra: &[&str]) -> Run {
+        let root = self.root();
+        let mut args = vec!["check", "--root", root.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        alumni(self.dir.path(), &args)
+    }
+
     /// The site's root.
     pub(crate) fn root(&self) -> PathBuf {
         self.dir.path().join("site")

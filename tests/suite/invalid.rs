@@ -35,6 +35,14 @@ fn check(case: &str) {
         crate::harness::tree(&site.public()) == before,
         "{case}: the previous output changed"
     );
+    // `check` is what a pull request is judged by: it fails whenever the
+    // build does, so that nothing it passes stops the deploy.
+    let judged = site.check(&[]);
+    assert_eq!(
+        judged.code, run.code,
+        "{case}: check and build disagree\n--- check\n{}",
+        judged.stdout
+    );
 }
 
 macro_rules! cases {

@@ -19,3 +19,4 @@ mod live;
 mod publish;
 mod schedule;
 mod serve;
+mod untrusted;

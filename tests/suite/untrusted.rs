@@ -1,0 +1,248 @@
+//! The trust boundary: one small hostile pull request per case, as a club
+//! leader could send it, applied over a copy of the repository's own site.
+//!
+//! `tests/fixtures/untrusted/<case>/files/` is laid over the site;
+//! `expected.txt` holds `exit: N`, a blank line, then the exact output of
+//! `alumni check --strict`; `payload.txt` (optional) lists, one per line,
+//! strings that no output file may hold when the build runs. For every
+//! case: `check --strict` fails with the snapshotted diagnostics, `build`
+//! fails exactly when `check` (without `--strict`) finds an error, a failed
+//! build leaves the previous output as it was, and a build that runs
+//! publishes nothing of the payload. `UPDATE_SNAPSHOTS=1` rewrites
+//! `expected.txt` (review the diff).
+
+use std::fs;
+use std::time::{Duration, Instant};
+
+use crate::harness::{Run, TestSite, copy_tree, fixture, tree};
+
+/// The repository's site, built once, with the case's files laid over it.
+fn site_with(case: &str) -> (TestSite, std::collections::BTreeMap<String, Vec<u8>>) {
+    let site = TestSite::repository();
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "the repository's site builds: {}", run.stderr);
+    let before = tree(&site.public());
+    copy_tree(&fixture("untrusted").join(case).join("files"), &site.root());
+    (site, before)
+}
+
+fn snapshot(case: &str, run: &Run) {
+    let path = fixture("untrusted").join(case).join("expected.txt");
+    let actual = format!("exit: {}\n\n{}", run.code, run.stdout);
+    if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+        fs::write(&path, &actual).unwrap();
+    }
+    let expected = fs::read_to_string(&path).unwrap_or_default();
+    assert!(
+        expected == actual,
+        "case {case}\n--- expected\n{expected}\n--- actual\n{actual}"
+    );
+}
+
+/// The strings of `payload.txt`, which must reach no output.
+fn payload(case: &str) -> Vec<String> {
+    fs::read_to_string(fixture("untrusted").join(case).join("payload.txt"))
+        .unwrap_or_default()
+        .lines()
+        .filter(|l| !l.is_empty())
+        .map(str::to_string)
+        .collect()
+}
+
+fn case(name: &str) {
+    let (site, before) = site_with(name);
+    let strict = site.check(&["--strict"]);
+    snapshot(name, &strict);
+    assert_eq!(strict.code, 1, "case {name}: check --strict must fail");
+    let lenient = site.check(&[]);
+    let build = site.build(&[]);
+    assert_eq!(
+        build.code, lenient.code,
+        "case {name}: build and check disagree\n--- check\n{}\n--- build\n{}",
+        lenient.stderr, build.stderr
+    );
+    if build.code == 0 {
+        let needles = payload(name);
+        for (path, bytes) in tree(&site.public()) {
+            let text = String::from_utf8_lossy(&bytes);
+            for needle in &needles {
+                assert!(
+                    !text.contains(needle.as_str()),
+                    "case {name}: `{needle}` reached {path}"
+                );
+            }
+        }
+    } else {
+        assert!(
+            tree(&site.public()) == before,
+            "case {name}: a failed build changed the previous output"
+        );
+    }
+}
+
+macro_rules! cases {
+    ($($name:ident),* $(,)?) => {
+        $(#[test] fn $name() { case(stringify!($name)); })*
+
+        /// Every folder of tests/fixtures/untrusted/ is a case above.
+        #[test]
+        fn every_fixture_is_listed() {
+            let mut found: Vec<String> = fs::read_dir(fixture("untrusted"))
+                .unwrap()
+                .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+                .collect();
+            found.sort();
+            let mut listed = vec![$(stringify!($name).to_string()),*];
+            listed.sort();
+            assert_eq!(found, listed);
+        }
+    };
+}
+
+cases!(
+    alias_file_over_the_sitemap,
+    alias_outside_the_section,
+    alias_with_a_newline,
+    file_replacing_the_clubs_feed,
+    files_of_every_kind,
+    nested_section,
+    section_index_edit,
+    slug_and_terms,
+    svg_with_script,
+    template_choice,
+    trusted_names_too_long,
+    trusted_page_over_generated_outputs,
+    trusted_term_too_long,
+);
+
+/// A page at most 1 MB, the resource bound of the trust boundary: 25,000
+/// aliases (which took 4.9 GB) are refused in a few seconds at most.
+#[test]
+fn a_megabyte_of_aliases_is_refused_quickly() {
+    let site = TestSite::repository();
+    let mut page = String::from(
+        "---\ntitle: Club\nclub_kind: [thématique]\nstatus: actif\nscope: Tous\ncontact: Le bureau\naliases:\n",
+    );
+    let mut n = 0;
+    while page.len() < 1_000_000 {
+        page.push_str(&format!("  - /clubs/ancien-{n}/\n"));
+        n += 1;
+    }
+    page.push_str("---\nTexte.\n");
+    site.write("content/clubs/club-alias.md", &page);
+    let started = Instant::now();
+    let run = site.check(&[]);
+    let took = started.elapsed();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(run.stdout.contains("may have at most 10"), "{}", run.stdout);
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}
+
+/// 100,000 tags on a club page (2.9 GB and 100,000 term pages) are refused
+/// at the `tags:` line in a few seconds at most.
+#[test]
+fn a_hundred_thousand_tags_are_refused_quickly() {
+    let site = TestSite::repository();
+    let tags: Vec<String> = (0..100_000).map(|n| format!("t{n}")).collect();
+    site.write(
+        "content/clubs/club-tags.md",
+        &format!(
+            "---\ntitle: Club\nclub_kind: [thématique]\nstatus: actif\nscope: Tous\ncontact: Le bureau\ntags: [{}]\n---\nTexte.\n",
+            tags.join(", ")
+        ),
+    );
+    let started = Instant::now();
+    let run = site.check(&[]);
+    let took = started.elapsed();
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "content/clubs/club-tags.md:7:1: error: `tags` has 100000 values; pages of `clubs` may give at most 10"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(took < Duration::from_secs(5), "took {took:?}");
+}
+
+/// The smallest valid PNG (1 x 1), for files beside pages.
+const PNG: &[u8] = &[
+    0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, b'I', b'H', b'D', b'R', 0, 0, 0,
+    1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 0x0a, b'I', b'D', b'A', b'T',
+    0x78, 0x9c, 0x63, 0, 1, 0, 0, 5, 0, 1, 0x0d, 0x0a, 0x2d, 0xb4, 0, 0, 0, 0, b'I', b'E', b'N',
+    b'D', 0xae, 0x42, 0x60, 0x82,
+];
+
+/// Files beside draft and scheduled pages, in any language, and everything
+/// under a draft section stay out of the output and its manifest (they
+/// were published), unless `--drafts` / `--future` ask for them.
+#[test]
+fn drafts_and_scheduled_pages_publish_none_of_their_files() {
+    let site = TestSite::repository();
+    let club = "title: Club secret\nclub_kind: [thématique]\nstatus: actif\nscope: Tous\ncontact: Le bureau\n";
+    site.write(
+        "content/clubs/club-secret/index.md",
+        &format!("---\n{club}draft: true\n---\nTexte.\n"),
+    );
+    site.write(
+        "content/clubs/club-secret/index.en.md",
+        "---\ntitle: Secret club\nclub_kind: [thematic]\nstatus: active\nscope: All\ncontact: The board\ndraft: true\n---\nText.\n",
+    );
+    // An English-only bundle, scheduled.
+    site.write(
+        "content/news/annonce/index.en.md",
+        "---\ntitle: Announcement\ndate: 2026-11-20\npublish_date: 2099-01-01\n---\nSoon.\n",
+    );
+    // A draft section with a page, a file and a nested folder.
+    site.write(
+        "content/brouillons/_index.md",
+        "---\ntitle: Brouillons\ndraft: true\n---\nEn cours.\n",
+    );
+    site.write(
+        "content/brouillons/projet.md",
+        "---\ntitle: Projet\n---\nTexte.\n",
+    );
+    site.write("content/brouillons/sous/note.txt", "confidentiel\n");
+    for file in [
+        "content/clubs/club-secret/photo-secrete.png",
+        "content/news/annonce/photo-annonce.png",
+        "content/brouillons/plan-secret.png",
+    ] {
+        fs::create_dir_all(site.root().join(file).parent().unwrap()).unwrap();
+        fs::write(site.root().join(file), PNG).unwrap();
+    }
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let output = tree(&site.public());
+    let manifest = String::from_utf8_lossy(&output[".alumni-manifest.json"]).into_owned();
+    for needle in [
+        "photo-secrete",
+        "photo-annonce",
+        "plan-secret",
+        "note.txt",
+        "brouillons",
+        "club-secret",
+        "annonce/",
+    ] {
+        assert!(
+            !output.keys().any(|k| k.contains(needle)),
+            "{needle} was published"
+        );
+        assert!(!manifest.contains(needle), "{needle} is in the manifest");
+    }
+    let run = site.build(&["--drafts", "--future"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let output = tree(&site.public());
+    for file in [
+        "clubs/club-secret/photo-secrete.png",
+        "en/news/annonce/photo-annonce.png",
+        "brouillons/plan-secret.png",
+        "brouillons/projet/index.html",
+        "brouillons/sous/note.txt",
+    ] {
+        assert!(
+            output.contains_key(file),
+            "{file} is missing with --drafts --future"
+        );
+    }
+}

@@ -11,6 +11,7 @@
 //! publishes nothing of the payload. `UPDATE_SNAPSHOTS=1` rewrites
 //! `expected.txt` (review the diff).
 
+use std::fmt::Write as _;
 use std::fs;
 use std::time::{Duration, Instant};
 
@@ -125,7 +126,7 @@ fn a_megabyte_of_aliases_is_refused_quickly() {
     );
     let mut n = 0;
     while page.len() < 1_000_000 {
-        page.push_str(&format!("  - /clubs/ancien-{n}/\n"));
+        let _ = writeln!(page, "  - /clubs/ancien-{n}/");
         n += 1;
     }
     page.push_str("---\nTexte.\n");

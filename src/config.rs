@@ -118,6 +118,46 @@ pub struct Search {
     pub sections: Vec<String>,
 }
 
+/// What one page of an untrusted collection may weigh (`limits:`), so
+/// that a pull request cannot cost CI more than a few seconds and a few
+/// hundred MB: its Markdown file, each file beside it, and all its files
+/// together, in bytes.
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Limits {
+    /// The page's Markdown file.
+    #[serde(default = "Limits::default_page_bytes")]
+    pub page_bytes: u64,
+    /// Each file beside it (an image, a PDF).
+    #[serde(default = "Limits::default_file_bytes")]
+    pub file_bytes: u64,
+    /// All the files of one page (a bundle's folder) together.
+    #[serde(default = "Limits::default_page_files_bytes")]
+    pub page_files_bytes: u64,
+}
+
+impl Limits {
+    fn default_page_bytes() -> u64 {
+        1024 * 1024
+    }
+    fn default_file_bytes() -> u64 {
+        10 * 1024 * 1024
+    }
+    fn default_page_files_bytes() -> u64 {
+        25 * 1024 * 1024
+    }
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Limits {
+            page_bytes: Limits::default_page_bytes(),
+            file_bytes: Limits::default_file_bytes(),
+            page_files_bytes: Limits::default_page_files_bytes(),
+        }
+    }
+}
+
 /// A taxonomy: a front-matter field whose values group pages (`tags`).
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -155,6 +195,8 @@ struct RawConfig {
     #[serde(default)]
     search: Option<Search>,
     #[serde(default)]
+    limits: Limits,
+    #[serde(default)]
     extra: yaml::Mapping,
 }
 
@@ -186,6 +228,8 @@ pub struct Config {
     pub calendar: Option<Calendar>,
     /// The search index, when the site has one.
     pub search: Option<Search>,
+    /// What a page of an untrusted collection may weigh.
+    pub limits: Limits,
     /// Folder name under `themes/`.
     pub theme: String,
     /// Options of sections, by folder under `content/` (`""` is the home).
@@ -214,6 +258,7 @@ impl Config {
             collections: raw_collections,
             calendar,
             search,
+            limits,
             theme,
             sections,
             extra,
@@ -321,6 +366,7 @@ impl Config {
             collections,
             calendar,
             search,
+            limits,
             theme,
             sections,
             extra,

@@ -177,6 +177,11 @@ pub fn load(root: &Path, rules: &Rules) -> (Loaded, Vec<Diagnostic>) {
         } else if is_ignored_name(&name) {
             // Editor temp files and private files.
         } else if name.ends_with(".md") {
+            let trust = rules.of(&site_rel);
+            if let Some(d) = too_big(&trust, &site_rel, &entry, rules.limits.page_bytes) {
+                errors.push(d);
+                continue;
+            }
             markdown.push(abs);
         } else {
             loaded.content_files.push(CopyFile {
@@ -202,6 +207,38 @@ pub fn load(root: &Path, rules: &Rules) -> (Loaded, Vec<Diagnostic>) {
         }
     }
     (loaded, errors)
+}
+
+/// A size for people: `1.2 MB`, `850 KB`, `12 bytes` (decimal units, as
+/// file managers show them).
+pub fn human_bytes(n: u64) -> String {
+    #[allow(clippy::cast_precision_loss, reason = "one decimal is shown")]
+    let x = n as f64;
+    if n >= 1_000_000 {
+        format!("{:.1} MB", x / 1e6)
+    } else if n >= 1_000 {
+        format!("{:.0} KB", x / 1e3)
+    } else {
+        format!("{n} bytes")
+    }
+}
+
+/// An untrusted page larger than `limit` bytes is refused before it is
+/// read, so that its cost to CI stays bounded.
+fn too_big(trust: &Trust, path: &str, entry: &walkdir::DirEntry, limit: u64) -> Option<Diagnostic> {
+    let collection = trust.collection()?;
+    let size = entry.metadata().ok()?.len();
+    (size > limit).then(|| {
+        Diagnostic::error(
+            path,
+            format!(
+                "this page weighs {}; pages of `{collection}` may weigh at most {}",
+                human_bytes(size),
+                human_bytes(limit)
+            ),
+        )
+        .with_hint("split it into several pages, and put pictures in files beside the page rather than in its text; the limit is `limits.page_bytes` in content/site.yaml")
+    })
 }
 
 /// A symbolic link that leads outside the site is refused: the site is what

@@ -57,10 +57,12 @@ impl Trust {
     }
 }
 
-/// The folders of untrusted collections, from the config.
+/// The folders of untrusted collections, and what their pages may weigh, from the config.
 #[derive(Clone, Debug, Default)]
 pub struct Rules {
     untrusted: Vec<String>,
+    /// `limits:` of the config.
+    pub limits: crate::config::Limits,
 }
 
 impl Rules {
@@ -73,6 +75,7 @@ impl Rules {
                 .filter(|c| !c.trusted)
                 .map(|c| c.folder.clone())
                 .collect(),
+            limits: config.limits,
         }
     }
 
@@ -198,6 +201,7 @@ mod tests {
     fn everything_under_an_untrusted_folder_is_untrusted_at_any_depth() {
         let rules = Rules {
             untrusted: vec!["clubs".to_string()],
+            limits: crate::config::Limits::default(),
         };
         let untrusted = Trust::Untrusted {
             collection: "clubs".to_string(),

@@ -247,3 +247,39 @@ fn drafts_and_scheduled_pages_publish_none_of_their_files() {
         );
     }
 }
+
+/// A club page over `limits.page_bytes` (1 MiB by default) is refused
+/// before it is read, naming the file and the setting; the limit can be
+/// raised in `content/site.yaml`.
+#[test]
+fn a_page_over_the_size_limit_is_refused_and_the_limit_is_configurable() {
+    let site = TestSite::repository();
+    let mut page = String::from(
+        "---\ntitle: Club\nclub_kind: [thématique]\nstatus: actif\nscope: Tous\ncontact: Le bureau\n---\n",
+    );
+    while page.len() < 1_200_000 {
+        page.push_str("Une phrase du club, répétée pour faire un long texte.\n");
+    }
+    site.write("content/clubs/club-long.md", &page);
+    let run = site.check(&[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "content/clubs/club-long.md: error: this page weighs 1.2 MB; pages of `clubs` may weigh at most 1.0 MB"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(run.stdout.contains("limits.page_bytes"), "{}", run.stdout);
+    site.edit(
+        "content/site.yaml",
+        "\ncollections:",
+        "\nlimits:\n  page_bytes: 2000000\n\ncollections:",
+    );
+    let run = site.check(&[]);
+    assert!(
+        !run.stdout.contains("club-long.md: error"),
+        "{}",
+        run.stdout
+    );
+}

@@ -351,6 +351,7 @@ impl LiveSite {
             default: &config.default_language,
             codes: config.languages.iter().map(|l| l.code.as_str()).collect(),
         };
+        let rules = crate::trust::Rules::new(config);
         let mut new_docs: HashMap<&str, parse::Document> = HashMap::new();
         for path in paths {
             let abs = self.options.root.join(path);
@@ -363,7 +364,11 @@ impl LiveSite {
                 Ok(f) => f,
                 Err(d) => return Some(Err(vec![d])),
             };
-            let doc = match parse::parse_one(file, &languages, &crate::trust::Rules::new(config)) {
+            // Limits on untrusted pages are the load stage's: the full rebuild applies them.
+            if rules.of(path).is_untrusted() && file.text.len() as u64 > config.limits.page_bytes {
+                return None;
+            }
+            let doc = match parse::parse_one(file, &languages, &rules) {
                 Ok(d) => d,
                 Err(errors) => return Some(Err(errors)),
             };

@@ -283,3 +283,32 @@ fn a_page_over_the_size_limit_is_refused_and_the_limit_is_configurable() {
         run.stdout
     );
 }
+
+/// Claims are complete: every file a build of the repository's site or of
+/// the fixture site writes is among `claims::planned` (a fingerprinted
+/// asset by its name before fingerprinting), so no output escapes the
+/// check for two claims on one path.
+#[test]
+fn every_output_of_a_build_is_claimed() {
+    for site in [TestSite::repository(), TestSite::new("site")] {
+        let run = site.build(&[]);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let options = alumni::build::BuildOptions::new(site.root());
+        let prepared = alumni::build::prepare(&options).unwrap_or_else(|_| panic!("prepares"));
+        let planned = alumni::claims::planned(&prepared.site);
+        for output in tree(&site.public()).keys() {
+            let unfingerprinted = output
+                .rsplit_once('.')
+                .and_then(|(stem, ext)| {
+                    let (name, hash) = stem.rsplit_once('.')?;
+                    (hash.len() == 8 && hash.bytes().all(|b| b.is_ascii_hexdigit()))
+                        .then(|| format!("{name}.{ext}"))
+                })
+                .unwrap_or_default();
+            assert!(
+                planned.contains_key(output) || planned.contains_key(&unfingerprinted),
+                "{output} is written but not claimed"
+            );
+        }
+    }
+}

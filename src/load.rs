@@ -191,6 +191,10 @@ pub fn load(root: &Path, rules: &Rules) -> (Loaded, Vec<Diagnostic>) {
             });
         }
     }
+    errors.extend(page_files_over_limit(
+        &loaded.content_files,
+        rules.limits.page_files_bytes,
+    ));
     let read = |paths: Vec<PathBuf>| -> Vec<Result<TextFile, Diagnostic>> {
         paths.par_iter().map(|p| read_text(root, p)).collect()
     };
@@ -209,18 +213,61 @@ pub fn load(root: &Path, rules: &Rules) -> (Loaded, Vec<Diagnostic>) {
     (loaded, errors)
 }
 
-/// A size for people: `1.2 MB`, `850 KB`, `12 bytes` (decimal units, as
+/// A size for people: `1.2 MB`, `850 KB`, `1200 bytes` (decimal units, as
 /// file managers show them).
 pub fn human_bytes(n: u64) -> String {
     #[allow(clippy::cast_precision_loss, reason = "one decimal is shown")]
     let x = n as f64;
     if n >= 1_000_000 {
         format!("{:.1} MB", x / 1e6)
-    } else if n >= 1_000 {
+    } else if n >= 10_000 {
         format!("{:.0} KB", x / 1e3)
     } else {
         format!("{n} bytes")
     }
+}
+
+/// The folder of the page an untrusted file belongs to, for its page's
+/// total: `content/clubs/x` for `content/clubs/x/img/a.png`, the
+/// collection's folder for a file directly in it.
+fn page_folder<'a>(path: &'a str, collection: &str) -> &'a str {
+    let inner = path.strip_prefix("content/").unwrap_or(path);
+    let below = inner
+        .get(collection.len() + 1..)
+        .and_then(|rest| rest.split_once('/'))
+        .map_or(0, |(name, _)| name.len() + 1);
+    &path[..path.len() - inner.len() + collection.len() + below].trim_end_matches('/')
+}
+
+/// Untrusted pages whose files weigh more than `limit` together: one error
+/// per page folder, naming its total.
+fn page_files_over_limit(files: &[CopyFile], limit: u64) -> Vec<Diagnostic> {
+    let mut totals: std::collections::BTreeMap<&str, (u64, &str)> = Default::default();
+    for f in files {
+        let Some(collection) = f.trust.collection() else {
+            continue;
+        };
+        let size = std::fs::metadata(&f.abs).map_or(0, |m| m.len());
+        let entry = totals
+            .entry(page_folder(&f.path, collection))
+            .or_insert((0, collection));
+        entry.0 += size;
+    }
+    totals
+        .into_iter()
+        .filter(|(_, (total, _))| *total > limit)
+        .map(|(folder, (total, collection))| {
+            Diagnostic::error(
+                folder,
+                format!(
+                    "the files of this page weigh {} together; a page of `{collection}` may bring at most {}",
+                    human_bytes(total),
+                    human_bytes(limit)
+                ),
+            )
+            .with_hint("keep the pictures that matter, saved at the size they are shown (2000 pixels wide is plenty); the limit is `limits.page_files_bytes` in content/site.yaml")
+        })
+        .collect()
 }
 
 /// An untrusted page larger than `limit` bytes is refused before it is
@@ -415,7 +462,20 @@ fn is_ignored_dir_entry(entry: &walkdir::DirEntry) -> bool {
 
 #[cfg(test)]
 mod tests {
-    use super::is_ignored_name;
+    use super::{is_ignored_name, page_folder};
+
+    #[test]
+    fn files_belong_to_the_page_folder_below_their_collection() {
+        assert_eq!(
+            page_folder("content/clubs/x/a.png", "clubs"),
+            "content/clubs/x"
+        );
+        assert_eq!(
+            page_folder("content/clubs/x/img/a.png", "clubs"),
+            "content/clubs/x"
+        );
+        assert_eq!(page_folder("content/clubs/a.png", "clubs"), "content/clubs");
+    }
 
     #[test]
     fn editor_temp_files_are_ignored() {

@@ -312,3 +312,37 @@ fn every_output_of_a_build_is_claimed() {
         }
     }
 }
+
+/// The files of one club page together are bounded by
+/// `limits.page_files_bytes`: one error naming the page's folder.
+#[test]
+fn a_page_whose_files_weigh_too_much_together_is_refused() {
+    let site = TestSite::repository();
+    site.edit(
+        "content/site.yaml",
+        "  page_files_bytes: 26214400",
+        "  page_files_bytes: 1000",
+    );
+    site.write(
+        "content/clubs/club-photos/index.md",
+        "---\ntitle: Club\nclub_kind: [thématique]\nstatus: actif\nscope: Tous\ncontact: Le bureau\n---\n![Une photo](a.png) ![Une autre](b.png)\n",
+    );
+    for name in ["a.png", "b.png"] {
+        let mut bytes = PNG.to_vec();
+        bytes.resize(600, 0);
+        fs::write(
+            site.root().join("content/clubs/club-photos").join(name),
+            bytes,
+        )
+        .unwrap();
+    }
+    let run = site.check(&[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "content/clubs/club-photos: error: the files of this page weigh 1200 bytes together; a page of `clubs` may bring at most 1000 bytes"
+        ),
+        "{}",
+        run.stdout
+    );
+}

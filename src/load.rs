@@ -236,13 +236,14 @@ fn page_folder<'a>(path: &'a str, collection: &str) -> &'a str {
         .get(collection.len() + 1..)
         .and_then(|rest| rest.split_once('/'))
         .map_or(0, |(name, _)| name.len() + 1);
-    &path[..path.len() - inner.len() + collection.len() + below].trim_end_matches('/')
+    path[..path.len() - inner.len() + collection.len() + below].trim_end_matches('/')
 }
 
 /// Untrusted pages whose files weigh more than `limit` together: one error
 /// per page folder, naming its total.
 fn page_files_over_limit(files: &[CopyFile], limit: u64) -> Vec<Diagnostic> {
-    let mut totals: std::collections::BTreeMap<&str, (u64, &str)> = Default::default();
+    let mut totals: std::collections::BTreeMap<&str, (u64, &str)> =
+        std::collections::BTreeMap::new();
     for f in files {
         let Some(collection) = f.trust.collection() else {
             continue;

@@ -11,6 +11,13 @@
 //! responses. The request path is resolved by [`resolve_path`], a pure
 //! function: a key into the map of outputs, never a file-system path, so no
 //! request can read anything outside the built site.
+//!
+//! The preview serves drafts and pages not yet published. Bound to a loopback
+//! address (the default), it answers only requests whose `Host` is a loopback
+//! name (`HostPolicy`): any web page could otherwise point a name of its own
+//! at 127.0.0.1 (DNS rebinding) and read the preview from the visitor's
+//! browser. Bound to another address, the user chose to share it: any name is
+//! answered.
 
 mod http;
 
@@ -217,6 +224,8 @@ struct Shared {
     changed: Condvar,
     /// Differs at each start, so pages notice a restarted server.
     instance: String,
+    /// Which `Host` names are answered.
+    hosts: HostPolicy,
     /// Set by [`Running::stop`]: connections close after their current request.
     stopping: AtomicBool,
 }
@@ -291,6 +300,102 @@ fn bind(options: &ServeOptions) -> Result<(TcpListener, SocketAddr), ServeError>
             options.bind
         ),
     }))
+}
+
+/// Which `Host` names the server answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum HostPolicy {
+    /// Bound to a loopback address: `localhost`, `127.0.0.1`, `[::1]` and the
+    /// bound address, with this port or none, in any case, with or without a
+    /// trailing dot. No page of the web can make a browser send these names
+    /// for itself, as browsers resolve them without asking DNS.
+    Local {
+        /// The port listened on.
+        port: u16,
+        /// The bound address as a `Host` writes it (`127.0.0.1`, `[::1]`).
+        address: String,
+    },
+    /// Bound to another address (`0.0.0.0`, a LAN address): the user shares
+    /// the preview, under whatever name others reach it by.
+    Any,
+}
+
+impl HostPolicy {
+    /// The policy of a server listening on `local`.
+    fn for_address(local: SocketAddr) -> HostPolicy {
+        let ip = local.ip().to_canonical();
+        if !ip.is_loopback() {
+            return HostPolicy::Any;
+        }
+        let address = match ip {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => format!("[{v6}]"),
+        };
+        HostPolicy::Local {
+            port: local.port(),
+            address,
+        }
+    }
+
+    /// Whether a request whose `Host` is `host` is answered.
+    fn allows(&self, host: &str) -> bool {
+        let HostPolicy::Local { port, address } = self else {
+            return true;
+        };
+        let host = host.to_ascii_lowercase();
+        let (name, rest) = if host.starts_with('[') {
+            match host.find(']') {
+                Some(end) => host.split_at(end + 1),
+                None => return false,
+            }
+        } else {
+            host.split_at(host.find(':').unwrap_or(host.len()))
+        };
+        let port_matches = match rest.strip_prefix(':') {
+            None => rest.is_empty(),
+            // `host:` with an empty port is the default port (RFC 3986, section 3.2.3).
+            Some("") => true,
+            Some(p) => p.bytes().all(|b| b.is_ascii_digit()) && p.parse() == Ok(*port),
+        };
+        let name = name.strip_suffix('.').unwrap_or(name);
+        port_matches && ["localhost", "127.0.0.1", "[::1]", address.as_str()].contains(&name)
+    }
+}
+
+/// The answer to a request whose `Host` this server does not answer; `None`
+/// when it does.
+///
+/// 421 Misdirected Request rather than 403 Forbidden: the request is not
+/// refused for who sent it but for the name it was sent to, which is what 421
+/// says (RFC 9110, section 15.5.20: "not able to produce a response for the
+/// target URI"); a client may retry under another name, and 403 would
+/// suggest that the page exists under this one. A request with no `Host` in
+/// HTTP/1.1, or with two, is a 400, as RFC 9112 (section 3.2) requires.
+fn refuse_host(head: &Head, hosts: &HostPolicy) -> Option<Reply> {
+    let mut names = head.values("Host");
+    let (host, another) = (names.next(), names.next());
+    let malformed = another.is_some() || (host.is_none() && head.minor >= 1);
+    let answered = !malformed && host.map_or(*hosts == HostPolicy::Any, |h| hosts.allows(h));
+    if answered {
+        return None;
+    }
+    let reply = match hosts {
+        HostPolicy::Local { port, address } => Reply::text(
+            if malformed { 400 } else { 421 },
+            &format!(
+                "Cette prévisualisation ne répond qu'à son adresse locale, http://{address}:{port}/ \
+                 ou http://localhost:{port}/ : ouvrez-la là. Les autres noms sont refusés, sans quoi \
+                 une page web pourrait la lire, brouillons compris. Pour la montrer à d'autres \
+                 appareils, relancez alumni serve avec --bind 0.0.0.0.\n\
+                 This preview answers only at its local address, http://{address}:{port}/ or \
+                 http://localhost:{port}/: open it there. Other names are refused, or a web page \
+                 could read it, drafts included. To show it to other devices, start alumni serve \
+                 again with --bind 0.0.0.0.\n"
+            ),
+        ),
+        HostPolicy::Any => Reply::text(400, "400 bad request: name the host in one Host header\n"),
+    };
+    Some(reply.closing())
 }
 
 /// A running server: its address, and how to stop it.
@@ -371,6 +476,7 @@ pub fn start(options: &ServeOptions, report: &Arc<Reporter>) -> Result<Running, 
         }),
         changed: Condvar::new(),
         instance,
+        hosts: HostPolicy::for_address(local),
         stopping: AtomicBool::new(false),
     });
     let (stop_tx, stop_rx) = mpsc::channel();
@@ -431,7 +537,7 @@ const LINGER_BYTES: usize = 1024 * 1024;
 
 /// Answers the requests of one connection in order, until the client closes
 /// it, asks to, or sends a request after which the next one's start is not
-/// known (a body, a malformed head).
+/// known (a body, a malformed head) or that is refused.
 fn serve_connection(stream: TcpStream, shared: &Shared) {
     let Ok(write_half) = stream.try_clone() else {
         return;
@@ -442,7 +548,7 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
         let (reply, minor, head_only, keep) = match http::read_head(&mut reader) {
             Ok(head) => {
                 let reply = answer(&head, shared);
-                let keep = head.keep_alive() && !head.has_body();
+                let keep = head.keep_alive() && !head.has_body() && !reply.close;
                 (reply, head.minor, head.method == "HEAD", keep)
             }
             Err(error) => match error.answer() {
@@ -489,6 +595,8 @@ struct Reply {
     content_type: &'static str,
     body: Vec<u8>,
     headers: Vec<(&'static str, String)>,
+    /// Whether the connection closes after this reply.
+    close: bool,
 }
 
 impl Reply {
@@ -498,6 +606,7 @@ impl Reply {
             content_type,
             body,
             headers: Vec::new(),
+            close: false,
         }
     }
 
@@ -511,6 +620,11 @@ impl Reply {
 
     fn with(mut self, name: &'static str, value: String) -> Reply {
         self.headers.push((name, value));
+        self
+    }
+
+    fn closing(mut self) -> Reply {
+        self.close = true;
         self
     }
 }
@@ -537,6 +651,10 @@ fn write_reply(
 
 /// The reply to a request.
 fn answer(head: &Head, shared: &Shared) -> Reply {
+    // First, so that nothing (not even the server's own endpoints) answers a foreign name.
+    if let Some(refusal) = refuse_host(head, &shared.hosts) {
+        return refusal;
+    }
     if head.method != "GET" && head.method != "HEAD" {
         return Reply::text(405, "method not allowed\n").with("Allow", "GET, HEAD".to_string());
     }
@@ -856,6 +974,64 @@ mod tests {
         let _client = std::net::TcpStream::connect(addr).unwrap();
         let (accepted, _) = listener.accept().unwrap();
         assert!(accepted.nodelay().unwrap());
+    }
+
+    #[test]
+    fn loopback_servers_answer_loopback_names_only() {
+        let local = HostPolicy::for_address("127.0.0.1:1111".parse().unwrap());
+        for host in [
+            "127.0.0.1:1111",
+            "localhost:1111",
+            "[::1]:1111",
+            "LOCALHOST:1111",
+            "localhost.:1111",
+            "localhost",
+            "localhost:",
+            "127.0.0.1",
+            "[::1]",
+        ] {
+            assert!(local.allows(host), "{host}");
+        }
+        for host in [
+            "",
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example:1111",
+            "127.0.0.1.nip.io:1111",
+            "localhost:1112",
+            "localhost:01111x",
+            "localhost:+1111",
+            "localhost:1111:1111",
+            "[::1",
+            "[::1]x",
+            "[::2]:1111",
+            "127.0.0.2:1111",
+            "0.0.0.0:1111",
+            "localhost..:1111",
+        ] {
+            assert!(!local.allows(host), "{host}");
+        }
+        // Another loopback address is answered under its own name too.
+        let other = HostPolicy::for_address("127.0.0.2:80".parse().unwrap());
+        assert!(other.allows("127.0.0.2") && other.allows("localhost:80"));
+        let v6 = HostPolicy::for_address("[::1]:1111".parse().unwrap());
+        assert!(v6.allows("[::1]:1111") && v6.allows("127.0.0.1:1111"));
+        let mapped = HostPolicy::for_address("[::ffff:127.0.0.1]:1111".parse().unwrap());
+        assert!(matches!(mapped, HostPolicy::Local { .. }));
+    }
+
+    #[test]
+    fn servers_bound_for_others_answer_any_name() {
+        for addr in [
+            "0.0.0.0:1111",
+            "192.168.1.20:1111",
+            "[::]:1111",
+            "[fe80::1]:1111",
+        ] {
+            let policy = HostPolicy::for_address(addr.parse().unwrap());
+            assert_eq!(policy, HostPolicy::Any, "{addr}");
+            assert!(policy.allows("alumni.lan:1111"), "{addr}");
+        }
     }
 
     #[test]

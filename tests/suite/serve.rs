@@ -1,6 +1,6 @@
 //! `alumni serve` over real HTTP on 127.0.0.1: content types, redirects,
-//! 404, HEAD, `ETag`s, hostile paths, overlong request heads, concurrency,
-//! live rebuilds and errors.
+//! 404, HEAD, `ETag`s, hostile paths, foreign `Host` names, overlong request
+//! heads, concurrency, live rebuilds and errors.
 
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -468,6 +468,107 @@ fn serve_previews_scheduled_pages_when_asked() {
     let page = get(&addr, "/news/plus-tard/");
     assert_eq!(page.status, 200);
     assert!(String::from_utf8_lossy(&page.body).contains("Plus tard"));
+    running.stop();
+}
+
+/// A request for `target` naming `host` (or no `Host` at all), on its own connection.
+fn get_as(addr: &str, version: &str, target: &str, host: Option<&str>) -> Answer {
+    let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+    exchange(
+        addr,
+        format!("GET {target} HTTP/{version}\r\n{host}Connection: close\r\n\r\n").as_bytes(),
+    )
+}
+
+#[test]
+fn foreign_host_names_are_refused_with_nothing_of_the_site() {
+    // DNS rebinding: a page of evil.example whose name the attacker then points
+    // at 127.0.0.1 reaches the preview (drafts included) with `Host: evil.example`.
+    let site = TestSite::new("site");
+    let (running, addr) = start(&site);
+    let port = addr.rsplit(':').next().unwrap();
+    let mut refusal: Option<String> = None;
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("xlocalhost:{port}"),
+        "localhost:1".to_string(),
+        format!("127.0.0.1:{port}0"),
+        format!("127.0.0.1:{port}@evil.example"),
+        "0.0.0.0".to_string(),
+        String::new(),
+    ] {
+        for target in [
+            "/",
+            "/clubs/biotech/",
+            "/static/style.css",
+            "/nulle-part/",
+            "/__alumni/live.js",
+            "/__alumni/poll?v=none",
+        ] {
+            let a = get_as(&addr, "1.1", target, Some(&host));
+            assert_eq!(a.status, 421, "Host: {host}, {target}");
+            assert_eq!(
+                a.header("Content-Type"),
+                Some("text/plain; charset=utf-8"),
+                "Host: {host}, {target}"
+            );
+            assert_eq!(a.header("ETag"), None);
+            // Always the same explanation, whatever was asked for.
+            let text = refusal.get_or_insert_with(|| a.text());
+            assert_eq!(&a.text(), text, "Host: {host}, {target}");
+        }
+    }
+    let text = refusal.unwrap();
+    assert!(
+        text.contains("ne répond qu'à son adresse locale")
+            && text.contains("answers only at its local address")
+            && text.contains(&format!("http://localhost:{port}/"))
+            && text.contains("--bind")
+            && !text.contains('<'),
+        "{text}"
+    );
+    // HTTP/1.0 may leave the name out, but then nothing says the page is ours.
+    assert_eq!(get_as(&addr, "1.0", "/", None).status, 421);
+    // HTTP/1.1 requires one Host (RFC 9112, section 3.2): none, or two, is a bad request.
+    let none = get_as(&addr, "1.1", "/", None);
+    assert_eq!(none.status, 400);
+    assert!(none.text().contains("--bind"), "{}", none.text());
+    let two = exchange(
+        &addr,
+        format!("GET / HTTP/1.1\r\nHost: {addr}\r\nHost: evil.example\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(two.status, 400);
+    assert!(!two.text().contains('<'), "{}", two.text());
+    running.stop();
+}
+
+#[test]
+fn local_host_names_are_answered() {
+    let site = TestSite::new("site");
+    let (running, addr) = start(&site);
+    let port = addr.rsplit(':').next().unwrap();
+    let page = get(&addr, "/clubs/biotech/").body;
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        format!("LocalHost:{port}"),
+        format!("localhost.:{port}"),
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "[::1]".to_string(),
+    ] {
+        let a = get_as(&addr, "1.1", "/clubs/biotech/", Some(&host));
+        assert_eq!(a.status, 200, "Host: {host}");
+        assert_eq!(a.body, page, "Host: {host}");
+    }
+    assert_eq!(
+        get_as(&addr, "1.0", "/", Some(&format!("localhost:{port}"))).status,
+        200
+    );
     running.stop();
 }
 

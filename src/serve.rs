@@ -305,15 +305,16 @@ fn bind(options: &ServeOptions) -> Result<(TcpListener, SocketAddr), ServeError>
 /// Which `Host` names the server answers.
 #[derive(Clone, Debug, PartialEq, Eq)]
 enum HostPolicy {
-    /// Bound to a loopback address: `localhost`, `127.0.0.1`, `[::1]` and the
-    /// bound address, with this port or none, in any case, with or without a
-    /// trailing dot. No page of the web can make a browser send these names
-    /// for itself, as browsers resolve them without asking DNS.
+    /// Bound to a loopback address: `localhost`, `127.0.0.1`, `[::1]`, the
+    /// bound address and the name `--bind` gave, with this port or none, in
+    /// any case, with or without a trailing dot. No page of the web can make
+    /// a browser send these names for itself: browsers resolve the first ones
+    /// without asking DNS, and the user chose the last.
     Local {
         /// The port listened on.
         port: u16,
-        /// The bound address as a `Host` writes it (`127.0.0.1`, `[::1]`).
-        address: String,
+        /// The names answered; the first is the host of the URL `serve` prints.
+        names: Vec<String>,
     },
     /// Bound to another address (`0.0.0.0`, a LAN address): the user shares
     /// the preview, under whatever name others reach it by.
@@ -321,25 +322,32 @@ enum HostPolicy {
 }
 
 impl HostPolicy {
-    /// The policy of a server listening on `local`.
-    fn for_address(local: SocketAddr) -> HostPolicy {
+    /// The policy of a server listening on `local`, whose URL has `url_host`
+    /// (the `--bind` value, in brackets for an IPv6 address).
+    fn new(local: SocketAddr, url_host: &str) -> HostPolicy {
         let ip = local.ip().to_canonical();
         if !ip.is_loopback() {
             return HostPolicy::Any;
         }
-        let address = match ip {
+        let bound = match ip {
             IpAddr::V4(v4) => v4.to_string(),
             IpAddr::V6(v6) => format!("[{v6}]"),
         };
+        let mut names = vec![url_host.to_ascii_lowercase()];
+        for name in ["localhost", "127.0.0.1", "[::1]", &bound] {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
         HostPolicy::Local {
             port: local.port(),
-            address,
+            names,
         }
     }
 
     /// Whether a request whose `Host` is `host` is answered.
     fn allows(&self, host: &str) -> bool {
-        let HostPolicy::Local { port, address } = self else {
+        let HostPolicy::Local { port, names } = self else {
             return true;
         };
         let host = host.to_ascii_lowercase();
@@ -358,19 +366,19 @@ impl HostPolicy {
             Some(p) => p.bytes().all(|b| b.is_ascii_digit()) && p.parse() == Ok(*port),
         };
         let name = name.strip_suffix('.').unwrap_or(name);
-        port_matches && ["localhost", "127.0.0.1", "[::1]", address.as_str()].contains(&name)
+        port_matches && names.iter().any(|n| n == name)
     }
 }
 
 /// The answer to a request whose `Host` this server does not answer; `None`
 /// when it does.
 ///
-/// 421 Misdirected Request rather than 403 Forbidden: the request is not
-/// refused for who sent it but for the name it was sent to, which is what 421
-/// says (RFC 9110, section 15.5.20: "not able to produce a response for the
-/// target URI"); a client may retry under another name, and 403 would
-/// suggest that the page exists under this one. A request with no `Host` in
-/// HTTP/1.1, or with two, is a 400, as RFC 9112 (section 3.2) requires.
+/// 421 Misdirected Request rather than 403 Forbidden: what is wrong is the
+/// name the request was sent to, not who sent it, and 421 says just that
+/// (RFC 9110, section 15.5.20: the server "is not able to produce a response"
+/// for that name); 403 would say that the page exists here but is forbidden.
+/// A request with no `Host` in HTTP/1.1, or with two, is a 400, as RFC 9112
+/// (section 3.2) requires.
 fn refuse_host(head: &Head, hosts: &HostPolicy) -> Option<Reply> {
     let mut names = head.values("Host");
     let (host, another) = (names.next(), names.next());
@@ -380,19 +388,28 @@ fn refuse_host(head: &Head, hosts: &HostPolicy) -> Option<Reply> {
         return None;
     }
     let reply = match hosts {
-        HostPolicy::Local { port, address } => Reply::text(
-            if malformed { 400 } else { 421 },
-            &format!(
-                "Cette prévisualisation ne répond qu'à son adresse locale, http://{address}:{port}/ \
-                 ou http://localhost:{port}/ : ouvrez-la là. Les autres noms sont refusés, sans quoi \
-                 une page web pourrait la lire, brouillons compris. Pour la montrer à d'autres \
-                 appareils, relancez alumni serve avec --bind 0.0.0.0.\n\
-                 This preview answers only at its local address, http://{address}:{port}/ or \
-                 http://localhost:{port}/: open it there. Other names are refused, or a web page \
-                 could read it, drafts included. To show it to other devices, start alumni serve \
-                 again with --bind 0.0.0.0.\n"
-            ),
-        ),
+        HostPolicy::Local { port, names } => {
+            let at = |name: &str| format!("http://{name}:{port}/");
+            let (fr, en) = match names.first().map(String::as_str) {
+                Some(first) if first != "localhost" => (
+                    format!("{}, ou {}", at(first), at("localhost")),
+                    format!("{}, or {}", at(first), at("localhost")),
+                ),
+                _ => (at("localhost"), at("localhost")),
+            };
+            Reply::text(
+                if malformed { 400 } else { 421 },
+                &format!(
+                    "Cette prévisualisation ne répond qu'à son adresse locale, {fr} : ouvrez-la là. \
+                     Les autres noms sont refusés, sans quoi une page web pourrait la lire, \
+                     brouillons compris. Pour la montrer à d'autres appareils, relancez \
+                     alumni serve avec --bind 0.0.0.0.\n\
+                     This preview answers only at its local address, {en}: open it there. \
+                     Other names are refused, or a web page could read it, drafts included. \
+                     To show it to other devices, start alumni serve again with --bind 0.0.0.0.\n"
+                ),
+            )
+        }
         HostPolicy::Any => Reply::text(400, "400 bad request: name the host in one Host header\n"),
     };
     Some(reply.closing())
@@ -476,7 +493,7 @@ pub fn start(options: &ServeOptions, report: &Arc<Reporter>) -> Result<Running, 
         }),
         changed: Condvar::new(),
         instance,
-        hosts: HostPolicy::for_address(local),
+        hosts: HostPolicy::new(local, &host),
         stopping: AtomicBool::new(false),
     });
     let (stop_tx, stop_rx) = mpsc::channel();
@@ -978,7 +995,8 @@ mod tests {
 
     #[test]
     fn loopback_servers_answer_loopback_names_only() {
-        let local = HostPolicy::for_address("127.0.0.1:1111".parse().unwrap());
+        let policy = |addr: &str, bind: &str| HostPolicy::new(addr.parse().unwrap(), bind);
+        let local = policy("127.0.0.1:1111", "127.0.0.1");
         for host in [
             "127.0.0.1:1111",
             "localhost:1111",
@@ -1012,12 +1030,17 @@ mod tests {
             assert!(!local.allows(host), "{host}");
         }
         // Another loopback address is answered under its own name too.
-        let other = HostPolicy::for_address("127.0.0.2:80".parse().unwrap());
+        let other = policy("127.0.0.2:80", "127.0.0.2");
         assert!(other.allows("127.0.0.2") && other.allows("localhost:80"));
-        let v6 = HostPolicy::for_address("[::1]:1111".parse().unwrap());
+        let v6 = policy("[::1]:1111", "[::1]");
         assert!(v6.allows("[::1]:1111") && v6.allows("127.0.0.1:1111"));
-        let mapped = HostPolicy::for_address("[::ffff:127.0.0.1]:1111".parse().unwrap());
-        assert!(matches!(mapped, HostPolicy::Local { .. }));
+        let mapped = policy("[::ffff:127.0.0.1]:1111", "[::ffff:127.0.0.1]");
+        assert!(mapped.allows("[::ffff:127.0.0.1]:1111") && !mapped.allows("evil.example"));
+        // `--bind` named a host that resolves to loopback (Debian maps the
+        // machine's own name to 127.0.1.1): the printed URL works.
+        let named = policy("127.0.1.1:1111", "Portable");
+        assert!(named.allows("portable:1111") && named.allows("127.0.1.1:1111"));
+        assert!(!named.allows("evil.example:1111"));
     }
 
     #[test]
@@ -1028,7 +1051,7 @@ mod tests {
             "[::]:1111",
             "[fe80::1]:1111",
         ] {
-            let policy = HostPolicy::for_address(addr.parse().unwrap());
+            let policy = HostPolicy::new(addr.parse().unwrap(), "0.0.0.0");
             assert_eq!(policy, HostPolicy::Any, "{addr}");
             assert!(policy.allows("alumni.lan:1111"), "{addr}");
         }

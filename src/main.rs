@@ -92,7 +92,8 @@ enum Command {
         /// Port to listen on [default: 1111, or the next free one].
         #[arg(long)]
         port: Option<u16>,
-        /// Address to listen on; anything but loopback exposes the preview to the network.
+        /// Address to listen on; anything but loopback exposes the preview to the network,
+        /// under any host name (on loopback, only local names are answered).
         #[arg(long, default_value = "127.0.0.1")]
         bind: String,
         #[command(flatten)]

@@ -1,22 +1,38 @@
 //! `alumni serve`: the live site over HTTP, rebuilt as files change.
 //!
-//! In: build options, an address to listen on. Out: an HTTP server
-//! (`tiny_http`) that serves the in-memory outputs of [`LiveSite`], a watcher
-//! (notify) that applies file changes to it, and a small script, injected
-//! into HTML pages in this mode only, that reloads the page when it changed
-//! and shows the build's errors in an overlay.
+//! In: build options, an address to listen on. Out: an HTTP server that
+//! serves the in-memory outputs of [`LiveSite`], a watcher (notify) that
+//! applies file changes to it, and a small script, injected into HTML pages
+//! in this mode only, that reloads the page when it changed and shows the
+//! build's errors in an overlay.
 //!
-//! The request path is resolved by [`resolve_path`], a pure function: a key
-//! into the map of outputs, never a file-system path, so no request can read
-//! anything outside the built site.
+//! The server accepts connections itself, one thread each, and reads request
+//! heads with the bounded reader of `serve::http`; `tiny_http` writes the
+//! responses. The request path is resolved by [`resolve_path`], a pure
+//! function: a key into the map of outputs, never a file-system path, so no
+//! request can read anything outside the built site.
+//!
+//! The preview serves drafts and pages not yet published. Bound to a loopback
+//! address (the default), it answers only requests whose `Host` is a loopback
+//! name (`HostPolicy`): any web page could otherwise point a name of its own
+//! at 127.0.0.1 (DNS rebinding) and read the preview from the visitor's
+//! browser. Bound to another address, the user chose to share it: any name is
+//! answered.
 
+mod http;
+
+use std::io::{BufReader, BufWriter, Read, Write};
+use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::mpsc;
 use std::sync::{Arc, Condvar, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
 use serde::Serialize;
-use tiny_http::{Header, Method, Request, Response, Server, StatusCode};
+use tiny_http::{HTTPVersion, Header, Response, StatusCode};
+
+use self::http::Head;
 
 use crate::build::BuildOptions;
 use crate::diagnostic::Diagnostic;
@@ -202,12 +218,16 @@ struct PollAnswer<'a> {
     errors: &'a [DiagnosticView],
 }
 
-/// The state and its wake-up signal.
+/// The state, its wake-up signal, and what every connection needs to know.
 struct Shared {
     state: Mutex<State>,
     changed: Condvar,
     /// Differs at each start, so pages notice a restarted server.
     instance: String,
+    /// Which `Host` names are answered.
+    hosts: HostPolicy,
+    /// Set by [`Running::stop`]: connections close after their current request.
+    stopping: AtomicBool,
 }
 
 impl Shared {
@@ -241,35 +261,33 @@ pub enum ServeError {
 /// A listening socket whose connections send each write at once.
 ///
 /// `tiny_http` writes a response's headers and its body separately. With
-/// Nagle's algorithm on, the body then waits for the client to acknowledge
-/// the headers, which a client on a kept-alive connection delays by up to
-/// 40 ms: every request after a connection's first took 40 ms on loopback.
-/// Accepted sockets inherit `TCP_NODELAY` from the listener on Linux.
-fn listen(addr: (&str, u16)) -> std::io::Result<std::net::TcpListener> {
-    let listener = std::net::TcpListener::bind(addr)?;
+/// Nagle's algorithm on, a body bigger than the write buffer then waits for
+/// the client to acknowledge the headers, which a client on a kept-alive
+/// connection delays by up to 40 ms: every request after a connection's
+/// first took 40 ms on loopback. Accepted sockets inherit `TCP_NODELAY` from
+/// the listener on Linux.
+fn listen(addr: (&str, u16)) -> std::io::Result<TcpListener> {
+    let listener = TcpListener::bind(addr)?;
     #[cfg(target_os = "linux")]
     rustix::net::sockopt::set_tcp_nodelay(&listener, true)?;
     Ok(listener)
 }
 
 /// Binds the first free port from `options` (a given port must be free).
-fn bind(options: &ServeOptions) -> Result<(Server, u16), ServeError> {
+fn bind(options: &ServeOptions) -> Result<(TcpListener, SocketAddr), ServeError> {
     let ports: Vec<u16> = match options.port {
         Some(p) => vec![p],
         None => (1111..1131).collect(),
     };
     let mut last = String::new();
     for port in &ports {
-        let server = listen((options.bind.as_str(), *port))
-            .map_err(|e| e.to_string())
-            .and_then(|l| Server::from_listener(l, None).map_err(|e| e.to_string()));
-        match server {
-            Ok(server) => {
-                // Port 0 asks the system for a free one: report the real one.
-                let actual = server.server_addr().to_ip().map_or(*port, |a| a.port());
-                return Ok((server, actual));
-            }
-            Err(e) => last = e,
+        // Port 0 asks the system for a free one: the real one is in the local address.
+        match listen((options.bind.as_str(), *port)).and_then(|l| {
+            let local = l.local_addr()?;
+            Ok((l, local))
+        }) {
+            Ok(bound) => return Ok(bound),
+            Err(e) => last = e.to_string(),
         }
     }
     Err(ServeError::Io(match options.port {
@@ -284,24 +302,154 @@ fn bind(options: &ServeOptions) -> Result<(Server, u16), ServeError> {
     }))
 }
 
+/// Which `Host` names the server answers.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum HostPolicy {
+    /// Bound to a loopback address: `localhost`, `127.0.0.1`, `[::1]`, the
+    /// bound address and the name `--bind` gave, with this port or none, in
+    /// any case, with or without a trailing dot. No page of the web can make
+    /// a browser send these names for itself: browsers resolve the first ones
+    /// without asking DNS, and the user chose the last.
+    Local {
+        /// The port listened on.
+        port: u16,
+        /// The names answered; the first is the host of the URL `serve` prints.
+        names: Vec<String>,
+    },
+    /// Bound to another address (`0.0.0.0`, a LAN address): the user shares
+    /// the preview, under whatever name others reach it by.
+    Any,
+}
+
+impl HostPolicy {
+    /// The policy of a server listening on `local`, whose URL has `url_host`
+    /// (the `--bind` value, in brackets for an IPv6 address).
+    fn new(local: SocketAddr, url_host: &str) -> HostPolicy {
+        let ip = local.ip().to_canonical();
+        if !ip.is_loopback() {
+            return HostPolicy::Any;
+        }
+        let bound = match ip {
+            IpAddr::V4(v4) => v4.to_string(),
+            IpAddr::V6(v6) => format!("[{v6}]"),
+        };
+        let mut names = vec![url_host.to_ascii_lowercase()];
+        for name in ["localhost", "127.0.0.1", "[::1]", &bound] {
+            if !names.iter().any(|n| n == name) {
+                names.push(name.to_string());
+            }
+        }
+        HostPolicy::Local {
+            port: local.port(),
+            names,
+        }
+    }
+
+    /// Whether a request whose `Host` is `host` is answered.
+    fn allows(&self, host: &str) -> bool {
+        let HostPolicy::Local { port, names } = self else {
+            return true;
+        };
+        let host = host.to_ascii_lowercase();
+        let (name, rest) = if host.starts_with('[') {
+            match host.find(']') {
+                Some(end) => host.split_at(end + 1),
+                None => return false,
+            }
+        } else {
+            host.split_at(host.find(':').unwrap_or(host.len()))
+        };
+        let port_matches = match rest.strip_prefix(':') {
+            None => rest.is_empty(),
+            // `host:` with an empty port is the default port (RFC 3986, section 3.2.3).
+            Some("") => true,
+            Some(p) => p.bytes().all(|b| b.is_ascii_digit()) && p.parse() == Ok(*port),
+        };
+        let name = name.strip_suffix('.').unwrap_or(name);
+        port_matches && names.iter().any(|n| n == name)
+    }
+}
+
+/// The answer to a request whose `Host` this server does not answer; `None`
+/// when it does.
+///
+/// 421 Misdirected Request rather than 403 Forbidden: what is wrong is the
+/// name the request was sent to, not who sent it, and 421 says just that
+/// (RFC 9110, section 15.5.20: the server "is not able to produce a response"
+/// for that name); 403 would say that the page exists here but is forbidden.
+/// A request with no `Host` in HTTP/1.1, or with two, is a 400, as RFC 9112
+/// (section 3.2) requires.
+fn refuse_host(head: &Head, hosts: &HostPolicy) -> Option<Reply> {
+    let mut names = head.values("Host");
+    let (host, another) = (names.next(), names.next());
+    let malformed = another.is_some() || (host.is_none() && head.minor >= 1);
+    let answered = !malformed && host.map_or(*hosts == HostPolicy::Any, |h| hosts.allows(h));
+    if answered {
+        return None;
+    }
+    let reply = match hosts {
+        HostPolicy::Local { port, names } => {
+            let at = |name: &str| format!("http://{name}:{port}/");
+            let (fr, en) = match names.first().map(String::as_str) {
+                Some(first) if first != "localhost" => (
+                    format!("{}, ou {}", at(first), at("localhost")),
+                    format!("{}, or {}", at(first), at("localhost")),
+                ),
+                _ => (at("localhost"), at("localhost")),
+            };
+            Reply::text(
+                if malformed { 400 } else { 421 },
+                &format!(
+                    "Cette prévisualisation ne répond qu'à son adresse locale, {fr} : ouvrez-la là. \
+                     Les autres noms sont refusés, sans quoi une page web pourrait la lire, \
+                     brouillons compris. Pour la montrer à d'autres appareils, relancez \
+                     alumni serve avec --bind 0.0.0.0.\n\
+                     This preview answers only at its local address, {en}: open it there. \
+                     Other names are refused, or a web page could read it, drafts included. \
+                     To show it to other devices, start alumni serve again with --bind 0.0.0.0.\n"
+                ),
+            )
+        }
+        HostPolicy::Any => Reply::text(400, "400 bad request: name the host in one Host header\n"),
+    };
+    Some(reply.closing())
+}
+
 /// A running server: its address, and how to stop it.
 pub struct Running {
     /// `http://127.0.0.1:1111/`.
     pub url: String,
-    server: Arc<Server>,
-    threads: Vec<std::thread::JoinHandle<()>>,
+    shared: Arc<Shared>,
+    /// Where a connection wakes the accept loop up.
+    wake: SocketAddr,
+    accept: std::thread::JoinHandle<()>,
+    watcher: std::thread::JoinHandle<()>,
     stop_watch: mpsc::Sender<()>,
 }
 
 impl Running {
-    /// Stops accepting requests and watching files, and waits for both.
+    /// Stops accepting connections and watching files, and waits for both;
+    /// a connection under way closes after its current request.
     pub fn stop(self) {
+        self.shared.stopping.store(true, Ordering::SeqCst);
         let _ = self.stop_watch.send(());
-        self.server.unblock();
-        for t in self.threads {
-            let _ = t.join();
+        // `accept` has no timeout: a connection of our own wakes it up to see
+        // the flag. Without one, the accept thread is left to the process's end.
+        if TcpStream::connect_timeout(&self.wake, Duration::from_secs(1)).is_ok() {
+            let _ = self.accept.join();
         }
+        let _ = self.watcher.join();
     }
+}
+
+/// Where to connect to reach a server listening on `local`.
+fn wake_address(local: SocketAddr) -> SocketAddr {
+    let ip = match local.ip() {
+        IpAddr::V4(ip) if ip.is_unspecified() => IpAddr::V4(Ipv4Addr::LOCALHOST),
+        IpAddr::V6(ip) if ip.is_unspecified() => IpAddr::V6(Ipv6Addr::LOCALHOST),
+        ip => ip,
+    };
+    SocketAddr::new(ip, local.port())
 }
 
 /// A line for the terminal about a rebuild.
@@ -309,7 +457,8 @@ pub type Reporter = dyn Fn(&str) + Send + Sync;
 
 /// Builds the site, starts the server and the watcher, and returns at once.
 pub fn start(options: &ServeOptions, report: &Arc<Reporter>) -> Result<Running, ServeError> {
-    let (server, port) = bind(options)?;
+    let (listener, local) = bind(options)?;
+    let port = local.port();
     let host = if options.bind.contains(':') {
         format!("[{}]", options.bind)
     } else {
@@ -344,8 +493,9 @@ pub fn start(options: &ServeOptions, report: &Arc<Reporter>) -> Result<Running, 
         }),
         changed: Condvar::new(),
         instance,
+        hosts: HostPolicy::new(local, &host),
+        stopping: AtomicBool::new(false),
     });
-    let server = Arc::new(server);
     let (stop_tx, stop_rx) = mpsc::channel();
     let watcher = spawn_watcher(
         &build.root,
@@ -355,66 +505,186 @@ pub fn start(options: &ServeOptions, report: &Arc<Reporter>) -> Result<Running, 
         Arc::clone(report),
     )?;
     let accept = {
-        let server = Arc::clone(&server);
         let shared = Arc::clone(&shared);
-        std::thread::spawn(move || accept_loop(&server, &shared))
+        std::thread::spawn(move || accept_loop(&listener, &shared))
     };
     Ok(Running {
         url,
-        server,
-        threads: vec![accept, watcher],
+        shared,
+        wake: wake_address(local),
+        accept,
+        watcher,
         stop_watch: stop_tx,
     })
 }
 
-fn accept_loop(server: &Server, shared: &Arc<Shared>) {
-    // One thread per request: long polls wait without blocking other requests.
-    while let Ok(request) = server.recv() {
-        let shared = Arc::clone(shared);
-        std::thread::spawn(move || handle(request, &shared));
+fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
+    for stream in listener.incoming() {
+        if shared.stopping.load(Ordering::SeqCst) {
+            return;
+        }
+        match stream {
+            Ok(stream) => {
+                let shared = Arc::clone(shared);
+                // One thread per connection: a long poll waits without
+                // holding up other connections. When no thread can be had,
+                // the connection is dropped, and the next one tried.
+                let _ = std::thread::Builder::new()
+                    .name("alumni-serve".to_string())
+                    .spawn(move || serve_connection(stream, &shared));
+            }
+            // Out of file descriptors, or a connection reset before it was
+            // accepted: a pause, then on (ending the loop would stop serving).
+            Err(_) => std::thread::sleep(Duration::from_millis(10)),
+        }
     }
 }
 
-fn respond(
-    request: Request,
+/// Bytes read from a connection at a time.
+const READ_BUFFER: usize = 8 * 1024;
+
+/// The write buffer: a response's headers and a small body leave in one write.
+const WRITE_BUFFER: usize = 16 * 1024;
+
+/// How long a connection is drained before it is closed, at most.
+const LINGER: Duration = Duration::from_secs(2);
+
+/// How much of what a client still sends is read and dropped before closing, at most.
+const LINGER_BYTES: usize = 1024 * 1024;
+
+/// Answers the requests of one connection in order, until the client closes
+/// it, asks to, or sends a request after which the next one's start is not
+/// known (a body, a malformed head) or that is refused.
+fn serve_connection(stream: TcpStream, shared: &Shared) {
+    let Ok(write_half) = stream.try_clone() else {
+        return;
+    };
+    let mut reader = BufReader::with_capacity(READ_BUFFER, stream);
+    let mut writer = BufWriter::with_capacity(WRITE_BUFFER, write_half);
+    loop {
+        let (reply, minor, head_only, keep) = match http::read_head(&mut reader) {
+            Ok(head) => {
+                let reply = answer(&head, shared);
+                let keep = head.keep_alive() && !head.has_body() && !reply.close;
+                (reply, head.minor, head.method == "HEAD", keep)
+            }
+            Err(error) => match error.answer() {
+                Some((status, text)) => (Reply::text(status, &text), 1, false, false),
+                None => return,
+            },
+        };
+        if write_reply(&mut writer, reply, minor, head_only).is_err() {
+            return;
+        }
+        if !keep || shared.stopping.load(Ordering::SeqCst) {
+            return close_gracefully(&mut reader);
+        }
+    }
+}
+
+/// Closes a connection after its last reply. What the client still sends
+/// (the rest of a refused head, a body) is read and dropped first, for a
+/// bounded time and amount: closing with bytes unread makes the system reset
+/// the connection, which can destroy the reply before the client reads it.
+fn close_gracefully(reader: &mut BufReader<TcpStream>) {
+    let stream = reader.get_mut();
+    if stream.shutdown(Shutdown::Write).is_err() {
+        return;
+    }
+    let deadline = Instant::now() + LINGER;
+    let mut scratch = [0u8; 8192];
+    let mut drained = 0;
+    while drained < LINGER_BYTES {
+        let left = deadline.saturating_duration_since(Instant::now());
+        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
+            return;
+        }
+        match stream.read(&mut scratch) {
+            Ok(0) | Err(_) => return,
+            Ok(n) => drained += n,
+        }
+    }
+}
+
+/// What to send back for one request.
+struct Reply {
     status: u16,
-    content_type: &str,
+    content_type: &'static str,
     body: Vec<u8>,
-    extra: &[(&str, String)],
-) {
-    let mut response = Response::from_data(body).with_status_code(StatusCode(status));
-    let headers = std::iter::once(("Content-Type", content_type))
-        .chain(extra.iter().map(|(n, v)| (*n, v.as_str())));
+    headers: Vec<(&'static str, String)>,
+    /// Whether the connection closes after this reply.
+    close: bool,
+}
+
+impl Reply {
+    fn new(status: u16, content_type: &'static str, body: Vec<u8>) -> Reply {
+        Reply {
+            status,
+            content_type,
+            body,
+            headers: Vec::new(),
+            close: false,
+        }
+    }
+
+    fn text(status: u16, text: &str) -> Reply {
+        Reply::new(
+            status,
+            "text/plain; charset=utf-8",
+            text.as_bytes().to_vec(),
+        )
+    }
+
+    fn with(mut self, name: &'static str, value: String) -> Reply {
+        self.headers.push((name, value));
+        self
+    }
+
+    fn closing(mut self) -> Reply {
+        self.close = true;
+        self
+    }
+}
+
+/// Sends `reply` as HTTP/1.`minor`, without its body for HEAD.
+fn write_reply(
+    writer: &mut BufWriter<TcpStream>,
+    reply: Reply,
+    minor: u8,
+    head_only: bool,
+) -> std::io::Result<()> {
+    let mut response = Response::from_data(reply.body).with_status_code(StatusCode(reply.status));
+    let headers = std::iter::once(("Content-Type", reply.content_type))
+        .chain(reply.headers.iter().map(|(n, v)| (*n, v.as_str())));
     for (name, value) in headers {
         // A value that is not a valid header (never the case for ours) is left out rather than sent broken.
         if let Ok(h) = Header::from_bytes(name.as_bytes(), value.as_bytes()) {
             response = response.with_header(h);
         }
     }
-    let _ = request.respond(response);
+    response.raw_print(&mut *writer, HTTPVersion(1, minor), &[], head_only, None)?;
+    writer.flush()
 }
 
-fn handle(request: Request, shared: &Shared) {
-    let method = request.method().clone();
-    if !matches!(method, Method::Get | Method::Head) {
-        return respond(
-            request,
-            405,
-            "text/plain; charset=utf-8",
-            b"method not allowed\n".to_vec(),
-            &[("Allow", "GET, HEAD".to_string())],
-        );
+/// The reply to a request.
+fn answer(head: &Head, shared: &Shared) -> Reply {
+    // First, so that nothing (not even the server's own endpoints) answers a foreign name.
+    if let Some(refusal) = refuse_host(head, &shared.hosts) {
+        return refusal;
     }
-    let url = request.url().to_string();
+    if head.method != "GET" && head.method != "HEAD" {
+        return Reply::text(405, "method not allowed\n").with("Allow", "GET, HEAD".to_string());
+    }
+    let url = head.target.as_str();
     if let Some(endpoint) = url.strip_prefix(ENDPOINT_PREFIX) {
-        return handle_endpoint(request, endpoint, shared);
+        return answer_endpoint(endpoint, shared);
     }
     let (outputs, prefixes) = {
         let state = shared.lock();
         (Arc::clone(&state.outputs), state.prefixes.clone())
     };
-    let no_store = ("Cache-Control", "no-cache".to_string());
-    match resolve_path(&url, &outputs) {
+    let no_store = || ("Cache-Control", "no-cache".to_string());
+    match resolve_path(url, &outputs) {
         Target::File(key) => {
             let bytes = &outputs[&key];
             let body = if key.ends_with(".html") {
@@ -423,35 +693,21 @@ fn handle(request: Request, shared: &Shared) {
                 bytes.to_vec()
             };
             let tag = etag(&body);
-            let matches = request.headers().iter().any(|h| {
-                h.field.equiv("If-None-Match")
-                    && h.value.as_str().split(',').any(|v| v.trim() == tag)
-            });
-            if matches {
-                return respond(
-                    request,
-                    304,
-                    content_type(&key),
-                    Vec::new(),
-                    &[("ETag", tag), no_store],
-                );
-            }
-            respond(
-                request,
-                200,
-                content_type(&key),
-                body,
-                &[("ETag", tag), no_store],
-            );
+            let matches = head
+                .values("If-None-Match")
+                .any(|v| v.split(',').any(|t| t.trim() == tag));
+            let (status, body) = if matches {
+                (304, Vec::new())
+            } else {
+                (200, body)
+            };
+            let (name, value) = no_store();
+            Reply::new(status, content_type(&key), body)
+                .with("ETag", tag)
+                .with(name, value)
         }
         Target::Redirect(location) => {
-            respond(
-                request,
-                301,
-                "text/plain; charset=utf-8",
-                format!("moved to {location}\n").into_bytes(),
-                &[("Location", location)],
-            );
+            Reply::text(301, &format!("moved to {location}\n")).with("Location", location)
         }
         Target::NotFound => {
             let inner = url.trim_start_matches('/');
@@ -460,43 +716,26 @@ fn handle(request: Request, shared: &Shared) {
                 .filter(|p| inner.starts_with(p.as_str()))
                 .map(|p| format!("{p}404.html"))
                 .find(|k| outputs.contains_key(k));
-            match page {
-                Some(key) => respond(
-                    request,
+            let reply = match page {
+                Some(key) => Reply::new(
                     404,
                     "text/html; charset=utf-8",
                     inject(&outputs[&key], &shared.instance),
-                    &[no_store],
                 ),
-                None => respond(
-                    request,
-                    404,
-                    "text/plain; charset=utf-8",
-                    b"404 not found\n".to_vec(),
-                    &[no_store],
-                ),
-            }
+                None => Reply::text(404, "404 not found\n"),
+            };
+            let (name, value) = no_store();
+            reply.with(name, value)
         }
-        Target::BadRequest => respond(
-            request,
-            400,
-            "text/plain; charset=utf-8",
-            b"400 bad request\n".to_vec(),
-            &[],
-        ),
+        Target::BadRequest => Reply::text(400, "400 bad request\n"),
     }
 }
 
-fn handle_endpoint(request: Request, endpoint: &str, shared: &Shared) {
+fn answer_endpoint(endpoint: &str, shared: &Shared) -> Reply {
     let (name, query) = endpoint.split_once('?').unwrap_or((endpoint, ""));
     match name {
-        "live.js" => respond(
-            request,
-            200,
-            content_type("live.js"),
-            LIVE_JS.as_bytes().to_vec(),
-            &[("Cache-Control", "no-cache".to_string())],
-        ),
+        "live.js" => Reply::new(200, content_type("live.js"), LIVE_JS.as_bytes().to_vec())
+            .with("Cache-Control", "no-cache".to_string()),
         "poll" => {
             let seen: Option<u64> = query
                 .split('&')
@@ -523,21 +762,9 @@ fn handle_endpoint(request: Request, endpoint: &str, shared: &Shared) {
             })
             .unwrap_or_default();
             drop(state);
-            respond(
-                request,
-                200,
-                "application/json",
-                body,
-                &[("Cache-Control", "no-store".to_string())],
-            );
+            Reply::new(200, "application/json", body).with("Cache-Control", "no-store".to_string())
         }
-        _ => respond(
-            request,
-            404,
-            "text/plain; charset=utf-8",
-            b"404 not found\n".to_vec(),
-            &[],
-        ),
+        _ => Reply::text(404, "404 not found\n"),
     }
 }
 
@@ -764,6 +991,84 @@ mod tests {
         let _client = std::net::TcpStream::connect(addr).unwrap();
         let (accepted, _) = listener.accept().unwrap();
         assert!(accepted.nodelay().unwrap());
+    }
+
+    #[test]
+    fn loopback_servers_answer_loopback_names_only() {
+        let policy = |addr: &str, bind: &str| HostPolicy::new(addr.parse().unwrap(), bind);
+        let local = policy("127.0.0.1:1111", "127.0.0.1");
+        for host in [
+            "127.0.0.1:1111",
+            "localhost:1111",
+            "[::1]:1111",
+            "LOCALHOST:1111",
+            "localhost.:1111",
+            "localhost",
+            "localhost:",
+            "127.0.0.1",
+            "[::1]",
+        ] {
+            assert!(local.allows(host), "{host}");
+        }
+        for host in [
+            "",
+            "evil.example",
+            "evil.example:1111",
+            "localhost.evil.example:1111",
+            "127.0.0.1.nip.io:1111",
+            "localhost:1112",
+            "localhost:01111x",
+            "localhost:+1111",
+            "localhost:1111:1111",
+            "[::1",
+            "[::1]x",
+            "[::2]:1111",
+            "127.0.0.2:1111",
+            "0.0.0.0:1111",
+            "localhost..:1111",
+        ] {
+            assert!(!local.allows(host), "{host}");
+        }
+        // Another loopback address is answered under its own name too.
+        let other = policy("127.0.0.2:80", "127.0.0.2");
+        assert!(other.allows("127.0.0.2") && other.allows("localhost:80"));
+        let v6 = policy("[::1]:1111", "[::1]");
+        assert!(v6.allows("[::1]:1111") && v6.allows("127.0.0.1:1111"));
+        let mapped = policy("[::ffff:127.0.0.1]:1111", "[::ffff:127.0.0.1]");
+        assert!(mapped.allows("[::ffff:127.0.0.1]:1111") && !mapped.allows("evil.example"));
+        // `--bind` named a host that resolves to loopback (Debian maps the
+        // machine's own name to 127.0.1.1): the printed URL works.
+        let named = policy("127.0.1.1:1111", "Portable");
+        assert!(named.allows("portable:1111") && named.allows("127.0.1.1:1111"));
+        assert!(!named.allows("evil.example:1111"));
+    }
+
+    #[test]
+    fn servers_bound_for_others_answer_any_name() {
+        for addr in [
+            "0.0.0.0:1111",
+            "192.168.1.20:1111",
+            "[::]:1111",
+            "[fe80::1]:1111",
+        ] {
+            let policy = HostPolicy::new(addr.parse().unwrap(), "0.0.0.0");
+            assert_eq!(policy, HostPolicy::Any, "{addr}");
+            assert!(policy.allows("alumni.lan:1111"), "{addr}");
+        }
+    }
+
+    #[test]
+    fn the_wake_up_connection_goes_to_loopback_for_any_address() {
+        for (local, wake) in [
+            ("0.0.0.0:1111", "127.0.0.1:1111"),
+            ("[::]:1111", "[::1]:1111"),
+            ("192.168.1.20:1111", "192.168.1.20:1111"),
+        ] {
+            assert_eq!(
+                wake_address(local.parse().unwrap()),
+                wake.parse::<SocketAddr>().unwrap()
+            );
+        }
     }
 
     #[test]

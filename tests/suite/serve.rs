@@ -1,5 +1,6 @@
 //! `alumni serve` over real HTTP on 127.0.0.1: content types, redirects,
-//! 404, HEAD, `ETag`s, hostile paths, concurrency, live rebuilds and errors.
+//! 404, HEAD, `ETag`s, hostile paths, foreign `Host` names, overlong request
+//! heads, concurrency, live rebuilds and errors.
 
 use std::fmt::Write as _;
 use std::io::{Read, Write};
@@ -33,17 +34,22 @@ impl Answer {
 
 /// Sends `request_line` (sent as is: no client-side normalisation of `..`) and extra headers.
 fn raw(addr: &str, method: &str, target: &str, headers: &[(&str, &str)]) -> Answer {
+    let mut request = format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\n");
+    for (n, v) in headers {
+        let _ = write!(request, "{n}: {v}\r\n");
+    }
+    request.push_str("Connection: close\r\n\r\n");
+    exchange(addr, request.as_bytes())
+}
+
+/// Sends `request` as it is on a new connection and reads the answer up to
+/// the end of the connection.
+fn exchange(addr: &str, request: &[u8]) -> Answer {
     let mut stream = TcpStream::connect(addr).unwrap();
     stream
         .set_read_timeout(Some(Duration::from_secs(30)))
         .unwrap();
-    let mut request =
-        format!("{method} {target} HTTP/1.1\r\nHost: {addr}\r\nConnection: close\r\n");
-    for (n, v) in headers {
-        let _ = write!(request, "{n}: {v}\r\n");
-    }
-    request.push_str("\r\n");
-    stream.write_all(request.as_bytes()).unwrap();
+    stream.write_all(request).unwrap();
     let mut data = Vec::new();
     stream.read_to_end(&mut data).unwrap();
     let split = data
@@ -463,4 +469,254 @@ fn serve_previews_scheduled_pages_when_asked() {
     assert_eq!(page.status, 200);
     assert!(String::from_utf8_lossy(&page.body).contains("Plus tard"));
     running.stop();
+}
+
+/// A request for `target` naming `host` (or no `Host` at all), on its own connection.
+fn get_as(addr: &str, version: &str, target: &str, host: Option<&str>) -> Answer {
+    let host = host.map(|h| format!("Host: {h}\r\n")).unwrap_or_default();
+    exchange(
+        addr,
+        format!("GET {target} HTTP/{version}\r\n{host}Connection: close\r\n\r\n").as_bytes(),
+    )
+}
+
+#[test]
+fn foreign_host_names_are_refused_with_nothing_of_the_site() {
+    // DNS rebinding: a page of evil.example whose name the attacker then points
+    // at 127.0.0.1 reaches the preview (drafts included) with `Host: evil.example`.
+    let site = TestSite::new("site");
+    let (running, addr) = start(&site);
+    let port = addr.rsplit(':').next().unwrap();
+    let mut refusal: Option<String> = None;
+    for host in [
+        "evil.example".to_string(),
+        format!("evil.example:{port}"),
+        format!("127.0.0.1.evil.example:{port}"),
+        format!("localhost.evil.example:{port}"),
+        format!("xlocalhost:{port}"),
+        "localhost:1".to_string(),
+        format!("127.0.0.1:{port}0"),
+        format!("127.0.0.1:{port}@evil.example"),
+        "0.0.0.0".to_string(),
+        String::new(),
+    ] {
+        for target in [
+            "/",
+            "/clubs/biotech/",
+            "/static/style.css",
+            "/nulle-part/",
+            "/__alumni/live.js",
+            "/__alumni/poll?v=none",
+        ] {
+            let a = get_as(&addr, "1.1", target, Some(&host));
+            assert_eq!(a.status, 421, "Host: {host}, {target}");
+            assert_eq!(
+                a.header("Content-Type"),
+                Some("text/plain; charset=utf-8"),
+                "Host: {host}, {target}"
+            );
+            assert_eq!(a.header("ETag"), None);
+            // Always the same explanation, whatever was asked for.
+            let text = refusal.get_or_insert_with(|| a.text());
+            assert_eq!(&a.text(), text, "Host: {host}, {target}");
+        }
+    }
+    let text = refusal.unwrap();
+    assert!(
+        text.contains("ne répond qu'à son adresse locale")
+            && text.contains("answers only at its local address")
+            && text.contains(&format!("http://localhost:{port}/"))
+            && text.contains("--bind")
+            && !text.contains('<'),
+        "{text}"
+    );
+    // HTTP/1.0 may leave the name out, but then nothing says the page is ours.
+    assert_eq!(get_as(&addr, "1.0", "/", None).status, 421);
+    // HTTP/1.1 requires one Host (RFC 9112, section 3.2): none, or two, is a bad request.
+    let none = get_as(&addr, "1.1", "/", None);
+    assert_eq!(none.status, 400);
+    assert!(none.text().contains("--bind"), "{}", none.text());
+    let two = exchange(
+        &addr,
+        format!("GET / HTTP/1.1\r\nHost: {addr}\r\nHost: evil.example\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(two.status, 400);
+    assert!(!two.text().contains('<'), "{}", two.text());
+    running.stop();
+}
+
+#[test]
+fn local_host_names_are_answered() {
+    let site = TestSite::new("site");
+    let (running, addr) = start(&site);
+    let port = addr.rsplit(':').next().unwrap();
+    let page = get(&addr, "/clubs/biotech/").body;
+    for host in [
+        format!("localhost:{port}"),
+        format!("127.0.0.1:{port}"),
+        format!("[::1]:{port}"),
+        format!("LocalHost:{port}"),
+        format!("localhost.:{port}"),
+        "localhost".to_string(),
+        "127.0.0.1".to_string(),
+        "[::1]".to_string(),
+    ] {
+        let a = get_as(&addr, "1.1", "/clubs/biotech/", Some(&host));
+        assert_eq!(a.status, 200, "Host: {host}");
+        assert_eq!(a.body, page, "Host: {host}");
+    }
+    assert_eq!(
+        get_as(&addr, "1.0", "/", Some(&format!("localhost:{port}"))).status,
+        200
+    );
+    running.stop();
+}
+
+#[test]
+fn an_overlong_request_line_is_414_and_the_server_goes_on() {
+    let site = TestSite::new("site");
+    let (running, addr) = start(&site);
+    let long = format!("/{}", "a".repeat(100_000));
+    let a = get(&addr, &long);
+    assert_eq!(a.status, 414);
+    assert!(!a.text().contains('<'), "{}", a.text());
+    // Below the limit (8 KiB), a long path is looked up as any other.
+    let below = format!("/{}", "a".repeat(7_000));
+    assert_eq!(get(&addr, &below).status, 404);
+    assert_eq!(get(&addr, "/clubs/biotech/").status, 200);
+    running.stop();
+}
+
+#[test]
+fn overlong_headers_are_431_and_the_server_goes_on() {
+    let site = TestSite::new("site");
+    let (running, addr) = start(&site);
+    let one_big = format!(
+        "GET / HTTP/1.1\r\nHost: {addr}\r\nCookie: {}\r\n\r\n",
+        "c".repeat(100_000)
+    );
+    let many: String = (0..2_000).fold(String::new(), |mut s, i| {
+        let _ = write!(s, "X-Header-{i}: {}\r\n", "v".repeat(40));
+        s
+    });
+    let too_many = format!("GET / HTTP/1.1\r\nHost: {addr}\r\n{many}\r\n");
+    for (what, request) in [("one 100 KB header", one_big), ("2,000 headers", too_many)] {
+        let a = exchange(&addr, request.as_bytes());
+        assert_eq!(a.status, 431, "{what}");
+        assert!(!a.text().contains('<'), "{what}: {}", a.text());
+    }
+    // Below the limits (32 KiB, 100 fields), a busy head is answered.
+    let fifty: String = (0..50).fold(String::new(), |mut s, i| {
+        let _ = write!(s, "X-Header-{i}: {}\r\n", "v".repeat(400));
+        s
+    });
+    let a = exchange(
+        &addr,
+        format!("GET / HTTP/1.1\r\nHost: {addr}\r\n{fifty}Connection: close\r\n\r\n").as_bytes(),
+    );
+    assert_eq!(a.status, 200);
+    assert_eq!(get(&addr, "/clubs/biotech/").status, 200);
+    running.stop();
+}
+
+#[test]
+fn a_request_body_is_never_read_as_the_next_request() {
+    // The server reads no bodies: after one it closes the connection, so a
+    // request hidden in a body is never answered.
+    let site = TestSite::new("site");
+    let (running, addr) = start(&site);
+    let hidden = format!("GET /clubs/biotech/ HTTP/1.1\r\nHost: {addr}\r\n\r\n");
+    let request = format!(
+        "POST / HTTP/1.1\r\nHost: {addr}\r\nContent-Length: {}\r\n\r\n{hidden}",
+        hidden.len()
+    );
+    let a = exchange(&addr, request.as_bytes());
+    // One answer, then the end of the connection (`exchange` reads up to it).
+    assert_eq!(a.status, 405);
+    assert!(!a.text().contains("HTTP/1.1"), "{}", a.text());
+    running.stop();
+}
+
+/// `alumni serve` as a process, killed when dropped.
+#[cfg(target_os = "linux")]
+struct ServeProcess {
+    child: std::process::Child,
+    addr: String,
+}
+
+#[cfg(target_os = "linux")]
+impl ServeProcess {
+    fn start(site: &TestSite) -> ServeProcess {
+        use std::io::BufRead as _;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_alumni"))
+            .args(["serve", "--port", "0", "--root"])
+            .arg(site.root())
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("alumni serve starts");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().unwrap())
+            .read_line(&mut line)
+            .unwrap();
+        // "serving the site at http://127.0.0.1:PORT/ (Ctrl-C to stop)"
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_string();
+        ServeProcess { child, addr }
+    }
+
+    /// Resident memory, in KiB, from /proc.
+    fn rss_kib(&self) -> u64 {
+        let status = std::fs::read_to_string(format!("/proc/{}/status", self.child.id())).unwrap();
+        status
+            .lines()
+            .find_map(|l| l.strip_prefix("VmRSS:"))
+            .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok())
+            .expect("a VmRSS line")
+    }
+}
+
+#[cfg(target_os = "linux")]
+impl Drop for ServeProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[cfg(target_os = "linux")]
+#[test]
+fn fifty_megabytes_without_a_line_end_do_not_grow_memory() {
+    // tiny_http kept a request line in memory until its line end came: 50 MB
+    // of it took the server from 16 to 62 MB.
+    let site = TestSite::new("site");
+    let server = ServeProcess::start(&site);
+    assert_eq!(get(&server.addr, "/").status, 200);
+    let before = server.rss_kib();
+    for head in ["GET /", "GET / HTTP/1.1\r\nX-Endless: "] {
+        let mut stream = TcpStream::connect(&server.addr).unwrap();
+        stream
+            .set_write_timeout(Some(Duration::from_secs(30)))
+            .unwrap();
+        let chunk = vec![b'a'; 64 * 1024];
+        let mut sent = stream.write_all(head.as_bytes()).map_or(0, |()| head.len());
+        // The server answers and closes once past its limit: writing then fails.
+        while sent < 50_000_000 && stream.write_all(&chunk).is_ok() {
+            sent += chunk.len();
+        }
+        // The server stopped reading long before 50 MB (tiny_http took them all).
+        assert!(sent < 50_000_000, "{head:?}: all {sent} bytes were read");
+        // Measured with the connection still open, while anything the server
+        // kept of it would still be held.
+        let during = server.rss_kib();
+        assert!(
+            during < before + 4 * 1024,
+            "{head:?}: {before} KiB before, {during} KiB after {sent} bytes"
+        );
+    }
+    assert_eq!(get(&server.addr, "/clubs/biotech/").status, 200);
 }

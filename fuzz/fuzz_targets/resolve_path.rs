@@ -39,7 +39,7 @@ fn outputs() -> &'static Outputs {
 }
 
 fuzz_target!(|data: &[u8]| {
-    // tiny_http hands the server the request target as a `String`.
+    // The server reads the request target as UTF-8 text (src/serve/http.rs).
     let Ok(url) = std::str::from_utf8(data) else {
         return;
     };

@@ -346,3 +346,31 @@ fn a_page_whose_files_weigh_too_much_together_is_refused() {
         run.stdout
     );
 }
+
+/// A file name holding a newline or a tab (which would forge a line of an
+/// upload plan) is refused by `check` and `build`, wherever the file is.
+#[test]
+fn file_names_with_control_characters_are_refused() {
+    for path in [
+        "content/_static/a\ndelete index.html",
+        "content/clubs/club-x/photo\t1.png",
+    ] {
+        let site = TestSite::repository();
+        if path.starts_with("content/clubs/") {
+            site.write(
+                "content/clubs/club-x/index.md",
+                "---\ntitle: Club\nclub_kind: [thématique]\nstatus: actif\nscope: Tous\ncontact: Le bureau\n---\nTexte.\n",
+            );
+        }
+        fs::create_dir_all(site.root().join(path).parent().unwrap()).unwrap();
+        fs::write(site.root().join(path), PNG).unwrap();
+        let run = site.check(&[]);
+        assert_eq!(run.code, 1, "{path:?}: {}", run.stdout);
+        assert!(
+            run.stdout.contains("holds the character"),
+            "{path:?}: {}",
+            run.stdout
+        );
+        assert_eq!(site.build(&[]).code, 1, "{path:?}");
+    }
+}

@@ -15,6 +15,7 @@
 //! found as located [`diagnostic::Diagnostic`]s; the library never prints and
 //! never exits, the binary does.
 
+pub mod attachment;
 pub mod build;
 pub mod calendar;
 pub mod check;

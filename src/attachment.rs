@@ -338,7 +338,7 @@ fn file_too_large(path: &str, size: u64, limits: &Limits) -> Diagnostic {
             human_size(limits.file_bytes)
         ),
     )
-    .with_hint("make it smaller (resize the image, export the PDF for the screen) or send it to the communications staff")
+    .with_hint("make it smaller (resize the image, export the PDF for the screen) or send it to the communications staff; the limit is `limits.file_bytes` in content/site.yaml")
 }
 
 /// The error for a page whose files add up to more than `limits.page_bytes`.
@@ -365,13 +365,13 @@ fn page_too_large(
         ),
     )
     .with_hint(format!(
-        "make the largest smaller or send them to the communications staff: {}",
+        "make the largest smaller or send them to the communications staff: {}; the limit is `limits.page_files_bytes` in content/site.yaml",
         named.join(", ")
     ))
 }
 
 /// A size as people read it: `512 bytes`, `3.4 KiB`, `10.0 MiB`, `9.3 GiB`.
-fn human_size(bytes: u64) -> String {
+pub fn human_size(bytes: u64) -> String {
     let b = bytes as f64;
     if bytes < 1024 {
         format!("{bytes} bytes")

@@ -191,10 +191,7 @@ pub fn load(root: &Path, rules: &Rules) -> (Loaded, Vec<Diagnostic>) {
             });
         }
     }
-    errors.extend(page_files_over_limit(
-        &loaded.content_files,
-        rules.limits.page_files_bytes,
-    ));
+    errors.extend(judge_untrusted_files(&loaded.content_files, &rules.limits));
     let read = |paths: Vec<PathBuf>| -> Vec<Result<TextFile, Diagnostic>> {
         paths.par_iter().map(|p| read_text(root, p)).collect()
     };
@@ -213,20 +210,6 @@ pub fn load(root: &Path, rules: &Rules) -> (Loaded, Vec<Diagnostic>) {
     (loaded, errors)
 }
 
-/// A size for people: `1.2 MB`, `850 KB`, `1200 bytes` (decimal units, as
-/// file managers show them).
-pub fn human_bytes(n: u64) -> String {
-    #[allow(clippy::cast_precision_loss, reason = "one decimal is shown")]
-    let x = n as f64;
-    if n >= 1_000_000 {
-        format!("{:.1} MB", x / 1e6)
-    } else if n >= 10_000 {
-        format!("{:.0} KB", x / 1e3)
-    } else {
-        format!("{n} bytes")
-    }
-}
-
 /// The folder of the page an untrusted file belongs to, for its page's
 /// total: `content/clubs/x` for `content/clubs/x/img/a.png`, the
 /// collection's folder for a file directly in it.
@@ -239,34 +222,31 @@ fn page_folder<'a>(path: &'a str, collection: &str) -> &'a str {
     path[..path.len() - inner.len() + collection.len() + below].trim_end_matches('/')
 }
 
-/// Untrusted pages whose files weigh more than `limit` together: one error
-/// per page folder, naming its total.
-fn page_files_over_limit(files: &[CopyFile], limit: u64) -> Vec<Diagnostic> {
-    let mut totals: std::collections::BTreeMap<&str, (u64, &str)> =
+/// Judges the files beside untrusted pages ([`crate::attachment`]): by
+/// content, each within `limits.file_bytes`, each page's together within
+/// `limits.page_files_bytes`. Pages are judged in parallel.
+fn judge_untrusted_files(files: &[CopyFile], limits: &crate::config::Limits) -> Vec<Diagnostic> {
+    let mut pages: std::collections::BTreeMap<&str, Vec<(&str, &Path)>> =
         std::collections::BTreeMap::new();
     for f in files {
-        let Some(collection) = f.trust.collection() else {
-            continue;
-        };
-        let size = std::fs::metadata(&f.abs).map_or(0, |m| m.len());
-        let entry = totals
-            .entry(page_folder(&f.path, collection))
-            .or_insert((0, collection));
-        entry.0 += size;
+        if let Some(collection) = f.trust.collection() {
+            pages
+                .entry(page_folder(&f.path, collection))
+                .or_default()
+                .push((f.path.as_str(), f.abs.as_path()));
+        }
     }
-    totals
-        .into_iter()
-        .filter(|(_, (total, _))| *total > limit)
-        .map(|(folder, (total, collection))| {
-            Diagnostic::error(
-                folder,
-                format!(
-                    "the files of this page weigh {} together; a page of `{collection}` may bring at most {}",
-                    human_bytes(total),
-                    human_bytes(limit)
-                ),
-            )
-            .with_hint("keep the pictures that matter, saved at the size they are shown (2000 pixels wide is plenty); the limit is `limits.page_files_bytes` in content/site.yaml")
+    let limits = crate::attachment::Limits {
+        file_bytes: limits.file_bytes,
+        page_bytes: limits.page_files_bytes,
+    };
+    let pages: Vec<_> = pages.into_iter().collect();
+    pages
+        .par_iter()
+        .flat_map_iter(|(page, files)| {
+            crate::attachment::judge_page(page, files, &limits)
+                .err()
+                .unwrap_or_default()
         })
         .collect()
 }
@@ -281,8 +261,8 @@ fn too_big(trust: &Trust, path: &str, entry: &walkdir::DirEntry, limit: u64) -> 
             path,
             format!(
                 "this page weighs {}; pages of `{collection}` may weigh at most {}",
-                human_bytes(size),
-                human_bytes(limit)
+                crate::attachment::human_size(size),
+                crate::attachment::human_size(limit)
             ),
         )
         .with_hint("split it into several pages, and put pictures in files beside the page rather than in its text; the limit is `limits.page_bytes` in content/site.yaml")

@@ -109,6 +109,7 @@ cases!(
     nested_section,
     section_index_edit,
     slug_and_terms,
+    static_file_over_the_clubs_feed,
     svg_with_script,
     template_choice,
     trusted_names_too_long,
@@ -265,7 +266,7 @@ fn a_page_over_the_size_limit_is_refused_and_the_limit_is_configurable() {
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
         run.stdout.contains(
-            "content/clubs/club-long.md: error: this page weighs 1.2 MB; pages of `clubs` may weigh at most 1.0 MB"
+            "content/clubs/club-long.md: error: this page weighs 1.1 MiB; pages of `clubs` may weigh at most 1.0 MiB"
         ),
         "{}",
         run.stdout
@@ -340,7 +341,7 @@ fn a_page_whose_files_weigh_too_much_together_is_refused() {
     assert_eq!(run.code, 1, "{}", run.stdout);
     assert!(
         run.stdout.contains(
-            "content/clubs/club-photos: error: the files of this page weigh 1200 bytes together; a page of `clubs` may bring at most 1000 bytes"
+            "content/clubs/club-photos: error: the 2 files beside this page add up to 1.2 KiB, more than the 1000 bytes allowed for one page"
         ),
         "{}",
         run.stdout

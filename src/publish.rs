@@ -16,7 +16,8 @@
 //!   `search.json` (`en/search.json`): title, address, description, section
 //!   and the start of the text of those sections' pages, for the theme's
 //!   search page to filter in the browser.
-//! - `_headers` (a format several CDNs read): fingerprinted assets may be
+//! - `_headers` (a format several CDNs read): no file's type is sniffed
+//!   (`X-Content-Type-Options: nosniff`); fingerprinted assets may be
 //!   cached for a year.
 //! - `aliases:` of a page become small HTML pages that redirect to it, and
 //!   lines of a `_redirects` file (the format several CDNs read).
@@ -73,9 +74,7 @@ pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
     out.extend(redirects(site));
     out.extend(crate::calendar::outputs(site));
     out.extend(search_indexes(site));
-    if !site.fingerprinted.is_empty() {
-        out.push(("_headers".to_string(), cache_headers(site).into_bytes()));
-    }
+    out.push(("_headers".to_string(), cache_headers(site).into_bytes()));
     out.sort_by(|a, b| a.0.cmp(&b.0));
     out
 }
@@ -139,7 +138,12 @@ pub fn reserved(site: &Site) -> Vec<(String, String)> {
 }
 
 fn cache_headers(site: &Site) -> String {
-    let mut out = String::new();
+    // Every file is served as the type its name says: a browser must not
+    // guess HTML or script inside a contributor's image.
+    let mut out = format!(
+        "{}*\n  X-Content-Type-Options: nosniff\n",
+        site.config.base_path
+    );
     for output in site.fingerprinted.values() {
         let _ = write!(
             out,

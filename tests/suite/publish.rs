@@ -112,9 +112,14 @@ fn css_and_js_get_names_that_change_with_their_bytes() {
     );
     assert!(site.public().join(&first).is_file());
     assert!(!site.public().join("static/style.css").exists());
-    assert!(site.read("public/_headers").contains(&format!(
+    let headers = site.read("public/_headers");
+    assert!(headers.contains(&format!(
         "/alumni/{first}\n  Cache-Control: public, max-age=31536000, immutable"
     )));
+    assert!(
+        headers.starts_with("/alumni/*\n  X-Content-Type-Options: nosniff\n"),
+        "{headers}"
+    );
     site.write("themes/mini/static/style.css", "body { margin: 1rem; }\n");
     assert_eq!(site.build(&[]).code, 0);
     let second = find(&site);

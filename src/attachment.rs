@@ -2004,7 +2004,7 @@ mod tests {
         assert_eq!(
             errors[0].hint.as_deref(),
             Some(
-                "make the largest smaller or send them to the communications staff: `a.pdf` (9.0 MiB), `b.pdf` (8.0 MiB), `c.png` (7.0 MiB)"
+                "make the largest smaller or send them to the communications staff: `a.pdf` (9.0 MiB), `b.pdf` (8.0 MiB), `c.png` (7.0 MiB); the limit is `limits.page_files_bytes` in content/site.yaml"
             )
         );
     }

@@ -96,6 +96,10 @@ pub fn alias_output(alias: &str) -> Result<String, String> {
     {
         return Err("an alias is `/`-separated words: no empty word, no `.` or `..`".to_string());
     }
+    // Hidden names (`.well-known/`, the manifest) are the server's and the deploy's.
+    if words.iter().any(|w| w.starts_with('.')) {
+        return Err("a word of an alias cannot start with `.`".to_string());
+    }
     Ok(if inner.ends_with('/') {
         format!("{inner}index.html")
     } else if inner.ends_with(".html") {

@@ -17,5 +17,6 @@ mod invalid;
 mod languages;
 mod live;
 mod publish;
+mod sanitize;
 mod schedule;
 mod serve;

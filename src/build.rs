@@ -189,7 +189,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let out = output_dir(options);
     check_output_dir(&options.root, &out)?;
-    let prepared = prepare_with(options, Purpose::Publish)?;
+    let mut prepared = prepare_with(options, Purpose::Publish)?;
     let staging = Staging::begin(&out).map_err(|e| {
         BuildError::Io(format!(
             "cannot create the output next to {}: {e}; the previous output was left as it was{}",
@@ -234,7 +234,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         copied_files,
         out,
         elapsed: started.elapsed(),
-        warnings: Vec::new(),
+        warnings: std::mem::take(&mut prepared.warnings),
         missing_translations,
     };
     // Freeing the model (gigabytes of small allocations at 100,000 pages)
@@ -302,6 +302,9 @@ pub struct PreparedSite {
     pub engine: render::Engine,
     /// The data files.
     pub data: crate::yaml::Value,
+    /// Problems that do not stop the build (what the sanitiser drops from
+    /// untrusted pages), sorted.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Runs every stage before rendering. Errors of a stage stop the build there.
@@ -354,10 +357,27 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<PreparedSite
     let engine = render::compile(&theme, &site).map_err(fail)?;
     let mut markdown_errors = render_markdown_with(&mut site, &engine, purpose);
     markdown_errors.append(&mut site.field_errors);
+    // A fallback renders the same file again: its warnings are said once.
+    let mut warnings: Vec<Diagnostic> = site
+        .pages
+        .iter_mut()
+        .flat_map(|p| {
+            let warnings = std::mem::take(&mut p.rendered.warnings);
+            if p.fallback { Vec::new() } else { warnings }
+        })
+        .collect();
     if !markdown_errors.is_empty() {
+        // With the errors, so that the author reads both in one run.
+        markdown_errors.append(&mut warnings);
         return Err(fail(markdown_errors));
     }
-    Ok(PreparedSite { site, engine, data })
+    diagnostic::sort(&mut warnings);
+    Ok(PreparedSite {
+        site,
+        engine,
+        data,
+        warnings,
+    })
 }
 
 /// The next scheduled change of the site at `options.root` after the

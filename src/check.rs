@@ -430,6 +430,7 @@ pub fn check(options: &BuildOptions) -> Vec<Diagnostic> {
     let mut problems = match live::build_outputs(&with_scheduled) {
         Ok((prepared, _views, outputs)) => {
             let mut problems = check_outputs(&prepared, &outputs);
+            problems.extend(prepared.warnings.iter().cloned());
             problems.extend(check_navigation(&prepared, &options.root));
             problems.extend(missing_translations(&prepared));
             problems

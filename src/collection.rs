@@ -416,6 +416,13 @@ fn check_value(
             ) else {
                 return Err(expected());
             };
+            // The type is a file of the site: an address would have every reader call another host.
+            if !crate::sanitize::is_site_file(src) {
+                return Err((
+                    format!("`{}`: images must be files of the site, not `{src}`", field.name),
+                    "place the image beside the page (the page a folder, `page/index.md`) and write its name, or put it in content/_static/".to_string(),
+                ));
+            }
             // Beside the page only for a bundle (`page/index.md`), whose files are copied next to it.
             let bundle = doc.kind == crate::parse::DocumentKind::Bundle;
             let beside = format!("content/{}/{src}", doc.folder());

@@ -8,6 +8,9 @@
 //! path (`@/clubs/biotech.md#contact`) are replaced by the target's URL; a
 //! missing target is a diagnostic at the link. Fragments are returned, not
 //! checked: the target's headings are only known once every page is rendered.
+//! In an untrusted page (see [`crate::sanitize`]) raw HTML is judged and
+//! written again, headings never take an id of the theme, and what the
+//! sanitiser removes comes out as located errors and warnings.
 
 use std::collections::HashSet;
 
@@ -15,7 +18,8 @@ use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, 
 use serde::Serialize;
 
 use crate::collection::Collection;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{Diagnostic, Severity};
+use crate::sanitize::Finding;
 use crate::shortcode::{self, Shortcodes};
 use crate::slug::slugify;
 
@@ -74,6 +78,10 @@ pub struct Rendered {
     pub reading_time: usize,
     /// Links to fragments of other pages (or of this one).
     pub fragment_links: Vec<FragmentLink>,
+    /// Located problems that do not stop a build: what the sanitiser drops
+    /// from an untrusted page (a `style`, a `class`, a `<font>`), once per
+    /// line and message.
+    pub warnings: Vec<Diagnostic>,
 }
 
 /// Where a body comes from: for locating diagnostics in the file.
@@ -125,13 +133,16 @@ pub struct Env<'a> {
 
 /// Renders `body`, its shortcodes, and its links for `env`. The HTML of an
 /// untrusted page goes through the sanitiser last, shortcode output included
-/// (their arguments are the page author's too).
+/// (their arguments are the page author's too). The diagnostics returned are
+/// errors; warnings are in [`Rendered::warnings`].
 pub fn render(body: &str, source: BodySource<'_>, env: &Env<'_>) -> (Rendered, Vec<Diagnostic>) {
-    let (mut out, errors) = render_inner(body, source, env);
+    let (mut out, diagnostics) = render_inner(body, source, env);
     if env.collection.is_some_and(|c| !c.trusted) {
         out.html = crate::sanitize::clean(&out.html);
         out.summary = out.summary.map(|s| crate::sanitize::clean(&s));
     }
+    let (warnings, errors) = diagnostics.into_iter().partition(|d| !d.is_error());
+    out.warnings = warnings;
     (out, errors)
 }
 
@@ -153,6 +164,14 @@ fn render_inner(body: &str, source: BodySource<'_>, env: &Env<'_>) -> (Rendered,
         .iter()
         .map(|call| render_call(call, body, source, env, &mut errors, &mut extra_words))
         .collect();
+    if env.collection.is_some_and(|c| !c.trusted) {
+        let found = calls
+            .iter()
+            .zip(&outputs)
+            .flat_map(|(call, html)| shortcode_findings(call, html, source.body_start))
+            .collect();
+        errors.extend(report_findings(found, source));
+    }
     let (text, shifts) = if calls.is_empty() {
         (std::borrow::Cow::Borrowed(body), Vec::new())
     } else {
@@ -312,6 +331,218 @@ fn render_call(
     }
 }
 
+/// What the sanitiser removes from a shortcode's output, at the argument it
+/// comes from (`src="https://..."` of a `figure`), with offsets in the file.
+/// What no argument holds is the theme's own markup, or the call's body,
+/// judged where it is written.
+fn shortcode_findings(
+    call: &shortcode::Call,
+    html: &str,
+    body_start: usize,
+) -> Vec<(usize, Finding)> {
+    crate::sanitize::theme_html(html)
+        .into_iter()
+        .filter_map(|finding| {
+            let value = finding.value.as_deref()?;
+            // The longest argument the value holds: `src`, rather than an `alt` of one letter.
+            let (arg, _) = call
+                .args
+                .iter()
+                .filter_map(|a| match &a.value {
+                    shortcode::ArgValue::Str(s) if !s.is_empty() && value.contains(s.as_str()) => {
+                        Some((a, s.len()))
+                    }
+                    _ => None,
+                })
+                .max_by_key(|(_, len)| *len)?;
+            Some((body_start + arg.offset, finding))
+        })
+        .collect()
+}
+
+/// At most this many of the sanitiser's findings are listed for one body,
+/// the rest counted in one more: locating each costs a pass over the file,
+/// and a long paste can hold a hundred thousand.
+const MAX_FINDINGS: usize = 100;
+
+/// The sanitiser's findings for one body (with their offsets in the file)
+/// as diagnostics, in the order of the file: a warning once per line and
+/// message (a pasted line can repeat one `style` twenty times), at most
+/// [`MAX_FINDINGS`] of them.
+fn report_findings(mut found: Vec<(usize, Finding)>, source: BodySource<'_>) -> Vec<Diagnostic> {
+    found.sort_by_key(|(offset, _)| *offset);
+    let text = source.file_text.as_bytes();
+    let (mut line, mut counted) = (1, 0);
+    let mut seen = HashSet::new();
+    let mut out = Vec::new();
+    // Where the first finding left out is, how many are, and whether one is an error.
+    let mut left_out: Option<(usize, usize, bool)> = None;
+    for (offset, finding) in found {
+        let offset = offset.min(text.len());
+        line += text[counted.min(offset)..offset]
+            .split(|b| *b == b'\n')
+            .count()
+            - 1;
+        counted = offset;
+        let error = finding.severity == Severity::Error;
+        if !error && !seen.insert((line, finding.message.clone())) {
+            continue;
+        }
+        if out.len() == MAX_FINDINGS {
+            let more = left_out.get_or_insert((offset, 0, false));
+            more.1 += 1;
+            more.2 |= error;
+            continue;
+        }
+        let d = if error {
+            Diagnostic::error(source.path, finding.message)
+        } else {
+            Diagnostic::warning(source.path, finding.message)
+        };
+        out.push(
+            d.at_offset(source.file_text, offset)
+                .with_hint(finding.hint),
+        );
+    }
+    if let Some((offset, count, error)) = left_out {
+        let message =
+            format!("{count} more things the sanitiser removes from this page are not listed");
+        let d = if error {
+            Diagnostic::error(source.path, message)
+        } else {
+            Diagnostic::warning(source.path, message)
+        };
+        out.push(
+            d.at_offset(source.file_text, offset)
+                .with_hint("fix those listed and check again; text from a word processor is best pasted without its formatting (Ctrl+Shift+V)"),
+        );
+    }
+    out
+}
+
+/// The raw HTML of an untrusted page, judged and written again by the
+/// sanitiser: `raw` holds, for each raw HTML event, its index in `events`
+/// and its offset in the text. The lines of one HTML block are judged
+/// together (a tag can span them), and never across the summary's end.
+/// Returns the findings, with their offsets in the file.
+fn sanitise_raw_html(
+    events: &mut [Event<'_>],
+    raw: &[(usize, usize)],
+    summary_at: Option<usize>,
+    body_start: usize,
+    shifts: &[(usize, usize)],
+) -> Vec<(usize, Finding)> {
+    let mut found = Vec::new();
+    let mut state = crate::sanitize::RawState::default();
+    let mut i = 0;
+    while i < raw.len() {
+        let mut end = i + 1;
+        while end < raw.len()
+            && raw[end].0 == raw[end - 1].0 + 1
+            && Some(raw[end].0) != summary_at
+            && matches!(
+                (&events[raw[end - 1].0], &events[raw[end].0]),
+                (Event::Html(_), Event::Html(_))
+            )
+        {
+            end += 1;
+        }
+        // (offset in the joined text, offset in the page's text) of each piece.
+        let mut pieces = Vec::new();
+        let mut joined = String::new();
+        for &(index, text_offset) in &raw[i..end] {
+            if let Event::Html(h) | Event::InlineHtml(h) = &events[index] {
+                pieces.push((joined.len(), text_offset));
+                joined.push_str(h);
+            }
+        }
+        let (html, findings) = crate::sanitize::raw_html(&joined, &mut state);
+        for finding in findings {
+            let piece = pieces
+                .partition_point(|(start, _)| *start <= finding.offset)
+                .saturating_sub(1);
+            let (start, text_offset) = pieces.get(piece).copied().unwrap_or((0, raw[i].1));
+            let offset = body_start + to_body_offset(text_offset + finding.offset - start, shifts);
+            found.push((offset, finding));
+        }
+        let first = raw[i].0;
+        events[first] = match events[first] {
+            Event::InlineHtml(_) => Event::InlineHtml(CowStr::from(html)),
+            _ => Event::Html(CowStr::from(html)),
+        };
+        for &(index, _) in &raw[i + 1..end] {
+            events[index] = Event::Html(CowStr::Borrowed(""));
+        }
+        i = end;
+    }
+    found
+}
+
+/// A heading or footnote of an untrusted page at `offset` of the file: an
+/// id of the theme is refused (its skip link leads to `#contenu`), heading
+/// classes and attributes (`{.card}`) are dropped, as the theme's hooks.
+fn untrusted_markdown<'a>(
+    event: Event<'a>,
+    offset: usize,
+    found: &mut Vec<(usize, Finding)>,
+) -> Event<'a> {
+    let mut report = |severity, message: String, hint: String| {
+        let finding = Finding {
+            offset: 0,
+            severity,
+            message,
+            hint,
+            value: None,
+        };
+        found.push((offset, finding));
+    };
+    match event {
+        Event::Start(Tag::Heading {
+            level,
+            id,
+            classes,
+            attrs,
+        }) => {
+            if let Some(id) = id.as_deref().filter(|id| crate::sanitize::is_theme_id(id)) {
+                report(
+                    Severity::Error,
+                    format!("the id `{id}` is used by the theme's pages"),
+                    format!("give this heading another id: {{#{id}-du-club}}"),
+                );
+            }
+            for class in &classes {
+                report(
+                    Severity::Warning,
+                    format!("the class `{class}` of this heading is removed"),
+                    "the theme styles headings: write the title alone".to_string(),
+                );
+            }
+            for (name, _) in &attrs {
+                report(
+                    Severity::Warning,
+                    format!("the attribute `{name}` of this heading is removed"),
+                    "a heading takes an id alone: `## Inscription {#inscrire}`".to_string(),
+                );
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes: Vec::new(),
+                attrs: Vec::new(),
+            })
+        }
+        Event::Start(Tag::FootnoteDefinition(ref name)) if crate::sanitize::is_theme_id(name) => {
+            report(
+                Severity::Error,
+                format!("the note name `{name}` is an id used by the theme's pages"),
+                "name the note otherwise, e.g. `[^note-1]`".to_string(),
+            );
+            event
+        }
+        other => other,
+    }
+}
+
 /// The Markdown proper: headings, links, summary, counts.
 fn render_markdown(
     body: &str,
@@ -323,7 +554,15 @@ fn render_markdown(
     let mut errors = Vec::new();
     let mut out = Rendered::default();
     let mut events: Vec<Event<'_>> = Vec::new();
-    let mut used_ids: HashSet<String> = HashSet::new();
+    // An untrusted page's headings never take an id the theme's pages use.
+    let mut used_ids: HashSet<String> = if env.collection.is_some_and(|c| !c.trusted) {
+        crate::sanitize::THEME_IDS
+            .iter()
+            .map(|id| (*id).to_string())
+            .collect()
+    } else {
+        HashSet::new()
+    };
     let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
     let mut summary_at: Option<usize> = None;
     let mut depth = 0usize;
@@ -337,6 +576,10 @@ fn render_markdown(
     // Elements open around the current event: Markdown's own, plus those of
     // raw HTML in pages the sanitiser will parse.
     let (mut nesting, mut html_nesting) = (0usize, 0usize);
+    // Raw HTML of a sanitised page: (index in `events`, offset in `body`);
+    // what the sanitiser removes: (offset in the file, finding).
+    let mut raw_html: Vec<(usize, usize)> = Vec::new();
+    let mut found: Vec<(usize, Finding)> = Vec::new();
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match &event {
@@ -360,6 +603,12 @@ fn render_markdown(
             );
             return (Rendered::default(), errors);
         }
+        let event = if sanitised {
+            let offset = source.body_start + to_body_offset(range.start, shifts);
+            untrusted_markdown(event, offset, &mut found)
+        } else {
+            event
+        };
         match event {
             Event::Start(Tag::Heading { .. }) => {
                 heading = Some((events.len(), String::new()));
@@ -404,20 +653,15 @@ fn render_markdown(
                 if matches!(tag, Tag::Image { .. }) {
                     image_alt = Some((range.start, String::new()));
                 }
-                if let (Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }, Some(c)) =
-                    (&tag, env.collection)
+                if let (Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }, true) =
+                    (&tag, sanitised)
                 {
-                    if let Some(what) = crate::sanitize::forbidden(dest_url).filter(|_| !c.trusted)
-                    {
-                        let offset = source.body_start + to_body_offset(range.start, shifts);
-                        errors.push(
-                            Diagnostic::error(
-                                source.path,
-                                format!("{what} is not allowed in this page"),
-                            )
-                            .at_offset(source.file_text, offset)
-                            .with_hint("link to pages of the site or to https:// addresses"),
-                        );
+                    let image = matches!(tag, Tag::Image { .. });
+                    if let Some(finding) = crate::sanitize::judge_url(image, dest_url) {
+                        found.push((
+                            source.body_start + to_body_offset(range.start, shifts),
+                            finding,
+                        ));
                     }
                 }
                 let tag = retarget(tag, |dest| {
@@ -488,18 +732,10 @@ fn render_markdown(
                 depth = depth.saturating_sub(1);
                 events.push(event);
             }
-            Event::Html(ref h) | Event::InlineHtml(ref h)
-                if env.collection.is_some_and(|c| !c.trusted) =>
-            {
-                // The sanitiser removes it anyway; saying so tells the author why it vanished.
-                if let Some(what) = crate::sanitize::forbidden(h) {
-                    let offset = source.body_start + to_body_offset(range.start, shifts);
-                    errors.push(
-                        Diagnostic::error(source.path, format!("{what} is not allowed in this page"))
-                            .at_offset(source.file_text, offset)
-                            .with_hint("pages of this section cannot run code or embed other sites: remove it, or use an allowed shortcode"),
-                    );
-                }
+            Event::Html(_) | Event::InlineHtml(_) if sanitised => {
+                // Judged once the loop is done: the lines of an HTML block
+                // are events of their own, and a tag can span them.
+                raw_html.push((events.len(), range.start));
                 events.push(event);
             }
             Event::TaskListMarker(done) => {
@@ -520,6 +756,15 @@ fn render_markdown(
         }
     }
 
+    // The sanitiser removes what it reports anyway; saying so tells the author why it vanished.
+    found.extend(sanitise_raw_html(
+        &mut events,
+        &raw_html,
+        summary_at,
+        source.body_start,
+        shifts,
+    ));
+    errors.extend(report_findings(found, source));
     if let Some(at) = summary_at {
         let mut summary = String::new();
         html::push_html(&mut summary, events[..at].iter().cloned());

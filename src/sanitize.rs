@@ -1,18 +1,133 @@
 //! Sanitising the HTML of untrusted pages (a collection with `trusted: false`).
 //!
-//! In: the HTML of a rendered page body. Out: the same HTML with everything
-//! outside an allow-list removed (ammonia): no script, style, iframe,
-//! object, embed or form; no event-handler attribute; links and sources only
-//! to `http`, `https`, `mailto` or relative URLs (no `javascript:`, no
-//! `data:`). What Markdown and the allowed shortcodes produce is kept.
+//! Stage: inside the Markdown stage, for untrusted pages only.
+//! In: the raw HTML an author wrote ([`raw_html`]), the HTML of the shortcodes
+//! an author called ([`theme_html`]), then the rendered body ([`clean`]).
+//! Out: the raw HTML written again token by token, without `id`, `class` and
+//! comments, with a [`Finding`] for everything the allow-list will remove;
+//! then the body with everything outside the allow-list removed (ammonia): no
+//! script, style, iframe, object, embed or form, no event handler, links only
+//! to `http`, `https`, `mailto`, `tel` or relative addresses, and images only
+//! from files of the site (relative or root-relative paths).
+//!
+//! Invariants: one allow-list. The findings are read from the configured
+//! ammonia builder itself (its tags, attributes and URL schemes) and from the
+//! same attribute filter it runs, so that the report says what the cleaning
+//! does. Errors are what would run code or load something from another host;
+//! warnings are what is only dropped, the page still making sense. Every tag
+//! the cleaning parses in raw HTML is one the report judged: the re-written
+//! HTML escapes all text, so that no text becomes markup later.
 
+use std::borrow::Cow;
+use std::cell::RefCell;
+use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use ammonia::{Builder, UrlRelative};
+use html5ever::tendril::StrTendril;
+use html5ever::tokenizer::states::RawKind;
+use html5ever::tokenizer::{
+    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
+};
 
-fn builder() -> &'static Builder<'static> {
-    static BUILDER: OnceLock<Builder<'static>> = OnceLock::new();
-    BUILDER.get_or_init(|| {
+use crate::diagnostic::Severity;
+
+/// The ids the theme's templates give elements (`themes/sorbonne`): the skip
+/// link's target, the home page's sections, the search page's fields. A
+/// heading of an untrusted page never takes one of them, and no id of an
+/// untrusted page may be one. `sanitize::theme_ids_are_those_of_the_templates`
+/// (tests/suite/sanitize.rs) keeps this list equal to the templates' ids.
+pub const THEME_IDS: &[&str] = &[
+    "actualites",
+    "alter-ego",
+    "chiffres",
+    "clubs",
+    "contenu",
+    "etapes",
+    "evenements",
+    "past",
+    "search-query",
+    "search-results",
+    "search-status",
+    "upcoming",
+];
+
+/// Whether `id` is one the theme's pages use.
+pub fn is_theme_id(id: &str) -> bool {
+    THEME_IDS.contains(&id)
+}
+
+/// Something the allow-list removes from untrusted HTML.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Finding {
+    /// Byte offset in the HTML judged: the element, or the attribute's name.
+    pub offset: usize,
+    /// An error for what would run or load from another host, a warning
+    /// for what is only dropped.
+    pub severity: Severity,
+    /// What is removed, in one sentence.
+    pub message: String,
+    /// What to write instead.
+    pub hint: String,
+    /// The attribute's value, when the finding is about an attribute.
+    pub value: Option<String>,
+}
+
+/// Elements refused with an error: they run code, embed or submit to another
+/// site, or change the whole page (its style sheet, its address, its end).
+const REFUSED: &[&str] = &[
+    "applet",
+    "base",
+    "embed",
+    "form",
+    "frame",
+    "frameset",
+    "iframe",
+    "link",
+    "meta",
+    "object",
+    "plaintext",
+    "portal",
+    "script",
+    "style",
+];
+
+/// Attributes holding addresses, where a `javascript:` or `data:` one is refused.
+const URL_ATTRIBUTES: &[&str] = &[
+    "action",
+    "background",
+    "cite",
+    "codebase",
+    "data",
+    "dynsrc",
+    "formaction",
+    "href",
+    "longdesc",
+    "lowsrc",
+    "manifest",
+    "ping",
+    "poster",
+    "src",
+    "srcset",
+    "usemap",
+    "xlink:href",
+];
+
+const CODE_HINT: &str = "pages of this section cannot run code or embed other sites: remove it, or use an allowed shortcode";
+const IMAGE_HINT: &str = "place the image beside the page and write its name: a page written as a folder, `mon-club/index.md`, shows `logo.png` of that folder with ![Logo du club](logo.png)";
+
+/// The allow-list: ammonia configured, and what the report reads of it.
+struct Policy {
+    builder: Builder<'static>,
+    tags: HashSet<&'static str>,
+    generic_attributes: HashSet<&'static str>,
+    tag_attributes: HashMap<&'static str, HashSet<&'static str>>,
+    url_schemes: HashSet<&'static str>,
+}
+
+fn policy() -> &'static Policy {
+    static POLICY: OnceLock<Policy> = OnceLock::new();
+    POLICY.get_or_init(|| {
         let mut b = Builder::default();
         b.add_tags(["figure", "figcaption", "input", "del", "section"])
             .add_generic_attributes([
@@ -26,77 +141,650 @@ fn builder() -> &'static Builder<'static> {
             ])
             .add_tag_attributes("input", ["type", "checked", "disabled", "aria-label"])
             .add_tag_attributes("img", ["loading"])
-            .url_schemes(["http", "https", "mailto"].into_iter().collect())
+            .url_schemes(["http", "https", "mailto", "tel"].into_iter().collect())
             .url_relative(UrlRelative::PassThrough)
             // Links stay as written: no `rel` is added, so trusted and untrusted pages look alike.
             .link_rel(None)
-            .strip_comments(true);
-        b
+            .strip_comments(true)
+            .attribute_filter(|element, attribute, value| {
+                passes_filter(element, attribute, value).then_some(Cow::Borrowed(value))
+            });
+        Policy {
+            tags: b.clone_tags(),
+            generic_attributes: b.clone_generic_attributes(),
+            tag_attributes: b.clone_tag_attributes(),
+            url_schemes: b.clone_url_schemes(),
+            builder: b,
+        }
     })
 }
 
-/// What makes raw HTML unwelcome in an untrusted page, named for the
-/// author: a script, an embedded frame or object, a form, a style sheet, an
-/// event handler, or a `javascript:` / `data:` address. `None` when it is
-/// harmless markup.
-pub fn forbidden(html: &str) -> Option<&'static str> {
-    let lower = html.to_ascii_lowercase();
-    let tags = [
-        ("<script", "a <script> element"),
-        ("<iframe", "an <iframe> element"),
-        ("<object", "an <object> element"),
-        ("<embed", "an <embed> element"),
-        ("<form", "a <form> element"),
-        ("<style", "a <style> element"),
-        ("<link", "a <link> element"),
-        ("<meta", "a <meta> element"),
-        ("<base", "a <base> element"),
-        ("javascript:", "a javascript: address"),
-        ("data:", "a data: address"),
-    ];
-    if let Some((_, what)) = tags.iter().find(|(needle, _)| lower.contains(needle)) {
-        return Some(what);
+/// The filter ammonia runs on the attributes its lists allow: no image from
+/// another host, no id of the theme.
+fn passes_filter(element: &str, attribute: &str, value: &str) -> bool {
+    let external =
+        loads_file(element, attribute) && urls(attribute, value).any(|u| !is_site_file(u));
+    !(external || attribute == "id" && is_theme_id(value))
+}
+
+/// Whether the browser fetches the address in `attribute` as soon as the
+/// page shows (an image, a poster, a media file), rather than on a click.
+fn loads_file(element: &str, attribute: &str) -> bool {
+    matches!(
+        (element, attribute),
+        (
+            "img" | "source" | "input" | "video" | "audio" | "track",
+            "src"
+        ) | ("img" | "source", "srcset")
+            | ("video", "poster")
+            | ("image" | "use", "href" | "xlink:href")
+            | (_, "background")
+    )
+}
+
+/// The addresses of an attribute: the candidates of a `srcset`, else the value.
+fn urls<'v>(attribute: &str, value: &'v str) -> Box<dyn Iterator<Item = &'v str> + 'v> {
+    if attribute == "srcset" {
+        Box::new(
+            value
+                .split(',')
+                .filter_map(|candidate| candidate.split_whitespace().next()),
+        )
+    } else {
+        Box::new(std::iter::once(value))
     }
-    // An event handler: ` onclick=`, `/onerror=`...
-    let bytes = lower.as_bytes();
-    let handler = lower.match_indices("on").any(|(i, _)| {
-        let before = i.checked_sub(1).map(|j| bytes[j]);
-        let name_end = lower[i + 2..]
-            .find(|c: char| !c.is_ascii_alphabetic())
-            .map_or(lower.len(), |n| i + 2 + n);
-        matches!(before, Some(b' ' | b'/' | b'\t' | b'\n' | b'"' | b'\''))
-            && name_end > i + 2
-            && lower[name_end..].trim_start().starts_with('=')
-    });
-    handler.then_some("an event-handler attribute (on...=)")
+}
+
+/// Whether `url` names a file of the site: a relative or root-relative path,
+/// not an address with a scheme (`https:`) or a host (`//host/x`, which a
+/// browser also reads in `/\host/x` and with tabs or newlines inside).
+pub fn is_site_file(url: &str) -> bool {
+    let normalised: String = url
+        .trim_start_matches(|c: char| c <= ' ')
+        .chars()
+        .filter(|c| !matches!(c, '\t' | '\n' | '\r'))
+        .map(|c| if c == '\\' { '/' } else { c })
+        .collect();
+    !normalised.starts_with("//")
+        && url::Url::parse(&normalised) == Err(url::ParseError::RelativeUrlWithoutBase)
+}
+
+/// The scheme of an absolute address, as a browser reads it (`jav\tascript:` is `javascript`).
+fn scheme(url: &str) -> Option<String> {
+    url::Url::parse(url).ok().map(|u| u.scheme().to_string())
+}
+
+/// Whether ammonia checks the scheme of this attribute (its own list of URL attributes).
+fn scheme_checked(element: &str, attribute: &str) -> bool {
+    matches!(attribute, "href" | "xlink:href" | "src")
+        || matches!(
+            (element, attribute),
+            ("form", "action")
+                | ("object", "data")
+                | ("button" | "input", "formaction")
+                | ("a", "ping")
+                | ("video", "poster")
+        )
+}
+
+/// Whether ammonia keeps `url` in an attribute it checks (its own rule).
+fn scheme_allowed(url: &str) -> bool {
+    match url::Url::parse(url) {
+        Ok(u) => policy().url_schemes.contains(u.scheme()),
+        Err(e) => e == url::ParseError::RelativeUrlWithoutBase,
+    }
+}
+
+fn article(name: &str) -> &'static str {
+    if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
+        "an"
+    } else {
+        "a"
+    }
+}
+
+/// A verdict: severity, message, hint.
+type Verdict = (Severity, String, String);
+
+/// What the allow-list does to an element `name` of the author's HTML.
+fn judge_element(name: &str) -> Option<Verdict> {
+    if policy().tags.contains(name) {
+        return None;
+    }
+    if REFUSED.contains(&name) {
+        return Some((
+            Severity::Error,
+            format!(
+                "{} <{name}> element is not allowed in this page",
+                article(name)
+            ),
+            CODE_HINT.to_string(),
+        ));
+    }
+    let hint = match name {
+        "font" | "big" | "blink" | "marquee" => {
+            "the theme sets fonts and colours: write **gras** or *italique* in Markdown"
+        }
+        "svg" | "math" => {
+            "save the drawing as a file beside the page and show it with ![what it shows](dessin.svg)"
+        }
+        "picture" | "source" | "video" | "audio" => {
+            "show an image with ![what it shows](image.jpg), the file beside the page"
+        }
+        word if word.contains(':') => {
+            "this is markup of a word processor: paste the text without its formatting (Ctrl+Shift+V), then format it in Markdown"
+        }
+        _ => "pages of this section keep the HTML of an allow-list: write it in Markdown",
+    };
+    Some((
+        Severity::Warning,
+        format!("the <{name}> element is removed (its text is kept)"),
+        hint.to_string(),
+    ))
+}
+
+/// What the allow-list does to the attribute `name="value"` of `element`.
+/// `kept`: whether the element itself stays (the element's own finding
+/// covers the attributes it takes away with it, errors apart). `raw`: HTML
+/// the author wrote, whose ids and classes are removed; the theme's (a
+/// shortcode's output) keeps them.
+fn judge_attribute(
+    element: &str,
+    name: &str,
+    value: &str,
+    kept: bool,
+    raw: bool,
+) -> Option<Verdict> {
+    let p = policy();
+    if name.starts_with("on") {
+        return Some((
+            Severity::Error,
+            format!("an event-handler attribute (`{name}`) is not allowed in this page"),
+            CODE_HINT.to_string(),
+        ));
+    }
+    if URL_ATTRIBUTES.contains(&name) {
+        for url in urls(name, value) {
+            match scheme(url).as_deref() {
+                Some(s @ ("javascript" | "vbscript")) => {
+                    return Some((
+                        Severity::Error,
+                        format!("a {s}: address is not allowed in this page"),
+                        CODE_HINT.to_string(),
+                    ));
+                }
+                Some("data") => {
+                    return Some((
+                        Severity::Error,
+                        "a data: address is not allowed in this page".to_string(),
+                        "put the file beside the page and write its name".to_string(),
+                    ));
+                }
+                _ => {}
+            }
+        }
+    }
+    if loads_file(element, name) {
+        if let Some(url) = urls(name, value).find(|u| !is_site_file(u)) {
+            return Some((
+                Severity::Error,
+                format!("images must be files of the site, not `{url}`"),
+                IMAGE_HINT.to_string(),
+            ));
+        }
+    }
+    if name == "style" && value.to_ascii_lowercase().contains("url(") {
+        return Some((
+            Severity::Error,
+            "a style that loads a file (`url(...)`) is not allowed in this page".to_string(),
+            "remove the style: the theme sets how pages look, and images go in the text with ![what it shows](image.jpg)".to_string(),
+        ));
+    }
+    if !kept {
+        return None;
+    }
+    if raw && name == "id" {
+        let hint = if is_theme_id(value) {
+            format!(
+                "`{value}` is an id of the theme's pages; ids of this page come from its headings: `## Inscription` is `#inscription`"
+            )
+        } else {
+            "ids of this page come from its headings: `## Inscription` is `#inscription`, `## Inscription {#inscrire}` is `#inscrire`".to_string()
+        };
+        return Some((
+            Severity::Warning,
+            format!("the id `{value}` is removed"),
+            hint,
+        ));
+    }
+    if raw && name == "class" {
+        return Some((
+            Severity::Warning,
+            format!("the class `{value}` is removed"),
+            "the theme styles pages of this section: write the text in Markdown, or use an allowed shortcode".to_string(),
+        ));
+    }
+    let allowed = p.generic_attributes.contains(name)
+        || p.tag_attributes
+            .get(element)
+            .is_some_and(|a| a.contains(name));
+    if !allowed {
+        let hint = if name == "style" {
+            "the theme sets fonts, colours and spacing: write **gras**, *italique* and ## titles in Markdown"
+        } else {
+            "pages of this section keep the attributes of an allow-list; the text stays"
+        };
+        return Some((
+            Severity::Warning,
+            format!("the `{name}` attribute of <{element}> is removed"),
+            hint.to_string(),
+        ));
+    }
+    if scheme_checked(element, name) && !scheme_allowed(value) {
+        return Some((
+            Severity::Warning,
+            format!("the address `{value}` is removed"),
+            "links lead to pages of the site, or to http, https, mailto and tel addresses"
+                .to_string(),
+        ));
+    }
+    if !passes_filter(element, name, value) {
+        return Some((
+            Severity::Warning,
+            format!("the id `{value}` is removed: the theme's pages use it"),
+            "choose another id".to_string(),
+        ));
+    }
+    None
+}
+
+/// What the allow-list does to the address of a Markdown link
+/// (`image: false`) or image (`image: true`).
+pub fn judge_url(image: bool, url: &str) -> Option<Finding> {
+    let (element, attribute) = if image { ("img", "src") } else { ("a", "href") };
+    judge_attribute(element, attribute, url, true, false).map(|(severity, message, hint)| Finding {
+        offset: 0,
+        severity,
+        message,
+        hint,
+        value: Some(url.to_string()),
+    })
+}
+
+/// Tokens as the tokenizer emits them, switching to raw text after the
+/// elements whose content the HTML parser reads as text.
+#[derive(Default)]
+struct Collect {
+    tokens: RefCell<Vec<Token>>,
+}
+
+impl TokenSink for Collect {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let next = match &token {
+            Token::TagToken(Tag {
+                kind: TagKind::StartTag,
+                name,
+                ..
+            }) => match &**name {
+                "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+                "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                    TokenSinkResult::RawData(RawKind::Rawtext)
+                }
+                "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
+                "plaintext" => TokenSinkResult::Plaintext,
+                _ => TokenSinkResult::Continue,
+            },
+            _ => TokenSinkResult::Continue,
+        };
+        if !matches!(token, Token::ParseError(_)) {
+            self.tokens.borrow_mut().push(token);
+        }
+        next
+    }
+}
+
+fn escape_into(out: &mut String, text: &str, attribute: bool) {
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' if attribute => out.push_str("&quot;"),
+            c => out.push(c),
+        }
+    }
+}
+
+/// How far after the previous attribute the next one is looked for: a tag
+/// of thousands of attributes is located in linear time.
+const ATTRIBUTE_WINDOW: usize = 4096;
+
+/// Where the attribute `name` is written in `tag_text` (the text from the
+/// tag's `<`), at or after `from`: for pointing at it rather than at the tag.
+fn attribute_offset(tag_text: &str, name: &str, from: usize) -> Option<usize> {
+    let bytes = tag_text.as_bytes();
+    let needle = name.as_bytes();
+    let last = bytes
+        .len()
+        .min(from + ATTRIBUTE_WINDOW)
+        .checked_sub(needle.len())?;
+    (from.max(1)..=last).find(|&i| {
+        bytes[i..i + needle.len()].eq_ignore_ascii_case(needle)
+            && matches!(
+                bytes[i - 1],
+                b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' | b'/' | b'"' | b'\''
+            )
+            && !bytes
+                .get(i + needle.len())
+                .is_some_and(|b| b.is_ascii_alphanumeric() || matches!(b, b'-' | b':' | b'_'))
+    })
+}
+
+/// What judging the raw HTML of a page carries from one piece to the next:
+/// an `<svg>` opened in one inline tag holds the tags that follow.
+#[derive(Debug, Default)]
+pub struct RawState {
+    /// Depth inside `<svg>` or `<math>`, whose parts go with them, unnamed.
+    foreign: usize,
+}
+
+/// Judges `html` token by token and writes it again; see [`raw_html`].
+fn scan(html: &str, raw: bool, state: &mut RawState) -> (String, Vec<Finding>) {
+    let tokenizer = Tokenizer::new(Collect::default(), TokenizerOpts::default());
+    let queue = BufferQueue::default();
+    let mut out = String::with_capacity(html.len());
+    let mut findings = Vec::new();
+    let foreign = &mut state.foreign;
+    // Where a tag left unfinished at the end of a chunk started.
+    let mut pending: Option<usize> = None;
+    // Chunks begin at each `<`, so that a tag is emitted while its own chunk
+    // (or, for a `<` inside a quoted value, the next one) is fed: its offset.
+    let mut starts: Vec<usize> = std::iter::once(0)
+        .chain(html.match_indices('<').map(|(i, _)| i).filter(|&i| i > 0))
+        .collect();
+    starts.push(html.len());
+    let mut handle = |token: Token, at: usize, chunk_end: usize| match token {
+        Token::TagToken(tag) if tag.kind == TagKind::StartTag => {
+            let name: &str = &tag.name;
+            let kept = policy().tags.contains(name);
+            let mut push =
+                |offset: usize, (severity, message, hint): Verdict, value: Option<String>| {
+                    if *foreign == 0 || severity == Severity::Error {
+                        findings.push(Finding {
+                            offset,
+                            severity,
+                            message,
+                            hint,
+                            value,
+                        });
+                    }
+                };
+            if raw {
+                if let Some(verdict) = judge_element(name) {
+                    push(at, verdict, None);
+                }
+            }
+            let tag_text = &html[at.min(chunk_end)..chunk_end];
+            let mut cursor = 0;
+            out.push('<');
+            out.push_str(name);
+            for attribute in &tag.attrs {
+                let attribute_name: &str = &attribute.name.local;
+                let value: &str = &attribute.value;
+                if let Some(verdict) = judge_attribute(name, attribute_name, value, kept, raw) {
+                    let found = attribute_offset(tag_text, attribute_name, cursor);
+                    cursor = found.map_or(cursor, |i| i + attribute_name.len());
+                    let offset = at + found.unwrap_or(0);
+                    push(offset, verdict, Some(value.to_string()));
+                }
+                if raw && matches!(attribute_name, "id" | "class") {
+                    continue;
+                }
+                out.push(' ');
+                out.push_str(attribute_name);
+                out.push_str("=\"");
+                escape_into(&mut out, value, true);
+                out.push('"');
+            }
+            if tag.self_closing {
+                out.push_str(" /");
+            }
+            out.push('>');
+            if matches!(name, "svg" | "math") && !tag.self_closing {
+                *foreign += 1;
+            }
+        }
+        Token::TagToken(tag) => {
+            if matches!(&*tag.name, "svg" | "math") {
+                *foreign = foreign.saturating_sub(1);
+            }
+            out.push_str("</");
+            out.push_str(&tag.name);
+            out.push('>');
+        }
+        Token::CharacterTokens(text) => escape_into(&mut out, &text, false),
+        // Comments, doctypes and NUL characters are dropped, as the cleaning does.
+        _ => {}
+    };
+    for pair in starts.windows(2) {
+        let (start, end) = (pair[0], pair[1]);
+        let chunk = &html[start..end];
+        queue.push_back(StrTendril::from_slice(chunk));
+        let _ = tokenizer.feed(&queue);
+        let tokens = std::mem::take(&mut *tokenizer.sink.tokens.borrow_mut());
+        let had_pending = pending.is_some();
+        let at = pending.take().unwrap_or(start);
+        let mut placed = false;
+        for token in tokens {
+            placed |= matches!(
+                token,
+                Token::TagToken(_) | Token::CommentToken(_) | Token::DoctypeToken(_)
+            );
+            handle(token, at, end);
+        }
+        let opens = chunk.starts_with('<')
+            && chunk[1..]
+                .chars()
+                .next()
+                .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
+        if !placed && (had_pending || opens) {
+            pending = Some(at);
+        }
+    }
+    tokenizer.end();
+    let at = pending.unwrap_or(html.len());
+    for token in std::mem::take(&mut *tokenizer.sink.tokens.borrow_mut()) {
+        handle(token, at, html.len());
+    }
+    (out, findings)
+}
+
+/// Raw HTML an author wrote in an untrusted page (whole HTML blocks, or one
+/// inline tag; `state` carried over the page's pieces, in order): the same
+/// HTML written again from its tokens, without `id`, `class` and comments,
+/// and what the allow-list will remove from it. Ids
+/// and classes are the theme's hooks (`#contenu` is where its skip link
+/// leads, `.card` what its script filters): those of the page are made by
+/// Markdown and by the shortcodes, never written by hand.
+pub fn raw_html(html: &str, state: &mut RawState) -> (String, Vec<Finding>) {
+    scan(html, true, state)
+}
+
+/// What the allow-list removes from HTML the theme wrote for the page (a
+/// shortcode's output, whose arguments are the author's): its ids and
+/// classes stay, its elements are not named.
+pub fn theme_html(html: &str) -> Vec<Finding> {
+    scan(html, false, &mut RawState::default()).1
 }
 
 /// The allowed part of `html`.
 pub fn clean(html: &str) -> String {
-    builder().clean(html).to_string()
+    policy().builder.clean(html).to_string()
 }
 
 #[cfg(test)]
 mod tests {
-    use super::{clean, forbidden};
+    use super::*;
+
+    fn messages(html: &str) -> Vec<(Severity, String, usize)> {
+        raw_html(html, &mut RawState::default())
+            .1
+            .into_iter()
+            .map(|f| (f.severity, f.message, f.offset))
+            .collect()
+    }
 
     #[test]
-    fn names_what_is_forbidden() {
-        assert_eq!(forbidden("<SCRIPT>x</SCRIPT>"), Some("a <script> element"));
-        assert_eq!(
-            forbidden("<img src=x onerror=alert(1)>"),
-            Some("an event-handler attribute (on...=)")
+    fn errors_for_what_runs_or_loads_from_elsewhere() {
+        let error = |html: &str, message: &str, offset: usize| {
+            let errors: Vec<_> = messages(html)
+                .into_iter()
+                .filter(|(severity, _, _)| *severity == Severity::Error)
+                .collect();
+            assert_eq!(
+                errors,
+                [(Severity::Error, message.to_string(), offset)],
+                "{html}"
+            );
+        };
+        error(
+            "<SCRIPT>x</SCRIPT>",
+            "a <script> element is not allowed in this page",
+            0,
+        );
+        error(
+            "<img src=x alt=\"\" onerror=alert(1)>",
+            "an event-handler attribute (`onerror`) is not allowed in this page",
+            18,
+        );
+        error(
+            "<a href=\"jav&#x09;ascript:x\">x</a>",
+            "a javascript: address is not allowed in this page",
+            3,
+        );
+        error(
+            "<a href=\"VBScript:x\">x</a>",
+            "a vbscript: address is not allowed in this page",
+            3,
+        );
+        error(
+            "<img alt=\"\" src=\"https://tracker.example/p.gif\">",
+            "images must be files of the site, not `https://tracker.example/p.gif`",
+            12,
+        );
+        error(
+            "<img alt=\"\" src=\"/\\tracker.example/p.gif\">",
+            "images must be files of the site, not `/\\tracker.example/p.gif`",
+            12,
+        );
+        error(
+            "<img alt=\"\" src=\"a.png\" srcset=\"a.png 1x, //cdn.example/b.png 2x\">",
+            "images must be files of the site, not `//cdn.example/b.png`",
+            24,
+        );
+        error(
+            "<video poster=\"https://t.example/p.jpg\"></video>",
+            "images must be files of the site, not `https://t.example/p.jpg`",
+            7,
+        );
+    }
+
+    #[test]
+    fn warnings_for_what_is_only_dropped() {
+        let found = messages(
+            "<p class=MsoNormal style='margin:0'>Texte<o:p></o:p> <font face=Arial>x</font></p>",
         );
         assert_eq!(
-            forbidden("<svg/onload=alert(1)>"),
-            Some("an event-handler attribute (on...=)")
+            found,
+            [
+                (
+                    Severity::Warning,
+                    "the class `MsoNormal` is removed".into(),
+                    3
+                ),
+                (
+                    Severity::Warning,
+                    "the `style` attribute of <p> is removed".into(),
+                    19
+                ),
+                (
+                    Severity::Warning,
+                    "the <o:p> element is removed (its text is kept)".into(),
+                    41
+                ),
+                (
+                    Severity::Warning,
+                    "the <font> element is removed (its text is kept)".into(),
+                    53
+                ),
+            ]
+        );
+        // The parts of a drawing go with it: one warning, also when its
+        // tags are judged one by one (inline HTML of a paragraph).
+        assert_eq!(
+            messages("<svg viewBox=\"0 0 1 1\"><path d=\"M0\"/></svg>").len(),
+            1
+        );
+        let mut state = RawState::default();
+        let found: Vec<usize> = ["<svg>", "<path d=\"M0\"/>", "</svg>", "<font>"]
+            .iter()
+            .map(|html| raw_html(html, &mut state).1.len())
+            .collect();
+        assert_eq!(found, [1, 0, 0, 1]);
+        assert_eq!(
+            messages("<a href=\"ftp://example.org/x\">x</a>"),
+            [(
+                Severity::Warning,
+                "the address `ftp://example.org/x` is removed".into(),
+                3
+            )]
+        );
+    }
+
+    #[test]
+    fn harmless_html_has_no_finding() {
+        for html in [
+            "<p>Les metadata: 2026</p>",
+            "<a href=\"tel:+33144272727\">appeler</a>",
+            "<a href=\"mailto:club@example.org\">écrire</a>",
+            "<a href=\"https://example.org/\">un site</a> <a href=\"//example.org/\">un autre</a>",
+            "<img src=\"logo.png\" alt=\"Logo\"> <img src=\"/logo.png\" alt=\"Logo\">",
+            "<p title=\"a < b\">onward, ontology</p>",
+        ] {
+            assert_eq!(messages(html), [], "{html}");
+        }
+        // A script's text is not markup: one error, for the script.
+        assert_eq!(
+            messages("<script>var p = '<p id=x onclick=y>';</script>").len(),
+            1
+        );
+    }
+
+    #[test]
+    fn raw_html_is_written_again_without_ids_classes_and_comments() {
+        let (html, _) = raw_html(
+            "<div id=\"contenu\" class=\"card\" lang=fr><!-- x -->a &amp; b<br/><textarea><p id=x></textarea></div>",
+            &mut RawState::default(),
         );
         assert_eq!(
-            forbidden("<a href=\"JavaScript:x\">"),
-            Some("a javascript: address")
+            html,
+            "<div lang=\"fr\">a &amp; b<br /><textarea>&lt;p id=x&gt;</textarea></div>"
         );
-        assert_eq!(forbidden("<p class=\"onward\">ontology</p>"), None);
-        assert_eq!(forbidden("<em>bon</em>"), None);
+    }
+
+    #[test]
+    fn a_tag_with_a_less_than_sign_in_a_value_is_found_where_it_starts() {
+        let found = messages("text <p title=\"1<2\" style=x>y</p>");
+        assert_eq!(
+            found,
+            [(
+                Severity::Warning,
+                "the `style` attribute of <p> is removed".into(),
+                20
+            )]
+        );
     }
 
     #[test]
@@ -105,5 +793,51 @@ mod tests {
         assert_eq!(clean(kept), kept);
         let dirty = "<p onclick=\"x()\">Hi<script>alert(1)</script><a href=\"javascript:alert(1)\">x</a><img src=\"data:image/png;base64,AA\" alt=\"\"></p>";
         assert_eq!(clean(dirty), "<p>Hi<a>x</a><img alt=\"\"></p>");
+    }
+
+    #[test]
+    fn cleaning_drops_images_of_other_hosts_and_theme_ids_and_keeps_tel() {
+        assert_eq!(
+            clean(
+                "<img src=\"https://t.example/p.gif\" alt=\"\"><img src=\"//t.example/p.gif\" alt=\"\"><img src=\"p.gif\" alt=\"\">"
+            ),
+            "<img alt=\"\"><img alt=\"\"><img src=\"p.gif\" alt=\"\">"
+        );
+        assert_eq!(clean("<h2 id=\"contenu\">x</h2>"), "<h2>x</h2>");
+        assert_eq!(
+            clean("<a href=\"tel:+33\">x</a> <a href=\"//example.org/\">y</a>"),
+            "<a href=\"tel:+33\">x</a> <a href=\"//example.org/\">y</a>"
+        );
+    }
+
+    #[test]
+    fn theme_html_keeps_its_classes_but_not_images_of_other_hosts() {
+        let found = theme_html(
+            "<figure class=\"figure\" id=\"contenu\"><img src=\"https://t.example/p.gif\" alt=\"x\" loading=\"lazy\"></figure>",
+        );
+        let messages: Vec<_> = found.iter().map(|f| f.message.as_str()).collect();
+        assert_eq!(
+            messages,
+            [
+                "the id `contenu` is removed: the theme's pages use it",
+                "images must be files of the site, not `https://t.example/p.gif`"
+            ]
+        );
+        assert_eq!(found[1].value.as_deref(), Some("https://t.example/p.gif"));
+    }
+
+    #[test]
+    fn markdown_addresses_are_judged_like_attributes() {
+        assert!(judge_url(false, "https://example.org/").is_none());
+        assert!(judge_url(false, "@/clubs/biotech.md#contact").is_none());
+        assert!(judge_url(true, "poster.svg").is_none());
+        assert_eq!(
+            judge_url(true, "https://t.example/p.gif").map(|f| f.severity),
+            Some(Severity::Error)
+        );
+        assert_eq!(
+            judge_url(false, "data:text/html,x").map(|f| f.message),
+            Some("a data: address is not allowed in this page".to_string())
+        );
     }
 }

@@ -17,6 +17,7 @@ mod invalid;
 mod languages;
 mod live;
 mod publish;
+mod sanitize;
 mod schedule;
 mod serve;
 mod untrusted;

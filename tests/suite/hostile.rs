@@ -981,16 +981,16 @@ fn fifty_megabyte_page_builds_in_linear_time() {
 fn ten_megabyte_line_builds_and_its_errors_show_a_cut_line() {
     let site = built_site();
     let line = "mot ".repeat(10 * 1024 * 1024 / 4);
-    let front = "---\ntitle: Ligne\nclub_kind: [professionnel]\n---\n";
-    site.write("content/clubs/ligne.md", &format!("{front}{line}fin\n"));
+    let front = "---\ntitle: Ligne\ndate: 2026-11-20\n---\n";
+    site.write("content/news/ligne.md", &format!("{front}{line}fin\n"));
     let run = within(Duration::from_secs(60), "a 10 MB line", || site.build(&[]));
     assert_eq!(run.code, 0, "{}", run.stderr);
-    let html = fs::read_to_string(site.public().join("clubs/ligne/index.html")).unwrap();
+    let html = fs::read_to_string(site.public().join("news/ligne/index.html")).unwrap();
     assert!(html.contains(&format!("<p>{line}fin</p>")));
 
     let before = tree(&site.public());
     site.write(
-        "content/clubs/ligne.md",
+        "content/news/ligne.md",
         &format!("{front}{line}[fin](@/nulle-part.md)\n"),
     );
     // The error is at the link's `@`; the line shown is its last 120
@@ -1000,7 +1000,7 @@ fn ten_megabyte_line_builds_and_its_errors_show_a_cut_line() {
         &site,
         &before,
         &format!(
-            "content/clubs/ligne.md:5:{col}: error: link to a missing page `@/nulle-part.md`
+            "content/news/ligne.md:5:{col}: error: link to a missing page `@/nulle-part.md`
   |
 5 | …{}[fin](@/nulle-part.md)
   | {}^

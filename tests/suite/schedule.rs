@@ -47,7 +47,10 @@ fn scheduled_site() -> TestSite {
         "content/clubs/nouveau/index.md",
         "---\ntitle: Nouveau club\npublish_date: 2026-12-01T09:00:00+01:00\nclub_kind: [thématique]\n---\nBientôt.\n",
     );
-    site.write("content/clubs/nouveau/plan.txt", "plan\n");
+    site.write(
+        "content/clubs/nouveau/plan.pdf",
+        "%PDF-1.4\n1 0 obj << >> endobj\ntrailer << >>\n%%EOF\n",
+    );
     site.write(
         "content/news/offre.md",
         "---\ntitle: Offre limitée\ndate: 2026-11-01\nexpiry_date: 2026-12-01\n---\nJusqu'au 30 novembre.\n",
@@ -60,7 +63,7 @@ fn scheduled_pages_appear_on_their_date_and_expired_ones_go() {
     let site = scheduled_site();
     let public = site.public();
     let club = public.join("clubs/nouveau/index.html");
-    let club_file = public.join("clubs/nouveau/plan.txt");
+    let club_file = public.join("clubs/nouveau/plan.pdf");
     let news = public.join("news/offre/index.html");
 
     // 30 November, noon UTC: the club is not out yet, the news still is.

@@ -112,9 +112,13 @@ cases!(
     static_file_over_the_clubs_feed,
     svg_with_script,
     template_choice,
+    theme_heading_id,
+    theme_ids,
+    tracker_images,
     trusted_names_too_long,
     trusted_page_over_generated_outputs,
     trusted_term_too_long,
+    word_paste,
 );
 
 /// A page at most 1 MB, the resource bound of the trust boundary: 25,000

@@ -13,7 +13,7 @@ seconds=${1:-60}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(front_matter markdown resolve_path)
+  targets=(front_matter markdown resolve_path attachment)
 fi
 
 # Seeds: every Markdown file of the site and of the fixtures (front matter
@@ -30,6 +30,11 @@ seed() {
     front_matter | markdown)
       while IFS= read -r -d '' f; do seed_file "$dir" "$f"; done \
         < <(find content tests/fixtures benches/site -name '*.md' -print0)
+      ;;
+    attachment)
+      while IFS= read -r -d '' f; do seed_file "$dir" "$f"; done \
+        < <(find content themes tests/fixtures -type f \( -name '*.svg' -o -name '*.png' \
+          -o -name '*.jpg' -o -name '*.pdf' -o -name '*.html' -o -name '*.js' \) -print0)
       ;;
     resolve_path)
       local url n=0

@@ -99,9 +99,14 @@ impl TestSite {
 
     /// Writes `text` at `rel` under the root (creating folders).
     pub(crate) fn write(&self, rel: &str, text: &str) {
+        self.write_bytes(rel, text.as_bytes());
+    }
+
+    /// Writes `bytes` at `rel` under the root (creating folders).
+    pub(crate) fn write_bytes(&self, rel: &str, bytes: &[u8]) {
         let path = self.root().join(rel);
         fs::create_dir_all(path.parent().unwrap()).unwrap();
-        fs::write(path, text).unwrap();
+        fs::write(path, bytes).unwrap();
     }
 
     /// Reads `rel` under the root.

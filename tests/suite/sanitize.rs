@@ -9,7 +9,7 @@
 use std::fs;
 use std::path::PathBuf;
 
-use crate::harness::{Run, alumni, copy_tree, main_of, repo_root};
+use crate::harness::{Run, TestSite, alumni, main_of, repo_root};
 
 /// The front matter of the test club: 7 lines, the body starts at line 8.
 const FRONT: &str = "---\n\
@@ -33,7 +33,7 @@ const PAGE: &str = "content/clubs/essais.md";
 
 /// A copy of the repository's site (`content/` and `themes/`).
 struct OwnSite {
-    dir: tempfile::TempDir,
+    site: TestSite,
 }
 
 impl OwnSite {
@@ -44,25 +44,23 @@ impl OwnSite {
 
     /// The site with the club page `content/clubs/essais.md` holding `text`.
     fn with_page(text: &str) -> OwnSite {
-        let dir = tempfile::tempdir().unwrap();
-        for part in ["content", "themes"] {
-            copy_tree(&repo_root().join(part), &dir.path().join("site").join(part));
-        }
-        let site = OwnSite { dir };
+        let site = OwnSite {
+            site: TestSite::repository(),
+        };
         fs::write(site.root().join(PAGE), text).unwrap();
         fs::write(site.root().join("content/clubs/essais.en.md"), FRONT_EN).unwrap();
         site
     }
 
     fn root(&self) -> PathBuf {
-        self.dir.path().join("site")
+        self.site.root()
     }
 
     fn run(&self, args: &[&str]) -> Run {
         let root = self.root();
         let mut all = vec![args[0], "--root", root.to_str().unwrap()];
         all.extend_from_slice(&args[1..]);
-        alumni(self.dir.path(), &all)
+        alumni(self.site.temp(), &all)
     }
 
     /// The `<main>` of the built club page.

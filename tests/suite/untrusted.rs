@@ -214,8 +214,7 @@ fn drafts_and_scheduled_pages_publish_none_of_their_files() {
         "content/news/annonce/photo-annonce.png",
         "content/brouillons/plan-secret.png",
     ] {
-        fs::create_dir_all(site.root().join(file).parent().unwrap()).unwrap();
-        fs::write(site.root().join(file), PNG).unwrap();
+        site.write_bytes(file, PNG);
     }
     let run = site.build(&[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
@@ -367,8 +366,7 @@ fn file_names_with_control_characters_are_refused() {
                 "---\ntitle: Club\nclub_kind: [thématique]\nstatus: actif\nscope: Tous\ncontact: Le bureau\n---\nTexte.\n",
             );
         }
-        fs::create_dir_all(site.root().join(path).parent().unwrap()).unwrap();
-        fs::write(site.root().join(path), PNG).unwrap();
+        site.write_bytes(path, PNG);
         let run = site.check(&[]);
         assert_eq!(run.code, 1, "{path:?}: {}", run.stdout);
         assert!(

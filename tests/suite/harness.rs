@@ -87,6 +87,26 @@ impl TestSite {
         alumni(self.dir.path(), &args)
     }
 
+    /// Runs `alumni check --root ROOT` with its address space limited to
+    /// `megabytes` (`ulimit -v`): an allocation past it aborts the run,
+    /// which the caller sees as a failed exit code. A bound on memory that
+    /// no other test running at the same time can disturb.
+    pub(crate) fn check_within(&self, megabytes: u64) -> Run {
+        let root = self.root();
+        Command::new("sh")
+            .arg("-c")
+            .arg(format!(
+                "ulimit -v {}; exec \"$0\" check --root \"$1\"",
+                megabytes * 1024
+            ))
+            .arg(env!("CARGO_BIN_EXE_alumni"))
+            .arg(&root)
+            .current_dir(self.dir.path())
+            .output()
+            .expect("sh runs")
+            .into()
+    }
+
     /// The site's root.
     pub(crate) fn root(&self) -> PathBuf {
         self.dir.path().join("site")

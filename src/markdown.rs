@@ -19,6 +19,8 @@ use crate::diagnostic::Diagnostic;
 use crate::shortcode::{self, Shortcodes};
 use crate::slug::slugify;
 
+mod html_nesting;
+
 /// The marker that ends a page's summary.
 pub const MORE_MARKER: &str = "<!-- more -->";
 
@@ -337,18 +339,18 @@ fn render_markdown(
     let sanitised = env.collection.is_some_and(|c| !c.trusted);
     // Elements open around the current event: Markdown's own, plus those of
     // raw HTML in pages the sanitiser will parse.
-    let (mut nesting, mut html_nesting) = (0usize, 0usize);
+    let (mut nesting, mut html_nesting) = (0usize, html_nesting::HtmlNesting::default());
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match &event {
             Event::Start(_) => nesting += 1,
             Event::End(_) => nesting = nesting.saturating_sub(1),
             Event::Html(h) | Event::InlineHtml(h) if sanitised => {
-                html_nesting = html_nesting_after(h, html_nesting);
+                html_nesting.read(h, MAX_NESTING.saturating_sub(nesting));
             }
             _ => {}
         }
-        if nesting + html_nesting > MAX_NESTING {
+        if nesting + html_nesting.depth() > MAX_NESTING {
             errors.push(
                 Diagnostic::error(
                     source.path,
@@ -531,43 +533,6 @@ fn render_markdown(
     html::push_html(&mut out.html, events.into_iter());
     out.toc = nest(&flat_toc);
     (out, errors)
-}
-
-/// Elements that never keep others open: void elements, and those whose end
-/// tag the HTML parser implies when the next one starts.
-const NOT_NESTING: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody",
-    "tfoot", "colgroup", "caption", "rp", "rt",
-];
-
-/// The depth of open HTML elements after the raw HTML `html`, starting from
-/// `depth`. An estimate, as the sanitiser's parser will see it: good enough
-/// to bound its work, in one pass over the text.
-fn html_nesting_after(html: &str, mut depth: usize) -> usize {
-    let mut rest = html;
-    while let Some(i) = rest.find('<') {
-        rest = &rest[i + 1..];
-        let closing = rest.starts_with('/');
-        let name: String = rest[usize::from(closing)..]
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        if name.is_empty() || NOT_NESTING.contains(&name.as_str()) {
-            continue;
-        }
-        // Up to the next `<` at most, so that text without `>` stays linear.
-        let self_closing = rest
-            .find(['<', '>'])
-            .is_some_and(|e| rest.as_bytes()[e] == b'>' && rest[..e].ends_with('/'));
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else if !self_closing {
-            depth += 1;
-        }
-    }
-    depth
 }
 
 /// The id of a heading whose slug is `base`: `base` itself, else the first

@@ -16,12 +16,12 @@
 //!       club: { type: reference, collection: clubs }
 //! ```
 
-use std::collections::{BTreeMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
 use serde::Deserialize;
 
 use crate::date::DateTime;
-use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::diagnostic::{Diagnostic, Locator, did_you_mean};
 use crate::front_matter::COMMON_KEYS;
 use crate::parse::Document;
 use crate::yaml::{self, Value};
@@ -506,15 +506,24 @@ pub fn check_page(
                 - doc.file.text[after..line_end].trim_start().len()
         })
     };
-    // Unknown keys: not common, not a taxonomy, not declared.
+    // Unknown keys: not common, not a taxonomy, not declared. A page may
+    // have thousands: each costs a lookup, not a search of every key.
     let declared: Vec<&str> = collection.fields.iter().map(|f| f.name.as_str()).collect();
+    let mut candidates: Vec<&str> = declared.clone();
+    candidates.extend(COMMON_KEYS);
+    candidates.extend(cx.taxonomies.iter().map(String::as_str));
+    let key_offsets: HashMap<&str, usize> = doc
+        .front
+        .key_offsets
+        .iter()
+        .rev()
+        .map(|(k, o)| (k.as_str(), *o))
+        .collect();
+    let mut locate = Locator::new(&doc.file.text);
     for key in doc.front.extra.keys().filter_map(Value::as_str) {
         if declared.contains(&key) || cx.taxonomies.iter().any(|t| t == key) {
             continue;
         }
-        let mut candidates: Vec<&str> = declared.clone();
-        candidates.extend(COMMON_KEYS);
-        candidates.extend(cx.taxonomies.iter().map(String::as_str));
         let hint = match did_you_mean(key, &candidates) {
             Some(close) => format!("did you mean `{close}`?"),
             None => format!(
@@ -523,13 +532,17 @@ pub fn check_page(
                 declared.join(", ")
             ),
         };
+        let offset = key_offsets.get(key).copied().unwrap_or(0);
         errors.push(
-            Diagnostic::error(
-                &path,
-                format!("unknown field `{key}` for a page of {}", collection.folder),
-            )
-            .at_offset(&doc.file.text, doc.front.offset_of(key))
-            .with_hint(hint),
+            locate
+                .at(
+                    Diagnostic::error(
+                        &path,
+                        format!("unknown field `{key}` for a page of {}", collection.folder),
+                    ),
+                    offset,
+                )
+                .with_hint(hint),
         );
     }
     for field in &collection.fields {

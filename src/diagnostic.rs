@@ -1,11 +1,15 @@
 //! Located diagnostics: the one error type of every stage.
 //!
 //! A [`Diagnostic`] names a site-relative file, a 1-based line and column, a
-//! message and an optional hint, and carries the offending source line so that
-//! it can be printed with a caret without reading the file again. Stages never
-//! stop at their first problem: they return every diagnostic they found, and
-//! [`sort`] orders them by file and position so that output does not depend on
-//! thread scheduling.
+//! message and an optional hint, and carries the part of the offending line
+//! that is shown under it (at most [`SHOWN_LINE`] characters around the
+//! caret, cut when it is made, so that a thousand mistakes on a megabyte line
+//! cost kilobytes, not gigabytes), so that it can be printed without reading
+//! the file again. Stages never stop at their first problem: they return
+//! every diagnostic they found, and [`sort`] orders them by file and position
+//! so that output does not depend on thread scheduling, and keeps at most
+//! [`MAX_PER_FILE`] of each file, so that a page written to fail ten
+//! thousand times prints one screen, not megabytes of annotations.
 
 use std::fmt::{self, Write as _};
 use std::path::Path;
@@ -41,16 +45,180 @@ pub struct Position {
 impl Position {
     /// The position of byte `offset` in `text` (clamped to the text's end).
     pub fn from_offset(text: &str, offset: usize) -> Self {
-        let mut offset = offset.min(text.len());
-        while !text.is_char_boundary(offset) {
-            offset -= 1;
+        let offset = floor_char_boundary(text, offset);
+        let line_start = text[..offset].rfind('\n').map_or(0, |i| i + 1);
+        Position {
+            line: newlines(&text[..line_start]) + 1,
+            col: text[line_start..offset].chars().count() + 1,
         }
-        let before = &text[..offset];
-        let line = before.matches('\n').count() + 1;
-        let line_start = before.rfind('\n').map_or(0, |i| i + 1);
-        let col = text[line_start..offset].chars().count() + 1;
-        Position { line, col }
     }
+}
+
+/// `offset` clamped to `text` and moved back to a character's start.
+fn floor_char_boundary(text: &str, offset: usize) -> usize {
+    let mut offset = offset.min(text.len());
+    while !text.is_char_boundary(offset) {
+        offset -= 1;
+    }
+    offset
+}
+
+/// Line breaks in `text`.
+fn newlines(text: &str) -> usize {
+    text.bytes().filter(|&b| b == b'\n').count()
+}
+
+/// The excerpt for a caret at byte `offset` of `text`, on the line that
+/// starts at `line_start`, after `before` characters of it, at column `col`.
+/// Reads the line no further than the excerpt can reach: a megabyte line
+/// with a thousand mistakes is not read a thousand times to its end.
+fn excerpt_at(text: &str, line_start: usize, offset: usize, before: usize, col: usize) -> Excerpt {
+    let mut end = text.len();
+    let mut at_line_end = true;
+    for (n, (i, c)) in text[offset..].char_indices().enumerate() {
+        if c == '\n' {
+            end = offset + i;
+            break;
+        }
+        if n > SHOWN_LINE + 1 {
+            end = offset + i;
+            at_line_end = false;
+            break;
+        }
+    }
+    let mut line = &text[line_start..end];
+    if at_line_end {
+        // Without the `\r` an editor does not show.
+        line = line.trim_end_matches('\r');
+    }
+    let in_line = offset - line_start;
+    // An offset on a trailing `\r` stands past the shown line; the
+    // characters skipped are `\r`, one byte each.
+    let caret_byte = in_line.min(line.len());
+    Excerpt::new(line, caret_byte, before - (in_line - caret_byte), col)
+}
+
+/// Places diagnostics in one text, in time linear in the text when their
+/// offsets come in order (as a stage reading a file from its start finds
+/// its problems), where each [`Diagnostic::at_offset`] counts the lines
+/// before it again: 50,000 unknown keys in one front matter took minutes.
+#[derive(Debug)]
+pub struct Locator<'a> {
+    text: &'a str,
+    /// The last offset placed, the start of its line, its line number and
+    /// the characters between the two.
+    at: usize,
+    line_start: usize,
+    line: usize,
+    before: usize,
+}
+
+impl<'a> Locator<'a> {
+    /// A locator for `text`.
+    pub fn new(text: &'a str) -> Self {
+        Locator {
+            text,
+            at: 0,
+            line_start: 0,
+            line: 1,
+            before: 0,
+        }
+    }
+
+    /// `d` placed at byte `offset` of the text, as [`Diagnostic::at_offset`] does.
+    pub fn at(&mut self, mut d: Diagnostic, offset: usize) -> Diagnostic {
+        let offset = floor_char_boundary(self.text, offset);
+        if offset < self.at {
+            // Out of order: count from the start again.
+            *self = Locator::new(self.text);
+        }
+        let between = &self.text[self.at..offset];
+        match between.rfind('\n') {
+            Some(i) => {
+                // Not past the last line break: the rest may be a megabyte line.
+                self.line += newlines(&between[..=i]);
+                self.line_start = self.at + i + 1;
+                self.before = self.text[self.line_start..offset].chars().count();
+            }
+            None => self.before += between.chars().count(),
+        }
+        self.at = offset;
+        let col = self.before + 1;
+        d.position = Some(Position {
+            line: self.line,
+            col,
+        });
+        d.excerpt = Some(excerpt_at(
+            self.text,
+            self.line_start,
+            offset,
+            self.before,
+            col,
+        ));
+        d
+    }
+}
+
+/// The part of a source line shown under a diagnostic, with the caret's
+/// place in it: the whole line when it is short, else [`SHOWN_LINE`]
+/// characters around the caret with `…` where it was cut (a minified or
+/// generated line can be megabytes long).
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Excerpt {
+    text: String,
+    /// The caret's 1-based column in `text`.
+    caret: usize,
+}
+
+impl Excerpt {
+    /// The excerpt of `line` for a caret at column `col`, which stands at
+    /// `caret_byte`, after `before` characters (`col - 1`, unless the caret
+    /// is past the line's end). Reads at most a few times `SHOWN_LINE`
+    /// characters of the line, however long it is.
+    fn new(line: &str, caret_byte: usize, before: usize, col: usize) -> Self {
+        // Characters after the caret, counted as far as they can matter.
+        let after = line[caret_byte..].chars().take(SHOWN_LINE + 1).count();
+        if before + after <= SHOWN_LINE {
+            return Excerpt {
+                text: line.to_string(),
+                caret: col,
+            };
+        }
+        // When `after` was cut short, the line is long enough for the first
+        // bound to be the smaller one: the result is that of the whole length.
+        let start = col
+            .saturating_sub(1)
+            .saturating_sub(SHOWN_LINE / 2)
+            .min(before + after - SHOWN_LINE);
+        let start_byte = match before - start {
+            0 => caret_byte,
+            back => line[..caret_byte]
+                .char_indices()
+                .nth_back(back - 1)
+                .map_or(0, |(i, _)| i),
+        };
+        let mut text = String::new();
+        if start > 0 {
+            text.push('…');
+        }
+        let mut rest = line[start_byte..].chars();
+        text.extend(rest.by_ref().take(SHOWN_LINE));
+        if rest.next().is_some() {
+            text.push('…');
+        }
+        Excerpt {
+            text,
+            caret: col - start + usize::from(start > 0),
+        }
+    }
+}
+
+/// The problems of one file that [`sort`] left out, which a summary
+/// diagnostic stands for.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+struct Hidden {
+    errors: usize,
+    warnings: usize,
 }
 
 /// One problem found in the site, located in a source file.
@@ -66,8 +234,10 @@ pub struct Diagnostic {
     pub message: String,
     /// What to do about it.
     pub hint: Option<String>,
-    /// The text of the line at `position`, for the caret display.
-    pub source_line: Option<String>,
+    /// What is shown of the line at `position`.
+    excerpt: Option<Excerpt>,
+    /// For the summary that ends a file's list: the problems left out.
+    hidden: Option<Hidden>,
 }
 
 impl Diagnostic {
@@ -79,7 +249,8 @@ impl Diagnostic {
             position: None,
             message: message.into(),
             hint: None,
-            source_line: None,
+            excerpt: None,
+            hidden: None,
         }
     }
 
@@ -91,13 +262,23 @@ impl Diagnostic {
         }
     }
 
-    /// Places the diagnostic at `position` and keeps that line of `text`.
+    /// Places the diagnostic at `position` and keeps what is shown of that line of `text`.
     #[must_use]
     pub fn at(mut self, text: &str, position: Position) -> Self {
-        self.source_line = text
-            .split('\n')
-            .nth(position.line.saturating_sub(1))
-            .map(|l| l.trim_end_matches('\r').to_string());
+        let line_start = match position.line {
+            0 | 1 => Some(0),
+            n => text.match_indices('\n').nth(n - 2).map(|(i, _)| i + 1),
+        };
+        self.excerpt = line_start.map(|start| {
+            let rest = &text[start..];
+            let line = rest[..rest.find('\n').unwrap_or(rest.len())].trim_end_matches('\r');
+            let (byte, before) = line
+                .char_indices()
+                .enumerate()
+                .nth(position.col.saturating_sub(1))
+                .map_or_else(|| (line.len(), line.chars().count()), |(n, (i, _))| (i, n));
+            excerpt_at(text, start, start + byte, before, position.col)
+        });
         self.position = Some(position);
         self
     }
@@ -105,8 +286,7 @@ impl Diagnostic {
     /// Places the diagnostic at byte `offset` of `text`.
     #[must_use]
     pub fn at_offset(self, text: &str, offset: usize) -> Self {
-        let position = Position::from_offset(text, offset);
-        self.at(text, position)
+        Locator::new(text).at(self, offset)
     }
 
     /// Adds a hint saying what to do.
@@ -128,6 +308,12 @@ impl Diagnostic {
             None => self.path.clone(),
         }
     }
+
+    /// What is shown of the source line (at most [`SHOWN_LINE`] characters,
+    /// with `…` where it was cut) and the caret's 1-based column in it.
+    pub fn source_line(&self) -> Option<(&str, usize)> {
+        self.excerpt.as_ref().map(|e| (e.text.as_str(), e.caret))
+    }
 }
 
 impl fmt::Display for Diagnostic {
@@ -141,10 +327,9 @@ impl fmt::Display for Diagnostic {
             self.severity.label(),
             self.message
         )?;
-        if let (Some(pos), Some(line)) = (self.position, &self.source_line) {
+        if let (Some(pos), Some((shown, col))) = (self.position, self.source_line()) {
             let number = pos.line.to_string();
             let pad = " ".repeat(number.len());
-            let (shown, col) = window(line, pos.col);
             // Tabs stay tabs under the caret so that it lines up in any terminal.
             let mut caret = String::new();
             for c in shown.chars().take(col.saturating_sub(1)) {
@@ -161,39 +346,127 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Characters of a source line shown under a diagnostic, at most.
-const SHOWN_LINE: usize = 120;
+pub const SHOWN_LINE: usize = 120;
 
-/// The part of `line` shown under a diagnostic, and the caret's 1-based
-/// column in it: the whole line when it is short, else `SHOWN_LINE`
-/// characters around `col` with `…` where it was cut (a minified or
-/// generated line can be megabytes long).
-fn window(line: &str, col: usize) -> (String, usize) {
-    let len = line.chars().count();
-    if len <= SHOWN_LINE {
-        return (line.to_string(), col);
+/// Diagnostics printed per file, at most; one more says how many were left out.
+/// Fifty fill a screen or two; a page with thousands of mistakes (written on
+/// purpose, or generated) would otherwise print megabytes, and annotate a
+/// pull request thousands of times.
+pub const MAX_PER_FILE: usize = 50;
+
+/// `49950` as `49,950`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push(',');
+        }
+        out.push(c);
     }
-    let start = col
-        .saturating_sub(1)
-        .saturating_sub(SHOWN_LINE / 2)
-        .min(len - SHOWN_LINE);
-    let mut shown = String::new();
-    if start > 0 {
-        shown.push('…');
+    out
+}
+
+impl Diagnostic {
+    /// A summary standing for `errors` and `warnings` of `path` that a stage
+    /// did not make into diagnostics (locating each would cost a pass over
+    /// the file), from `offset` of `text` on. [`sort`] merges it with the
+    /// summary of what it leaves out itself, so the count printed is the
+    /// file's whole.
+    pub fn left_out(path: &str, text: &str, offset: usize, errors: usize, warnings: usize) -> Self {
+        summary(
+            path.to_string(),
+            Hidden { errors, warnings },
+            Some(Position::from_offset(text, offset)),
+        )
     }
-    shown.extend(line.chars().skip(start).take(SHOWN_LINE));
-    if start + SHOWN_LINE < len {
-        shown.push('…');
+}
+
+/// The diagnostic that ends the list of `path`, standing for `hidden`
+/// problems from `from` on.
+fn summary(path: String, hidden: Hidden, from: Option<Position>) -> Diagnostic {
+    let n = hidden.errors + hidden.warnings;
+    let severity = if hidden.errors > 0 {
+        Severity::Error
+    } else {
+        Severity::Warning
+    };
+    Diagnostic {
+        severity,
+        path,
+        position: from,
+        message: format!(
+            "… and {} more problem{} in this file",
+            thousands(n),
+            if n == 1 { "" } else { "s" }
+        ),
+        hint: Some(format!(
+            "each run shows the first {MAX_PER_FILE} problems of a file: fix them and run again to see the next ones"
+        )),
+        excerpt: None,
+        hidden: Some(hidden),
     }
-    (shown, col - start + usize::from(start > 0))
 }
 
 /// Sorts diagnostics by file, then position, then message: the order in
-/// which they are printed, whatever order the threads found them in.
-pub fn sort(diagnostics: &mut [Diagnostic]) {
+/// which they are printed, whatever order the threads found them in. Drops
+/// duplicates, and keeps the first [`MAX_PER_FILE`] of each file, followed
+/// by one diagnostic saying how many more there are (at the first one left
+/// out).
+///
+/// Sorting a list again keeps its summaries: when lists already cut are
+/// merged (`check` judges the site twice, with and without scheduled pages,
+/// and both runs mostly find the same problems), a file's summary stands for
+/// the larger of their counts plus whatever the merge itself leaves out.
+pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
     diagnostics.sort_by(|a, b| {
-        (&a.path, a.position, &a.message, a.severity)
-            .cmp(&(&b.path, b.position, &b.message, b.severity))
+        (&a.path, a.position, &a.message, a.severity, &a.hint)
+            .cmp(&(&b.path, b.position, &b.message, b.severity, &b.hint))
     });
+    diagnostics.dedup();
+    let all = std::mem::take(diagnostics);
+    let mut all = all.into_iter().peekable();
+    while let Some(path) = all.peek().map(|d| d.path.clone()) {
+        let (mut kept, mut cut, mut earlier) = (0, Hidden::default(), Hidden::default());
+        let mut from: Option<Option<Position>> = None;
+        while let Some(d) = all.next_if(|d| d.path == path) {
+            if let Some(h) = d.hidden {
+                earlier.errors = earlier.errors.max(h.errors);
+                earlier.warnings = earlier.warnings.max(h.warnings);
+                from = Some(from.map_or(d.position, |f| f.min(d.position)));
+            } else if kept < MAX_PER_FILE {
+                kept += 1;
+                diagnostics.push(d);
+            } else {
+                // In order: the first one left out is where the summary points.
+                from = Some(from.map_or(d.position, |f| f.min(d.position)));
+                if d.is_error() {
+                    cut.errors += 1;
+                } else {
+                    cut.warnings += 1;
+                }
+            }
+        }
+        if let Some(from) = from {
+            let hidden = Hidden {
+                errors: cut.errors + earlier.errors,
+                warnings: cut.warnings + earlier.warnings,
+            };
+            diagnostics.push(summary(path, hidden, from));
+        }
+    }
+}
+
+/// How many errors and warnings `diagnostics` report, counting those a
+/// summary of [`sort`] stands for.
+pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
+    diagnostics
+        .iter()
+        .fold((0, 0), |(errors, warnings), d| match d.hidden {
+            Some(h) => (errors + h.errors, warnings + h.warnings),
+            None if d.is_error() => (errors + 1, warnings),
+            None => (errors, warnings + 1),
+        })
 }
 
 /// Prints every diagnostic in the human format, separated by blank lines.
@@ -263,9 +536,7 @@ pub fn render(diagnostics: &[Diagnostic], format: Format) -> String {
                     "message": d.message,
                     "hint": d.hint,
                     // Cut like the human format: a minified line can be megabytes.
-                    "source_line": d.source_line.as_ref().map(|line| {
-                        window(line, d.position.map_or(1, |p| p.col)).0
-                    }),
+                    "source_line": d.source_line().map(|(shown, _)| shown),
                 });
                 let _ = writeln!(out, "{value}");
             }
@@ -283,27 +554,37 @@ pub fn relative_path(root: &Path, path: &Path) -> String {
         .join("/")
 }
 
-/// The Levenshtein distance between two short strings, for "did you mean" hints.
-fn edit_distance(a: &str, b: &str) -> usize {
-    let b: Vec<char> = b.chars().collect();
+/// The Levenshtein distance between two short words, in characters.
+fn edit_distance(a: &[char], b: &[char]) -> usize {
     let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
+    let mut cur = vec![0; b.len() + 1];
+    for (i, ca) in a.iter().enumerate() {
+        cur[0] = i + 1;
         for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
+            let cost = usize::from(ca != cb);
             cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
         }
-        prev = cur;
+        std::mem::swap(&mut prev, &mut cur);
     }
     prev[b.len()]
 }
 
 /// The candidate closest to `word`, if one is close enough to be a likely typo.
 pub fn did_you_mean<'a>(word: &str, candidates: &[&'a str]) -> Option<&'a str> {
+    let word: Vec<char> = word.chars().collect();
     candidates
         .iter()
-        .map(|c| (edit_distance(word, c), *c))
-        .filter(|(d, c)| *d <= (c.chars().count() / 3).max(1) + 1)
+        .filter_map(|c| {
+            let chars: Vec<char> = c.chars().collect();
+            let limit = (chars.len() / 3).max(1) + 1;
+            // The distance is at least the difference in length: a long
+            // word (a hostile page's ten-kilobyte key) costs nothing here.
+            if word.len().abs_diff(chars.len()) > limit {
+                return None;
+            }
+            let d = edit_distance(&word, &chars);
+            (d <= limit).then_some((d, *c))
+        })
         .min()
         .map(|(_, c)| c)
 }
@@ -347,7 +628,8 @@ mod tests {
         // The caret stands under the `X`.
         assert_eq!(source.chars().nth(caret.len() - 1), Some('X'));
         // At the start of a long line, nothing is cut before.
-        let (shown, col) = window(&line, 1);
+        let d = Diagnostic::error("a.md", "m").at(&line, Position { line: 1, col: 1 });
+        let (shown, col) = d.source_line().unwrap();
         assert!(shown.starts_with('a') && shown.ends_with('…'));
         assert_eq!(col, 1);
     }
@@ -399,5 +681,171 @@ mod tests {
         sort(&mut v);
         let order: Vec<_> = v.iter().map(Diagnostic::location).collect();
         assert_eq!(order, ["a.md:2:1", "a.md:3:1", "b.md:1:1"]);
+    }
+
+    /// What the human format showed before excerpts were cut when made:
+    /// the whole line, cut around the caret when longer than `SHOWN_LINE`.
+    fn shown_from_whole_line(line: &str, col: usize) -> (String, usize) {
+        let len = line.chars().count();
+        if len <= SHOWN_LINE {
+            return (line.to_string(), col);
+        }
+        let start = col
+            .saturating_sub(1)
+            .saturating_sub(SHOWN_LINE / 2)
+            .min(len - SHOWN_LINE);
+        let mut shown = String::new();
+        if start > 0 {
+            shown.push('…');
+        }
+        shown.extend(line.chars().skip(start).take(SHOWN_LINE));
+        if start + SHOWN_LINE < len {
+            shown.push('…');
+        }
+        (shown, col - start + usize::from(start > 0))
+    }
+
+    #[test]
+    fn excerpts_cut_when_made_show_what_the_whole_line_showed() {
+        let lines = [
+            String::new(),
+            "court".to_string(),
+            "é".repeat(120),
+            "é".repeat(121),
+            format!("{}«X»{}", "a".repeat(59), "b".repeat(59)),
+            format!("{}X{}", "€".repeat(300), "b".repeat(300)),
+            format!("{}\r\r", "x".repeat(200)),
+            "y".repeat(5000),
+        ];
+        for line in &lines {
+            let text = format!("avant\n{line}\naprès");
+            let start = text.find('\n').unwrap() + 1;
+            let len = line.chars().count();
+            for col in [
+                1,
+                2,
+                59,
+                60,
+                61,
+                62,
+                119,
+                120,
+                121,
+                122,
+                180,
+                len - len.min(3),
+                len,
+                len + 1,
+                len + 5,
+            ] {
+                let col = col.max(1);
+                let expected = shown_from_whole_line(line.trim_end_matches('\r'), col);
+                let d = Diagnostic::error("a.md", "m").at(&text, Position { line: 2, col });
+                let (shown, caret) = d.source_line().unwrap();
+                assert_eq!(
+                    (shown.to_string(), caret),
+                    expected,
+                    "line of {len}, column {col}"
+                );
+                if col <= len + 1 {
+                    let offset = start
+                        + line
+                            .char_indices()
+                            .nth(col - 1)
+                            .map_or(line.len(), |(i, _)| i);
+                    let d = Diagnostic::error("a.md", "m").at_offset(&text, offset);
+                    assert_eq!(d.position, Some(Position { line: 2, col }));
+                    let (shown, caret) = d.source_line().unwrap();
+                    assert_eq!(
+                        (shown.to_string(), caret),
+                        expected,
+                        "offset, line of {len}, column {col}"
+                    );
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn a_locator_places_like_at_offset_in_any_order() {
+        let text = format!(
+            "a: 1\n{}\nclé: « x »\n\n{}fin",
+            "z".repeat(400),
+            "é".repeat(300)
+        );
+        let mut offsets: Vec<usize> = (0..text.len())
+            .filter(|&i| text.is_char_boundary(i))
+            .step_by(7)
+            .collect();
+        offsets.push(text.len());
+        offsets.extend([3, 0, 500, 2]);
+        let mut locator = Locator::new(&text);
+        for offset in offsets {
+            let expected = Diagnostic::error("a.md", "m").at_offset(&text, offset);
+            assert_eq!(
+                expected.position,
+                Some(Position::from_offset(&text, offset))
+            );
+            assert_eq!(
+                locator.at(Diagnostic::error("a.md", "m"), offset),
+                expected,
+                "at {offset}"
+            );
+        }
+    }
+
+    fn many(path: &str, n: usize, make: fn(&str, String) -> Diagnostic) -> Vec<Diagnostic> {
+        let text = "x\n".repeat(n);
+        (0..n)
+            .map(|i| {
+                make(path, format!("problem {i:04}")).at(
+                    &text,
+                    Position {
+                        line: i + 1,
+                        col: 1,
+                    },
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn each_file_keeps_its_first_fifty_problems_and_says_how_many_more() {
+        let mut list = many("a.md", 1234, |p, m| Diagnostic::error(p, m));
+        list.extend(many("b.md", 3, |p, m| Diagnostic::warning(p, m)));
+        list.reverse();
+        sort(&mut list);
+        assert_eq!(list.len(), MAX_PER_FILE + 1 + 3);
+        let summary = &list[MAX_PER_FILE];
+        assert_eq!(
+            summary.to_string(),
+            "a.md:51:1: error: … and 1,184 more problems in this file\n  = hint: each run shows the first 50 problems of a file: fix them and run again to see the next ones"
+        );
+        assert_eq!(list[MAX_PER_FILE - 1].message, "problem 0049");
+        assert_eq!(list[MAX_PER_FILE + 1].path, "b.md");
+        assert_eq!(count(&list), (1234, 3));
+        // Sorting again, or merging two lists already cut, changes nothing.
+        let once = list.clone();
+        sort(&mut list);
+        assert_eq!(list, once);
+        list.extend(once.clone());
+        sort(&mut list);
+        assert_eq!(list, once);
+        let json = render(&list, Format::Json);
+        assert_eq!(json.lines().count(), MAX_PER_FILE + 1 + 3);
+        let github = render(&list, Format::Github);
+        assert!(github.contains("::error file=a.md,line=51,col=1,title=alumni::… and 1,184 more problems in this file%0Ahint: "));
+    }
+
+    #[test]
+    fn a_summary_of_warnings_is_a_warning() {
+        let mut list = many("a.md", MAX_PER_FILE + 1, |p, m| Diagnostic::warning(p, m));
+        sort(&mut list);
+        let summary = list.last().unwrap();
+        assert_eq!(summary.severity, Severity::Warning);
+        assert_eq!(summary.message, "… and 1 more problem in this file");
+        assert_eq!(count(&list), (0, MAX_PER_FILE + 1));
+        assert_eq!(thousands(1_234_567), "1,234,567");
+        assert_eq!(thousands(999), "999");
     }
 }

@@ -7,6 +7,8 @@
 //! collection schemas). Every wrong field of a file is reported, not only the
 //! first one.
 
+use std::collections::HashMap;
+
 use crate::date::DateTime;
 use crate::diagnostic::Diagnostic;
 use crate::yaml::{self, Mapping, Value};
@@ -130,12 +132,13 @@ impl FrontMatter {
             .into_iter()
             .map(|(k, o)| (k, o + split.yaml_start))
             .collect();
-        let value_at = |key: &str| {
-            key_offsets
-                .iter()
-                .find(|(k, _)| k == key)
-                .map_or(0, |(_, o)| *o + key.len() + 1)
-        };
+        // Looked up once per key: a list searched each time made 50,000 keys quadratic.
+        let first_offsets: HashMap<&str, usize> = key_offsets
+            .iter()
+            .rev()
+            .map(|(k, o)| (k.as_str(), *o))
+            .collect();
+        let value_at = |key: &str| first_offsets.get(key).map_or(0, |o| o + key.len() + 1);
         let mut errors = Vec::new();
         let mut fm = FrontMatter::default();
         let mut has_title = false;

@@ -214,8 +214,8 @@ fn run_check(root: PathBuf, format: OutputFormat, strict: bool) -> ExitCode {
         OutputFormat::Json => diagnostic::Format::Json,
     };
     out!("{}", diagnostic::render(&problems, format));
-    let errors = problems.iter().filter(|d| d.is_error()).count();
-    let warnings = problems.len() - errors;
+    // Counted with those left out of the printed list (at most 50 per file).
+    let (errors, warnings) = diagnostic::count(&problems);
     if format == diagnostic::Format::Human {
         outln!(
             "check: {errors} error{}, {warnings} warning{}",
@@ -305,7 +305,7 @@ fn run_build(options: &BuildOptions) -> ExitCode {
         }
         Err(BuildError::Site(errors)) => {
             let _ = write!(stderr, "{}", diagnostic::render_all(&errors));
-            let count = errors.iter().filter(|d| d.is_error()).count();
+            let (count, _) = diagnostic::count(&errors);
             let _ = writeln!(
                 stderr,
                 "build failed: {count} error{}; the previous output was left as it was",

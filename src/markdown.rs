@@ -12,7 +12,7 @@
 //! written again, headings never take an id of the theme, and what the
 //! sanitiser removes comes out as located errors and warnings.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, html};
 use serde::Serialize;
@@ -22,6 +22,8 @@ use crate::diagnostic::{Diagnostic, Severity};
 use crate::sanitize::Finding;
 use crate::shortcode::{self, Shortcodes};
 use crate::slug::slugify;
+
+mod html_nesting;
 
 /// The marker that ends a page's summary.
 pub const MORE_MARKER: &str = "<!-- more -->";
@@ -360,10 +362,11 @@ fn shortcode_findings(
         .collect()
 }
 
-/// At most this many of the sanitiser's findings are listed for one body,
-/// the rest counted in one more: locating each costs a pass over the file,
-/// and a long paste can hold a hundred thousand.
-const MAX_FINDINGS: usize = 100;
+/// At most this many of the sanitiser's findings become diagnostics for
+/// one body, the rest counted in a summary: locating each costs a pass over
+/// the file, and a long paste can hold a hundred thousand. No more could be
+/// printed for the file anyway.
+const MAX_FINDINGS: usize = crate::diagnostic::MAX_PER_FILE;
 
 /// The sanitiser's findings for one body (with their offsets in the file)
 /// as diagnostics, in the order of the file: a warning once per line and
@@ -375,8 +378,8 @@ fn report_findings(mut found: Vec<(usize, Finding)>, source: BodySource<'_>) -> 
     let (mut line, mut counted) = (1, 0);
     let mut seen = HashSet::new();
     let mut out = Vec::new();
-    // Where the first finding left out is, how many are, and whether one is an error.
-    let mut left_out: Option<(usize, usize, bool)> = None;
+    // Where the first finding left out is, and how many errors and warnings are.
+    let mut left_out: Option<(usize, usize, usize)> = None;
     for (offset, finding) in found {
         let offset = offset.min(text.len());
         line += text[counted.min(offset)..offset]
@@ -389,9 +392,12 @@ fn report_findings(mut found: Vec<(usize, Finding)>, source: BodySource<'_>) -> 
             continue;
         }
         if out.len() == MAX_FINDINGS {
-            let more = left_out.get_or_insert((offset, 0, false));
-            more.1 += 1;
-            more.2 |= error;
+            let more = left_out.get_or_insert((offset, 0, 0));
+            if error {
+                more.1 += 1;
+            } else {
+                more.2 += 1;
+            }
             continue;
         }
         let d = if error {
@@ -404,18 +410,14 @@ fn report_findings(mut found: Vec<(usize, Finding)>, source: BodySource<'_>) -> 
                 .with_hint(finding.hint),
         );
     }
-    if let Some((offset, count, error)) = left_out {
-        let message =
-            format!("{count} more things the sanitiser removes from this page are not listed");
-        let d = if error {
-            Diagnostic::error(source.path, message)
-        } else {
-            Diagnostic::warning(source.path, message)
-        };
-        out.push(
-            d.at_offset(source.file_text, offset)
-                .with_hint("fix those listed and check again; text from a word processor is best pasted without its formatting (Ctrl+Shift+V)"),
-        );
+    if let Some((offset, errors, warnings)) = left_out {
+        out.push(Diagnostic::left_out(
+            source.path,
+            source.file_text,
+            offset,
+            errors,
+            warnings,
+        ));
     }
     out
 }
@@ -563,6 +565,7 @@ fn render_markdown(
     } else {
         HashSet::new()
     };
+    let mut next_suffix: HashMap<String, usize> = HashMap::new();
     let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
     let mut summary_at: Option<usize> = None;
     let mut depth = 0usize;
@@ -575,7 +578,7 @@ fn render_markdown(
     let sanitised = env.collection.is_some_and(|c| !c.trusted);
     // Elements open around the current event: Markdown's own, plus those of
     // raw HTML in pages the sanitiser will parse.
-    let (mut nesting, mut html_nesting) = (0usize, 0usize);
+    let (mut nesting, mut html_nesting) = (0usize, html_nesting::HtmlNesting::default());
     // Raw HTML of a sanitised page: (index in `events`, offset in `body`);
     // what the sanitiser removes: (offset in the file, finding).
     let mut raw_html: Vec<(usize, usize)> = Vec::new();
@@ -586,11 +589,11 @@ fn render_markdown(
             Event::Start(_) => nesting += 1,
             Event::End(_) => nesting = nesting.saturating_sub(1),
             Event::Html(h) | Event::InlineHtml(h) if sanitised => {
-                html_nesting = html_nesting_after(h, html_nesting);
+                html_nesting.read(h, MAX_NESTING.saturating_sub(nesting));
             }
             _ => {}
         }
-        if nesting + html_nesting > MAX_NESTING {
+        if nesting + html_nesting.depth() > MAX_NESTING {
             errors.push(
                 Diagnostic::error(
                     source.path,
@@ -624,7 +627,7 @@ fn render_markdown(
                 let text = text.trim().to_string();
                 let id = match &events[start] {
                     Event::Start(Tag::Heading { id: Some(id), .. }) => id.to_string(),
-                    _ => unique_id(&slugify(&text), &used_ids),
+                    _ => unique_id(&slugify(&text), &used_ids, &mut next_suffix),
                 };
                 used_ids.insert(id.clone());
                 if let Event::Start(Tag::Heading {
@@ -777,53 +780,25 @@ fn render_markdown(
     (out, errors)
 }
 
-/// Elements that never keep others open: void elements, and those whose end
-/// tag the HTML parser implies when the next one starts.
-const NOT_NESTING: &[&str] = &[
-    "area", "base", "br", "col", "embed", "hr", "img", "input", "link", "meta", "source", "track",
-    "wbr", "p", "li", "dt", "dd", "tr", "td", "th", "option", "optgroup", "thead", "tbody",
-    "tfoot", "colgroup", "caption", "rp", "rt",
-];
-
-/// The depth of open HTML elements after the raw HTML `html`, starting from
-/// `depth`. An estimate, as the sanitiser's parser will see it: good enough
-/// to bound its work, in one pass over the text.
-fn html_nesting_after(html: &str, mut depth: usize) -> usize {
-    let mut rest = html;
-    while let Some(i) = rest.find('<') {
-        rest = &rest[i + 1..];
-        let closing = rest.starts_with('/');
-        let name: String = rest[usize::from(closing)..]
-            .chars()
-            .take_while(char::is_ascii_alphanumeric)
-            .map(|c| c.to_ascii_lowercase())
-            .collect();
-        if name.is_empty() || NOT_NESTING.contains(&name.as_str()) {
-            continue;
-        }
-        // Up to the next `<` at most, so that text without `>` stays linear.
-        let self_closing = rest
-            .find(['<', '>'])
-            .is_some_and(|e| rest.as_bytes()[e] == b'>' && rest[..e].ends_with('/'));
-        if closing {
-            depth = depth.saturating_sub(1);
-        } else if !self_closing {
-            depth += 1;
-        }
-    }
-    depth
-}
-
-fn unique_id(base: &str, used: &HashSet<String>) -> String {
+/// The id of a heading whose slug is `base`: `base` itself, else the first
+/// `base-N` not in `used`. `next` keeps, for each base, the N to try first:
+/// ids are never given back, so every smaller N is still taken, and each
+/// `base-N` is tried once in a page (40,000 `## a` took minutes when every
+/// heading tried 1, 2, 3... again).
+fn unique_id(base: &str, used: &HashSet<String>, next: &mut HashMap<String, usize>) -> String {
     let base = if base.is_empty() { "section" } else { base };
     if !used.contains(base) {
         return base.to_string();
     }
-    // At most `used.len()` suffixes can be taken, so this search ends.
-    (1..=used.len() + 1)
-        .map(|n| format!("{base}-{n}"))
-        .find(|id| !used.contains(id))
-        .unwrap_or_else(|| base.to_string())
+    let n = next.entry(base.to_string()).or_insert(1);
+    // `used` is finite: some N is free.
+    loop {
+        let id = format!("{base}-{n}");
+        *n += 1;
+        if !used.contains(&id) {
+            return id;
+        }
+    }
 }
 
 /// A link or image with its destination passed through `f`.

@@ -190,8 +190,11 @@ impl From<&Diagnostic> for DiagnosticView {
             location: d.location(),
             message: d.message.clone(),
             line: d.position.map(|p| p.line),
-            source_line: d.source_line.clone(),
-            column: d.position.map(|p| p.col),
+            source_line: d.source_line().map(|(shown, _)| shown.to_string()),
+            // Where the caret goes in what is shown: a long line is cut.
+            column: d
+                .source_line()
+                .map_or(d.position.map(|p| p.col), |(_, caret)| Some(caret)),
             hint: d.hint.clone(),
         }
     }

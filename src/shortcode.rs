@@ -93,7 +93,8 @@ pub trait Shortcodes: Sync {
     ) -> Result<String, String>;
 }
 
-/// Byte ranges of code blocks and code spans, where calls are plain text.
+/// Byte ranges of code blocks and code spans, where calls are plain text,
+/// in order (they do not overlap).
 fn code_ranges(source: &str) -> Vec<std::ops::Range<usize>> {
     use pulldown_cmark::{Event, Parser, Tag};
     let mut ranges = Vec::new();
@@ -102,7 +103,15 @@ fn code_ranges(source: &str) -> Vec<std::ops::Range<usize>> {
             ranges.push(range);
         }
     }
+    ranges.sort_by_key(|r| r.start);
     ranges
+}
+
+/// Whether byte `at` is in one of `ranges` (from [`code_ranges`]): a binary
+/// search, as a page may hold 100,000 code spans and as many `{{`.
+fn in_ranges(ranges: &[std::ops::Range<usize>], at: usize) -> bool {
+    let i = ranges.partition_point(|r| r.end <= at);
+    ranges.get(i).is_some_and(|r| r.contains(&at))
 }
 
 struct Cursor<'a> {
@@ -282,7 +291,7 @@ pub fn find_calls(source: &str) -> (Vec<Call>, Vec<SyntaxError>) {
         return (calls, errors);
     }
     let code = code_ranges(source);
-    let in_code = |at: usize| code.iter().any(|r| r.contains(&at));
+    let in_code = |at: usize| in_ranges(&code, at);
     let mut pos = 0;
     while let Some(found) = source[pos..].find('{').map(|i| pos + i) {
         pos = found + 1;

@@ -38,6 +38,9 @@ pub struct Source<'a> {
 /// comments, or front matter with no field, gives the type's defaults or a
 /// "missing field" error rather than a parser error about `null`.
 pub fn parse<T: DeserializeOwned>(yaml: &str, source: Source<'_>) -> Result<T, Diagnostic> {
+    if let Some(offset) = too_deep(yaml) {
+        return Err(nested_too_deep(source.path).at_offset(source.file_text, source.start + offset));
+    }
     let is_empty = yaml
         .lines()
         .all(|l| l.trim().is_empty() || l.trim_start().starts_with('#'));
@@ -159,12 +162,7 @@ fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagno
         .with_hint("write the values out instead of repeating them with `&anchor` and `*alias`");
     }
     if problem.contains("recursion limit exceeded") {
-        return Diagnostic::error(
-            source.path,
-            "invalid YAML: lists or mappings are nested too deep here",
-        )
-        .at_offset(source.file_text, offset)
-        .with_hint("nest them less deeply (at most 128 levels)");
+        return nested_too_deep(source.path).at_offset(source.file_text, offset);
     }
     let (message, hint) = match unclosed {
         Some("quote") => (
@@ -185,6 +183,158 @@ fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagno
         d = d.with_hint(hint);
     }
     d
+}
+
+fn nested_too_deep(path: &str) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        "invalid YAML: lists or mappings are nested too deep here",
+    )
+    .with_hint(format!(
+        "nest them less deeply (at most {MAX_DEPTH} levels)"
+    ))
+}
+
+/// How deep the backend lets lists and mappings nest (its own limit: it
+/// fails on anything deeper).
+const MAX_DEPTH: usize = 128;
+
+/// The offset of the first list or mapping of `yaml` that is surely nested
+/// deeper than [`MAX_DEPTH`]. The backend fails there too, but only after
+/// time quadratic in the depth (front matter nested 100,000 deep took 39 s);
+/// this is one pass.
+///
+/// It counts what surely opens a level: a `[` or `{` outside quotes and
+/// comments in flow context or where a value starts, each `- ` or `? ` that
+/// starts a line's content, a `key:` before a value on its line; it skips
+/// the text of block scalars (`|`, `>`). It may count fewer levels than the
+/// backend does (then the backend judges), never more.
+fn too_deep(yaml: &str) -> Option<usize> {
+    let b = yaml.as_bytes();
+    let space = |at: usize| {
+        b.get(at)
+            .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+    };
+    // Open flow collections, the block levels around them, and the quote
+    // being read; all may run over several lines.
+    let (mut flow, mut base, mut quote) = (0usize, 0usize, None::<u8>);
+    // Inside a block scalar: lines indented more than this are its text.
+    let mut block_text: Option<usize> = None;
+    let mut line_start = 0;
+    while line_start < b.len() {
+        let line_end = yaml[line_start..]
+            .find('\n')
+            .map_or(b.len(), |i| line_start + i);
+        let indent = b[line_start..line_end]
+            .iter()
+            .take_while(|&&c| c == b' ')
+            .count();
+        let mut at = line_start + indent;
+        if let Some(parent) = block_text {
+            if at >= line_end || b[at] == b'\r' || indent > parent {
+                line_start = line_end + 1;
+                continue;
+            }
+            block_text = None;
+        }
+        // Block levels counted on this line, and the column of the last
+        // key or entry (a block scalar's text is indented more than it).
+        let (mut level, mut column) = (0, indent);
+        // Whether a token starts here (a quote there opens a quoted scalar).
+        let mut token_start = true;
+        while at < line_end {
+            let c = b[at];
+            if let Some(q) = quote {
+                // Inside quotes: `\"` escapes in double quotes, `''` in single ones.
+                match c {
+                    b'\\' if q == b'"' => at += 1,
+                    _ if c == q && q == b'\'' && b.get(at + 1) == Some(&b'\'') => at += 1,
+                    _ if c == q => {
+                        quote = None;
+                        token_start = false;
+                    }
+                    _ => {}
+                }
+                at += 1;
+                continue;
+            }
+            if c == b'#' && (at == line_start || space(at - 1)) {
+                break;
+            }
+            if flow > 0 {
+                match c {
+                    b'[' | b'{' => {
+                        flow += 1;
+                        if base + flow > MAX_DEPTH {
+                            return Some(at);
+                        }
+                    }
+                    b']' | b'}' => flow -= 1,
+                    b'"' | b'\'' if token_start => quote = Some(c),
+                    _ => {}
+                }
+                token_start =
+                    matches!(c, b'[' | b'{' | b',' | b':' | b'?') || (token_start && space(at));
+                at += 1;
+                if flow == 0 {
+                    // What follows the collection on its line is not read.
+                    break;
+                }
+                continue;
+            }
+            // Block context, where a node starts.
+            match c {
+                b' ' => at += 1,
+                b'-' | b'?' if space(at + 1) => {
+                    level += 1;
+                    if level > MAX_DEPTH {
+                        return Some(at);
+                    }
+                    column = at - line_start;
+                    at += 1;
+                }
+                b'[' | b'{' => {
+                    if level + 1 > MAX_DEPTH {
+                        return Some(at);
+                    }
+                    (flow, base, token_start) = (1, level, true);
+                    at += 1;
+                }
+                b'|' | b'>' => {
+                    block_text = Some(column);
+                    break;
+                }
+                b'&' | b'!' => {
+                    // An anchor or a tag before the node.
+                    while at < line_end && !space(at) {
+                        at += 1;
+                    }
+                }
+                b'"' | b'\'' => {
+                    quote = Some(c);
+                    at += 1;
+                }
+                _ => {
+                    // A key, when `: ` follows on the line; else a scalar.
+                    let rest = &yaml[at..line_end];
+                    let key = rest
+                        .find(": ")
+                        .or_else(|| {
+                            rest.trim_end()
+                                .ends_with(':')
+                                .then(|| rest.trim_end().len() - 1)
+                        })
+                        .filter(|&k| !rest[..k].contains(" #"));
+                    let Some(k) = key else { break };
+                    level += 1;
+                    column = at - line_start;
+                    at += k + 1;
+                }
+            }
+        }
+        line_start = line_end + 1;
+    }
+    None
 }
 
 /// The offset of the first tab in the indentation of the line holding
@@ -335,5 +485,60 @@ mod tests {
     fn empty_document_is_an_empty_mapping() {
         let err = parse::<Fields>("# only a comment\n", src("a.md", "", 0)).unwrap_err();
         assert_eq!(err.message, "missing required key `title`");
+    }
+
+    #[test]
+    fn nesting_past_the_limit_is_found_in_one_pass_where_the_backend_fails() {
+        let deep = |open: &str, close: &str, n: usize| {
+            format!("z: {}{}\n", open.repeat(n), close.repeat(n))
+        };
+        // The root mapping is a level: the 128th `[` is the 129th level.
+        let yaml = deep("[", "]", 100_000);
+        assert_eq!(too_deep(&yaml), Some(3 + 127));
+        assert_eq!(too_deep(&deep("{a: ", "}", 200)), Some(3 + 4 * 127));
+        assert_eq!(too_deep(&format!("{}x\n", "- ".repeat(200))), Some(2 * 128));
+        assert_eq!(
+            too_deep(&format!(
+                "{}x\n",
+                "- ".repeat(60) + "k: " + &"[".repeat(100)
+            )),
+            Some(60 * 2 + 3 + 67)
+        );
+        for lead in ["z: &a ", "z: !!seq ", "\"z\": ", "- z:\n    ", "z:\n  - "] {
+            let yaml = format!("{lead}{}\n", "[".repeat(300));
+            assert!(too_deep(&yaml).is_some(), "{yaml:.40}");
+        }
+        // Whatever it finds, the backend refuses too; what the backend takes, it takes.
+        for n in 120..=135 {
+            for yaml in [
+                deep("[", "]", n),
+                deep("{a: ", "}", n),
+                format!("{}{}\n", "[".repeat(n), "]".repeat(n)),
+                format!("{}x\n", "- ".repeat(n)),
+                format!("{}x\n", "? ".repeat(n)),
+                format!("a:\n  b:\n    - {}x{}\n", "[".repeat(n), "]".repeat(n)),
+            ] {
+                let refused = backend::from_str::<Value>(&yaml).is_err();
+                assert!(too_deep(&yaml).is_none() || refused, "{yaml:.60}");
+            }
+        }
+    }
+
+    #[test]
+    fn brackets_in_text_are_not_nesting() {
+        let brackets = "[".repeat(300);
+        for yaml in [
+            format!("title: \"{brackets}\"\n"),
+            format!("title: '{brackets}'\n"),
+            format!("title: l'été {brackets}\n"),
+            format!("title: x # {brackets}\n"),
+            format!("# {brackets}\ntitle: x\n"),
+            format!("description: |\n  {brackets}\n  {brackets}\ntitle: x\n"),
+            format!("- k: >-\n    {brackets}\n- j\n"),
+            format!("tags: [\"a]\", 'b''{brackets}', c]\n"),
+            format!("title: \"a\n  {brackets}\"\n"),
+        ] {
+            assert_eq!(too_deep(&yaml), None, "{yaml:.60}");
+        }
     }
 }

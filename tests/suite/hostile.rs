@@ -6,10 +6,12 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::path::Path;
+use std::io::{Read as _, Seek as _};
+use std::path::{Path, PathBuf};
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::harness::{Run, TestSite, fixture, tree};
+use crate::harness::{Run, TestSite, copy_tree, fixture, repo_root, tree};
 
 /// A site built once, so that a failed build can be checked to leave it alone.
 fn built_site() -> TestSite {
@@ -1066,5 +1068,277 @@ content/news/image\u{FFFD}.svg: error: this name is not valid UTF-8
 
 build failed: 2 errors; the previous output was left as it was
 ",
+    );
+}
+
+/// A copy of the repository's own site (its `content/` and `themes/`) with
+/// one more club page, `content/clubs/hostile.md`: where a club leader's
+/// pull request lands, judged by `check --strict` then built in CI.
+struct OwnSite {
+    dir: tempfile::TempDir,
+}
+
+/// Where the club page's body starts (after seven lines of front matter).
+const CLUB_BODY_LINE: usize = 8;
+
+impl OwnSite {
+    /// The site with a club page of valid fields, then `front` (more front
+    /// matter), then `body`.
+    fn with_club_page(front: &str, body: &str) -> OwnSite {
+        let dir = tempfile::tempdir().unwrap();
+        for part in ["content", "themes"] {
+            copy_tree(&repo_root().join(part), &dir.path().join("site").join(part));
+        }
+        let page = format!(
+            "---\ntitle: Club hostile\nclub_kind: [professionnel]\nstatus: actif\nscope: Tous les diplômés\ncontact: Le bureau du club\n{front}---\n{body}"
+        );
+        fs::write(dir.path().join("site/content/clubs/hostile.md"), page).unwrap();
+        OwnSite { dir }
+    }
+
+    fn root(&self) -> PathBuf {
+        self.dir.path().join("site")
+    }
+
+    /// Runs `alumni COMMAND --root ROOT EXTRA...`, within `limit`; returns
+    /// what it printed and its peak memory in bytes.
+    fn run(&self, limit: Duration, command: &str, extra: &[&str]) -> (Run, u64) {
+        let root = self.root();
+        let mut args = vec![command, "--root", root.to_str().unwrap()];
+        args.extend_from_slice(extra);
+        within(limit, &format!("alumni {}", args.join(" ")), || {
+            run_with_peak_memory(self.dir.path(), &args)
+        })
+    }
+}
+
+/// Runs `alumni ARGS` in `cwd` and returns what it printed with its peak
+/// resident memory in bytes: the kernel's high-water mark (`VmHWM` of
+/// `/proc/PID/status`), read every 2 ms until the process ends. The mark
+/// only grows, so a late read loses nothing but the last 2 ms, far less
+/// than a blow-up of hundreds of megabytes takes. Without `/proc` (not
+/// Linux), the peak reads as 0 and is not checked.
+fn run_with_peak_memory(cwd: &Path, args: &[&str]) -> (Run, u64) {
+    let mut out = tempfile::tempfile().unwrap();
+    let mut err = tempfile::tempfile().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_alumni"))
+        .args(args)
+        .current_dir(cwd)
+        .stdout(out.try_clone().unwrap())
+        .stderr(err.try_clone().unwrap())
+        .spawn()
+        .expect("the alumni binary runs");
+    // The child is not reaped before `try_wait` says so: its PID stays its own.
+    let status_file = format!("/proc/{}/status", child.id());
+    let mut peak = 0;
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        let kb = fs::read_to_string(&status_file).ok().and_then(|s| {
+            let line = s.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
+            line.trim()
+                .trim_end_matches("kB")
+                .trim()
+                .parse::<u64>()
+                .ok()
+        });
+        peak = peak.max(kb.unwrap_or(0) * 1024);
+        std::thread::sleep(Duration::from_millis(2));
+    };
+    let read = |f: &mut fs::File| {
+        let mut text = String::new();
+        f.rewind().unwrap();
+        f.read_to_string(&mut text).unwrap();
+        text
+    };
+    let run = Run {
+        code: status.code().unwrap_or(-1),
+        stdout: read(&mut out),
+        stderr: read(&mut err),
+    };
+    (run, peak)
+}
+
+/// Fails unless `peak` was measured and is below 300 MB: far above what
+/// these runs take (20 to 200 MB), far below the gigabytes they took.
+fn assert_small(peak: u64) {
+    assert!(
+        peak > 0 || !cfg!(target_os = "linux"),
+        "the peak memory was not measured"
+    );
+    assert!(
+        peak < 300 * 1024 * 1024,
+        "peak memory {} MB",
+        peak / (1024 * 1024)
+    );
+}
+
+#[test]
+fn unclosed_shortcodes_by_the_thousand_on_one_line_stay_small() {
+    // 16,000 took 5 GB, as each diagnostic kept its own copy of the line,
+    // and printed 5.6 MB; 50,000 were killed at 21 GB.
+    let site = OwnSite::with_club_page("", &format!("{}\n", "{{ figure(".repeat(16_000)));
+    let limit = Duration::from_secs(10);
+    let (run, peak) = site.run(limit, "check", &["--strict"]);
+    assert_eq!(run.code, 1);
+    assert_small(peak);
+    let shown = "error: shortcode: expected an argument name or `)`";
+    assert_eq!(run.stdout.matches(shown).count(), 50);
+    // The 51st call starts at column 501 and fails after its `(`.
+    let summary = format!(
+        "content/clubs/hostile.md:{CLUB_BODY_LINE}:511: error: … and 15,950 more problems in this file
+  = hint: each run shows the first 50 problems of a file: fix them and run again to see the next ones
+
+check: 16000 errors, 0 warnings
+"
+    );
+    assert!(
+        run.stdout.ends_with(&summary),
+        "{}",
+        &run.stdout[run.stdout.len() - 600..]
+    );
+    // Every line shown is cut to 120 characters around the caret.
+    assert!(run.stdout.lines().all(|l| l.chars().count() < 160));
+
+    for format in ["github", "json"] {
+        let (run, peak) = site.run(limit, "check", &["--format", format]);
+        assert_eq!(run.code, 1);
+        assert_small(peak);
+        assert_eq!(run.stdout.lines().count(), 51, "{format}");
+        assert!(run.stdout.contains("15,950 more problems"), "{format}");
+    }
+    let (run, peak) = site.run(limit, "build", &[]);
+    assert_small(peak);
+    assert_eq!(run.stderr.matches(shown).count(), 50);
+    assert!(
+        run.stderr
+            .ends_with("build failed: 16000 errors; the previous output was left as it was\n")
+    );
+}
+
+#[test]
+fn twenty_thousand_equal_headings_get_their_ids_in_linear_time() {
+    // 40,000 `## a` took 229 s: each heading tried a-1, a-2... from 1.
+    // The first headings pin the ids where suffixes and ids given by hand
+    // (`{#a-3}`) meet.
+    let first = "## a\n\n## a\n\n## a 1\n\n## a\n\n## Ici {#a-3}\n\n## a\n\n";
+    let site = OwnSite::with_club_page("", &format!("{first}{}", "## a\n\n".repeat(20_000)));
+    let (run, peak) = site.run(Duration::from_secs(10), "build", &[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_small(peak);
+    let html = fs::read_to_string(site.root().join("public/clubs/hostile/index.html")).unwrap();
+    let ids: Vec<&str> = html
+        .split("<h2 id=\"")
+        .skip(1)
+        .map(|h| &h[..h.find('"').unwrap()])
+        .collect();
+    assert_eq!(ids[..7], ["a", "a-1", "a-1-1", "a-2", "a-3", "a-4", "a-5"]);
+    assert_eq!(ids.len(), 20_006);
+    assert_eq!(ids.last(), Some(&"a-20004"));
+}
+
+#[test]
+fn stray_end_tags_by_the_hundred_thousand_are_a_located_error() {
+    // 74 s: each `</i>` took one level off the nesting estimate, while the
+    // sanitiser's parser kept every `<span>` open, and looked through all
+    // of them at each end tag.
+    let site = OwnSite::with_club_page("", &format!("{}\n", "<span></i>".repeat(100_000)));
+    let (run, _) = site.run(Duration::from_secs(10), "check", &["--strict"]);
+    assert_eq!(
+        run.stdout,
+        format!(
+            "content/clubs/hostile.md:{CLUB_BODY_LINE}:631: error: lists, quotes or HTML elements are nested more than 64 levels deep here
+  |
+{CLUB_BODY_LINE} | …{}…
+  | {}^
+  = hint: nest fewer of them inside one another
+
+check: 1 error, 0 warnings
+",
+            "<span></i>".repeat(12),
+            " ".repeat(61)
+        )
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn markup_that_piles_up_in_the_sanitiser_is_a_located_error() {
+    // Each of these kept 20,000 elements open for the parser (4 to 17 s)
+    // while the nesting estimate saw none; each is now the nesting error,
+    // at once.
+    for pattern in [
+        "x <div/>",
+        "x <optgroup>",
+        "x <rt>",
+        "x <li><dd>",
+        "<span><p></span></p>",
+        "<span><!-- </span> -->",
+        "<span title=\"</span>\">",
+    ] {
+        let site = OwnSite::with_club_page("", &format!("{}\n", pattern.repeat(20_000)));
+        let (run, _) = site.run(Duration::from_secs(10), "check", &["--strict"]);
+        assert_eq!(run.code, 1, "{pattern}");
+        assert!(
+            run.stdout.contains(
+                "error: lists, quotes or HTML elements are nested more than 64 levels deep here"
+            ),
+            "{pattern}: {}",
+            run.stdout
+        );
+    }
+}
+
+#[test]
+fn yaml_nested_a_hundred_thousand_deep_in_front_matter_is_a_located_error_at_once() {
+    // 39 s: the YAML backend refuses it, but only after time quadratic in the depth.
+    let deep = format!("z: {}{}\n", "[".repeat(100_000), "]".repeat(100_000));
+    let site = OwnSite::with_club_page(&deep, "x\n");
+    let (run, _) = site.run(Duration::from_secs(5), "check", &["--strict"]);
+    // The line after the six valid fields; the 128th `[` is the 129th level.
+    assert_eq!(
+        run.stdout,
+        format!(
+            "content/clubs/hostile.md:7:131: error: invalid YAML: lists or mappings are nested too deep here
+  |
+7 | …{}…
+  | {}^
+  = hint: nest them less deeply (at most 128 levels)
+
+check: 1 error, 0 warnings
+",
+            "[".repeat(120),
+            " ".repeat(61)
+        )
+    );
+    assert_eq!(run.code, 1);
+}
+
+#[test]
+fn twenty_thousand_unknown_keys_are_reported_fifty_at_a_time() {
+    // 50,000 took 74 s and printed 11 MB of annotations: each key's
+    // offset was a search of every key, each diagnostic counted the lines
+    // of the file from its start, and every one was printed.
+    let mut keys = String::new();
+    for i in 0..20_000 {
+        let _ = writeln!(keys, "champ_{i}: x");
+    }
+    let site = OwnSite::with_club_page(&keys, "x\n");
+    let (run, peak) = site.run(Duration::from_secs(10), "check", &["--format", "github"]);
+    assert_eq!(run.code, 1);
+    assert_small(peak);
+    let annotations: Vec<&str> = run.stdout.lines().collect();
+    assert_eq!(annotations.len(), 51);
+    assert!(
+        annotations[0].starts_with(
+            "::error file=content/clubs/hostile.md,line=7,col=1,title=alumni::unknown field `champ_0` for a page of clubs%0Ahint: "
+        ),
+        "{}",
+        annotations[0]
+    );
+    assert_eq!(
+        annotations[50],
+        "::error file=content/clubs/hostile.md,line=57,col=1,title=alumni::… and 19,950 more problems in this file%0Ahint: each run shows the first 50 problems of a file: fix them and run again to see the next ones"
     );
 }

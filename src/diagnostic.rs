@@ -2,7 +2,7 @@
 //!
 //! A [`Diagnostic`] names a site-relative file, a 1-based line and column, a
 //! message and an optional hint, and carries the part of the offending line
-//! that is shown under it (at most [`SHOWN_LINE`] characters around the
+//! that is shown under it (at most 120 characters around the
 //! caret, cut when it is made, so that a thousand mistakes on a megabyte line
 //! cost kilobytes, not gigabytes), so that it can be printed without reading
 //! the file again. Stages never stop at their first problem: they return
@@ -63,9 +63,23 @@ fn floor_char_boundary(text: &str, offset: usize) -> usize {
     offset
 }
 
-/// Line breaks in `text`.
+/// Line breaks in `text`, eight bytes at a time: every diagnostic made with
+/// [`Diagnostic::at_offset`] counts those before it.
 fn newlines(text: &str) -> usize {
-    text.bytes().filter(|&b| b == b'\n').count()
+    const ONES: u64 = u64::from_ne_bytes([1; 8]);
+    const HIGH: u64 = ONES << 7;
+    let in_word = |bytes: &[u8]| {
+        // Zero padding is no line break.
+        let mut word = [0; 8];
+        word[..bytes.len()].copy_from_slice(bytes);
+        // Bytes equal to `\n` become zero; a zero byte, and only a zero
+        // byte, keeps its high bit clear in `(x & !HIGH) + !HIGH | x`.
+        let x = u64::from_ne_bytes(word) ^ (ONES * u64::from(b'\n'));
+        (!(((x & !HIGH) + !HIGH) | x) & HIGH).count_ones() as usize
+    };
+    let mut chunks = text.as_bytes().chunks_exact(8);
+    let n: usize = chunks.by_ref().map(in_word).sum();
+    n + in_word(chunks.remainder())
 }
 
 /// The excerpt for a caret at byte `offset` of `text`, on the line that
@@ -160,7 +174,7 @@ impl<'a> Locator<'a> {
 }
 
 /// The part of a source line shown under a diagnostic, with the caret's
-/// place in it: the whole line when it is short, else [`SHOWN_LINE`]
+/// place in it: the whole line when it is short, else `SHOWN_LINE`
 /// characters around the caret with `…` where it was cut (a minified or
 /// generated line can be megabytes long).
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -309,7 +323,7 @@ impl Diagnostic {
         }
     }
 
-    /// What is shown of the source line (at most [`SHOWN_LINE`] characters,
+    /// What is shown of the source line (at most 120 characters,
     /// with `…` where it was cut) and the caret's 1-based column in it.
     pub fn source_line(&self) -> Option<(&str, usize)> {
         self.excerpt.as_ref().map(|e| (e.text.as_str(), e.caret))
@@ -346,7 +360,7 @@ impl fmt::Display for Diagnostic {
 }
 
 /// Characters of a source line shown under a diagnostic, at most.
-pub const SHOWN_LINE: usize = 120;
+const SHOWN_LINE: usize = 120;
 
 /// Diagnostics printed per file, at most; one more says how many were left out.
 /// Fifty fill a screen or two; a page with thousands of mistakes (written on
@@ -847,5 +861,14 @@ mod tests {
         assert_eq!(count(&list), (0, MAX_PER_FILE + 1));
         assert_eq!(thousands(1_234_567), "1,234,567");
         assert_eq!(thousands(999), "999");
+    }
+
+    #[test]
+    fn newlines_are_counted_eight_bytes_at_a_time_as_one_by_one() {
+        let text = "a\nbé\n\n\u{10a}\u{a0a}\n\u{8a0a}x".repeat(5);
+        for end in (0..=text.len()).filter(|&i| text.is_char_boundary(i)) {
+            let slow = text[..end].matches('\n').count();
+            assert_eq!(newlines(&text[..end]), slow, "{end}");
+        }
     }
 }

@@ -214,7 +214,7 @@ fn run_check(root: PathBuf, format: OutputFormat, strict: bool) -> ExitCode {
         OutputFormat::Json => diagnostic::Format::Json,
     };
     out!("{}", diagnostic::render(&problems, format));
-    // Counted with those left out of the printed list (at most 50 per file).
+    // With those left out of the list (`diagnostic::MAX_PER_FILE` per file at most).
     let (errors, warnings) = diagnostic::count(&problems);
     if format == diagnostic::Format::Human {
         outln!(

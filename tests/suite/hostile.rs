@@ -6,12 +6,12 @@
 
 use std::fmt::Write as _;
 use std::fs;
-use std::io::{Read as _, Seek as _};
 use std::path::{Path, PathBuf};
-use std::process::Command;
 use std::time::{Duration, Instant};
 
-use crate::harness::{Run, TestSite, copy_tree, fixture, repo_root, tree};
+use crate::harness::{
+    Run, TestSite, assert_small, copy_tree, fixture, repo_root, run_with_peak_memory, tree,
+};
 
 /// A site built once, so that a failed build can be checked to leave it alone.
 fn built_site() -> TestSite {
@@ -1110,68 +1110,6 @@ impl OwnSite {
             run_with_peak_memory(self.dir.path(), &args)
         })
     }
-}
-
-/// Runs `alumni ARGS` in `cwd` and returns what it printed with its peak
-/// resident memory in bytes: the kernel's high-water mark (`VmHWM` of
-/// `/proc/PID/status`), read every 2 ms until the process ends. The mark
-/// only grows, so a late read loses nothing but the last 2 ms, far less
-/// than a blow-up of hundreds of megabytes takes. Without `/proc` (not
-/// Linux), the peak reads as 0 and is not checked.
-fn run_with_peak_memory(cwd: &Path, args: &[&str]) -> (Run, u64) {
-    let mut out = tempfile::tempfile().unwrap();
-    let mut err = tempfile::tempfile().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_alumni"))
-        .args(args)
-        .current_dir(cwd)
-        .stdout(out.try_clone().unwrap())
-        .stderr(err.try_clone().unwrap())
-        .spawn()
-        .expect("the alumni binary runs");
-    // The child is not reaped before `try_wait` says so: its PID stays its own.
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak = 0;
-    let status = loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            break status;
-        }
-        let kb = fs::read_to_string(&status_file).ok().and_then(|s| {
-            let line = s.lines().find_map(|l| l.strip_prefix("VmHWM:"))?;
-            line.trim()
-                .trim_end_matches("kB")
-                .trim()
-                .parse::<u64>()
-                .ok()
-        });
-        peak = peak.max(kb.unwrap_or(0) * 1024);
-        std::thread::sleep(Duration::from_millis(2));
-    };
-    let read = |f: &mut fs::File| {
-        let mut text = String::new();
-        f.rewind().unwrap();
-        f.read_to_string(&mut text).unwrap();
-        text
-    };
-    let run = Run {
-        code: status.code().unwrap_or(-1),
-        stdout: read(&mut out),
-        stderr: read(&mut err),
-    };
-    (run, peak)
-}
-
-/// Fails unless `peak` was measured and is below 300 MB: far above what
-/// these runs take (20 to 200 MB), far below the gigabytes they took.
-fn assert_small(peak: u64) {
-    assert!(
-        peak > 0 || !cfg!(target_os = "linux"),
-        "the peak memory was not measured"
-    );
-    assert!(
-        peak < 300 * 1024 * 1024,
-        "peak memory {} MB",
-        peak / (1024 * 1024)
-    );
 }
 
 #[test]

@@ -17,6 +17,10 @@ use std::time::{Duration, Instant};
 
 use crate::harness::{Run, TestSite, assert_small, copy_tree, fixture, run_with_peak_memory, tree};
 
+/// The front matter of a valid club page, without its `---` lines.
+const CLUB: &str =
+    "title: Club\nclub_kind: [thématique]\nstatus: actif\nscope: Tous\ncontact: Le bureau\n";
+
 /// The repository's site, built once, with the case's files laid over it.
 fn site_with(case: &str) -> (TestSite, std::collections::BTreeMap<String, Vec<u8>>) {
     let site = TestSite::repository();
@@ -127,9 +131,7 @@ cases!(
 #[test]
 fn a_megabyte_of_aliases_is_refused_quickly() {
     let site = TestSite::repository();
-    let mut page = String::from(
-        "---\ntitle: Club\nclub_kind: [thématique]\nstatus: actif\nscope: Tous\ncontact: Le bureau\naliases:\n",
-    );
+    let mut page = format!("---\n{CLUB}aliases:\n");
     let mut n = 0;
     while page.len() < 1_000_000 {
         let _ = writeln!(page, "  - /clubs/ancien-{n}/");
@@ -156,10 +158,7 @@ fn a_hundred_thousand_tags_are_refused_quickly() {
     let tags: Vec<String> = (0..100_000).map(|n| format!("t{n}")).collect();
     site.write(
         "content/clubs/club-tags.md",
-        &format!(
-            "---\ntitle: Club\nclub_kind: [thématique]\nstatus: actif\nscope: Tous\ncontact: Le bureau\ntags: [{}]\n---\nTexte.\n",
-            tags.join(", ")
-        ),
+        &format!("---\n{CLUB}tags: [{}]\n---\nTexte.\n", tags.join(", ")),
     );
     let started = Instant::now();
     let root = site.root();
@@ -265,9 +264,7 @@ fn drafts_and_scheduled_pages_publish_none_of_their_files() {
 #[test]
 fn a_page_over_the_size_limit_is_refused_and_the_limit_is_configurable() {
     let site = TestSite::repository();
-    let mut page = String::from(
-        "---\ntitle: Club\nclub_kind: [thématique]\nstatus: actif\nscope: Tous\ncontact: Le bureau\n---\n",
-    );
+    let mut page = format!("---\n{CLUB}---\n");
     while page.len() < 1_200_000 {
         page.push_str("Une phrase du club, répétée pour faire un long texte.\n");
     }
@@ -336,7 +333,7 @@ fn a_page_whose_files_weigh_too_much_together_is_refused() {
     );
     site.write(
         "content/clubs/club-photos/index.md",
-        "---\ntitle: Club\nclub_kind: [thématique]\nstatus: actif\nscope: Tous\ncontact: Le bureau\n---\n![Une photo](a.png) ![Une autre](b.png)\n",
+        &format!("---\n{CLUB}---\n![Une photo](a.png) ![Une autre](b.png)\n"),
     );
     for name in ["a.png", "b.png"] {
         let mut bytes = PNG.to_vec();
@@ -370,7 +367,7 @@ fn file_names_with_control_characters_are_refused() {
         if path.starts_with("content/clubs/") {
             site.write(
                 "content/clubs/club-x/index.md",
-                "---\ntitle: Club\nclub_kind: [thématique]\nstatus: actif\nscope: Tous\ncontact: Le bureau\n---\nTexte.\n",
+                &format!("---\n{CLUB}---\nTexte.\n"),
             );
         }
         site.write_bytes(path, PNG);

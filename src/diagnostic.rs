@@ -14,6 +14,8 @@
 use std::fmt::{self, Write as _};
 use std::path::Path;
 
+use crate::i18n::{Lang, Text};
+
 /// How bad a diagnostic is.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
@@ -29,6 +31,16 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+        }
+    }
+
+    /// The word printed before the message for a person reading `lang`.
+    pub fn word(self, lang: Lang) -> &'static str {
+        match (self, lang) {
+            (Severity::Error, Lang::En) => "error",
+            (Severity::Warning, Lang::En) => "warning",
+            (Severity::Error, Lang::Fr) => "erreur",
+            (Severity::Warning, Lang::Fr) => "avertissement",
         }
     }
 }
@@ -244,10 +256,10 @@ pub struct Diagnostic {
     pub path: String,
     /// Where in the file, when known.
     pub position: Option<Position>,
-    /// What is wrong, in one sentence.
-    pub message: String,
-    /// What to do about it.
-    pub hint: Option<String>,
+    /// What is wrong, in one sentence, in English and French.
+    pub message: Text,
+    /// What to do about it, in English and French.
+    pub hint: Option<Text>,
     /// What is shown of the line at `position`.
     excerpt: Option<Excerpt>,
     /// For the summary that ends a file's list: the problems left out.
@@ -256,7 +268,7 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     /// An error in `path` with no position yet.
-    pub fn error(path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(path: impl Into<String>, message: impl Into<Text>) -> Self {
         Diagnostic {
             severity: Severity::Error,
             path: path.into(),
@@ -269,7 +281,7 @@ impl Diagnostic {
     }
 
     /// A warning in `path` with no position yet.
-    pub fn warning(path: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(path: impl Into<String>, message: impl Into<Text>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(path, message)
@@ -305,7 +317,7 @@ impl Diagnostic {
 
     /// Adds a hint saying what to do.
     #[must_use]
-    pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
+    pub fn with_hint(mut self, hint: impl Into<Text>) -> Self {
         self.hint = Some(hint.into());
         self
     }
@@ -330,18 +342,31 @@ impl Diagnostic {
     }
 }
 
-impl fmt::Display for Diagnostic {
-    /// `path:line:col: error: message`, then the source line with a caret
-    /// under the column, then `hint: ...`.
+impl Diagnostic {
+    /// The diagnostic printed for a person reading `lang`: the
+    /// [`fmt::Display`] format with the message, hint and words in that language.
+    pub fn display(&self, lang: Lang) -> impl fmt::Display + '_ {
+        Shown { d: self, lang }
+    }
+}
+
+/// A [`Diagnostic`] printed in one language.
+struct Shown<'a> {
+    d: &'a Diagnostic,
+    lang: Lang,
+}
+
+impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let d = self.d;
         write!(
             f,
             "{}: {}: {}",
-            self.location(),
-            self.severity.label(),
-            self.message
+            d.location(),
+            d.severity.word(self.lang),
+            d.message.get(self.lang)
         )?;
-        if let (Some(pos), Some((shown, col))) = (self.position, self.source_line()) {
+        if let (Some(pos), Some((shown, col))) = (d.position, d.source_line()) {
             let number = pos.line.to_string();
             let pad = " ".repeat(number.len());
             // Tabs stay tabs under the caret so that it lines up in any terminal.
@@ -352,10 +377,22 @@ impl fmt::Display for Diagnostic {
             caret.push('^');
             write!(f, "\n{pad} |\n{number} | {shown}\n{pad} | {caret}")?;
         }
-        if let Some(hint) = &self.hint {
-            write!(f, "\n  = hint: {hint}")?;
+        if let Some(hint) = &d.hint {
+            let word = match self.lang {
+                Lang::En => "hint",
+                Lang::Fr => "conseil",
+            };
+            write!(f, "\n  = {word}: {}", hint.get(self.lang))?;
         }
         Ok(())
+    }
+}
+
+impl fmt::Display for Diagnostic {
+    /// `path:line:col: error: message`, then the source line with a caret
+    /// under the column, then `hint: ...`, in English.
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        self.display(Lang::En).fmt(f)
     }
 }
 
@@ -409,13 +446,15 @@ fn summary(path: String, hidden: Hidden, from: Option<Position>) -> Diagnostic {
         severity,
         path,
         position: from,
-        message: format!(
+        message: tr!(
             "… and {} more problem{} in this file",
+            "… et {} problème{} de plus dans ce fichier";
             thousands(n),
             if n == 1 { "" } else { "s" }
         ),
-        hint: Some(format!(
-            "each run shows the first {MAX_PER_FILE} problems of a file: fix them and run again to see the next ones"
+        hint: Some(tr!(
+            "each run shows the first {MAX_PER_FILE} problems of a file: fix them and run again to see the next ones",
+            "chaque passage montre les {MAX_PER_FILE} premiers problèmes d'un fichier : corrigez-les et relancez pour voir les suivants"
         )),
         excerpt: None,
         hidden: Some(hidden),
@@ -483,11 +522,12 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
         })
 }
 
-/// Prints every diagnostic in the human format, separated by blank lines.
-pub fn render_all(diagnostics: &[Diagnostic]) -> String {
+/// Prints every diagnostic in the human format for a person reading
+/// `lang`, separated by blank lines.
+pub fn render_all(diagnostics: &[Diagnostic], lang: Lang) -> String {
     let mut out = String::new();
     for d in diagnostics {
-        let _ = writeln!(out, "{d}\n");
+        let _ = writeln!(out, "{}\n", d.display(lang));
     }
     out
 }
@@ -515,10 +555,10 @@ fn github_property(text: &str) -> String {
     github_data(text).replace(':', "%3A").replace(',', "%2C")
 }
 
-/// Prints diagnostics in `format`, one after the other.
-pub fn render(diagnostics: &[Diagnostic], format: Format) -> String {
+/// Prints diagnostics in `format`, one after the other, in `lang`.
+pub fn render(diagnostics: &[Diagnostic], format: Format, lang: Lang) -> String {
     match format {
-        Format::Human => render_all(diagnostics),
+        Format::Human => render_all(diagnostics, lang),
         Format::Github => {
             let mut out = String::new();
             for d in diagnostics {
@@ -526,9 +566,13 @@ pub fn render(diagnostics: &[Diagnostic], format: Format) -> String {
                 if let Some(p) = d.position {
                     let _ = write!(props, ",line={},col={}", p.line, p.col);
                 }
-                let mut message = d.message.clone();
+                let mut message = d.message.get(lang).to_string();
                 if let Some(hint) = &d.hint {
-                    let _ = write!(message, "\nhint: {hint}");
+                    let word = match lang {
+                        Lang::En => "hint",
+                        Lang::Fr => "conseil",
+                    };
+                    let _ = write!(message, "\n{word}: {}", hint.get(lang));
                 }
                 let _ = writeln!(
                     out,
@@ -547,8 +591,8 @@ pub fn render(diagnostics: &[Diagnostic], format: Format) -> String {
                     "path": d.path,
                     "line": d.position.map(|p| p.line),
                     "column": d.position.map(|p| p.col),
-                    "message": d.message,
-                    "hint": d.hint,
+                    "message": d.message.get(lang),
+                    "hint": d.hint.as_ref().map(|h| h.get(lang)),
                     // Cut like the human format: a minified line can be megabytes.
                     "source_line": d.source_line().map(|(shown, _)| shown),
                 });
@@ -611,7 +655,7 @@ mod tests {
     fn json_cuts_a_long_source_line_like_the_human_format() {
         let text = format!("{}X{}\n", "a".repeat(5000), "b".repeat(5000));
         let d = Diagnostic::error("p.md", "here").at_offset(&text, 5000);
-        let json = render(&[d], Format::Json);
+        let json = render(&[d], Format::Json, Lang::En);
         let value: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
         let shown = value["source_line"].as_str().unwrap();
         assert_eq!(shown.chars().count(), SHOWN_LINE + 2, "{shown}");
@@ -663,16 +707,20 @@ mod tests {
     #[test]
     fn github_and_json_formats() {
         let text = "title: x\ndraft: maybe\n";
-        let d = Diagnostic::error("content/a,b.md", "bad: 100%")
+        let d = Diagnostic::error("content/a,b.md", tr!("bad: 100%", "faux : 100 %"))
             .at(text, Position { line: 2, col: 8 })
-            .with_hint("fix it");
+            .with_hint(tr!("fix it", "corrigez"));
         assert_eq!(
-            render(std::slice::from_ref(&d), Format::Github),
+            render(std::slice::from_ref(&d), Format::Github, Lang::En),
             "::error file=content/a%2Cb.md,line=2,col=8,title=alumni::bad: 100%25%0Ahint: fix it\n"
         );
         assert_eq!(
-            render(&[d], Format::Json),
-            "{\"column\":8,\"hint\":\"fix it\",\"line\":2,\"message\":\"bad: 100%\",\"path\":\"content/a,b.md\",\"severity\":\"error\",\"source_line\":\"draft: maybe\"}\n"
+            render(std::slice::from_ref(&d), Format::Github, Lang::Fr),
+            "::error file=content/a%2Cb.md,line=2,col=8,title=alumni::faux : 100 %25%0Aconseil: corrigez\n"
+        );
+        assert_eq!(
+            render(&[d], Format::Json, Lang::Fr),
+            "{\"column\":8,\"hint\":\"corrigez\",\"line\":2,\"message\":\"faux : 100 %\",\"path\":\"content/a,b.md\",\"severity\":\"error\",\"source_line\":\"draft: maybe\"}\n"
         );
     }
 
@@ -845,9 +893,9 @@ mod tests {
         list.extend(once.clone());
         sort(&mut list);
         assert_eq!(list, once);
-        let json = render(&list, Format::Json);
+        let json = render(&list, Format::Json, Lang::En);
         assert_eq!(json.lines().count(), MAX_PER_FILE + 1 + 3);
-        let github = render(&list, Format::Github);
+        let github = render(&list, Format::Github, Lang::En);
         assert!(github.contains("::error file=a.md,line=51,col=1,title=alumni::… and 1,184 more problems in this file%0Ahint: "));
     }
 

@@ -15,6 +15,10 @@
 //! found as located [`diagnostic::Diagnostic`]s; the library never prints and
 //! never exits, the binary does.
 
+// First, so that every module can write messages with `tr!`.
+#[macro_use]
+pub mod i18n;
+
 pub mod attachment;
 pub mod build;
 pub mod calendar;

@@ -8,6 +8,7 @@ use std::process::ExitCode;
 
 use alumni::build::{BuildError, BuildOptions, build};
 use alumni::diagnostic;
+use alumni::i18n::Lang;
 use alumni::serve::{self, ServeError, ServeOptions};
 use clap::{Parser, Subcommand};
 use std::sync::Arc;
@@ -186,7 +187,7 @@ fn main() -> ExitCode {
                 ExitCode::SUCCESS
             }
             Err(d) => {
-                err!("{}", diagnostic::render_all(&[d]));
+                err!("{}", diagnostic::render_all(&[d], Lang::choose(None)));
                 ExitCode::from(1)
             }
         },
@@ -213,7 +214,10 @@ fn run_check(root: PathBuf, format: OutputFormat, strict: bool) -> ExitCode {
         OutputFormat::Github => diagnostic::Format::Github,
         OutputFormat::Json => diagnostic::Format::Json,
     };
-    out!("{}", diagnostic::render(&problems, format));
+    out!(
+        "{}",
+        diagnostic::render(&problems, format, Lang::choose(None))
+    );
     // With those left out of the list (`diagnostic::MAX_PER_FILE` per file at most).
     let (errors, warnings) = diagnostic::count(&problems);
     if format == diagnostic::Format::Human {
@@ -244,7 +248,7 @@ fn run_next_rebuild(options: &BuildOptions) -> ExitCode {
         }
         Ok(None) => ExitCode::SUCCESS,
         Err(BuildError::Site(errors)) => {
-            eprint!("{}", diagnostic::render_all(&errors));
+            eprint!("{}", diagnostic::render_all(&errors, Lang::choose(None)));
             ExitCode::from(1)
         }
         Err(BuildError::Io(message)) => {
@@ -271,7 +275,7 @@ fn run_serve(options: &ServeOptions) -> ExitCode {
             }
         }
         Err(ServeError::Site(errors)) => {
-            err!("{}", diagnostic::render_all(&errors));
+            err!("{}", diagnostic::render_all(&errors, Lang::choose(None)));
             errln!("the site has errors: fix them and run alumni serve again");
             ExitCode::from(1)
         }
@@ -286,7 +290,11 @@ fn run_build(options: &BuildOptions) -> ExitCode {
     let mut stderr = std::io::stderr().lock();
     match build(options) {
         Ok(report) => {
-            let _ = write!(stderr, "{}", diagnostic::render_all(&report.warnings));
+            let _ = write!(
+                stderr,
+                "{}",
+                diagnostic::render_all(&report.warnings, Lang::choose(None))
+            );
             let languages: Vec<String> = report
                 .per_language
                 .iter()
@@ -304,7 +312,11 @@ fn run_build(options: &BuildOptions) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(BuildError::Site(errors)) => {
-            let _ = write!(stderr, "{}", diagnostic::render_all(&errors));
+            let _ = write!(
+                stderr,
+                "{}",
+                diagnostic::render_all(&errors, Lang::choose(None))
+            );
             let (count, _) = diagnostic::count(&errors);
             let _ = writeln!(
                 stderr,

@@ -489,7 +489,7 @@ fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>)
                 d = d.with_hint(format!(
                     "check the spelling; templates see {CONTEXT_NAMES}; for an optional field write `x | default(value=...)` or test it with `{{% if x %}}`"
                 ));
-            } else if d.message == "Unknown tag" {
+            } else if *d.message == *"Unknown tag" {
                 d = d.with_hint("tags are block, extends, include, if, elif, else, for, break, continue, set, set_global, filter, raw, component and their `end` forms; check the spelling");
             }
             d
@@ -934,7 +934,7 @@ fn render_jobs(
         match r {
             Ok(lang) => *written.entry(lang.to_string()).or_default() += 1,
             Err((d, source)) => {
-                let key = (d.path.clone(), d.position, d.message.clone());
+                let key = (d.path.clone(), d.position, d.message.en.clone());
                 grouped
                     .entry(key)
                     .or_insert_with(|| (d, Vec::new()))
@@ -953,7 +953,7 @@ fn render_jobs(
                 2 => " and 1 other page".to_string(),
                 n => format!(" and {} other pages", n - 1),
             };
-            d.message = format!("{} (rendering {first}{others})", d.message);
+            d.message = format!("{} (rendering {first}{others})", d.message).into();
         }
         errors.push(d);
     }

@@ -188,14 +188,14 @@ impl From<&Diagnostic> for DiagnosticView {
     fn from(d: &Diagnostic) -> Self {
         DiagnosticView {
             location: d.location(),
-            message: d.message.clone(),
+            message: d.message.en.clone(),
             line: d.position.map(|p| p.line),
             source_line: d.source_line().map(|(shown, _)| shown.to_string()),
             // Where the caret goes in what is shown: a long line is cut.
             column: d
                 .source_line()
                 .map_or(d.position.map(|p| p.col), |(_, caret)| Some(caret)),
-            hint: d.hint.clone(),
+            hint: d.hint.as_ref().map(|h| h.en.clone()),
         }
     }
 }
@@ -900,7 +900,7 @@ fn spawn_watcher(
                 Err(errors) => {
                     report(&format!(
                         "{}rebuild failed: the last good site is still served",
-                        crate::diagnostic::render_all(&errors)
+                        crate::diagnostic::render_all(&errors, crate::i18n::Lang::En)
                     ));
                     state.changed.clear();
                     state.errors = errors.iter().map(DiagnosticView::from).collect();

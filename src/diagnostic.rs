@@ -23,6 +23,9 @@ pub enum Severity {
     Error,
     /// The site builds, but something is probably wrong.
     Warning,
+    /// Worth knowing, never wrong (a page not translated where translations
+    /// are optional): printed, never counted as a problem, even by `--strict`.
+    Info,
 }
 
 impl Severity {
@@ -31,6 +34,7 @@ impl Severity {
         match self {
             Severity::Error => "error",
             Severity::Warning => "warning",
+            Severity::Info => "info",
         }
     }
 
@@ -41,6 +45,8 @@ impl Severity {
             (Severity::Warning, Lang::En) => "warning",
             (Severity::Error, Lang::Fr) => "erreur",
             (Severity::Warning, Lang::Fr) => "avertissement",
+            (Severity::Info, Lang::En) => "info",
+            (Severity::Info, Lang::Fr) => "information",
         }
     }
 }
@@ -288,6 +294,15 @@ impl Diagnostic {
         }
     }
 
+    /// A piece of information about `path` with no position yet: printed,
+    /// never counted as a problem.
+    pub fn info(path: impl Into<String>, message: impl Into<Text>) -> Self {
+        Diagnostic {
+            severity: Severity::Info,
+            ..Diagnostic::error(path, message)
+        }
+    }
+
     /// Places the diagnostic at `position` and keeps what is shown of that line of `text`.
     #[must_use]
     pub fn at(mut self, text: &str, position: Position) -> Self {
@@ -493,10 +508,10 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
             } else {
                 // In order: the first one left out is where the summary points.
                 from = Some(from.map_or(d.position, |f| f.min(d.position)));
-                if d.is_error() {
-                    cut.errors += 1;
-                } else {
-                    cut.warnings += 1;
+                match d.severity {
+                    Severity::Error => cut.errors += 1,
+                    Severity::Warning => cut.warnings += 1,
+                    Severity::Info => {}
                 }
             }
         }
@@ -517,8 +532,11 @@ pub fn count(diagnostics: &[Diagnostic]) -> (usize, usize) {
         .iter()
         .fold((0, 0), |(errors, warnings), d| match d.hidden {
             Some(h) => (errors + h.errors, warnings + h.warnings),
-            None if d.is_error() => (errors + 1, warnings),
-            None => (errors, warnings + 1),
+            None => match d.severity {
+                Severity::Error => (errors + 1, warnings),
+                Severity::Warning => (errors, warnings + 1),
+                Severity::Info => (errors, warnings),
+            },
         })
 }
 
@@ -577,7 +595,11 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, lang: Lang) -> String 
                 let _ = writeln!(
                     out,
                     "::{} {props},title=alumni::{}",
-                    d.severity.label(),
+                    // GitHub's three levels: error, warning, notice.
+                    match d.severity {
+                        Severity::Info => "notice",
+                        other => other.label(),
+                    },
                     github_data(&message)
                 );
             }

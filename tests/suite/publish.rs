@@ -1,5 +1,12 @@
 //! Publishing outputs: sitemap with hreflang alternates, robots.txt, Atom
-//! feeds, calendars, and redirects for aliases, snapshotted on the fixture site.
+//! feeds, calendars, and redirects for aliases, snapshotted on the fixture site;
+//! and the deploy: the upload plan (`.ci/upload-plan`), its carrying out with
+//! each file's cache lifetime (`.ci/upload-apply`, `.ci/cdn-rules`), the
+//! addresses the CDN must forget (`.ci/invalidation-paths`), and the
+//! `publish` job of `.github/workflows/deploy.yml` run here on builds of the
+//! fixture site, with a stand-in for the AWS CLI.
+
+use std::fmt::Write as _;
 
 use crate::harness::{TestSite, assert_snapshot, tree};
 
@@ -256,44 +263,54 @@ fn upload_plan(old: &std::path::Path, new: &std::path::Path) -> crate::harness::
     run.into()
 }
 
-/// `.ci/upload-apply PLAN SITE s3://bucket/site`, run in `temp` with a
-/// stand-in `aws` first on the PATH, and every call it received: its
-/// arguments, exactly.
-fn upload_apply(
-    temp: &std::path::Path,
-    plan: &str,
-    site: &std::path::Path,
-) -> (crate::harness::Run, Vec<Vec<String>>) {
+/// A stand-in for the AWS CLI, first on the PATH: it keeps every call it
+/// receives in `$AWS_CALLS`, one file per call, its arguments
+/// NUL-terminated (so that any byte but NUL comes back as it was given; a
+/// `file://NAME` argument is kept as the file's content), and plays an S3
+/// bucket in the folder `$AWS_BUCKET`: `s3 cp` and `s3 rm` copy and remove
+/// there the keys named after `--` (`s3://bucket/key` is
+/// `$AWS_BUCKET/bucket/key`), and a missing key fails as `aws` does.
+/// Returns the folder to put first on the PATH.
+fn fake_aws(temp: &std::path::Path) -> std::path::PathBuf {
     use std::os::unix::fs::PermissionsExt;
     let bin = temp.join("bin");
-    let calls = temp.join("aws-calls");
     std::fs::create_dir_all(&bin).unwrap();
-    std::fs::create_dir_all(&calls).unwrap();
-    // One file per call, its arguments NUL-terminated: any byte but NUL
-    // comes back as it was given.
     std::fs::write(
         bin.join("aws"),
-        "#!/bin/sh\nn=$(ls \"$AWS_CALLS\" | wc -l)\nprintf '%s\\0' \"$@\" > \"$AWS_CALLS/$(printf %04d \"$n\")\"\n",
+        r#"#!/bin/bash
+set -eu
+n=$(ls "$AWS_CALLS" | wc -l)
+for arg in "$@"; do
+  case $arg in
+    file://*) cat -- "${arg#file://}"; printf '\0' ;;
+    *) printf '%s\0' "$arg" ;;
+  esac
+done > "$AWS_CALLS/$(printf %04d "$n")"
+[ "$1" = s3 ] || exit 0
+command=$2
+while [ "$1" != -- ]; do shift; done
+shift
+key() { printf '%s/%s' "$AWS_BUCKET" "${1#s3://}"; }
+case $command in
+  cp)
+    case $1 in
+      s3://*) cp -- "$(key "$1")" "$2" ;;
+      *) mkdir -p -- "$(dirname -- "$(key "$2")")"; cp -- "$1" "$(key "$2")" ;;
+    esac
+    ;;
+  rm) rm -f -- "$(key "$1")" ;;
+esac
+"#,
     )
     .unwrap();
     std::fs::set_permissions(bin.join("aws"), std::fs::Permissions::from_mode(0o755)).unwrap();
-    let plan_file = temp.join("plan.txt");
-    std::fs::write(&plan_file, plan).unwrap();
-    let path = format!(
-        "{}:{}",
-        bin.display(),
-        std::env::var("PATH").unwrap_or_default()
-    );
-    let run = std::process::Command::new(crate::harness::repo_root().join(".ci/upload-apply"))
-        .arg(&plan_file)
-        .arg(site)
-        .arg("s3://bucket/site")
-        .env("PATH", path)
-        .env("AWS_CALLS", &calls)
-        .current_dir(temp)
-        .output()
-        .unwrap();
-    let mut received: Vec<_> = std::fs::read_dir(&calls)
+    bin
+}
+
+/// The calls the stand-in `aws` kept in `calls`, in order, which it then
+/// forgets.
+fn aws_calls(calls: &std::path::Path) -> Vec<Vec<String>> {
+    let mut received: Vec<_> = std::fs::read_dir(calls)
         .unwrap()
         .map(|entry| entry.unwrap().path())
         .collect();
@@ -306,8 +323,85 @@ fn upload_apply(
             text.split_terminator('\0').map(str::to_owned).collect()
         })
         .collect();
-    std::fs::remove_dir_all(&calls).unwrap();
-    (run.into(), received)
+    std::fs::remove_dir_all(calls).unwrap();
+    std::fs::create_dir_all(calls).unwrap();
+    received
+}
+
+/// `.ci/upload-apply PLAN SITE s3://bucket/site [DISTRIBUTION]`, run in
+/// `temp` with the stand-in `aws` (its bucket in `temp/bucket`), and every
+/// call it received: its arguments, exactly.
+fn upload_apply(
+    temp: &std::path::Path,
+    plan: &str,
+    site: &std::path::Path,
+    distribution: Option<&str>,
+) -> (crate::harness::Run, Vec<Vec<String>>) {
+    let bin = fake_aws(temp);
+    let calls = temp.join("aws-calls");
+    std::fs::create_dir_all(&calls).unwrap();
+    let plan_file = temp.join("plan.txt");
+    std::fs::write(&plan_file, plan).unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let run = std::process::Command::new(crate::harness::repo_root().join(".ci/upload-apply"))
+        .arg(&plan_file)
+        .arg(site)
+        .arg("s3://bucket/site")
+        .args(distribution)
+        .env("PATH", path)
+        .env("AWS_CALLS", &calls)
+        .env("AWS_BUCKET", temp.join("bucket"))
+        .current_dir(temp)
+        .output()
+        .unwrap();
+    (run.into(), aws_calls(&calls))
+}
+
+/// `aws s3 cp` of `from` to `to` with the `Cache-Control` of `cache`, as
+/// the stand-in `aws` keeps it.
+fn s3_cp(cache: &str, from: &str, to: &str) -> Vec<String> {
+    [
+        "s3",
+        "cp",
+        "--only-show-errors",
+        "--cache-control",
+        cache,
+        "--",
+        from,
+        to,
+    ]
+    .map(str::to_owned)
+    .to_vec()
+}
+
+/// The Cache-Control values of .ci/cdn-rules.
+const LONG_CACHE: &str = "public, max-age=31536000, immutable";
+const SHORT_CACHE: &str = "public, max-age=300, s-maxage=86400";
+
+/// `.ci/invalidation-paths PLAN SITE [MAX]` on `plan`, for a site whose
+/// sitemap is at `https://example.org/alumni/sitemap.xml`.
+fn invalidation_paths(plan: &str, max: Option<&str>) -> crate::harness::Run {
+    let temp = tempfile::tempdir().unwrap();
+    let site = temp.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(
+        site.join("robots.txt"),
+        "User-agent: *\nAllow: /\n\nSitemap: https://example.org/alumni/sitemap.xml\n",
+    )
+    .unwrap();
+    std::fs::write(temp.path().join("plan.txt"), plan).unwrap();
+    std::process::Command::new(crate::harness::repo_root().join(".ci/invalidation-paths"))
+        .arg("plan.txt")
+        .arg(&site)
+        .args(max)
+        .current_dir(temp.path())
+        .output()
+        .unwrap()
+        .into()
 }
 
 #[test]
@@ -362,22 +456,44 @@ fn the_upload_plan_and_the_deploy_keep_odd_names_verbatim() {
         std::fs::write(file, path).unwrap();
     }
     std::fs::copy(&new, site.join(".alumni-manifest.json")).unwrap();
-    let (run, calls) = upload_apply(temp.path(), &plan.stdout, &site);
+    std::fs::write(
+        site.join("robots.txt"),
+        "Sitemap: https://example.org/alumni/sitemap.xml\n",
+    )
+    .unwrap();
+    let (run, mut calls) = upload_apply(temp.path(), &plan.stdout, &site, Some("E2EXAMPLE"));
     assert_eq!((run.code, run.stderr.as_str()), (0, ""));
-    assert_eq!(run.stdout, "3 uploaded, 1 deleted\n");
+    assert_eq!(
+        run.stdout,
+        "3 uploaded, 1 deleted, 4 addresses invalidated\n"
+    );
     let site = site.display();
     let cp = |from: &str, to: &str| {
-        [
-            "s3",
-            "cp",
-            "--only-show-errors",
-            "--",
+        s3_cp(
+            SHORT_CACHE,
             &format!("{site}/{from}"),
             &format!("s3://bucket/site/{to}"),
-        ]
-        .map(str::to_owned)
-        .to_vec()
+        )
     };
+    // The invalidation: its addresses percent-encoded where CloudFront
+    // asks, the name with `*` cut before it.
+    let batch: serde_json::Value = serde_json::from_str(&calls[4][5]).unwrap();
+    assert_eq!(
+        batch["Paths"],
+        serde_json::json!({"Quantity": 4, "Items": [
+            "/alumni/%20leading%20space.html",
+            "/alumni/-rf",
+            "/alumni/it's%20%22quoted%22%20$HOME%20%60x%60%20$(touch%20pwned)%20*",
+            "/alumni/old%20page.html",
+        ]})
+    );
+    assert!(
+        batch["CallerReference"]
+            .as_str()
+            .unwrap()
+            .starts_with("alumni-")
+    );
+    calls[4][5] = "BATCH".to_owned();
     assert_eq!(
         calls,
         [
@@ -393,7 +509,25 @@ fn the_upload_plan_and_the_deploy_keep_odd_names_verbatim() {
             ]
             .map(str::to_owned)
             .to_vec(),
-            cp(".alumni-manifest.json", ".alumni-manifest.json"),
+            [
+                "cloudfront",
+                "create-invalidation",
+                "--distribution-id",
+                "E2EXAMPLE",
+                "--invalidation-batch",
+                "BATCH",
+                "--query",
+                "Invalidation.Id",
+                "--output",
+                "text"
+            ]
+            .map(str::to_owned)
+            .to_vec(),
+            s3_cp(
+                "no-cache",
+                &format!("{site}/.alumni-manifest.json"),
+                "s3://bucket/site/.alumni-manifest.json"
+            ),
         ]
     );
     assert!(!temp.path().join("pwned").exists(), "a name was evaluated");
@@ -539,7 +673,7 @@ fn the_deploy_checks_the_whole_plan_before_touching_the_bucket() {
         ),
         ("upload missing.html\n", "missing.html\" does not exist"),
     ] {
-        let (run, calls) = upload_apply(temp.path(), plan, &site);
+        let (run, calls) = upload_apply(temp.path(), plan, &site, Some("E2EXAMPLE"));
         assert_eq!(run.code, 2, "{plan:?}: {}", run.stderr);
         assert!(run.stderr.contains(message), "{plan:?}: {}", run.stderr);
         assert!(run.stderr.ends_with("; nothing done\n"), "{}", run.stderr);
@@ -547,7 +681,7 @@ fn the_deploy_checks_the_whole_plan_before_touching_the_bucket() {
     }
     // A link in the site would upload what it points to.
     std::os::unix::fs::symlink("/etc/passwd", site.join("passwd.txt")).unwrap();
-    let (run, calls) = upload_apply(temp.path(), "upload index.html\n", &site);
+    let (run, calls) = upload_apply(temp.path(), "upload index.html\n", &site, None);
     assert_eq!(run.code, 2);
     assert!(
         run.stderr
@@ -644,4 +778,465 @@ fn minify_changes_only_whitespace_and_comments_of_the_repository_site() {
             assert!(status.success(), "{path} does not parse once minified");
         }
     }
+}
+
+#[test]
+fn the_invalidation_list_names_each_address_once_and_nothing_fingerprinted() {
+    if jq_missing() {
+        return;
+    }
+    let run = invalidation_paths(
+        "delete old/index.html\n\
+         delete x*y.html\n\
+         upload clubs/biotech/index.html\n\
+         upload index.html\n\
+         upload static/js/app.0123abcd.js\n\
+         upload static/style.89abcdef.css\n\
+         upload static/style.css\n\
+         upload été/a b?#100%.html\n",
+        None,
+    );
+    assert_eq!((run.code, run.stderr.as_str()), (0, ""));
+    assert_eq!(
+        run.stdout,
+        "/alumni/\n\
+         /alumni/%C3%A9t%C3%A9/a%20b%3F%23100%25.html\n\
+         /alumni/clubs/biotech/\n\
+         /alumni/clubs/biotech/index.html\n\
+         /alumni/index.html\n\
+         /alumni/old/\n\
+         /alumni/old/index.html\n\
+         /alumni/static/style.css\n\
+         /alumni/x*\n"
+    );
+    // Nothing changed, or only fingerprinted files: nothing to forget.
+    for plan in [
+        "",
+        "upload static/style.89abcdef.css\ndelete static/style.01234567.css\n",
+    ] {
+        let run = invalidation_paths(plan, None);
+        assert_eq!(
+            (run.code, run.stdout.as_str(), run.stderr.as_str()),
+            (0, "", "")
+        );
+    }
+    // Past the bound, the whole site once; up to it, each address.
+    let plan = |n: usize| -> String {
+        (0..n).fold(String::new(), |mut plan, i| {
+            let _ = writeln!(plan, "upload p{i:03}.html");
+            plan
+        })
+    };
+    assert_eq!(
+        invalidation_paths(&plan(100), None).stdout.lines().count(),
+        100
+    );
+    assert_eq!(invalidation_paths(&plan(101), None).stdout, "/alumni/*\n");
+    assert_eq!(
+        invalidation_paths(&plan(3), Some("2")).stdout,
+        "/alumni/*\n"
+    );
+    // Not a plan: nothing printed.
+    let run = invalidation_paths("upload a.html\nrm -rf /\n", None);
+    assert_eq!((run.code, run.stdout.as_str()), (2, ""));
+    assert!(
+        run.stderr
+            .contains(r#""rm -rf /" is not `upload PATH` or `delete PATH`"#),
+        "{}",
+        run.stderr
+    );
+}
+
+#[test]
+fn the_year_long_cache_goes_to_exactly_the_files_the_build_fingerprints() {
+    if jq_missing() {
+        return;
+    }
+    let site = TestSite::new("site");
+    site.write("themes/mini/static/js/app.js", "console.log(1);\n");
+    site.write("content/_static/plain.css", "p { margin: 0; }\n");
+    assert_eq!(site.build(&[]).code, 0);
+    // What `_headers` gives a year (blocks of an address, then its
+    // indented headers), under the base path `/alumni/`.
+    let headers = site.read("public/_headers");
+    let mut immutable: Vec<&str> = Vec::new();
+    let mut address = "";
+    for line in headers.lines() {
+        if let Some(header) = line.strip_prefix("  ") {
+            if header == format!("Cache-Control: {LONG_CACHE}") {
+                immutable.push(address.strip_prefix("/alumni/").unwrap());
+            }
+        } else {
+            address = line;
+        }
+    }
+    assert_eq!(immutable.len(), 2, "{headers}");
+    // What the upload gives a year: the same files.
+    let plan = upload_plan(
+        &site.temp().join("none.json"),
+        &site.public().join(".alumni-manifest.json"),
+    );
+    assert_eq!(plan.code, 0, "{}", plan.stderr);
+    let (run, calls) = upload_apply(site.temp(), &plan.stdout, &site.public(), None);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let public = site.public().display().to_string();
+    let mut long = Vec::new();
+    for call in &calls {
+        assert_eq!(
+            call[..4],
+            ["s3", "cp", "--only-show-errors", "--cache-control"]
+        );
+        let path = call[6].strip_prefix(&format!("{public}/")).unwrap();
+        if call[4] == LONG_CACHE {
+            long.push(path);
+        } else {
+            assert!(
+                [SHORT_CACHE, "no-cache"].contains(&call[4].as_str()),
+                "{call:?}"
+            );
+        }
+    }
+    long.sort_unstable();
+    immutable.sort_unstable();
+    assert_eq!(long, immutable);
+    assert!(
+        long.iter().any(|p| p.starts_with("static/js/app.")),
+        "{long:?}"
+    );
+    assert!(
+        calls
+            .iter()
+            .any(|c| c[6].ends_with("/plain.css") && c[4] == SHORT_CACHE)
+    );
+}
+
+/// What one run of the deploy's `publish` job did: the names of the steps
+/// that ran, the exit code of the last, what the steps printed, and the
+/// calls to `aws`.
+struct PublishRun {
+    steps: Vec<String>,
+    code: i32,
+    log: String,
+    calls: Vec<Vec<String>>,
+}
+
+/// Runs the `publish` job of `.github/workflows/deploy.yml` here, on the
+/// output folder `public` as the `build` job would hand it over, with the
+/// stand-in `aws` (its bucket in `temp/bucket`, kept from one run to the
+/// next) and `secrets`, as GitHub's runner does: each `run:` in bash with
+/// `-e -o pipefail` in a fresh work folder, the step's `env:` with the
+/// secrets put in, `GITHUB_OUTPUT` read back into `steps.<id>.outputs`, and
+/// a step skipped when its `if:` is false. The actions are played by what
+/// they give the job: `actions/checkout` the repository's `.ci/` (its
+/// sparse checkout), `actions/download-artifact` the tar archive of
+/// `public` (the build job's "Pack the site"). An expression this does not
+/// know, in an `if:`, an `env:` or a `run:`, fails the test rather than
+/// being guessed.
+fn run_publish_job(
+    temp: &std::path::Path,
+    public: &std::path::Path,
+    secrets: &[(&str, &str)],
+) -> PublishRun {
+    let workflow: serde_yaml::Value = serde_yaml::from_str(
+        &std::fs::read_to_string(crate::harness::repo_root().join(".github/workflows/deploy.yml"))
+            .unwrap(),
+    )
+    .unwrap();
+    assert_eq!(workflow["defaults"]["run"]["shell"], "bash");
+    let work = temp.join("runner");
+    if work.exists() {
+        std::fs::remove_dir_all(&work).unwrap();
+    }
+    std::fs::create_dir_all(&work).unwrap();
+    let bin = fake_aws(temp);
+    let calls = temp.join("aws-calls");
+    std::fs::create_dir_all(&calls).unwrap();
+    std::fs::create_dir_all(temp.join("bucket")).unwrap();
+    let secret = |value: &str| -> String {
+        let name = value
+            .strip_prefix("${{ secrets.")
+            .and_then(|v| v.strip_suffix(" }}"))
+            .unwrap_or_else(|| panic!("an env value this test does not know: {value}"));
+        secrets
+            .iter()
+            .find(|(n, _)| *n == name)
+            .map_or(String::new(), |(_, v)| (*v).to_owned())
+    };
+    let mut outputs: std::collections::HashMap<String, String> = std::collections::HashMap::new();
+    let mut run = PublishRun {
+        steps: Vec::new(),
+        code: 0,
+        log: String::new(),
+        calls: Vec::new(),
+    };
+    for (number, step) in workflow["jobs"]["publish"]["steps"]
+        .as_sequence()
+        .unwrap()
+        .iter()
+        .enumerate()
+    {
+        let name = step["name"].as_str().unwrap().to_owned();
+        if let Some(condition) = step["if"].as_str() {
+            let (left, equal, right) = if let Some((l, r)) = condition.split_once(" != ") {
+                (l, false, r)
+            } else {
+                let (l, r) = condition
+                    .split_once(" == ")
+                    .unwrap_or_else(|| panic!("an `if:` this test does not know: {condition}"));
+                (l, true, r)
+            };
+            let key = left
+                .strip_prefix("steps.")
+                .unwrap_or_else(|| panic!("an `if:` this test does not know: {condition}"));
+            let value = right.trim_matches('\'');
+            let actual = outputs.get(key).map_or("", String::as_str);
+            if (actual == value) != equal {
+                continue;
+            }
+        }
+        if let Some(action) = step["uses"].as_str() {
+            if action.starts_with("actions/checkout@") {
+                assert_eq!(step["with"]["sparse-checkout"], ".ci");
+                crate::harness::copy_tree(
+                    &crate::harness::repo_root().join(".ci"),
+                    &work.join(".ci"),
+                );
+            } else if action.starts_with("actions/download-artifact@") {
+                let into = work.join(step["with"]["path"].as_str().unwrap());
+                std::fs::create_dir_all(&into).unwrap();
+                let status = std::process::Command::new("tar")
+                    .arg("-cf")
+                    .arg(into.join("site.tar"))
+                    .arg("-C")
+                    .arg(public.parent().unwrap())
+                    .arg("public")
+                    .status()
+                    .unwrap();
+                assert!(status.success());
+            } else {
+                panic!("an action this test does not know: {action}");
+            }
+            run.steps.push(name);
+            continue;
+        }
+        let script = step["run"].as_str().unwrap();
+        assert!(!script.contains("${{"), "{name}: an expression in `run:`");
+        let script_file = temp.join(format!("step-{number}.sh"));
+        std::fs::write(&script_file, script).unwrap();
+        let output_file = temp.join(format!("output-{number}"));
+        std::fs::write(&output_file, "").unwrap();
+        let mut command = std::process::Command::new("bash");
+        command
+            .args(["--noprofile", "--norc", "-eo", "pipefail"])
+            .arg(&script_file)
+            .current_dir(&work)
+            .env(
+                "PATH",
+                format!(
+                    "{}:{}",
+                    bin.display(),
+                    std::env::var("PATH").unwrap_or_default()
+                ),
+            )
+            .env("AWS_CALLS", &calls)
+            .env("AWS_BUCKET", temp.join("bucket"))
+            .env("GITHUB_OUTPUT", &output_file)
+            .env("GITHUB_STEP_SUMMARY", temp.join("summary.md"))
+            .env("GITHUB_RUN_ID", "7")
+            .env("GITHUB_RUN_ATTEMPT", "1");
+        if let Some(env) = step["env"].as_mapping() {
+            for (key, value) in env {
+                command.env(key.as_str().unwrap(), secret(value.as_str().unwrap()));
+            }
+        }
+        let output: crate::harness::Run = command.output().unwrap().into();
+        let _ = write!(run.log, "{name}\n{}{}", output.stdout, output.stderr);
+        run.steps.push(name);
+        if let Some(id) = step["id"].as_str() {
+            for line in std::fs::read_to_string(&output_file).unwrap().lines() {
+                let (key, value) = line.split_once('=').unwrap();
+                outputs.insert(format!("{id}.outputs.{key}"), value.to_owned());
+            }
+        }
+        run.code = output.code;
+        if run.code != 0 {
+            break;
+        }
+    }
+    run.calls = aws_calls(&calls);
+    run
+}
+
+#[test]
+fn the_deploy_sends_and_invalidates_what_changed_and_nothing_when_nothing_did() {
+    if jq_missing() {
+        return;
+    }
+    let site = TestSite::new("site");
+    let secrets = [
+        ("CDN_BUCKET", "bucket/site"),
+        ("CDN_DISTRIBUTION_ID", "E2EXAMPLE"),
+    ];
+    let online = site.temp().join("bucket/bucket/site");
+    let upload = "Upload what changed and invalidate it on the CDN";
+    let read_manifest = [
+        "s3",
+        "cp",
+        "--only-show-errors",
+        "--",
+        "s3://bucket/site/.alumni-manifest.json",
+        "online.json",
+    ]
+    .map(str::to_owned)
+    .to_vec();
+    // The invalidated addresses of the run's one invalidation call.
+    let invalidated = |run: &PublishRun| -> Vec<String> {
+        let calls: Vec<&Vec<String>> = run.calls.iter().filter(|c| c[0] == "cloudfront").collect();
+        assert_eq!(calls.len(), 1, "{:?}", run.calls);
+        let batch: serde_json::Value = serde_json::from_str(&calls[0][5]).unwrap();
+        batch["Paths"]["Items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|p| p.as_str().unwrap().to_owned())
+            .collect()
+    };
+
+    // First deploy: an empty bucket gets the whole site.
+    assert_eq!(site.build(&[]).code, 0);
+    let first = run_publish_job(site.temp(), &site.public(), &secrets);
+    assert_eq!(first.code, 0, "{}", first.log);
+    assert!(first.steps.iter().any(|s| s == upload));
+    assert_eq!(tree(&online), tree(&site.public()));
+    assert_eq!(first.calls[0], read_manifest);
+    assert!(!invalidated(&first).is_empty());
+
+    // The next hour, nothing changed: the manifest online is read, and
+    // nothing is sent, deleted or invalidated; the step does not run.
+    assert_eq!(site.build(&[]).code, 0);
+    let idle = run_publish_job(site.temp(), &site.public(), &secrets);
+    assert_eq!(idle.code, 0, "{}", idle.log);
+    assert!(!idle.steps.iter().any(|s| s == upload), "{:?}", idle.steps);
+    assert_eq!(idle.calls, std::slice::from_ref(&read_manifest));
+
+    // A page's title changes: that page, and the pages and files that
+    // list it, are sent and invalidated, and nothing else.
+    site.edit(
+        "content/clubs/docteurs.md",
+        "title: Club des docteurs",
+        "title: Club des docteurs et des doctorants",
+    );
+    assert_eq!(site.build(&[]).code, 0);
+    let edited = run_publish_job(site.temp(), &site.public(), &secrets);
+    assert_eq!(edited.code, 0, "{}", edited.log);
+    assert_eq!(tree(&online), tree(&site.public()));
+    // The page (and the redirects of its aliases, which name it), the
+    // listings that show its title (the section's second page, its
+    // taxonomy term, the club beside it that links to it), the feeds and
+    // the search index.
+    let addresses = invalidated(&edited);
+    assert_eq!(
+        addresses,
+        [
+            "/alumni/atom.xml",
+            "/alumni/club-kind/thematique/",
+            "/alumni/club-kind/thematique/index.html",
+            "/alumni/clubs/anciens/docteurs.html",
+            "/alumni/clubs/atom.xml",
+            "/alumni/clubs/biotech/",
+            "/alumni/clubs/biotech/index.html",
+            "/alumni/clubs/club-des-docteurs/",
+            "/alumni/clubs/club-des-docteurs/index.html",
+            "/alumni/clubs/club-docteurs-chercheurs-et-doctorants/",
+            "/alumni/clubs/club-docteurs-chercheurs-et-doctorants/index.html",
+            "/alumni/clubs/page/2/",
+            "/alumni/clubs/page/2/index.html",
+            "/alumni/search.json",
+        ]
+    );
+    let sent: Vec<&str> = edited
+        .calls
+        .iter()
+        .filter(|c| c[1] == "cp" && c[4] == SHORT_CACHE)
+        .map(|c| c[6].rsplit_once("/public/").unwrap().1)
+        .collect();
+    assert_eq!(sent.len(), 9, "{sent:?}");
+    // Every address invalidated is that of a file sent (or its folder).
+    for address in &addresses {
+        let file = address.strip_prefix("/alumni/").unwrap();
+        let file = if file.is_empty() || file.ends_with('/') {
+            format!("{file}index.html")
+        } else {
+            file.to_owned()
+        };
+        assert!(
+            sent.contains(&file.as_str()),
+            "{address} was not sent: {sent:?}"
+        );
+    }
+    // The manifest goes last, after the invalidation.
+    assert_eq!(
+        edited.calls.last().unwrap()[6].rsplit_once('/').unwrap().1,
+        ".alumni-manifest.json"
+    );
+    assert_eq!(edited.calls[edited.calls.len() - 2][0], "cloudfront");
+
+    // The stylesheet changes: its new name is sent for a year and the old
+    // one deleted, and neither is invalidated (no cache holds other bytes
+    // under either name); the pages naming it are.
+    site.write("themes/mini/static/style.css", "body { margin: 2rem; }\n");
+    assert_eq!(site.build(&[]).code, 0);
+    let styled = run_publish_job(site.temp(), &site.public(), &secrets);
+    assert_eq!(styled.code, 0, "{}", styled.log);
+    assert_eq!(tree(&online), tree(&site.public()));
+    let long: Vec<&Vec<String>> = styled
+        .calls
+        .iter()
+        .filter(|c| c[1] == "cp" && c[4] == LONG_CACHE)
+        .collect();
+    assert_eq!(long.len(), 1, "{:?}", styled.calls);
+    assert!(long[0][7].starts_with("s3://bucket/site/static/style."));
+    let deleted: Vec<&Vec<String>> = styled.calls.iter().filter(|c| c[1] == "rm").collect();
+    assert_eq!(deleted.len(), 1, "{:?}", styled.calls);
+    assert!(deleted[0][4].starts_with("s3://bucket/site/static/style."));
+    let addresses = invalidated(&styled);
+    assert!(
+        addresses.iter().all(|a| !a.starts_with("/alumni/static/")),
+        "{addresses:?}"
+    );
+    assert!(addresses.iter().any(|a| a == "/alumni/"), "{addresses:?}");
+
+    // Without a distribution, the files are still sent, and nothing is
+    // invalidated.
+    site.edit(
+        "content/clubs/docteurs.md",
+        "Tout docteur",
+        "Toute docteure et tout docteur",
+    );
+    assert_eq!(site.build(&[]).code, 0);
+    let plain = run_publish_job(site.temp(), &site.public(), &secrets[..1]);
+    assert_eq!(plain.code, 0, "{}", plain.log);
+    assert_eq!(tree(&online), tree(&site.public()));
+    assert!(
+        plain.calls.iter().all(|c| c[0] == "s3"),
+        "{:?}",
+        plain.calls
+    );
+}
+
+#[test]
+fn an_upload_plan_with_nothing_to_do_calls_neither_the_storage_nor_the_cdn() {
+    if jq_missing() {
+        return;
+    }
+    let temp = tempfile::tempdir().unwrap();
+    let site = temp.path().join("site");
+    std::fs::create_dir_all(&site).unwrap();
+    std::fs::write(site.join(".alumni-manifest.json"), "{}").unwrap();
+    let (run, calls) = upload_apply(temp.path(), "", &site, Some("E2EXAMPLE"));
+    assert_eq!(
+        (run.code, run.stdout.as_str()),
+        (0, "nothing to upload or delete\n")
+    );
+    assert_eq!(calls, Vec::<Vec<String>>::new());
 }

@@ -27,7 +27,7 @@ use serde::Deserialize;
 use crate::date::DateTime;
 use crate::diagnostic::{Diagnostic, Locator, did_you_mean};
 use crate::front_matter::COMMON_KEYS;
-use crate::i18n::Text;
+use crate::i18n::{Lang, Text};
 use crate::parse::Document;
 use crate::yaml::{self, Value};
 
@@ -277,7 +277,10 @@ pub fn parse_collections(
                 Err(message) => {
                     error(
                         &name,
-                        message.map(|m, _| format!("`collections.{folder}.fields.{name}`: {m}")),
+                        message.map(|m, lang| {
+                            let colon = if lang == Lang::Fr { " :" } else { ":" };
+                            format!("`collections.{folder}.fields.{name}`{colon} {m}")
+                        }),
                         tr!(
                             "write `values: [a, b]` or `values: {{ fr: [a], en: [b] }}`",
                             "écrivez `values: [a, b]` ou `values: {{ fr: [a], en: [b] }}`"
@@ -671,6 +674,11 @@ pub fn check_keys(
         .map(|(k, o)| (k.as_str(), *o))
         .collect();
     let place = place(doc, cx.section);
+    let list = allowed.join(", ");
+    let every_field = Text::new(
+        format!("the fields allowed for {} are: {list}", place.en),
+        format!("champs permis pour {} : {list}", place.fr),
+    );
     let mut locate = Locator::new(&doc.file.text);
     let mut errors = Vec::new();
     for key in doc.front.extra.keys().filter_map(Value::as_str) {
@@ -680,11 +688,7 @@ pub fn check_keys(
         let hint = if let Some(close) = did_you_mean(key, &allowed) {
             did_you_mean_hint(close)
         } else {
-            let list = allowed.join(", ");
-            Text::new(
-                format!("the fields allowed for {} are: {list}", place.en),
-                format!("champs permis pour {} : {list}", place.fr),
-            )
+            every_field.clone()
         };
         let offset = key_offsets.get(key).copied().unwrap_or(0);
         let message = Text::new(

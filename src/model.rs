@@ -433,7 +433,16 @@ fn check_collections(
             files: &files,
             pages_of: &pages_of,
         };
-        let collection = config.collection(folder);
+        // A section nested in one with a collection (`clubs/lyon/`, which
+        // trust refuses anyway) still holds club pages: the nearest collection up.
+        let mut owner = folder;
+        let collection = loop {
+            match (config.collection(owner), owner.rsplit_once('/')) {
+                (Some(c), _) => break Some(c),
+                (None, Some((parent, _))) => owner = parent,
+                (None, None) => break None,
+            }
+        };
         let found = crate::collection::check_page(&mut page.document, collection, &cx);
         if !page.fallback {
             errors.extend(found);

@@ -472,6 +472,17 @@ pub fn new_page(
             "mettez des lettres ou des chiffres dans le titre"
         )));
     }
+    // `index.md` and `_index.md` name a folder's own page, not a new one.
+    if slug == "index" {
+        return Err(Diagnostic::error(
+            "title",
+            tr!(
+                "`{title}` gives the file name index.md, which is a folder's own page",
+                "`{title}` donne le nom de fichier index.md, qui est la page d'un dossier"
+            ),
+        )
+        .with_hint(tr!("choose another title", "choisissez un autre titre")));
+    }
     let suffix = if lang == config.default_language {
         String::new()
     } else {

@@ -269,6 +269,10 @@ fn new_refuses_a_page_that_exists_in_any_form_and_writes_nothing() {
         "{}",
         slug.stderr
     );
+    // A title that would make the section's folder a bundle.
+    let index = new(&site, &["news", "Index"]);
+    assert_eq!(index.code, 1);
+    assert!(index.stderr.contains("index.md"), "{}", index.stderr);
     assert_eq!(
         tree(&site.root()).len(),
         before.len() + 1,

@@ -854,3 +854,93 @@ fn missing(path: &str, text: &str, name: &str, what: &Text) -> Diagnostic {
         format!("ajoutez `{name}: ...`{}", what.fr),
     ))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::TextFile;
+    use crate::parse::{Languages, parse_one};
+    use crate::trust::Rules;
+
+    fn doc(path: &str, front: &str) -> Document {
+        let languages = Languages {
+            default: "fr",
+            codes: vec!["fr", "en"],
+        };
+        let file = TextFile {
+            path: format!("content/{path}"),
+            text: format!("---\n{front}---\nTexte.\n"),
+        };
+        parse_one(file, &languages, &Rules::default()).unwrap()
+    }
+
+    fn club() -> Collection {
+        Collection {
+            folder: "clubs".to_string(),
+            trusted: false,
+            shortcodes: None,
+            fields: vec![Field {
+                name: "contact".to_string(),
+                kind: FieldKind::String,
+                item: None,
+                required: false,
+                default: None,
+                values: BTreeMap::new(),
+                collection: None,
+                after: None,
+                description: None,
+            }],
+        }
+    }
+
+    fn keys(doc: &Document, collection: Option<&Collection>, section: &str) -> Vec<String> {
+        let taxonomies = ["tags".to_string(), "region".to_string()];
+        let files = HashSet::new();
+        let cx = Context {
+            section,
+            lang: "fr",
+            taxonomies: &taxonomies,
+            files: &files,
+            pages_of: &|_| Vec::new(),
+        };
+        check_keys(doc, collection, &cx)
+            .iter()
+            .map(|d| {
+                assert!(!d.message.lacks_french() && !d.hint.as_ref().unwrap().lacks_french());
+                format!(
+                    "{} {} / {}",
+                    d.location(),
+                    d.message.fr,
+                    d.hint.as_ref().unwrap().fr
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_document_has_the_common_fields_and_the_taxonomies() {
+        let news = doc(
+            "news/a.md",
+            "title: A\ndate: 2026-11-25\nregion: [Lyon]\ndat: x\n",
+        );
+        assert_eq!(
+            keys(&news, None, "news"),
+            [
+                "content/news/a.md:5:1 champ inconnu `dat` pour une page de news / vouliez-vous dire `date` ?"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_collection_adds_its_fields_to_pages_not_to_its_section() {
+        let page = doc("clubs/a.md", "title: A\ncontact: x\n");
+        assert!(keys(&page, Some(&club()), "clubs").is_empty());
+        let section = doc("clubs/_index.md", "title: Clubs\ncontact: x\n");
+        assert_eq!(
+            keys(&section, Some(&club()), "clubs"),
+            [
+                "content/clubs/_index.md:3:1 champ inconnu `contact` pour la section clubs / champs permis pour la section clubs : title, description, date, updated, publish_date, expiry_date, draft, slug, weight, template, aliases, tags, region"
+            ]
+        );
+    }
+}

@@ -1,10 +1,14 @@
 //! Collections: the front-matter fields that a section's pages must or may
 //! have, declared in `content/site.yaml`, and the check of pages against them.
 //!
-//! In: the `collections:` mapping of the config (read once), then each page
-//! of a section that has a collection. Out: every problem of every page,
-//! located at the field in the Markdown file. Nothing here knows what a club
-//! or an event is: the site declares it.
+//! In: the `collections:` mapping of the config (read once), then every
+//! page and section of the site. Out: every problem of every page, located
+//! at the field in the Markdown file. Every document has a schema: the
+//! common fields (typed by [`crate::front_matter`], the one place that reads
+//! them), the site's taxonomies, and for a page of a section with a
+//! collection, the collection's fields; any other key is an error at the
+//! key with the nearest allowed name ([`check_keys`]). Nothing here knows
+//! what a club or an event is: the site declares it.
 //!
 //! ```yaml
 //! collections:
@@ -23,6 +27,7 @@ use serde::Deserialize;
 use crate::date::DateTime;
 use crate::diagnostic::{Diagnostic, Locator, did_you_mean};
 use crate::front_matter::COMMON_KEYS;
+use crate::i18n::{Lang, Text};
 use crate::parse::Document;
 use crate::yaml::{self, Value};
 
@@ -57,20 +62,30 @@ pub enum FieldKind {
 
 impl FieldKind {
     /// How the type is named to a person.
-    pub fn describe(self) -> &'static str {
+    pub fn describe(self) -> Text {
         match self {
-            FieldKind::String => "a single line of text",
-            FieldKind::Text => "a text",
-            FieldKind::Date => "a date like 2026-11-28",
-            FieldKind::Datetime => {
-                "a date and time with its offset, like 2026-12-10T18:30:00+01:00"
-            }
-            FieldKind::Url => "an address starting with https://",
-            FieldKind::Email => "an e-mail address",
-            FieldKind::Enum => "one of the listed values",
-            FieldKind::List => "a list",
-            FieldKind::Image => "an image: { src: photo.jpg, alt: \"what it shows\" }",
-            FieldKind::Reference => "the path of a page under content/, like clubs/biotech.md",
+            FieldKind::String => tr!("a single line of text", "une seule ligne de texte"),
+            FieldKind::Text => tr!("a text", "un texte"),
+            FieldKind::Date => tr!("a date like 2026-11-28", "une date comme 2026-11-28"),
+            FieldKind::Datetime => tr!(
+                "a date and time with its offset, like 2026-12-10T18:30:00+01:00",
+                "une date et une heure avec le décalage horaire, comme 2026-12-10T18:30:00+01:00"
+            ),
+            FieldKind::Url => tr!(
+                "an address starting with https://",
+                "une adresse qui commence par https://"
+            ),
+            FieldKind::Email => tr!("an e-mail address", "une adresse électronique"),
+            FieldKind::Enum => tr!("one of the listed values", "une des valeurs de la liste"),
+            FieldKind::List => tr!("a list", "une liste"),
+            FieldKind::Image => tr!(
+                "an image: {{ src: photo.jpg, alt: \"what it shows\" }}",
+                "une image : {{ src: photo.jpg, alt: \"ce qu'elle montre\" }}"
+            ),
+            FieldKind::Reference => tr!(
+                "the path of a page under content/, like clubs/biotech.md",
+                "le chemin d'une page sous content/, comme clubs/biotech.md"
+            ),
         }
     }
 }
@@ -163,15 +178,24 @@ impl Collection {
     }
 }
 
-fn enum_values(value: Option<Value>) -> Result<BTreeMap<String, Vec<String>>, String> {
-    let list = |v: &Value| -> Result<Vec<String>, String> {
+fn enum_values(value: Option<Value>) -> Result<BTreeMap<String, Vec<String>>, Text> {
+    let not_lists = || {
+        tr!(
+            "`values` must be a list, or lists by language",
+            "`values` doit être une liste, ou des listes par langue"
+        )
+    };
+    let list = |v: &Value| -> Result<Vec<String>, Text> {
         v.as_sequence()
-            .ok_or_else(|| "`values` must be a list, or lists by language".to_string())?
+            .ok_or_else(not_lists)?
             .iter()
             .map(|x| {
-                x.as_str()
-                    .map(str::to_string)
-                    .ok_or_else(|| "enum values must be texts".to_string())
+                x.as_str().map(str::to_string).ok_or_else(|| {
+                    tr!(
+                        "enum values must be texts",
+                        "les valeurs d'une énumération doivent être des textes"
+                    )
+                })
             })
             .collect()
     };
@@ -187,7 +211,7 @@ fn enum_values(value: Option<Value>) -> Result<BTreeMap<String, Vec<String>>, St
                 out.insert(lang, list(&v)?);
             }
         }
-        Some(_) => return Err("`values` must be a list, or lists by language".to_string()),
+        Some(_) => return Err(not_lists()),
     }
     Ok(out)
 }
@@ -202,7 +226,7 @@ pub fn parse_collections(
 ) -> (Vec<Collection>, Vec<Diagnostic>) {
     let mut collections = Vec::new();
     let mut errors = Vec::new();
-    let mut error = |key: &str, message: String, hint: &str| {
+    let mut error = |key: &str, message: Text, hint: Text| {
         errors.push(
             Diagnostic::error(path, message)
                 .at_offset(text, locate(key))
@@ -216,8 +240,14 @@ pub fn parse_collections(
             Err(message) => {
                 error(
                     &folder,
-                    format!("`collections.{folder}`: {message}"),
-                    "a collection takes `trusted`, `shortcodes` and `fields`",
+                    tr!(
+                        "`collections.{folder}`: {message}",
+                        "`collections.{folder}` : {message}"
+                    ),
+                    tr!(
+                        "a collection takes `trusted`, `shortcodes` and `fields`",
+                        "une collection prend `trusted`, `shortcodes` et `fields`"
+                    ),
                 );
                 continue;
             }
@@ -230,8 +260,14 @@ pub fn parse_collections(
                 Err(message) => {
                     error(
                         &name,
-                        format!("`collections.{folder}.fields.{name}`: {message}"),
-                        "a field takes `type`, and may take `required`, `default`, `values`, `of`, `collection`, `after`, `description`",
+                        tr!(
+                            "`collections.{folder}.fields.{name}`: {message}",
+                            "`collections.{folder}.fields.{name}` : {message}"
+                        ),
+                        tr!(
+                            "a field takes `type`, and may take `required`, `default`, `values`, `of`, `collection`, `after`, `description`",
+                            "un champ prend `type`, et peut prendre `required`, `default`, `values`, `of`, `collection`, `after`, `description`"
+                        ),
                     );
                     continue;
                 }
@@ -241,8 +277,14 @@ pub fn parse_collections(
                 Err(message) => {
                     error(
                         &name,
-                        format!("`collections.{folder}.fields.{name}`: {message}"),
-                        "write `values: [a, b]` or `values: { fr: [a], en: [b] }`",
+                        message.map(|m, lang| {
+                            let colon = if lang == Lang::Fr { " :" } else { ":" };
+                            format!("`collections.{folder}.fields.{name}`{colon} {m}")
+                        }),
+                        tr!(
+                            "write `values: [a, b]` or `values: {{ fr: [a], en: [b] }}`",
+                            "écrivez `values: [a, b]` ou `values: {{ fr: [a], en: [b] }}`"
+                        ),
                     );
                     continue;
                 }
@@ -251,15 +293,27 @@ pub fn parse_collections(
             if needs_values && values.is_empty() {
                 error(
                     &name,
-                    format!("`{name}` is an enum with no `values`"),
-                    "list the allowed values: `values: [a, b]`",
+                    tr!(
+                        "`{name}` is an enum with no `values`",
+                        "`{name}` est une énumération sans `values`"
+                    ),
+                    tr!(
+                        "list the allowed values: `values: [a, b]`",
+                        "donnez les valeurs permises : `values: [a, b]`"
+                    ),
                 );
             }
             if spec.kind == FieldKind::List && spec.of.is_none() {
                 error(
                     &name,
-                    format!("`{name}` is a list without `of`"),
-                    "say what the list holds: `of: string`",
+                    tr!(
+                        "`{name}` is a list without `of`",
+                        "`{name}` est une liste sans `of`"
+                    ),
+                    tr!(
+                        "say what the list holds: `of: string`",
+                        "dites ce que contient la liste : `of: string`"
+                    ),
                 );
             }
             let is_reference =
@@ -267,8 +321,14 @@ pub fn parse_collections(
             if is_reference && spec.collection.is_none() {
                 error(
                     &name,
-                    format!("`{name}` is a reference without `collection`"),
-                    "name the section it points to: `collection: clubs`",
+                    tr!(
+                        "`{name}` is a reference without `collection`",
+                        "`{name}` est une référence sans `collection`"
+                    ),
+                    tr!(
+                        "name the section it points to: `collection: clubs`",
+                        "nommez la section visée : `collection: clubs`"
+                    ),
                 );
             }
             fields.push(Field {
@@ -288,13 +348,17 @@ pub fn parse_collections(
                 if !fields.iter().any(|f| &f.name == after)
                     && !COMMON_KEYS.contains(&after.as_str())
                 {
+                    let name = &field.name;
                     error(
-                        &field.name,
-                        format!(
-                            "`{}` must come after `{after}`, which is not a field",
-                            field.name
+                        name,
+                        tr!(
+                            "`{name}` must come after `{after}`, which is not a field",
+                            "`{name}` doit venir après `{after}`, qui n'est pas un champ"
                         ),
-                        "name another date field of the collection",
+                        tr!(
+                            "name another date field of the collection",
+                            "nommez un autre champ de date de la collection"
+                        ),
                     );
                 }
             }
@@ -309,9 +373,11 @@ pub fn parse_collections(
     (collections, errors)
 }
 
-/// What a page's fields are checked against, besides its collection.
+/// What a document's fields are checked against, besides its collection.
 pub struct Context<'a> {
-    /// The page's language.
+    /// The folder of the section the document belongs to (`""` for the root).
+    pub section: &'a str,
+    /// The document's language.
     pub lang: &'a str,
     /// Taxonomy names (front-matter keys that are always allowed).
     pub taxonomies: &'a [String],
@@ -329,6 +395,14 @@ fn is_placeholder(value: &Value) -> bool {
     }
 }
 
+/// "did you mean `x`?", the hint of every near miss.
+pub fn did_you_mean_hint(close: &str) -> Text {
+    tr!("did you mean `{close}`?", "vouliez-vous dire `{close}` ?")
+}
+
+/// A message and its hint.
+type Problem = (Text, Text);
+
 /// Checks one value against a type; the error says what was expected.
 fn check_value(
     field: &Field,
@@ -336,19 +410,33 @@ fn check_value(
     value: &Value,
     doc: &Document,
     cx: &Context<'_>,
-) -> Result<(), (String, String)> {
+) -> Result<(), Problem> {
+    let name = field.name.as_str();
+    let must_be = |what: &Text| {
+        Text::new(
+            format!("`{name}` must be {}", what.en),
+            format!("`{name}` doit être {}", what.fr),
+        )
+    };
     let expected = || {
+        let found = yaml::describe(value);
         (
-            format!("`{}` must be {}", field.name, kind.describe()),
-            format!("found {}", yaml::describe(value)),
+            must_be(&kind.describe()),
+            tr!("found {found}", "valeur trouvée : {found}"),
         )
     };
     match kind {
         FieldKind::String => match yaml::scalar_text(value) {
             Some(s) if !s.contains('\n') => Ok(()),
             Some(_) => Err((
-                format!("`{}` must be a single line", field.name),
-                "use `text` in the collection for longer texts".to_string(),
+                tr!(
+                    "`{name}` must be a single line",
+                    "`{name}` doit tenir sur une seule ligne"
+                ),
+                tr!(
+                    "use `text` in the collection for longer texts",
+                    "déclarez-le `text` dans la collection pour un texte plus long"
+                ),
             )),
             None => Err(expected()),
         },
@@ -356,14 +444,18 @@ fn check_value(
         FieldKind::Date | FieldKind::Datetime => {
             let text = yaml::scalar_text(value).ok_or_else(expected)?;
             let date = DateTime::parse(&text)
-                .map_err(|why| (format!("`{}` must be {}", field.name, kind.describe()), why))?;
+                .map_err(|why| (must_be(&kind.describe()), Text::new(why.clone(), why)))?;
             if kind == FieldKind::Datetime && (date.time.is_none() || date.offset_minutes.is_none())
             {
+                let day = date.format("%F", "en");
                 return Err((
-                    format!("`{}` needs a time and a time zone offset", field.name),
-                    format!(
-                        "write e.g. `{}T18:30:00+01:00` (+01:00 is Paris in winter, +02:00 in summer)",
-                        date.format("%F", "en")
+                    tr!(
+                        "`{name}` needs a time and a time zone offset",
+                        "`{name}` demande une heure et un décalage horaire"
+                    ),
+                    tr!(
+                        "write e.g. `{day}T18:30:00+01:00` (+01:00 is Paris in winter, +02:00 in summer)",
+                        "écrivez par exemple `{day}T18:30:00+01:00` (+01:00 pour Paris en hiver, +02:00 en été)"
                     ),
                 ));
             }
@@ -393,11 +485,19 @@ fn check_value(
                 return Ok(());
             }
             let candidates: Vec<&str> = allowed.iter().map(String::as_str).collect();
-            let hint = match did_you_mean(&text, &candidates) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => format!("allowed values: {}", candidates.join(", ")),
+            let hint = if let Some(close) = did_you_mean(&text, &candidates) {
+                did_you_mean_hint(close)
+            } else {
+                let list = candidates.join(", ");
+                tr!("allowed values: {list}", "valeurs permises : {list}")
             };
-            Err((format!("`{}` cannot be `{text}`", field.name), hint))
+            Err((
+                tr!(
+                    "`{name}` cannot be `{text}`",
+                    "`{name}` ne peut pas valoir `{text}`"
+                ),
+                hint,
+            ))
         }
         FieldKind::List => {
             let item = field.item.unwrap_or(FieldKind::String);
@@ -410,50 +510,7 @@ fn check_value(
                 .try_for_each(|v| check_value(field, item, v, doc, cx))
         }
         FieldKind::Image => {
-            let (Some(src), alt) = (
-                value.get("src").and_then(Value::as_str),
-                value.get("alt").and_then(Value::as_str),
-            ) else {
-                return Err(expected());
-            };
-            // The type is a file of the site: an address would have every reader call another host.
-            if !crate::sanitize::is_site_file(src) {
-                return Err((
-                    format!("`{}`: images must be files of the site, not `{src}`", field.name),
-                    "place the image beside the page (the page a folder, `page/index.md`) and write its name, or put it in content/_static/".to_string(),
-                ));
-            }
-            // Beside the page only for a bundle (`page/index.md`), whose files are copied next to it.
-            let bundle = doc.kind == crate::parse::DocumentKind::Bundle;
-            let beside = format!("content/{}/{src}", doc.folder());
-            let in_static = format!("content/_static/{}", src.trim_start_matches('/'));
-            let found = cx.files.contains(&in_static) || (bundle && cx.files.contains(&beside));
-            if !found {
-                let hint = if bundle {
-                    format!("put the file at {beside}, or in content/_static/")
-                } else {
-                    format!(
-                        "make the page a folder, {}/index.md, with {src} beside it; or put {src} in content/_static/",
-                        doc.content_path
-                            .trim_end_matches(".md")
-                            .trim_end_matches(&format!(".{}", doc.lang))
-                    )
-                };
-                return Err((
-                    format!("`{}`: the image `{src}` does not exist", field.name),
-                    hint,
-                ));
-            }
-            if alt.is_none_or(|a| a.trim().is_empty()) {
-                return Err((
-                    format!(
-                        "`{}`: the image `{src}` has no alternative text",
-                        field.name
-                    ),
-                    "add `alt: \"what the image shows\"` for readers who cannot see it".to_string(),
-                ));
-            }
-            Ok(())
+            check_image(name, value, doc, cx).map_err(|problem| problem.unwrap_or_else(expected))
         }
         FieldKind::Reference => {
             let text = yaml::scalar_text(value).ok_or_else(expected)?;
@@ -469,17 +526,19 @@ fn check_value(
                 return Ok(());
             }
             let candidates: Vec<&str> = pages.iter().map(String::as_str).collect();
-            let hint = match did_you_mean(&target, &candidates) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => format!(
-                    "write the path of a page of {collection}/, e.g. `{}`",
-                    candidates.first().copied().unwrap_or("clubs/biotech.md")
-                ),
+            let hint = if let Some(close) = did_you_mean(&target, &candidates) {
+                did_you_mean_hint(close)
+            } else {
+                let example = candidates.first().copied().unwrap_or("clubs/biotech.md");
+                tr!(
+                    "write the path of a page of {collection}/, e.g. `{example}`",
+                    "écrivez le chemin d'une page de {collection}/, par exemple `{example}`"
+                )
             };
             Err((
-                format!(
-                    "`{}`: there is no page `content/{target}` in {collection}",
-                    field.name
+                tr!(
+                    "`{name}`: there is no page `content/{target}` in {collection}",
+                    "`{name}` : il n'y a pas de page `content/{target}` dans {collection}"
                 ),
                 hint,
             ))
@@ -487,13 +546,185 @@ fn check_value(
     }
 }
 
-/// Checks a page against its collection, fills in defaults, and returns every problem.
+/// Checks an image value `{ src, alt }`; `Err(None)` when it is not one at all.
+fn check_image(
+    name: &str,
+    value: &Value,
+    doc: &Document,
+    cx: &Context<'_>,
+) -> Result<(), Option<Problem>> {
+    let (Some(src), alt) = (
+        value.get("src").and_then(Value::as_str),
+        value.get("alt").and_then(Value::as_str),
+    ) else {
+        return Err(None);
+    };
+    // The type is a file of the site: an address would have every reader call another host.
+    if !crate::sanitize::is_site_file(src) {
+        return Err(Some((
+            tr!(
+                "`{name}`: images must be files of the site, not `{src}`",
+                "`{name}` : une image doit être un fichier du site, pas `{src}`"
+            ),
+            tr!(
+                "place the image beside the page (the page a folder, `page/index.md`) and write its name, or put it in content/_static/",
+                "placez l'image à côté de la page (la page devient un dossier, `page/index.md`) et écrivez son nom, ou mettez-la dans content/_static/"
+            ),
+        )));
+    }
+    // Beside the page only for a bundle (`page/index.md`), whose files are copied next to it.
+    let bundle = doc.kind == crate::parse::DocumentKind::Bundle;
+    let beside = format!("content/{}/{src}", doc.folder());
+    let in_static = format!("content/_static/{}", src.trim_start_matches('/'));
+    let found = cx.files.contains(&in_static) || (bundle && cx.files.contains(&beside));
+    if !found {
+        let hint = if bundle {
+            tr!(
+                "put the file at {beside}, or in content/_static/",
+                "placez le fichier en {beside}, ou dans content/_static/"
+            )
+        } else {
+            let folder = doc
+                .content_path
+                .trim_end_matches(".md")
+                .trim_end_matches(&format!(".{}", doc.lang));
+            tr!(
+                "make the page a folder, {folder}/index.md, with {src} beside it; or put {src} in content/_static/",
+                "faites de la page un dossier, {folder}/index.md, avec {src} à côté ; ou mettez {src} dans content/_static/"
+            )
+        };
+        return Err(Some((
+            tr!(
+                "`{name}`: the image `{src}` does not exist",
+                "`{name}` : l'image `{src}` n'existe pas"
+            ),
+            hint,
+        )));
+    }
+    if alt.is_none_or(|a| a.trim().is_empty()) {
+        return Err(Some((
+            tr!(
+                "`{name}`: the image `{src}` has no alternative text",
+                "`{name}` : l'image `{src}` n'a pas de texte de remplacement"
+            ),
+            tr!(
+                "add `alt: \"what the image shows\"` for readers who cannot see it",
+                "ajoutez `alt: \"ce que montre l'image\"` pour les lecteurs qui ne la voient pas"
+            ),
+        )));
+    }
+    Ok(())
+}
+
+/// The fields a document may have: the common ones (typed by
+/// [`crate::front_matter`]), the site's taxonomies, and, for a page of a
+/// section with a collection, the collection's own. A section's `_index.md`
+/// takes the common fields and taxonomies only: a collection describes pages.
+pub fn allowed_fields<'a>(
+    doc: &Document,
+    collection: Option<&'a Collection>,
+    taxonomies: &'a [String],
+) -> Vec<&'a str> {
+    let mut allowed: Vec<&str> = COMMON_KEYS.to_vec();
+    for name in taxonomies.iter().map(String::as_str).chain(
+        collection
+            .filter(|_| doc.kind != crate::parse::DocumentKind::Section)
+            .into_iter()
+            .flat_map(|c| c.fields.iter().map(|f| f.name.as_str())),
+    ) {
+        if !allowed.contains(&name) {
+            allowed.push(name);
+        }
+    }
+    allowed
+}
+
+/// How messages name the place of a document: "a page of news", "the section clubs".
+fn place(doc: &Document, section: &str) -> Text {
+    match (doc.kind, section) {
+        (crate::parse::DocumentKind::Section, "") => tr!("the home page", "la page d'accueil"),
+        (crate::parse::DocumentKind::Section, _) => {
+            let folder = doc.folder();
+            tr!("the section {folder}", "la section {folder}")
+        }
+        (_, "") => tr!(
+            "a page at the root of content/",
+            "une page à la racine de content/"
+        ),
+        _ => tr!("a page of {section}", "une page de {section}"),
+    }
+}
+
+/// Reports every front-matter key of `doc` that is not one of its
+/// [`allowed_fields`], at the key, with the nearest allowed name. Every
+/// document has this schema, with or without a collection.
+pub fn check_keys(
+    doc: &Document,
+    collection: Option<&Collection>,
+    cx: &Context<'_>,
+) -> Vec<Diagnostic> {
+    let allowed = allowed_fields(doc, collection, cx.taxonomies);
+    // The common keys never reach `extra`: the front-matter reader took them.
+    // A page may have thousands of others: each costs a lookup, not a search of every key.
+    let key_offsets: HashMap<&str, usize> = doc
+        .front
+        .key_offsets
+        .iter()
+        .rev()
+        .map(|(k, o)| (k.as_str(), *o))
+        .collect();
+    let place = place(doc, cx.section);
+    let list = allowed.join(", ");
+    let every_field = Text::new(
+        format!("the fields allowed for {} are: {list}", place.en),
+        format!("champs permis pour {} : {list}", place.fr),
+    );
+    let mut locate = Locator::new(&doc.file.text);
+    let mut errors = Vec::new();
+    for key in doc.front.extra.keys().filter_map(Value::as_str) {
+        if allowed.contains(&key) {
+            continue;
+        }
+        let hint = if let Some(close) = did_you_mean(key, &allowed) {
+            did_you_mean_hint(close)
+        } else {
+            every_field.clone()
+        };
+        let offset = key_offsets.get(key).copied().unwrap_or(0);
+        let message = Text::new(
+            format!("unknown field `{key}` for {}", place.en),
+            format!("champ inconnu `{key}` pour {}", place.fr),
+        );
+        errors.push(
+            locate
+                .at(Diagnostic::error(&doc.file.path, message), offset)
+                .with_hint(hint),
+        );
+    }
+    errors
+}
+
+/// Checks a page against its schema (see [`allowed_fields`]) and its
+/// section's collection if it has one, fills in the collection's defaults,
+/// and returns every problem.
 pub fn check_page(
+    doc: &mut Document,
+    collection: Option<&Collection>,
+    cx: &Context<'_>,
+) -> Vec<Diagnostic> {
+    let mut errors = check_keys(doc, collection, cx);
+    if let Some(collection) = collection {
+        check_fields(doc, collection, cx, &mut errors);
+    }
+    errors
+}
+
+fn check_fields(
     doc: &mut Document,
     collection: &Collection,
     cx: &Context<'_>,
-) -> Vec<Diagnostic> {
-    let mut errors = Vec::new();
+    errors: &mut Vec<Diagnostic>,
+) {
     let path = doc.file.path.clone();
     let value_offset = |doc: &Document, key: &str| {
         let at = doc.front.offset_of(key);
@@ -506,64 +737,27 @@ pub fn check_page(
                 - doc.file.text[after..line_end].trim_start().len()
         })
     };
-    // Unknown keys: not common, not a taxonomy, not declared. A page may
-    // have thousands: each costs a lookup, not a search of every key.
-    let declared: Vec<&str> = collection.fields.iter().map(|f| f.name.as_str()).collect();
-    let mut candidates: Vec<&str> = declared.clone();
-    candidates.extend(COMMON_KEYS);
-    candidates.extend(cx.taxonomies.iter().map(String::as_str));
-    let key_offsets: HashMap<&str, usize> = doc
-        .front
-        .key_offsets
-        .iter()
-        .rev()
-        .map(|(k, o)| (k.as_str(), *o))
-        .collect();
-    let mut locate = Locator::new(&doc.file.text);
-    for key in doc.front.extra.keys().filter_map(Value::as_str) {
-        if declared.contains(&key) || cx.taxonomies.iter().any(|t| t == key) {
-            continue;
-        }
-        let hint = match did_you_mean(key, &candidates) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!(
-                "the fields of {} are: {}",
-                collection.folder,
-                declared.join(", ")
-            ),
-        };
-        let offset = key_offsets.get(key).copied().unwrap_or(0);
-        errors.push(
-            locate
-                .at(
-                    Diagnostic::error(
-                        &path,
-                        format!("unknown field `{key}` for a page of {}", collection.folder),
-                    ),
-                    offset,
-                )
-                .with_hint(hint),
-        );
-    }
     for field in &collection.fields {
+        let name = field.name.as_str();
         let described = field
             .description
             .as_deref()
             .map(|d| format!(" ({d})"))
             .unwrap_or_default();
-        if COMMON_KEYS.contains(&field.name.as_str()) {
+        if COMMON_KEYS.contains(&name) {
             // Typed by the front-matter reader; only presence is the collection's business.
-            let present = doc.front.key_offsets.iter().any(|(k, _)| k == &field.name);
+            let present = doc.front.key_offsets.iter().any(|(k, _)| k == name);
             if field.required && !present {
-                errors.push(
-                    Diagnostic::error(&path, format!("missing required field `{}`", field.name))
-                        .at_offset(&doc.file.text, 0)
-                        .with_hint(format!("add `{}: ...`{described}", field.name)),
-                );
+                errors.push(missing(
+                    &path,
+                    &doc.file.text,
+                    name,
+                    &Text::new(described.clone(), described),
+                ));
             }
             continue;
         }
-        let Some(value) = doc.front.extra.get(field.name.as_str()).cloned() else {
+        let Some(value) = doc.front.extra.get(name).cloned() else {
             match &field.default {
                 Some(default) => {
                     doc.front
@@ -573,32 +767,34 @@ pub fn check_page(
                 None if field.required => {
                     let values = field.values_for(cx.lang);
                     let what = if values.is_empty() {
-                        field.kind.describe().to_string()
+                        field.kind.describe()
                     } else {
-                        format!("one of: {}", values.join(", "))
+                        let list = values.join(", ");
+                        tr!("one of: {list}", "une valeur parmi : {list}")
                     };
-                    errors.push(
-                        Diagnostic::error(
-                            &path,
-                            format!("missing required field `{}`", field.name),
-                        )
-                        .at_offset(&doc.file.text, 0)
-                        .with_hint(format!("add `{}: ...` ({what}){described}", field.name)),
-                    );
+                    let what = what.map(|w, _| format!(" ({w}){described}"));
+                    errors.push(missing(&path, &doc.file.text, name, &what));
                 }
                 None => {}
             }
             continue;
         };
-        let at = value_offset(doc, &field.name);
+        let at = value_offset(doc, name);
         if is_placeholder(&value) {
+            let what = field.kind.describe();
             errors.push(
-                Diagnostic::error(&path, format!("`{}` still says {PLACEHOLDER}", field.name))
-                    .at_offset(&doc.file.text, at)
-                    .with_hint(format!(
-                        "replace it with {}{described}",
-                        field.kind.describe()
-                    )),
+                Diagnostic::error(
+                    &path,
+                    tr!(
+                        "`{name}` still says {PLACEHOLDER}",
+                        "`{name}` contient encore {PLACEHOLDER}"
+                    ),
+                )
+                .at_offset(&doc.file.text, at)
+                .with_hint(Text::new(
+                    format!("replace it with {}{described}", what.en),
+                    format!("remplacez-le par {}{described}", what.fr),
+                )),
             );
             continue;
         }
@@ -621,24 +817,130 @@ pub fn check_page(
                     .and_then(Value::as_str)
                     .and_then(|s| DateTime::parse(s).ok())
             };
-            if let (Some(this), Some(before)) = (date_of(&field.name), date_of(after)) {
+            if let (Some(this), Some(before)) = (date_of(name), date_of(after)) {
                 if this.utc_minutes() <= before.utc_minutes() {
                     errors.push(
                         Diagnostic::error(
                             &path,
-                            format!(
-                                "`{}` ({this}) is not after `{after}` ({before})",
-                                field.name
+                            tr!(
+                                "`{name}` ({this}) is not after `{after}` ({before})",
+                                "`{name}` ({this}) n'est pas après `{after}` ({before})"
                             ),
                         )
                         .at_offset(&doc.file.text, at)
-                        .with_hint(
+                        .with_hint(tr!(
                             "an event ends after it starts: check both dates and their offsets",
-                        ),
+                            "un événement finit après avoir commencé : vérifiez les deux dates et leurs décalages horaires"
+                        )),
                     );
                 }
             }
         }
     }
-    errors
+}
+
+/// "missing required field", at the top of the file; `what` follows the `add` hint.
+fn missing(path: &str, text: &str, name: &str, what: &Text) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        tr!(
+            "missing required field `{name}`",
+            "champ obligatoire manquant : `{name}`"
+        ),
+    )
+    .at_offset(text, 0)
+    .with_hint(Text::new(
+        format!("add `{name}: ...`{}", what.en),
+        format!("ajoutez `{name}: ...`{}", what.fr),
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::load::TextFile;
+    use crate::parse::{Languages, parse_one};
+    use crate::trust::Rules;
+
+    fn doc(path: &str, front: &str) -> Document {
+        let languages = Languages {
+            default: "fr",
+            codes: vec!["fr", "en"],
+        };
+        let file = TextFile {
+            path: format!("content/{path}"),
+            text: format!("---\n{front}---\nTexte.\n"),
+        };
+        parse_one(file, &languages, &Rules::default()).unwrap()
+    }
+
+    fn club() -> Collection {
+        Collection {
+            folder: "clubs".to_string(),
+            trusted: false,
+            shortcodes: None,
+            fields: vec![Field {
+                name: "contact".to_string(),
+                kind: FieldKind::String,
+                item: None,
+                required: false,
+                default: None,
+                values: BTreeMap::new(),
+                collection: None,
+                after: None,
+                description: None,
+            }],
+        }
+    }
+
+    fn keys(doc: &Document, collection: Option<&Collection>, section: &str) -> Vec<String> {
+        let taxonomies = ["tags".to_string(), "region".to_string()];
+        let files = HashSet::new();
+        let cx = Context {
+            section,
+            lang: "fr",
+            taxonomies: &taxonomies,
+            files: &files,
+            pages_of: &|_| Vec::new(),
+        };
+        check_keys(doc, collection, &cx)
+            .iter()
+            .map(|d| {
+                assert!(!d.message.lacks_french() && !d.hint.as_ref().unwrap().lacks_french());
+                format!(
+                    "{} {} / {}",
+                    d.location(),
+                    d.message.fr,
+                    d.hint.as_ref().unwrap().fr
+                )
+            })
+            .collect()
+    }
+
+    #[test]
+    fn every_document_has_the_common_fields_and_the_taxonomies() {
+        let news = doc(
+            "news/a.md",
+            "title: A\ndate: 2026-11-25\nregion: [Lyon]\ndat: x\n",
+        );
+        assert_eq!(
+            keys(&news, None, "news"),
+            [
+                "content/news/a.md:5:1 champ inconnu `dat` pour une page de news / vouliez-vous dire `date` ?"
+            ]
+        );
+    }
+
+    #[test]
+    fn a_collection_adds_its_fields_to_pages_not_to_its_section() {
+        let page = doc("clubs/a.md", "title: A\ncontact: x\n");
+        assert!(keys(&page, Some(&club()), "clubs").is_empty());
+        let section = doc("clubs/_index.md", "title: Clubs\ncontact: x\n");
+        assert_eq!(
+            keys(&section, Some(&club()), "clubs"),
+            [
+                "content/clubs/_index.md:3:1 champ inconnu `contact` pour la section clubs / champs permis pour la section clubs : title, description, date, updated, publish_date, expiry_date, draft, slug, weight, template, aliases, tags, region"
+            ]
+        );
+    }
 }

@@ -3,14 +3,18 @@
 //! [`split`] cuts a file into its YAML and its body, keeping the byte offset of
 //! each so that later diagnostics point at the real line of the file.
 //! [`FrontMatter::parse`] reads the common fields with their types and keeps
-//! everything else, in file order, in `extra` for templates (and, later, for
-//! collection schemas). Every wrong field of a file is reported, not only the
-//! first one.
+//! everything else, in file order, in `extra` for templates. This is the one
+//! place that types the common fields ([`COMMON_KEYS`]); whether a key of
+//! `extra` is allowed at all (a taxonomy, a field of the section's
+//! collection, or a mistake) is decided by [`crate::collection::check_keys`],
+//! for every page and section. Every wrong field of a file is reported, not
+//! only the first one.
 
 use std::collections::HashMap;
 
 use crate::date::DateTime;
 use crate::diagnostic::Diagnostic;
+use crate::i18n::Text;
 use crate::yaml::{self, Mapping, Value};
 
 /// A Markdown file cut at its front matter.
@@ -35,18 +39,28 @@ pub fn split<'a>(text: &'a str, path: &str) -> Result<Split<'a>, Diagnostic> {
     let mut lines = text.split_inclusive('\n');
     let first = lines.next().unwrap_or("");
     if text.trim().is_empty() {
-        return Err(Diagnostic::error(path, "the file is empty")
-            .at_offset(text, 0)
-            .with_hint("write its front matter (a line `---`, then `title: ...`, then a line `---`) and its text, or delete the file"));
+        return Err(
+            Diagnostic::error(path, tr!("the file is empty", "le fichier est vide"))
+                .at_offset(text, 0)
+                .with_hint(tr!(
+                    "write its front matter (a line `---`, then `title: ...`, then a line `---`) and its text, or delete the file",
+                    "écrivez son en-tête (une ligne `---`, puis `title: ...`, puis une ligne `---`) et son texte, ou supprimez le fichier"
+                )),
+        );
     }
     if !is_fence(first) {
-        return Err(
-            Diagnostic::error(path, "the file does not start with front matter")
-                .at_offset(text, 0)
-                .with_hint(
-                    "start the file with a line `---`, then `title: ...`, then a line `---`",
-                ),
-        );
+        return Err(Diagnostic::error(
+            path,
+            tr!(
+                "the file does not start with front matter",
+                "le fichier ne commence pas par un en-tête"
+            ),
+        )
+        .at_offset(text, 0)
+        .with_hint(tr!(
+            "start the file with a line `---`, then `title: ...`, then a line `---`",
+            "commencez le fichier par une ligne `---`, puis `title: ...`, puis une ligne `---`"
+        )));
     }
     let yaml_start = first.len();
     let mut offset = yaml_start;
@@ -61,9 +75,18 @@ pub fn split<'a>(text: &'a str, path: &str) -> Result<Split<'a>, Diagnostic> {
         }
         offset += line.len();
     }
-    Err(Diagnostic::error(path, "the front matter is never closed")
-        .at_offset(text, 0)
-        .with_hint("add a line `---` after the last front-matter field"))
+    Err(Diagnostic::error(
+        path,
+        tr!(
+            "the front matter is never closed",
+            "l'en-tête n'est jamais fermé"
+        ),
+    )
+    .at_offset(text, 0)
+    .with_hint(tr!(
+        "add a line `---` after the last front-matter field",
+        "ajoutez une ligne `---` après le dernier champ de l'en-tête"
+    )))
 }
 
 /// The common front-matter fields, typed.
@@ -99,7 +122,8 @@ pub struct FrontMatter {
     pub key_offsets: Vec<(String, usize)>,
 }
 
-/// The keys this module reads itself; anything else goes to `extra`.
+/// The keys this module reads and types itself, in every section; anything
+/// else goes to `extra`.
 pub const COMMON_KEYS: &[&str] = &[
     "title",
     "description",
@@ -145,19 +169,35 @@ impl FrontMatter {
         for (key, value) in &mapping {
             let Some(key) = key.as_str() else {
                 errors.push(
-                    Diagnostic::error(path, "front-matter keys must be words")
-                        .at_offset(text, split.yaml_start)
-                        .with_hint("write keys like `title:` without quotes or brackets"),
+                    Diagnostic::error(
+                        path,
+                        tr!(
+                            "front-matter keys must be words",
+                            "les clés de l'en-tête doivent être des mots"
+                        ),
+                    )
+                    .at_offset(text, split.yaml_start)
+                    .with_hint(tr!(
+                        "write keys like `title:` without quotes or brackets",
+                        "écrivez les clés comme `title:`, sans guillemets ni crochets"
+                    )),
                 );
                 continue;
             };
             let at = value_at(key);
-            let mut fail = |expected: &str| {
+            let mut fail = |expected: Text| {
                 let offset = skip_spaces(text, at);
+                let found = yaml::describe(value);
                 errors.push(
-                    Diagnostic::error(path, format!("`{key}` must be {expected}"))
-                        .at_offset(text, offset)
-                        .with_hint(format!("found {}", yaml::describe(value))),
+                    Diagnostic::error(
+                        path,
+                        Text::new(
+                            format!("`{key}` must be {}", expected.en),
+                            format!("`{key}` doit être {}", expected.fr),
+                        ),
+                    )
+                    .at_offset(text, offset)
+                    .with_hint(tr!("found {found}", "valeur trouvée : {found}")),
                 );
             };
             match key {
@@ -166,11 +206,11 @@ impl FrontMatter {
                         fm.title = t;
                         has_title = true;
                     }
-                    _ => fail("a non-empty text"),
+                    _ => fail(tr!("a non-empty text", "un texte non vide")),
                 },
                 "description" => match yaml::scalar_text(value) {
                     Some(t) => fm.description = Some(t),
-                    None => fail("a text"),
+                    None => fail(tr!("a text", "un texte")),
                 },
                 "date" | "updated" | "publish_date" | "expiry_date" => {
                     let parsed = yaml::scalar_text(value).map(|t| DateTime::parse(&t));
@@ -183,30 +223,36 @@ impl FrontMatter {
                                 _ => &mut fm.expiry_date,
                             } = Some(d);
                         }
-                        Some(Err(why)) => fail(&format!("a date ({why})")),
-                        None => fail("a date like 2026-11-28"),
+                        Some(Err(why)) => fail(tr!("a date ({why})", "une date ({why})")),
+                        None => fail(tr!("a date like 2026-11-28", "une date comme 2026-11-28")),
                     }
                 }
                 "draft" => match value.as_bool() {
                     Some(b) => fm.draft = b,
-                    None => fail("true or false"),
+                    None => fail(tr!("true or false", "true ou false")),
                 },
                 "slug" => match yaml::scalar_text(value) {
                     Some(s) => fm.slug = Some(s),
-                    None => fail("a text"),
+                    None => fail(tr!("a text", "un texte")),
                 },
                 "weight" => match value.as_i64() {
                     Some(w) => fm.weight = Some(w),
-                    None => fail("a whole number"),
+                    None => fail(tr!("a whole number", "un nombre entier")),
                 },
                 "template" => match value.as_str() {
                     Some(t) => fm.template = Some(t.to_string()),
-                    None => fail("a template file name such as `page.html`"),
+                    None => fail(tr!(
+                        "a template file name such as `page.html`",
+                        "un nom de fichier de gabarit comme `page.html`"
+                    )),
                 },
                 "aliases" | "tags" => match text_list(value) {
                     Some(list) if key == "tags" => fm.tags = list,
                     Some(list) => fm.aliases = list,
-                    None => fail("a list of texts, e.g. `[un, deux]`"),
+                    None => fail(tr!(
+                        "a list of texts, e.g. `[un, deux]`",
+                        "une liste de textes, par exemple `[un, deux]`"
+                    )),
                 },
                 _ => {
                     fm.extra
@@ -216,9 +262,18 @@ impl FrontMatter {
         }
         if !has_title && !errors.iter().any(|d| d.message.starts_with("`title`")) {
             errors.push(
-                Diagnostic::error(path, "missing required field `title`")
-                    .at_offset(text, 0)
-                    .with_hint("add a line `title: ...` to the front matter"),
+                Diagnostic::error(
+                    path,
+                    tr!(
+                        "missing required field `title`",
+                        "champ obligatoire manquant : `title`"
+                    ),
+                )
+                .at_offset(text, 0)
+                .with_hint(tr!(
+                    "add a line `title: ...` to the front matter",
+                    "ajoutez une ligne `title: ...` à l'en-tête"
+                )),
             );
         }
         if let (Some(publish), Some(expiry)) = (fm.publish_date, fm.expiry_date) {
@@ -226,10 +281,16 @@ impl FrontMatter {
                 errors.push(
                     Diagnostic::error(
                         path,
-                        "`expiry_date` is not after `publish_date`: the page would never be published",
+                        tr!(
+                            "`expiry_date` is not after `publish_date`: the page would never be published",
+                            "`expiry_date` n'est pas après `publish_date` : la page ne serait jamais publiée"
+                        ),
                     )
                     .at_offset(text, skip_spaces(text, value_at("expiry_date")))
-                    .with_hint("put the expiry date after the publication date, or remove one of them"),
+                    .with_hint(tr!(
+                        "put the expiry date after the publication date, or remove one of them",
+                        "mettez la date d'expiration après la date de publication, ou retirez l'une des deux"
+                    )),
                 );
             }
         }

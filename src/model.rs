@@ -369,8 +369,10 @@ pub fn assemble(
     (site, errors)
 }
 
-/// Checks every page of a section that has a collection against it (and
-/// fills in defaults; fallbacks get them too, their mistakes are reported once).
+/// Checks every document against its schema: the common fields and the
+/// site's taxonomies everywhere, plus its section's collection for a page of
+/// a section that has one (filling in defaults; fallbacks get them too,
+/// their mistakes are reported once).
 fn check_collections(
     config: &Config,
     sections: &[Section],
@@ -378,34 +380,68 @@ fn check_collections(
     copies: &CopySources,
     errors: &mut Vec<Diagnostic>,
 ) {
-    if config.collections.is_empty() {
-        return;
-    }
     let files: std::collections::HashSet<String> = copies
         .content_files
         .iter()
         .chain(&copies.static_files)
         .map(|f| f.path.clone())
         .collect();
+    // The schema belongs to the folder, whatever the language: a page of
+    // `events/` in a language without `events/_index.en.md` hangs under that
+    // language's home, and must still be held to the events' collection.
+    let folders: std::collections::HashSet<&str> =
+        sections.iter().map(|s| s.folder.as_str()).collect();
+    let section_of = |doc: &Document| -> String {
+        let (mut folder, _) = page_place(doc);
+        while !folder.is_empty() && !folders.contains(folder.as_str()) {
+            folder = folder.rsplit_once('/').map_or("", |(p, _)| p).to_string();
+        }
+        folder
+    };
+    let page_sections: Vec<String> = pages.iter().map(|p| section_of(&p.document)).collect();
     let mut by_folder: HashMap<&str, Vec<String>> = HashMap::new();
-    for page in pages.iter().filter(|p| !p.fallback) {
-        by_folder
-            .entry(sections[page.section].folder.as_str())
-            .or_default()
-            .push(page.document.translation_key.clone());
+    for (page, folder) in pages.iter().zip(&page_sections) {
+        if !page.fallback {
+            by_folder
+                .entry(folder.as_str())
+                .or_default()
+                .push(page.document.translation_key.clone());
+        }
     }
     let pages_of = |folder: &str| by_folder.get(folder).cloned().unwrap_or_default();
     let taxonomies: Vec<String> = config.taxonomies.iter().map(|t| t.name.clone()).collect();
-    for page in pages.iter_mut() {
-        let Some(collection) = config.collection(&sections[page.section].folder) else {
+    for section in sections.iter().filter(|s| !s.fallback) {
+        let Some(document) = &section.document else {
             continue;
         };
+        let cx = crate::collection::Context {
+            section: &section.folder,
+            lang: &document.lang,
+            taxonomies: &taxonomies,
+            files: &files,
+            pages_of: &pages_of,
+        };
+        errors.extend(crate::collection::check_keys(document, None, &cx));
+    }
+    for (page, folder) in pages.iter_mut().zip(&page_sections) {
+        let folder = folder.as_str();
         let lang = page.document.lang.clone();
         let cx = crate::collection::Context {
+            section: folder,
             lang: &lang,
             taxonomies: &taxonomies,
             files: &files,
             pages_of: &pages_of,
+        };
+        // A section nested in one with a collection (`clubs/lyon/`, which
+        // trust refuses anyway) still holds club pages: the nearest collection up.
+        let mut owner = folder;
+        let collection = loop {
+            match (config.collection(owner), owner.rsplit_once('/')) {
+                (Some(c), _) => break Some(c),
+                (None, Some((parent, _))) => owner = parent,
+                (None, None) => break None,
+            }
         };
         let found = crate::collection::check_page(&mut page.document, collection, &cx);
         if !page.fallback {

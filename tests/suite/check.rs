@@ -120,8 +120,8 @@ fn new_writes_a_page_that_check_rejects_until_filled_in() {
     let run = new_club(&[]);
     assert_eq!(run.code, 0, "{}", run.stderr);
     assert_eq!(
-        run.stdout,
-        "content/clubs/club-jacques-doucet-arts-et-patrimoine.md\n"
+        run.stdout.lines().next(),
+        Some("content/clubs/club-jacques-doucet-arts-et-patrimoine.md")
     );
     let text = site.read("content/clubs/club-jacques-doucet-arts-et-patrimoine.md");
     assert_eq!(
@@ -130,11 +130,13 @@ fn new_writes_a_page_that_check_rejects_until_filled_in() {
          title: \"Club « Jacques Doucet, arts et patrimoine »\"\n\
          club_kind: [\"À COMPLÉTER\"]  # professionnel | thématique — liste : [a, b]\n\
          # description: \"\"  # une phrase pour les listes et les moteurs de recherche\n\
+         # tags: []  # mots-clés\n\
+         # draft: true  # hors du site tant que vrai\n\
          # contact_email: nom@example.org\n\
          # founded: 2026-11-28\n\
          # logo: { src: image.jpg, alt: \"\" }\n\
          ---\n\n\
-         Présentez ici en quelques phrases ce que vous proposez.\n\n## Nous contacter\n\nDites comment vous joindre.\n"
+         Écrivez ici le texte de la page, en Markdown : paragraphes, intertitres `## …`, liens.\n"
     );
     let check = alumni(site.temp(), &["check", "--root", root]);
     assert_eq!(check.code, 1);
@@ -154,17 +156,17 @@ fn new_writes_a_page_that_check_rejects_until_filled_in() {
     // English version, and a typo in the collection's name.
     let en = new_club(&["--lang", "en"]);
     assert_eq!(
-        en.stdout,
-        "content/clubs/club-jacques-doucet-arts-et-patrimoine.en.md\n"
+        en.stdout.lines().next(),
+        Some("content/clubs/club-jacques-doucet-arts-et-patrimoine.en.md")
     );
     assert!(
         site.read("content/clubs/club-jacques-doucet-arts-et-patrimoine.en.md")
-            .contains("## Contact us")
+            .contains("Write the page's text here")
     );
     let typo = alumni(site.temp(), &["new", "club", "X", "--root", root]);
     assert_eq!(typo.code, 1);
     assert!(
-        typo.stderr.contains("there is no collection `club`")
+        typo.stderr.contains("there is no section `club`")
             && typo.stderr.contains("did you mean `clubs`?"),
         "{}",
         typo.stderr

@@ -19,5 +19,6 @@ mod live;
 mod publish;
 mod sanitize;
 mod schedule;
+mod schema;
 mod serve;
 mod untrusted;

@@ -168,6 +168,22 @@ test("at 390 x 844 the menu opens without JavaScript, by mouse and by keyboard",
   await context.close();
 });
 
+test("with JavaScript, Escape or a click elsewhere closes the menu", async () => {
+  const page = await browser.newPage({ viewport: PHONE });
+  await page.goto(base + "clubs/");
+  const menu = page.locator(".site-header summary");
+  const link = page.locator(".main-nav a", { hasText: "Entretiens" });
+  await menu.click();
+  assert.ok(await link.isVisible());
+  await page.keyboard.press("Escape");
+  assert.equal(await link.isVisible(), false, "Escape closes the menu");
+  assert.ok(await menu.evaluate((s) => s === document.activeElement), "focus goes back to the menu button");
+  await menu.click();
+  await page.mouse.click(195, 780);
+  assert.equal(await link.isVisible(), false, "a click on the page closes the menu");
+  await page.close();
+});
+
 test("at 1280 px the menu's links show without opening anything", async () => {
   const page = await browser.newPage({ viewport: { width: 1280, height: 900 } });
   await page.goto(base);

@@ -13,3 +13,16 @@ document.addEventListener("click", function (event) {
   link.replaceWith(frame);
   frame.focus();
 });
+
+// The header's menu opens without JavaScript (a <details>); with it, Escape
+// or a click elsewhere closes it, as readers expect of a menu over the page.
+document.addEventListener("keydown", function (event) {
+  var menu = document.querySelector(".site-header details.menu[open]");
+  if (!menu || event.key !== "Escape") return;
+  menu.open = false;
+  menu.querySelector("summary").focus();
+});
+document.addEventListener("click", function (event) {
+  var menu = document.querySelector(".site-header details.menu[open]");
+  if (menu && !menu.contains(event.target)) menu.open = false;
+});

@@ -470,12 +470,21 @@ fn check_value(
         }
         FieldKind::Email => {
             let text = yaml::scalar_text(value).ok_or_else(expected)?;
+            // The theme writes it into a `mailto:` link, where `?`, `&`, `%`
+            // and `#` would add headers (`?cc=`, `&body=`) or cut the address:
+            // only the characters of ordinary addresses are taken.
             let ok = text.split_once('@').is_some_and(|(user, host)| {
                 !user.is_empty()
+                    && user
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '+' | '-'))
                     && host.contains('.')
                     && !host.starts_with('.')
                     && !host.ends_with('.')
-            }) && !text.contains(char::is_whitespace);
+                    && host
+                        .chars()
+                        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-'))
+            });
             if ok { Ok(()) } else { Err(expected()) }
         }
         FieldKind::Enum => {
@@ -942,5 +951,40 @@ mod tests {
                 "content/clubs/_index.md:3:1 champ inconnu `contact` pour la section clubs / champs permis pour la section clubs : title, description, date, updated, publish_date, expiry_date, draft, slug, weight, template, aliases, tags, region"
             ]
         );
+    }
+
+    #[test]
+    fn an_e_mail_field_refuses_what_a_mailto_link_would_read_as_headers() {
+        let mut club = club();
+        club.fields[0].name = "contact_email".to_string();
+        club.fields[0].kind = FieldKind::Email;
+        let errors = |address: &str| {
+            let mut page = doc(
+                "clubs/a.md",
+                &format!("title: A\ncontact_email: \"{address}\"\n"),
+            );
+            let taxonomies: [String; 0] = [];
+            let files = HashSet::new();
+            let cx = Context {
+                section: "clubs",
+                lang: "fr",
+                taxonomies: &taxonomies,
+                files: &files,
+                pages_of: &|_| Vec::new(),
+            };
+            check_page(&mut page, Some(&club), &cx).len()
+        };
+        assert_eq!(errors("bureau.club-lyon+info@example.org"), 0);
+        assert_eq!(errors("présidence@société.fr"), 0);
+        for bad in [
+            "club@example.org?cc=tous@example.org",
+            "club@example.org&body=x",
+            "a%40b@example.org",
+            "club@example.org#x",
+            "a@b@example.org",
+            "club@localhost",
+        ] {
+            assert_eq!(errors(bad), 1, "{bad}");
+        }
     }
 }

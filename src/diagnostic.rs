@@ -376,9 +376,10 @@ impl fmt::Display for Shown<'_> {
         let d = self.d;
         write!(
             f,
-            "{}: {}: {}",
+            "{}: {}{} {}",
             d.location(),
             d.severity.word(self.lang),
+            colon(self.lang),
             d.message.get(self.lang)
         )?;
         if let (Some(pos), Some((shown, col))) = (d.position, d.source_line()) {
@@ -393,13 +394,32 @@ impl fmt::Display for Shown<'_> {
             write!(f, "\n{pad} |\n{number} | {shown}\n{pad} | {caret}")?;
         }
         if let Some(hint) = &d.hint {
-            let word = match self.lang {
-                Lang::En => "hint",
-                Lang::Fr => "conseil",
-            };
-            write!(f, "\n  = {word}: {}", hint.get(self.lang))?;
+            write!(
+                f,
+                "\n  = {}{} {}",
+                hint_word(self.lang),
+                colon(self.lang),
+                hint.get(self.lang)
+            )?;
         }
         Ok(())
+    }
+}
+
+/// The colon after a word, as `lang` writes it: French puts a space before.
+/// (The one after `path:line:col` is the location's, which editors read.)
+fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ":",
+        Lang::Fr => " :",
+    }
+}
+
+/// The word before a hint.
+fn hint_word(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "hint",
+        Lang::Fr => "conseil",
     }
 }
 
@@ -420,13 +440,18 @@ const SHOWN_LINE: usize = 120;
 /// pull request thousands of times.
 pub const MAX_PER_FILE: usize = 50;
 
-/// `49950` as `49,950`.
-fn thousands(n: usize) -> String {
+/// `49950` as `49,950` in English, `49 950` in French (with a narrow
+/// no-break space).
+fn thousands(n: usize, lang: Lang) -> String {
+    let separator = match lang {
+        Lang::En => ',',
+        Lang::Fr => '\u{202F}',
+    };
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
+            out.push(separator);
         }
         out.push(c);
     }
@@ -461,11 +486,17 @@ fn summary(path: String, hidden: Hidden, from: Option<Position>) -> Diagnostic {
         severity,
         path,
         position: from,
-        message: tr!(
-            "… and {} more problem{} in this file",
-            "… et {} problème{} de plus dans ce fichier";
-            thousands(n),
-            if n == 1 { "" } else { "s" }
+        message: Text::new(
+            format!(
+                "… and {} more problem{} in this file",
+                thousands(n, Lang::En),
+                if n == 1 { "" } else { "s" }
+            ),
+            format!(
+                "… et {} problème{} de plus dans ce fichier",
+                thousands(n, Lang::Fr),
+                if n == 1 { "" } else { "s" }
+            ),
         ),
         hint: Some(tr!(
             "each run shows the first {MAX_PER_FILE} problems of a file: fix them and run again to see the next ones",
@@ -586,11 +617,13 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, lang: Lang) -> String 
                 }
                 let mut message = d.message.get(lang).to_string();
                 if let Some(hint) = &d.hint {
-                    let word = match lang {
-                        Lang::En => "hint",
-                        Lang::Fr => "conseil",
-                    };
-                    let _ = write!(message, "\n{word}: {}", hint.get(lang));
+                    let _ = write!(
+                        message,
+                        "\n{}{} {}",
+                        hint_word(lang),
+                        colon(lang),
+                        hint.get(lang)
+                    );
                 }
                 let _ = writeln!(
                     out,
@@ -717,12 +750,25 @@ mod tests {
     #[test]
     fn display_has_location_caret_and_hint() {
         let text = "title: x\ndraft: maybe\n";
-        let d = Diagnostic::error("content/a.md", "`draft` must be true or false")
-            .at(text, Position { line: 2, col: 8 })
-            .with_hint("write `draft: true` or remove the line");
+        let d = Diagnostic::error(
+            "content/a.md",
+            tr!(
+                "`draft` must be true or false",
+                "`draft` doit valoir true ou false"
+            ),
+        )
+        .at(text, Position { line: 2, col: 8 })
+        .with_hint(tr!(
+            "write `draft: true` or remove the line",
+            "écrivez `draft: true` ou supprimez la ligne"
+        ));
         assert_eq!(
             d.to_string(),
             "content/a.md:2:8: error: `draft` must be true or false\n  |\n2 | draft: maybe\n  |        ^\n  = hint: write `draft: true` or remove the line"
+        );
+        assert_eq!(
+            d.display(Lang::Fr).to_string(),
+            "content/a.md:2:8: erreur : `draft` doit valoir true ou false\n  |\n2 | draft: maybe\n  |        ^\n  = conseil : écrivez `draft: true` ou supprimez la ligne"
         );
     }
 
@@ -738,7 +784,7 @@ mod tests {
         );
         assert_eq!(
             render(std::slice::from_ref(&d), Format::Github, Lang::Fr),
-            "::error file=content/a%2Cb.md,line=2,col=8,title=alumni::faux : 100 %25%0Aconseil: corrigez\n"
+            "::error file=content/a%2Cb.md,line=2,col=8,title=alumni::faux : 100 %25%0Aconseil : corrigez\n"
         );
         assert_eq!(
             render(&[d], Format::Json, Lang::Fr),
@@ -929,8 +975,9 @@ mod tests {
         assert_eq!(summary.severity, Severity::Warning);
         assert_eq!(summary.message, "… and 1 more problem in this file");
         assert_eq!(count(&list), (0, MAX_PER_FILE + 1));
-        assert_eq!(thousands(1_234_567), "1,234,567");
-        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567, Lang::En), "1,234,567");
+        assert_eq!(thousands(1_234_567, Lang::Fr), "1\u{202F}234\u{202F}567");
+        assert_eq!(thousands(999, Lang::En), "999");
     }
 
     #[test]

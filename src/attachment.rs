@@ -1539,7 +1539,18 @@ mod tests {
     fn refusal(result: Result<Kind, Vec<Diagnostic>>) -> Diagnostic {
         let mut errors = result.expect_err("the file should be refused");
         assert_eq!(errors.len(), 1, "{errors:#?}");
+        bilingual(&errors);
         errors.remove(0)
+    }
+
+    /// Every message and hint of `errors` is written in French too.
+    fn bilingual(errors: &[Diagnostic]) {
+        for d in errors {
+            for text in std::iter::once(&d.message).chain(&d.hint) {
+                assert!(!text.lacks_french(), "{text:?}");
+                assert_ne!(text.en, text.fr, "{text:?}");
+            }
+        }
     }
 
     fn line_col(d: &Diagnostic) -> (usize, usize) {
@@ -1823,6 +1834,7 @@ mod tests {
         for (line, marker, what) in cases {
             let text = svg_with(line);
             let errors = svg(&text).expect_err(line);
+            bilingual(&errors);
             let d = &errors[0];
             let col = line.find(marker).expect("marker") + 1;
             assert_eq!(line_col(d), (2, col), "{line}: {d}");
@@ -2226,6 +2238,7 @@ mod tests {
             .collect();
         let errors = judge_page("content/clubs/x/index.md", &files, &Limits::default())
             .expect_err("26 MiB is too much");
+        bilingual(&errors);
         // Their content (zeros) would be refused too, had any been read.
         assert_eq!(errors.len(), 1, "{errors:#?}");
         assert_eq!(errors[0].path, "content/clubs/x/index.md");
@@ -2268,11 +2281,13 @@ mod tests {
             &limits,
         )
         .expect_err("refused");
+        bilingual(&errors);
         let paths: Vec<_> = errors.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(paths, ["evil.html", "bad.svg"]);
         let missing = dir.path().join("missing.png");
         let errors =
             judge_page("p.md", &[("missing.png", &missing)], &limits).expect_err("missing");
+        bilingual(&errors);
         assert!(
             errors[0].message.starts_with("cannot read `missing.png`"),
             "{}",

@@ -457,7 +457,8 @@ mod tests {
             "/.alumni-manifest.json",
             "/.well-known/x/",
         ] {
-            assert!(alias_output(bad).is_err(), "{bad:?}");
+            let why = alias_output(bad).expect_err(bad);
+            assert!(!why.lacks_french() && why.en != why.fr, "{why:?}");
         }
         assert!(alias_output(&format!("/{}/", "a".repeat(300))).is_err());
     }
@@ -465,7 +466,8 @@ mod tests {
     #[test]
     fn names_consumers_cannot_take() {
         assert!(unsafe_name("a/b/index.html").is_none());
-        assert!(unsafe_name("a\nb/index.html").is_some());
+        let why = unsafe_name("a\nb/index.html").expect("a line break is refused");
+        assert_eq!(why.fr, "contient le caractère \\n");
         assert!(unsafe_name("a\u{7f}/index.html").is_some());
         assert!(unsafe_name(&format!("{}/index.html", "a".repeat(256))).is_some());
         assert!(unsafe_name(&format!("{}/index.html", "é".repeat(128))).is_some());

@@ -709,7 +709,7 @@ mod tests {
     #[test]
     fn json_cuts_a_long_source_line_like_the_human_format() {
         let text = format!("{}X{}\n", "a".repeat(5000), "b".repeat(5000));
-        let d = Diagnostic::error("p.md", "here").at_offset(&text, 5000);
+        let d = Diagnostic::error("p.md", tr!("here", "here")).at_offset(&text, 5000);
         let json = render(&[d], Format::Json, Lang::En);
         let value: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
         let shown = value["source_line"].as_str().unwrap();
@@ -731,7 +731,7 @@ mod tests {
     #[test]
     fn long_lines_are_cut_around_the_caret() {
         let line = format!("{}X{}", "a".repeat(1000), "b".repeat(1000));
-        let d = Diagnostic::error("a.md", "m").at(&line, Position { line: 1, col: 1001 });
+        let d = Diagnostic::error("a.md", tr!("m", "m")).at(&line, Position { line: 1, col: 1001 });
         let shown = d.to_string();
         let lines: Vec<&str> = shown.lines().collect();
         let source = lines[2].strip_prefix("1 | ").unwrap();
@@ -741,7 +741,7 @@ mod tests {
         // The caret stands under the `X`.
         assert_eq!(source.chars().nth(caret.len() - 1), Some('X'));
         // At the start of a long line, nothing is cut before.
-        let d = Diagnostic::error("a.md", "m").at(&line, Position { line: 1, col: 1 });
+        let d = Diagnostic::error("a.md", tr!("m", "m")).at(&line, Position { line: 1, col: 1 });
         let (shown, col) = d.source_line().unwrap();
         assert!(shown.starts_with('a') && shown.ends_with('…'));
         assert_eq!(col, 1);
@@ -804,9 +804,9 @@ mod tests {
     fn sort_orders_by_file_then_line() {
         let t = "a\nb\nc\n";
         let mut v = vec![
-            Diagnostic::error("b.md", "x").at(t, Position { line: 1, col: 1 }),
-            Diagnostic::error("a.md", "y").at(t, Position { line: 3, col: 1 }),
-            Diagnostic::error("a.md", "z").at(t, Position { line: 2, col: 1 }),
+            Diagnostic::error("b.md", tr!("x", "x")).at(t, Position { line: 1, col: 1 }),
+            Diagnostic::error("a.md", tr!("y", "y")).at(t, Position { line: 3, col: 1 }),
+            Diagnostic::error("a.md", tr!("z", "z")).at(t, Position { line: 2, col: 1 }),
         ];
         sort(&mut v);
         let order: Vec<_> = v.iter().map(Diagnostic::location).collect();
@@ -870,7 +870,8 @@ mod tests {
             ] {
                 let col = col.max(1);
                 let expected = shown_from_whole_line(line.trim_end_matches('\r'), col);
-                let d = Diagnostic::error("a.md", "m").at(&text, Position { line: 2, col });
+                let d =
+                    Diagnostic::error("a.md", tr!("m", "m")).at(&text, Position { line: 2, col });
                 let (shown, caret) = d.source_line().unwrap();
                 assert_eq!(
                     (shown.to_string(), caret),
@@ -883,7 +884,7 @@ mod tests {
                             .char_indices()
                             .nth(col - 1)
                             .map_or(line.len(), |(i, _)| i);
-                    let d = Diagnostic::error("a.md", "m").at_offset(&text, offset);
+                    let d = Diagnostic::error("a.md", tr!("m", "m")).at_offset(&text, offset);
                     assert_eq!(d.position, Some(Position { line: 2, col }));
                     let (shown, caret) = d.source_line().unwrap();
                     assert_eq!(
@@ -911,24 +912,24 @@ mod tests {
         offsets.extend([3, 0, 500, 2]);
         let mut locator = Locator::new(&text);
         for offset in offsets {
-            let expected = Diagnostic::error("a.md", "m").at_offset(&text, offset);
+            let expected = Diagnostic::error("a.md", tr!("m", "m")).at_offset(&text, offset);
             assert_eq!(
                 expected.position,
                 Some(Position::from_offset(&text, offset))
             );
             assert_eq!(
-                locator.at(Diagnostic::error("a.md", "m"), offset),
+                locator.at(Diagnostic::error("a.md", tr!("m", "m")), offset),
                 expected,
                 "at {offset}"
             );
         }
     }
 
-    fn many(path: &str, n: usize, make: fn(&str, String) -> Diagnostic) -> Vec<Diagnostic> {
+    fn many(path: &str, n: usize, make: fn(&str, Text) -> Diagnostic) -> Vec<Diagnostic> {
         let text = "x\n".repeat(n);
         (0..n)
             .map(|i| {
-                make(path, format!("problem {i:04}")).at(
+                make(path, tr!("problem {i:04}", "problème {i:04}")).at(
                     &text,
                     Position {
                         line: i + 1,

@@ -245,15 +245,18 @@ fn main() -> ExitCode {
             pages,
             open,
             messages,
-        } => run_serve(
-            &ServeOptions {
-                build: pages.options(root),
-                bind,
-                port,
-                open,
-            },
-            messages.lang(),
-        ),
+        } => {
+            let lang = messages.lang();
+            run_serve(
+                &ServeOptions {
+                    build: pages.options(root),
+                    bind,
+                    port,
+                    open,
+                },
+                lang,
+            )
+        }
     }
 }
 

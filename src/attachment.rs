@@ -31,7 +31,7 @@ use crate::i18n::{Lang, Text};
 fn allowed() -> Text {
     tr!(
         "only images (JPEG, PNG, GIF, WebP, AVIF, SVG without script) and PDF may be placed beside a club page; send other files to the communications staff",
-        "seuls des images (JPEG, PNG, GIF, WebP, AVIF, SVG sans script) et des PDF peuvent être placés à côté d'une page de club ; envoyez les autres fichiers à l'équipe de communication"
+        "seuls les images (JPEG, PNG, GIF, WebP, AVIF, SVG sans script) et les PDF peuvent être placés à côté d'une page de club ; envoyez les autres fichiers à l'équipe de communication"
     )
 }
 

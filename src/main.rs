@@ -484,7 +484,7 @@ fn print_missing_translations(missing: &[alumni::model::MissingTranslation], lan
             "{}",
             tr!(
                 "not translated into {code} ({n}): {list}",
-                "non traduit en {code} ({n}) : {list}"
+                "non traduit dans la langue {code} ({n}) : {list}"
             )
             .get(lang)
         );

@@ -24,10 +24,29 @@ use std::path::Path;
 use roxmltree::{Document, Node, NodeType, ParsingOptions};
 
 use crate::diagnostic::{Diagnostic, Position};
+use crate::i18n::{Lang, Text};
 
 /// What may be placed beside a club page: the hint of every refusal that is
 /// not a simple renaming.
-const ALLOWED: &str = "only images (JPEG, PNG, GIF, WebP, AVIF, SVG without script) and PDF may be placed beside a club page; send other files to the communications staff";
+fn allowed() -> Text {
+    tr!(
+        "only images (JPEG, PNG, GIF, WebP, AVIF, SVG without script) and PDF may be placed beside a club page; send other files to the communications staff",
+        "seuls les images (JPEG, PNG, GIF, WebP, AVIF, SVG sans script) et les PDF peuvent être placés à côté d'une page de club ; envoyez les autres fichiers à l'équipe de communication"
+    )
+}
+
+/// A noun phrase in English and in French, for "holds {this}" and
+/// "contient {ceci}": "a ZIP archive", "une archive ZIP".
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Words {
+    en: &'static str,
+    fr: &'static str,
+}
+
+/// A [`Words`] from its English and French.
+const fn words(en: &'static str, fr: &'static str) -> Words {
+    Words { en, fr }
+}
 
 /// One mebibyte.
 const MIB: u64 = 1024 * 1024;
@@ -107,15 +126,15 @@ impl Kind {
     }
 
     /// The kind, in a sentence: "holds HTML, not a JPEG image".
-    fn noun(self) -> &'static str {
+    fn noun(self) -> Words {
         match self {
-            Kind::Jpeg => "a JPEG image",
-            Kind::Png => "a PNG image",
-            Kind::Gif => "a GIF image",
-            Kind::WebP => "a WebP image",
-            Kind::Avif => "an AVIF image",
-            Kind::Pdf => "a PDF document",
-            Kind::Svg => "an SVG image",
+            Kind::Jpeg => words("a JPEG image", "une image JPEG"),
+            Kind::Png => words("a PNG image", "une image PNG"),
+            Kind::Gif => words("a GIF image", "une image GIF"),
+            Kind::WebP => words("a WebP image", "une image WebP"),
+            Kind::Avif => words("an AVIF image", "une image AVIF"),
+            Kind::Pdf => words("a PDF document", "un document PDF"),
+            Kind::Svg => words("an SVG image", "une image SVG"),
         }
     }
 
@@ -168,7 +187,8 @@ pub fn judge(path: &str, bytes: &[u8]) -> Result<Kind, Vec<Diagnostic>> {
     let named = Kind::from_extension(&ext);
     if bytes.is_empty() {
         return Err(vec![
-            Diagnostic::error(path, format!("`{name}` is empty")).with_hint(ALLOWED),
+            Diagnostic::error(path, tr!("`{name}` is empty", "`{name}` est vide"))
+                .with_hint(allowed()),
         ]);
     }
     let content = sniff(bytes, &ext);
@@ -180,39 +200,85 @@ pub fn judge(path: &str, bytes: &[u8]) -> Result<Kind, Vec<Diagnostic>> {
             return svg(path, name, bytes).map(|()| Kind::Svg);
         }
         (Some(named), Content::Allowed(held)) if named == held => return Ok(held),
-        (_, Content::Damaged(held)) => Diagnostic::error(
-            path,
-            format!(
-                "`{name}` holds {} that is damaged or cut short",
-                held.noun()
-            ),
-        )
-        .with_hint("export or download the file again"),
-        (Some(named), Content::Allowed(held)) => Diagnostic::error(
-            path,
-            format!("`{name}` holds {}, not {}", held.noun(), named.noun()),
-        )
-        .with_hint(rename(name, held)),
-        (None, Content::Allowed(held)) => Diagnostic::error(
-            path,
-            format!("`{name}` holds {}, but {}", held.noun(), name_ending(&ext)),
-        )
-        .with_hint(rename(name, held)),
-        (Some(named), other) => Diagnostic::error(
-            path,
-            format!("`{name}` holds {}, not {}", other.describe(), named.noun()),
-        )
-        .with_hint(ALLOWED),
-        (None, other) => Diagnostic::error(
-            path,
-            format!(
-                "`{name}` holds {}, which may not be placed beside a club page",
-                other.describe()
-            ),
-        )
-        .with_hint(ALLOWED),
+        (_, Content::Damaged(held)) => {
+            let held = held.noun();
+            Diagnostic::error(
+                path,
+                Text::new(
+                    format!("`{name}` holds {} that is damaged or cut short", held.en),
+                    format!(
+                        "`{name}` contient {}, mais le fichier est endommagé ou tronqué",
+                        held.fr
+                    ),
+                ),
+            )
+            .with_hint(tr!(
+                "export or download the file again",
+                "exportez ou téléchargez le fichier à nouveau"
+            ))
+        }
+        (Some(named), Content::Allowed(held)) => {
+            Diagnostic::error(path, holds_not(name, held.noun(), named.noun()))
+                .with_hint(rename(name, held))
+        }
+        (None, Content::Allowed(held)) => {
+            let (noun, ending) = (held.noun(), name_ending(&ext));
+            Diagnostic::error(
+                path,
+                Text::new(
+                    format!("`{name}` holds {}, but {}", noun.en, ending.en),
+                    format!("`{name}` contient {}, mais {}", noun.fr, ending.fr),
+                ),
+            )
+            .with_hint(rename(name, held))
+        }
+        (Some(named), other) => {
+            Diagnostic::error(path, holds_not(name, other.describe(), named.noun()))
+                .with_hint(allowed())
+        }
+        (None, other) => {
+            let noun = other.describe();
+            Diagnostic::error(
+                path,
+                Text::new(
+                    format!(
+                        "`{name}` holds {}, which may not be placed beside a club page",
+                        noun.en
+                    ),
+                    format!(
+                        "`{name}` contient {} : ce type de fichier ne peut pas être placé à côté d'une page de club",
+                        noun.fr
+                    ),
+                ),
+            )
+            .with_hint(allowed())
+        }
     };
     Err(vec![refusal])
+}
+
+/// "`name` holds `held`, not `named`".
+fn holds_not(name: &str, held: Words, named: Words) -> Text {
+    Text::new(
+        format!("`{name}` holds {}, not {}", held.en, named.en),
+        format!("`{name}` contient {}, pas {}", held.fr, named.fr),
+    )
+}
+
+/// The error on a file that cannot be read.
+fn unreadable(path: &str, e: &std::io::Error) -> Diagnostic {
+    let name = file_name(path);
+    Diagnostic::error(
+        path,
+        tr!(
+            "cannot read `{name}`: {e}",
+            "impossible de lire `{name}` : {e}"
+        ),
+    )
+    .with_hint(tr!(
+        "check that the file exists and is readable",
+        "vérifiez que le fichier existe et peut être lu"
+    ))
 }
 
 /// Judges the file at `abs`, named `path` in diagnostics: its size first,
@@ -275,19 +341,20 @@ pub fn judge_page(
 
 /// The size of the regular file at `abs`, from its metadata alone.
 fn regular_size(path: &str, abs: &Path) -> Result<u64, Diagnostic> {
-    let meta = fs::metadata(abs).map_err(|e| {
-        Diagnostic::error(path, format!("cannot read `{}`: {e}", file_name(path)))
-            .with_hint("check that the file exists and is readable")
-    })?;
+    let meta = fs::metadata(abs).map_err(|e| unreadable(path, &e))?;
     if meta.is_file() {
         Ok(meta.len())
     } else {
-        let what = if meta.is_dir() {
-            "a folder"
+        let name = file_name(path);
+        let message = if meta.is_dir() {
+            tr!("`{name}` is a folder", "`{name}` est un dossier")
         } else {
-            "not a regular file (a pipe, a socket or a device)"
+            tr!(
+                "`{name}` is not a regular file (a pipe, a socket or a device)",
+                "`{name}` n'est pas un fichier ordinaire (un tube, une socket ou un périphérique)"
+            )
         };
-        Err(Diagnostic::error(path, format!("`{}` is {what}", file_name(path))).with_hint(ALLOWED))
+        Err(Diagnostic::error(path, message).with_hint(allowed()))
     }
 }
 
@@ -301,12 +368,7 @@ fn judge_sized(
     if size > limits.file_bytes {
         return Err(vec![file_too_large(path, size, limits)]);
     }
-    let unreadable = |e: std::io::Error| {
-        vec![
-            Diagnostic::error(path, format!("cannot read `{}`: {e}", file_name(path)))
-                .with_hint("check that the file exists and is readable"),
-        ]
-    };
+    let unreadable = |e: std::io::Error| vec![unreadable(path, &e)];
     let file = File::open(abs).map_err(unreadable)?;
     // One byte more than allowed, so that a file that grew since its
     // metadata was read is still caught, and never read to its end.
@@ -323,16 +385,25 @@ fn judge_sized(
 
 /// The error for one file over `limits.file_bytes`.
 fn file_too_large(path: &str, size: u64, limits: &Limits) -> Diagnostic {
+    let name = file_name(path);
+    let (size, limit) = (human_size(size), human_size(limits.file_bytes));
     Diagnostic::error(
         path,
-        format!(
-            "`{}` is {}, more than the {} a file beside a club page may be",
-            file_name(path),
-            human_size(size),
-            human_size(limits.file_bytes)
+        Text::new(
+            format!(
+                "`{name}` is {}, more than the {} a file beside a club page may be",
+                size.en, limit.en
+            ),
+            format!(
+                "`{name}` pèse {}, plus que les {} permis à un fichier à côté d'une page de club",
+                size.fr, limit.fr
+            ),
         ),
     )
-    .with_hint("make it smaller (resize the image, export the PDF for the screen) or send it to the communications staff; the limit is `limits.file_bytes` in content/site.yaml")
+    .with_hint(tr!(
+        "make it smaller (resize the image, export the PDF for the screen) or send it to the communications staff; the limit is `limits.file_bytes` in content/site.yaml",
+        "réduisez-le (redimensionnez l'image, exportez le PDF pour l'écran) ou envoyez-le à l'équipe de communication ; la limite est `limits.file_bytes` dans content/site.yaml"
+    ))
 }
 
 /// The error for a page whose files add up to more than `limits.page_bytes`.
@@ -344,38 +415,62 @@ fn page_too_large(
 ) -> Diagnostic {
     let mut largest: Vec<_> = sized.iter().collect();
     largest.sort_by(|a, b| b.2.cmp(&a.2).then(a.0.cmp(b.0)));
-    let named: Vec<String> = largest
-        .iter()
-        .take(3)
-        .map(|f| format!("`{}` ({})", file_name(f.0), human_size(f.2)))
-        .collect();
+    let named = |lang| {
+        largest
+            .iter()
+            .take(3)
+            .map(|f| format!("`{}` ({})", file_name(f.0), human_size(f.2).get(lang)))
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    let (n, total, limit) = (
+        sized.len(),
+        human_size(total),
+        human_size(limits.page_bytes),
+    );
     Diagnostic::error(
         page,
-        format!(
-            "the {} files beside this page add up to {}, more than the {} allowed for one page",
-            sized.len(),
-            human_size(total),
-            human_size(limits.page_bytes)
+        Text::new(
+            format!(
+                "the {n} files beside this page add up to {}, more than the {} allowed for one page",
+                total.en, limit.en
+            ),
+            format!(
+                "les {n} fichiers à côté de cette page pèsent ensemble {}, plus que les {} permis pour une page",
+                total.fr, limit.fr
+            ),
         ),
     )
-    .with_hint(format!(
-        "make the largest smaller or send them to the communications staff: {}; the limit is `limits.page_files_bytes` in content/site.yaml",
-        named.join(", ")
+    .with_hint(Text::new(
+        format!(
+            "make the largest smaller or send them to the communications staff: {}; the limit is `limits.page_files_bytes` in content/site.yaml",
+            named(Lang::En)
+        ),
+        format!(
+            "réduisez les plus gros ou envoyez-les à l'équipe de communication : {} ; la limite est `limits.page_files_bytes` dans content/site.yaml",
+            named(Lang::Fr)
+        ),
     ))
 }
 
-/// A size as people read it: `512 bytes`, `3.4 KiB`, `10.0 MiB`, `9.3 GiB`.
-pub fn human_size(bytes: u64) -> String {
+/// A size as people read it: `512 bytes`, `3.4 KiB`, `10.0 MiB`, `9.3 GiB`
+/// (in French `512 octets`, `3,4 Kio`, `10,0 Mio`, `9,3 Gio`).
+pub fn human_size(bytes: u64) -> Text {
     let b = bytes as f64;
-    if bytes < 1024 {
-        format!("{bytes} bytes")
+    let (value, en, fr) = if bytes < 1024 {
+        return tr!("{bytes} bytes", "{bytes} octets");
     } else if bytes < MIB {
-        format!("{:.1} KiB", b / 1024.0)
+        (b / 1024.0, "KiB", "Kio")
     } else if bytes < 1024 * MIB {
-        format!("{:.1} MiB", b / MIB as f64)
+        (b / MIB as f64, "MiB", "Mio")
     } else {
-        format!("{:.1} GiB", b / (1024 * MIB) as f64)
-    }
+        (b / (1024 * MIB) as f64, "GiB", "Gio")
+    };
+    let value = format!("{value:.1}");
+    Text::new(
+        format!("{value} {en}"),
+        format!("{} {fr}", value.replace('.', ",")),
+    )
 }
 
 /// The last segment of a `/`-separated path.
@@ -394,21 +489,25 @@ fn extension(name: &str) -> String {
 }
 
 /// "its name ends in `.txt`" or "its name has no extension".
-fn name_ending(ext: &str) -> String {
+fn name_ending(ext: &str) -> Text {
     if ext.is_empty() {
-        "its name has no extension".to_string()
+        tr!("its name has no extension", "son nom n'a pas d'extension")
     } else {
-        format!("its name ends in `.{ext}`")
+        tr!(
+            "its name ends in `.{ext}`",
+            "son nom se termine par `.{ext}`"
+        )
     }
 }
 
 /// The hint to rename `name` after the kind it really holds.
-fn rename(name: &str, held: Kind) -> String {
+fn rename(name: &str, held: Kind) -> Text {
     let stem = Path::new(name)
         .file_stem()
         .and_then(OsStr::to_str)
         .unwrap_or(name);
-    format!("rename it `{stem}.{}`", held.extension())
+    let ext = held.extension();
+    tr!("rename it `{stem}.{ext}`", "renommez-le `{stem}.{ext}`")
 }
 
 /// What a file's bytes hold.
@@ -421,7 +520,7 @@ enum Content {
     /// The start of a kind that may be accepted, cut short or damaged.
     Damaged(Kind),
     /// Something recognised and refused, in words ("HTML", "a ZIP archive").
-    Other(&'static str),
+    Other(Words),
     /// Text with a UTF-16 byte-order mark.
     Utf16,
     /// Bytes that are neither a known format nor UTF-8 text.
@@ -430,13 +529,13 @@ enum Content {
 
 impl Content {
     /// In a sentence: "holds {this}".
-    fn describe(self) -> &'static str {
+    fn describe(self) -> Words {
         match self {
             Content::Allowed(kind) | Content::Damaged(kind) => kind.noun(),
-            Content::Xml => "XML",
+            Content::Xml => words("XML", "du XML"),
             Content::Other(what) => what,
-            Content::Utf16 => "UTF-16 text",
-            Content::Unknown => "data of an unknown kind",
+            Content::Utf16 => words("UTF-16 text", "du texte UTF-16"),
+            Content::Unknown => words("data of an unknown kind", "des données d'un type inconnu"),
         }
     }
 }
@@ -488,9 +587,9 @@ fn sniff_binary(b: &[u8]) -> Option<Content> {
             Content::Damaged(Kind::WebP)
         }
     } else if at(0, b"RIFF") && at(8, b"WAVE") {
-        Other("a WAV sound")
+        Other(words("a WAV sound", "un son WAV"))
     } else if at(0, b"RIFF") && at(8, b"AVI ") {
-        Other("an AVI video")
+        Other(words("an AVI video", "une vidéo AVI"))
     } else if at(4, b"ftyp") {
         iso_media(b)
     } else if at(0, b"%PDF-") {
@@ -500,63 +599,75 @@ fn sniff_binary(b: &[u8]) -> Option<Content> {
             Content::Damaged(Kind::Pdf)
         }
     } else if at(0, b"PK\x03\x04") || at(0, b"PK\x05\x06") || at(0, b"PK\x07\x08") {
-        Other("a ZIP archive (or an Office document, which is one)")
+        Other(words(
+            "a ZIP archive (or an Office document, which is one)",
+            "une archive ZIP (ou un document Office, qui en est une)",
+        ))
     } else if at(0, b"\x1F\x8B") {
-        Other("a gzip archive")
+        Other(words("a gzip archive", "une archive gzip"))
     } else if at(0, b"BZh") {
-        Other("a bzip2 archive")
+        Other(words("a bzip2 archive", "une archive bzip2"))
     } else if at(0, b"\xFD7zXZ\0") {
-        Other("an xz archive")
+        Other(words("an xz archive", "une archive xz"))
     } else if at(0, b"7z\xBC\xAF\x27\x1C") {
-        Other("a 7-Zip archive")
+        Other(words("a 7-Zip archive", "une archive 7-Zip"))
     } else if at(0, b"Rar!\x1A\x07") {
-        Other("a RAR archive")
+        Other(words("a RAR archive", "une archive RAR"))
     } else if at(0, b"\x28\xB5\x2F\xFD") {
-        Other("a Zstandard archive")
+        Other(words("a Zstandard archive", "une archive Zstandard"))
     } else if at(257, b"ustar") {
-        Other("a tar archive")
+        Other(words("a tar archive", "une archive tar"))
     } else if at(0, b"\x7FELF") {
-        Other("an ELF executable")
+        Other(words("an ELF executable", "un exécutable ELF"))
     } else if at(0, b"MZ") {
-        Other("a Windows executable")
+        Other(words("a Windows executable", "un exécutable Windows"))
     } else if at(0, b"\xFE\xED\xFA\xCE")
         || at(0, b"\xFE\xED\xFA\xCF")
         || at(0, b"\xCE\xFA\xED\xFE")
         || at(0, b"\xCF\xFA\xED\xFE")
     {
-        Other("a macOS executable")
+        Other(words("a macOS executable", "un exécutable macOS"))
     } else if at(0, b"\xCA\xFE\xBA\xBE") {
-        Other("a macOS executable or a Java class")
+        Other(words(
+            "a macOS executable or a Java class",
+            "un exécutable macOS ou une classe Java",
+        ))
     } else if at(0, b"\0asm") {
-        Other("a WebAssembly module")
+        Other(words("a WebAssembly module", "un module WebAssembly"))
     } else if at(0, b"\xD0\xCF\x11\xE0\xA1\xB1\x1A\xE1") {
-        Other("an old Microsoft Office document")
+        Other(words(
+            "an old Microsoft Office document",
+            "un ancien document Microsoft Office",
+        ))
     } else if at(0, b"SQLite format 3\0") {
-        Other("an SQLite database")
+        Other(words("an SQLite database", "une base de données SQLite"))
     } else if at(0, b"II*\0") || at(0, b"MM\0*") {
-        Other("a TIFF image")
+        Other(words("a TIFF image", "une image TIFF"))
     } else if at(0, b"BM") && b.len() >= 18 && matches!(b[14], 12 | 40 | 52 | 56 | 108 | 124) {
-        Other("a BMP image")
+        Other(words("a BMP image", "une image BMP"))
     } else if at(0, b"\0\0\x01\0") {
-        Other("an icon (ICO)")
+        Other(words("an icon (ICO)", "une icône (ICO)"))
     } else if at(0, b"\xFF\x0A") || at(0, b"\0\0\0\x0CJXL \r\n\x87\n") {
-        Other("a JPEG XL image")
+        Other(words("a JPEG XL image", "une image JPEG XL"))
     } else if at(0, b"8BPS") {
-        Other("a Photoshop document")
+        Other(words("a Photoshop document", "un document Photoshop"))
     } else if at(0, b"wOFF") || at(0, b"wOF2") {
-        Other("a web font (WOFF)")
+        Other(words("a web font (WOFF)", "une police web (WOFF)"))
     } else if at(0, b"OTTO") || at(0, b"\0\x01\0\0\0") {
-        Other("a font")
+        Other(words("a font", "une police de caractères"))
     } else if at(0, b"OggS") {
-        Other("an Ogg sound or video")
+        Other(words("an Ogg sound or video", "un son ou une vidéo Ogg"))
     } else if at(0, b"ID3") {
-        Other("an MP3 sound")
+        Other(words("an MP3 sound", "un son MP3"))
     } else if at(0, b"fLaC") {
-        Other("a FLAC sound")
+        Other(words("a FLAC sound", "un son FLAC"))
     } else if at(0, b"\x1A\x45\xDF\xA3") {
-        Other("a WebM or Matroska video")
+        Other(words(
+            "a WebM or Matroska video",
+            "une vidéo WebM ou Matroska",
+        ))
     } else if (at(0, b"FWS") || at(0, b"CWS") || at(0, b"ZWS")) && b.len() > 8 {
-        Other("a Flash file")
+        Other(words("a Flash file", "un fichier Flash"))
     } else if at(0, b"\xFF\xFE") || at(0, b"\xFE\xFF") {
         Content::Utf16
     } else {
@@ -580,9 +691,12 @@ fn iso_media(b: &[u8]) -> Content {
     if is(b"avif") || is(b"avis") {
         Content::Allowed(Kind::Avif)
     } else if is(b"heic") || is(b"heix") || is(b"mif1") || is(b"msf1") {
-        Content::Other("a HEIC image")
+        Content::Other(words("a HEIC image", "une image HEIC"))
     } else {
-        Content::Other("a video (MP4 or QuickTime)")
+        Content::Other(words(
+            "a video (MP4 or QuickTime)",
+            "une vidéo (MP4 ou QuickTime)",
+        ))
     }
 }
 
@@ -591,46 +705,49 @@ fn iso_media(b: &[u8]) -> Content {
 fn sniff_text(text: &str, ext: &str) -> Content {
     let text = text.strip_prefix('\u{FEFF}').unwrap_or(text);
     if looks_like_html(text) {
-        return Content::Other("HTML");
+        return Content::Other(words("HTML", "du HTML"));
     }
     if let Some(root) = first_element(text) {
         let local = root.rsplit(':').next().unwrap_or(root);
         return if local.eq_ignore_ascii_case("svg") {
             Content::Allowed(Kind::Svg)
         } else if local.eq_ignore_ascii_case("html") {
-            Content::Other("HTML")
+            Content::Other(words("HTML", "du HTML"))
         } else {
             Content::Xml
         };
     }
     let start = text.trim_start();
     if start.starts_with("BEGIN:VCALENDAR") {
-        return Content::Other("a calendar (iCalendar)");
+        return Content::Other(words("a calendar (iCalendar)", "un calendrier (iCalendar)"));
     }
     if start.starts_with("BEGIN:VCARD") {
-        return Content::Other("a contact card (vCard)");
+        return Content::Other(words(
+            "a contact card (vCard)",
+            "une fiche de contact (vCard)",
+        ));
     }
     if start.starts_with("%!PS") {
-        return Content::Other("a PostScript document");
+        return Content::Other(words("a PostScript document", "un document PostScript"));
     }
     if start.starts_with("{\\rtf") {
-        return Content::Other("an RTF document");
+        return Content::Other(words("an RTF document", "un document RTF"));
     }
     if text.starts_with("#!") {
-        return Content::Other("a script");
+        return Content::Other(words("a script", "un script"));
     }
     Content::Other(match ext {
-        "js" | "mjs" | "cjs" => "JavaScript",
-        "css" => "CSS",
-        "json" => "JSON",
-        "ics" => "a calendar (iCalendar)",
-        "htm" | "html" | "xhtml" | "shtml" => "HTML",
-        "xml" | "xsl" | "xslt" => "XML",
-        "md" | "markdown" => "Markdown",
-        "csv" => "a table (CSV)",
-        "yaml" | "yml" => "YAML",
-        "sh" | "bash" | "py" | "php" | "rb" | "pl" => "a script",
-        _ => "text",
+        "js" | "mjs" | "cjs" => words("JavaScript", "du JavaScript"),
+        "css" => words("CSS", "du CSS"),
+        "json" => words("JSON", "du JSON"),
+        "ics" => words("a calendar (iCalendar)", "un calendrier (iCalendar)"),
+        "htm" | "html" | "xhtml" | "shtml" => words("HTML", "du HTML"),
+        "xml" | "xsl" | "xslt" => words("XML", "du XML"),
+        "md" | "markdown" => words("Markdown", "du Markdown"),
+        "csv" => words("a table (CSV)", "un tableau (CSV)"),
+        "yaml" | "yml" => words("YAML", "du YAML"),
+        "sh" | "bash" | "py" | "php" | "rb" | "pl" => words("a script", "un script"),
+        _ => words("text", "du texte"),
     })
 }
 
@@ -713,7 +830,7 @@ impl<'a> Problems<'a> {
     }
 
     /// A problem at byte `offset` of the text.
-    fn at(&mut self, offset: usize, message: String, hint: &str) {
+    fn at(&mut self, offset: usize, message: Text, hint: Text) {
         if self.found.len() < MAX_PER_FILE {
             // A diagnostic keeps a cut excerpt of its line, not the line: a
             // minified SVG of one 10 MiB line costs no more than a short one.
@@ -736,13 +853,14 @@ impl<'a> Problems<'a> {
             self.found.push(
                 Diagnostic::error(
                     self.path,
-                    format!(
+                    tr!(
                         "and {} more problems like these in `{}`",
+                        "et {} autres problèmes de ce genre dans `{}`";
                         self.more,
                         file_name(self.path)
                     ),
                 )
-                .with_hint(SVG_HINT),
+                .with_hint(svg_hint()),
             );
         }
         Err(self.found)
@@ -750,10 +868,20 @@ impl<'a> Problems<'a> {
 }
 
 /// The hint of an SVG refused for what it holds.
-const SVG_HINT: &str = "an SVG beside a club page may draw, but not run script, embed HTML or load anything: export it again as a plain SVG (Inkscape: Save As > Plain SVG, or Optimized SVG) without scripts, links, embedded images or fonts";
+fn svg_hint() -> Text {
+    tr!(
+        "an SVG beside a club page may draw, but not run script, embed HTML or load anything: export it again as a plain SVG (Inkscape: Save As > Plain SVG, or Optimized SVG) without scripts, links, embedded images or fonts",
+        "un SVG à côté d'une page de club peut dessiner, mais pas exécuter de script, embarquer du HTML ni charger quoi que ce soit : exportez-le à nouveau en SVG simple (Inkscape : Enregistrer sous > SVG simple, ou SVG optimisé) sans scripts, liens, images ni polices embarquées"
+    )
+}
 
 /// The hint of an SVG refused for a reference outside itself.
-const REFERENCE_HINT: &str = "an SVG beside a club page may refer only to its own parts (`#id`): place an image beside the page as a file of its own, and put links in the page rather than in the image";
+fn reference_hint() -> Text {
+    tr!(
+        "an SVG beside a club page may refer only to its own parts (`#id`): place an image beside the page as a file of its own, and put links in the page rather than in the image",
+        "un SVG à côté d'une page de club ne peut renvoyer qu'à ses propres parties (`#id`) : placez une image à côté de la page dans un fichier à part, et mettez les liens dans la page plutôt que dans l'image"
+    )
+}
 
 /// Judges an SVG: UTF-8, well-formed XML without DOCTYPE, an `<svg>` root,
 /// and nothing active in it.
@@ -769,7 +897,10 @@ fn svg(path: &str, name: &str, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
         return Err(vec![
             Diagnostic::error(path, message)
                 .at_offset(text, at)
-                .with_hint("export the SVG again as a plain SVG, or as a PNG or WebP image"),
+                .with_hint(tr!(
+                    "export the SVG again as a plain SVG, or as a PNG or WebP image",
+                    "exportez le SVG à nouveau en SVG simple, ou en image PNG ou WebP"
+                )),
         ]);
     }
     let options = ParsingOptions {
@@ -782,20 +913,35 @@ fn svg(path: &str, name: &str, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
     let root = doc.root_element();
     if root.tag_name().name() != "svg" || root.tag_name().namespace() != Some(SVG_NS) {
         let message = if root.tag_name().name().eq_ignore_ascii_case("html") {
-            format!("`{name}` holds HTML, not an SVG image")
+            tr!(
+                "`{name}` holds HTML, not an SVG image",
+                "`{name}` contient du HTML, pas une image SVG"
+            )
         } else if root.tag_name().name() == "svg" {
-            format!("the `<svg>` element of `{name}` is not in the SVG namespace")
+            tr!(
+                "the `<svg>` element of `{name}` is not in the SVG namespace",
+                "l'élément `<svg>` de `{name}` n'est pas dans l'espace de noms SVG"
+            )
         } else {
-            format!(
+            tr!(
                 "`{name}` holds XML whose root element is `<{}>`, not an SVG image",
+                "`{name}` contient du XML dont l'élément racine est `<{}>`, pas une image SVG";
                 shown(root.tag_name().name())
             )
         };
+        let allowed = allowed();
         return Err(vec![
             Diagnostic::error(path, message)
                 .at_offset(text, root.range().start)
-                .with_hint(format!(
-                    "an SVG starts with `<svg xmlns=\"{SVG_NS}\" ...>`; {ALLOWED}"
+                .with_hint(Text::new(
+                    format!(
+                        "an SVG starts with `<svg xmlns=\"{SVG_NS}\" ...>`; {}",
+                        allowed.en
+                    ),
+                    format!(
+                        "un SVG commence par `<svg xmlns=\"{SVG_NS}\" ...>` ; {}",
+                        allowed.fr
+                    ),
                 )),
         ]);
     }
@@ -806,8 +952,14 @@ fn svg(path: &str, name: &str, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
                 let target = shown(node.pi().map_or("", |pi| pi.target));
                 problems.at(
                     node.range().start,
-                    format!("`{name}` holds a processing instruction `<?{target} ...?>`, which can load a style sheet or script"),
-                    "delete the `<?...?>` line (the `<?xml version=...?>` declaration at the very top may stay)",
+                    tr!(
+                        "`{name}` holds a processing instruction `<?{target} ...?>`, which can load a style sheet or script",
+                        "`{name}` contient une instruction de traitement `<?{target} ...?>`, qui peut charger une feuille de style ou un script"
+                    ),
+                    tr!(
+                        "delete the `<?...?>` line (the `<?xml version=...?>` declaration at the very top may stay)",
+                        "supprimez la ligne `<?...?>` (la déclaration `<?xml version=...?>` tout en haut peut rester)"
+                    ),
                 );
             }
             NodeType::Element => element(&mut problems, name, node),
@@ -824,7 +976,7 @@ fn svg(path: &str, name: &str, bytes: &[u8]) -> Result<(), Vec<Diagnostic>> {
 /// comments, CDATA sections, processing instructions and quoted values as
 /// the parser does; where the markup is malformed it stops and leaves the
 /// parser to say so.
-fn costly_shape(name: &str, text: &str) -> Option<(usize, String)> {
+fn costly_shape(name: &str, text: &str) -> Option<(usize, Text)> {
     let bytes = text.as_bytes();
     let mut namespaces = 0;
     let mut i = 0;
@@ -858,8 +1010,9 @@ fn costly_shape(name: &str, text: &str) -> Option<(usize, String)> {
                         if attributes > MAX_ATTRIBUTES {
                             return Some((
                                 start,
-                                format!(
-                                    "an element of `{name}` has more than {MAX_ATTRIBUTES} attributes"
+                                tr!(
+                                    "an element of `{name}` has more than {MAX_ATTRIBUTES} attributes",
+                                    "un élément de `{name}` a plus de {MAX_ATTRIBUTES} attributs"
                                 ),
                             ));
                         }
@@ -873,8 +1026,9 @@ fn costly_shape(name: &str, text: &str) -> Option<(usize, String)> {
                             if namespaces > MAX_NAMESPACES {
                                 return Some((
                                     j - attr.len(),
-                                    format!(
-                                        "`{name}` declares more than {MAX_NAMESPACES} XML namespaces"
+                                    tr!(
+                                        "`{name}` declares more than {MAX_NAMESPACES} XML namespaces",
+                                        "`{name}` déclare plus de {MAX_NAMESPACES} espaces de noms XML"
                                     ),
                                 ));
                             }
@@ -903,17 +1057,29 @@ fn shown(text: &str) -> String {
 /// The error for an SVG that is not UTF-8, at its first bad byte.
 fn not_utf8(path: &str, name: &str, bytes: &[u8], valid: usize) -> Diagnostic {
     if bytes.starts_with(b"\xFF\xFE") || bytes.starts_with(b"\xFE\xFF") {
-        return Diagnostic::error(path, format!("`{name}` is saved as UTF-16, not UTF-8"))
-            .with_hint("save the SVG as UTF-8 (Inkscape and Illustrator do by default)");
+        return Diagnostic::error(
+            path,
+            tr!(
+                "`{name}` is saved as UTF-16, not UTF-8",
+                "`{name}` est enregistré en UTF-16, pas en UTF-8"
+            ),
+        )
+        .with_hint(tr!(
+            "save the SVG as UTF-8 (Inkscape and Illustrator do by default)",
+            "enregistrez le SVG en UTF-8 (Inkscape et Illustrator le font par défaut)"
+        ));
     }
     // The valid prefix is UTF-8 by construction.
     let prefix = std::str::from_utf8(&bytes[..valid]).unwrap_or("");
     Diagnostic::error(
         path,
-        format!("`{name}` is not valid UTF-8 (byte {valid}); an SVG must be"),
+        tr!(
+            "`{name}` is not valid UTF-8 (byte {valid}); an SVG must be",
+            "`{name}` n'est pas en UTF-8 valide (octet {valid}) ; un SVG doit l'être"
+        ),
     )
     .at_offset(prefix, prefix.len())
-    .with_hint("save the SVG as UTF-8")
+    .with_hint(tr!("save the SVG as UTF-8", "enregistrez le SVG en UTF-8"))
 }
 
 /// An XML declaration naming an encoding other than UTF-8 (or its subset
@@ -939,13 +1105,17 @@ fn declared_encoding(path: &str, name: &str, text: &str) -> Option<Diagnostic> {
     Some(
         Diagnostic::error(
             path,
-            format!(
+            tr!(
                 "`{name}` declares the encoding `{}`; an SVG must be UTF-8",
+                "`{name}` déclare l'encodage `{}` ; un SVG doit être en UTF-8";
                 shown(encoding)
             ),
         )
         .at_offset(text, start + "<?xml".len() + at)
-        .with_hint("save the SVG as UTF-8 and write `encoding=\"UTF-8\"` (or no encoding)"),
+        .with_hint(tr!(
+            "save the SVG as UTF-8 and write `encoding=\"UTF-8\"` (or no encoding)",
+            "enregistrez le SVG en UTF-8 et écrivez `encoding=\"UTF-8\"` (ou aucun encodage)"
+        )),
     )
 }
 
@@ -958,23 +1128,41 @@ fn malformed(path: &str, name: &str, text: &str, e: &roxmltree::Error) -> Diagno
             let at = text.find("<!DOCTYPE").unwrap_or(0);
             Diagnostic::error(
                 path,
-                format!("`{name}` has a DOCTYPE declaration, which can define entities that expand to gigabytes or read other files"),
+                tr!(
+                    "`{name}` has a DOCTYPE declaration, which can define entities that expand to gigabytes or read other files",
+                    "`{name}` a une déclaration DOCTYPE, qui peut définir des entités qui grossissent jusqu'à des gigaoctets ou lisent d'autres fichiers"
+                ),
             )
             .at_offset(text, at)
-            .with_hint("delete the `<!DOCTYPE ...>` (and any `<!ENTITY ...>` in it) at the top of the file: browsers do not need it")
+            .with_hint(tr!(
+                "delete the `<!DOCTYPE ...>` (and any `<!ENTITY ...>` in it) at the top of the file: browsers do not need it",
+                "supprimez le `<!DOCTYPE ...>` (et tout `<!ENTITY ...>` qu'il contient) en haut du fichier : les navigateurs n'en ont pas besoin"
+            ))
         }
         roxmltree::Error::NodesLimitReached => Diagnostic::error(
             path,
-            format!("`{name}` has more than {MAX_SVG_NODES} XML nodes"),
+            tr!(
+                "`{name}` has more than {MAX_SVG_NODES} XML nodes",
+                "`{name}` a plus de {MAX_SVG_NODES} nœuds XML"
+            ),
         )
-        .with_hint("simplify the drawing, or export it as a PNG or WebP image"),
+        .with_hint(tr!(
+            "simplify the drawing, or export it as a PNG or WebP image",
+            "simplifiez le dessin, ou exportez-le en image PNG ou WebP"
+        )),
         roxmltree::Error::UnexpectedEndOfStream | roxmltree::Error::UnclosedRootNode => {
             Diagnostic::error(
                 path,
-                format!("`{name}` ends before its `<svg>` element is closed"),
+                tr!(
+                    "`{name}` ends before its `<svg>` element is closed",
+                    "`{name}` se termine avant que son élément `<svg>` soit fermé"
+                ),
             )
             .at_offset(text, text.len())
-            .with_hint("the file is cut short: export or download it again")
+            .with_hint(tr!(
+                "the file is cut short: export or download it again",
+                "le fichier est tronqué : exportez-le ou téléchargez-le à nouveau"
+            ))
         }
         _ => {
             let pos = e.pos();
@@ -985,10 +1173,17 @@ fn malformed(path: &str, name: &str, text: &str, e: &roxmltree::Error) -> Diagno
             };
             Diagnostic::error(
                 path,
-                format!("`{name}` is not well-formed XML: {message}"),
+                // The parser's own words, in English.
+                tr!(
+                    "`{name}` is not well-formed XML: {message}",
+                    "`{name}` n'est pas du XML bien formé : {message}"
+                ),
             )
             .at(text, position)
-            .with_hint("open the SVG in Inkscape or a browser and save it again, or fix the markup at this place")
+            .with_hint(tr!(
+                "open the SVG in Inkscape or a browser and save it again, or fix the markup at this place",
+                "ouvrez le SVG dans Inkscape ou un navigateur et enregistrez-le à nouveau, ou corrigez le balisage à cet endroit"
+            ))
         }
     }
 }
@@ -1000,21 +1195,35 @@ fn element(problems: &mut Problems, name: &str, node: Node) {
     let lower = local.to_ascii_lowercase();
     let start = node.range().start;
     let active = match lower.as_str() {
-        "script" => Some("a `<script>` element"),
-        "foreignobject" => Some("a `<foreignObject>` element, which embeds HTML"),
-        "iframe" => Some("an `<iframe>` element"),
-        "embed" => Some("an `<embed>` element"),
-        "object" => Some("an `<object>` element"),
-        "handler" | "listener" => Some("an event handler element"),
+        "script" => Some(words("a `<script>` element", "un élément `<script>`")),
+        "foreignobject" => Some(words(
+            "a `<foreignObject>` element, which embeds HTML",
+            "un élément `<foreignObject>`, qui embarque du HTML",
+        )),
+        "iframe" => Some(words("an `<iframe>` element", "un élément `<iframe>`")),
+        "embed" => Some(words("an `<embed>` element", "un élément `<embed>`")),
+        "object" => Some(words("an `<object>` element", "un élément `<object>`")),
+        "handler" | "listener" => Some(words(
+            "an event handler element",
+            "un élément gestionnaire d'événements",
+        )),
         _ => None,
     };
     if let Some(what) = active {
-        problems.at(start, format!("`{name}` holds {what}"), SVG_HINT);
+        let message = Text::new(
+            format!("`{name}` holds {}", what.en),
+            format!("`{name}` contient {}", what.fr),
+        );
+        problems.at(start, message, svg_hint());
     } else if tag.namespace() == Some(XHTML_NS) {
         problems.at(
             start,
-            format!("`{name}` holds an HTML element `<{}>`", shown(local)),
-            SVG_HINT,
+            tr!(
+                "`{name}` holds an HTML element `<{}>`",
+                "`{name}` contient un élément HTML `<{}>`";
+                shown(local)
+            ),
+            svg_hint(),
         );
     }
     if lower == "style" {
@@ -1037,15 +1246,16 @@ fn element(problems: &mut Problems, name: &str, node: Node) {
         if attr_lower.starts_with("on") {
             problems.at(
                 at,
-                format!(
+                tr!(
                     "`{name}` has an event handler attribute `{}`, which runs script",
+                    "`{name}` a un attribut gestionnaire d'événements `{}`, qui exécute du script";
                     shown(attr_name)
                 ),
-                SVG_HINT,
+                svg_hint(),
             );
         } else if attr_lower == "href" || attr_lower == "src" {
             if let Some(message) = outside_reference(name, local, attr_name, value) {
-                problems.at(at, message, REFERENCE_HINT);
+                problems.at(at, message, reference_hint());
             }
         } else if animates && attr_lower == "attributename" {
             let target = value.trim();
@@ -1057,11 +1267,12 @@ fn element(problems: &mut Problems, name: &str, node: Node) {
             if target == "href" || target == "src" || target.starts_with("on") {
                 problems.at(
                     at,
-                    format!(
+                    tr!(
                         "`{name}` has a `<{local}>` that changes the `{}` attribute, which can turn into a link or script",
+                        "`{name}` a un `<{local}>` qui change l'attribut `{}`, ce qui peut en faire un lien ou un script";
                         shown(value.trim())
                     ),
-                    SVG_HINT,
+                    svg_hint(),
                 );
             }
         }
@@ -1120,7 +1331,7 @@ impl Source {
 
 /// Why an `href` or `src` value refers outside the file, if it does: only a
 /// same-document fragment (`#id`) is allowed.
-fn outside_reference(name: &str, element: &str, attr: &str, value: &str) -> Option<String> {
+fn outside_reference(name: &str, element: &str, attr: &str, value: &str) -> Option<Text> {
     let target = value.trim_matches(|c: char| matches!(c, ' ' | '\t' | '\n' | '\r'));
     if target.starts_with('#') {
         return None;
@@ -1132,19 +1343,39 @@ fn outside_reference(name: &str, element: &str, attr: &str, value: &str) -> Opti
     };
     let attr = shown(attr);
     let what = if scheme("javascript:") {
-        format!("a `javascript:` address in `{attr}`, which runs script")
+        tr!(
+            "a `javascript:` address in `{attr}`, which runs script",
+            "une adresse `javascript:` dans `{attr}`, qui exécute du script"
+        )
     } else if scheme("data:") {
-        format!("a `data:` address in `{attr}`, which embeds another file")
+        tr!(
+            "a `data:` address in `{attr}`, which embeds another file",
+            "une adresse `data:` dans `{attr}`, qui embarque un autre fichier"
+        )
     } else {
-        format!(
+        tr!(
             "`{attr}=\"{}\"`, which refers outside the file",
+            "`{attr}=\"{}\"`, qui renvoie hors du fichier";
             shown(target)
         )
     };
+    let (en, fr) = (&what.en, &what.fr);
     Some(match element {
-        "a" => format!("`{name}` has a link (`<a>`) with {what}"),
-        "use" => format!("`{name}` has a `<use>` with {what}"),
-        _ => format!("`{name}` has a `<{}>` with {what}", shown(element)),
+        "a" => tr!(
+            "`{name}` has a link (`<a>`) with {en}",
+            "`{name}` a un lien (`<a>`) avec {fr}"
+        ),
+        "use" => tr!(
+            "`{name}` has a `<use>` with {en}",
+            "`{name}` a un `<use>` avec {fr}"
+        ),
+        _ => {
+            let element = shown(element);
+            tr!(
+                "`{name}` has a `<{element}>` with {en}",
+                "`{name}` a un `<{element}>` avec {fr}"
+            )
+        }
     })
 }
 
@@ -1161,8 +1392,11 @@ fn css_problems(problems: &mut Problems, name: &str, css: &str, source: Source, 
         if let Some(i) = lower.find("@import") {
             problems.at(
                 offset(i),
-                format!("`{name}` has a style sheet with `@import`, which loads another file"),
-                SVG_HINT,
+                tr!(
+                    "`{name}` has a style sheet with `@import`, which loads another file",
+                    "`{name}` a une feuille de style avec `@import`, qui charge un autre fichier"
+                ),
+                svg_hint(),
             );
         }
     }
@@ -1170,10 +1404,11 @@ fn css_problems(problems: &mut Problems, name: &str, css: &str, source: Source, 
         if let Some(i) = lower.find('\\') {
             problems.at(
                 offset(i),
-                format!(
-                    "`{name}` has a backslash escape in CSS, which can hide `url(` or `@import`"
+                tr!(
+                    "`{name}` has a backslash escape in CSS, which can hide `url(` or `@import`",
+                    "`{name}` a un échappement par barre oblique inverse dans du CSS, qui peut cacher `url(` ou `@import`"
                 ),
-                SVG_HINT,
+                svg_hint(),
             );
         }
     }
@@ -1192,15 +1427,21 @@ fn css_problems(problems: &mut Problems, name: &str, css: &str, source: Source, 
                 if !argument.starts_with('#') {
                     problems.at(
                         at,
-                        format!("`{name}` has a CSS `url(` to something outside the file"),
-                        REFERENCE_HINT,
+                        tr!(
+                            "`{name}` has a CSS `url(` to something outside the file",
+                            "`{name}` a un `url(` CSS vers quelque chose hors du fichier"
+                        ),
+                        reference_hint(),
                     );
                 }
             }
             "image" | "image-set" | "-webkit-image-set" | "src" | "expression" => problems.at(
                 at,
-                format!("`{name}` has a CSS `{function}(`, which can load a file or run code"),
-                SVG_HINT,
+                tr!(
+                    "`{name}` has a CSS `{function}(`, which can load a file or run code",
+                    "`{name}` a un `{function}(` CSS, qui peut charger un fichier ou exécuter du code"
+                ),
+                svg_hint(),
             ),
             _ => {}
         }
@@ -1298,7 +1539,18 @@ mod tests {
     fn refusal(result: Result<Kind, Vec<Diagnostic>>) -> Diagnostic {
         let mut errors = result.expect_err("the file should be refused");
         assert_eq!(errors.len(), 1, "{errors:#?}");
+        bilingual(&errors);
         errors.remove(0)
+    }
+
+    /// Every message and hint of `errors` is written in French too.
+    fn bilingual(errors: &[Diagnostic]) {
+        for d in errors {
+            for text in std::iter::once(&d.message).chain(&d.hint) {
+                assert!(!text.lacks_french(), "{text:?}");
+                assert_ne!(text.en, text.fr, "{text:?}");
+            }
+        }
     }
 
     fn line_col(d: &Diagnostic) -> (usize, usize) {
@@ -1347,7 +1599,11 @@ mod tests {
         ));
         assert_eq!(d.path, "content/clubs/x/photo.jpg");
         assert_eq!(d.message, "`photo.jpg` holds HTML, not a JPEG image");
-        assert_eq!(d.hint.as_deref(), Some(ALLOWED));
+        assert_eq!(d.hint, Some(allowed()));
+        assert_eq!(
+            d.message.fr,
+            "`photo.jpg` contient du HTML, pas une image JPEG"
+        );
 
         let d = refusal(judge("content/clubs/x/statuts.pdf", PNG));
         assert_eq!(
@@ -1578,6 +1834,7 @@ mod tests {
         for (line, marker, what) in cases {
             let text = svg_with(line);
             let errors = svg(&text).expect_err(line);
+            bilingual(&errors);
             let d = &errors[0];
             let col = line.find(marker).expect("marker") + 1;
             assert_eq!(line_col(d), (2, col), "{line}: {d}");
@@ -1981,6 +2238,7 @@ mod tests {
             .collect();
         let errors = judge_page("content/clubs/x/index.md", &files, &Limits::default())
             .expect_err("26 MiB is too much");
+        bilingual(&errors);
         // Their content (zeros) would be refused too, had any been read.
         assert_eq!(errors.len(), 1, "{errors:#?}");
         assert_eq!(errors[0].path, "content/clubs/x/index.md");
@@ -2023,11 +2281,13 @@ mod tests {
             &limits,
         )
         .expect_err("refused");
+        bilingual(&errors);
         let paths: Vec<_> = errors.iter().map(|d| d.path.as_str()).collect();
         assert_eq!(paths, ["evil.html", "bad.svg"]);
         let missing = dir.path().join("missing.png");
         let errors =
             judge_page("p.md", &[("missing.png", &missing)], &limits).expect_err("missing");
+        bilingual(&errors);
         assert!(
             errors[0].message.starts_with("cannot read `missing.png`"),
             "{}",

@@ -17,6 +17,7 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
+use crate::i18n::{Lang, Text};
 use crate::model::Site;
 use crate::render::JobKind;
 
@@ -45,13 +46,14 @@ pub enum Claimant<'a> {
         chose: bool,
     },
     /// An output the build makes, by what it is ("the sitemap").
-    Generated(String),
+    Generated(Text),
 }
 
 impl Claimant<'_> {
-    fn name(&self) -> String {
+    fn name(&self) -> Text {
         match self {
-            Claimant::Source { path, .. } => format!("`{path}`"),
+            // A file name reads the same in both languages.
+            Claimant::Source { path, .. } => tr!("`{path}`", "`{path}`"),
             Claimant::Generated(what) => what.clone(),
         }
     }
@@ -65,6 +67,16 @@ impl Claimant<'_> {
     }
 }
 
+/// `sentence`, in English and in French, with the French texts of `names`
+/// in the French one (their English where a name has no French yet).
+fn with_names(names: &[Text], sentence: impl Fn(&[&str], Lang) -> String) -> Text {
+    let of = |lang| names.iter().map(|n| n.get(lang)).collect::<Vec<_>>();
+    Text::new(
+        sentence(&of(Lang::En), Lang::En),
+        sentence(&of(Lang::Fr), Lang::Fr),
+    )
+}
+
 /// Where an alias is written: `/ancien/chemin/` -> `ancien/chemin/index.html`,
 /// `/ancien.html` -> `ancien.html`. An alias is an old address of the site:
 /// `/`-rooted, at most [`MAX_ALIAS_BYTES`], of letters (any script), digits
@@ -72,19 +84,26 @@ impl Claimant<'_> {
 /// (control characters, spaces, `\`, `?`, `#`, `%`, `*`, `:`...) could
 /// add lines or rules to `_redirects` or name another file: the error says
 /// which character.
-pub fn alias_output(alias: &str) -> Result<String, String> {
+pub fn alias_output(alias: &str) -> Result<String, Text> {
     let Some(inner) = alias.strip_prefix('/') else {
-        return Err("an alias is an address of this site: it starts with `/`".to_string());
+        return Err(tr!(
+            "an alias is an address of this site: it starts with `/`",
+            "un alias est une adresse de ce site : il commence par `/`"
+        ));
     };
     if alias.len() > MAX_ALIAS_BYTES {
-        return Err(format!("an alias has at most {MAX_ALIAS_BYTES} bytes"));
+        return Err(tr!(
+            "an alias has at most {MAX_ALIAS_BYTES} bytes",
+            "un alias a au plus {MAX_ALIAS_BYTES} octets"
+        ));
     }
     if let Some(c) = inner
         .chars()
         .find(|&c| !(c.is_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '/')))
     {
-        return Err(format!(
+        return Err(tr!(
             "the character {} cannot be part of an alias",
+            "le caractère {} ne peut pas faire partie d'un alias";
             c.escape_debug()
         ));
     }
@@ -94,11 +113,17 @@ pub fn alias_output(alias: &str) -> Result<String, String> {
             .iter()
             .any(|w| w.is_empty() || *w == "." || *w == "..")
     {
-        return Err("an alias is `/`-separated words: no empty word, no `.` or `..`".to_string());
+        return Err(tr!(
+            "an alias is `/`-separated words: no empty word, no `.` or `..`",
+            "un alias est fait de mots séparés par `/` : pas de mot vide, ni `.` ni `..`"
+        ));
     }
     // Hidden names (`.well-known/`, the manifest) are the server's and the deploy's.
     if words.iter().any(|w| w.starts_with('.')) {
-        return Err("a word of an alias cannot start with `.`".to_string());
+        return Err(tr!(
+            "a word of an alias cannot start with `.`",
+            "un mot d'un alias ne peut pas commencer par `.`"
+        ));
     }
     Ok(if inner.ends_with('/') {
         format!("{inner}index.html")
@@ -124,6 +149,8 @@ pub fn planned<'a>(site: &'a Site) -> BTreeMap<String, Vec<Claimant<'a>>> {
             String::new()
         }
     };
+    // Sections and terms are named by their folder and value, the same in
+    // both languages.
     for (output, kind, lang) in crate::render::html_outputs(site) {
         let who = match kind {
             JobKind::Page(i) => {
@@ -142,18 +169,24 @@ pub fn planned<'a>(site: &'a Site) -> BTreeMap<String, Vec<Claimant<'a>>> {
                     offset: 0,
                     chose: false,
                 },
-                None => Claimant::Generated(format!("the home page{}", in_lang(&lang))),
+                None => Claimant::Generated(tr!(
+                    "the home page{}",
+                    "la page d'accueil{}";
+                    in_lang(&lang)
+                )),
             },
             JobKind::Section { index, pager } => {
                 let s = &site.sections[index];
-                Claimant::Generated(format!(
+                Claimant::Generated(tr!(
                     "page {pager} of the list of `{}`{}",
+                    "la page {pager} de la liste de `{}`{}";
                     if s.folder.is_empty() { "/" } else { &s.folder },
                     in_lang(&lang)
                 ))
             }
-            JobKind::TaxonomyList(t) => Claimant::Generated(format!(
+            JobKind::TaxonomyList(t) => Claimant::Generated(tr!(
                 "the list of `{}`{}",
+                "la liste de `{}`{}";
                 site.taxonomies[t].name,
                 in_lang(&lang)
             )),
@@ -163,14 +196,15 @@ pub fn planned<'a>(site: &'a Site) -> BTreeMap<String, Vec<Claimant<'a>>> {
                 pager,
             } => {
                 let t = &site.taxonomies[taxonomy];
-                Claimant::Generated(format!(
-                    "page {pager} of the `{}` value `{}`{}",
-                    t.name,
-                    t.terms[term].name,
-                    in_lang(&lang)
+                let (name, value, l) = (&t.name, &t.terms[term].name, in_lang(&lang));
+                Claimant::Generated(tr!(
+                    "page {pager} of the `{name}` value `{value}`{l}",
+                    "la page {pager} de la valeur `{value}` de `{name}`{l}"
                 ))
             }
-            JobKind::NotFound => Claimant::Generated(format!("the 404 page{}", in_lang(&lang))),
+            JobKind::NotFound => {
+                Claimant::Generated(tr!("the 404 page{}", "la page 404{}"; in_lang(&lang)))
+            }
         };
         claim(output, who);
     }
@@ -217,10 +251,21 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                 errors.push(
                     Diagnostic::error(
                         &d.file.path,
-                        format!("`{}` cannot be an alias: {why}", alias.escape_debug()),
+                        why.map(|why, lang| match lang {
+                            Lang::En => {
+                                format!("`{}` cannot be an alias: {why}", alias.escape_debug())
+                            }
+                            Lang::Fr => format!(
+                                "`{}` ne peut pas être un alias : {why}",
+                                alias.escape_debug()
+                            ),
+                        }),
                     )
                     .at_offset(&d.file.text, d.front.offset_of("aliases"))
-                    .with_hint("write an old address of the page, like /clubs/ancien-nom/"),
+                    .with_hint(tr!(
+                        "write an old address of the page, like /clubs/ancien-nom/",
+                        "écrivez une ancienne adresse de la page, comme /clubs/ancien-nom/"
+                    )),
                 );
             }
         }
@@ -242,15 +287,18 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                 errors.push(
                     located(
                         who,
-                        format!(
-                            "{} needs a folder `/{folder}/` for `/{output}`, but {} is the file `/{folder}`",
-                            who.name(),
-                            file_claimants[0].name()
-                        ),
+                        with_names(&[who.name(), file_claimants[0].name()], |n, lang| match lang {
+                            Lang::En => format!(
+                                "{} needs a folder `/{folder}/` for `/{output}`, but {} is the file `/{folder}`",
+                                n[0], n[1]
+                            ),
+                            Lang::Fr => format!(
+                                "{} a besoin d'un dossier `/{folder}/` pour `/{output}`, mais {} est le fichier `/{folder}`",
+                                n[0], n[1]
+                            ),
+                        }),
                     )
-                    .with_hint(
-                        "this address is the site's own: choose another file name, `slug:` or alias",
-                    ),
+                    .with_hint(own_address()),
                 );
                 break;
             }
@@ -271,9 +319,15 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
                 errors.push(
                     located(
                         who,
-                        format!("the output `{}{cut}` {why}", shown.escape_debug()),
+                        why.map(|why, lang| match lang {
+                            Lang::En => format!("the output `{}{cut}` {why}", shown.escape_debug()),
+                            Lang::Fr => format!("la sortie `{}{cut}` {why}", shown.escape_debug()),
+                        }),
                     )
-                    .with_hint("choose a shorter name of letters, digits and hyphens"),
+                    .with_hint(tr!(
+                        "choose a shorter name of letters, digits and hyphens",
+                        "choisissez un nom plus court, fait de lettres, de chiffres et de tirets"
+                    )),
                 );
             }
         }
@@ -297,14 +351,19 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             (_, b) => b,
         };
         let names = sorted.iter().map(|c| c.name()).collect::<Vec<_>>();
-        let message = match names.as_slice() {
-            [a, b] => format!("{a} and {b} both produce `/{output}`"),
-            _ => format!("{} all produce `/{output}`", names.join(", ")),
-        };
+        let message = with_names(&names, |n, lang| match (n, lang) {
+            ([a, b], Lang::En) => format!("{a} and {b} both produce `/{output}`"),
+            ([a, b], Lang::Fr) => format!("{a} et {b} produisent tous deux `/{output}`"),
+            (_, Lang::En) => format!("{} all produce `/{output}`", n.join(", ")),
+            (_, Lang::Fr) => format!("{} produisent tous `/{output}`", n.join(", ")),
+        });
         let hint = if matches!(second, Claimant::Generated(_)) {
-            "this address is the site's own: choose another file name, `slug:` or alias"
+            own_address()
         } else {
-            "give one of them another file name or `slug:`"
+            tr!(
+                "give one of them another file name or `slug:`",
+                "donnez à l'un d'eux un autre nom de fichier ou `slug:`"
+            )
         };
         errors.push(located(blamed, message).with_hint(hint));
     }
@@ -313,7 +372,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
 
 /// A diagnostic on `who`: at its claim in its text, or on the config for a
 /// generated output.
-fn located(who: &Claimant<'_>, message: String) -> Diagnostic {
+fn located(who: &Claimant<'_>, message: Text) -> Diagnostic {
     match who {
         Claimant::Source {
             path, text, offset, ..
@@ -332,18 +391,36 @@ fn located(who: &Claimant<'_>, message: String) -> Diagnostic {
 /// Why `output` is a name some consumer of the output cannot take: control
 /// characters (which would add lines to `_redirects`, the manifest or an
 /// upload plan), a backslash, a component or path too long for file systems.
-fn unsafe_name(output: &str) -> Option<String> {
+fn unsafe_name(output: &str) -> Option<Text> {
     if let Some(c) = output.chars().find(|c| c.is_control() || *c == '\\') {
-        return Some(format!("holds the character {}", c.escape_debug()));
+        return Some(tr!(
+            "holds the character {}",
+            "contient le caractère {}";
+            c.escape_debug()
+        ));
     }
     if let Some(long) = output.split('/').find(|c| c.len() > MAX_COMPONENT_BYTES) {
-        return Some(format!(
+        return Some(tr!(
             "has a name of {} bytes (`{}…`), more than the {MAX_COMPONENT_BYTES} file systems take",
+            "a un nom de {} octets (`{}…`), plus que les {MAX_COMPONENT_BYTES} que prennent les systèmes de fichiers";
             long.len(),
             long.chars().take(30).collect::<String>()
         ));
     }
-    (output.len() > MAX_PATH_BYTES).then(|| format!("is longer than {MAX_PATH_BYTES} bytes"))
+    (output.len() > MAX_PATH_BYTES).then(|| {
+        tr!(
+            "is longer than {MAX_PATH_BYTES} bytes",
+            "dépasse {MAX_PATH_BYTES} octets"
+        )
+    })
+}
+
+/// The hint on an address the site makes itself.
+fn own_address() -> Text {
+    tr!(
+        "this address is the site's own: choose another file name, `slug:` or alias",
+        "cette adresse est celle du site lui-même : choisissez un autre nom de fichier, `slug:` ou alias"
+    )
 }
 
 #[cfg(test)]
@@ -380,7 +457,8 @@ mod tests {
             "/.alumni-manifest.json",
             "/.well-known/x/",
         ] {
-            assert!(alias_output(bad).is_err(), "{bad:?}");
+            let why = alias_output(bad).expect_err(bad);
+            assert!(!why.lacks_french() && why.en != why.fr, "{why:?}");
         }
         assert!(alias_output(&format!("/{}/", "a".repeat(300))).is_err());
     }
@@ -388,7 +466,8 @@ mod tests {
     #[test]
     fn names_consumers_cannot_take() {
         assert!(unsafe_name("a/b/index.html").is_none());
-        assert!(unsafe_name("a\nb/index.html").is_some());
+        let why = unsafe_name("a\nb/index.html").expect("a line break is refused");
+        assert_eq!(why.fr, "contient le caractère \\n");
         assert!(unsafe_name("a\u{7f}/index.html").is_some());
         assert!(unsafe_name(&format!("{}/index.html", "a".repeat(256))).is_some());
         assert!(unsafe_name(&format!("{}/index.html", "é".repeat(128))).is_some());

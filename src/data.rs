@@ -7,6 +7,7 @@
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
+use crate::i18n::Text;
 use crate::load::TextFile;
 use crate::yaml::{self, Mapping, Value};
 
@@ -43,23 +44,28 @@ pub fn load_data(files: &[TextFile]) -> (Value, Vec<Diagnostic>) {
             .unwrap_or(inner);
         let parts: Vec<&str> = inner.split('/').collect();
         if let Err(message) = insert(&mut root, &parts, value) {
-            errors.push(
-                Diagnostic::error(&file.path, message)
-                    .with_hint("rename the file or the folder so that each name is used once"),
-            );
+            errors.push(Diagnostic::error(&file.path, message).with_hint(tr!(
+                "rename the file or the folder so that each name is used once",
+                "renommez le fichier ou le dossier pour que chaque nom ne serve qu'une fois"
+            )));
         }
     }
     (Value::Mapping(root), errors)
 }
 
-fn insert(map: &mut Mapping, parts: &[&str], value: Value) -> Result<(), String> {
+/// Why `data.<name>` cannot be inserted: it exists already.
+fn twice(name: &str) -> Text {
+    tr!(
+        "`data.{name}` is defined twice (a file and a folder share the name)",
+        "`data.{name}` est défini deux fois (un fichier et un dossier portent le même nom)"
+    )
+}
+
+fn insert(map: &mut Mapping, parts: &[&str], value: Value) -> Result<(), Text> {
     let key = Value::String(parts[0].to_string());
     if parts.len() == 1 {
         if map.contains_key(&key) {
-            return Err(format!(
-                "`data.{}` is defined twice (a file and a folder share the name)",
-                parts[0]
-            ));
+            return Err(twice(parts[0]));
         }
         map.insert(key, value);
         return Ok(());
@@ -69,10 +75,7 @@ fn insert(map: &mut Mapping, parts: &[&str], value: Value) -> Result<(), String>
         .or_insert_with(|| Value::Mapping(Mapping::new()));
     match entry {
         Value::Mapping(inner) => insert(inner, &parts[1..], value),
-        _ => Err(format!(
-            "`data.{}` is defined twice (a file and a folder share the name)",
-            parts[0]
-        )),
+        _ => Err(twice(parts[0])),
     }
 }
 

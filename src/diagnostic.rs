@@ -376,9 +376,10 @@ impl fmt::Display for Shown<'_> {
         let d = self.d;
         write!(
             f,
-            "{}: {}: {}",
+            "{}: {}{} {}",
             d.location(),
             d.severity.word(self.lang),
+            colon(self.lang),
             d.message.get(self.lang)
         )?;
         if let (Some(pos), Some((shown, col))) = (d.position, d.source_line()) {
@@ -393,13 +394,32 @@ impl fmt::Display for Shown<'_> {
             write!(f, "\n{pad} |\n{number} | {shown}\n{pad} | {caret}")?;
         }
         if let Some(hint) = &d.hint {
-            let word = match self.lang {
-                Lang::En => "hint",
-                Lang::Fr => "conseil",
-            };
-            write!(f, "\n  = {word}: {}", hint.get(self.lang))?;
+            write!(
+                f,
+                "\n  = {}{} {}",
+                hint_word(self.lang),
+                colon(self.lang),
+                hint.get(self.lang)
+            )?;
         }
         Ok(())
+    }
+}
+
+/// The colon after a word, as `lang` writes it: French puts a space before.
+/// (The one after `path:line:col` is the location's, which editors read.)
+fn colon(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => ":",
+        Lang::Fr => " :",
+    }
+}
+
+/// The word before a hint.
+fn hint_word(lang: Lang) -> &'static str {
+    match lang {
+        Lang::En => "hint",
+        Lang::Fr => "conseil",
     }
 }
 
@@ -420,13 +440,18 @@ const SHOWN_LINE: usize = 120;
 /// pull request thousands of times.
 pub const MAX_PER_FILE: usize = 50;
 
-/// `49950` as `49,950`.
-fn thousands(n: usize) -> String {
+/// `49950` as `49,950` in English, `49 950` in French (with a narrow
+/// no-break space).
+fn thousands(n: usize, lang: Lang) -> String {
+    let separator = match lang {
+        Lang::En => ',',
+        Lang::Fr => '\u{202F}',
+    };
     let digits = n.to_string();
     let mut out = String::new();
     for (i, c) in digits.chars().enumerate() {
         if i > 0 && (digits.len() - i) % 3 == 0 {
-            out.push(',');
+            out.push(separator);
         }
         out.push(c);
     }
@@ -461,11 +486,17 @@ fn summary(path: String, hidden: Hidden, from: Option<Position>) -> Diagnostic {
         severity,
         path,
         position: from,
-        message: tr!(
-            "… and {} more problem{} in this file",
-            "… et {} problème{} de plus dans ce fichier";
-            thousands(n),
-            if n == 1 { "" } else { "s" }
+        message: Text::new(
+            format!(
+                "… and {} more problem{} in this file",
+                thousands(n, Lang::En),
+                if n == 1 { "" } else { "s" }
+            ),
+            format!(
+                "… et {} problème{} de plus dans ce fichier",
+                thousands(n, Lang::Fr),
+                if n == 1 { "" } else { "s" }
+            ),
         ),
         hint: Some(tr!(
             "each run shows the first {MAX_PER_FILE} problems of a file: fix them and run again to see the next ones",
@@ -586,11 +617,13 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, lang: Lang) -> String 
                 }
                 let mut message = d.message.get(lang).to_string();
                 if let Some(hint) = &d.hint {
-                    let word = match lang {
-                        Lang::En => "hint",
-                        Lang::Fr => "conseil",
-                    };
-                    let _ = write!(message, "\n{word}: {}", hint.get(lang));
+                    let _ = write!(
+                        message,
+                        "\n{}{} {}",
+                        hint_word(lang),
+                        colon(lang),
+                        hint.get(lang)
+                    );
                 }
                 let _ = writeln!(
                     out,
@@ -676,7 +709,7 @@ mod tests {
     #[test]
     fn json_cuts_a_long_source_line_like_the_human_format() {
         let text = format!("{}X{}\n", "a".repeat(5000), "b".repeat(5000));
-        let d = Diagnostic::error("p.md", "here").at_offset(&text, 5000);
+        let d = Diagnostic::error("p.md", tr!("here", "here")).at_offset(&text, 5000);
         let json = render(&[d], Format::Json, Lang::En);
         let value: serde_json::Value = serde_json::from_str(json.trim()).unwrap();
         let shown = value["source_line"].as_str().unwrap();
@@ -698,7 +731,7 @@ mod tests {
     #[test]
     fn long_lines_are_cut_around_the_caret() {
         let line = format!("{}X{}", "a".repeat(1000), "b".repeat(1000));
-        let d = Diagnostic::error("a.md", "m").at(&line, Position { line: 1, col: 1001 });
+        let d = Diagnostic::error("a.md", tr!("m", "m")).at(&line, Position { line: 1, col: 1001 });
         let shown = d.to_string();
         let lines: Vec<&str> = shown.lines().collect();
         let source = lines[2].strip_prefix("1 | ").unwrap();
@@ -708,7 +741,7 @@ mod tests {
         // The caret stands under the `X`.
         assert_eq!(source.chars().nth(caret.len() - 1), Some('X'));
         // At the start of a long line, nothing is cut before.
-        let d = Diagnostic::error("a.md", "m").at(&line, Position { line: 1, col: 1 });
+        let d = Diagnostic::error("a.md", tr!("m", "m")).at(&line, Position { line: 1, col: 1 });
         let (shown, col) = d.source_line().unwrap();
         assert!(shown.starts_with('a') && shown.ends_with('…'));
         assert_eq!(col, 1);
@@ -717,12 +750,25 @@ mod tests {
     #[test]
     fn display_has_location_caret_and_hint() {
         let text = "title: x\ndraft: maybe\n";
-        let d = Diagnostic::error("content/a.md", "`draft` must be true or false")
-            .at(text, Position { line: 2, col: 8 })
-            .with_hint("write `draft: true` or remove the line");
+        let d = Diagnostic::error(
+            "content/a.md",
+            tr!(
+                "`draft` must be true or false",
+                "`draft` doit valoir true ou false"
+            ),
+        )
+        .at(text, Position { line: 2, col: 8 })
+        .with_hint(tr!(
+            "write `draft: true` or remove the line",
+            "écrivez `draft: true` ou supprimez la ligne"
+        ));
         assert_eq!(
             d.to_string(),
             "content/a.md:2:8: error: `draft` must be true or false\n  |\n2 | draft: maybe\n  |        ^\n  = hint: write `draft: true` or remove the line"
+        );
+        assert_eq!(
+            d.display(Lang::Fr).to_string(),
+            "content/a.md:2:8: erreur : `draft` doit valoir true ou false\n  |\n2 | draft: maybe\n  |        ^\n  = conseil : écrivez `draft: true` ou supprimez la ligne"
         );
     }
 
@@ -738,7 +784,7 @@ mod tests {
         );
         assert_eq!(
             render(std::slice::from_ref(&d), Format::Github, Lang::Fr),
-            "::error file=content/a%2Cb.md,line=2,col=8,title=alumni::faux : 100 %25%0Aconseil: corrigez\n"
+            "::error file=content/a%2Cb.md,line=2,col=8,title=alumni::faux : 100 %25%0Aconseil : corrigez\n"
         );
         assert_eq!(
             render(&[d], Format::Json, Lang::Fr),
@@ -758,9 +804,9 @@ mod tests {
     fn sort_orders_by_file_then_line() {
         let t = "a\nb\nc\n";
         let mut v = vec![
-            Diagnostic::error("b.md", "x").at(t, Position { line: 1, col: 1 }),
-            Diagnostic::error("a.md", "y").at(t, Position { line: 3, col: 1 }),
-            Diagnostic::error("a.md", "z").at(t, Position { line: 2, col: 1 }),
+            Diagnostic::error("b.md", tr!("x", "x")).at(t, Position { line: 1, col: 1 }),
+            Diagnostic::error("a.md", tr!("y", "y")).at(t, Position { line: 3, col: 1 }),
+            Diagnostic::error("a.md", tr!("z", "z")).at(t, Position { line: 2, col: 1 }),
         ];
         sort(&mut v);
         let order: Vec<_> = v.iter().map(Diagnostic::location).collect();
@@ -824,7 +870,8 @@ mod tests {
             ] {
                 let col = col.max(1);
                 let expected = shown_from_whole_line(line.trim_end_matches('\r'), col);
-                let d = Diagnostic::error("a.md", "m").at(&text, Position { line: 2, col });
+                let d =
+                    Diagnostic::error("a.md", tr!("m", "m")).at(&text, Position { line: 2, col });
                 let (shown, caret) = d.source_line().unwrap();
                 assert_eq!(
                     (shown.to_string(), caret),
@@ -837,7 +884,7 @@ mod tests {
                             .char_indices()
                             .nth(col - 1)
                             .map_or(line.len(), |(i, _)| i);
-                    let d = Diagnostic::error("a.md", "m").at_offset(&text, offset);
+                    let d = Diagnostic::error("a.md", tr!("m", "m")).at_offset(&text, offset);
                     assert_eq!(d.position, Some(Position { line: 2, col }));
                     let (shown, caret) = d.source_line().unwrap();
                     assert_eq!(
@@ -865,24 +912,24 @@ mod tests {
         offsets.extend([3, 0, 500, 2]);
         let mut locator = Locator::new(&text);
         for offset in offsets {
-            let expected = Diagnostic::error("a.md", "m").at_offset(&text, offset);
+            let expected = Diagnostic::error("a.md", tr!("m", "m")).at_offset(&text, offset);
             assert_eq!(
                 expected.position,
                 Some(Position::from_offset(&text, offset))
             );
             assert_eq!(
-                locator.at(Diagnostic::error("a.md", "m"), offset),
+                locator.at(Diagnostic::error("a.md", tr!("m", "m")), offset),
                 expected,
                 "at {offset}"
             );
         }
     }
 
-    fn many(path: &str, n: usize, make: fn(&str, String) -> Diagnostic) -> Vec<Diagnostic> {
+    fn many(path: &str, n: usize, make: fn(&str, Text) -> Diagnostic) -> Vec<Diagnostic> {
         let text = "x\n".repeat(n);
         (0..n)
             .map(|i| {
-                make(path, format!("problem {i:04}")).at(
+                make(path, tr!("problem {i:04}", "problème {i:04}")).at(
                     &text,
                     Position {
                         line: i + 1,
@@ -929,8 +976,9 @@ mod tests {
         assert_eq!(summary.severity, Severity::Warning);
         assert_eq!(summary.message, "… and 1 more problem in this file");
         assert_eq!(count(&list), (0, MAX_PER_FILE + 1));
-        assert_eq!(thousands(1_234_567), "1,234,567");
-        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1_234_567, Lang::En), "1,234,567");
+        assert_eq!(thousands(1_234_567, Lang::Fr), "1\u{202F}234\u{202F}567");
+        assert_eq!(thousands(999, Lang::En), "999");
     }
 
     #[test]

@@ -13,6 +13,7 @@ use rayon::prelude::*;
 use walkdir::WalkDir;
 
 use crate::diagnostic::{Diagnostic, relative_path};
+use crate::i18n::Text;
 use crate::trust::{Rules, Trust};
 
 /// A text file of the site: its site-relative path and its content.
@@ -76,8 +77,17 @@ pub fn is_ignored_name(name: &str) -> bool {
 pub fn read_text(root: &Path, abs: &Path) -> Result<TextFile, Diagnostic> {
     let path = relative_path(root, abs);
     let bytes = std::fs::read(abs).map_err(|e| {
-        Diagnostic::error(&path, format!("cannot read the file: {e}"))
-            .with_hint("check that the file exists and is readable")
+        Diagnostic::error(
+            &path,
+            tr!(
+                "cannot read the file: {e}",
+                "impossible de lire le fichier : {e}"
+            ),
+        )
+        .with_hint(tr!(
+            "check that the file exists and is readable",
+            "vérifiez que le fichier existe et peut être lu"
+        ))
     })?;
     let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
     match std::str::from_utf8(bytes) {
@@ -95,10 +105,17 @@ pub fn read_text(root: &Path, abs: &Path) -> Result<TextFile, Diagnostic> {
             let prefix = std::str::from_utf8(good).unwrap_or("");
             Err(Diagnostic::error(
                 &path,
-                format!("the file is not valid UTF-8 (byte {})", e.valid_up_to()),
+                tr!(
+                    "the file is not valid UTF-8 (byte {})",
+                    "le fichier n'est pas en UTF-8 valide (octet {})";
+                    e.valid_up_to()
+                ),
             )
             .at_offset(prefix, prefix.len())
-            .with_hint("save the file as UTF-8 in your editor"))
+            .with_hint(tr!(
+                "save the file as UTF-8 in your editor",
+                "enregistrez le fichier en UTF-8 dans votre éditeur"
+            )))
         }
     }
 }
@@ -108,18 +125,31 @@ pub fn read_text(root: &Path, abs: &Path) -> Result<TextFile, Diagnostic> {
 pub fn read_config(root: &Path) -> Result<TextFile, Diagnostic> {
     let content = root.join("content");
     if !content.is_dir() {
-        return Err(
-            Diagnostic::error("content", "there is no `content/` folder here")
-                .with_hint("run alumni in the site's root folder, or pass --root DIR"),
-        );
+        return Err(Diagnostic::error(
+            "content",
+            tr!(
+                "there is no `content/` folder here",
+                "il n'y a pas de dossier `content/` ici"
+            ),
+        )
+        .with_hint(tr!(
+            "run alumni in the site's root folder, or pass --root DIR",
+            "lancez alumni dans le dossier racine du site, ou passez --root DOSSIER"
+        )));
     }
     let path = content.join("site.yaml");
     if !path.is_file() {
-        return Err(
-            Diagnostic::error(crate::config::CONFIG_PATH, "the site has no config file").with_hint(
-                "create content/site.yaml with at least `title`, `base_url` and `theme`",
+        return Err(Diagnostic::error(
+            crate::config::CONFIG_PATH,
+            tr!(
+                "the site has no config file",
+                "le site n'a pas de fichier de configuration"
             ),
-        );
+        )
+        .with_hint(tr!(
+            "create content/site.yaml with at least `title`, `base_url` and `theme`",
+            "créez content/site.yaml avec au moins `title`, `base_url` et `theme`"
+        )));
     }
     read_text(root, &path)
 }
@@ -257,15 +287,27 @@ fn too_big(trust: &Trust, path: &str, entry: &walkdir::DirEntry, limit: u64) -> 
     let collection = trust.collection()?;
     let size = entry.metadata().ok()?.len();
     (size > limit).then(|| {
+        let (size, limit) = (
+            crate::attachment::human_size(size),
+            crate::attachment::human_size(limit),
+        );
         Diagnostic::error(
             path,
-            format!(
-                "this page weighs {}; pages of `{collection}` may weigh at most {}",
-                crate::attachment::human_size(size),
-                crate::attachment::human_size(limit)
+            Text::new(
+                format!(
+                    "this page weighs {}; pages of `{collection}` may weigh at most {}",
+                    size.en, limit.en
+                ),
+                format!(
+                    "cette page pèse {} ; les pages de `{collection}` pèsent au plus {}",
+                    size.fr, limit.fr
+                ),
             ),
         )
-        .with_hint("split it into several pages, and put pictures in files beside the page rather than in its text; the limit is `limits.page_bytes` in content/site.yaml")
+        .with_hint(tr!(
+            "split it into several pages, and put pictures in files beside the page rather than in its text; the limit is `limits.page_bytes` in content/site.yaml",
+            "découpez-la en plusieurs pages, et mettez les images dans des fichiers à côté de la page plutôt que dans son texte ; la limite est `limits.page_bytes` dans content/site.yaml"
+        ))
     })
 }
 
@@ -285,12 +327,16 @@ fn link_outside(root: &Path, root_real: &Path, entry: &walkdir::DirEntry) -> Opt
     Some(
         Diagnostic::error(
             relative_path(root, entry.path()),
-            format!(
+            tr!(
                 "this symbolic link leads outside the site (to {}); alumni reads nothing outside the site's folder",
+                "ce lien symbolique mène hors du site (vers {}) ; alumni ne lit rien hors du dossier du site";
                 target.display()
             ),
         )
-        .with_hint("copy the file or folder into the site instead of linking to it"),
+        .with_hint(tr!(
+            "copy the file or folder into the site instead of linking to it",
+            "copiez le fichier ou le dossier dans le site au lieu d'y faire un lien"
+        )),
     )
 }
 
@@ -303,9 +349,15 @@ fn non_utf8_name(root: &Path, entry: &walkdir::DirEntry) -> Option<Diagnostic> {
     Some(
         Diagnostic::error(
             relative_path(root, entry.path()),
-            "this name is not valid UTF-8",
+            tr!(
+                "this name is not valid UTF-8",
+                "ce nom n'est pas en UTF-8 valide"
+            ),
         )
-        .with_hint("rename it with letters, digits and dashes"),
+        .with_hint(tr!(
+            "rename it with letters, digits and dashes",
+            "renommez-le avec des lettres, des chiffres et des tirets"
+        )),
     )
 }
 
@@ -315,24 +367,46 @@ fn walk_error(root: &Path, e: &walkdir::Error, fallback: &str) -> Diagnostic {
         .path()
         .map_or_else(|| fallback.to_string(), |p| relative_path(root, p));
     let why = if e.loop_ancestor().is_some() {
-        "a symbolic link here points back to a folder that contains it".to_string()
+        tr!(
+            "a symbolic link here points back to a folder that contains it",
+            "un lien symbolique pointe ici vers un dossier qui le contient"
+        )
     } else if let Some(io) = e.io_error() {
         match io.kind() {
             std::io::ErrorKind::NotFound => {
-                "this symbolic link points to a file that does not exist".to_string()
+                tr!(
+                    "this symbolic link points to a file that does not exist",
+                    "ce lien symbolique pointe vers un fichier qui n'existe pas"
+                )
             }
             _ if io.raw_os_error() == Some(ELOOP) => {
-                "this symbolic link points to itself, through a loop of links".to_string()
+                tr!(
+                    "this symbolic link points to itself, through a loop of links",
+                    "ce lien symbolique pointe vers lui-même, par une boucle de liens"
+                )
             }
             _ => {
-                return Diagnostic::error(path, format!("cannot read this: {io}"))
-                    .with_hint("check that it exists and is readable");
+                return Diagnostic::error(
+                    path,
+                    tr!("cannot read this: {io}", "impossible de lire ceci : {io}"),
+                )
+                .with_hint(tr!(
+                    "check that it exists and is readable",
+                    "vérifiez qu'il existe et peut être lu"
+                ));
             }
         }
     } else {
-        e.to_string()
+        let e = e.to_string();
+        tr!(
+            "cannot walk here: {e}",
+            "impossible de parcourir ceci : {e}"
+        )
     };
-    Diagnostic::error(path, why).with_hint("remove or fix the link")
+    Diagnostic::error(path, why).with_hint(tr!(
+        "remove or fix the link",
+        "supprimez ou corrigez le lien"
+    ))
 }
 
 /// `ELOOP` on Linux: too many levels of symbolic links.
@@ -360,9 +434,15 @@ pub fn load_theme(root: &Path, name: &str) -> (ThemeFiles, Vec<Diagnostic>) {
         errors.push(
             Diagnostic::error(
                 format!("themes/{name}"),
-                format!("the theme `{name}` has no `templates/` folder"),
+                tr!(
+                    "the theme `{name}` has no `templates/` folder",
+                    "le thème `{name}` n'a pas de dossier `templates/`"
+                ),
             )
-            .with_hint("check `theme:` in content/site.yaml and the folders under themes/"),
+            .with_hint(tr!(
+                "check `theme:` in content/site.yaml and the folders under themes/",
+                "vérifiez `theme:` dans content/site.yaml et les dossiers sous themes/"
+            )),
         );
         return (theme, errors);
     }

@@ -2,14 +2,16 @@
 //! report or its diagnostics, and maps the outcome to an exit code
 //! (0 built, 1 the site has errors, 2 usage or I/O failure).
 
+use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use alumni::build::{BuildError, BuildOptions, build};
-use alumni::diagnostic;
-use alumni::i18n::Lang;
+use alumni::diagnostic::{self, Severity};
+use alumni::i18n::{Lang, Text};
 use alumni::serve::{self, ServeError, ServeOptions};
+use alumni::tr;
 use clap::{Parser, Subcommand};
 use std::sync::Arc;
 
@@ -55,6 +57,8 @@ enum Command {
         /// Make HTML, CSS and JS smaller (whitespace and comments).
         #[arg(long)]
         minify: bool,
+        #[command(flatten)]
+        messages: Messages,
     },
     /// Check the whole site as a pull request is judged: fields, links, anchors, images, translations.
     Check {
@@ -71,14 +75,21 @@ enum Command {
         /// then the page; print nothing when no page is scheduled.
         #[arg(long)]
         next_rebuild: bool,
+        #[command(flatten)]
+        messages: Messages,
     },
     /// Start a new page of a collection, with its fields to fill in.
+    ///
+    /// Its messages are in the language of the environment's locale
+    /// (`LC_ALL`, `LC_MESSAGES`, `LANG`: `fr_*` gives French, English
+    /// otherwise), since `--lang` chooses the page's language.
     New {
         /// The collection (a section of content/), e.g. clubs.
         collection: String,
         /// The page's title; the file name is made from it.
         title: String,
-        /// The page's language [default: the site's default language].
+        /// The page's language [default: the site's default language];
+        /// messages follow the locale (`LANG=fr_FR.UTF-8` for French).
         #[arg(long)]
         lang: Option<String>,
         /// The site's root folder (holding content/ and themes/).
@@ -102,6 +113,8 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+        #[command(flatten)]
+        messages: Messages,
     },
 }
 
@@ -129,6 +142,34 @@ impl Hidden {
             ..BuildOptions::new(root)
         }
     }
+}
+
+/// The `--lang` of `build`, `check` and `serve`: the language of messages.
+#[derive(clap::Args)]
+struct Messages {
+    /// The language of messages [default: from `LC_ALL`, `LC_MESSAGES` or
+    /// `LANG` (`fr_*` gives French), else English].
+    #[arg(long = "lang", value_enum, value_name = "LANG")]
+    lang: Option<MessageLang>,
+}
+
+impl Messages {
+    /// The language messages are printed in: `--lang`, then the locale.
+    fn lang(&self) -> Lang {
+        Lang::choose(self.lang.map(|l| match l {
+            MessageLang::Fr => Lang::Fr,
+            MessageLang::En => Lang::En,
+        }))
+    }
+}
+
+/// The values of `--lang`.
+#[derive(Clone, Copy, clap::ValueEnum)]
+enum MessageLang {
+    /// French.
+    Fr,
+    /// English.
+    En,
 }
 
 /// The `--format` of `check`.
@@ -159,23 +200,29 @@ fn main() -> ExitCode {
             base_url,
             pages,
             minify,
-        } => run_build(&BuildOptions {
-            out,
-            base_url,
-            minify,
-            ..pages.options(root)
-        }),
+            messages,
+        } => run_build(
+            &BuildOptions {
+                out,
+                base_url,
+                minify,
+                ..pages.options(root)
+            },
+            messages.lang(),
+        ),
         Command::Check {
             root,
             next_rebuild: true,
+            messages,
             ..
-        } => run_next_rebuild(&BuildOptions::new(root)),
+        } => run_next_rebuild(&BuildOptions::new(root), messages.lang()),
         Command::Check {
             root,
             format,
             strict,
             next_rebuild: false,
-        } => run_check(root, format, strict),
+            messages,
+        } => run_check(root, format, strict, messages.lang()),
         Command::New {
             collection,
             title,
@@ -197,16 +244,44 @@ fn main() -> ExitCode {
             bind,
             pages,
             open,
-        } => run_serve(&ServeOptions {
-            build: pages.options(root),
-            bind,
-            port,
-            open,
-        }),
+            messages,
+        } => {
+            let lang = messages.lang();
+            run_serve(
+                &ServeOptions {
+                    build: pages.options(root),
+                    bind,
+                    port,
+                    open,
+                },
+                lang,
+            )
+        }
     }
 }
 
-fn run_check(root: PathBuf, format: OutputFormat, strict: bool) -> ExitCode {
+/// `word` for a count of `n`, in `lang`: French takes the singular for 0
+/// and 1, English for 1 only.
+fn plural(n: usize, lang: Lang) -> &'static str {
+    let one = match lang {
+        Lang::En => n == 1,
+        Lang::Fr => n <= 1,
+    };
+    if one { "" } else { "s" }
+}
+
+/// An I/O failure's line, `error: message`. The message is anything that
+/// makes a [`Text`], so that a library error still held as an English
+/// `String` prints its English in either language.
+fn io_error(message: impl Into<Text>) -> Text {
+    let message = message.into();
+    Text::new(
+        format!("error: {}", message.en),
+        format!("erreur : {}", message.get(Lang::Fr)),
+    )
+}
+
+fn run_check(root: PathBuf, format: OutputFormat, strict: bool, lang: Lang) -> ExitCode {
     let options = BuildOptions::new(root);
     let problems = alumni::check::check(&options);
     let format = match format {
@@ -214,18 +289,15 @@ fn run_check(root: PathBuf, format: OutputFormat, strict: bool) -> ExitCode {
         OutputFormat::Github => diagnostic::Format::Github,
         OutputFormat::Json => diagnostic::Format::Json,
     };
-    out!(
-        "{}",
-        diagnostic::render(&problems, format, Lang::choose(None))
-    );
+    out!("{}", diagnostic::render(&problems, format, lang));
     // With those left out of the list (`diagnostic::MAX_PER_FILE` per file at most).
     let (errors, warnings) = diagnostic::count(&problems);
+    let infos = problems
+        .iter()
+        .filter(|d| d.severity == Severity::Info)
+        .count();
     if format == diagnostic::Format::Human {
-        outln!(
-            "check: {errors} error{}, {warnings} warning{}",
-            if errors == 1 { "" } else { "s" },
-            if warnings == 1 { "" } else { "s" }
-        );
+        outln!("{}", check_summary(errors, warnings, infos).get(lang));
     }
     if errors > 0 || (strict && warnings > 0) {
         ExitCode::from(1)
@@ -234,38 +306,69 @@ fn run_check(root: PathBuf, format: OutputFormat, strict: bool) -> ExitCode {
     }
 }
 
-fn run_next_rebuild(options: &BuildOptions) -> ExitCode {
+/// `check: 1 error, 2 warnings`, with `, 3 infos` when there are any.
+fn check_summary(errors: usize, warnings: usize, infos: usize) -> Text {
+    let (en, fr) = (Lang::En, Lang::Fr);
+    // Not `tr!`: the two languages put the plural on different counts.
+    let mut line = Text::new(
+        format!(
+            "check: {errors} error{}, {warnings} warning{}",
+            plural(errors, en),
+            plural(warnings, en)
+        ),
+        format!(
+            "vérification : {errors} erreur{}, {warnings} avertissement{}",
+            plural(errors, fr),
+            plural(warnings, fr)
+        ),
+    );
+    if infos > 0 {
+        let _ = write!(line.en, ", {infos} info{}", plural(infos, en));
+        let _ = write!(line.fr, ", {infos} information{}", plural(infos, fr));
+    }
+    line
+}
+
+fn run_next_rebuild(options: &BuildOptions, lang: Lang) -> ExitCode {
     match alumni::build::next_rebuild(options) {
         Ok(Some(change)) => {
             let what = match change.kind {
-                alumni::schedule::ChangeKind::Appears => "appears",
-                alumni::schedule::ChangeKind::Expires => "expires",
+                alumni::schedule::ChangeKind::Appears => tr!("appears", "apparaît"),
+                alumni::schedule::ChangeKind::Expires => tr!("expires", "expire"),
             };
             // The date alone on the first line, for scripts; then why.
-            println!("{}", change.at);
-            println!("{} {what}", change.path);
+            outln!("{}", change.at);
+            outln!("{} {}", change.path, what.get(lang));
             ExitCode::SUCCESS
         }
         Ok(None) => ExitCode::SUCCESS,
         Err(BuildError::Site(errors)) => {
-            eprint!("{}", diagnostic::render_all(&errors, Lang::choose(None)));
+            err!("{}", diagnostic::render_all(&errors, lang));
             ExitCode::from(1)
         }
         Err(BuildError::Io(message)) => {
-            eprintln!("error: {message}");
+            errln!("{}", io_error(message).get(lang));
             ExitCode::from(2)
         }
     }
 }
 
-fn run_serve(options: &ServeOptions) -> ExitCode {
+fn run_serve(options: &ServeOptions, lang: Lang) -> ExitCode {
     let report: Arc<serve::Reporter> = Arc::new(|line: &str| errln!("{line}"));
     match serve::start(options, &report) {
         Ok(running) => {
-            outln!("serving the site at {} (Ctrl-C to stop)", running.url);
+            outln!(
+                "{}",
+                tr!(
+                    "serving the site at {} (Ctrl-C to stop)",
+                    "site servi à l'adresse {} (Ctrl-C pour arrêter)";
+                    running.url
+                )
+                .get(lang)
+            );
             if options.open {
                 if let Err(message) = serve::open_in_browser(&running.url) {
-                    errln!("{message}");
+                    errln!("{}", Text::from(message).get(lang));
                 }
             }
             // The server runs until the process is interrupted; nothing is
@@ -275,58 +378,81 @@ fn run_serve(options: &ServeOptions) -> ExitCode {
             }
         }
         Err(ServeError::Site(errors)) => {
-            err!("{}", diagnostic::render_all(&errors, Lang::choose(None)));
-            errln!("the site has errors: fix them and run alumni serve again");
+            err!("{}", diagnostic::render_all(&errors, lang));
+            errln!(
+                "{}",
+                tr!(
+                    "the site has errors: fix them and run alumni serve again",
+                    "le site a des erreurs : corrigez-les et relancez alumni serve"
+                )
+                .get(lang)
+            );
             ExitCode::from(1)
         }
         Err(ServeError::Io(message)) => {
-            errln!("error: {message}");
+            errln!("{}", io_error(message).get(lang));
             ExitCode::from(2)
         }
     }
 }
 
-fn run_build(options: &BuildOptions) -> ExitCode {
-    let mut stderr = std::io::stderr().lock();
+/// `built 3 pages (fr 2, en 1) and 4 files in 0.12 s -> public`.
+fn build_summary(report: &alumni::build::BuildReport) -> Text {
+    let languages: Vec<String> = report
+        .per_language
+        .iter()
+        .map(|(lang, n)| format!("{lang} {n}"))
+        .collect();
+    let (pages, files) = (report.html_files, report.copied_files);
+    let seconds = format!("{:.2}", report.elapsed.as_secs_f64());
+    let (en, fr) = (Lang::En, Lang::Fr);
+    // Not `tr!`: the plurals differ, and French writes `0,12 s`.
+    Text::new(
+        format!(
+            "built {pages} page{} ({}) and {files} file{} in {seconds} s -> {}",
+            plural(pages, en),
+            languages.join(", "),
+            plural(files, en),
+            report.out.display()
+        ),
+        format!(
+            "{pages} page{s} construite{s} ({}) et {files} fichier{} en {} s -> {}",
+            languages.join(", "),
+            plural(files, fr),
+            seconds.replace('.', ","),
+            report.out.display(),
+            s = plural(pages, fr),
+        ),
+    )
+}
+
+fn run_build(options: &BuildOptions, lang: Lang) -> ExitCode {
     match build(options) {
         Ok(report) => {
-            let _ = write!(
-                stderr,
-                "{}",
-                diagnostic::render_all(&report.warnings, Lang::choose(None))
-            );
-            let languages: Vec<String> = report
-                .per_language
-                .iter()
-                .map(|(lang, n)| format!("{lang} {n}"))
-                .collect();
-            outln!(
-                "built {} pages ({}) and {} files in {:.2} s -> {}",
-                report.html_files,
-                languages.join(", "),
-                report.copied_files,
-                report.elapsed.as_secs_f64(),
-                report.out.display()
-            );
-            print_missing_translations(&report.missing_translations);
+            err!("{}", diagnostic::render_all(&report.warnings, lang));
+            outln!("{}", build_summary(&report).get(lang));
+            print_missing_translations(&report.missing_translations, lang);
             ExitCode::SUCCESS
         }
         Err(BuildError::Site(errors)) => {
-            let _ = write!(
-                stderr,
-                "{}",
-                diagnostic::render_all(&errors, Lang::choose(None))
-            );
+            err!("{}", diagnostic::render_all(&errors, lang));
             let (count, _) = diagnostic::count(&errors);
-            let _ = writeln!(
-                stderr,
-                "build failed: {count} error{}; the previous output was left as it was",
-                if count == 1 { "" } else { "s" }
+            let (en, fr) = (Lang::En, Lang::Fr);
+            let line = Text::new(
+                format!(
+                    "build failed: {count} error{}; the previous output was left as it was",
+                    plural(count, en)
+                ),
+                format!(
+                    "échec de la construction : {count} erreur{} ; la sortie précédente est restée telle quelle",
+                    plural(count, fr)
+                ),
             );
+            errln!("{}", line.get(lang));
             ExitCode::from(1)
         }
         Err(BuildError::Io(message)) => {
-            let _ = writeln!(stderr, "error: {message}");
+            errln!("{}", io_error(message).get(lang));
             ExitCode::from(2)
         }
     }
@@ -334,28 +460,33 @@ fn run_build(options: &BuildOptions) -> ExitCode {
 
 /// One line per language listing what is not translated yet (and whether the
 /// default-language text is shown in its place).
-fn print_missing_translations(missing: &[alumni::model::MissingTranslation]) {
+fn print_missing_translations(missing: &[alumni::model::MissingTranslation], lang: Lang) {
+    let fallback = tr!(
+        " (shown in the default language)",
+        " (affiché dans la langue par défaut)"
+    );
     let mut by_lang: Vec<(&str, Vec<String>)> = Vec::new();
     for m in missing {
         let entry = format!(
             "{}{}",
             m.source,
-            if m.fallback {
-                " (shown in the default language)"
-            } else {
-                ""
-            }
+            if m.fallback { fallback.get(lang) } else { "" }
         );
         match by_lang.last_mut() {
-            Some((lang, list)) if *lang == m.lang => list.push(entry),
+            Some((code, list)) if *code == m.lang => list.push(entry),
             _ => by_lang.push((&m.lang, vec![entry])),
         }
     }
-    for (lang, list) in by_lang {
+    for (code, list) in by_lang {
+        let n = list.len();
+        let list = list.join(", ");
         outln!(
-            "not translated into {lang} ({}): {}",
-            list.len(),
-            list.join(", ")
+            "{}",
+            tr!(
+                "not translated into {code} ({n}): {list}",
+                "non traduit dans la langue {code} ({n}) : {list}"
+            )
+            .get(lang)
         );
     }
 }

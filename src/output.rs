@@ -116,7 +116,10 @@ impl Staging {
         {
             return Err(Diagnostic::error(
                 rel,
-                "refusing to write outside the output folder",
+                tr!(
+                    "refusing to write outside the output folder",
+                    "écriture hors du dossier de sortie refusée"
+                ),
             ));
         }
         Ok(self.dir.join(rel_path))
@@ -141,7 +144,13 @@ impl Staging {
     /// Fails at once when the disk was found full.
     fn check_space(&self, rel: &str) -> Result<(), Diagnostic> {
         if self.disk_full() {
-            return Err(Diagnostic::error(rel, "not written: the disk is full"));
+            return Err(Diagnostic::error(
+                rel,
+                tr!(
+                    "not written: the disk is full",
+                    "non écrit : le disque est plein"
+                ),
+            ));
         }
         Ok(())
     }
@@ -195,8 +204,17 @@ impl Staging {
             fs::create_dir_all(parent).map_err(|e| self.failed(rel, &e))?;
         }
         let bytes = fs::read(from).map_err(|e| {
-            Diagnostic::error(source, format!("cannot read the file: {e}"))
-                .with_hint("check that the file is readable")
+            Diagnostic::error(
+                source,
+                tr!(
+                    "cannot read the file: {e}",
+                    "impossible de lire le fichier : {e}"
+                ),
+            )
+            .with_hint(tr!(
+                "check that the file is readable",
+                "vérifiez que le fichier peut être lu"
+            ))
         })?;
         fs::write(&target, &bytes).map_err(|e| self.failed(rel, &e))?;
         self.keep_mtime(rel, &target, &bytes);
@@ -255,8 +273,17 @@ impl Drop for Staging {
 }
 
 fn io_diagnostic(path: &str, e: &io::Error) -> Diagnostic {
-    Diagnostic::error(path, format!("cannot write the output: {e}"))
-        .with_hint("check free disk space and the permissions of the output folder")
+    Diagnostic::error(
+        path,
+        tr!(
+            "cannot write the output: {e}",
+            "impossible d'écrire la sortie : {e}"
+        ),
+    )
+    .with_hint(tr!(
+        "check free disk space and the permissions of the output folder",
+        "vérifiez l'espace libre sur le disque et les droits sur le dossier de sortie"
+    ))
 }
 
 #[cfg(target_os = "linux")]

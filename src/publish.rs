@@ -25,6 +25,7 @@
 use std::fmt::Write as _;
 
 use crate::date::DateTime;
+use crate::i18n::Text;
 use crate::model::{Page, Site};
 use crate::view::{permalink_of, url_of};
 
@@ -84,29 +85,39 @@ pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
 /// not, so that no source can take its place when the section gets dated
 /// pages later. The files a CDN or the deploy reads (`_headers`,
 /// `_redirects`, the manifest) are always claimed.
-pub fn reserved(site: &Site) -> Vec<(String, String)> {
+pub fn reserved(site: &Site) -> Vec<(String, Text)> {
     let several = site.config.languages.len() > 1;
-    let of = |what: String, lang: &str| {
+    let of = |what: Text, lang: &str| {
         if several {
-            format!("{what} ({lang})")
+            what.map(|what, _| format!("{what} ({lang})"))
         } else {
             what
         }
     };
     let mut out = vec![
-        ("sitemap.xml".to_string(), "the sitemap".to_string()),
-        ("robots.txt".to_string(), "robots.txt".to_string()),
+        (
+            "sitemap.xml".to_string(),
+            tr!("the sitemap", "le plan du site"),
+        ),
+        // A file name, the same in both languages.
+        ("robots.txt".to_string(), tr!("robots.txt", "robots.txt")),
         (
             "_headers".to_string(),
-            "the CDN's header rules (`_headers`)".to_string(),
+            tr!(
+                "the CDN's header rules (`_headers`)",
+                "les règles d'en-têtes du CDN (`_headers`)"
+            ),
         ),
         (
             "_redirects".to_string(),
-            "the CDN's redirects (`_redirects`)".to_string(),
+            tr!(
+                "the CDN's redirects (`_redirects`)",
+                "les redirections du CDN (`_redirects`)"
+            ),
         ),
         (
             crate::output::MANIFEST.to_string(),
-            "the output's manifest".to_string(),
+            tr!("the output's manifest", "le manifeste de la sortie"),
         ),
     ];
     for language in &site.config.languages {
@@ -114,7 +125,7 @@ pub fn reserved(site: &Site) -> Vec<(String, String)> {
         let prefix = site.config.language_prefix(lang);
         out.push((
             format!("{prefix}atom.xml"),
-            of("the site's Atom feed".to_string(), lang),
+            of(tr!("the site's Atom feed", "le flux Atom du site"), lang),
         ));
         for section in site
             .sections
@@ -123,17 +134,29 @@ pub fn reserved(site: &Site) -> Vec<(String, String)> {
         {
             out.push((
                 format!("{}atom.xml", section.path),
-                of(format!("the Atom feed of `{}`", section.folder), lang),
+                of(
+                    tr!(
+                        "the Atom feed of `{}`",
+                        "le flux Atom de `{}`";
+                        section.folder
+                    ),
+                    lang,
+                ),
             ));
         }
         if site.config.search.is_some() {
             out.push((
                 format!("{prefix}search.json"),
-                of("the search index".to_string(), lang),
+                of(tr!("the search index", "l'index de recherche"), lang),
             ));
         }
     }
-    out.extend(crate::calendar::reserved(site));
+    // Whether the calendar names its outputs in a `String` or a `Text`.
+    out.extend(
+        crate::calendar::reserved(site)
+            .into_iter()
+            .map(|(path, what)| (path, Text::from(what))),
+    );
     out
 }
 

@@ -14,6 +14,7 @@
 
 use crate::config::Config;
 use crate::diagnostic::Diagnostic;
+use crate::i18n::Text;
 use crate::parse::{Document, DocumentKind};
 
 /// Longest `slug:` an untrusted page may choose, in characters.
@@ -27,6 +28,8 @@ pub const MAX_TERM_CHARS: usize = 60;
 
 /// Who to ask when an untrusted page may not do something itself.
 const ASK_STAFF: &str = "the communications staff can do it in a pull request of their own";
+/// [`ASK_STAFF`] in French.
+const ASK_STAFF_FR: &str = "l'équipe de communication peut le faire dans sa propre pull request";
 
 /// Who may have written a source.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -112,7 +115,7 @@ pub fn check_document(document: &Document, config: &Config) -> Vec<Diagnostic> {
     };
     let file = &document.file;
     let front = &document.front;
-    let at = |key: &str, message: String, hint: String| {
+    let at = |key: &str, message: Text, hint: Text| {
         Diagnostic::error(&file.path, message)
             .at_offset(&file.text, front.offset_of(key))
             .with_hint(hint)
@@ -122,21 +125,29 @@ pub fn check_document(document: &Document, config: &Config) -> Vec<Diagnostic> {
         errors.push(
             Diagnostic::error(
                 &file.path,
-                format!(
-                    "a folder of `content/{collection}/` cannot be a section of its own (this `_index` file opens one)"
+                tr!(
+                    "a folder of `content/{collection}/` cannot be a section of its own (this `_index` file opens one)",
+                    "un dossier de `content/{collection}/` ne peut pas être une section à lui seul (ce fichier `_index` en ouvre une)"
                 ),
             )
             .at_offset(&file.text, 0)
-            .with_hint(format!(
-                "make it a page: rename the file `index.md` (a page with its images beside it), or put the page directly in `content/{collection}/`; {ASK_STAFF}"
+            .with_hint(tr!(
+                "make it a page: rename the file `index.md` (a page with its images beside it), or put the page directly in `content/{collection}/`; {ASK_STAFF}",
+                "faites-en une page : renommez le fichier `index.md` (une page avec ses images à côté), ou mettez la page directement dans `content/{collection}/` ; {ASK_STAFF_FR}"
             )),
         );
     }
     if front.template.is_some() {
         errors.push(at(
             "template",
-            format!("pages of `{collection}` cannot choose their template"),
-            format!("remove the `template:` line; {ASK_STAFF}"),
+            tr!(
+                "pages of `{collection}` cannot choose their template",
+                "les pages de `{collection}` ne peuvent pas choisir leur gabarit"
+            ),
+            tr!(
+                "remove the `template:` line; {ASK_STAFF}",
+                "supprimez la ligne `template:` ; {ASK_STAFF_FR}"
+            ),
         ));
     }
     if let Some(slug) = &front.slug {
@@ -152,15 +163,18 @@ pub fn check_document(document: &Document, config: &Config) -> Vec<Diagnostic> {
                 .trim_end_matches('-')
                 .to_string();
             let hint = if suggestion.is_empty() {
-                "write lower-case letters, digits and hyphens, e.g. `slug: club-de-lyon`"
-                    .to_string()
+                tr!(
+                    "write lower-case letters, digits and hyphens, e.g. `slug: club-de-lyon`",
+                    "écrivez des minuscules, des chiffres et des tirets, par exemple `slug: club-de-lyon`"
+                )
             } else {
-                format!("write `slug: {suggestion}`")
+                tr!("write `slug: {suggestion}`", "écrivez `slug: {suggestion}`")
             };
             errors.push(at(
                 "slug",
-                format!(
-                    "`slug:` may only hold lower-case ASCII letters, digits and hyphens, at most {MAX_SLUG_CHARS} of them"
+                tr!(
+                    "`slug:` may only hold lower-case ASCII letters, digits and hyphens, at most {MAX_SLUG_CHARS} of them",
+                    "`slug:` ne peut contenir que des minuscules ASCII, des chiffres et des tirets, {MAX_SLUG_CHARS} au plus"
                 ),
                 hint,
             ));
@@ -169,11 +183,15 @@ pub fn check_document(document: &Document, config: &Config) -> Vec<Diagnostic> {
     if front.aliases.len() > MAX_ALIASES {
         errors.push(at(
             "aliases",
-            format!(
+            tr!(
                 "this page has {} aliases; pages of `{collection}` may have at most {MAX_ALIASES}",
+                "cette page a {} alias ; les pages de `{collection}` en ont au plus {MAX_ALIASES}";
                 front.aliases.len()
             ),
-            format!("keep the old addresses people still use; {ASK_STAFF}"),
+            tr!(
+                "keep the old addresses people still use; {ASK_STAFF}",
+                "gardez les anciennes adresses que l'on utilise encore ; {ASK_STAFF_FR}"
+            ),
         ));
     } else {
         let own = format!("/{}{}/", config.language_prefix(&document.lang), collection);
@@ -181,11 +199,15 @@ pub fn check_document(document: &Document, config: &Config) -> Vec<Diagnostic> {
             if !alias.starts_with(&own) {
                 errors.push(at(
                     "aliases",
-                    format!(
+                    tr!(
                         "the alias `{}` is outside the addresses of `{collection}`: pages of `{collection}` may only redirect from `{own}...`",
+                        "l'alias `{}` est hors des adresses de `{collection}` : les pages de `{collection}` ne peuvent rediriger que depuis `{own}...`";
                         alias.escape_debug()
                     ),
-                    format!("write an old address under `{own}`; {ASK_STAFF}"),
+                    tr!(
+                        "write an old address under `{own}`; {ASK_STAFF}",
+                        "écrivez une ancienne adresse sous `{own}` ; {ASK_STAFF_FR}"
+                    ),
                 ));
             }
         }

@@ -189,7 +189,7 @@ fn two_builds_are_byte_identical_whatever_the_thread_count() {
     let b = site.temp().join("b");
     let root = site.root();
     let run = |out: &std::path::Path, threads: &str| {
-        let status = std::process::Command::new(env!("CARGO_BIN_EXE_alumni"))
+        let status = crate::harness::alumni_command()
             .args([
                 "build",
                 "--root",

@@ -50,7 +50,7 @@ fn grow(site: &TestSite, pages: usize) {
 }
 
 fn build_command(root: &Path, out: &Path) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_alumni"));
+    let mut command = crate::harness::alumni_command();
     command
         .args(["build", "--root"])
         .arg(root)

@@ -53,9 +53,18 @@ impl From<Output> for Run {
     }
 }
 
+/// The `alumni` binary, to be run in English whatever the developer's
+/// locale: messages follow `LC_ALL`, `LC_MESSAGES` and `LANG`, and tests
+/// compare English text.
+pub(crate) fn alumni_command() -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_alumni"));
+    command.env("LC_ALL", "C.UTF-8").env("LANG", "C.UTF-8");
+    command
+}
+
 /// Runs `alumni ARGS` in `cwd`.
 pub(crate) fn alumni(cwd: &Path, args: &[&str]) -> Run {
-    Command::new(env!("CARGO_BIN_EXE_alumni"))
+    alumni_command()
         .args(args)
         .current_dir(cwd)
         .output()
@@ -227,7 +236,7 @@ impl Rng {
 pub(crate) fn run_with_peak_memory(cwd: &Path, args: &[&str]) -> (Run, u64) {
     let mut out = tempfile::tempfile().unwrap();
     let mut err = tempfile::tempfile().unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_alumni"))
+    let mut child = alumni_command()
         .args(args)
         .current_dir(cwd)
         .stdout(out.try_clone().unwrap())

@@ -864,7 +864,7 @@ fn read_only_output_fails_clearly_and_keeps_the_previous_one() {
 fn closed_stdout_is_no_panic() {
     // `alumni build | head -0`: the reader is gone before the summary is printed.
     let site = TestSite::new("site");
-    let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_alumni"))
+    let mut child = crate::harness::alumni_command()
         .args(["build", "--root", site.root().to_str().unwrap()])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::piped())

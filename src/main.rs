@@ -229,8 +229,9 @@ fn main() -> ExitCode {
             lang,
             root,
         } => match alumni::new::new_page(&root, &collection, &title, lang.as_deref()) {
-            Ok(path) => {
-                outln!("{path}");
+            Ok(created) => {
+                // The path alone on the first line, for scripts; then what to do next.
+                outln!("{}", created.next_steps.get(Lang::choose(None)));
                 ExitCode::SUCCESS
             }
             Err(d) => {

@@ -25,7 +25,7 @@ use crate::date::DateTime;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::load::{TextFile, ThemeFiles};
 use crate::model::{LinkIndex, Site};
-use crate::shortcode::{Arg, ArgValue, Shortcodes};
+use crate::shortcode::{Arg, ArgValue, Param, RenderError, Shortcodes};
 use crate::view::{self, Pager, SharedViews};
 use crate::yaml;
 
@@ -317,6 +317,7 @@ fn literal_keys(text: &str) -> Vec<(usize, String)> {
 fn new_tera(links: &Arc<Links>, strings: &Arc<Strings>) -> Tera {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.register_function("throw", throw);
     let l = Arc::clone(links);
     tera.register_function(
         "url",
@@ -407,8 +408,40 @@ fn resolve_url(links: &Links, path: &str, lang: &str) -> Result<String, String> 
     ))
 }
 
+/// Marks the message of a shortcode's `throw()`, which the template engine
+/// hands back as text: what follows names the argument refused (maybe
+/// none) up to [`REFUSAL_END`], then the theme's reason. Private-use
+/// characters, which no message of the engine holds.
+const REFUSAL: char = '\u{E002}';
+/// Ends the argument's name after [`REFUSAL`].
+const REFUSAL_END: char = '\u{E003}';
+
+/// `throw(message=..., argument=...)` for templates: a shortcode refusing
+/// its call (`argument` names the argument at fault, so that the error
+/// points at it in the page), the template engine's own `throw` otherwise.
+#[allow(clippy::needless_pass_by_value)] // The template engine hands functions their arguments by value.
+fn throw(kwargs: Kwargs, _: &State) -> tera::TeraResult<bool> {
+    let message = kwargs.must_get::<&str>("message")?;
+    let argument = kwargs.get::<&str>("argument")?.unwrap_or("");
+    Err(tera::Error::message(format!(
+        "{REFUSAL}{argument}{REFUSAL_END}{message}"
+    )))
+}
+
+fn kind_of(arg: &tera::ComponentArg) -> Option<crate::shortcode::Kind> {
+    use crate::shortcode::Kind;
+    Some(match arg.arg_type()? {
+        tera::ComponentArgType::String => Kind::Text,
+        tera::ComponentArgType::Bool => Kind::Bool,
+        tera::ComponentArgType::Integer => Kind::Integer,
+        tera::ComponentArgType::Float => Kind::Float,
+        tera::ComponentArgType::Number => Kind::Number,
+        _ => Kind::Other,
+    })
+}
+
 impl Shortcodes for Engine {
-    fn signature(&self, name: &str) -> Option<Vec<(String, bool)>> {
+    fn signature(&self, name: &str) -> Option<Vec<Param>> {
         if !self.shortcodes.contains(name) {
             return None;
         }
@@ -417,7 +450,11 @@ impl Shortcodes for Engine {
             info.args()
                 .iter()
                 .filter(|a| !a.is_implicit())
-                .map(|a| (a.name().to_string(), a.is_required()))
+                .map(|a| Param {
+                    name: a.name().to_string(),
+                    required: a.is_required(),
+                    kind: kind_of(a),
+                })
                 .collect(),
         )
     }
@@ -432,7 +469,7 @@ impl Shortcodes for Engine {
         args: &[Arg],
         body: Option<&str>,
         lang: &str,
-    ) -> Result<String, String> {
+    ) -> Result<String, RenderError> {
         let mut context = Context::new();
         for arg in args {
             let key = arg.name.clone();
@@ -448,8 +485,23 @@ impl Shortcodes for Engine {
         self.tera
             .render_component_with_implicits(name, &context, &implicits, body, true)
             .map_err(|e| {
+                if let tera::ErrorKind::RenderingError(report) = e.kind() {
+                    if let Some((argument, message)) = report
+                        .message()
+                        .split_once(REFUSAL)
+                        .and_then(|(_, refusal)| refusal.split_once(REFUSAL_END))
+                    {
+                        return RenderError::Refused {
+                            message: message.to_string(),
+                            argument: (!argument.is_empty()).then(|| argument.to_string()),
+                        };
+                    }
+                }
                 let d = to_diagnostic(&e, &self.sources);
-                format!("{} (in {})", d.message, d.location())
+                RenderError::Theme {
+                    message: d.message.en.clone(),
+                    location: d.location(),
+                }
             })
     }
 }

@@ -11,6 +11,14 @@
 //! In an untrusted page (see [`crate::sanitize`]) raw HTML is judged and
 //! written again, headings never take an id of the theme, and what the
 //! sanitiser removes comes out as located errors and warnings.
+//!
+//! Every diagnostic is placed from the parser's own offsets (events, raw
+//! HTML tokens, shortcode arguments) mapped back through the shortcode
+//! placeholders to the file, never by searching the text for what it
+//! reports: an image without alternative text (Markdown or raw HTML, in
+//! every page), a heading id given twice, a link or image whose address
+//! holds a space (which Markdown leaves as text), a shortcode call the
+//! theme refuses, each at its own token.
 
 use std::collections::{HashMap, HashSet};
 
@@ -434,9 +442,15 @@ fn render_call(
         Err(shortcode::RenderError::Theme { message, location }) => {
             errors.push(error_at(
                 name_offset,
-                tr!(
-                    "the theme failed to render the shortcode `{name}`: {message} (in {location})",
-                    "le thème n'a pas pu rendre le shortcode `{name}` : {message} (dans {location})"
+                Text::new(
+                    format!(
+                        "the theme failed to render the shortcode `{name}`: {} (in {location})",
+                        message.en
+                    ),
+                    format!(
+                        "le thème n'a pas pu rendre le shortcode `{name}` : {} (dans {location})",
+                        message.fr
+                    ),
                 ),
                 tr!(
                     "the call looks right: the theme's shortcode is at fault; tell the site's team",
@@ -816,8 +830,8 @@ fn render_markdown(
     let mut skip_block_end = false;
     // Where the open image starts, and its alternative text so far.
     let mut image_alt: Option<(usize, String)> = None;
-    // Index in `events` of the open heading, and its text so far.
-    let mut heading: Option<(usize, String)> = None;
+    // Index in `events` of the open heading, its offset in `body`, and its text so far.
+    let mut heading: Option<(usize, usize, String)> = None;
 
     let sanitised = env.collection.is_some_and(|c| !c.trusted);
     // Elements open around the current event: Markdown's own, plus those of
@@ -874,19 +888,42 @@ fn render_markdown(
         };
         match event {
             Event::Start(Tag::Heading { .. }) => {
-                heading = Some((events.len(), String::new()));
+                heading = Some((events.len(), range.start, String::new()));
                 depth += 1;
                 events.push(event);
             }
             Event::End(TagEnd::Heading(level)) => {
                 depth = depth.saturating_sub(1);
-                let Some((start, text)) = heading.take() else {
+                let Some((start, heading_at, text)) = heading.take() else {
                     events.push(event);
                     continue;
                 };
                 let text = text.trim().to_string();
                 let id = match &events[start] {
-                    Event::Start(Tag::Heading { id: Some(id), .. }) => id.to_string(),
+                    Event::Start(Tag::Heading { id: Some(id), .. }) => {
+                        // Theme ids in untrusted pages are refused apart.
+                        let theme = sanitised && crate::sanitize::is_theme_id(id);
+                        if used_ids.contains(id.as_ref()) && !theme {
+                            errors.push(
+                                Diagnostic::error(
+                                    source.path,
+                                    tr!(
+                                        "a heading above already has the id `{id}`",
+                                        "un titre plus haut a déjà l'id `{id}`"
+                                    ),
+                                )
+                                .at_offset(
+                                    source.file_text,
+                                    source.body_start + to_body_offset(heading_at, shifts),
+                                )
+                                .with_hint(tr!(
+                                    "give this heading another id: links to `#{id}` lead to the first one",
+                                    "donnez un autre id à ce titre : les liens vers `#{id}` mènent au premier"
+                                )),
+                            );
+                        }
+                        id.to_string()
+                    }
                     _ => unique_id(&slugify(&text), &used_ids, &mut next_suffix),
                 };
                 used_ids.insert(id.clone());
@@ -981,7 +1018,7 @@ fn render_markdown(
                 } else {
                     t.split_whitespace().count()
                 };
-                if let Some((_, h)) = heading.as_mut() {
+                if let Some((_, _, h)) = heading.as_mut() {
                     h.push_str(t);
                 }
                 events.push(event);
@@ -1292,5 +1329,94 @@ mod tests {
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].location(), "content/a.md:3:11");
         assert_eq!(errs[0].message, "link to a missing page `@/clubs/nope.md`");
+    }
+
+    /// A `figure` that refuses an empty `alt`, naming it.
+    struct Refusing;
+
+    impl Shortcodes for Refusing {
+        fn signature(&self, name: &str) -> Option<Vec<shortcode::Param>> {
+            let text = |name: &str| shortcode::Param {
+                name: name.into(),
+                required: true,
+                kind: Some(shortcode::Kind::Text),
+            };
+            (name == "figure").then(|| vec![text("src"), text("alt")])
+        }
+
+        fn names(&self) -> Vec<String> {
+            vec!["figure".into()]
+        }
+
+        fn render(
+            &self,
+            _: &str,
+            args: &[shortcode::Arg],
+            _: Option<&str>,
+            _: &str,
+        ) -> Result<String, shortcode::RenderError> {
+            if args
+                .iter()
+                .any(|a| a.value == shortcode::ArgValue::Str(String::new()))
+            {
+                return Err(shortcode::RenderError::Refused {
+                    message: "alt must describe the image".into(),
+                    argument: Some("alt".into()),
+                });
+            }
+            Ok("<figure></figure>".into())
+        }
+    }
+
+    #[test]
+    fn a_refused_call_points_at_the_argument_the_theme_names() {
+        let body =
+            "{{ figure(src=\"a.png\", alt=\"A\") }}\n\n{{ figure(src=\"a.png\", alt=\"\") }}\n";
+        let source = BodySource {
+            path: "content/a.md",
+            file_text: body,
+            body_start: 0,
+            content_path: "a.md",
+        };
+        let resolve = |_: &str| None;
+        let env = Env {
+            resolve: &resolve,
+            shortcodes: Some(&Refusing),
+            lang: "fr",
+            collection: None,
+        };
+        let (_, errs) = render(body, source, &env);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].location(), "content/a.md:3:24");
+        assert_eq!(
+            errs[0].message,
+            "`figure` refuses this call: alt must describe the image"
+        );
+    }
+
+    #[test]
+    fn brackets_that_are_no_link_are_not_addresses_with_spaces() {
+        for body in [
+            "Une [note] (voir plus bas).\n",
+            "`[code](a b.pdf)`\n",
+            "```\n[bloc](a b.pdf)\n```\n",
+            "    [indenté](a b.pdf)\n",
+            "[lien](<a b.pdf>) et [titre](a.pdf \"Le titre\")\n",
+            "(parenthèses) [crochets] et ](a b) seul\n",
+        ] {
+            let (_, errs) = run(body);
+            assert_eq!(errs, [], "{body}");
+        }
+        let (_, errs) = run("[a](a.pdf)\n\nLe [flyer](Flyer de la rentrée.pdf) !\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].location(), "content/a.md:3:12");
+        assert!(
+            errs[0]
+                .hint
+                .as_deref()
+                .is_some_and(|h| h.contains("`flyer-de-la-rentree.pdf`")),
+            "{:?}",
+            errs[0].hint
+        );
     }
 }

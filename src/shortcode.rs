@@ -11,7 +11,10 @@
 //!
 //! This module only finds and parses calls, with the byte offset of every
 //! part for diagnostics; the Markdown stage renders their bodies and asks a
-//! [`Shortcodes`] implementation (the theme) to render them.
+//! [`Shortcodes`] implementation (the theme) to render them. The theme says
+//! what each shortcode takes ([`Param`], with its [`Kind`]) and why it
+//! refuses a call ([`RenderError`]), so that the Markdown stage can point
+//! at the call or the argument at fault rather than at a theme file.
 
 use std::fmt;
 
@@ -150,8 +153,8 @@ pub enum RenderError {
     },
     /// The shortcode's template failed on a valid call: the theme is at fault.
     Theme {
-        /// What failed (the template engine's message).
-        message: String,
+        /// What failed (the template engine's message, in a sentence of ours).
+        message: Text,
         /// Where, as `path:line:col` in the theme.
         location: String,
     },

@@ -7,6 +7,14 @@
 //! Errors come back as [`Diagnostic`]s located in the *file*, not in the YAML
 //! snippet: callers say at which byte of the file the YAML text starts, so an
 //! error in front matter points at the real line of the Markdown file.
+//!
+//! Where the backend stops is not always where the author erred: a quote
+//! left open is closed by the next line's quote, two lines down; a
+//! duplicate key is reported at the mapping's start. When the text is not
+//! YAML at all, what the text itself shows (a quote its line leaves open
+//! before a `key:` line, a key given twice, a line indented under a value
+//! or like no line above, a tab) places the error first; the backend's
+//! place and message come after.
 
 use serde::de::DeserializeOwned;
 
@@ -835,5 +843,53 @@ mod tests {
         ] {
             assert_eq!(too_deep(&yaml), None, "{yaml:.60}");
         }
+    }
+
+    #[test]
+    fn what_the_text_shows_places_syntax_errors_where_the_author_made_them() {
+        let locate = |yaml: &str| {
+            let err = parse::<Value>(yaml, src("a.md", yaml, 0)).unwrap_err();
+            (err.location(), err.message.en)
+        };
+        // The backend stops on line 3, where the next quote closes this one.
+        assert_eq!(
+            locate("title: x\nscope: \"Les diplômés\ncontact: \"Le bureau\"\n"),
+            (
+                "a.md:2:8".to_string(),
+                "invalid YAML: this quoted text is never closed".to_string()
+            )
+        );
+        // The backend puts a duplicate at the mapping's start.
+        assert_eq!(
+            locate("title: x\nitems:\n  - a: 1\n    a: 2\n"),
+            (
+                "a.md:4:5".to_string(),
+                "invalid YAML: the key `a` is given twice".to_string()
+            )
+        );
+        assert_eq!(locate("a:\n  x: 1\nb:\n  x: 2\nb: 3\n").0, "a.md:5:1");
+        assert_eq!(locate("title: x\ndate: y\n  k: v\n").0, "a.md:3:3");
+        assert_eq!(locate("list:\n  - a\n - b\n").0, "a.md:3:2");
+    }
+
+    #[test]
+    fn valid_yaml_of_another_shape_keeps_the_backend_message() {
+        // A quote over several lines, a repeated key in sibling mappings: valid.
+        for yaml in [
+            "title: \"a\n  b\"\ndescription: c\n",
+            "a:\n  x: 1\nb:\n  x: 2\n",
+            "- k: 1\n- k: 2\n",
+        ] {
+            assert!(parse::<Value>(yaml, src("a.md", yaml, 0)).is_ok(), "{yaml}");
+        }
+        let yaml = "title: \"x\ndescription: y\n";
+        let err = parse::<Fields>(yaml, src("a.md", yaml, 0)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "invalid YAML: this quoted text is never closed"
+        );
+        let yaml = "title: x\ntitel: y\n";
+        let err = parse::<Fields>(yaml, src("a.md", yaml, 0)).unwrap_err();
+        assert_eq!(err.message, "unknown key `titel`");
     }
 }

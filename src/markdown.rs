@@ -72,6 +72,18 @@ pub struct FragmentLink {
     pub offset: usize,
 }
 
+/// A Markdown link or image, as published and as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkSource {
+    /// The address as published (`@/` links resolved to their URL).
+    pub url: String,
+    /// Whether it is an image's.
+    pub image: bool,
+    /// Byte offset in the file of the address as written (of the link's
+    /// start when the address is not written in it: a reference link).
+    pub offset: usize,
+}
+
 /// A rendered body.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Rendered {
@@ -89,6 +101,10 @@ pub struct Rendered {
     pub reading_time: usize,
     /// Links to fragments of other pages (or of this one).
     pub fragment_links: Vec<FragmentLink>,
+    /// Every Markdown link and image of the body (shortcode bodies
+    /// included), in the order of the file: for placing what later stages
+    /// find wrong with an address at the very link that wrote it.
+    pub links: Vec<LinkSource>,
     /// Located problems that do not stop a build: what the sanitiser drops
     /// from an untrusted page (a `style`, a `class`, a `<font>`), once per
     /// line and message.
@@ -182,10 +198,11 @@ fn render_inner(body: &str, source: BodySource<'_>, env: &Env<'_>) -> (Rendered,
                 .with_hint(e.hint),
         );
     }
-    let mut extra_words = 0;
+    // What the bodies of calls add: their words and their links.
+    let mut inner = Rendered::default();
     let outputs: Vec<String> = calls
         .iter()
-        .map(|call| render_call(call, body, source, env, &mut errors, &mut extra_words))
+        .map(|call| render_call(call, body, source, env, &mut errors, &mut inner))
         .collect();
     if env.collection.is_some_and(|c| !c.trusted) {
         let found = calls
@@ -210,7 +227,9 @@ fn render_inner(body: &str, source: BodySource<'_>, env: &Env<'_>) -> (Rendered,
             *text = fill_placeholders(text, &outputs);
         }
     }
-    out.word_count += extra_words;
+    out.word_count += inner.word_count;
+    out.links.append(&mut inner.links);
+    out.links.sort_by_key(|l| l.offset);
     out.reading_time = out.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
     // Every page's HTML stays in memory until the render stage: no slack.
     out.html.shrink_to_fit();
@@ -288,7 +307,7 @@ fn render_call(
     source: BodySource<'_>,
     env: &Env<'_>,
     errors: &mut Vec<Diagnostic>,
-    words: &mut usize,
+    inner: &mut Rendered,
 ) -> String {
     let Some(shortcodes) = env.shortcodes else {
         return String::new();
@@ -407,13 +426,14 @@ fn render_call(
         }
     }
     let body_html = call.body.as_ref().map(|range| {
-        let inner = BodySource {
+        let body_source = BodySource {
             body_start: source.body_start + range.start,
             ..source
         };
-        let (rendered, inner_errors) = render_inner(&body[range.clone()], inner, env);
+        let (rendered, inner_errors) = render_inner(&body[range.clone()], body_source, env);
         errors.extend(inner_errors);
-        *words += rendered.word_count;
+        inner.word_count += rendered.word_count;
+        inner.links.extend(rendered.links);
         rendered.html
     });
     if !ok {
@@ -964,6 +984,14 @@ fn render_markdown(
                         ));
                     }
                 }
+                let written = match &tag {
+                    Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => body
+                        .get(range.clone())
+                        .and_then(|s| s.find(dest_url.as_ref()).filter(|_| !dest_url.is_empty()))
+                        .map_or(range.start, |i| range.start + i),
+                    _ => range.start,
+                };
+                let image = matches!(tag, Tag::Image { .. });
                 let tag = retarget(tag, |dest| {
                     resolve_dest(
                         dest,
@@ -976,6 +1004,13 @@ fn render_markdown(
                         &mut errors,
                     )
                 });
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &tag {
+                    out.links.push(LinkSource {
+                        url: dest_url.to_string(),
+                        image,
+                        offset: source.body_start + to_body_offset(written, shifts),
+                    });
+                }
                 events.push(Event::Start(tag));
             }
             Event::End(TagEnd::Image) => {
@@ -1417,6 +1452,35 @@ mod tests {
                 .is_some_and(|h| h.contains("`flyer-de-la-rentree.pdf`")),
             "{:?}",
             errs[0].hint
+        );
+    }
+
+    #[test]
+    fn links_come_out_at_the_address_each_wrote() {
+        use crate::diagnostic::Position;
+        // The same address twice: each at its own line, not the first match.
+        let body = "[a](x.pdf)\n\n[b](x.pdf) ![Logo](logo.png)\n\n[club](@/clubs/biotech.md)\n";
+        let (r, _) = run(body);
+        let found: Vec<_> = r
+            .links
+            .iter()
+            .map(|l| {
+                (
+                    l.url.as_str(),
+                    l.image,
+                    Position::from_offset(body, l.offset),
+                )
+            })
+            .collect();
+        let at = |line, col| Position { line, col };
+        assert_eq!(
+            found,
+            [
+                ("x.pdf", false, at(1, 5)),
+                ("x.pdf", false, at(3, 5)),
+                ("logo.png", true, at(3, 20)),
+                ("/clubs/biotech/", false, at(5, 8)),
+            ]
         );
     }
 }

@@ -737,14 +737,15 @@ fn tag_position(
 pub type Writer<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// Diagnostics grouped by (file, position, message), with the pages that hit each.
-type Grouped = BTreeMap<(String, Option<Position>, String), (Diagnostic, Vec<String>)>;
+type Grouped = BTreeMap<(String, Option<Position>, String), (Diagnostic, Vec<Text>)>;
 
 /// One output to render: which template, which context.
 struct Job {
     output: String,
     template: String,
-    /// The source that asked for it, to name in errors.
-    source: String,
+    /// The source that asked for it, to name in errors: a page's path, or
+    /// what a taxonomy's pages are.
+    source: Text,
     lang: String,
     kind: JobKind,
 }
@@ -795,7 +796,7 @@ fn page_job(site: &Site, i: usize) -> Job {
             .template
             .clone()
             .unwrap_or_else(|| "page.html".to_string()),
-        source: d.file.path.clone(),
+        source: Text::new(&d.file.path, &d.file.path),
         lang: p.lang.clone(),
         kind: JobKind::Page(i),
     }
@@ -819,6 +820,7 @@ fn jobs(site: &Site) -> Vec<Job> {
             ),
             None => (default.to_string(), "content/_index.md".to_string()),
         };
+        let source = Text::new(&source, source.as_str());
         let pagers = s
             .options
             .paginate_by
@@ -835,7 +837,8 @@ fn jobs(site: &Site) -> Vec<Job> {
     }
     jobs.extend((0..site.pages.len()).map(|i| page_job(site, i)));
     for (t, taxonomy) in site.taxonomies.iter().enumerate() {
-        let source = format!("the `{}` pages ({})", taxonomy.name, taxonomy.lang);
+        let (name, lang) = (&taxonomy.name, &taxonomy.lang);
+        let source = tr!("the `{name}` pages ({lang})", "les pages `{name}` ({lang})");
         jobs.push(Job {
             output: format!("{}index.html", taxonomy.path),
             template: "taxonomy_list.html".to_string(),
@@ -866,7 +869,7 @@ fn jobs(site: &Site) -> Vec<Job> {
         jobs.push(Job {
             output: format!("{}404.html", site.config.language_prefix(&language.code)),
             template: "404.html".to_string(),
-            source: String::new(),
+            source: Text::default(),
             lang: language.code.clone(),
             kind: JobKind::NotFound,
         });
@@ -894,7 +897,7 @@ fn missing_template(site: &Site, engine: &Engine, job: &Job) -> Diagnostic {
     if let Some(doc) = document.filter(|d| d.front.template.is_some()) {
         let list = known.join(", ");
         Diagnostic::error(
-            &job.source,
+            &doc.file.path,
             tr!(
                 "there is no template `{template}` in the theme",
                 "il n'y a pas de gabarit `{template}` dans le thème"
@@ -903,12 +906,12 @@ fn missing_template(site: &Site, engine: &Engine, job: &Job) -> Diagnostic {
         .at_offset(&doc.file.text, doc.front.offset_of("template"))
         .with_hint(tr!("templates are: {list}", "les gabarits sont : {list}"))
     } else {
-        let source = &job.source;
+        let (en, fr) = (&job.source.en, &job.source.fr);
         Diagnostic::error(
             format!("themes/{}/templates/{template}", site.config.theme),
-            tr!(
-                "the theme has no `{template}`, needed for `{source}`",
-                "le thème n'a pas de `{template}`, nécessaire pour `{source}`"
+            Text::new(
+                format!("the theme has no `{template}`, needed for `{en}`"),
+                format!("le thème n'a pas de `{template}`, nécessaire pour `{fr}`"),
             ),
         )
         .with_hint(tr!(
@@ -1069,7 +1072,7 @@ fn render_jobs(
     errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     errors.dedup_by(|a, b| a.path == b.path && a.message == b.message && a.position == b.position);
 
-    let results: Vec<Result<&str, (Diagnostic, String)>> = jobs
+    let results: Vec<Result<&str, (Diagnostic, Text)>> = jobs
         .par_iter()
         .map(|job| {
             let context = context_for(site, views, job);
@@ -1080,7 +1083,7 @@ fn render_jobs(
                 .tera
                 .render_to(&job.template, &context, &mut html)
                 .map_err(|e| (to_diagnostic(&e, &engine.sources), job.source.clone()))?;
-            write(&job.output, &html).map_err(|d| (d, String::new()))?;
+            write(&job.output, &html).map_err(|d| (d, Text::default()))?;
             Ok(job.lang.as_str())
         })
         .collect();
@@ -1115,8 +1118,8 @@ fn render_jobs(
                 }
             };
             d.message = d.message.map(|m, lang| match lang {
-                Lang::En => format!("{m} (rendering {first}{})", others.en),
-                Lang::Fr => format!("{m} (en rendant {first}{})", others.fr),
+                Lang::En => format!("{m} (rendering {}{})", first.en, others.en),
+                Lang::Fr => format!("{m} (en rendant {}{})", first.fr, others.fr),
             });
         }
         errors.push(d);

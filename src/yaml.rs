@@ -142,6 +142,34 @@ fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagno
             "ajoutez le guillemet fermant à la fin de la valeur, sur la même ligne"
         ));
     }
+    if let Some((at, quote)) = quote_closed_early(yaml, stopped).filter(|_| syntax) {
+        let (message, hint) = if quote == b'\'' {
+            (
+                tr!(
+                    "invalid YAML: this apostrophe ends the text opened by the `'` before it",
+                    "YAML invalide : cette apostrophe termine le texte ouvert par le `'` qui la précède"
+                ),
+                tr!(
+                    "double the apostrophes inside the text (`'l''été'`), or put the text in double quotes (`\"l'été\"`)",
+                    "doublez les apostrophes dans le texte (`'l''été'`), ou mettez le texte entre guillemets droits (`\"l'été\"`)"
+                ),
+            )
+        } else {
+            (
+                tr!(
+                    "invalid YAML: this `\"` ends the text opened by the `\"` before it",
+                    "YAML invalide : ce `\"` termine le texte ouvert par le `\"` qui le précède"
+                ),
+                tr!(
+                    "write the quotes inside the text as `\\\"`, or use « » or single quotes around the text",
+                    "écrivez les guillemets du texte ainsi : `\\\"`, ou utilisez « » ou des apostrophes autour du texte"
+                ),
+            )
+        };
+        return Diagnostic::error(source.path, message)
+            .at_offset(source.file_text, source.start + at)
+            .with_hint(hint);
+    }
     if let Some((key, at)) = duplicate_key(yaml).filter(|_| syntax) {
         return Diagnostic::error(
             source.path,
@@ -364,6 +392,26 @@ fn unclosed_quote(yaml: &str, stopped: usize) -> Option<usize> {
         }
     }
     None
+}
+
+/// When the parser stopped on a `key: 'value` line after the quote that
+/// closes the value, with more text after it (`'l'été'`, `"le "club""`):
+/// that quote, and which it is.
+fn quote_closed_early(yaml: &str, stopped: usize) -> Option<(usize, u8)> {
+    let (start, line) =
+        lines_at(yaml).find(|(start, line)| (*start..=start + line.len()).contains(&stopped))?;
+    let (_, after_colon) = plain_key(line)?;
+    let value = &line[after_colon..];
+    let lead = value.len() - value.trim_start().len();
+    let quote = value[lead..]
+        .bytes()
+        .next()
+        .filter(|q| matches!(q, b'"' | b'\''))?;
+    let open = after_colon + lead;
+    let close = open + 1 + closing_quote(&line[open + 1..], quote)?;
+    let rest = line[close + 1..].trim_start();
+    (!rest.is_empty() && !rest.starts_with('#') && start + close < stopped)
+        .then_some((start + close, quote))
 }
 
 /// The first key that a block mapping of `yaml` holds twice, with the
@@ -870,6 +918,15 @@ mod tests {
         assert_eq!(locate("a:\n  x: 1\nb:\n  x: 2\nb: 3\n").0, "a.md:5:1");
         assert_eq!(locate("title: x\ndate: y\n  k: v\n").0, "a.md:3:3");
         assert_eq!(locate("list:\n  - a\n - b\n").0, "a.md:3:2");
+        assert_eq!(
+            locate("title: x\ndescription: 'Sortie de l'été'\n"),
+            (
+                "a.md:2:26".to_string(),
+                "invalid YAML: this apostrophe ends the text opened by the `'` before it"
+                    .to_string()
+            )
+        );
+        assert_eq!(locate("title: \"Le \"Club\" des lieux\"\n").0, "a.md:1:12");
     }
 
     #[test]

@@ -453,3 +453,16 @@ fn a_heading_id_given_twice_is_reported_at_the_second_heading() {
         "a heading above already has the id `programme`",
     ));
 }
+
+#[test]
+fn an_apostrophe_inside_single_quotes_is_reported_at_the_apostrophe() {
+    let page = club_file(
+        "---\ntitle: 'Club des lieux'\nclub_kind: [professionnel]\nstatus: actif\nscope: 'Les diplômés de l'été'\ncontact: \"Le bureau du club\"\n---\n",
+    );
+    page.reports(&page.at(
+        5,
+        "'été",
+        "error",
+        "invalid YAML: this apostrophe ends the text opened by the `'` before it",
+    ));
+}

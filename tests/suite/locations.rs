@@ -69,7 +69,7 @@ impl Page {
     }
 
     /// The first line of each diagnostic `check` prints for the page, in
-    /// the locale `lang` (`C.UTF-8` for English).
+    /// the locale `locale` (`C.UTF-8` for English, `fr_FR.UTF-8` for French).
     fn diagnostics_in(&self, locale: &str) -> Vec<String> {
         let root = self.site.root();
         let out = Command::new(env!("CARGO_BIN_EXE_alumni"))

@@ -11,6 +11,14 @@
 //! In an untrusted page (see [`crate::sanitize`]) raw HTML is judged and
 //! written again, headings never take an id of the theme, and what the
 //! sanitiser removes comes out as located errors and warnings.
+//!
+//! Every diagnostic is placed from the parser's own offsets (events, raw
+//! HTML tokens, shortcode arguments) mapped back through the shortcode
+//! placeholders to the file, never by searching the text for what it
+//! reports: an image without alternative text (Markdown or raw HTML, in
+//! every page), a heading id given twice, a link or image whose address
+//! holds a space (which Markdown leaves as text), a shortcode call the
+//! theme refuses, each at its own token.
 
 use std::collections::{HashMap, HashSet};
 
@@ -19,6 +27,7 @@ use serde::Serialize;
 
 use crate::collection::Collection;
 use crate::diagnostic::{Diagnostic, Severity};
+use crate::i18n::Text;
 use crate::sanitize::Finding;
 use crate::shortcode::{self, Shortcodes};
 use crate::slug::slugify;
@@ -63,6 +72,18 @@ pub struct FragmentLink {
     pub offset: usize,
 }
 
+/// A Markdown link or image, as published and as written.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct LinkSource {
+    /// The address as published (`@/` links resolved to their URL).
+    pub url: String,
+    /// Whether it is an image's.
+    pub image: bool,
+    /// Byte offset in the file of the address as written (of the link's
+    /// start when the address is not written in it: a reference link).
+    pub offset: usize,
+}
+
 /// A rendered body.
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Rendered {
@@ -80,6 +101,10 @@ pub struct Rendered {
     pub reading_time: usize,
     /// Links to fragments of other pages (or of this one).
     pub fragment_links: Vec<FragmentLink>,
+    /// Every Markdown link and image of the body (shortcode bodies
+    /// included), in the order of the file: for placing what later stages
+    /// find wrong with an address at the very link that wrote it.
+    pub links: Vec<LinkSource>,
     /// Located problems that do not stop a build: what the sanitiser drops
     /// from an untrusted page (a `style`, a `class`, a `<font>`), once per
     /// line and message.
@@ -161,16 +186,23 @@ fn render_inner(body: &str, source: BodySource<'_>, env: &Env<'_>) -> (Rendered,
         errors.push(
             locate
                 .at(
-                    Diagnostic::error(source.path, format!("shortcode: {}", e.message)),
+                    Diagnostic::error(
+                        source.path,
+                        e.message.map(|m, lang| match lang {
+                            crate::i18n::Lang::En => format!("shortcode: {m}"),
+                            crate::i18n::Lang::Fr => format!("shortcode : {m}"),
+                        }),
+                    ),
                     source.body_start + e.offset,
                 )
                 .with_hint(e.hint),
         );
     }
-    let mut extra_words = 0;
+    // What the bodies of calls add: their words and their links.
+    let mut inner = Rendered::default();
     let outputs: Vec<String> = calls
         .iter()
-        .map(|call| render_call(call, body, source, env, &mut errors, &mut extra_words))
+        .map(|call| render_call(call, body, source, env, &mut errors, &mut inner))
         .collect();
     if env.collection.is_some_and(|c| !c.trusted) {
         let found = calls
@@ -195,7 +227,9 @@ fn render_inner(body: &str, source: BodySource<'_>, env: &Env<'_>) -> (Rendered,
             *text = fill_placeholders(text, &outputs);
         }
     }
-    out.word_count += extra_words;
+    out.word_count += inner.word_count;
+    out.links.append(&mut inner.links);
+    out.links.sort_by_key(|l| l.offset);
     out.reading_time = out.word_count.div_ceil(WORDS_PER_MINUTE).max(1);
     // Every page's HTML stays in memory until the render stage: no slack.
     out.html.shrink_to_fit();
@@ -264,106 +298,185 @@ fn to_body_offset(offset: usize, shifts: &[(usize, usize)]) -> usize {
 }
 
 /// Renders one call: checks its name and arguments, renders its body, and
-/// asks the theme for its HTML. Problems become diagnostics at the call.
+/// asks the theme for its HTML. Problems become diagnostics at the call, or
+/// at the argument at fault, in the page: never in a theme file, which the
+/// page's author did not write.
 fn render_call(
     call: &shortcode::Call,
     body: &str,
     source: BodySource<'_>,
     env: &Env<'_>,
     errors: &mut Vec<Diagnostic>,
-    words: &mut usize,
+    inner: &mut Rendered,
 ) -> String {
     let Some(shortcodes) = env.shortcodes else {
         return String::new();
     };
     let at = |offset: usize| source.body_start + offset;
-    let name_offset = call.range.start + body[call.range.clone()].find(&call.name).unwrap_or(0);
-    let Some(signature) = shortcodes.signature(&call.name) else {
+    let name = call.name.as_str();
+    let name_offset = call.range.start + body[call.range.clone()].find(name).unwrap_or(0);
+    let error_at = |offset: usize, message: Text, hint: Text| {
+        Diagnostic::error(source.path, message)
+            .at_offset(source.file_text, at(offset))
+            .with_hint(hint)
+    };
+    let Some(signature) = shortcodes.signature(name) else {
         let names = shortcodes.names();
         let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
-        let hint = match crate::diagnostic::did_you_mean(&call.name, &candidates) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None => format!("the shortcodes are: {}", candidates.join(", ")),
+        let hint = if let Some(close) = crate::diagnostic::did_you_mean(name, &candidates) {
+            tr!("did you mean `{close}`?", "vouliez-vous dire `{close}` ?")
+        } else {
+            let list = candidates.join(", ");
+            tr!("the shortcodes are: {list}", "les shortcodes sont : {list}")
         };
-        errors.push(
-            Diagnostic::error(source.path, format!("unknown shortcode `{}`", call.name))
-                .at_offset(source.file_text, at(name_offset))
-                .with_hint(hint),
-        );
+        errors.push(error_at(
+            name_offset,
+            tr!("unknown shortcode `{name}`", "shortcode inconnu : `{name}`"),
+            hint,
+        ));
         return String::new();
     };
-    if let Some(collection) = env.collection.filter(|c| !c.allows_shortcode(&call.name)) {
+    if let Some(collection) = env.collection.filter(|c| !c.allows_shortcode(name)) {
         let allowed = collection.shortcodes.clone().unwrap_or_default();
         let hint = if allowed.is_empty() {
-            "pages of this section take no shortcode".to_string()
-        } else {
-            format!("allowed here: {}", allowed.join(", "))
-        };
-        errors.push(
-            Diagnostic::error(
-                source.path,
-                format!(
-                    "the shortcode `{}` is not allowed in pages of {}",
-                    call.name, collection.folder
-                ),
+            tr!(
+                "pages of this section take no shortcode",
+                "les pages de cette section ne prennent aucun shortcode"
             )
-            .at_offset(source.file_text, at(name_offset))
-            .with_hint(hint),
-        );
+        } else {
+            let list = allowed.join(", ");
+            tr!("allowed here: {list}", "permis ici : {list}")
+        };
+        let folder = &collection.folder;
+        errors.push(error_at(
+            name_offset,
+            tr!(
+                "the shortcode `{name}` is not allowed in pages of {folder}",
+                "le shortcode `{name}` n'est pas permis dans les pages de {folder}"
+            ),
+            hint,
+        ));
         return String::new();
     }
     let mut ok = true;
-    let known: Vec<&str> = signature.iter().map(|(n, _)| n.as_str()).collect();
+    let known: Vec<&str> = signature.iter().map(|p| p.name.as_str()).collect();
     for arg in &call.args {
-        if !known.contains(&arg.name.as_str()) {
+        let argument = arg.name.as_str();
+        let Some(param) = signature.iter().find(|p| p.name == arg.name) else {
             ok = false;
-            let hint = match crate::diagnostic::did_you_mean(&arg.name, &known) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => format!("`{}` takes: {}", call.name, known.join(", ")),
+            let hint = if let Some(close) = crate::diagnostic::did_you_mean(argument, &known) {
+                tr!("did you mean `{close}`?", "vouliez-vous dire `{close}` ?")
+            } else {
+                let list = known.join(", ");
+                tr!("`{name}` takes: {list}", "`{name}` prend : {list}")
             };
-            errors.push(
-                Diagnostic::error(
-                    source.path,
-                    format!("`{}` has no argument `{}`", call.name, arg.name),
-                )
-                .at_offset(source.file_text, at(arg.offset))
-                .with_hint(hint),
-            );
+            errors.push(error_at(
+                arg.offset,
+                tr!(
+                    "`{name}` has no argument `{argument}`",
+                    "`{name}` n'a pas d'argument `{argument}`"
+                ),
+                hint,
+            ));
+            continue;
+        };
+        if let Some(kind) = param.kind.filter(|k| !k.accepts(&arg.value)) {
+            ok = false;
+            let (expected, value) = (kind.describe(), &arg.value);
+            errors.push(error_at(
+                arg.offset,
+                Text::new(
+                    format!(
+                        "`{argument}` of `{name}` must be {}, not {value}",
+                        expected.en
+                    ),
+                    format!(
+                        "`{argument}` de `{name}` doit être {}, pas {value}",
+                        expected.fr
+                    ),
+                ),
+                match kind {
+                    shortcode::Kind::Text => tr!(
+                        "put the value in double quotes: {argument}=\"{value}\"",
+                        "mettez la valeur entre guillemets droits : {argument}=\"{value}\""
+                    ),
+                    _ => tr!(
+                        "write the value without quotes",
+                        "écrivez la valeur sans guillemets"
+                    ),
+                },
+            ));
         }
     }
-    for (name, required) in &signature {
-        if *required && !call.args.iter().any(|a| &a.name == name) {
+    for param in signature.iter().filter(|p| p.required) {
+        if !call.args.iter().any(|a| a.name == param.name) {
             ok = false;
-            errors.push(
-                Diagnostic::error(
-                    source.path,
-                    format!("`{}` needs the argument `{name}`", call.name),
-                )
-                .at_offset(source.file_text, at(name_offset))
-                .with_hint(format!("add {name}=\"...\" inside the parentheses")),
-            );
+            let argument = &param.name;
+            errors.push(error_at(
+                name_offset,
+                tr!(
+                    "`{name}` needs the argument `{argument}`",
+                    "`{name}` demande l'argument `{argument}`"
+                ),
+                tr!(
+                    "add {argument}=\"...\" inside the parentheses",
+                    "ajoutez {argument}=\"...\" entre les parenthèses"
+                ),
+            ));
         }
     }
     let body_html = call.body.as_ref().map(|range| {
-        let inner = BodySource {
+        let body_source = BodySource {
             body_start: source.body_start + range.start,
             ..source
         };
-        let (rendered, inner_errors) = render_inner(&body[range.clone()], inner, env);
+        let (rendered, inner_errors) = render_inner(&body[range.clone()], body_source, env);
         errors.extend(inner_errors);
-        *words += rendered.word_count;
+        inner.word_count += rendered.word_count;
+        inner.links.extend(rendered.links);
         rendered.html
     });
     if !ok {
         return String::new();
     }
-    match shortcodes.render(&call.name, &call.args, body_html.as_deref(), env.lang) {
+    match shortcodes.render(name, &call.args, body_html.as_deref(), env.lang) {
         Ok(html) => html,
-        Err(message) => {
-            errors.push(
-                Diagnostic::error(source.path, format!("shortcode `{}`: {message}", call.name))
-                    .at_offset(source.file_text, at(name_offset)),
-            );
+        Err(shortcode::RenderError::Refused { message, argument }) => {
+            // The theme's reason is in its own words (English, as templates are).
+            let offset = argument
+                .and_then(|a| call.args.iter().find(|arg| arg.name == a))
+                .map_or(name_offset, |arg| arg.offset);
+            errors.push(error_at(
+                offset,
+                tr!(
+                    "`{name}` refuses this call: {message}",
+                    "`{name}` refuse cet appel : {message}"
+                ),
+                tr!(
+                    "change the arguments of this call as the message says",
+                    "modifiez les arguments de cet appel comme le dit le message"
+                ),
+            ));
+            String::new()
+        }
+        Err(shortcode::RenderError::Theme { message, location }) => {
+            errors.push(error_at(
+                name_offset,
+                Text::new(
+                    format!(
+                        "the theme failed to render the shortcode `{name}`: {} (in {location})",
+                        message.en
+                    ),
+                    format!(
+                        "le thème n'a pas pu rendre le shortcode `{name}` : {} (dans {location})",
+                        message.fr
+                    ),
+                ),
+                tr!(
+                    "the call looks right: the theme's shortcode is at fault; tell the site's team",
+                    "l'appel semble juste : c'est le shortcode du thème qui est en cause ; prévenez l'équipe du site"
+                ),
+            ));
             String::new()
         }
     }
@@ -458,17 +571,19 @@ fn report_findings(mut found: Vec<(usize, Finding)>, source: BodySource<'_>) -> 
     out
 }
 
-/// The raw HTML of an untrusted page, judged and written again by the
-/// sanitiser: `raw` holds, for each raw HTML event, its index in `events`
-/// and its offset in the text. The lines of one HTML block are judged
-/// together (a tag can span them), and never across the summary's end.
-/// Returns the findings, with their offsets in the file.
-fn sanitise_raw_html(
+/// The raw HTML of a page, judged: `raw` holds, for each raw HTML event,
+/// its index in `events` and its offset in the text; `in_file` maps such an
+/// offset to the file. The lines of one HTML block are judged together (a
+/// tag can span them), and never across the summary's end. In a sanitised
+/// page the sanitiser writes it again and reports what it removes; in a
+/// trusted one it stays as written and only images without `alt` are
+/// reported. Returns the findings, with their offsets in the file.
+fn judge_raw_html(
     events: &mut [Event<'_>],
     raw: &[(usize, usize)],
     summary_at: Option<usize>,
-    body_start: usize,
-    shifts: &[(usize, usize)],
+    sanitised: bool,
+    in_file: impl Fn(usize) -> usize,
 ) -> Vec<(usize, Finding)> {
     let mut found = Vec::new();
     let mut state = crate::sanitize::RawState::default();
@@ -494,26 +609,129 @@ fn sanitise_raw_html(
                 joined.push_str(h);
             }
         }
-        let (html, findings) = crate::sanitize::raw_html(&joined, &mut state);
+        let findings = if sanitised {
+            let (html, findings) = crate::sanitize::raw_html(&joined, &mut state);
+            let first = raw[i].0;
+            events[first] = match events[first] {
+                Event::InlineHtml(_) => Event::InlineHtml(CowStr::from(html)),
+                _ => Event::Html(CowStr::from(html)),
+            };
+            for &(index, _) in &raw[i + 1..end] {
+                events[index] = Event::Html(CowStr::Borrowed(""));
+            }
+            findings
+        } else {
+            crate::sanitize::images_without_alt(&joined, &mut state)
+        };
         for finding in findings {
             let piece = pieces
                 .partition_point(|(start, _)| *start <= finding.offset)
                 .saturating_sub(1);
             let (start, text_offset) = pieces.get(piece).copied().unwrap_or((0, raw[i].1));
-            let offset = body_start + to_body_offset(text_offset + finding.offset - start, shifts);
-            found.push((offset, finding));
-        }
-        let first = raw[i].0;
-        events[first] = match events[first] {
-            Event::InlineHtml(_) => Event::InlineHtml(CowStr::from(html)),
-            _ => Event::Html(CowStr::from(html)),
-        };
-        for &(index, _) in &raw[i + 1..end] {
-            events[index] = Event::Html(CowStr::Borrowed(""));
+            found.push((in_file(text_offset + finding.offset - start), finding));
         }
         i = end;
     }
     found
+}
+
+/// Links and images that Markdown left as text because their address
+/// holds a space (`![](Photo de groupe.jpg)`, `[flyer](Flyer rentrée.pdf)`):
+/// published as they are written, brackets and all. `text` are the ranges
+/// of `body` that Markdown read as text, outside code; a link is never
+/// there, so a `](` in them did not make one. `[note] (voir plus bas)`, with
+/// a space before `(`, is no link. Returns the findings, at the address's
+/// offset in `body`.
+fn addresses_with_spaces(body: &str, text: &[std::ops::Range<usize>]) -> Vec<(usize, Finding)> {
+    let is_text = |at: usize| {
+        let i = text.partition_point(|r| r.end <= at);
+        text.get(i).is_some_and(|r| r.contains(&at))
+    };
+    let bytes = body.as_bytes();
+    let mut found = Vec::new();
+    for range in text {
+        // `]` and `(` are often text events of their own.
+        for (i, _) in body[range.clone()].match_indices(']') {
+            let close = range.start + i;
+            if bytes.get(close + 1) != Some(&b'(') || !is_text(close + 1) {
+                continue;
+            }
+            // The `[` this `]` closes, on the same line.
+            let line_start = body[..close].rfind('\n').map_or(0, |n| n + 1);
+            let mut depth = 0usize;
+            let open = (line_start..close).rev().find(|&k| {
+                match bytes[k] {
+                    b']' => depth += 1,
+                    b'[' if depth == 0 => return is_text(k),
+                    b'[' => depth -= 1,
+                    _ => {}
+                }
+                false
+            });
+            let Some(open) = open else { continue };
+            // The address: to the `)` that closes the `(`, on the same line.
+            let start = close + 2;
+            let line_end = body[start..].find('\n').map_or(body.len(), |n| start + n);
+            let mut parens = 0usize;
+            let Some(end) = (start..line_end).find(|&k| {
+                match bytes[k] {
+                    b'(' => parens += 1,
+                    b')' if parens == 0 => return true,
+                    b')' => parens -= 1,
+                    _ => {}
+                }
+                false
+            }) else {
+                continue;
+            };
+            let address = body[start..end].trim();
+            if address.is_empty() || address.starts_with('<') || !address.contains([' ', '\t']) {
+                continue;
+            }
+            let image = open > 0 && bytes[open - 1] == b'!';
+            found.push((start, space_finding(address, image)));
+        }
+    }
+    found
+}
+
+/// The error for a link or image whose `address` holds a space, with both
+/// fixes: angle brackets, or a name without spaces.
+fn space_finding(address: &str, image: bool) -> Finding {
+    let (stem, extension) = match address.rsplit_once('.') {
+        Some((stem, ext)) if !ext.contains(['/', ' ']) && !ext.is_empty() => {
+            (stem, format!(".{ext}"))
+        }
+        _ => (address, String::new()),
+    };
+    let (folder, name) = stem.rsplit_once('/').map_or(("", stem), |(f, n)| (f, n));
+    let folder = if folder.is_empty() {
+        String::new()
+    } else {
+        format!("{folder}/")
+    };
+    let renamed = format!("{folder}{}{extension}", slugify(name));
+    let message = if image {
+        tr!(
+            "the address of this image holds a space, so Markdown publishes it as plain text: `{address}`",
+            "l'adresse de cette image contient une espace, Markdown la publie donc comme du texte : `{address}`"
+        )
+    } else {
+        tr!(
+            "the address of this link holds a space, so Markdown publishes it as plain text: `{address}`",
+            "l'adresse de ce lien contient une espace, Markdown le publie donc comme du texte : `{address}`"
+        )
+    };
+    Finding {
+        offset: 0,
+        severity: Severity::Error,
+        message,
+        hint: tr!(
+            "write it between angle brackets, (<{address}>), or rename the file without spaces: `{renamed}`",
+            "écrivez-la entre chevrons, (<{address}>), ou renommez le fichier sans espaces : `{renamed}`"
+        ),
+        value: Some(address.to_string()),
+    }
 }
 
 /// A heading or footnote of an untrusted page at `offset` of the file: an
@@ -524,7 +742,7 @@ fn untrusted_markdown<'a>(
     offset: usize,
     found: &mut Vec<(usize, Finding)>,
 ) -> Event<'a> {
-    let mut report = |severity, message: String, hint: String| {
+    let mut report = |severity, message: Text, hint: Text| {
         let finding = Finding {
             offset: 0,
             severity,
@@ -544,22 +762,40 @@ fn untrusted_markdown<'a>(
             if let Some(id) = id.as_deref().filter(|id| crate::sanitize::is_theme_id(id)) {
                 report(
                     Severity::Error,
-                    format!("the id `{id}` is used by the theme's pages"),
-                    format!("give this heading another id: {{#{id}-du-club}}"),
+                    tr!(
+                        "the id `{id}` is used by the theme's pages",
+                        "l'id `{id}` est utilisé par les pages du thème"
+                    ),
+                    tr!(
+                        "give this heading another id: {{#{id}-of-the-club}}",
+                        "donnez un autre id à ce titre : {{#{id}-du-club}}"
+                    ),
                 );
             }
             for class in &classes {
                 report(
                     Severity::Warning,
-                    format!("the class `{class}` of this heading is removed"),
-                    "the theme styles headings: write the title alone".to_string(),
+                    tr!(
+                        "the class `{class}` of this heading is removed",
+                        "la classe `{class}` de ce titre est retirée"
+                    ),
+                    tr!(
+                        "the theme styles headings: write the title alone",
+                        "le thème met en forme les titres : écrivez le titre seul"
+                    ),
                 );
             }
             for (name, _) in &attrs {
                 report(
                     Severity::Warning,
-                    format!("the attribute `{name}` of this heading is removed"),
-                    "a heading takes an id alone: `## Inscription {#inscrire}`".to_string(),
+                    tr!(
+                        "the attribute `{name}` of this heading is removed",
+                        "l'attribut `{name}` de ce titre est retiré"
+                    ),
+                    tr!(
+                        "a heading takes an id alone: `## Sign up {{#join}}`",
+                        "un titre ne prend qu'un id : `## Inscription {{#inscrire}}`"
+                    ),
                 );
             }
             Event::Start(Tag::Heading {
@@ -572,8 +808,14 @@ fn untrusted_markdown<'a>(
         Event::Start(Tag::FootnoteDefinition(ref name)) if crate::sanitize::is_theme_id(name) => {
             report(
                 Severity::Error,
-                format!("the note name `{name}` is an id used by the theme's pages"),
-                "name the note otherwise, e.g. `[^note-1]`".to_string(),
+                tr!(
+                    "the note name `{name}` is an id used by the theme's pages",
+                    "le nom de note `{name}` est un id utilisé par les pages du thème"
+                ),
+                tr!(
+                    "name the note otherwise, e.g. `[^note-1]`",
+                    "nommez la note autrement, par exemple `[^note-1]`"
+                ),
             );
             event
         }
@@ -608,20 +850,32 @@ fn render_markdown(
     let mut skip_block_end = false;
     // Where the open image starts, and its alternative text so far.
     let mut image_alt: Option<(usize, String)> = None;
-    // Index in `events` of the open heading, and its text so far.
-    let mut heading: Option<(usize, String)> = None;
+    // Index in `events` of the open heading, its offset in `body`, and its text so far.
+    let mut heading: Option<(usize, usize, String)> = None;
 
     let sanitised = env.collection.is_some_and(|c| !c.trusted);
     // Elements open around the current event: Markdown's own, plus those of
     // raw HTML in pages the sanitiser will parse.
     let (mut nesting, mut html_nesting) = (0usize, html_nesting::HtmlNesting::default());
-    // Raw HTML of a sanitised page: (index in `events`, offset in `body`);
+    // Raw HTML: (index in `events`, offset in `body`);
     // what the sanitiser removes: (offset in the file, finding).
     let mut raw_html: Vec<(usize, usize)> = Vec::new();
     let mut found: Vec<(usize, Finding)> = Vec::new();
+    // Where text outside code blocks is written (in `body`), in order: what
+    // Markdown left as text there and looks like a link was not read as one.
+    let mut text_ranges: Vec<std::ops::Range<usize>> = Vec::new();
+    let mut in_code_block = false;
 
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
         match &event {
+            Event::Start(Tag::CodeBlock(_)) => {
+                nesting += 1;
+                in_code_block = true;
+            }
+            Event::End(TagEnd::CodeBlock) => {
+                nesting = nesting.saturating_sub(1);
+                in_code_block = false;
+            }
             Event::Start(_) => nesting += 1,
             Event::End(_) => nesting = nesting.saturating_sub(1),
             Event::Html(h) | Event::InlineHtml(h) if sanitised => {
@@ -633,12 +887,16 @@ fn render_markdown(
             errors.push(
                 Diagnostic::error(
                     source.path,
-                    format!(
-                        "lists, quotes or HTML elements are nested more than {MAX_NESTING} levels deep here"
+                    tr!(
+                        "lists, quotes or HTML elements are nested more than {MAX_NESTING} levels deep here",
+                        "listes, citations ou éléments HTML sont imbriqués sur plus de {MAX_NESTING} niveaux ici"
                     ),
                 )
                 .at_offset(source.file_text, source.body_start + to_body_offset(range.start, shifts))
-                .with_hint("nest fewer of them inside one another"),
+                .with_hint(tr!(
+                    "nest fewer of them inside one another",
+                    "imbriquez-en moins les uns dans les autres"
+                )),
             );
             return (Rendered::default(), errors);
         }
@@ -650,19 +908,42 @@ fn render_markdown(
         };
         match event {
             Event::Start(Tag::Heading { .. }) => {
-                heading = Some((events.len(), String::new()));
+                heading = Some((events.len(), range.start, String::new()));
                 depth += 1;
                 events.push(event);
             }
             Event::End(TagEnd::Heading(level)) => {
                 depth = depth.saturating_sub(1);
-                let Some((start, text)) = heading.take() else {
+                let Some((start, heading_at, text)) = heading.take() else {
                     events.push(event);
                     continue;
                 };
                 let text = text.trim().to_string();
                 let id = match &events[start] {
-                    Event::Start(Tag::Heading { id: Some(id), .. }) => id.to_string(),
+                    Event::Start(Tag::Heading { id: Some(id), .. }) => {
+                        // Theme ids in untrusted pages are refused apart.
+                        let theme = sanitised && crate::sanitize::is_theme_id(id);
+                        if used_ids.contains(id.as_ref()) && !theme {
+                            errors.push(
+                                Diagnostic::error(
+                                    source.path,
+                                    tr!(
+                                        "a heading above already has the id `{id}`",
+                                        "un titre plus haut a déjà l'id `{id}`"
+                                    ),
+                                )
+                                .at_offset(
+                                    source.file_text,
+                                    source.body_start + to_body_offset(heading_at, shifts),
+                                )
+                                .with_hint(tr!(
+                                    "give this heading another id: links to `#{id}` lead to the first one",
+                                    "donnez un autre id à ce titre : les liens vers `#{id}` mènent au premier"
+                                )),
+                            );
+                        }
+                        id.to_string()
+                    }
                     _ => unique_id(&slugify(&text), &used_ids, &mut next_suffix),
                 };
                 used_ids.insert(id.clone());
@@ -703,6 +984,14 @@ fn render_markdown(
                         ));
                     }
                 }
+                let written = match &tag {
+                    Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => body
+                        .get(range.clone())
+                        .and_then(|s| s.find(dest_url.as_ref()).filter(|_| !dest_url.is_empty()))
+                        .map_or(range.start, |i| range.start + i),
+                    _ => range.start,
+                };
+                let image = matches!(tag, Tag::Image { .. });
                 let tag = retarget(tag, |dest| {
                     resolve_dest(
                         dest,
@@ -715,6 +1004,13 @@ fn render_markdown(
                         &mut errors,
                     )
                 });
+                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &tag {
+                    out.links.push(LinkSource {
+                        url: dest_url.to_string(),
+                        image,
+                        offset: source.body_start + to_body_offset(written, shifts),
+                    });
+                }
                 events.push(Event::Start(tag));
             }
             Event::End(TagEnd::Image) => {
@@ -722,15 +1018,30 @@ fn render_markdown(
                 if let Some((offset, alt)) = image_alt.take() {
                     if alt.trim().is_empty() {
                         errors.push(
-                            Diagnostic::error(source.path, "this image has no alternative text")
-                                .at_offset(source.file_text, source.body_start + to_body_offset(offset, shifts))
-                                .with_hint("describe what it shows between the brackets: ![Affiche de l'épisode](poster.svg)"),
+                            Diagnostic::error(
+                                source.path,
+                                tr!(
+                                    "this image has no alternative text",
+                                    "cette image n'a pas de texte alternatif"
+                                ),
+                            )
+                            .at_offset(
+                                source.file_text,
+                                source.body_start + to_body_offset(offset, shifts),
+                            )
+                            .with_hint(tr!(
+                                "describe what it shows between the brackets: ![The episode's poster](poster.svg)",
+                                "décrivez ce qu'elle montre entre les crochets : ![Affiche de l'épisode](poster.svg)"
+                            )),
                         );
                     }
                 }
                 events.push(event);
             }
             Event::Text(ref t) | Event::Code(ref t) => {
+                if matches!(event, Event::Text(_)) && !in_code_block {
+                    text_ranges.push(range.clone());
+                }
                 if let Some((_, alt)) = image_alt.as_mut() {
                     alt.push_str(t);
                 }
@@ -742,7 +1053,7 @@ fn render_markdown(
                 } else {
                     t.split_whitespace().count()
                 };
-                if let Some((_, h)) = heading.as_mut() {
+                if let Some((_, _, h)) = heading.as_mut() {
                     h.push_str(t);
                 }
                 events.push(event);
@@ -771,7 +1082,7 @@ fn render_markdown(
                 depth = depth.saturating_sub(1);
                 events.push(event);
             }
-            Event::Html(_) | Event::InlineHtml(_) if sanitised => {
+            Event::Html(_) | Event::InlineHtml(_) => {
                 // Judged once the loop is done: the lines of an HTML block
                 // are events of their own, and a tag can span them.
                 raw_html.push((events.len(), range.start));
@@ -796,13 +1107,19 @@ fn render_markdown(
     }
 
     // The sanitiser removes what it reports anyway; saying so tells the author why it vanished.
-    found.extend(sanitise_raw_html(
+    found.extend(judge_raw_html(
         &mut events,
         &raw_html,
         summary_at,
-        source.body_start,
-        shifts,
+        sanitised,
+        |offset| source.body_start + to_body_offset(offset, shifts),
     ));
+    text_ranges.sort_by_key(|r| r.start);
+    found.extend(
+        addresses_with_spaces(body, &text_ranges)
+            .into_iter()
+            .map(|(offset, finding)| (source.body_start + to_body_offset(offset, shifts), finding)),
+    );
     errors.extend(report_findings(found, source));
     if let Some(at) = summary_at {
         let mut summary = String::new();
@@ -898,9 +1215,18 @@ fn resolve_dest<'a>(
     };
     let Some(url) = resolve(path) else {
         errors.push(
-            Diagnostic::error(source.path, format!("link to a missing page `@/{path}`"))
-                .at_offset(source.file_text, offset)
-                .with_hint("write the target's path under content/, e.g. `@/clubs/club-des-docteurs.md`; check the spelling and that the page is not a draft or scheduled for later (`publish_date`)"),
+            Diagnostic::error(
+                source.path,
+                tr!(
+                    "link to a missing page `@/{path}`",
+                    "lien vers une page qui n'existe pas : `@/{path}`"
+                ),
+            )
+            .at_offset(source.file_text, offset)
+            .with_hint(tr!(
+                "write the target's path under content/, e.g. `@/clubs/club-des-docteurs.md`; check the spelling and that the page is not a draft or scheduled for later (`publish_date`)",
+                "écrivez le chemin de la cible sous content/, par exemple `@/clubs/club-des-docteurs.md` ; vérifiez l'orthographe, et que la page n'est pas un brouillon ni prévue pour plus tard (`publish_date`)"
+            )),
         );
         return dest.clone();
     };
@@ -1038,5 +1364,123 @@ mod tests {
         assert_eq!(errs.len(), 1);
         assert_eq!(errs[0].location(), "content/a.md:3:11");
         assert_eq!(errs[0].message, "link to a missing page `@/clubs/nope.md`");
+    }
+
+    /// A `figure` that refuses an empty `alt`, naming it.
+    struct Refusing;
+
+    impl Shortcodes for Refusing {
+        fn signature(&self, name: &str) -> Option<Vec<shortcode::Param>> {
+            let text = |name: &str| shortcode::Param {
+                name: name.into(),
+                required: true,
+                kind: Some(shortcode::Kind::Text),
+            };
+            (name == "figure").then(|| vec![text("src"), text("alt")])
+        }
+
+        fn names(&self) -> Vec<String> {
+            vec!["figure".into()]
+        }
+
+        fn render(
+            &self,
+            _: &str,
+            args: &[shortcode::Arg],
+            _: Option<&str>,
+            _: &str,
+        ) -> Result<String, shortcode::RenderError> {
+            if args
+                .iter()
+                .any(|a| a.value == shortcode::ArgValue::Str(String::new()))
+            {
+                return Err(shortcode::RenderError::Refused {
+                    message: "alt must describe the image".into(),
+                    argument: Some("alt".into()),
+                });
+            }
+            Ok("<figure></figure>".into())
+        }
+    }
+
+    #[test]
+    fn a_refused_call_points_at_the_argument_the_theme_names() {
+        let body =
+            "{{ figure(src=\"a.png\", alt=\"A\") }}\n\n{{ figure(src=\"a.png\", alt=\"\") }}\n";
+        let source = BodySource {
+            path: "content/a.md",
+            file_text: body,
+            body_start: 0,
+            content_path: "a.md",
+        };
+        let resolve = |_: &str| None;
+        let env = Env {
+            resolve: &resolve,
+            shortcodes: Some(&Refusing),
+            lang: "fr",
+            collection: None,
+        };
+        let (_, errs) = render(body, source, &env);
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].location(), "content/a.md:3:24");
+        assert_eq!(
+            errs[0].message,
+            "`figure` refuses this call: alt must describe the image"
+        );
+    }
+
+    #[test]
+    fn brackets_that_are_no_link_are_not_addresses_with_spaces() {
+        for body in [
+            "Une [note] (voir plus bas).\n",
+            "`[code](a b.pdf)`\n",
+            "```\n[bloc](a b.pdf)\n```\n",
+            "    [indenté](a b.pdf)\n",
+            "[lien](<a b.pdf>) et [titre](a.pdf \"Le titre\")\n",
+            "(parenthèses) [crochets] et ](a b) seul\n",
+        ] {
+            let (_, errs) = run(body);
+            assert_eq!(errs, [], "{body}");
+        }
+        let (_, errs) = run("[a](a.pdf)\n\nLe [flyer](Flyer de la rentrée.pdf) !\n");
+        assert_eq!(errs.len(), 1, "{errs:?}");
+        assert_eq!(errs[0].location(), "content/a.md:3:12");
+        assert!(
+            errs[0]
+                .hint
+                .as_deref()
+                .is_some_and(|h| h.contains("`flyer-de-la-rentree.pdf`")),
+            "{:?}",
+            errs[0].hint
+        );
+    }
+
+    #[test]
+    fn links_come_out_at_the_address_each_wrote() {
+        use crate::diagnostic::Position;
+        // The same address twice: each at its own line, not the first match.
+        let body = "[a](x.pdf)\n\n[b](x.pdf) ![Logo](logo.png)\n\n[club](@/clubs/biotech.md)\n";
+        let (r, _) = run(body);
+        let found: Vec<_> = r
+            .links
+            .iter()
+            .map(|l| {
+                (
+                    l.url.as_str(),
+                    l.image,
+                    Position::from_offset(body, l.offset),
+                )
+            })
+            .collect();
+        let at = |line, col| Position { line, col };
+        assert_eq!(
+            found,
+            [
+                ("x.pdf", false, at(1, 5)),
+                ("x.pdf", false, at(3, 5)),
+                ("logo.png", true, at(3, 20)),
+                ("/clubs/biotech/", false, at(5, 8)),
+            ]
+        );
     }
 }

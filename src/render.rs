@@ -12,7 +12,11 @@
 //! `@/clubs/biotech.md`, resolved in the current language, or a site path
 //! such as `/clubs/`), `asset(path=...)` (a file of the theme's `static/`)
 //! and `t(key=...)` (a UI string of the current language), and use the
-//! `date(format=..., lang=...)` and `json` filters. Tera 2 functions take keyword
+//! `date(format=..., lang=...)` and `json` filters. A shortcode refuses its
+//! call with `throw(message=..., argument="alt")`: the error is then the
+//! page's, at that argument of the call (at the call without `argument`),
+//! not the theme's. Messages of the engine, which are English, come inside
+//! a sentence of ours in French and English. Tera 2 functions take keyword
 //! arguments only, hence `t(key="nav.home")` rather than `t("nav.home")`.
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
@@ -23,9 +27,10 @@ use tera::{Context, Kwargs, State, Tera, Value};
 
 use crate::date::DateTime;
 use crate::diagnostic::{Diagnostic, Position};
+use crate::i18n::{Lang, Text};
 use crate::load::{TextFile, ThemeFiles};
 use crate::model::{LinkIndex, Site};
-use crate::shortcode::{Arg, ArgValue, Shortcodes};
+use crate::shortcode::{Arg, ArgValue, Param, RenderError, Shortcodes};
 use crate::view::{self, Pager, SharedViews};
 use crate::yaml;
 
@@ -71,8 +76,9 @@ fn current_lang(kwargs: &Kwargs, state: &State, what: &str) -> tera::TeraResult<
     }
     match state.get::<String>("lang")? {
         Some(lang) if !lang.is_empty() => Ok(lang),
-        _ => Err(tera::Error::message(format!(
-            "{what}: no language here; inside a component, add `@lang` to its arguments, or pass lang=\"fr\""
+        _ => Err(engine_error(&tr!(
+            "{what}: no language here; inside a component, add `@lang` to its arguments, or pass lang=\"fr\"",
+            "{what} : pas de langue ici ; dans un composant, ajoutez `@lang` à ses arguments, ou passez lang=\"fr\""
         ))),
     }
 }
@@ -147,8 +153,17 @@ pub fn compile(theme: &ThemeFiles, site: &Site) -> Result<Engine, Vec<Diagnostic
             shortcodes.insert(stem);
         } else {
             errors.push(
-                Diagnostic::error(&file.path, format!("this shortcode file defines no component `{stem}`"))
-                    .with_hint(format!("wrap it in {{% component {stem}(arg, other=\"default\") %}} ... {{% endcomponent {stem} %}}")),
+                Diagnostic::error(
+                    &file.path,
+                    tr!(
+                        "this shortcode file defines no component `{stem}`",
+                        "ce fichier de shortcode ne définit aucun composant `{stem}`"
+                    ),
+                )
+                .with_hint(tr!(
+                    "wrap it in {{% component {stem}(arg, other=\"default\") %}} ... {{% endcomponent {stem} %}}",
+                    "entourez-le de {{% component {stem}(arg, autre=\"défaut\") %}} ... {{% endcomponent {stem} %}}"
+                )),
             );
         }
     }
@@ -190,12 +205,19 @@ fn read_strings(theme: &ThemeFiles, site: &Site, errors: &mut Vec<Diagnostic>) -
     if !theme.i18n.is_empty() {
         for language in &site.config.languages {
             if !strings.contains_key(&language.code) {
+                let code = &language.code;
                 errors.push(
                     Diagnostic::error(
-                        format!("themes/{}/i18n/{}.yaml", site.config.theme, language.code),
-                        format!("the theme has no UI strings for `{}`", language.code),
+                        format!("themes/{}/i18n/{code}.yaml", site.config.theme),
+                        tr!(
+                            "the theme has no UI strings for `{code}`",
+                            "le thème n'a pas de textes d'interface pour `{code}`"
+                        ),
                     )
-                    .with_hint("copy another language's file and translate its values"),
+                    .with_hint(tr!(
+                        "copy another language's file and translate its values",
+                        "copiez le fichier d'une autre langue et traduisez ses valeurs"
+                    )),
                 );
             }
         }
@@ -228,8 +250,14 @@ fn flatten(
             out.insert(prefix.to_string(), n.to_string());
         }
         _ => errors.push(
-            Diagnostic::error(path, format!("the UI string `{prefix}` must be a text"))
-                .with_hint("write `key: \"text\"`"),
+            Diagnostic::error(
+                path,
+                tr!(
+                    "the UI string `{prefix}` must be a text",
+                    "le texte d'interface `{prefix}` doit être un texte"
+                ),
+            )
+            .with_hint(tr!("write `key: \"text\"`", "écrivez `clé: \"texte\"`")),
         ),
     }
 }
@@ -251,15 +279,19 @@ fn check_string_keys(
                     .is_some_and(|s| s.contains_key(&key));
                 if !has && strings.contains_key(&language.code) {
                     reported.insert((language.code.clone(), key.clone()));
+                    let (code, theme) = (&language.code, &site.config.theme);
                     errors.push(
                         Diagnostic::error(
                             &file.path,
-                            format!("the UI string `{key}` is missing in `{}`", language.code),
+                            tr!(
+                                "the UI string `{key}` is missing in `{code}`",
+                                "le texte d'interface `{key}` manque en `{code}`"
+                            ),
                         )
                         .at_offset(&file.text, offset)
-                        .with_hint(format!(
-                            "add `{key}: ...` to themes/{}/i18n/{}.yaml",
-                            site.config.theme, language.code
+                        .with_hint(tr!(
+                            "add `{key}: ...` to themes/{theme}/i18n/{code}.yaml",
+                            "ajoutez `{key}: ...` à themes/{theme}/i18n/{code}.yaml"
                         )),
                     );
                 }
@@ -282,9 +314,15 @@ fn check_string_keys(
                 errors.push(
                     Diagnostic::error(
                         format!("themes/{}/i18n/{lang}.yaml", site.config.theme),
-                        format!("the UI string `{key}` (in {defined_in}.yaml) is missing here"),
+                        tr!(
+                            "the UI string `{key}` (in {defined_in}.yaml) is missing here",
+                            "le texte d'interface `{key}` (dans {defined_in}.yaml) manque ici"
+                        ),
                     )
-                    .with_hint(format!("add `{key}: ...`, translated")),
+                    .with_hint(tr!(
+                        "add `{key}: ...`, translated",
+                        "ajoutez `{key}: ...`, traduit"
+                    )),
                 );
             }
         }
@@ -317,16 +355,17 @@ fn literal_keys(text: &str) -> Vec<(usize, String)> {
 fn new_tera(links: &Arc<Links>, strings: &Arc<Strings>) -> Tera {
     let mut tera = Tera::new();
     tera.autoescape_on(vec![".html", ".htm", ".xml"]);
+    tera.register_function("throw", throw);
     let l = Arc::clone(links);
     tera.register_function(
         "url",
         move |kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
             let path = kwargs.must_get::<&str>("path")?;
             if !path.starts_with("@/") {
-                return resolve_url(&l, path, "").map_err(tera::Error::message);
+                return resolve_url(&l, path, "").map_err(|t| engine_error(&t));
             }
             let lang = current_lang(&kwargs, state, "url()")?;
-            resolve_url(&l, path, &lang).map_err(tera::Error::message)
+            resolve_url(&l, path, &lang).map_err(|t| engine_error(&t))
         },
     );
     let l = Arc::clone(links);
@@ -338,8 +377,9 @@ fn new_tera(links: &Arc<Links>, strings: &Arc<Strings>) -> Tera {
             if let Some(output) = l.assets.get(inner) {
                 Ok(format!("{}{output}", l.base_path))
             } else {
-                Err(tera::Error::message(format!(
-                    "asset(path=\"{path}\"): there is no file `static/{inner}` in the theme"
+                Err(engine_error(&tr!(
+                    "asset(path=\"{path}\"): there is no file `static/{inner}` in the theme",
+                    "asset(path=\"{path}\") : il n'y a pas de fichier `static/{inner}` dans le thème"
                 )))
             }
         },
@@ -354,8 +394,9 @@ fn new_tera(links: &Arc<Links>, strings: &Arc<Strings>) -> Tera {
                 .and_then(|strings| strings.get(key))
                 .cloned()
                 .ok_or_else(|| {
-                    tera::Error::message(format!(
-                        "t(key=\"{key}\"): no UI string `{key}` in i18n/{lang}.yaml"
+                    engine_error(&tr!(
+                        "t(key=\"{key}\"): no UI string `{key}` in i18n/{lang}.yaml",
+                        "t(key=\"{key}\") : pas de texte d'interface `{key}` dans i18n/{lang}.yaml"
                     ))
                 })
         },
@@ -366,15 +407,19 @@ fn new_tera(links: &Arc<Links>, strings: &Arc<Strings>) -> Tera {
         "json",
         |value: &Value, _: Kwargs, _: &State| -> tera::TeraResult<Value> {
             let text = serde_json::to_string(value)
-                .map_err(|e| tera::Error::message(format!("json filter: {e}")))?;
+                .map_err(|e| engine_error(&tr!("json filter: {e}", "filtre json : {e}")))?;
             Ok(Value::safe_string(&text.replace('<', "\\u003c")))
         },
     );
     tera.register_filter(
         "date",
         |value: &str, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
-            let date = DateTime::parse(value)
-                .map_err(|why| tera::Error::message(format!("date filter: `{value}`: {why}")))?;
+            let date = DateTime::parse(value).map_err(|why| {
+                engine_error(&tr!(
+                    "date filter: `{value}`: {why}",
+                    "filtre date : `{value}` : {why}"
+                ))
+            })?;
             let lang = current_lang(&kwargs, state, "date")?;
             Ok(match kwargs.get::<&str>("format")? {
                 Some(format) => date.format(format, &lang),
@@ -385,7 +430,7 @@ fn new_tera(links: &Arc<Links>, strings: &Arc<Strings>) -> Tera {
     tera
 }
 
-fn resolve_url(links: &Links, path: &str, lang: &str) -> Result<String, String> {
+fn resolve_url(links: &Links, path: &str, lang: &str) -> Result<String, Text> {
     if let Some(source) = path.strip_prefix("@/") {
         let (source, fragment) = match source.split_once('#') {
             Some((s, f)) => (s, format!("#{f}")),
@@ -395,7 +440,12 @@ fn resolve_url(links: &Links, path: &str, lang: &str) -> Result<String, String> 
             .index
             .resolve(source, lang)
             .map(|p| format!("{}{p}{fragment}", links.base_path))
-            .ok_or_else(|| format!("url(path=\"{path}\"): there is no page `content/{source}`"));
+            .ok_or_else(|| {
+                tr!(
+                    "url(path=\"{path}\"): there is no page `content/{source}`",
+                    "url(path=\"{path}\") : il n'y a pas de page `content/{source}`"
+                )
+            });
     }
     if path.contains("://") || path.starts_with("mailto:") || path.starts_with('#') {
         return Ok(path.to_string());
@@ -407,8 +457,40 @@ fn resolve_url(links: &Links, path: &str, lang: &str) -> Result<String, String> 
     ))
 }
 
+/// Marks the message of a shortcode's `throw()`, which the template engine
+/// hands back as text: what follows names the argument refused (maybe
+/// none) up to [`REFUSAL_END`], then the theme's reason. Private-use
+/// characters, which no message of the engine holds.
+const REFUSAL: char = '\u{E002}';
+/// Ends the argument's name after [`REFUSAL`].
+const REFUSAL_END: char = '\u{E003}';
+
+/// `throw(message=..., argument=...)` for templates: a shortcode refusing
+/// its call (`argument` names the argument at fault, so that the error
+/// points at it in the page), the template engine's own `throw` otherwise.
+#[allow(clippy::needless_pass_by_value)] // The template engine hands functions their arguments by value.
+fn throw(kwargs: Kwargs, _: &State) -> tera::TeraResult<bool> {
+    let message = kwargs.must_get::<&str>("message")?;
+    let argument = kwargs.get::<&str>("argument")?.unwrap_or("");
+    Err(tera::Error::message(format!(
+        "{REFUSAL}{argument}{REFUSAL_END}{message}"
+    )))
+}
+
+fn kind_of(arg: &tera::ComponentArg) -> Option<crate::shortcode::Kind> {
+    use crate::shortcode::Kind;
+    Some(match arg.arg_type()? {
+        tera::ComponentArgType::String => Kind::Text,
+        tera::ComponentArgType::Bool => Kind::Bool,
+        tera::ComponentArgType::Integer => Kind::Integer,
+        tera::ComponentArgType::Float => Kind::Float,
+        tera::ComponentArgType::Number => Kind::Number,
+        _ => Kind::Other,
+    })
+}
+
 impl Shortcodes for Engine {
-    fn signature(&self, name: &str) -> Option<Vec<(String, bool)>> {
+    fn signature(&self, name: &str) -> Option<Vec<Param>> {
         if !self.shortcodes.contains(name) {
             return None;
         }
@@ -417,7 +499,11 @@ impl Shortcodes for Engine {
             info.args()
                 .iter()
                 .filter(|a| !a.is_implicit())
-                .map(|a| (a.name().to_string(), a.is_required()))
+                .map(|a| Param {
+                    name: a.name().to_string(),
+                    required: a.is_required(),
+                    kind: kind_of(a),
+                })
                 .collect(),
         )
     }
@@ -432,7 +518,7 @@ impl Shortcodes for Engine {
         args: &[Arg],
         body: Option<&str>,
         lang: &str,
-    ) -> Result<String, String> {
+    ) -> Result<String, RenderError> {
         let mut context = Context::new();
         for arg in args {
             let key = arg.name.clone();
@@ -448,15 +534,60 @@ impl Shortcodes for Engine {
         self.tera
             .render_component_with_implicits(name, &context, &implicits, body, true)
             .map_err(|e| {
+                if let tera::ErrorKind::RenderingError(report) = e.kind() {
+                    if let Some((argument, message)) = report
+                        .message()
+                        .split_once(REFUSAL)
+                        .and_then(|(_, refusal)| refusal.split_once(REFUSAL_END))
+                    {
+                        return RenderError::Refused {
+                            message: message.to_string(),
+                            argument: (!argument.is_empty()).then(|| argument.to_string()),
+                        };
+                    }
+                }
                 let d = to_diagnostic(&e, &self.sources);
-                format!("{} (in {})", d.message, d.location())
+                let location = d.location();
+                RenderError::Theme {
+                    message: d.message,
+                    location,
+                }
             })
+    }
+}
+
+/// Separates the English and the French text of a message of ours that
+/// goes through the template engine, which carries one string.
+const FRENCH: char = '\u{E004}';
+
+/// An error of a template function, in both languages.
+fn engine_error(text: &Text) -> tera::Error {
+    tera::Error::message(format!("{}{FRENCH}{}", text.en, text.fr))
+}
+
+/// A message of the template engine in both languages: ours (made by
+/// [`engine_error`]) as written; the engine's own, which is English, as
+/// the detail of a sentence of ours.
+fn engine_text(message: &str, syntax: bool) -> Text {
+    if let Some((en, fr)) = message.split_once(FRENCH) {
+        return Text::new(en, fr);
+    }
+    if syntax {
+        tr!(
+            "this template cannot be read: {message}",
+            "ce gabarit ne peut pas être lu : {message}"
+        )
+    } else {
+        tr!(
+            "this template failed: {message}",
+            "ce gabarit a échoué : {message}"
+        )
     }
 }
 
 /// Maps a Tera error to a diagnostic located in the template file.
 fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>) -> Diagnostic {
-    let locate = |name: &str, line: usize, col: usize, message: String| {
+    let locate = |name: &str, line: usize, col: usize, message: Text| {
         let (path, text) = sources
             .get(name)
             .map_or((format!("templates/{name}"), ""), |(p, t)| {
@@ -476,21 +607,26 @@ fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>)
             if let Some(source) = std::error::Error::source(err) {
                 message = format!("{message}: {source}");
             }
+            let syntax = matches!(err.kind(), tera::ErrorKind::SyntaxError(_));
             let mut d = locate(
                 report.filename(),
                 span.start_line,
                 span.start_col + 1,
-                message,
+                engine_text(&message, syntax),
             );
-            if d.message.contains("not defined")
-                || d.message.contains("not found")
-                || d.message.contains("undefined")
+            if message.contains("not defined")
+                || message.contains("not found")
+                || message.contains("undefined")
             {
-                d = d.with_hint(format!(
-                    "check the spelling; templates see {CONTEXT_NAMES}; for an optional field write `x | default(value=...)` or test it with `{{% if x %}}`"
+                d = d.with_hint(tr!(
+                    "check the spelling; templates see {CONTEXT_NAMES}; for an optional field write `x | default(value=...)` or test it with `{{% if x %}}`",
+                    "vérifiez l'orthographe ; les gabarits voient {CONTEXT_NAMES} ; pour un champ facultatif écrivez `x | default(value=...)` ou testez-le avec `{{% if x %}}`"
                 ));
-            } else if *d.message == *"Unknown tag" {
-                d = d.with_hint("tags are block, extends, include, if, elif, else, for, break, continue, set, set_global, filter, raw, component and their `end` forms; check the spelling");
+            } else if message == "Unknown tag" {
+                d = d.with_hint(tr!(
+                    "tags are block, extends, include, if, elif, else, for, break, continue, set, set_global, filter, raw, component and their `end` forms; check the spelling",
+                    "les balises sont block, extends, include, if, elif, else, for, break, continue, set, set_global, filter, raw, component et leurs formes `end` ; vérifiez l'orthographe"
+                ));
             }
             d
         }
@@ -498,25 +634,35 @@ fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>)
             current,
             0,
             0,
-            format!("extends `{parent}`, which is not in the theme's templates/"),
+            tr!(
+                "extends `{parent}`, which is not in the theme's templates/",
+                "étend `{parent}`, qui n'est pas dans templates/ du thème"
+            ),
         )
-        .with_hint("check the name in `{% extends %}`"),
+        .with_hint(tr!(
+            "check the name in `{{% extends %}}`",
+            "vérifiez le nom dans `{{% extends %}}`"
+        )),
         tera::ErrorKind::CircularExtend {
             tpl,
             inheritance_chain,
         } => {
             let parent = inheritance_chain.get(1).map(String::as_str);
             let at = tag_position(sources, tpl, "extends", parent);
+            let chain = inheritance_chain.join(" -> ");
             locate(
                 tpl,
                 at.line,
                 at.col,
-                format!(
-                    "templates extend each other in a loop: {}",
-                    inheritance_chain.join(" -> ")
+                tr!(
+                    "templates extend each other in a loop: {chain}",
+                    "des gabarits s'étendent l'un l'autre en boucle : {chain}"
                 ),
             )
-            .with_hint("one of these `{% extends %}` must name another template")
+            .with_hint(tr!(
+                "one of these `{{% extends %}}` must name another template",
+                "l'un de ces `{{% extends %}}` doit nommer un autre gabarit"
+            ))
         }
         tera::ErrorKind::CircularInclude { tpl, include_chain } => {
             // The loop closes where the last-but-one template includes the last.
@@ -524,18 +670,20 @@ fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>)
             let target = names.next().map(String::as_str);
             let closer = names.next().map_or(tpl.as_str(), String::as_str);
             let at = tag_position(sources, closer, "include", target);
+            let chain = include_chain.join(" -> ");
             locate(
                 closer,
                 at.line,
                 at.col,
-                format!(
-                    "templates include each other in a loop: {}",
-                    include_chain.join(" -> ")
+                tr!(
+                    "templates include each other in a loop: {chain}",
+                    "des gabarits s'incluent l'un l'autre en boucle : {chain}"
                 ),
             )
-            .with_hint(
-                "remove this `{% include %}`, or include a template that does not lead back here",
-            )
+            .with_hint(tr!(
+                "remove this `{{% include %}}`, or include a template that does not lead back here",
+                "retirez cet `{{% include %}}`, ou incluez un gabarit qui ne ramène pas ici"
+            ))
         }
         _ => {
             // Validation errors (unknown filter, function, include) come as a
@@ -555,8 +703,8 @@ fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>)
                 Some((parts.next()?.to_string(), line, col))
             });
             match located {
-                Some((name, line, col)) => locate(&name, line, col, first),
-                None => Diagnostic::error("themes", text),
+                Some((name, line, col)) => locate(&name, line, col, engine_text(&first, true)),
+                None => Diagnostic::error("themes", engine_text(&text, false)),
             }
         }
     }
@@ -589,14 +737,15 @@ fn tag_position(
 pub type Writer<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// Diagnostics grouped by (file, position, message), with the pages that hit each.
-type Grouped = BTreeMap<(String, Option<Position>, String), (Diagnostic, Vec<String>)>;
+type Grouped = BTreeMap<(String, Option<Position>, String), (Diagnostic, Vec<Text>)>;
 
 /// One output to render: which template, which context.
 struct Job {
     output: String,
     template: String,
-    /// The source that asked for it, to name in errors.
-    source: String,
+    /// The source that asked for it, to name in errors: a page's path, or
+    /// what a taxonomy's pages are.
+    source: Text,
     lang: String,
     kind: JobKind,
 }
@@ -647,7 +796,7 @@ fn page_job(site: &Site, i: usize) -> Job {
             .template
             .clone()
             .unwrap_or_else(|| "page.html".to_string()),
-        source: d.file.path.clone(),
+        source: Text::new(&d.file.path, &d.file.path),
         lang: p.lang.clone(),
         kind: JobKind::Page(i),
     }
@@ -671,6 +820,7 @@ fn jobs(site: &Site) -> Vec<Job> {
             ),
             None => (default.to_string(), "content/_index.md".to_string()),
         };
+        let source = Text::new(&source, source.as_str());
         let pagers = s
             .options
             .paginate_by
@@ -687,7 +837,8 @@ fn jobs(site: &Site) -> Vec<Job> {
     }
     jobs.extend((0..site.pages.len()).map(|i| page_job(site, i)));
     for (t, taxonomy) in site.taxonomies.iter().enumerate() {
-        let source = format!("the `{}` pages ({})", taxonomy.name, taxonomy.lang);
+        let (name, lang) = (&taxonomy.name, &taxonomy.lang);
+        let source = tr!("the `{name}` pages ({lang})", "les pages `{name}` ({lang})");
         jobs.push(Job {
             output: format!("{}index.html", taxonomy.path),
             template: "taxonomy_list.html".to_string(),
@@ -718,7 +869,7 @@ fn jobs(site: &Site) -> Vec<Job> {
         jobs.push(Job {
             output: format!("{}404.html", site.config.language_prefix(&language.code)),
             template: "404.html".to_string(),
-            source: String::new(),
+            source: Text::default(),
             lang: language.code.clone(),
             kind: JobKind::NotFound,
         });
@@ -742,21 +893,31 @@ fn missing_template(site: &Site, engine: &Engine, job: &Job) -> Diagnostic {
         .filter(|n| !n.contains('/'))
         .collect();
     known.sort_unstable();
-    match document.filter(|d| d.front.template.is_some()) {
-        Some(doc) => Diagnostic::error(
-            &job.source,
-            format!("there is no template `{}` in the theme", job.template),
-        )
-        .at_offset(&doc.file.text, doc.front.offset_of("template"))
-        .with_hint(format!("templates are: {}", known.join(", "))),
-        None => Diagnostic::error(
-            format!("themes/{}/templates/{}", site.config.theme, job.template),
-            format!(
-                "the theme has no `{}`, needed for `{}`",
-                job.template, job.source
+    let template = &job.template;
+    if let Some(doc) = document.filter(|d| d.front.template.is_some()) {
+        let list = known.join(", ");
+        Diagnostic::error(
+            &doc.file.path,
+            tr!(
+                "there is no template `{template}` in the theme",
+                "il n'y a pas de gabarit `{template}` dans le thème"
             ),
         )
-        .with_hint("add this template to the theme"),
+        .at_offset(&doc.file.text, doc.front.offset_of("template"))
+        .with_hint(tr!("templates are: {list}", "les gabarits sont : {list}"))
+    } else {
+        let (en, fr) = (&job.source.en, &job.source.fr);
+        Diagnostic::error(
+            format!("themes/{}/templates/{template}", site.config.theme),
+            Text::new(
+                format!("the theme has no `{template}`, needed for `{en}`"),
+                format!("le thème n'a pas de `{template}`, nécessaire pour `{fr}`"),
+            ),
+        )
+        .with_hint(tr!(
+            "add this template to the theme",
+            "ajoutez ce gabarit au thème"
+        ))
     }
 }
 
@@ -911,7 +1072,7 @@ fn render_jobs(
     errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     errors.dedup_by(|a, b| a.path == b.path && a.message == b.message && a.position == b.position);
 
-    let results: Vec<Result<&str, (Diagnostic, String)>> = jobs
+    let results: Vec<Result<&str, (Diagnostic, Text)>> = jobs
         .par_iter()
         .map(|job| {
             let context = context_for(site, views, job);
@@ -922,7 +1083,7 @@ fn render_jobs(
                 .tera
                 .render_to(&job.template, &context, &mut html)
                 .map_err(|e| (to_diagnostic(&e, &engine.sources), job.source.clone()))?;
-            write(&job.output, &html).map_err(|d| (d, String::new()))?;
+            write(&job.output, &html).map_err(|d| (d, Text::default()))?;
             Ok(job.lang.as_str())
         })
         .collect();
@@ -949,11 +1110,17 @@ fn render_jobs(
         sources.dedup();
         if let Some(first) = sources.first() {
             let others = match sources.len() {
-                1 => String::new(),
-                2 => " and 1 other page".to_string(),
-                n => format!(" and {} other pages", n - 1),
+                1 => Text::default(),
+                2 => tr!(" and 1 other page", " et 1 autre page"),
+                n => {
+                    let n = n - 1;
+                    tr!(" and {n} other pages", " et {n} autres pages")
+                }
             };
-            d.message = format!("{} (rendering {first}{others})", d.message).into();
+            d.message = d.message.map(|m, lang| match lang {
+                Lang::En => format!("{m} (rendering {}{})", first.en, others.en),
+                Lang::Fr => format!("{m} (en rendant {}{})", first.fr, others.fr),
+            });
         }
         errors.push(d);
     }

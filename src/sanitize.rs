@@ -31,6 +31,7 @@ use html5ever::tokenizer::{
 };
 
 use crate::diagnostic::Severity;
+use crate::i18n::Text;
 
 /// The ids the theme's templates give elements (`themes/sorbonne`): the skip
 /// link's target, the home page's sections, the search page's fields. A
@@ -66,9 +67,9 @@ pub struct Finding {
     /// for what is only dropped.
     pub severity: Severity,
     /// What is removed, in one sentence.
-    pub message: String,
+    pub message: Text,
     /// What to write instead.
-    pub hint: String,
+    pub hint: Text,
     /// The attribute's value, when the finding is about an attribute.
     pub value: Option<String>,
 }
@@ -113,8 +114,19 @@ const URL_ATTRIBUTES: &[&str] = &[
     "xlink:href",
 ];
 
-const CODE_HINT: &str = "pages of this section cannot run code or embed other sites: remove it, or use an allowed shortcode";
-const IMAGE_HINT: &str = "place the image beside the page and write its name: a page written as a folder, `mon-club/index.md`, shows `logo.png` of that folder with ![Logo du club](logo.png)";
+fn code_hint() -> Text {
+    tr!(
+        "pages of this section cannot run code or embed other sites: remove it, or use an allowed shortcode",
+        "les pages de cette section ne peuvent ni exécuter de code ni intégrer d'autres sites : retirez-le, ou utilisez un shortcode permis"
+    )
+}
+
+fn image_hint() -> Text {
+    tr!(
+        "place the image beside the page and write its name: a page written as a folder, `mon-club/index.md`, shows `logo.png` of that folder with ![The club's logo](logo.png)",
+        "placez l'image à côté de la page et écrivez son nom : une page écrite comme un dossier, `mon-club/index.md`, montre `logo.png` de ce dossier avec ![Logo du club](logo.png)"
+    )
+}
 
 /// The allow-list: ammonia configured, and what the report reads of it.
 struct Policy {
@@ -235,6 +247,7 @@ fn scheme_allowed(url: &str) -> bool {
     }
 }
 
+/// "a" or "an" before an element's name.
 fn article(name: &str) -> &'static str {
     if name.starts_with(['a', 'e', 'i', 'o', 'u']) {
         "an"
@@ -244,7 +257,7 @@ fn article(name: &str) -> &'static str {
 }
 
 /// A verdict: severity, message, hint.
-type Verdict = (Severity, String, String);
+type Verdict = (Severity, Text, Text);
 
 /// What the allow-list does to an element `name` of the author's HTML.
 fn judge_element(name: &str) -> Option<Verdict> {
@@ -254,32 +267,45 @@ fn judge_element(name: &str) -> Option<Verdict> {
     if REFUSED.contains(&name) {
         return Some((
             Severity::Error,
-            format!(
-                "{} <{name}> element is not allowed in this page",
-                article(name)
-            ),
-            CODE_HINT.to_string(),
+            {
+                let article = article(name);
+                tr!(
+                    "{article} <{name}> element is not allowed in this page",
+                    "l'élément <{name}> n'est pas permis dans cette page"
+                )
+            },
+            code_hint(),
         ));
     }
     let hint = match name {
-        "font" | "big" | "blink" | "marquee" => {
-            "the theme sets fonts and colours: write **gras** or *italique* in Markdown"
-        }
-        "svg" | "math" => {
-            "save the drawing as a file beside the page and show it with ![what it shows](dessin.svg)"
-        }
-        "picture" | "source" | "video" | "audio" => {
-            "show an image with ![what it shows](image.jpg), the file beside the page"
-        }
-        word if word.contains(':') => {
-            "this is markup of a word processor: paste the text without its formatting (Ctrl+Shift+V), then format it in Markdown"
-        }
-        _ => "pages of this section keep the HTML of an allow-list: write it in Markdown",
+        "font" | "big" | "blink" | "marquee" => tr!(
+            "the theme sets fonts and colours: write **bold** or *italic* in Markdown",
+            "le thème choisit polices et couleurs : écrivez **gras** ou *italique* en Markdown"
+        ),
+        "svg" | "math" => tr!(
+            "save the drawing as a file beside the page and show it with ![what it shows](drawing.svg)",
+            "enregistrez le dessin dans un fichier à côté de la page et montrez-le avec ![ce qu'il montre](dessin.svg)"
+        ),
+        "picture" | "source" | "video" | "audio" => tr!(
+            "show an image with ![what it shows](image.jpg), the file beside the page",
+            "montrez une image avec ![ce qu'elle montre](image.jpg), le fichier à côté de la page"
+        ),
+        word if word.contains(':') => tr!(
+            "this is markup of a word processor: paste the text without its formatting (Ctrl+Shift+V), then format it in Markdown",
+            "c'est le balisage d'un traitement de texte : collez le texte sans sa mise en forme (Ctrl+Maj+V), puis mettez-le en forme en Markdown"
+        ),
+        _ => tr!(
+            "pages of this section keep the HTML of an allow-list: write it in Markdown",
+            "les pages de cette section ne gardent que le HTML d'une liste permise : écrivez-le en Markdown"
+        ),
     };
     Some((
         Severity::Warning,
-        format!("the <{name}> element is removed (its text is kept)"),
-        hint.to_string(),
+        tr!(
+            "the <{name}> element is removed (its text is kept)",
+            "l'élément <{name}> est retiré (son texte est gardé)"
+        ),
+        hint,
     ))
 }
 
@@ -299,8 +325,11 @@ fn judge_attribute(
     if name.starts_with("on") {
         return Some((
             Severity::Error,
-            format!("an event-handler attribute (`{name}`) is not allowed in this page"),
-            CODE_HINT.to_string(),
+            tr!(
+                "an event-handler attribute (`{name}`) is not allowed in this page",
+                "un attribut de gestion d'événement (`{name}`) n'est pas permis dans cette page"
+            ),
+            code_hint(),
         ));
     }
     if URL_ATTRIBUTES.contains(&name) {
@@ -309,15 +338,24 @@ fn judge_attribute(
                 Some(s @ ("javascript" | "vbscript")) => {
                     return Some((
                         Severity::Error,
-                        format!("a {s}: address is not allowed in this page"),
-                        CODE_HINT.to_string(),
+                        tr!(
+                            "a {s}: address is not allowed in this page",
+                            "une adresse {s}: n'est pas permise dans cette page"
+                        ),
+                        code_hint(),
                     ));
                 }
                 Some("data") => {
                     return Some((
                         Severity::Error,
-                        "a data: address is not allowed in this page".to_string(),
-                        "put the file beside the page and write its name".to_string(),
+                        tr!(
+                            "a data: address is not allowed in this page",
+                            "une adresse data: n'est pas permise dans cette page"
+                        ),
+                        tr!(
+                            "put the file beside the page and write its name",
+                            "placez le fichier à côté de la page et écrivez son nom"
+                        ),
                     ));
                 }
                 _ => {}
@@ -328,16 +366,25 @@ fn judge_attribute(
         if let Some(url) = urls(name, value).find(|u| !is_site_file(u)) {
             return Some((
                 Severity::Error,
-                format!("images must be files of the site, not `{url}`"),
-                IMAGE_HINT.to_string(),
+                tr!(
+                    "images must be files of the site, not `{url}`",
+                    "les images doivent être des fichiers du site, pas `{url}`"
+                ),
+                image_hint(),
             ));
         }
     }
     if name == "style" && value.to_ascii_lowercase().contains("url(") {
         return Some((
             Severity::Error,
-            "a style that loads a file (`url(...)`) is not allowed in this page".to_string(),
-            "remove the style: the theme sets how pages look, and images go in the text with ![what it shows](image.jpg)".to_string(),
+            tr!(
+                "a style that loads a file (`url(...)`) is not allowed in this page",
+                "un style qui charge un fichier (`url(...)`) n'est pas permis dans cette page"
+            ),
+            tr!(
+                "remove the style: the theme sets how pages look, and images go in the text with ![what it shows](image.jpg)",
+                "retirez le style : le thème décide de l'apparence des pages, et les images vont dans le texte avec ![ce qu'elle montre](image.jpg)"
+            ),
         ));
     }
     if !kept {
@@ -345,23 +392,33 @@ fn judge_attribute(
     }
     if raw && name == "id" {
         let hint = if is_theme_id(value) {
-            format!(
-                "`{value}` is an id of the theme's pages; ids of this page come from its headings: `## Inscription` is `#inscription`"
+            tr!(
+                "`{value}` is an id of the theme's pages; ids of this page come from its headings: `## Inscription` is `#inscription`",
+                "`{value}` est un id des pages du thème ; les id de cette page viennent de ses titres : `## Inscription` donne `#inscription`"
             )
         } else {
-            "ids of this page come from its headings: `## Inscription` is `#inscription`, `## Inscription {#inscrire}` is `#inscrire`".to_string()
+            tr!(
+                "ids of this page come from its headings: `## Inscription` is `#inscription`, `## Inscription {{#inscrire}}` is `#inscrire`",
+                "les id de cette page viennent de ses titres : `## Inscription` donne `#inscription`, `## Inscription {{#inscrire}}` donne `#inscrire`"
+            )
         };
         return Some((
             Severity::Warning,
-            format!("the id `{value}` is removed"),
+            tr!("the id `{value}` is removed", "l'id `{value}` est retiré"),
             hint,
         ));
     }
     if raw && name == "class" {
         return Some((
             Severity::Warning,
-            format!("the class `{value}` is removed"),
-            "the theme styles pages of this section: write the text in Markdown, or use an allowed shortcode".to_string(),
+            tr!(
+                "the class `{value}` is removed",
+                "la classe `{value}` est retirée"
+            ),
+            tr!(
+                "the theme styles pages of this section: write the text in Markdown, or use an allowed shortcode",
+                "le thème met en forme les pages de cette section : écrivez le texte en Markdown, ou utilisez un shortcode permis"
+            ),
         ));
     }
     let allowed = p.generic_attributes.contains(name)
@@ -370,29 +427,46 @@ fn judge_attribute(
             .is_some_and(|a| a.contains(name));
     if !allowed {
         let hint = if name == "style" {
-            "the theme sets fonts, colours and spacing: write **gras**, *italique* and ## titles in Markdown"
+            tr!(
+                "the theme sets fonts, colours and spacing: write **bold**, *italic* and ## titles in Markdown",
+                "le thème choisit polices, couleurs et espacements : écrivez **gras**, *italique* et ## titres en Markdown"
+            )
         } else {
-            "pages of this section keep the attributes of an allow-list; the text stays"
+            tr!(
+                "pages of this section keep the attributes of an allow-list; the text stays",
+                "les pages de cette section ne gardent que les attributs d'une liste permise ; le texte reste"
+            )
         };
         return Some((
             Severity::Warning,
-            format!("the `{name}` attribute of <{element}> is removed"),
-            hint.to_string(),
+            tr!(
+                "the `{name}` attribute of <{element}> is removed",
+                "l'attribut `{name}` de <{element}> est retiré"
+            ),
+            hint,
         ));
     }
     if scheme_checked(element, name) && !scheme_allowed(value) {
         return Some((
             Severity::Warning,
-            format!("the address `{value}` is removed"),
-            "links lead to pages of the site, or to http, https, mailto and tel addresses"
-                .to_string(),
+            tr!(
+                "the address `{value}` is removed",
+                "l'adresse `{value}` est retirée"
+            ),
+            tr!(
+                "links lead to pages of the site, or to http, https, mailto and tel addresses",
+                "les liens mènent à des pages du site, ou à des adresses http, https, mailto et tel"
+            ),
         ));
     }
     if !passes_filter(element, name, value) {
         return Some((
             Severity::Warning,
-            format!("the id `{value}` is removed: the theme's pages use it"),
-            "choose another id".to_string(),
+            tr!(
+                "the id `{value}` is removed: the theme's pages use it",
+                "l'id `{value}` est retiré : les pages du thème l'utilisent"
+            ),
+            tr!("choose another id", "choisissez un autre id"),
         ));
     }
     None
@@ -490,8 +564,38 @@ pub struct RawState {
     foreign: usize,
 }
 
+/// Whose HTML [`scan`] reads, which decides what it judges.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Author {
+    /// The author of an untrusted page: everything the allow-list removes,
+    /// and images without alternative text.
+    Untrusted,
+    /// The theme (a shortcode's output): what the allow-list removes, its
+    /// ids, classes and elements apart.
+    Theme,
+    /// The author of a trusted page: images without alternative text alone.
+    Trusted,
+}
+
+/// What an image written without `alt` gets.
+fn no_alt() -> Verdict {
+    (
+        Severity::Error,
+        tr!(
+            "this image has no alternative text",
+            "cette image n'a pas de texte alternatif"
+        ),
+        tr!(
+            "describe what it shows: alt=\"...\" (alt=\"\" for an image that only decorates)",
+            "décrivez ce qu'elle montre : alt=\"...\" (alt=\"\" pour une image qui ne fait que décorer)"
+        ),
+    )
+}
+
 /// Judges `html` token by token and writes it again; see [`raw_html`].
-fn scan(html: &str, raw: bool, state: &mut RawState) -> (String, Vec<Finding>) {
+fn scan(html: &str, author: Author, state: &mut RawState) -> (String, Vec<Finding>) {
+    let raw = author == Author::Untrusted;
+    let judged = author != Author::Trusted;
     let tokenizer = Tokenizer::new(Collect::default(), TokenizerOpts::default());
     let queue = BufferQueue::default();
     let mut out = String::with_capacity(html.len());
@@ -526,6 +630,12 @@ fn scan(html: &str, raw: bool, state: &mut RawState) -> (String, Vec<Finding>) {
                     push(at, verdict, None);
                 }
             }
+            if author != Author::Theme
+                && name == "img"
+                && !tag.attrs.iter().any(|a| &*a.name.local == "alt")
+            {
+                push(at, no_alt(), None);
+            }
             let tag_text = &html[at.min(chunk_end)..chunk_end];
             let mut cursor = 0;
             out.push('<');
@@ -533,7 +643,10 @@ fn scan(html: &str, raw: bool, state: &mut RawState) -> (String, Vec<Finding>) {
             for attribute in &tag.attrs {
                 let attribute_name: &str = &attribute.name.local;
                 let value: &str = &attribute.value;
-                if let Some(verdict) = judge_attribute(name, attribute_name, value, kept, raw) {
+                if let Some(verdict) = judged
+                    .then(|| judge_attribute(name, attribute_name, value, kept, raw))
+                    .flatten()
+                {
                     let found = attribute_offset(tag_text, attribute_name, cursor);
                     cursor = found.map_or(cursor, |i| i + attribute_name.len());
                     let offset = at + found.unwrap_or(0);
@@ -609,14 +722,21 @@ fn scan(html: &str, raw: bool, state: &mut RawState) -> (String, Vec<Finding>) {
 /// leads, `.card` what its script filters): those of the page are made by
 /// Markdown and by the shortcodes, never written by hand.
 pub fn raw_html(html: &str, state: &mut RawState) -> (String, Vec<Finding>) {
-    scan(html, true, state)
+    scan(html, Author::Untrusted, state)
+}
+
+/// The images of raw HTML in a trusted page that have no `alt`, with the
+/// offset of each tag: found by the tokenizer the sanitiser uses, so that
+/// the error names the very `<img>` that lacks it.
+pub fn images_without_alt(html: &str, state: &mut RawState) -> Vec<Finding> {
+    scan(html, Author::Trusted, state).1
 }
 
 /// What the allow-list removes from HTML the theme wrote for the page (a
 /// shortcode's output, whose arguments are the author's): its ids and
 /// classes stay, its elements are not named.
 pub fn theme_html(html: &str) -> Vec<Finding> {
-    scan(html, false, &mut RawState::default()).1
+    scan(html, Author::Theme, &mut RawState::default()).1
 }
 
 /// The allowed part of `html`.
@@ -632,7 +752,7 @@ mod tests {
         raw_html(html, &mut RawState::default())
             .1
             .into_iter()
-            .map(|f| (f.severity, f.message, f.offset))
+            .map(|f| (f.severity, f.message.en, f.offset))
             .collect()
     }
 
@@ -815,7 +935,7 @@ mod tests {
         let found = theme_html(
             "<figure class=\"figure\" id=\"contenu\"><img src=\"https://t.example/p.gif\" alt=\"x\" loading=\"lazy\"></figure>",
         );
-        let messages: Vec<_> = found.iter().map(|f| f.message.as_str()).collect();
+        let messages: Vec<_> = found.iter().map(|f| f.message.en.as_str()).collect();
         assert_eq!(
             messages,
             [
@@ -836,7 +956,7 @@ mod tests {
             Some(Severity::Error)
         );
         assert_eq!(
-            judge_url(false, "data:text/html,x").map(|f| f.message),
+            judge_url(false, "data:text/html,x").map(|f| f.message.en),
             Some("a data: address is not allowed in this page".to_string())
         );
     }

@@ -11,9 +11,14 @@
 //!
 //! This module only finds and parses calls, with the byte offset of every
 //! part for diagnostics; the Markdown stage renders their bodies and asks a
-//! [`Shortcodes`] implementation (the theme) to render them.
+//! [`Shortcodes`] implementation (the theme) to render them. The theme says
+//! what each shortcode takes ([`Param`], with its [`Kind`]) and why it
+//! refuses a call ([`RenderError`]), so that the Markdown stage can point
+//! at the call or the argument at fault rather than at a theme file.
 
 use std::fmt;
+
+use crate::i18n::Text;
 
 /// How deep calls with bodies may nest (`{% note %}` inside `{% note %}`...).
 pub const MAX_NESTING: usize = 32;
@@ -72,15 +77,93 @@ pub struct SyntaxError {
     /// Byte offset in the source.
     pub offset: usize,
     /// What is wrong.
-    pub message: String,
+    pub message: Text,
     /// What to do.
-    pub hint: String,
+    pub hint: Text,
+}
+
+/// One argument a shortcode declares.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Param {
+    /// Its name.
+    pub name: String,
+    /// Whether a call must give it (it has no default).
+    pub required: bool,
+    /// The type it declares, when it declares one.
+    pub kind: Option<Kind>,
+}
+
+/// The type of a shortcode argument, as the theme declares it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Kind {
+    /// A quoted text.
+    Text,
+    /// `true` or `false`.
+    Bool,
+    /// A whole number.
+    Integer,
+    /// A number with a fraction.
+    Float,
+    /// Any number.
+    Number,
+    /// What a call written in Markdown cannot give (a list, a map).
+    Other,
+}
+
+impl Kind {
+    /// Whether `value` is of this type (a whole number is also a number with a fraction).
+    pub fn accepts(self, value: &ArgValue) -> bool {
+        matches!(
+            (self, value),
+            (Kind::Text, ArgValue::Str(_))
+                | (Kind::Bool, ArgValue::Bool(_))
+                | (Kind::Integer, ArgValue::Int(_))
+                | (
+                    Kind::Float | Kind::Number,
+                    ArgValue::Int(_) | ArgValue::Float(_)
+                )
+        )
+    }
+
+    /// What a value of this type looks like, for a message.
+    pub fn describe(self) -> Text {
+        match self {
+            Kind::Text => tr!("a quoted text", "un texte entre guillemets"),
+            Kind::Bool => tr!("true or false", "true ou false"),
+            Kind::Integer => tr!("a whole number", "un nombre entier"),
+            Kind::Float | Kind::Number => tr!("a number", "un nombre"),
+            Kind::Other => tr!(
+                "a value a call cannot write",
+                "une valeur qu'un appel ne peut pas écrire"
+            ),
+        }
+    }
+}
+
+/// Why the theme did not render a call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum RenderError {
+    /// The shortcode refused the call's arguments (a theme's
+    /// `throw(message=..., argument=...)`): the call is at fault.
+    Refused {
+        /// The theme's reason, as it wrote it.
+        message: String,
+        /// The argument it names, when it names one.
+        argument: Option<String>,
+    },
+    /// The shortcode's template failed on a valid call: the theme is at fault.
+    Theme {
+        /// What failed (the template engine's message, in a sentence of ours).
+        message: Text,
+        /// Where, as `path:line:col` in the theme.
+        location: String,
+    },
 }
 
 /// What the Markdown stage needs of the theme to render shortcodes.
 pub trait Shortcodes: Sync {
-    /// The shortcode's arguments as (name, required), or `None` when there is no such shortcode.
-    fn signature(&self, name: &str) -> Option<Vec<(String, bool)>>;
+    /// The shortcode's arguments, or `None` when there is no such shortcode.
+    fn signature(&self, name: &str) -> Option<Vec<Param>>;
     /// Every shortcode's name, for "did you mean" hints.
     fn names(&self) -> Vec<String>;
     /// Renders a call to HTML. `body` is the rendered HTML of a body call.
@@ -90,7 +173,7 @@ pub trait Shortcodes: Sync {
         args: &[Arg],
         body: Option<&str>,
         lang: &str,
-    ) -> Result<String, String>;
+    ) -> Result<String, RenderError>;
 }
 
 /// Byte ranges of code blocks and code spans, where calls are plain text,
@@ -148,11 +231,11 @@ impl Cursor<'_> {
         self.pos += len;
         Some(name)
     }
-    fn error(&self, message: impl Into<String>, hint: impl Into<String>) -> SyntaxError {
+    fn error(&self, message: Text, hint: Text) -> SyntaxError {
         SyntaxError {
             offset: self.pos,
-            message: message.into(),
-            hint: hint.into(),
+            message,
+            hint,
         }
     }
 
@@ -179,8 +262,11 @@ impl Cursor<'_> {
             }
             self.pos = start;
             return Err(self.error(
-                "this text is never closed",
-                format!("add the closing {quote} at the end of the value"),
+                tr!("this text is never closed", "ce texte n'est jamais fermé"),
+                tr!(
+                    "add the closing {quote} at the end of the value",
+                    "ajoutez le {quote} fermant à la fin de la valeur"
+                ),
             ));
         }
         let len = rest
@@ -203,8 +289,14 @@ impl Cursor<'_> {
                 Ok(v)
             }
             None => Err(self.error(
-                "an argument's value must be a quoted text, a number, true or false",
-                "put text values in double quotes: title=\"...\"",
+                tr!(
+                    "an argument's value must be a quoted text, a number, true or false",
+                    "la valeur d'un argument est un texte entre guillemets, un nombre, true ou false"
+                ),
+                tr!(
+                    "put text values in double quotes: title=\"...\"",
+                    "mettez les textes entre guillemets droits : title=\"...\""
+                ),
             )),
         }
     }
@@ -213,7 +305,13 @@ impl Cursor<'_> {
     fn args(&mut self) -> Result<Vec<Arg>, SyntaxError> {
         let mut args = Vec::new();
         if !self.eat("(") {
-            return Err(self.error("expected `(`", "write the call as name(arg=\"value\")"));
+            return Err(self.error(
+                tr!("expected `(`", "`(` attendue"),
+                tr!(
+                    "write the call as name(arg=\"value\")",
+                    "écrivez l'appel ainsi : nom(argument=\"valeur\")"
+                ),
+            ));
         }
         loop {
             self.skip_ws();
@@ -223,15 +321,21 @@ impl Cursor<'_> {
             let offset = self.pos;
             let Some(name) = self.ident() else {
                 return Err(self.error(
-                    "expected an argument name or `)`",
-                    "write arguments as name=\"value\", separated by commas",
+                    tr!(
+                        "expected an argument name or `)`",
+                        "nom d'argument ou `)` attendu"
+                    ),
+                    tr!(
+                        "write arguments as name=\"value\", separated by commas",
+                        "écrivez les arguments ainsi : nom=\"valeur\", séparés par des virgules"
+                    ),
                 ));
             };
             self.skip_ws();
             if !self.eat("=") {
                 return Err(self.error(
-                    format!("expected `=` after `{name}`"),
-                    format!("write {name}=\"value\""),
+                    tr!("expected `=` after `{name}`", "`=` attendu après `{name}`"),
+                    tr!("write {name}=\"value\"", "écrivez {name}=\"valeur\""),
                 ));
             }
             self.skip_ws();
@@ -239,8 +343,8 @@ impl Cursor<'_> {
             if args.iter().any(|a: &Arg| a.name == name) {
                 return Err(SyntaxError {
                     offset,
-                    message: format!("`{name}` is given twice"),
-                    hint: "keep one of them".to_string(),
+                    message: tr!("`{name}` is given twice", "`{name}` est donné deux fois"),
+                    hint: tr!("keep one of them", "gardez-en un seul"),
                 });
             }
             args.push(Arg {
@@ -253,7 +357,13 @@ impl Cursor<'_> {
                 continue;
             }
             if !self.rest().starts_with(')') {
-                return Err(self.error("expected `,` or `)`", "separate arguments with commas"));
+                return Err(self.error(
+                    tr!("expected `,` or `)`", "`,` ou `)` attendue"),
+                    tr!(
+                        "separate arguments with commas",
+                        "séparez les arguments par des virgules"
+                    ),
+                ));
             }
         }
     }
@@ -321,8 +431,11 @@ pub fn find_calls(source: &str) -> (Vec<Call>, Vec<SyntaxError>) {
         let close = if block { "%}" } else { "}}" };
         if !c.eat(close) {
             errors.push(c.error(
-                format!("expected `{close}` to end the call to `{name}`"),
-                format!("end the call with {close}"),
+                tr!(
+                    "expected `{close}` to end the call to `{name}`",
+                    "`{close}` attendu pour finir l'appel à `{name}`"
+                ),
+                tr!("end the call with {close}", "finissez l'appel par {close}"),
             ));
             continue;
         }
@@ -359,10 +472,14 @@ pub fn find_calls(source: &str) -> (Vec<Call>, Vec<SyntaxError>) {
                     // would overflow the stack, and each level rescans its body.
                     errors.push(SyntaxError {
                         offset: next,
-                        message: format!(
-                            "shortcodes are nested more than {MAX_NESTING} deep here"
+                        message: tr!(
+                            "shortcodes are nested more than {MAX_NESTING} deep here",
+                            "des shortcodes sont imbriqués sur plus de {MAX_NESTING} niveaux ici"
                         ),
-                        hint: "close each shortcode with `{% end %}` before this point, or nest fewer of them".to_string(),
+                        hint: tr!(
+                            "close each shortcode with `{{% end %}}` before this point, or nest fewer of them",
+                            "fermez chaque shortcode par `{{% end %}}` avant ce point, ou imbriquez-en moins"
+                        ),
                     });
                     return (calls, errors);
                 }
@@ -380,8 +497,14 @@ pub fn find_calls(source: &str) -> (Vec<Call>, Vec<SyntaxError>) {
             }
             None => errors.push(SyntaxError {
                 offset: found,
-                message: format!("`{name}` is opened here and never closed"),
-                hint: "add a line `{% end %}` after its content".to_string(),
+                message: tr!(
+                    "`{name}` is opened here and never closed",
+                    "`{name}` est ouvert ici et jamais fermé"
+                ),
+                hint: tr!(
+                    "add a line `{{% end %}}` after its content",
+                    "ajoutez une ligne `{{% end %}}` après son contenu"
+                ),
             }),
         }
     }

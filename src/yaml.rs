@@ -7,10 +7,19 @@
 //! Errors come back as [`Diagnostic`]s located in the *file*, not in the YAML
 //! snippet: callers say at which byte of the file the YAML text starts, so an
 //! error in front matter points at the real line of the Markdown file.
+//!
+//! Where the backend stops is not always where the author erred: a quote
+//! left open is closed by the next line's quote, two lines down; a
+//! duplicate key is reported at the mapping's start. When the text is not
+//! YAML at all, what the text itself shows (a quote its line leaves open
+//! before a `key:` line, a key given twice, a line indented under a value
+//! or like no line above, a tab) places the error first; the backend's
+//! place and message come after.
 
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
+use crate::i18n::Text;
 
 use serde_yaml as backend;
 
@@ -53,7 +62,7 @@ pub fn parse<T: DeserializeOwned>(yaml: &str, source: Source<'_>) -> Result<T, D
 }
 
 /// Converts an already parsed value into `T`; the error message is the backend's.
-pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, String> {
+pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, Text> {
     backend::from_value(value).map_err(|e| explain(&e.to_string()).0)
 }
 
@@ -68,15 +77,15 @@ pub fn scalar_text(value: &Value) -> Option<String> {
 }
 
 /// A value as a person would name it in a message: "the text `x`", "a list".
-pub fn describe(value: &Value) -> String {
+pub fn describe(value: &Value) -> Text {
     match value {
-        Value::Null => "nothing".to_string(),
-        Value::Bool(b) => format!("`{b}`"),
-        Value::Number(n) => format!("the number `{n}`"),
-        Value::String(s) => format!("the text `{s}`"),
-        Value::Sequence(_) => "a list".to_string(),
-        Value::Mapping(_) => "a mapping".to_string(),
-        Value::Tagged(_) => "a tagged value".to_string(),
+        Value::Null => tr!("nothing", "rien"),
+        Value::Bool(b) => tr!("`{b}`", "`{b}`"),
+        Value::Number(n) => tr!("the number `{n}`", "le nombre `{n}`"),
+        Value::String(s) => tr!("the text `{s}`", "le texte `{s}`"),
+        Value::Sequence(_) => tr!("a list", "une liste"),
+        Value::Mapping(_) => tr!("a mapping", "un tableau associatif"),
+        Value::Tagged(_) => tr!("a tagged value", "une valeur étiquetée"),
     }
 }
 
@@ -112,9 +121,72 @@ fn line_col(s: &str) -> Option<(usize, usize)> {
 
 fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagnostic {
     let full = err.to_string();
+    let stopped = err.location().map_or(yaml.len(), |l| l.index());
+    // Whether the text is not YAML at all (rather than YAML of another
+    // shape than `T`): read again as a plain value, on this error path only.
+    let syntax = backend::from_str::<Value>(yaml).is_err();
+    // What the text itself shows comes first: the backend reports an
+    // unclosed quote where it stops (the next line's `key: "..."` closes
+    // it, two lines down) and a duplicate key at the mapping's start.
+    if let Some(quote) = unclosed_quote(yaml, stopped).filter(|_| syntax) {
+        return Diagnostic::error(
+            source.path,
+            tr!(
+                "invalid YAML: this quoted text is never closed",
+                "YAML invalide : ce texte entre guillemets n'est jamais fermé"
+            ),
+        )
+        .at_offset(source.file_text, source.start + quote)
+        .with_hint(tr!(
+            "add the closing quote at the end of the value, on the same line",
+            "ajoutez le guillemet fermant à la fin de la valeur, sur la même ligne"
+        ));
+    }
+    if let Some((at, quote)) = quote_closed_early(yaml, stopped).filter(|_| syntax) {
+        let (message, hint) = if quote == b'\'' {
+            (
+                tr!(
+                    "invalid YAML: this apostrophe ends the text opened by the `'` before it",
+                    "YAML invalide : cette apostrophe termine le texte ouvert par le `'` qui la précède"
+                ),
+                tr!(
+                    "double the apostrophes inside the text (`'l''été'`), or put the text in double quotes (`\"l'été\"`)",
+                    "doublez les apostrophes dans le texte (`'l''été'`), ou mettez le texte entre guillemets droits (`\"l'été\"`)"
+                ),
+            )
+        } else {
+            (
+                tr!(
+                    "invalid YAML: this `\"` ends the text opened by the `\"` before it",
+                    "YAML invalide : ce `\"` termine le texte ouvert par le `\"` qui le précède"
+                ),
+                tr!(
+                    "write the quotes inside the text as `\\\"`, or use « » or single quotes around the text",
+                    "écrivez les guillemets du texte ainsi : `\\\"`, ou utilisez « » ou des apostrophes autour du texte"
+                ),
+            )
+        };
+        return Diagnostic::error(source.path, message)
+            .at_offset(source.file_text, source.start + at)
+            .with_hint(hint);
+    }
+    if let Some((key, at)) = duplicate_key(yaml).filter(|_| syntax) {
+        return Diagnostic::error(
+            source.path,
+            tr!(
+                "invalid YAML: the key `{key}` is given twice",
+                "YAML invalide : la clé `{key}` est donnée deux fois"
+            ),
+        )
+        .at_offset(source.file_text, source.start + at)
+        .with_hint(tr!(
+            "keep one `{key}:` line (merge their values)",
+            "gardez une seule ligne `{key}:` (réunissez leurs valeurs)"
+        ));
+    }
     // The backend writes "PROBLEM at line L column C, while parsing THING at
-    // line L column C". An unclosed list, mapping or quote is best shown where
-    // it opens; anything else where the parser stopped.
+    // line L column C". An unclosed list or mapping is best shown where it
+    // opens; anything else where the parser stopped.
     let (problem, context) = match full.split_once(", while ") {
         Some((p, c)) => (p, Some(c)),
         None => (full.as_str(), None),
@@ -124,19 +196,13 @@ fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagno
         .next()
         .unwrap_or(problem)
         .to_string();
-    let mut offset = err
-        .location()
-        .map_or(source.start, |l| source.start + l.index());
+    let mut offset = source.start + stopped.min(yaml.len());
     let mut unclosed = None;
     if let Some(context) = context {
         let (thing, at) = context.split_once(" at line ").unwrap_or((context, ""));
-        let opener = [
-            ("flow sequence", "["),
-            ("flow mapping", "{"),
-            ("quoted scalar", "quote"),
-        ]
-        .into_iter()
-        .find(|(name, _)| thing.ends_with(name));
+        let opener = [("flow sequence", "["), ("flow mapping", "{")]
+            .into_iter()
+            .find(|(name, _)| thing.ends_with(name));
         if let (Some((_, opener)), Some((line, col))) = (opener, line_col(at)) {
             if let Some(o) = offset_of(yaml, line, col) {
                 offset = source.start + o;
@@ -144,11 +210,50 @@ fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagno
             }
         }
     }
-    if unclosed.is_none() {
+    if unclosed.is_none() && syntax {
         if let Some(tab) = indenting_tab(source.file_text, offset) {
-            return Diagnostic::error(source.path, "invalid YAML: a tab indents this line")
-                .at_offset(source.file_text, tab)
-                .with_hint("indent YAML with spaces, never tabs");
+            return Diagnostic::error(
+                source.path,
+                tr!(
+                    "invalid YAML: a tab indents this line",
+                    "YAML invalide : une tabulation indente cette ligne"
+                ),
+            )
+            .at_offset(source.file_text, tab)
+            .with_hint(tr!(
+                "indent YAML with spaces, never tabs",
+                "indentez le YAML avec des espaces, jamais des tabulations"
+            ));
+        }
+        if let Some((at, key)) = indented_under_a_value(yaml, stopped) {
+            return Diagnostic::error(
+                source.path,
+                tr!(
+                    "invalid YAML: this line is indented under `{key}:`, which already has its value",
+                    "YAML invalide : cette ligne est indentée sous `{key}:`, qui a déjà sa valeur"
+                ),
+            )
+            .at_offset(source.file_text, source.start + at)
+            .with_hint(tr!(
+                "start the line at the column of `{key}:` for a key of its own, or indent it under a key that ends with `:`",
+                "commencez la ligne à la colonne de `{key}:` pour une clé à part, ou indentez-la sous une clé qui finit par `:`"
+            ));
+        }
+    }
+    if unclosed.is_none() && syntax {
+        if let Some(at) = misaligned(yaml, stopped) {
+            return Diagnostic::error(
+                source.path,
+                tr!(
+                    "invalid YAML: this line is indented like none of the lines above",
+                    "YAML invalide : cette ligne n'est indentée comme aucune des lignes au-dessus"
+                ),
+            )
+            .at_offset(source.file_text, source.start + at)
+            .with_hint(tr!(
+                "start it at the column of the line it goes with: the items of a list, and the keys of a mapping, line up",
+                "commencez-la à la colonne de la ligne avec laquelle elle va : les éléments d'une liste, et les clés d'un tableau associatif, s'alignent"
+            ));
         }
     }
     if problem.contains("repetition limit exceeded") {
@@ -156,27 +261,35 @@ fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagno
         let at = first_alias(yaml).map_or(offset, |o| source.start + o);
         return Diagnostic::error(
             source.path,
-            "invalid YAML: its aliases (`*name`) repeat too much data",
+            tr!(
+                "invalid YAML: its aliases (`*name`) repeat too much data",
+                "YAML invalide : ses alias (`*nom`) répètent trop de données"
+            ),
         )
         .at_offset(source.file_text, at)
-        .with_hint("write the values out instead of repeating them with `&anchor` and `*alias`");
+        .with_hint(tr!(
+            "write the values out instead of repeating them with `&anchor` and `*alias`",
+            "écrivez les valeurs en entier au lieu de les répéter avec `&ancre` et `*alias`"
+        ));
     }
     if problem.contains("recursion limit exceeded") {
         return nested_too_deep(source.path).at_offset(source.file_text, offset);
     }
     let (message, hint) = match unclosed {
-        Some("quote") => (
-            "invalid YAML: this quoted text is never closed".to_string(),
-            Some("add the closing quote at the end of the value".to_string()),
-        ),
-        Some(bracket) => (
-            format!("invalid YAML: this `{bracket}` is never closed"),
-            Some(format!(
-                "close it with `{}` on the same line, or put the whole value in quotes if the `{bracket}` is part of the text",
-                if bracket == "[" { "]" } else { "}" }
-            )),
-        ),
-        _ => explain(&problem),
+        Some(bracket) => {
+            let close = if bracket == "[" { "]" } else { "}" };
+            (
+                tr!(
+                    "invalid YAML: this `{bracket}` is never closed",
+                    "YAML invalide : ce `{bracket}` n'est jamais fermé"
+                ),
+                Some(tr!(
+                    "close it with `{close}` on the same line, or put the whole value in quotes if the `{bracket}` is part of the text",
+                    "fermez-le par `{close}` sur la même ligne, ou mettez toute la valeur entre guillemets si le `{bracket}` fait partie du texte"
+                )),
+            )
+        }
+        None => explain(&problem),
     };
     let mut d = Diagnostic::error(source.path, message).at_offset(source.file_text, offset);
     if let Some(hint) = hint {
@@ -185,13 +298,221 @@ fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagno
     d
 }
 
+/// The lines of `yaml` with their start offsets, without their line end.
+fn lines_at(yaml: &str) -> impl Iterator<Item = (usize, &str)> {
+    let mut start = 0;
+    yaml.split_inclusive('\n').map(move |line| {
+        let at = start;
+        start += line.len();
+        (at, line.trim_end_matches(['\n', '\r']))
+    })
+}
+
+/// Whether a line holds nothing for the parser (blank, or a comment).
+fn is_blank(line: &str) -> bool {
+    let t = line.trim_start();
+    t.is_empty() || t.starts_with('#')
+}
+
+/// `key: ` at the start of `line` (after its indentation): the key, and
+/// the byte after the colon.
+fn plain_key(line: &str) -> Option<(&str, usize)> {
+    let indent = line.len() - line.trim_start_matches(' ').len();
+    let rest = &line[indent..];
+    let rest_key = rest.strip_prefix("- ").unwrap_or(rest);
+    let dash = rest.len() - rest_key.len();
+    let len = rest_key
+        .find(|c: char| !(c.is_alphanumeric() || matches!(c, '_' | '-' | '.')))
+        .unwrap_or(rest_key.len());
+    let after = &rest_key[len..];
+    (len > 0 && (after == ":" || after.starts_with(": ")))
+        .then(|| (&rest_key[..len], indent + dash + len + 1))
+}
+
+/// Where the closing `quote` is in `text`, from its start; `None` when the
+/// text does not close it (`\"` escapes in double quotes, `''` in single ones).
+fn closing_quote(text: &str, quote: u8) -> Option<usize> {
+    let b = text.as_bytes();
+    let mut i = 0;
+    while i < b.len() {
+        match b[i] {
+            b'\\' if quote == b'"' => i += 1,
+            b'\'' if quote == b'\'' && b.get(i + 1) == Some(&b'\'') => i += 1,
+            c if c == quote => return Some(i),
+            _ => {}
+        }
+        i += 1;
+    }
+    None
+}
+
+/// The offset of a quote that opens a value and that its own line leaves
+/// open, where the parser went on reading the next lines as its text: a
+/// `key:` line follows, at the key's indentation or less, or nothing does.
+/// Only quotes before `stopped` (where the parser failed) count: a value
+/// quoted over several lines, closed before a key, is valid YAML.
+fn unclosed_quote(yaml: &str, stopped: usize) -> Option<usize> {
+    let lines: Vec<(usize, &str)> = lines_at(yaml).collect();
+    let mut n = 0;
+    while n < lines.len() {
+        let (start, line) = lines[n];
+        n += 1;
+        let Some((_, after_colon)) = plain_key(line) else {
+            continue;
+        };
+        let value = &line[after_colon..];
+        let lead = value.len() - value.trim_start().len();
+        let Some(quote) = value[lead..]
+            .bytes()
+            .next()
+            .filter(|q| matches!(q, b'"' | b'\''))
+        else {
+            continue;
+        };
+        let at = start + after_colon + lead;
+        if at >= stopped {
+            return None;
+        }
+        if closing_quote(&line[after_colon + lead + 1..], quote).is_some() {
+            continue;
+        }
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        let next = lines[n..].iter().find(|(_, l)| !is_blank(l));
+        let opens_key = next.is_none_or(|(_, l)| {
+            plain_key(l).is_some() && l.len() - l.trim_start_matches(' ').len() <= indent
+        });
+        if opens_key {
+            return Some(at);
+        }
+        // A value quoted over several lines: go on after its closing quote.
+        let rest = &yaml[at + 1..];
+        let close = at + 1 + closing_quote(rest, quote)?;
+        while n < lines.len() && lines[n].0 <= close {
+            n += 1;
+        }
+    }
+    None
+}
+
+/// When the parser stopped on a `key: 'value` line after the quote that
+/// closes the value, with more text after it (`'l'été'`, `"le "club""`):
+/// that quote, and which it is.
+fn quote_closed_early(yaml: &str, stopped: usize) -> Option<(usize, u8)> {
+    let (start, line) =
+        lines_at(yaml).find(|(start, line)| (*start..=start + line.len()).contains(&stopped))?;
+    let (_, after_colon) = plain_key(line)?;
+    let value = &line[after_colon..];
+    let lead = value.len() - value.trim_start().len();
+    let quote = value[lead..]
+        .bytes()
+        .next()
+        .filter(|q| matches!(q, b'"' | b'\''))?;
+    let open = after_colon + lead;
+    let close = open + 1 + closing_quote(&line[open + 1..], quote)?;
+    let rest = line[close + 1..].trim_start();
+    (!rest.is_empty() && !rest.starts_with('#') && start + close < stopped)
+        .then_some((start + close, quote))
+}
+
+/// The first key that a block mapping of `yaml` holds twice, with the
+/// offset of its second occurrence. Keys are read from `key:` lines, per
+/// indentation: a `- ` item starts a new mapping; the text of block scalars
+/// (`|`, `>`) and flow collections are not read.
+fn duplicate_key(yaml: &str) -> Option<(String, usize)> {
+    // Open mappings: (indentation of their keys, keys seen).
+    let mut open: Vec<(usize, Vec<&str>)> = Vec::new();
+    let mut block_text: Option<usize> = None;
+    for (start, line) in lines_at(yaml) {
+        if is_blank(line) {
+            continue;
+        }
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if let Some(parent) = block_text {
+            if indent > parent {
+                continue;
+            }
+            block_text = None;
+        }
+        let item = line[indent..].starts_with("- ");
+        let Some((key, after_colon)) = plain_key(line) else {
+            open.retain(|(i, _)| *i < indent || (*i == indent && !item));
+            continue;
+        };
+        let key_indent = if item { indent + 2 } else { indent };
+        open.retain(|(i, _)| *i < key_indent || (*i == key_indent && !item));
+        let value = line[after_colon..].trim();
+        if value.starts_with(['|', '>']) {
+            block_text = Some(indent);
+        }
+        match open.last_mut() {
+            Some((i, keys)) if *i == key_indent => {
+                if keys.contains(&key) {
+                    return Some((key.to_string(), start + key_indent));
+                }
+                keys.push(key);
+            }
+            _ => open.push((key_indent, vec![key])),
+        }
+    }
+    None
+}
+
+/// When the parser stopped on a line that starts a key or a list item at
+/// an indentation no line above has (one space short of its siblings),
+/// that line's first character.
+fn misaligned(yaml: &str, stopped: usize) -> Option<usize> {
+    let mut indents = Vec::new();
+    for (start, line) in lines_at(yaml) {
+        let indent = line.len() - line.trim_start_matches(' ').len();
+        if stopped >= start && stopped <= start + line.len() {
+            let item = line[indent..].starts_with("- ");
+            return ((item || plain_key(line).is_some())
+                && indent > 0
+                && !indents.contains(&indent))
+            .then_some(start + indent);
+        }
+        if !is_blank(line) {
+            indents.push(indent);
+        }
+    }
+    None
+}
+
+/// When the parser stopped on a line indented more than the `key: value`
+/// line before it (a value cannot take keys), that line's first character
+/// and the key above.
+fn indented_under_a_value(yaml: &str, stopped: usize) -> Option<(usize, String)> {
+    let mut previous: Option<&str> = None;
+    for (start, line) in lines_at(yaml) {
+        let end = start + line.len();
+        if stopped >= start && stopped <= end {
+            let indent = line.len() - line.trim_start_matches(' ').len();
+            let above = previous?;
+            let above_indent = above.len() - above.trim_start_matches(' ').len();
+            let (key, after_colon) = plain_key(above)?;
+            let value = above[after_colon..].trim();
+            let has_value = !value.is_empty() && !value.starts_with(['|', '>', '&', '!', '#']);
+            return (indent > above_indent && has_value && plain_key(line).is_some())
+                .then(|| (start + indent, key.to_string()));
+        }
+        if !is_blank(line) {
+            previous = Some(line);
+        }
+    }
+    None
+}
+
 fn nested_too_deep(path: &str) -> Diagnostic {
     Diagnostic::error(
         path,
-        "invalid YAML: lists or mappings are nested too deep here",
+        tr!(
+            "invalid YAML: lists or mappings are nested too deep here",
+            "YAML invalide : listes ou tableaux associatifs imbriqués trop profond ici"
+        ),
     )
-    .with_hint(format!(
-        "nest them less deeply (at most {MAX_DEPTH} levels)"
+    .with_hint(tr!(
+        "nest them less deeply (at most {MAX_DEPTH} levels)",
+        "imbriquez-les moins profond ({MAX_DEPTH} niveaux au plus)"
     ))
 }
 
@@ -362,8 +683,10 @@ fn first_alias(yaml: &str) -> Option<usize> {
         .map(|i| i - 1)
 }
 
-/// Rewrites the backend's messages into ours, with a hint where we can give one.
-fn explain(message: &str) -> (String, Option<String>) {
+/// Rewrites the backend's messages into ours, with a hint where we can
+/// give one. What the backend says of YAML syntax stays, in English, as the
+/// detail of a sentence of ours.
+fn explain(message: &str) -> (Text, Option<Text>) {
     let unknown = ["unknown field `", "unknown variant `"]
         .into_iter()
         .find(|m| message.contains(m));
@@ -384,24 +707,42 @@ fn explain(message: &str) -> (String, Option<String>) {
             })
             .unwrap_or_default();
         let place = prefix.trim_end_matches(": ");
-        let what = if is_value { "value" } else { "key" };
-        let message = if place.is_empty() {
-            format!("unknown {what} `{key}`")
-        } else {
-            format!("unknown {what} `{key}` in `{place}`")
+        let message = match (is_value, place.is_empty()) {
+            (false, true) => tr!("unknown key `{key}`", "clé inconnue `{key}`"),
+            (false, false) => tr!(
+                "unknown key `{key}` in `{place}`",
+                "clé inconnue `{key}` dans `{place}`"
+            ),
+            (true, true) => tr!("unknown value `{key}`", "valeur inconnue `{key}`"),
+            (true, false) => tr!(
+                "unknown value `{key}` in `{place}`",
+                "valeur inconnue `{key}` dans `{place}`"
+            ),
         };
         let hint = match did_you_mean(key, &expected) {
-            Some(close) => format!("did you mean `{close}`?"),
-            None if expected.is_empty() => format!("remove this {what}"),
-            None => format!("use one of: {}", expected.join(", ")),
+            Some(close) => tr!("did you mean `{close}`?", "vouliez-vous dire `{close}` ?"),
+            None if expected.is_empty() && is_value => {
+                tr!("remove this value", "retirez cette valeur")
+            }
+            None if expected.is_empty() => tr!("remove this key", "retirez cette clé"),
+            None => {
+                let list = expected.join(", ");
+                tr!("use one of: {list}", "utilisez l'une de : {list}")
+            }
         };
         return (message, Some(hint));
     }
     if let Some(rest) = message.split("missing field `").nth(1) {
         let key = rest.split('`').next().unwrap_or("");
         return (
-            format!("missing required key `{key}`"),
-            Some(format!("add a line `{key}: ...`")),
+            tr!(
+                "missing required key `{key}`",
+                "clé obligatoire manquante : `{key}`"
+            ),
+            Some(tr!(
+                "add a line `{key}: ...`",
+                "ajoutez une ligne `{key}: ...`"
+            )),
         );
     }
     if let Some((place, rest)) = message
@@ -412,20 +753,26 @@ fn explain(message: &str) -> (String, Option<String>) {
         let (found, expected) = rest
             .split_once(", expected ")
             .unwrap_or((rest, "another type"));
-        let subject = if place.is_empty() {
-            "this value".to_string()
+        let message = if place.is_empty() {
+            tr!(
+                "this value must be {expected}",
+                "cette valeur doit être : {expected}"
+            )
         } else {
-            format!("`{place}`")
+            tr!(
+                "`{place}` must be {expected}",
+                "`{place}` doit être : {expected}"
+            )
         };
-        return (
-            format!("{subject} must be {expected}"),
-            Some(format!("found {found}")),
-        );
+        return (message, Some(tr!("found {found}", "trouvé : {found}")));
     }
     if message.contains("tab character") {
         return (
-            format!("invalid YAML: {message}"),
-            Some("indent YAML with spaces, never tabs".to_string()),
+            tr!("invalid YAML: {message}", "YAML invalide : {message}"),
+            Some(tr!(
+                "indent YAML with spaces, never tabs",
+                "indentez le YAML avec des espaces, jamais des tabulations"
+            )),
         );
     }
     if message.contains("found character that cannot start any token")
@@ -433,13 +780,17 @@ fn explain(message: &str) -> (String, Option<String>) {
         || message.contains("mapping values are not allowed")
     {
         return (
-            format!("invalid YAML: {message}"),
-            Some(
-                "check the indentation and quoting on this line; values with `: ` or starting with `[`, `{`, `@` or `*` need quotes".to_string(),
-            ),
+            tr!("invalid YAML: {message}", "YAML invalide : {message}"),
+            Some(tr!(
+                "check the indentation and quoting on this line; values with `: ` or starting with `[`, `{{`, `@` or `*` need quotes",
+                "vérifiez l'indentation et les guillemets de cette ligne ; une valeur qui contient `: ` ou commence par `[`, `{{`, `@` ou `*` se met entre guillemets"
+            )),
         );
     }
-    (format!("invalid YAML: {message}"), None)
+    (
+        tr!("invalid YAML: {message}", "YAML invalide : {message}"),
+        None,
+    )
 }
 
 #[cfg(test)]
@@ -540,5 +891,62 @@ mod tests {
         ] {
             assert_eq!(too_deep(&yaml), None, "{yaml:.60}");
         }
+    }
+
+    #[test]
+    fn what_the_text_shows_places_syntax_errors_where_the_author_made_them() {
+        let locate = |yaml: &str| {
+            let err = parse::<Value>(yaml, src("a.md", yaml, 0)).unwrap_err();
+            (err.location(), err.message.en)
+        };
+        // The backend stops on line 3, where the next quote closes this one.
+        assert_eq!(
+            locate("title: x\nscope: \"Les diplômés\ncontact: \"Le bureau\"\n"),
+            (
+                "a.md:2:8".to_string(),
+                "invalid YAML: this quoted text is never closed".to_string()
+            )
+        );
+        // The backend puts a duplicate at the mapping's start.
+        assert_eq!(
+            locate("title: x\nitems:\n  - a: 1\n    a: 2\n"),
+            (
+                "a.md:4:5".to_string(),
+                "invalid YAML: the key `a` is given twice".to_string()
+            )
+        );
+        assert_eq!(locate("a:\n  x: 1\nb:\n  x: 2\nb: 3\n").0, "a.md:5:1");
+        assert_eq!(locate("title: x\ndate: y\n  k: v\n").0, "a.md:3:3");
+        assert_eq!(locate("list:\n  - a\n - b\n").0, "a.md:3:2");
+        assert_eq!(
+            locate("title: x\ndescription: 'Sortie de l'été'\n"),
+            (
+                "a.md:2:26".to_string(),
+                "invalid YAML: this apostrophe ends the text opened by the `'` before it"
+                    .to_string()
+            )
+        );
+        assert_eq!(locate("title: \"Le \"Club\" des lieux\"\n").0, "a.md:1:12");
+    }
+
+    #[test]
+    fn valid_yaml_of_another_shape_keeps_the_backend_message() {
+        // A quote over several lines, a repeated key in sibling mappings: valid.
+        for yaml in [
+            "title: \"a\n  b\"\ndescription: c\n",
+            "a:\n  x: 1\nb:\n  x: 2\n",
+            "- k: 1\n- k: 2\n",
+        ] {
+            assert!(parse::<Value>(yaml, src("a.md", yaml, 0)).is_ok(), "{yaml}");
+        }
+        let yaml = "title: \"x\ndescription: y\n";
+        let err = parse::<Fields>(yaml, src("a.md", yaml, 0)).unwrap_err();
+        assert_eq!(
+            err.message,
+            "invalid YAML: this quoted text is never closed"
+        );
+        let yaml = "title: x\ntitel: y\n";
+        let err = parse::<Fields>(yaml, src("a.md", yaml, 0)).unwrap_err();
+        assert_eq!(err.message, "unknown key `titel`");
     }
 }

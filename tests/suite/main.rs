@@ -16,6 +16,7 @@ mod hostile;
 mod invalid;
 mod languages;
 mod live;
+mod locations;
 mod messages;
 mod publish;
 mod sanitize;

@@ -503,8 +503,13 @@ fn trusted_pages_are_not_sanitised() {
 struct Figure;
 
 impl alumni::shortcode::Shortcodes for Figure {
-    fn signature(&self, name: &str) -> Option<Vec<(String, bool)>> {
-        (name == "figure").then(|| vec![("src".into(), true), ("alt".into(), true)])
+    fn signature(&self, name: &str) -> Option<Vec<alumni::shortcode::Param>> {
+        let text = |name: &str| alumni::shortcode::Param {
+            name: name.into(),
+            required: true,
+            kind: Some(alumni::shortcode::Kind::Text),
+        };
+        (name == "figure").then(|| vec![text("src"), text("alt")])
     }
 
     fn names(&self) -> Vec<String> {
@@ -517,7 +522,7 @@ impl alumni::shortcode::Shortcodes for Figure {
         args: &[alumni::shortcode::Arg],
         _body: Option<&str>,
         _lang: &str,
-    ) -> Result<String, String> {
+    ) -> Result<String, alumni::shortcode::RenderError> {
         let arg = |n: &str| {
             args.iter()
                 .find(|a| a.name == n)

@@ -442,15 +442,16 @@ fn render_call(
     match shortcodes.render(name, &call.args, body_html.as_deref(), env.lang) {
         Ok(html) => html,
         Err(shortcode::RenderError::Refused { message, argument }) => {
-            // The theme's reason is in its own words (English, as templates are).
+            // The theme's reason is in its own words, in both languages
+            // when it wrote both (`message_fr`).
             let offset = argument
                 .and_then(|a| call.args.iter().find(|arg| arg.name == a))
                 .map_or(name_offset, |arg| arg.offset);
             errors.push(error_at(
                 offset,
-                tr!(
-                    "`{name}` refuses this call: {message}",
-                    "`{name}` refuse cet appel : {message}"
+                Text::new(
+                    format!("`{name}` refuses this call: {}", message.en),
+                    format!("`{name}` refuse cet appel : {}", message.fr),
                 ),
                 tr!(
                     "change the arguments of this call as the message says",
@@ -1395,7 +1396,7 @@ mod tests {
                 .any(|a| a.value == shortcode::ArgValue::Str(String::new()))
             {
                 return Err(shortcode::RenderError::Refused {
-                    message: "alt must describe the image".into(),
+                    message: tr!("alt must describe the image", "alt doit décrire l'image"),
                     argument: Some("alt".into()),
                 });
             }

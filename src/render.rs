@@ -465,15 +465,18 @@ const REFUSAL: char = '\u{E002}';
 /// Ends the argument's name after [`REFUSAL`].
 const REFUSAL_END: char = '\u{E003}';
 
-/// `throw(message=..., argument=...)` for templates: a shortcode refusing
-/// its call (`argument` names the argument at fault, so that the error
-/// points at it in the page), the template engine's own `throw` otherwise.
+/// `throw(message=..., message_fr=..., argument=...)` for templates: a
+/// shortcode refusing its call (`argument` names the argument at fault, so
+/// that the error points at it in the page; `message_fr` is the reason in
+/// French, the one `message` serves both languages without it), the template
+/// engine's own `throw` otherwise.
 #[allow(clippy::needless_pass_by_value)] // The template engine hands functions their arguments by value.
 fn throw(kwargs: Kwargs, _: &State) -> tera::TeraResult<bool> {
     let message = kwargs.must_get::<&str>("message")?;
+    let french = kwargs.get::<&str>("message_fr")?.unwrap_or(message);
     let argument = kwargs.get::<&str>("argument")?.unwrap_or("");
     Err(tera::Error::message(format!(
-        "{REFUSAL}{argument}{REFUSAL_END}{message}"
+        "{REFUSAL}{argument}{REFUSAL_END}{message}{FRENCH}{french}"
     )))
 }
 
@@ -540,8 +543,9 @@ impl Shortcodes for Engine {
                         .split_once(REFUSAL)
                         .and_then(|(_, refusal)| refusal.split_once(REFUSAL_END))
                     {
+                        let (en, fr) = message.split_once(FRENCH).unwrap_or((message, message));
                         return RenderError::Refused {
-                            message: message.to_string(),
+                            message: Text::new(en, fr),
                             argument: (!argument.is_empty()).then(|| argument.to_string()),
                         };
                     }

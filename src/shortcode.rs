@@ -146,8 +146,9 @@ pub enum RenderError {
     /// The shortcode refused the call's arguments (a theme's
     /// `throw(message=..., argument=...)`): the call is at fault.
     Refused {
-        /// The theme's reason, as it wrote it.
-        message: String,
+        /// The theme's reason, as it wrote it (`message`, and `message_fr`
+        /// when the theme gives one; its one text in both otherwise).
+        message: Text,
         /// The argument it names, when it names one.
         argument: Option<String>,
     },

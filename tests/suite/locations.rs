@@ -221,9 +221,10 @@ fn a_call_the_theme_refuses_is_reported_in_the_page_not_in_the_theme() {
         "{}",
         found.join("\n")
     );
+    // At the argument the theme names (`argument="alt"` in its `throw`).
     page.reports(&page.at(
         12,
-        "figure",
+        "alt=\"\"",
         "error",
         "`figure` refuses this call: alt must describe the image for readers who cannot see it",
     ));
@@ -325,7 +326,7 @@ Une [note] (voir plus bas), `[code](a b.pdf)` et [crochets] [doubles].\n\n\
     let french = page.diagnostics_in("fr_FR.UTF-8");
     assert!(
         french.iter().any(|d| d.ends_with(
-            "erreur: l'adresse de ce lien contient une espace, Markdown le publie donc comme du texte : `Flyer rentrée.pdf`"
+            "erreur : l'adresse de ce lien contient une espace, Markdown le publie donc comme du texte : `Flyer rentrée.pdf`"
         )),
         "{french:?}"
     );
@@ -431,8 +432,8 @@ fn diagnostics_of_these_stages_are_written_in_french_too() {
         Page::club("![Logo](logo.png)\n\n{{ figur(src=\"logo.png\") }}\n\n![](affiche.png)\n");
     let french = page.diagnostics_in("fr_FR.UTF-8");
     for message in [
-        ":10:4: erreur: shortcode inconnu : `figur`",
-        ":12:1: erreur: cette image n'a pas de texte alternatif",
+        ":10:4: erreur : shortcode inconnu : `figur`",
+        ":12:1: erreur : cette image n'a pas de texte alternatif",
     ] {
         assert!(
             french.iter().any(|d| d.ends_with(message)),

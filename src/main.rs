@@ -102,6 +102,9 @@ enum Command {
         /// Open the site in the default browser.
         #[arg(long)]
         open: bool,
+        /// Language of messages, fr or en [default: from the locale].
+        #[arg(long, value_parser = |s: &str| Lang::parse(s).ok_or("fr or en"))]
+        lang: Option<Lang>,
     },
 }
 
@@ -197,11 +200,13 @@ fn main() -> ExitCode {
             bind,
             pages,
             open,
+            lang,
         } => run_serve(&ServeOptions {
             build: pages.options(root),
             bind,
             port,
             open,
+            lang: Lang::choose(lang),
         }),
     }
 }
@@ -259,13 +264,20 @@ fn run_next_rebuild(options: &BuildOptions) -> ExitCode {
 }
 
 fn run_serve(options: &ServeOptions) -> ExitCode {
+    let lang = options.lang;
     let report: Arc<serve::Reporter> = Arc::new(|line: &str| errln!("{line}"));
     match serve::start(options, &report) {
         Ok(running) => {
-            outln!("serving the site at {} (Ctrl-C to stop)", running.url);
+            let url = &running.url;
+            // The URL stays the line's only address: scripts and tests read it.
+            let line = alumni::tr!(
+                "serving the site at {url} (Ctrl-C to stop)",
+                "site servi à {url} (Ctrl-C pour arrêter)"
+            );
+            outln!("{}", line.get(lang));
             if options.open {
-                if let Err(message) = serve::open_in_browser(&running.url) {
-                    errln!("{message}");
+                if let Err(message) = serve::open_in_browser(url) {
+                    errln!("{}", message.get(lang));
                 }
             }
             // The server runs until the process is interrupted; nothing is
@@ -274,13 +286,9 @@ fn run_serve(options: &ServeOptions) -> ExitCode {
                 std::thread::park();
             }
         }
-        Err(ServeError::Site(errors)) => {
-            err!("{}", diagnostic::render_all(&errors, Lang::choose(None)));
-            errln!("the site has errors: fix them and run alumni serve again");
-            ExitCode::from(1)
-        }
         Err(ServeError::Io(message)) => {
-            errln!("error: {message}");
+            let word = alumni::diagnostic::Severity::Error.word(lang);
+            errln!("{word}: {}", message.get(lang));
             ExitCode::from(2)
         }
     }

@@ -115,6 +115,7 @@ fn options(site: &TestSite, port: Option<u16>) -> ServeOptions {
         bind: "127.0.0.1".to_string(),
         port,
         open: false,
+        lang: alumni::i18n::Lang::En,
     }
 }
 

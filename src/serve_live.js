@@ -138,9 +138,11 @@
 
   var STYLE =
     "#alumni-errors,#alumni-errors *{all:revert;box-sizing:border-box}" +
-    "#alumni-errors{position:static}" +
-    "#alumni-errors .a-panel{position:fixed;inset:0;z-index:2147483646;overflow-y:auto;overflow-x:hidden;" +
+    // Open, the box covers the page and scrolls; folded, it is the badge alone.
+    "#alumni-errors{position:fixed;inset:0;z-index:2147483646;overflow-y:auto;overflow-x:hidden;" +
     "background:#15151d;color:#f2f2f7;font:15px/1.5 system-ui,sans-serif;padding:16px;margin:0;max-width:100vw}" +
+    "#alumni-errors.a-folded{inset:auto 12px 12px auto;background:transparent;overflow:visible;padding:0}" +
+    "#alumni-errors .a-panel{display:block;margin:0;padding:0}" +
     "#alumni-errors .a-panel[hidden],#alumni-errors .a-badge[hidden]{display:none}" +
     "#alumni-errors .a-top{display:flex;flex-wrap:wrap;gap:8px 16px;align-items:flex-start;justify-content:space-between;margin:0 0 12px}" +
     "#alumni-errors h2{font:bold 17px/1.4 system-ui,sans-serif;color:#ffc2c2;margin:0;flex:1 1 16rem;min-width:0;overflow-wrap:anywhere}" +
@@ -167,7 +169,7 @@
     "#alumni-errors .a-caret{display:block;width:1ch;color:#ff9e9e;font-weight:bold}" +
     "#alumni-errors .a-warning .a-caret{color:#ffd479}" +
     "#alumni-errors .a-caret::before{content:'^'}" +
-    "#alumni-errors .a-badge{position:fixed;right:12px;bottom:12px;z-index:2147483647;background:#b3261e;color:#fff;" +
+    "#alumni-errors .a-badge{background:#b3261e;color:#fff;" +
     "border:2px solid #fff;box-shadow:0 2px 8px rgba(0,0,0,.4)}" +
     "#alumni-errors .a-badge.a-only-warnings{background:#ffd479;color:#1a1a1a;border-color:#1a1a1a}" +
     "#alumni-errors .a-sr{position:absolute;width:1px;height:1px;overflow:hidden;clip:rect(0 0 0 0);white-space:nowrap}";
@@ -228,6 +230,7 @@
     box.appendChild(status);
 
     function show(folded) {
+      box.classList.toggle("a-folded", folded);
       panel.hidden = folded;
       badge.hidden = !folded;
     }

@@ -20,7 +20,8 @@
 //! matter and summary alone, so keeping both unchanged is what makes an edit
 //! local. After a failed rebuild the next change always rebuilds in full.
 //! The invariant, tested on long random edit sequences: the outputs equal
-//! those of a fresh full build of the same tree.
+//! those of a fresh full build of the same tree. [`LiveSite::check_outputs`]
+//! judges the outputs held as `alumni check` judges rendered pages.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};

@@ -1564,6 +1564,49 @@ mod tests {
     }
 
     #[test]
+    fn pages_are_told_from_other_files() {
+        for page in ["/", "/clubs/", "/clubs", "/a/b.html", "/x/?q=1"] {
+            assert!(asks_for_page(page), "{page}");
+        }
+        for file in ["/static/site.css", "/logo.svg", "/feed.xml?x"] {
+            assert!(!asks_for_page(file), "{file}");
+        }
+    }
+
+    #[test]
+    fn overlay_counts_read_in_both_languages() {
+        assert_eq!(summary(2, 1), "2 errors, 1 warning");
+        assert_eq!(summary(1, 3).fr, "1 erreur, 3 avertissements");
+        assert_eq!(summary(0, 1).fr, "1 avertissement");
+        let fr = OverlayTexts::new(Lang::Fr, 2, 0, false);
+        assert_eq!(fr.summary, "2 erreurs");
+        assert!(
+            fr.title.contains("rien n'a encore pu être construit"),
+            "{}",
+            fr.title
+        );
+        let en = OverlayTexts::new(Lang::En, 0, 2, true);
+        assert!(en.title.starts_with("alumni: 2 warnings"), "{}", en.title);
+    }
+
+    #[test]
+    fn the_waiting_page_explains_in_both_languages_and_escapes_the_errors() {
+        let text = "title: <b>\n";
+        let d = Diagnostic::error("content/a.md", tr!("bad <b>", "mauvais <b>")).at_offset(text, 7);
+        let page = String::from_utf8(waiting_page(&[d], Lang::En)).unwrap();
+        assert!(page.contains("<section lang=\"en\"><h1>The site cannot be built yet"));
+        assert!(
+            page.contains("<section lang=\"fr\"><h1>Le site ne peut pas encore être construit")
+        );
+        assert!(page.contains("found 1 error in"), "{page}");
+        assert!(
+            page.contains("content/a.md:1:8: error: bad &lt;b&gt;"),
+            "{page}"
+        );
+        assert!(!page.contains("<b>"), "{page}");
+    }
+
+    #[test]
     fn editor_files_are_not_relevant() {
         let root = Path::new("/site");
         assert!(is_relevant(

@@ -78,6 +78,7 @@
     clusters(line.text).forEach(function (cluster) {
       var n = Array.from(cluster).length;
       var cell;
+      var before = width;
       if (cluster === "\t") {
         var span = TAB - (width % TAB);
         cell = el("span", "a-c a-tab", "\u2192");
@@ -91,7 +92,7 @@
       }
       cell.setAttribute("data-col", String(scalars + 1));
       if (!caretPlaced && at >= scalars && at < scalars + n) {
-        markCaret(cell);
+        markCaret(cell, width - before);
         caretPlaced = true;
       }
       scalars += n;
@@ -102,17 +103,21 @@
       var end = el("span", "a-c a-end", " ");
       end.style.width = "1ch";
       end.setAttribute("data-col", String(scalars + 1));
-      markCaret(end);
+      markCaret(end, 1);
       src.appendChild(end);
     }
     code.appendChild(src);
     return code;
   }
 
-  function markCaret(cell) {
+  // The caret is an inline box drawn by CSS, moved back to the cell's start
+  // and one line down: no text of its own and no block box, so that the
+  // line reads (and copies) as written.
+  function markCaret(cell, columns) {
     cell.classList.add("a-at");
     var caret = el("span", "a-caret");
     caret.setAttribute("aria-hidden", "true");
+    caret.style.marginLeft = "-" + columns + "ch";
     cell.appendChild(caret);
   }
 
@@ -164,9 +169,9 @@
     "#alumni-errors .a-src{flex:1 1 auto;min-width:0;white-space:normal;line-height:1.5}" +
     "#alumni-errors .a-c{display:inline-block;white-space:pre;overflow:visible;vertical-align:top;text-align:left}" +
     "#alumni-errors .a-tab{color:#a8a8c0}" +
-    "#alumni-errors .a-at{background:#5a2630;border-radius:2px}" +
+    "#alumni-errors .a-at{background:#5a2630;border-radius:2px;padding-bottom:1.5em}" +
     "#alumni-errors .a-warning .a-at{background:#4d4020}" +
-    "#alumni-errors .a-caret{display:block;width:1ch;color:#ff9e9e;font-weight:bold}" +
+    "#alumni-errors .a-caret{display:inline-block;position:relative;top:1.5em;width:1ch;vertical-align:top;color:#ff9e9e;font-weight:bold}" +
     "#alumni-errors .a-warning .a-caret{color:#ffd479}" +
     "#alumni-errors .a-caret::before{content:'^'}" +
     "#alumni-errors .a-badge{background:#b3261e;color:#fff;" +

@@ -80,6 +80,8 @@ test("serve starts on a broken site, shows the overlay, and reloads to the page 
   const text = await overlay.innerText();
   assert.match(text, /content\/clubs\/docteurs\.md:4:7: error: invalid YAML/);
   assert.match(text, /nothing could be built yet/);
+  // The source line reads as written: the caret adds no text to it.
+  assert.match(text, /date: \[2026/);
   // The page under it says what happens, in both languages.
   const body = await page.locator("main").innerText();
   assert.match(body, /Le site ne peut pas encore être construit/);

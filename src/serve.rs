@@ -809,7 +809,7 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
                 let keep = head.keep_alive() && !head.has_body() && !reply.close;
                 (reply, head.minor, head.method == "HEAD", keep)
             }
-            Err(error) => match error.answer() {
+            Err(error) => match error.answer(shared.lang) {
                 Some((status, text)) => (Reply::text(status, &text), 1, false, false),
                 None => return,
             },

@@ -823,6 +823,8 @@ impl ServeProcess {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_alumni"))
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
+            // The address is read from the English line.
+            .env("LC_ALL", "C.UTF-8")
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()

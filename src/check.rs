@@ -199,7 +199,7 @@ fn sources(prepared: &PreparedSite) -> HashMap<String, (&str, &str)> {
 
 /// Problems found in rendered HTML, grouped so that a template's mistake
 /// repeated on every page is reported once.
-fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnostic> {
+pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnostic> {
     let base_path = &prepared.site.config.base_path;
     let sources = sources(prepared);
     let html: Vec<(&String, Vec<Tag>)> = outputs

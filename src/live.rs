@@ -20,7 +20,8 @@
 //! matter and summary alone, so keeping both unchanged is what makes an edit
 //! local. After a failed rebuild the next change always rebuilds in full.
 //! The invariant, tested on long random edit sequences: the outputs equal
-//! those of a fresh full build of the same tree.
+//! those of a fresh full build of the same tree. [`LiveSite::check_outputs`]
+//! judges the outputs held as `alumni check` judges rendered pages.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -90,7 +91,10 @@ pub fn build_outputs(
             }
             Err(e) => errors.push(Diagnostic::error(
                 &copy.file.path,
-                format!("cannot read the file: {e}"),
+                crate::tr!(
+                    "cannot read the file: {e}",
+                    "impossible de lire le fichier : {e}"
+                ),
             )),
         }
     }
@@ -147,6 +151,18 @@ impl LiveSite {
     /// Every output, by path.
     pub fn outputs(&self) -> &Outputs {
         &self.outputs
+    }
+
+    /// What `alumni check` finds in the rendered outputs (broken internal
+    /// links, missing images and anchors, images without alternative text),
+    /// as warnings: the preview serves the site all the same.
+    pub fn check_outputs(&self) -> Vec<Diagnostic> {
+        let mut found = crate::check::check_outputs(&self.prepared, &self.outputs);
+        for d in &mut found {
+            d.severity = diagnostic::Severity::Warning;
+        }
+        diagnostic::sort(&mut found);
+        found
     }
 
     /// The site's default language and the codes of the others (for 404 pages).

@@ -246,18 +246,13 @@ fn main() -> ExitCode {
             pages,
             open,
             messages,
-        } => {
-            let lang = messages.lang();
-            run_serve(
-                &ServeOptions {
-                    build: pages.options(root),
-                    bind,
-                    port,
-                    open,
-                },
-                lang,
-            )
-        }
+        } => run_serve(&ServeOptions {
+            build: pages.options(root),
+            bind,
+            port,
+            open,
+            lang: messages.lang(),
+        }),
     }
 }
 
@@ -354,22 +349,21 @@ fn run_next_rebuild(options: &BuildOptions, lang: Lang) -> ExitCode {
     }
 }
 
-fn run_serve(options: &ServeOptions, lang: Lang) -> ExitCode {
+fn run_serve(options: &ServeOptions) -> ExitCode {
+    let lang = options.lang;
     let report: Arc<serve::Reporter> = Arc::new(|line: &str| errln!("{line}"));
     match serve::start(options, &report) {
         Ok(running) => {
-            outln!(
-                "{}",
-                tr!(
-                    "serving the site at {} (Ctrl-C to stop)",
-                    "site servi à l'adresse {} (Ctrl-C pour arrêter)";
-                    running.url
-                )
-                .get(lang)
+            let url = &running.url;
+            // The URL stays the line's only address: scripts and tests read it.
+            let line = tr!(
+                "serving the site at {url} (Ctrl-C to stop)",
+                "site servi à {url} (Ctrl-C pour arrêter)"
             );
+            outln!("{}", line.get(lang));
             if options.open {
-                if let Err(message) = serve::open_in_browser(&running.url) {
-                    errln!("{}", Text::from(message).get(lang));
+                if let Err(message) = serve::open_in_browser(url) {
+                    errln!("{}", message.get(lang));
                 }
             }
             // The server runs until the process is interrupted; nothing is
@@ -377,18 +371,6 @@ fn run_serve(options: &ServeOptions, lang: Lang) -> ExitCode {
             loop {
                 std::thread::park();
             }
-        }
-        Err(ServeError::Site(errors)) => {
-            err!("{}", diagnostic::render_all(&errors, lang));
-            errln!(
-                "{}",
-                tr!(
-                    "the site has errors: fix them and run alumni serve again",
-                    "le site a des erreurs : corrigez-les et relancez alumni serve"
-                )
-                .get(lang)
-            );
-            ExitCode::from(1)
         }
         Err(ServeError::Io(message)) => {
             errln!("{}", io_error(message).get(lang));

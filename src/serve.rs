@@ -4,7 +4,17 @@
 //! serves the in-memory outputs of [`LiveSite`], a watcher (notify) that
 //! applies file changes to it, and a small script, injected into HTML pages
 //! in this mode only, that reloads the page when it changed and shows the
-//! build's errors in an overlay.
+//! build's errors, and the warnings `alumni check` would give, in an overlay
+//! (`serve_live.js`).
+//!
+//! A site with errors is served all the same: the last good outputs stay
+//! served under the overlay, and when nothing has ever built, every request
+//! for a page gets a page that explains it (in French and English) and
+//! reloads once the site builds. After each good build, once no change is
+//! waiting, the rendered outputs are checked for broken internal links,
+//! missing images and anchors (`check::check_outputs`); the pages are served
+//! before that check, so it never delays an edit, and its findings follow as
+//! warnings. Terminal lines and overlay texts are in [`ServeOptions::lang`].
 //!
 //! The server accepts connections itself, one thread each, and reads request
 //! heads with the bounded reader of `serve::http`; `tiny_http` writes the
@@ -35,7 +45,8 @@ use tiny_http::{HTTPVersion, Header, Response, StatusCode};
 use self::http::Head;
 
 use crate::build::BuildOptions;
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{self, Diagnostic, Severity};
+use crate::i18n::{Lang, Text};
 use crate::live::{LiveSite, Outputs};
 
 /// The path prefix of the server's own endpoints, out of the site's way.
@@ -163,9 +174,13 @@ fn etag(bytes: &[u8]) -> String {
 /// Adds the live-reload script to an HTML page, before `</body>` when there
 /// is one. The tag names the server instance that served the page, so that
 /// the page notices a restart even if it never heard from this one.
-fn inject(html: &[u8], instance: &str) -> Vec<u8> {
-    let tag =
-        format!("<script src=\"{ENDPOINT_PREFIX}live.js\" data-instance=\"{instance}\"></script>");
+/// `waiting` marks the page served while nothing has built, which reloads
+/// at the first good build.
+fn inject(html: &[u8], instance: &str, waiting: bool) -> Vec<u8> {
+    let waiting = if waiting { " data-waiting" } else { "" };
+    let tag = format!(
+        "<script src=\"{ENDPOINT_PREFIX}live.js\" data-instance=\"{instance}\"{waiting}></script>"
+    );
     let text = String::from_utf8_lossy(html);
     match text.rfind("</body>") {
         Some(i) => format!("{}{tag}\n{}", &text[..i], &text[i..]).into_bytes(),
@@ -173,9 +188,13 @@ fn inject(html: &[u8], instance: &str) -> Vec<u8> {
     }
 }
 
-/// A diagnostic as the browser overlay shows it.
+/// A diagnostic as the browser overlay shows it, in the language of the run.
 #[derive(Clone, Debug, Serialize, PartialEq, Eq)]
 struct DiagnosticView {
+    /// `error` or `warning`, for the overlay's styles.
+    severity: &'static str,
+    /// The same word in the language of the run.
+    word: &'static str,
     location: String,
     message: String,
     line: Option<usize>,
@@ -184,31 +203,124 @@ struct DiagnosticView {
     hint: Option<String>,
 }
 
-impl From<&Diagnostic> for DiagnosticView {
-    fn from(d: &Diagnostic) -> Self {
+impl DiagnosticView {
+    fn new(d: &Diagnostic, lang: Lang) -> Self {
         DiagnosticView {
+            severity: d.severity.label(),
+            word: d.severity.word(lang),
             location: d.location(),
-            message: d.message.en.clone(),
+            message: d.message.get(lang).to_string(),
             line: d.position.map(|p| p.line),
             source_line: d.source_line().map(|(shown, _)| shown.to_string()),
             // Where the caret goes in what is shown: a long line is cut.
             column: d
                 .source_line()
                 .map_or(d.position.map(|p| p.col), |(_, caret)| Some(caret)),
-            hint: d.hint.as_ref().map(|h| h.en.clone()),
+            hint: d.hint.as_ref().map(|h| h.get(lang).to_string()),
+        }
+    }
+}
+
+/// "3 errors", "1 avertissement".
+fn count(n: usize, severity: Severity) -> Text {
+    match (severity, n) {
+        (Severity::Error, 1) => tr!("1 error", "1 erreur"),
+        (Severity::Error, _) => tr!("{n} errors", "{n} erreurs"),
+        (Severity::Warning, 1) => tr!("1 warning", "1 avertissement"),
+        (Severity::Warning, _) => tr!("{n} warnings", "{n} avertissements"),
+        (Severity::Info, _) => tr!("{n} notes", "{n} informations"),
+    }
+}
+
+/// "2 errors, 1 warning": the problems counted, those of each kind present.
+fn summary(errors: usize, warnings: usize) -> Text {
+    let parts: Vec<Text> = [(errors, Severity::Error), (warnings, Severity::Warning)]
+        .into_iter()
+        .filter(|(n, _)| *n > 0)
+        .map(|(n, s)| count(n, s))
+        .collect();
+    Text::new(
+        parts
+            .iter()
+            .map(|t| t.en.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+        parts
+            .iter()
+            .map(|t| t.fr.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    )
+}
+
+/// The overlay's own words, in the language of the run: the script holds none.
+#[derive(Serialize)]
+struct OverlayTexts {
+    /// The panel's heading.
+    title: String,
+    /// "2 errors, 1 warning": the folded badge and the announcement.
+    summary: String,
+    /// The button that folds the panel.
+    fold: String,
+    /// What the badge does, for its accessible name.
+    show: String,
+    /// The word before a hint.
+    hint: String,
+    /// The label of the source line's gutter (the line number).
+    line: String,
+}
+
+impl OverlayTexts {
+    fn new(lang: Lang, errors: usize, warnings: usize, served: bool) -> Self {
+        let summary = summary(errors, warnings);
+        let (summary_en, summary_fr) = (&summary.en, &summary.fr);
+        let title = if errors == 0 {
+            tr!(
+                "alumni: {summary_en}, as alumni check will report them",
+                "alumni : {summary_fr}, qu'alumni check signalera"
+            )
+        } else if served {
+            tr!(
+                "alumni: {summary_en}; the last good version is still served",
+                "alumni : {summary_fr} ; la dernière version correcte reste affichée"
+            )
+        } else {
+            tr!(
+                "alumni: {summary_en}; nothing could be built yet, this page reloads once they are fixed",
+                "alumni : {summary_fr} ; rien n'a encore pu être construit, cette page se recharge dès qu'elles sont corrigées"
+            )
+        };
+        OverlayTexts {
+            title: title.get(lang).to_string(),
+            summary: summary.get(lang).to_string(),
+            fold: tr!("Fold", "Replier").get(lang).to_string(),
+            show: tr!("Show the problems", "Afficher les problèmes")
+                .get(lang)
+                .to_string(),
+            hint: tr!("hint", "conseil").get(lang).to_string(),
+            line: tr!("line", "ligne").get(lang).to_string(),
         }
     }
 }
 
 /// What the server shares between its threads.
 struct State {
+    /// The last good outputs; empty until a build succeeds.
     outputs: Arc<Outputs>,
+    /// Whether a build ever succeeded: until then, every page request gets `waiting`.
+    served: bool,
+    /// The page that explains why nothing is served yet.
+    waiting: Arc<Vec<u8>>,
     /// Bumped by every rebuild, good or bad.
     version: u64,
     /// Output paths changed by the last rebuild.
     changed: Vec<String>,
-    /// Diagnostics of the last rebuild; empty when it succeeded.
+    /// Errors of the last rebuild; empty when it succeeded.
     errors: Vec<DiagnosticView>,
+    /// Bumped when the checks of the rendered outputs found something else.
+    report: u64,
+    /// What those checks found in the last good outputs.
+    warnings: Vec<DiagnosticView>,
     /// Language prefixes (`""`, `en/`), longest first, for 404 pages.
     prefixes: Vec<String>,
 }
@@ -217,8 +329,13 @@ struct State {
 struct PollAnswer<'a> {
     instance: &'a str,
     version: u64,
+    report: u64,
+    served: bool,
+    lang: &'static str,
     changed: &'a [String],
     errors: &'a [DiagnosticView],
+    warnings: &'a [DiagnosticView],
+    texts: OverlayTexts,
 }
 
 /// The state, its wake-up signal, and what every connection needs to know.
@@ -231,6 +348,8 @@ struct Shared {
     hosts: HostPolicy,
     /// Set by [`Running::stop`]: connections close after their current request.
     stopping: AtomicBool,
+    /// The language of the overlay and of the server's own answers.
+    lang: Lang,
 }
 
 impl Shared {
@@ -250,15 +369,16 @@ pub struct ServeOptions {
     pub port: Option<u16>,
     /// Open the site in a browser once it is served.
     pub open: bool,
+    /// The language of terminal lines, of the overlay and of diagnostics.
+    pub lang: Lang,
 }
 
-/// Why the server could not start.
+/// Why the server could not start. A site with errors is no reason: it is
+/// served with its errors shown.
 #[derive(Debug)]
 pub enum ServeError {
-    /// The first build failed: every diagnostic.
-    Site(Vec<Diagnostic>),
     /// Address in use, watcher failure...
-    Io(String),
+    Io(Text),
 }
 
 /// A listening socket whose connections send each write at once.
@@ -293,14 +413,15 @@ fn bind(options: &ServeOptions) -> Result<(TcpListener, SocketAddr), ServeError>
             Err(e) => last = e.to_string(),
         }
     }
+    let bind = &options.bind;
     Err(ServeError::Io(match options.port {
-        Some(p) => format!(
-            "cannot listen on {}:{p}: {last}; another program (perhaps another alumni serve) uses this port: stop it or pass another --port",
-            options.bind
+        Some(p) => tr!(
+            "cannot listen on {bind}:{p}: {last}; another program (perhaps another alumni serve) uses this port: stop it or pass another --port",
+            "impossible d'écouter sur {bind}:{p} : {last} ; un autre programme (peut-être un autre alumni serve) utilise ce port : arrêtez-le ou passez un autre --port"
         ),
-        None => format!(
-            "no free port between 1111 and 1130 on {}: {last}",
-            options.bind
+        None => tr!(
+            "no free port between 1111 and 1130 on {bind}: {last}",
+            "aucun port libre entre 1111 et 1130 sur {bind} : {last}"
         ),
     }))
 }
@@ -382,7 +503,7 @@ impl HostPolicy {
 /// for that name); 403 would say that the page exists here but is forbidden.
 /// A request with no `Host` in HTTP/1.1, or with two, is a 400, as RFC 9112
 /// (section 3.2) requires.
-fn refuse_host(head: &Head, hosts: &HostPolicy) -> Option<Reply> {
+fn refuse_host(head: &Head, hosts: &HostPolicy, lang: Lang) -> Option<Reply> {
     let mut names = head.values("Host");
     let (host, another) = (names.next(), names.next());
     let malformed = another.is_some() || (host.is_none() && head.minor >= 1);
@@ -413,7 +534,14 @@ fn refuse_host(head: &Head, hosts: &HostPolicy) -> Option<Reply> {
                 ),
             )
         }
-        HostPolicy::Any => Reply::text(400, "400 bad request: name the host in one Host header\n"),
+        HostPolicy::Any => Reply::text(
+            400,
+            tr!(
+                "400 bad request: name the host in one Host header\n",
+                "400 requête incorrecte : nommez l'hôte dans un seul en-tête Host\n"
+            )
+            .get(lang),
+        ),
     };
     Some(reply.closing())
 }
@@ -459,7 +587,9 @@ fn wake_address(local: SocketAddr) -> SocketAddr {
 pub type Reporter = dyn Fn(&str) + Send + Sync;
 
 /// Builds the site, starts the server and the watcher, and returns at once.
+/// A site with errors is served too: they show in the overlay.
 pub fn start(options: &ServeOptions, report: &Arc<Reporter>) -> Result<Running, ServeError> {
+    let lang = options.lang;
     let (listener, local) = bind(options)?;
     let port = local.port();
     let host = if options.bind.contains(':') {
@@ -470,15 +600,6 @@ pub fn start(options: &ServeOptions, report: &Arc<Reporter>) -> Result<Running, 
     let url = format!("http://{host}:{port}/");
     let mut build = options.build.clone();
     build.base_url = Some(format!("http://{host}:{port}"));
-    let started = Instant::now();
-    let live = LiveSite::build(build.clone()).map_err(ServeError::Site)?;
-    report(&format!(
-        "built {} files in {} ms; serving {url}",
-        live.outputs().len(),
-        started.elapsed().as_millis()
-    ));
-    let mut prefixes = live.language_prefixes();
-    prefixes.sort_by_key(|p| std::cmp::Reverse(p.len()));
     let instance = format!(
         "{}-{}",
         std::process::id(),
@@ -486,22 +607,57 @@ pub fn start(options: &ServeOptions, report: &Arc<Reporter>) -> Result<Running, 
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos())
     );
+    let started = Instant::now();
+    let mut state = State {
+        outputs: Arc::new(Outputs::new()),
+        served: false,
+        waiting: Arc::new(Vec::new()),
+        version: 1,
+        changed: Vec::new(),
+        errors: Vec::new(),
+        report: 0,
+        warnings: Vec::new(),
+        prefixes: Vec::new(),
+    };
+    let live = match LiveSite::build(build.clone()) {
+        Ok(live) => {
+            let files = live.outputs().len();
+            let ms = started.elapsed().as_millis();
+            report(
+                tr!(
+                    "built {files} files in {ms} ms",
+                    "{files} fichiers construits en {ms} ms"
+                )
+                .get(lang),
+            );
+            publish(&mut state, &live);
+            Some(live)
+        }
+        Err(errors) => {
+            report(&format!(
+                "{}{}",
+                diagnostic::render_all(&errors, lang),
+                tr!(
+                    "the site has errors: a page that shows them is served until they are fixed",
+                    "le site a des erreurs : une page qui les montre est servie jusqu'à ce qu'elles soient corrigées"
+                )
+                .get(lang)
+            ));
+            fail_first(&mut state, &errors, lang, &instance);
+            None
+        }
+    };
     let shared = Arc::new(Shared {
-        state: Mutex::new(State {
-            outputs: Arc::new(live.outputs().clone()),
-            version: 1,
-            changed: Vec::new(),
-            errors: Vec::new(),
-            prefixes,
-        }),
+        state: Mutex::new(state),
         changed: Condvar::new(),
         instance,
         hosts: HostPolicy::new(local, &host),
         stopping: AtomicBool::new(false),
+        lang,
     });
     let (stop_tx, stop_rx) = mpsc::channel();
     let watcher = spawn_watcher(
-        &build.root,
+        build,
         live,
         Arc::clone(&shared),
         stop_rx,
@@ -519,6 +675,88 @@ pub fn start(options: &ServeOptions, report: &Arc<Reporter>) -> Result<Running, 
         watcher,
         stop_watch: stop_tx,
     })
+}
+
+/// Serves the outputs of a good full build.
+fn publish(state: &mut State, live: &LiveSite) {
+    let mut prefixes = live.language_prefixes();
+    prefixes.sort_by_key(|p| std::cmp::Reverse(p.len()));
+    state.prefixes = prefixes;
+    state.outputs = Arc::new(live.outputs().clone());
+    state.served = true;
+    state.waiting = Arc::new(Vec::new());
+    state.errors.clear();
+}
+
+/// Records the errors of a build that left nothing to serve.
+fn fail_first(state: &mut State, errors: &[Diagnostic], lang: Lang, instance: &str) {
+    state.errors = errors
+        .iter()
+        .map(|d| DiagnosticView::new(d, lang))
+        .collect();
+    state.waiting = Arc::new(inject(&waiting_page(errors, lang), instance, true));
+}
+
+/// Escapes text for HTML.
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for c in text.chars() {
+        match c {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            _ => out.push(c),
+        }
+    }
+    out
+}
+
+/// The page served for every page request while nothing has built: what
+/// happened, in French and English, and the errors, readable without the
+/// script (which shows them in the overlay and reloads once the site builds).
+fn waiting_page(errors: &[Diagnostic], lang: Lang) -> Vec<u8> {
+    let n = errors.iter().filter(|d| d.is_error()).count();
+    let counted = count(n, Severity::Error);
+    let (counted_en, counted_fr) = (&counted.en, &counted.fr);
+    let (first, second) = match lang {
+        Lang::Fr => (Lang::Fr, Lang::En),
+        Lang::En => (Lang::En, Lang::Fr),
+    };
+    let explain = |lang: Lang| {
+        let heading = tr!(
+            "The site cannot be built yet",
+            "Le site ne peut pas encore être construit"
+        );
+        let body = tr!(
+            "alumni serve found {counted_en} in the site's files, listed below with the file, line and column of each and what to do. Correct them and save: this page reloads by itself as soon as the site builds.",
+            "alumni serve a trouvé {counted_fr} dans les fichiers du site, listées ci-dessous avec le fichier, la ligne et la colonne de chacune et ce qu'il faut faire. Corrigez-les et enregistrez : cette page se recharge d'elle-même dès que le site se construit."
+        );
+        format!(
+            "<section lang=\"{}\"><h1>{}</h1><p>{}</p></section>\n",
+            lang.code(),
+            escape(heading.get(lang)),
+            escape(body.get(lang))
+        )
+    };
+    let title = tr!(
+        "alumni serve: the site has errors",
+        "alumni serve : le site a des erreurs"
+    );
+    format!(
+        "<!DOCTYPE html>\n<html lang=\"{code}\">\n<head>\n<meta charset=\"utf-8\">\n\
+         <meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n\
+         <title>{title}</title>\n<style>body{{font:16px/1.5 system-ui,sans-serif;margin:0 auto;\
+         max-width:46rem;padding:1rem;color:#1a1a1a;background:#fff}}pre{{white-space:pre-wrap;\
+         overflow-wrap:anywhere;background:#f3f3f6;padding:1rem}}</style>\n</head>\n<body>\n<main>\n\
+         {}{}<pre>{}</pre>\n</main>\n</body>\n</html>\n",
+        explain(first),
+        explain(second),
+        escape(&diagnostic::render_all(errors, lang)),
+        code = lang.code(),
+        title = escape(title.get(lang)),
+    )
+    .into_bytes()
 }
 
 fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
@@ -571,7 +809,7 @@ fn serve_connection(stream: TcpStream, shared: &Shared) {
                 let keep = head.keep_alive() && !head.has_body() && !reply.close;
                 (reply, head.minor, head.method == "HEAD", keep)
             }
-            Err(error) => match error.answer() {
+            Err(error) => match error.answer(shared.lang) {
                 Some((status, text)) => (Reply::text(status, &text), 1, false, false),
                 None => return,
             },
@@ -669,29 +907,65 @@ fn write_reply(
     writer.flush()
 }
 
+/// Whether a request path asks for a page (a folder, an `.html` file, a
+/// name without extension) rather than a stylesheet, image or other file.
+fn asks_for_page(url: &str) -> bool {
+    let path = url.split(['?', '#']).next().unwrap_or("");
+    let last = path.rsplit('/').next().unwrap_or("");
+    !last.contains('.') || last.ends_with(".html") || last.ends_with(".htm")
+}
+
 /// The reply to a request.
 fn answer(head: &Head, shared: &Shared) -> Reply {
+    let lang = shared.lang;
     // First, so that nothing (not even the server's own endpoints) answers a foreign name.
-    if let Some(refusal) = refuse_host(head, &shared.hosts) {
+    if let Some(refusal) = refuse_host(head, &shared.hosts, lang) {
         return refusal;
     }
     if head.method != "GET" && head.method != "HEAD" {
-        return Reply::text(405, "method not allowed\n").with("Allow", "GET, HEAD".to_string());
+        return Reply::text(
+            405,
+            tr!("method not allowed\n", "méthode non autorisée\n").get(lang),
+        )
+        .with("Allow", "GET, HEAD".to_string());
     }
     let url = head.target.as_str();
     if let Some(endpoint) = url.strip_prefix(ENDPOINT_PREFIX) {
         return answer_endpoint(endpoint, shared);
     }
-    let (outputs, prefixes) = {
+    let (outputs, prefixes, served, waiting) = {
         let state = shared.lock();
-        (Arc::clone(&state.outputs), state.prefixes.clone())
+        (
+            Arc::clone(&state.outputs),
+            state.prefixes.clone(),
+            state.served,
+            Arc::clone(&state.waiting),
+        )
     };
     let no_store = || ("Cache-Control", "no-cache".to_string());
+    if !served {
+        // Nothing good exists yet: every page is the one that says why.
+        let (name, value) = no_store();
+        let reply = if asks_for_page(url) {
+            Reply::new(503, "text/html; charset=utf-8", waiting.to_vec())
+        } else {
+            Reply::text(
+                503,
+                tr!(
+                    "503 the site has errors: nothing is built yet\n",
+                    "503 le site a des erreurs : rien n'est encore construit\n"
+                )
+                .get(lang),
+            )
+        };
+        return reply.with(name, value);
+    }
+    let not_found = || tr!("404 not found\n", "404 introuvable\n");
     match resolve_path(url, &outputs) {
         Target::File(key) => {
             let bytes = &outputs[&key];
             let body = if key.ends_with(".html") {
-                inject(bytes, &shared.instance)
+                inject(bytes, &shared.instance, false)
             } else {
                 bytes.to_vec()
             };
@@ -709,9 +983,11 @@ fn answer(head: &Head, shared: &Shared) -> Reply {
                 .with("ETag", tag)
                 .with(name, value)
         }
-        Target::Redirect(location) => {
-            Reply::text(301, &format!("moved to {location}\n")).with("Location", location)
-        }
+        Target::Redirect(location) => Reply::text(
+            301,
+            tr!("moved to {location}\n", "déplacé vers {location}\n").get(lang),
+        )
+        .with("Location", location),
         Target::NotFound => {
             let inner = url.trim_start_matches('/');
             let page = prefixes
@@ -723,15 +999,26 @@ fn answer(head: &Head, shared: &Shared) -> Reply {
                 Some(key) => Reply::new(
                     404,
                     "text/html; charset=utf-8",
-                    inject(&outputs[&key], &shared.instance),
+                    inject(&outputs[&key], &shared.instance, false),
                 ),
-                None => Reply::text(404, "404 not found\n"),
+                None => Reply::text(404, not_found().get(lang)),
             };
             let (name, value) = no_store();
             reply.with(name, value)
         }
-        Target::BadRequest => Reply::text(400, "400 bad request\n"),
+        Target::BadRequest => Reply::text(
+            400,
+            tr!("400 bad request\n", "400 requête incorrecte\n").get(lang),
+        ),
     }
+}
+
+/// The number after `key=` in a query, if any.
+fn query_number(query: &str, key: &str) -> Option<u64> {
+    query
+        .split('&')
+        .find_map(|kv| kv.strip_prefix(key)?.strip_prefix('='))
+        .and_then(|v| v.parse().ok())
 }
 
 fn answer_endpoint(endpoint: &str, shared: &Shared) -> Reply {
@@ -740,13 +1027,14 @@ fn answer_endpoint(endpoint: &str, shared: &Shared) -> Reply {
         "live.js" => Reply::new(200, content_type("live.js"), LIVE_JS.as_bytes().to_vec())
             .with("Cache-Control", "no-cache".to_string()),
         "poll" => {
-            let seen: Option<u64> = query
-                .split('&')
-                .find_map(|kv| kv.strip_prefix("v="))
-                .and_then(|v| v.parse().ok());
+            // `v` is the rebuild the page knows, `r` the checks' report:
+            // the answer waits until either moves on (a missing `r` waits
+            // for rebuilds alone).
+            let seen = query_number(query, "v");
+            let seen_report = query_number(query, "r");
             let deadline = Instant::now() + POLL_WAIT;
             let mut state = shared.lock();
-            while seen == Some(state.version) {
+            while seen == Some(state.version) && seen_report.is_none_or(|r| r == state.report) {
                 let left = deadline.saturating_duration_since(Instant::now());
                 if left.is_zero() {
                     break;
@@ -757,17 +1045,35 @@ fn answer_endpoint(endpoint: &str, shared: &Shared) -> Reply {
                     .unwrap_or_else(PoisonError::into_inner)
                     .0;
             }
+            let errors = state
+                .errors
+                .iter()
+                .filter(|d| d.severity == "error")
+                .count();
             let body = serde_json::to_vec(&PollAnswer {
                 instance: &shared.instance,
                 version: state.version,
+                report: state.report,
+                served: state.served,
+                lang: shared.lang.code(),
                 changed: &state.changed,
                 errors: &state.errors,
+                warnings: &state.warnings,
+                texts: OverlayTexts::new(
+                    shared.lang,
+                    errors,
+                    state.warnings.len() + state.errors.len() - errors,
+                    state.served,
+                ),
             })
             .unwrap_or_default();
             drop(state);
             Reply::new(200, "application/json", body).with("Cache-Control", "no-store".to_string())
         }
-        _ => Reply::text(404, "404 not found\n"),
+        _ => Reply::text(
+            404,
+            tr!("404 not found\n", "404 introuvable\n").get(shared.lang),
+        ),
     }
 }
 
@@ -832,88 +1138,235 @@ fn debounce(
 }
 
 fn spawn_watcher(
-    root: &Path,
-    mut live: LiveSite,
+    build: BuildOptions,
+    live: Option<LiveSite>,
     shared: Arc<Shared>,
     stop: mpsc::Receiver<()>,
     report: Arc<Reporter>,
 ) -> Result<std::thread::JoinHandle<()>, ServeError> {
     use notify::{RecursiveMode, Watcher};
+    let lang = shared.lang;
     let (tx, rx) = mpsc::channel();
     let mut watcher = notify::recommended_watcher(move |event| {
         let _ = tx.send(event);
     })
-    .map_err(|e| ServeError::Io(format!("cannot watch files: {e}")))?;
-    let root = root.canonicalize().unwrap_or_else(|_| root.to_path_buf());
+    .map_err(|e| {
+        ServeError::Io(tr!(
+            "cannot watch files: {e}",
+            "impossible de surveiller les fichiers : {e}"
+        ))
+    })?;
+    let root = build
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| build.root.clone());
     for folder in ["content", "themes"] {
         let dir = root.join(folder);
         if dir.is_dir() {
-            watcher
-                .watch(&dir, RecursiveMode::Recursive)
-                .map_err(|e| ServeError::Io(format!("cannot watch {}: {e}", dir.display())))?;
+            watcher.watch(&dir, RecursiveMode::Recursive).map_err(|e| {
+                let dir = dir.display();
+                ServeError::Io(tr!(
+                    "cannot watch {dir}: {e}",
+                    "impossible de surveiller {dir} : {e}"
+                ))
+            })?;
         }
     }
     Ok(std::thread::spawn(move || {
         // The watcher lives as long as this thread.
         let _watcher = watcher;
+        let mut site = Watched {
+            build,
+            live,
+            shared,
+            report,
+            lang,
+            warnings: Vec::new(),
+        };
+        // The first good build's outputs are checked once nothing else is to do.
+        let mut check_due = site.live.is_some();
         loop {
             if stop.try_recv().is_ok() {
                 return;
             }
-            let first = match rx.recv_timeout(Duration::from_millis(200)) {
+            // A change waiting goes first: the checks never delay a rebuild.
+            let wait = if check_due {
+                Duration::ZERO
+            } else {
+                Duration::from_millis(200)
+            };
+            let first = match rx.recv_timeout(wait) {
                 Ok(Ok(event)) if is_change(&event) => event,
-                Ok(_) | Err(mpsc::RecvTimeoutError::Timeout) => continue,
+                Ok(_) => continue,
+                Err(mpsc::RecvTimeoutError::Timeout) => {
+                    if check_due {
+                        check_due = false;
+                        site.check();
+                    }
+                    continue;
+                }
                 Err(mpsc::RecvTimeoutError::Disconnected) => return,
             };
             let paths = debounce(&rx, first, &root);
-            if paths.is_empty() {
-                continue;
+            if !paths.is_empty() && site.rebuild(&paths) {
+                check_due = true;
             }
-            let started = Instant::now();
-            let result = live.apply(&paths);
-            let elapsed = started.elapsed().as_millis();
-            let mut state = shared.lock();
-            state.version += 1;
-            match result {
-                Ok(update) => {
-                    if update.full {
-                        state.outputs = Arc::new(live.outputs().clone());
-                    } else {
-                        // In place: the map is copied only if a request still holds it.
-                        let outputs = Arc::make_mut(&mut state.outputs);
-                        for path in &update.changed {
-                            match live.outputs().get(path) {
-                                Some(bytes) => outputs.insert(path.clone(), Arc::clone(bytes)),
-                                None => outputs.remove(path),
-                            };
-                        }
-                    }
-                    report(&format!(
-                        "rebuilt in {elapsed} ms ({}): {} file{} changed",
-                        if update.full { "full" } else { "local" },
-                        update.changed.len(),
-                        if update.changed.len() == 1 { "" } else { "s" }
-                    ));
-                    state.changed = update.changed;
-                    state.errors.clear();
-                }
-                Err(errors) => {
-                    report(&format!(
-                        "{}rebuild failed: the last good site is still served",
-                        crate::diagnostic::render_all(&errors, crate::i18n::Lang::En)
-                    ));
-                    state.changed.clear();
-                    state.errors = errors.iter().map(DiagnosticView::from).collect();
-                }
-            }
-            drop(state);
-            shared.changed.notify_all();
         }
     }))
 }
 
+/// What the watcher thread keeps: the live site, once one built.
+struct Watched {
+    build: BuildOptions,
+    live: Option<LiveSite>,
+    shared: Arc<Shared>,
+    report: Arc<Reporter>,
+    lang: Lang,
+    /// What the last check of the outputs found.
+    warnings: Vec<Diagnostic>,
+}
+
+impl Watched {
+    /// Applies a change; whether outputs changed (so that they need checking).
+    fn rebuild(&mut self, paths: &[PathBuf]) -> bool {
+        let lang = self.lang;
+        let started = Instant::now();
+        let result = match &mut self.live {
+            Some(live) => live.apply(paths),
+            None => match LiveSite::build(self.build.clone()) {
+                Ok(live) => {
+                    let update = crate::live::Update {
+                        changed: live.outputs().keys().cloned().collect(),
+                        full: true,
+                    };
+                    self.live = Some(live);
+                    Ok(update)
+                }
+                Err(errors) => Err(errors),
+            },
+        };
+        let ms = started.elapsed().as_millis();
+        let mut state = self.shared.lock();
+        state.version += 1;
+        let checked = match (result, &self.live) {
+            // A good result always comes with a site.
+            (Ok(update), Some(live)) => {
+                if !state.served {
+                    publish(&mut state, live);
+                } else if update.full {
+                    state.outputs = Arc::new(live.outputs().clone());
+                } else {
+                    // In place: the map is copied only if a request still holds it.
+                    let outputs = Arc::make_mut(&mut state.outputs);
+                    for path in &update.changed {
+                        match live.outputs().get(path) {
+                            Some(bytes) => outputs.insert(path.clone(), Arc::clone(bytes)),
+                            None => outputs.remove(path),
+                        };
+                    }
+                }
+                let n = update.changed.len();
+                let said = match (update.full, n) {
+                    (true, 1) => tr!(
+                        "rebuilt in {ms} ms (full): 1 file changed",
+                        "reconstruit en {ms} ms (en entier) : 1 fichier modifié"
+                    ),
+                    (true, _) => tr!(
+                        "rebuilt in {ms} ms (full): {n} files changed",
+                        "reconstruit en {ms} ms (en entier) : {n} fichiers modifiés"
+                    ),
+                    (false, 1) => tr!(
+                        "rebuilt in {ms} ms (local): 1 file changed",
+                        "reconstruit en {ms} ms (en partie) : 1 fichier modifié"
+                    ),
+                    (false, _) => tr!(
+                        "rebuilt in {ms} ms (local): {n} files changed",
+                        "reconstruit en {ms} ms (en partie) : {n} fichiers modifiés"
+                    ),
+                };
+                (self.report)(said.get(lang));
+                let any_page = update.changed.iter().any(|p| p.ends_with(".html"));
+                state.changed = update.changed;
+                state.errors.clear();
+                any_page
+            }
+            (Ok(_), None) => false,
+            (Err(errors), _) => {
+                let tail = if state.served {
+                    tr!(
+                        "rebuild failed: the last good site is still served",
+                        "échec de la reconstruction : la dernière version correcte du site reste servie"
+                    )
+                } else {
+                    tr!(
+                        "the site has errors: a page that shows them is served until they are fixed",
+                        "le site a des erreurs : une page qui les montre est servie jusqu'à ce qu'elles soient corrigées"
+                    )
+                };
+                (self.report)(&format!(
+                    "{}{}",
+                    diagnostic::render_all(&errors, lang),
+                    tail.get(lang)
+                ));
+                state.changed.clear();
+                if state.served {
+                    state.errors = errors
+                        .iter()
+                        .map(|d| DiagnosticView::new(d, lang))
+                        .collect();
+                } else {
+                    fail_first(&mut state, &errors, lang, &self.shared.instance);
+                }
+                false
+            }
+        };
+        drop(state);
+        self.shared.changed.notify_all();
+        checked
+    }
+
+    /// Checks the served outputs as `alumni check` does; reports what changed.
+    fn check(&mut self) {
+        let Some(live) = &self.live else {
+            return;
+        };
+        let warnings = live.check_outputs();
+        if warnings == self.warnings {
+            return;
+        }
+        let lang = self.lang;
+        let said = if warnings.is_empty() {
+            tr!(
+                "the checks of the site find nothing any more",
+                "les vérifications du site ne trouvent plus rien"
+            )
+        } else {
+            let counted = count(warnings.len(), Severity::Warning);
+            let (counted_en, counted_fr) = (&counted.en, &counted.fr);
+            tr!(
+                "{counted_en}: what alumni check will report (the site is served all the same)",
+                "{counted_fr} : ce qu'alumni check signalera (le site est servi quand même)"
+            )
+        };
+        (self.report)(&format!(
+            "{}{}",
+            diagnostic::render_all(&warnings, lang),
+            said.get(lang)
+        ));
+        let mut state = self.shared.lock();
+        state.report += 1;
+        state.warnings = warnings
+            .iter()
+            .map(|d| DiagnosticView::new(d, lang))
+            .collect();
+        drop(state);
+        self.warnings = warnings;
+        self.shared.changed.notify_all();
+    }
+}
+
 /// Opens `url` in the system's browser, if it has a way to.
-pub fn open_in_browser(url: &str) -> Result<(), String> {
+pub fn open_in_browser(url: &str) -> Result<(), Text> {
     let (program, args): (&str, Vec<&str>) = if cfg!(target_os = "macos") {
         ("open", vec![url])
     } else if cfg!(windows) {
@@ -925,7 +1378,12 @@ pub fn open_in_browser(url: &str) -> Result<(), String> {
         .args(args)
         .spawn()
         .map(|_| ())
-        .map_err(|e| format!("cannot open a browser ({program}): {e}"))
+        .map_err(|e| {
+            tr!(
+                "cannot open a browser ({program}): {e}",
+                "impossible d'ouvrir un navigateur ({program}) : {e}"
+            )
+        })
 }
 
 #[cfg(test)]
@@ -1097,11 +1555,55 @@ mod tests {
 
     #[test]
     fn injection_goes_before_body_end() {
-        let out = String::from_utf8(inject(b"<html><body><p>x</p></body></html>", "7-1")).unwrap();
+        let out =
+            String::from_utf8(inject(b"<html><body><p>x</p></body></html>", "7-1", false)).unwrap();
         assert_eq!(
             out,
             "<html><body><p>x</p><script src=\"/__alumni/live.js\" data-instance=\"7-1\"></script>\n</body></html>"
         );
+    }
+
+    #[test]
+    fn pages_are_told_from_other_files() {
+        for page in ["/", "/clubs/", "/clubs", "/a/b.html", "/x/?q=1"] {
+            assert!(asks_for_page(page), "{page}");
+        }
+        for file in ["/static/site.css", "/logo.svg", "/feed.xml?x"] {
+            assert!(!asks_for_page(file), "{file}");
+        }
+    }
+
+    #[test]
+    fn overlay_counts_read_in_both_languages() {
+        assert_eq!(summary(2, 1), "2 errors, 1 warning");
+        assert_eq!(summary(1, 3).fr, "1 erreur, 3 avertissements");
+        assert_eq!(summary(0, 1).fr, "1 avertissement");
+        let fr = OverlayTexts::new(Lang::Fr, 2, 0, false);
+        assert_eq!(fr.summary, "2 erreurs");
+        assert!(
+            fr.title.contains("rien n'a encore pu être construit"),
+            "{}",
+            fr.title
+        );
+        let en = OverlayTexts::new(Lang::En, 0, 2, true);
+        assert!(en.title.starts_with("alumni: 2 warnings"), "{}", en.title);
+    }
+
+    #[test]
+    fn the_waiting_page_explains_in_both_languages_and_escapes_the_errors() {
+        let text = "title: <b>\n";
+        let d = Diagnostic::error("content/a.md", tr!("bad <b>", "mauvais <b>")).at_offset(text, 7);
+        let page = String::from_utf8(waiting_page(&[d], Lang::En)).unwrap();
+        assert!(page.contains("<section lang=\"en\"><h1>The site cannot be built yet"));
+        assert!(
+            page.contains("<section lang=\"fr\"><h1>Le site ne peut pas encore être construit")
+        );
+        assert!(page.contains("found 1 error in"), "{page}");
+        assert!(
+            page.contains("content/a.md:1:8: error: bad &lt;b&gt;"),
+            "{page}"
+        );
+        assert!(!page.contains("<b>"), "{page}");
     }
 
     #[test]

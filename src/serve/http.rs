@@ -17,6 +17,8 @@
 
 use std::io::{BufRead, Read};
 
+use crate::i18n::Lang;
+
 /// The longest request line (method, target, version), line end excluded:
 /// browsers cap URLs near 2 MB, but nothing in a preview site comes near.
 pub(crate) const MAX_REQUEST_LINE: usize = 8 * 1024;
@@ -83,8 +85,8 @@ impl Head {
 pub(crate) enum HeadError {
     /// The connection ended or failed before a whole head came: nobody to answer.
     Closed,
-    /// Not HTTP/1.x as RFC 9112 writes it; says what is wrong.
-    Malformed(&'static str),
+    /// Not HTTP/1.x as RFC 9112 writes it; says what is wrong, in English and French.
+    Malformed((&'static str, &'static str)),
     /// The request line is longer than [`MAX_REQUEST_LINE`].
     LineTooLong,
     /// The header lines pass [`MAX_HEADER_BYTES`] or [`MAX_HEADERS`].
@@ -95,21 +97,45 @@ pub(crate) enum HeadError {
 
 impl HeadError {
     /// The status to answer with, and a line saying why.
-    pub(crate) fn answer(self) -> Option<(u16, String)> {
+    pub(crate) fn answer(self, lang: Lang) -> Option<(u16, String)> {
         match self {
             HeadError::Closed => None,
-            HeadError::Malformed(why) => Some((400, format!("400 bad request: {why}\n"))),
+            HeadError::Malformed((why_en, why_fr)) => Some((
+                400,
+                tr!(
+                    "400 bad request: {why_en}\n",
+                    "400 requête incorrecte : {why_fr}\n"
+                )
+                .get(lang)
+                .to_string(),
+            )),
             HeadError::LineTooLong => Some((
                 414,
-                format!("414 URI too long: the request line is over {MAX_REQUEST_LINE} bytes\n"),
+                tr!(
+                    "414 URI too long: the request line is over {MAX_REQUEST_LINE} bytes\n",
+                    "414 URI trop longue : la ligne de requête dépasse {MAX_REQUEST_LINE} octets\n"
+                )
+                .get(lang)
+                .to_string(),
             )),
             HeadError::HeadersTooLarge => Some((
                 431,
-                format!(
-                    "431 request header fields too large: over {MAX_HEADER_BYTES} bytes or {MAX_HEADERS} fields\n"
-                ),
+                tr!(
+                    "431 request header fields too large: over {MAX_HEADER_BYTES} bytes or {MAX_HEADERS} fields\n",
+                    "431 en-têtes de requête trop grands : plus de {MAX_HEADER_BYTES} octets ou de {MAX_HEADERS} champs\n"
+                )
+                .get(lang)
+                .to_string(),
             )),
-            HeadError::Version => Some((505, "505 only HTTP/1.0 and HTTP/1.1\n".to_string())),
+            HeadError::Version => Some((
+                505,
+                tr!(
+                    "505 only HTTP/1.0 and HTTP/1.1\n",
+                    "505 seuls HTTP/1.0 et HTTP/1.1 sont compris\n"
+                )
+                .get(lang)
+                .to_string(),
+            )),
         }
     }
 }
@@ -153,7 +179,10 @@ fn read_line(
     }
     if line.contains(&b'\r') {
         // A bare CR ends a line for some parsers and not for others.
-        return Err(HeadError::Malformed("a carriage return inside a line"));
+        return Err(HeadError::Malformed((
+            "a carriage return inside a line",
+            "un retour chariot au milieu d'une ligne",
+        )));
     }
     Ok(Line::Read(taken))
 }
@@ -173,17 +202,22 @@ fn parse_request_line(line: &[u8]) -> Result<(String, String, u8), HeadError> {
     let (Some(method), Some(target), Some(version), None) =
         (parts.next(), parts.next(), parts.next(), parts.next())
     else {
-        return Err(HeadError::Malformed(
+        return Err(HeadError::Malformed((
             "the request line is not `METHOD TARGET HTTP/1.1`",
-        ));
+            "la ligne de requête n'est pas `MÉTHODE CIBLE HTTP/1.1`",
+        )));
     };
     if !is_token(method) {
-        return Err(HeadError::Malformed("the method is not a word"));
+        return Err(HeadError::Malformed((
+            "the method is not a word",
+            "la méthode n'est pas un mot",
+        )));
     }
     if target.is_empty() || !target.iter().all(u8::is_ascii_graphic) {
-        return Err(HeadError::Malformed(
+        return Err(HeadError::Malformed((
             "the request target is empty or has a byte that is not printable ASCII",
-        ));
+            "la cible de la requête est vide ou a un octet qui n'est pas de l'ASCII imprimable",
+        )));
     }
     let minor = match version {
         b"HTTP/1.1" => 1,
@@ -194,9 +228,10 @@ fn parse_request_line(line: &[u8]) -> Result<(String, String, u8), HeadError> {
             return Err(HeadError::Version);
         }
         _ => {
-            return Err(HeadError::Malformed(
+            return Err(HeadError::Malformed((
                 "the version is not HTTP/1.0 or HTTP/1.1",
-            ));
+                "la version n'est ni HTTP/1.0 ni HTTP/1.1",
+            )));
         }
     };
     // Both were checked to be ASCII.
@@ -207,19 +242,26 @@ fn parse_request_line(line: &[u8]) -> Result<(String, String, u8), HeadError> {
 /// Splits `Name: value`.
 fn parse_field(line: &[u8]) -> Result<(String, String), HeadError> {
     let Some(colon) = line.iter().position(|&b| b == b':') else {
-        return Err(HeadError::Malformed("a header line without a colon"));
+        return Err(HeadError::Malformed((
+            "a header line without a colon",
+            "une ligne d'en-tête sans deux-points",
+        )));
     };
     let (name, value) = (&line[..colon], &line[colon + 1..]);
     // A line starting with a space continues the previous one in obsolete
     // syntax (RFC 9112, section 5.2), and a space before the colon is
     // forbidden: both are read differently by different parsers.
     if !is_token(name) {
-        return Err(HeadError::Malformed("a header name that is not a word"));
+        return Err(HeadError::Malformed((
+            "a header name that is not a word",
+            "un nom d'en-tête qui n'est pas un mot",
+        )));
     }
     if value.iter().any(|&b| b != b'\t' && (b < 0x20 || b == 0x7f)) {
-        return Err(HeadError::Malformed(
+        return Err(HeadError::Malformed((
             "a control character in a header value",
-        ));
+            "un caractère de contrôle dans la valeur d'un en-tête",
+        )));
     }
     let value = value.trim_ascii();
     Ok((
@@ -237,12 +279,16 @@ fn check_length(head: &Head) -> Result<(), HeadError> {
         return Ok(());
     };
     if first.is_empty() || !first.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(HeadError::Malformed(
+        return Err(HeadError::Malformed((
             "a Content-Length that is not a number",
-        ));
+            "un Content-Length qui n'est pas un nombre",
+        )));
     }
     if lengths.any(|other| other != first) {
-        return Err(HeadError::Malformed("two different Content-Length"));
+        return Err(HeadError::Malformed((
+            "two different Content-Length",
+            "deux Content-Length différents",
+        )));
     }
     Ok(())
 }
@@ -257,7 +303,10 @@ pub(crate) fn read_head(reader: &mut impl BufRead) -> Result<Head, HeadError> {
             Line::Read(_) if line.is_empty() => {
                 blank += 1;
                 if blank > MAX_BLANK_LINES {
-                    return Err(HeadError::Malformed("empty lines instead of a request"));
+                    return Err(HeadError::Malformed((
+                        "empty lines instead of a request",
+                        "des lignes vides au lieu d'une requête",
+                    )));
                 }
             }
             Line::Read(_) => break,

@@ -115,6 +115,7 @@ fn options(site: &TestSite, port: Option<u16>) -> ServeOptions {
         bind: "127.0.0.1".to_string(),
         port,
         open: false,
+        lang: alumni::i18n::Lang::En,
     }
 }
 
@@ -415,6 +416,177 @@ fn edits_are_served_and_errors_reported_until_fixed() {
     running.stop();
 }
 
+/// Polls until `done` holds for the state (rebuilds and checks both wake the
+/// poll), or ten seconds passed; returns the last state.
+fn wait_until(addr: &str, done: impl Fn(&serde_json::Value) -> bool) -> serde_json::Value {
+    let deadline = Instant::now() + Duration::from_secs(10);
+    let mut state = poll(addr, "none");
+    while !done(&state) && Instant::now() < deadline {
+        let (v, r) = (&state["version"], &state["report"]);
+        let answer = get(addr, &format!("/__alumni/poll?v={v}&r={r}"));
+        state = serde_json::from_slice(&answer.body).unwrap();
+    }
+    state
+}
+
+#[test]
+fn a_site_with_errors_is_served_with_a_page_that_explains_until_fixed() {
+    // `serve` refused to start on a site with an error (the state right after
+    // `alumni new`), so its overlay never showed.
+    let site = TestSite::new("site");
+    site.edit(
+        "content/clubs/docteurs.md",
+        "date: 2026-11-20",
+        "date: [2026",
+    );
+    let (running, addr) = start(&site);
+    for path in ["/", "/clubs/biotech/", "/en/", "/page/sans/fin.html"] {
+        let page = get(&addr, path);
+        assert_eq!(page.status, 503, "{path}");
+        let text = page.text();
+        assert!(
+            text.contains("Le site ne peut pas encore être construit")
+                && text.contains("The site cannot be built yet")
+                && text.contains("reloads by itself")
+                && text.contains("se recharge d'elle-même"),
+            "{path}: {text}"
+        );
+        assert!(text.contains("content/clubs/docteurs.md:4:7"), "{text}");
+        assert!(text.contains(" data-waiting></script>"), "{text}");
+    }
+    // Files other than pages get a plain answer.
+    let css = get(&addr, "/static/style.css");
+    assert_eq!(css.status, 503);
+    assert!(!css.text().contains('<'), "{}", css.text());
+    let state = poll(&addr, "none");
+    assert_eq!(state["served"], false);
+    assert_eq!(
+        state["errors"][0]["location"],
+        "content/clubs/docteurs.md:4:7"
+    );
+    assert_eq!(state["errors"][0]["word"], "error");
+    assert!(
+        state["texts"]["title"]
+            .as_str()
+            .unwrap()
+            .contains("nothing could be built yet"),
+        "{state}"
+    );
+    let v = state["version"].as_u64().unwrap();
+    site.edit(
+        "content/clubs/docteurs.md",
+        "date: [2026",
+        "date: 2026-11-20",
+    );
+    let state = wait_for_version(&addr, v);
+    assert_eq!(state["served"], true, "{state}");
+    assert_eq!(state["errors"].as_array().unwrap().len(), 0, "{state}");
+    assert!(
+        state["changed"]
+            .as_array()
+            .unwrap()
+            .contains(&serde_json::json!("index.html")),
+        "{state}"
+    );
+    assert_eq!(get(&addr, "/clubs/biotech/").status, 200);
+    assert_eq!(get(&addr, "/static/style.css").status, 200);
+    running.stop();
+}
+
+#[test]
+fn broken_links_and_missing_images_are_warnings_after_each_edit() {
+    // They were found by `alumni check` in CI only; the preview said nothing.
+    let site = TestSite::new("site");
+    let (running, addr) = start(&site);
+    assert_eq!(poll(&addr, "none")["warnings"], serde_json::json!([]));
+    let text = site.read("content/clubs/docteurs.md");
+    site.write(
+        "content/clubs/docteurs.md",
+        &format!(
+            "{text}\nVoir [la page perdue](/nulle-part/), [un titre](/clubs/biotech/#absent) et ![Affiche](/affiche-absente.png).\n"
+        ),
+    );
+    let state = wait_until(&addr, |s| s["warnings"].as_array().unwrap().len() >= 3);
+    let warnings = state["warnings"].as_array().unwrap();
+    let messages: Vec<&str> = warnings
+        .iter()
+        .map(|w| w["message"].as_str().unwrap())
+        .collect();
+    assert_eq!(warnings.len(), 3, "{state}");
+    for (w, wanted) in warnings.iter().zip([
+        "link to `/affiche-absente.png`, which is not a page or file of the site",
+        "link to `/clubs/biotech/#absent`: no element has the id `absent` there",
+        "link to `/nulle-part/`, which is not a page or file of the site",
+    ]) {
+        assert!(messages.contains(&wanted), "{messages:?}");
+        assert_eq!(w["severity"], "warning", "{w}");
+        assert!(
+            w["location"]
+                .as_str()
+                .unwrap()
+                .starts_with("content/clubs/docteurs.md:"),
+            "{w}"
+        );
+    }
+    // A warning is no error: the edit is served.
+    assert_eq!(state["errors"].as_array().unwrap().len(), 0);
+    assert!(
+        get(&addr, "/clubs/club-docteurs-chercheurs-et-doctorants/")
+            .text()
+            .contains("la page perdue")
+    );
+    site.write("content/clubs/docteurs.md", &text);
+    let state = wait_until(&addr, |s| s["warnings"].as_array().unwrap().is_empty());
+    assert_eq!(state["warnings"].as_array().unwrap().len(), 0, "{state}");
+    running.stop();
+}
+
+#[test]
+fn the_overlay_and_answers_speak_the_language_of_the_run() {
+    let site = TestSite::new("site");
+    site.edit(
+        "content/clubs/docteurs.md",
+        "date: 2026-11-20",
+        "date: [2026",
+    );
+    let mut french = options(&site, Some(0));
+    french.lang = alumni::i18n::Lang::Fr;
+    let lines = Arc::new(std::sync::Mutex::new(Vec::new()));
+    let report: Arc<serve::Reporter> = {
+        let lines = Arc::clone(&lines);
+        Arc::new(move |line: &str| lines.lock().unwrap().push(line.to_string()))
+    };
+    let running = serve::start(&french, &report).expect("the server starts");
+    let addr = running
+        .url
+        .trim_start_matches("http://")
+        .trim_end_matches('/')
+        .to_string();
+    let state = poll(&addr, "none");
+    assert_eq!(state["lang"], "fr");
+    assert_eq!(state["errors"][0]["word"], "erreur");
+    assert_eq!(state["texts"]["fold"], "Replier");
+    assert_eq!(state["texts"]["summary"], "1 erreur");
+    assert_eq!(state["texts"]["hint"], "conseil");
+    let printed = lines.lock().unwrap().join("\n");
+    assert!(
+        printed.contains("content/clubs/docteurs.md:4:7: erreur")
+            && printed.contains("une page qui les montre est servie"),
+        "{printed}"
+    );
+    site.edit(
+        "content/clubs/docteurs.md",
+        "date: [2026",
+        "date: 2026-11-20",
+    );
+    let state = wait_for_version(&addr, state["version"].as_u64().unwrap());
+    assert_eq!(state["served"], true, "{state}");
+    assert_eq!(get(&addr, "/nulle-part/").text(), "404 introuvable\n");
+    let printed = lines.lock().unwrap().join("\n");
+    assert!(printed.contains("reconstruit en"), "{printed}");
+    running.stop();
+}
+
 #[test]
 fn a_busy_port_is_a_clear_error() {
     let site = TestSite::new("site");
@@ -651,6 +823,8 @@ impl ServeProcess {
         let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_alumni"))
             .args(["serve", "--port", "0", "--root"])
             .arg(site.root())
+            // The address is read from the English line.
+            .env("LC_ALL", "C.UTF-8")
             .stdout(std::process::Stdio::piped())
             .stderr(std::process::Stdio::null())
             .spawn()

@@ -64,7 +64,7 @@ fn a_misspelled_key_in_a_section_without_collection_is_an_error_at_the_key() {
     );
     let fr = run_french_check(&site);
     assert!(
-        fr.contains("erreur: champ inconnu `dat` pour une page de news")
+        fr.contains("erreur : champ inconnu `dat` pour une page de news")
             && fr.contains("vouliez-vous dire `date` ?"),
         "{fr}"
     );

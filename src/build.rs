@@ -402,13 +402,16 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     errors.extend(parse_errors);
     // Markdown files that could not be read or parsed are left out; their
     // errors name them.
-    let parsed: HashSet<&str> = documents.iter().map(|d| d.file.path.as_str()).collect();
-    let mut unreadable: Vec<String> = errors
-        .iter()
-        .map(|d| d.path.as_str())
-        .filter(|p| p.starts_with("content/") && p.ends_with(".md") && !parsed.contains(p))
-        .map(str::to_string)
-        .collect();
+    let mut unreadable: Vec<String> = Vec::new();
+    if !errors.is_empty() {
+        let parsed: HashSet<&str> = documents.iter().map(|d| d.file.path.as_str()).collect();
+        unreadable = errors
+            .iter()
+            .map(|d| d.path.as_str())
+            .filter(|p| p.starts_with("content/") && p.ends_with(".md") && !parsed.contains(p))
+            .map(str::to_string)
+            .collect();
+    }
     unreadable.sort_unstable();
     unreadable.dedup();
     let (data, data_errors) = data::load_data(&loaded.data);

@@ -1293,6 +1293,68 @@ mod tests {
     }
 
     #[test]
+    fn a_page_with_front_matter_errors_is_left_out_but_still_linked_to() {
+        let config = Config::parse(
+            "title: T\nbase_url: https://e.org\ntheme: t\ncollections:\n  clubs:\n    fields:\n      kind: { type: enum, values: [a, b] }\n",
+            None,
+        )
+        .unwrap();
+        let docs = vec![
+            doc("clubs/_index.md", "title: Clubs"),
+            doc("clubs/bon.md", "title: Bon\nkind: a"),
+            doc("clubs/faux.md", "title: Faux\nkind: c"),
+        ];
+        let (site, errors) = assemble(config, docs, CopySources::default(), visible());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].path, "content/clubs/faux.md");
+        let paths: Vec<_> = site.pages.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["clubs/bon/"]);
+        assert_eq!(site.sections[1].pages, [0]);
+        assert_eq!(site.left_out.len(), 1);
+        assert!(site.left_out[0].page.is_some());
+        let index = LinkIndex::new(&site);
+        assert_eq!(index.resolve("clubs/faux.md", "fr"), Some("clubs/faux/"));
+    }
+
+    #[test]
+    fn an_unreadable_file_keeps_the_address_its_name_gives() {
+        let config = Config::parse(
+            "title: T\nbase_url: https://e.org\ntheme: t\nlanguages:\n  fr: { name: Français }\n  en: { name: English }\n",
+            None,
+        )
+        .unwrap();
+        let page = unreadable(&config, "content/clubs/Club Été.en.md");
+        assert_eq!(
+            (
+                page.lang.as_str(),
+                page.translation_key.as_str(),
+                page.path.as_str()
+            ),
+            ("en", "clubs/Club Été.md", "en/clubs/club-ete/")
+        );
+        assert_eq!(
+            unreadable(&config, "content/news/n/index.md").path,
+            "news/n/"
+        );
+        assert_eq!(unreadable(&config, "content/_index.md").path, "");
+    }
+
+    #[test]
+    fn nested_sections_take_their_parents_translations_option() {
+        let config = Config::parse(
+            "title: T\nbase_url: https://e.org\ntheme: t\nsections:\n  clubs:\n    translations: optional\n  news:\n    missing_translation: fallback\n",
+            None,
+        )
+        .unwrap();
+        assert!(!required(&config, "clubs/lyon", false));
+        assert!(!required(&config, "clubs", false));
+        assert!(required(&config, "events", false));
+        // Unsaid: required where untranslated pages are left out, not where
+        // the default language's text stands in.
+        assert!(!required(&config, "news", true));
+    }
+
+    #[test]
     fn unknown_section_option_gets_a_hint() {
         let docs = vec![doc("club/_index.md", "title: C")];
         let (_, errors) = assemble(config(), docs, CopySources::default(), visible());

@@ -169,6 +169,46 @@ fn one_run_reports_every_mistake_and_one_round_fixes_them() {
     assert_eq!(site.build(&[]).code, 0);
 }
 
+/// A page whose front matter cannot even be read hides nothing of the
+/// others: their mistakes show in the same run, and their links to it
+/// (`@/clubs/docteurs.md`, `#qui-peut-adherer` included) wait for it.
+#[test]
+fn an_unreadable_page_hides_nothing_else() {
+    let site = TestSite::new("site");
+    let root = site.root();
+    let root = root.to_str().unwrap();
+    site.edit(
+        "content/clubs/docteurs.md",
+        "date: 2026-11-20",
+        "date: [2026-11-20",
+    );
+    site.edit(
+        "content/clubs/biotech.md",
+        "## Nous contacter",
+        "<script>alert(1)</script>\n\n## Nous contacter",
+    );
+    let run = alumni_in_english(&site, &["check", "--root", root]);
+    assert_eq!(run.code, 1);
+    let errors: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains(": error: "))
+        .collect();
+    assert_eq!(errors.len(), 2, "{}", run.stdout);
+    assert!(
+        errors[0].starts_with("content/clubs/biotech.md:"),
+        "{}",
+        run.stdout
+    );
+    assert!(errors[0].contains("<script>"), "{}", run.stdout);
+    assert!(
+        errors[1].starts_with("content/clubs/docteurs.md:4:"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(site.build(&[]).code, 1);
+}
+
 /// Where `content/site.yaml` makes translations optional, a French-only
 /// club page is an info, printed, and `check --strict` passes; where they
 /// are required (the default of a section that leaves untranslated pages

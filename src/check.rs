@@ -465,11 +465,16 @@ fn check_navigation(prepared: &PreparedSite, root: &std::path::Path) -> Vec<Diag
 
 /// Pages and sections of the default language that another language
 /// lacks: a warning where their section requires translations, an info
-/// where they are optional.
+/// where they are optional and the page is left out of that language.
+/// Nothing is said of an optional one shown in the default language's text
+/// (`missing_translation: fallback`): readers of that language have it, and
+/// the build's summary lists it; said in every pull request, it would
+/// only hide what the pull request is about.
 fn missing_translations(prepared: &PreparedSite) -> Vec<Diagnostic> {
     let site = &prepared.site;
     site.missing_translations
         .iter()
+        .filter(|m| m.required || !m.fallback)
         .map(|m| {
             let name = site
                 .config

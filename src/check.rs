@@ -8,7 +8,8 @@
 //! the pages of the main navigation (`data.navigation.main`) must exist in
 //! every language; a page missing in a language is a warning where its
 //! section requires translations and an info where they are optional
-//! (`sections.<folder>.translations` in `content/site.yaml`). Nothing is
+//! (`sections.<folder>.translations` in `content/site.yaml`) and the page
+//! is left out of that language. Nothing is
 //! written to disk.
 //!
 //! One run reports every mistake: the build's stages go on past the pages

@@ -558,10 +558,13 @@ fn judge(options: &BuildOptions, render: bool) -> Vec<Diagnostic> {
 /// for included.
 pub fn summary(problems: &[Diagnostic]) -> Text {
     let (errors, warnings) = diagnostic::count(problems);
-    let (e, w) = (plural(errors), plural(warnings));
+    // English says "0 errors", French "0 erreur".
+    let s = |plural: bool| if plural { "s" } else { "" };
+    let (e, w) = (s(errors != 1), s(warnings != 1));
+    let (fe, fw) = (s(errors > 1), s(warnings > 1));
     tr!(
         "check: {errors} error{e}, {warnings} warning{w}",
-        "check : {errors} erreur{e}, {warnings} avertissement{w}"
+        "check : {errors} erreur{fe}, {warnings} avertissement{fw}"
     )
 }
 
@@ -570,10 +573,6 @@ pub fn summary(problems: &[Diagnostic]) -> Text {
 pub fn fails(problems: &[Diagnostic], strict: bool) -> bool {
     let (errors, warnings) = diagnostic::count(problems);
     errors > 0 || (strict && warnings > 0)
-}
-
-fn plural(n: usize) -> &'static str {
-    if n == 1 { "" } else { "s" }
 }
 
 #[cfg(test)]
@@ -592,6 +591,22 @@ mod tests {
             [("id".into(), "a".into()), ("class".into(), "b c".into())]
         );
         assert_eq!(t[1].attributes[0].1, "/y/#z");
+    }
+
+    #[test]
+    fn infos_are_neither_counted_nor_a_failure() {
+        let problems = [
+            Diagnostic::warning("content/a.md", tr!("w", "w")),
+            Diagnostic::info("content/b.md", tr!("i", "i")),
+        ];
+        let summary = summary(&problems);
+        assert_eq!(summary, "check: 0 errors, 1 warning");
+        assert_eq!(summary.fr, "check : 0 erreur, 1 avertissement");
+        assert!(!fails(&problems, false));
+        assert!(fails(&problems, true));
+        assert!(!fails(&problems[1..], true));
+        let error = [Diagnostic::error("content/a.md", tr!("e", "e"))];
+        assert!(fails(&error, false));
     }
 
     #[test]

@@ -295,7 +295,7 @@ impl LinkIndex {
 }
 
 /// What is known of a Markdown file that could not be read or parsed
-/// (`path` is `content/...`): its language, translation key and the site
+/// (`source` is `content/...`): its language, translation key and the site
 /// path its file name gives, so that links to it are not reported as well.
 pub fn unreadable(config: &Config, source: &str) -> LeftOut {
     let content_path = source.strip_prefix("content/").unwrap_or(source);
@@ -406,8 +406,7 @@ pub fn assemble(
 
     let mut missing = Vec::new();
     let (mut sections, section_of) = build_sections(&config, section_docs, &mut missing);
-    let pages = build_pages(&config, page_docs, &section_of, &mut missing, &mut errors);
-    let mut pages = pages;
+    let mut pages = build_pages(&config, page_docs, &section_of, &mut missing, &mut errors);
     check_collections(&config, &sections, &mut pages, &copies, &mut errors);
     read_terms(&config, &mut pages, &mut errors);
     // Every error so far belongs to one page's front matter: that page is

@@ -1,11 +1,18 @@
 //! The build: load -> parse -> assemble -> Markdown -> render -> write.
 //!
 //! Each stage is a plain function over plain data; this module only chains
-//! them, stops after a stage that found errors (later stages would only
-//! repeat them in other words), and decides where the output goes. Nothing
-//! here prints or exits: the binary does that with the returned report.
+//! them and decides where the output goes. It does not stop at the first
+//! stage with errors: a page whose own front matter (or file) has errors is
+//! left out of the later stages ([`crate::model::LeftOut`]) and the rest of
+//! the site goes through all of them, so that one run reports every mistake.
+//! It stops early only for a mistake of the whole site: a bad config; a
+//! theme or data file that cannot be read and templates that do not
+//! compile, after which nothing is rendered (every output would repeat the
+//! same error). Any error fails the build, whose previous output is then
+//! left untouched. Nothing here prints or exits: the binary does that with
+//! the returned report.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::{Component, Path, PathBuf};
 use std::time::{Duration, Instant};
 
@@ -14,6 +21,7 @@ use rayon::prelude::*;
 use crate::config::Config;
 use crate::date::DateTime;
 use crate::diagnostic::{self, Diagnostic};
+use crate::i18n::Text;
 use crate::markdown::{self, BodySource, Rendered};
 use crate::model::{self, CopySources, LinkIndex, Site};
 use crate::output::Staging;
@@ -66,7 +74,7 @@ impl BuildOptions {
     pub fn schedule(&self) -> Result<Schedule, BuildError> {
         let now = match self.now {
             Some(now) => now,
-            None => crate::schedule::now().map_err(BuildError::Io)?,
+            None => crate::schedule::now().map_err(|e| BuildError::Io(e.into()))?,
         };
         Ok(Schedule {
             now,
@@ -100,8 +108,8 @@ pub struct BuildReport {
 pub enum BuildError {
     /// The site has mistakes: every one found, sorted.
     Site(Vec<Diagnostic>),
-    /// The output could not be written or swapped in.
-    Io(String),
+    /// The output could not be written or swapped in (or the clock read).
+    Io(Text),
 }
 
 /// The output folder for `options`.
@@ -123,8 +131,9 @@ fn fail(mut errors: Vec<Diagnostic>) -> BuildError {
 /// (`public/..` names the root through the back door).
 fn check_output_dir(root: &Path, out: &Path) -> Result<(), BuildError> {
     if !matches!(out.components().next_back(), Some(Component::Normal(_))) {
-        return Err(BuildError::Io(format!(
+        return Err(BuildError::Io(tr!(
             "refusing to use {} as the output folder: it must end in a folder name (not `..`, `.` or `/`)",
+            "refus d'utiliser {} comme dossier de sortie : il doit finir par un nom de dossier (pas `..`, `.` ni `/`)";
             out.display()
         )));
     }
@@ -135,8 +144,9 @@ fn check_output_dir(root: &Path, out: &Path) -> Result<(), BuildError> {
         root_c.join("src"),
     ];
     if root_c.starts_with(&out_c) || protected.iter().any(|p| out_c.starts_with(p)) {
-        return Err(BuildError::Io(format!(
+        return Err(BuildError::Io(tr!(
             "refusing to use {} as the output folder: the build replaces it as a whole, and it holds the site's sources",
+            "refus d'utiliser {} comme dossier de sortie : la construction le remplace en entier, et il contient les sources du site";
             out.display()
         )));
     }
@@ -146,9 +156,11 @@ fn check_output_dir(root: &Path, out: &Path) -> Result<(), BuildError> {
     let foreign = std::fs::read_dir(&out_c).is_ok_and(|mut entries| entries.next().is_some())
         && !out_c.join(crate::output::MANIFEST).exists();
     if foreign {
-        return Err(BuildError::Io(format!(
+        return Err(BuildError::Io(tr!(
             "refusing to replace {}: it holds files but is not the output of a build (it has no {}); \
              choose an empty or new folder with --out, or delete this one yourself if it is an old output",
+            "refus de remplacer {} : il contient des fichiers mais n'est pas la sortie d'une construction (il n'a pas de {}) ; \
+             choisissez un dossier vide ou nouveau avec --out, ou supprimez celui-ci vous-même si c'est une ancienne sortie";
             out.display(),
             crate::output::MANIFEST
         )));
@@ -189,19 +201,21 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let started = Instant::now();
     let out = output_dir(options);
     check_output_dir(&options.root, &out)?;
-    let mut prepared = prepare_with(options, Purpose::Publish)?;
+    let mut prepared = finish(prepare_with(options, Purpose::Publish)?)?;
     let staging = Staging::begin(&out).map_err(|e| {
-        BuildError::Io(format!(
-            "cannot create the output next to {}: {e}; the previous output was left as it was{}",
-            out.display(),
-            io_advice(&e)
+        let (advice, place) = (io_advice(&e), out.display());
+        let (en, fr) = (&advice.en, &advice.fr);
+        BuildError::Io(tr!(
+            "cannot create the output next to {place}: {e}; the previous output was left as it was{en}",
+            "impossible de créer la sortie à côté de {place} : {e} ; la sortie précédente a été laissée telle quelle{fr}"
         ))
     })?;
     let (per_language, copied_files) = write_site(&prepared, &staging, options.minify).map_err(|e| {
         if staging.disk_full() {
             // One cause, one message, rather than one error per file.
-            BuildError::Io(format!(
+            BuildError::Io(tr!(
                 "the disk holding {} is full (no space left on device): the new output was not written and the previous one was left as it was; free some space, or build elsewhere with --out",
+                "le disque qui contient {} est plein (plus de place sur le périphérique) : la nouvelle sortie n'a pas été écrite et la précédente a été laissée telle quelle ; libérez de la place, ou construisez ailleurs avec --out";
                 out.display()
             ))
         } else {
@@ -209,10 +223,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         }
     })?;
     staging.commit().map_err(|e| {
-        BuildError::Io(format!(
-            "cannot put the new output in place at {}: {e}; the previous output was left as it was{}",
-            out.display(),
-            io_advice(&e)
+        let (advice, place) = (io_advice(&e), out.display());
+        let (en, fr) = (&advice.en, &advice.fr);
+        BuildError::Io(tr!(
+            "cannot put the new output in place at {place}: {e}; the previous output was left as it was{en}",
+            "impossible de mettre la nouvelle sortie en place à {place} : {e} ; la sortie précédente a été laissée telle quelle{fr}"
         ))
     })?;
     let missing_translations = prepared.site.missing_translations.clone();
@@ -244,16 +259,19 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     Ok(report)
 }
 
-/// What to do about an I/O error on the output folder, when we can tell.
-fn io_advice(e: &std::io::Error) -> &'static str {
+/// What to do about an I/O error on the output folder, when we can tell
+/// (empty otherwise), to append to a message.
+fn io_advice(e: &std::io::Error) -> Text {
     match e.kind() {
-        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => {
-            "; make the output folder and the folder holding it writable (see `lsattr` for an immutable flag), or build elsewhere with --out"
-        }
-        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => {
-            "; free some space, or build elsewhere with --out"
-        }
-        _ => "",
+        std::io::ErrorKind::PermissionDenied | std::io::ErrorKind::ReadOnlyFilesystem => tr!(
+            "; make the output folder and the folder holding it writable (see `lsattr` for an immutable flag), or build elsewhere with --out",
+            " ; rendez le dossier de sortie et le dossier qui le contient accessibles en écriture (voyez `lsattr` pour un attribut immuable), ou construisez ailleurs avec --out"
+        ),
+        std::io::ErrorKind::StorageFull | std::io::ErrorKind::QuotaExceeded => tr!(
+            "; free some space, or build elsewhere with --out",
+            " ; libérez de la place, ou construisez ailleurs avec --out"
+        ),
+        _ => Text::default(),
     }
 }
 
@@ -307,18 +325,74 @@ pub struct PreparedSite {
     pub warnings: Vec<Diagnostic>,
 }
 
-/// Runs every stage before rendering. Errors of a stage stop the build there.
+/// Runs every stage before rendering; any error fails (with the warnings
+/// found beside it, so that the author reads both in one run).
 pub fn prepare(options: &BuildOptions) -> Result<PreparedSite, BuildError> {
+    finish(prepare_with(options, Purpose::Preview)?)
+}
+
+/// What the stages before rendering made of a site, mistakes and all.
+pub struct Preparation {
+    /// The site without what was left out for its own errors, ready to
+    /// render; `None` when a mistake of the whole site (config, theme, data,
+    /// templates) leaves nothing to render.
+    pub prepared: Option<PreparedSite>,
+    /// Every error found; with the warnings too when `prepared` is `None`
+    /// (otherwise they are its [`PreparedSite::warnings`]).
+    pub problems: Vec<Diagnostic>,
+}
+
+/// Runs every stage before rendering and goes on past mistakes: a page or
+/// file whose own front matter has errors is left out of the later stages
+/// (see [`model::LeftOut`]) and the rest of the site goes through them, so
+/// that one run reports every mistake (`check`). Fails only when the clock
+/// cannot be read.
+pub fn prepare_all(options: &BuildOptions) -> Result<Preparation, BuildError> {
     prepare_with(options, Purpose::Preview)
 }
 
-fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<PreparedSite, BuildError> {
+/// The site of `preparation`, or its problems as a failure when it has any.
+fn finish(preparation: Preparation) -> Result<PreparedSite, BuildError> {
+    let Preparation {
+        prepared,
+        mut problems,
+    } = preparation;
+    match prepared {
+        Some(prepared) if problems.is_empty() => Ok(prepared),
+        Some(mut prepared) => {
+            problems.append(&mut prepared.warnings);
+            Err(fail(problems))
+        }
+        None => Err(fail(problems)),
+    }
+}
+
+/// Nothing to render: `problems` says why.
+fn unrenderable(problems: Vec<Diagnostic>) -> Preparation {
+    Preparation {
+        prepared: None,
+        problems,
+    }
+}
+
+fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation, BuildError> {
     let root = &options.root;
-    let config_file = load::read_config(root).map_err(|d| fail(vec![d]))?;
-    let config = Config::parse(&config_file.text, options.base_url.as_deref()).map_err(fail)?;
+    let visibility = model::Visibility {
+        drafts: options.drafts,
+        schedule: options.schedule()?,
+    };
+    let config_file = match load::read_config(root) {
+        Ok(file) => file,
+        Err(d) => return Ok(unrenderable(vec![d])),
+    };
+    let config = match Config::parse(&config_file.text, options.base_url.as_deref()) {
+        Ok(config) => config,
+        Err(errors) => return Ok(unrenderable(errors)),
+    };
     let rules = crate::trust::Rules::new(&config);
     let (loaded, mut errors) = load::load(root, &rules);
     let (theme, theme_errors) = load::load_theme(root, &config.theme);
+    let theme_read = theme_errors.is_empty();
     errors.extend(theme_errors);
     let languages = parse::Languages {
         default: &config.default_language,
@@ -326,37 +400,51 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<PreparedSite
     };
     let (documents, parse_errors) = parse::parse_all(loaded.markdown, &languages, &rules);
     errors.extend(parse_errors);
-    let (data, data_errors) = data::load_data(&loaded.data);
-    errors.extend(data_errors);
+    // Markdown files that could not be read or parsed are left out; their
+    // errors name them.
+    let mut unreadable: Vec<String> = Vec::new();
     if !errors.is_empty() {
-        return Err(fail(errors));
+        let parsed: HashSet<&str> = documents.iter().map(|d| d.file.path.as_str()).collect();
+        unreadable = errors
+            .iter()
+            .map(|d| d.path.as_str())
+            .filter(|p| p.starts_with("content/") && p.ends_with(".md") && !parsed.contains(p))
+            .map(str::to_string)
+            .collect();
     }
+    unreadable.sort_unstable();
+    unreadable.dedup();
+    let (data, data_errors) = data::load_data(&loaded.data);
+    let data_read = data_errors.is_empty();
+    errors.extend(data_errors);
 
     let copies = CopySources {
         content_files: loaded.content_files,
         static_files: loaded.static_files,
         theme_files: theme.static_files.clone(),
     };
-    let visibility = model::Visibility {
-        drafts: options.drafts,
-        schedule: options.schedule()?,
-    };
-    let (mut site, mut model_errors) = model::assemble(config, documents, copies, visibility);
-    if !model_errors.is_empty() {
-        model_errors.append(&mut site.field_errors);
-        return Err(fail(model_errors));
-    }
+    let (mut site, model_errors) = model::assemble(config, documents, copies, visibility);
+    errors.extend(model_errors);
+    let unreadable = unreadable
+        .iter()
+        .map(|path| model::unreadable(&site.config, path));
+    site.left_out.extend(unreadable);
+    site.left_out.sort_by(|a, b| a.source.cmp(&b.source));
     if purpose == Purpose::Publish {
         fingerprint_assets(&mut site, options.minify);
     }
-    let mut claim_errors = crate::claims::check(&site);
-    if !claim_errors.is_empty() {
-        claim_errors.append(&mut site.field_errors);
-        return Err(fail(claim_errors));
+    errors.extend(crate::claims::check(&site));
+    if !theme_read {
+        return Ok(unrenderable(errors));
     }
-    let engine = render::compile(&theme, &site).map_err(fail)?;
-    let mut markdown_errors = render_markdown_with(&mut site, &engine, purpose);
-    markdown_errors.append(&mut site.field_errors);
+    let engine = match render::compile(&theme, &site) {
+        Ok(engine) => engine,
+        Err(template_errors) => {
+            errors.extend(template_errors);
+            return Ok(unrenderable(errors));
+        }
+    };
+    errors.extend(render_markdown_with(&mut site, &engine, purpose));
     // A fallback renders the same file again: its warnings are said once.
     let mut warnings: Vec<Diagnostic> = site
         .pages
@@ -365,19 +453,74 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<PreparedSite
             let warnings = std::mem::take(&mut p.rendered.warnings);
             if p.fallback { Vec::new() } else { warnings }
         })
+        .chain(
+            site.left_out
+                .iter_mut()
+                .filter_map(|l| l.page.as_mut())
+                .flat_map(|p| std::mem::take(&mut p.rendered.warnings)),
+        )
         .collect();
-    if !markdown_errors.is_empty() {
-        // With the errors, so that the author reads both in one run.
-        markdown_errors.append(&mut warnings);
-        return Err(fail(markdown_errors));
+    if !data_read {
+        // Templates read the data: rendering them would only add errors
+        // that say the same thing.
+        errors.append(&mut warnings);
+        return Ok(unrenderable(errors));
     }
     diagnostic::sort(&mut warnings);
-    Ok(PreparedSite {
-        site,
-        engine,
-        data,
-        warnings,
+    Ok(Preparation {
+        prepared: Some(PreparedSite {
+            site,
+            engine,
+            data,
+            warnings,
+        }),
+        problems: errors,
     })
+}
+
+/// Renders every output of `prepared` into memory, as [`write_site`] would
+/// write them (without minifying): pages, lists, feeds, the sitemap and the
+/// copied files. Returns them with the errors of rendering.
+pub fn render_in_memory(prepared: &PreparedSite) -> (crate::live::Outputs, Vec<Diagnostic>) {
+    let site = &prepared.site;
+    let views = view::shared_views(site, &prepared.data);
+    let collected = std::sync::Mutex::new(crate::live::Outputs::new());
+    let write = |path: &str, bytes: &[u8]| {
+        // The lock only guards inserting a finished page into the map.
+        if let Ok(mut map) = collected.lock() {
+            map.insert(path.to_string(), std::sync::Arc::new(bytes.to_vec()));
+        }
+        Ok(())
+    };
+    let (_, mut errors) = render::render_site(site, &prepared.engine, &views, &write);
+    let mut outputs = collected.into_inner().unwrap_or_default();
+    for (path, bytes) in crate::publish::outputs(site) {
+        outputs.insert(path, std::sync::Arc::new(bytes));
+    }
+    for copy in &site.copies {
+        match std::fs::read(&copy.file.abs) {
+            Ok(bytes) => {
+                outputs.insert(copy.output.clone(), std::sync::Arc::new(bytes));
+            }
+            Err(e) => errors.push(cannot_read(&copy.file.path, &e)),
+        }
+    }
+    (outputs, errors)
+}
+
+/// A copied file that could not be read.
+fn cannot_read(path: &str, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        path,
+        tr!(
+            "cannot read the file: {e}",
+            "impossible de lire le fichier : {e}"
+        ),
+    )
+    .with_hint(tr!(
+        "check that the file exists and may be read",
+        "vérifiez que le fichier existe et peut être lu"
+    ))
 }
 
 /// The next scheduled change of the site at `options.root` after the
@@ -428,9 +571,7 @@ pub fn write_site(
     }
     let copy = |c: &model::Copy| {
         if minify && (c.output.ends_with(".css") || c.output.ends_with(".js")) {
-            let bytes = std::fs::read(&c.file.abs).map_err(|e| {
-                Diagnostic::error(&c.file.path, format!("cannot read the file: {e}"))
-            })?;
+            let bytes = std::fs::read(&c.file.abs).map_err(|e| cannot_read(&c.file.path, &e))?;
             return write(&c.output, &bytes);
         }
         staging.copy(&c.output, &c.file.abs, &c.file.path)
@@ -506,6 +647,7 @@ fn render_markdown_with(
         pages,
         sections,
         config,
+        left_out,
         ..
     } = site;
     let base_path = config.base_path.as_str();
@@ -526,6 +668,20 @@ fn render_markdown_with(
             if p.fallback { Vec::new() } else { errors }
         })
         .collect();
+    // Pages left out for their front matter: rendered for their own
+    // mistakes only (a page with a bad date and a raw `<script>` hears of
+    // both in one run), never published.
+    let left_out_errors: Vec<Vec<Diagnostic>> = left_out
+        .par_iter_mut()
+        .filter_map(|l| l.page.as_mut())
+        .map(|p| {
+            let collection = model::body_rules(config, &p.document, &sections[p.section].folder);
+            let (rendered, errors) =
+                render_document(base_path, &index, engine, &p.document, &p.lang, collection);
+            p.rendered = rendered;
+            errors
+        })
+        .collect();
     let render_doc = |doc: &parse::Document, lang: &str, collection| {
         render_document(base_path, &index, engine, doc, lang, collection)
     };
@@ -538,7 +694,11 @@ fn render_markdown_with(
                 .unwrap_or_default()
         })
         .collect();
-    let mut errors: Vec<Diagnostic> = page_errors.into_iter().flatten().collect();
+    let mut errors: Vec<Diagnostic> = page_errors
+        .into_iter()
+        .chain(left_out_errors)
+        .flatten()
+        .collect();
     for (section, (rendered, e)) in site.sections.iter_mut().zip(section_results) {
         section.rendered = rendered;
         if !section.fallback {
@@ -550,13 +710,14 @@ fn render_markdown_with(
     errors
 }
 
-/// Every `#fragment` link of every written page and section must name a
-/// heading of its target.
+/// Every `#fragment` link of every written page and section (and of pages
+/// left out, whose mistakes are reported too) must name a heading of its target.
 pub fn check_fragments(site: &Site) -> Vec<Diagnostic> {
     let documents = site
         .pages
         .iter()
         .filter(|p| !p.fallback)
+        .chain(site.left_out.iter().filter_map(|l| l.page.as_ref()))
         .map(|p| (&p.document, &p.rendered))
         .chain(
             site.sections
@@ -567,7 +728,9 @@ pub fn check_fragments(site: &Site) -> Vec<Diagnostic> {
     check_fragment_links(site, documents)
 }
 
-/// The `#fragment` links of `documents` must name a heading of their target.
+/// The `#fragment` links of `documents` must name a heading of their target
+/// (whose headings are unknown when it is a file that could not be read:
+/// those links wait for it to be fixed).
 pub fn check_fragment_links<'a>(
     site: &Site,
     documents: impl Iterator<Item = (&'a parse::Document, &'a Rendered)>,
@@ -575,14 +738,22 @@ pub fn check_fragment_links<'a>(
     let base_path = &site.config.base_path;
     let mut errors = Vec::new();
     // Keyed by site path, borrowed: building it allocates no string.
-    let anchors: HashMap<&str, &[String]> = site
-        .pages
+    let anchors: HashMap<&str, Option<&[String]>> = site
+        .left_out
         .iter()
-        .map(|p| (p.path.as_str(), p.rendered.anchors.as_slice()))
+        .map(|l| {
+            let anchors = l.page.as_ref().map(|p| p.rendered.anchors.as_slice());
+            (l.path.as_str(), anchors)
+        })
+        .chain(
+            site.pages
+                .iter()
+                .map(|p| (p.path.as_str(), Some(p.rendered.anchors.as_slice()))),
+        )
         .chain(
             site.sections
                 .iter()
-                .map(|s| (s.path.as_str(), s.rendered.anchors.as_slice())),
+                .map(|s| (s.path.as_str(), Some(s.rendered.anchors.as_slice()))),
         )
         .collect();
     for (doc, rendered) in documents {
@@ -591,30 +762,35 @@ pub fn check_fragment_links<'a>(
                 .url
                 .strip_prefix(base_path.as_str())
                 .unwrap_or(&link.url);
-            let known = anchors.get(path).copied().unwrap_or_default();
+            let Some(known) = anchors.get(path).copied().unwrap_or(Some(&[])) else {
+                continue;
+            };
             if known.contains(&link.fragment) {
                 continue;
             }
             let names: Vec<&str> = known.iter().map(String::as_str).collect();
             let hint = match diagnostic::did_you_mean(&link.fragment, &names) {
-                Some(close) => format!("did you mean `#{close}`?"),
-                None if names.is_empty() => {
-                    format!("`content/{}` has no headings to link to", link.target)
-                }
-                None => format!(
-                    "its headings are: {}",
-                    names
+                Some(close) => tr!("did you mean `#{close}`?", "vouliez-vous dire `#{close}` ?"),
+                None if names.is_empty() => tr!(
+                    "`content/{}` has no headings to link to",
+                    "`content/{}` n'a pas de titre vers lequel pointer";
+                    link.target
+                ),
+                None => {
+                    let list = names
                         .iter()
                         .map(|n| format!("#{n}"))
                         .collect::<Vec<_>>()
-                        .join(", ")
-                ),
+                        .join(", ");
+                    tr!("its headings are: {list}", "ses titres sont : {list}")
+                }
             };
             errors.push(
                 Diagnostic::error(
                     &doc.file.path,
-                    format!(
+                    tr!(
                         "link to a missing heading `#{}` in `content/{}`",
+                        "lien vers un titre `#{}` qui n'existe pas dans `content/{}`";
                         link.fragment, link.target
                     ),
                 )

@@ -6,14 +6,24 @@
 //! `href`, `src` and `srcset` and every `#fragment` of every HTML output must
 //! lead to an output and an element id in it; images need alternative text;
 //! the pages of the main navigation (`data.navigation.main`) must exist in
-//! every language; pages left out of a language are warnings. Nothing is
+//! every language; a page missing in a language is a warning where its
+//! section requires translations and an info where they are optional
+//! (`sections.<folder>.translations` in `content/site.yaml`) and the page
+//! is left out of that language. Nothing is
 //! written to disk.
+//!
+//! One run reports every mistake: the build's stages go on past the pages
+//! whose front matter has errors (see [`crate::build::prepare_all`]), and the
+//! rendered site is judged without them. Links to a page left out are not
+//! reported: its URL is known, it is the page that is wrong, and the link
+//! will be right once it is fixed.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::build::{BuildOptions, PreparedSite};
+use crate::build::{self, BuildError, BuildOptions, PreparedSite};
 use crate::diagnostic::{self, Diagnostic};
-use crate::live::{self, Outputs};
+use crate::i18n::Text;
+use crate::live::Outputs;
 use crate::yaml::Value;
 
 /// A tag of an HTML document: name and attributes, as written.
@@ -202,6 +212,33 @@ fn sources(prepared: &PreparedSite) -> HashMap<String, (&str, &str)> {
 pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnostic> {
     let base_path = &prepared.site.config.base_path;
     let sources = sources(prepared);
+    // Pages left out for their own mistakes: links to them wait for them.
+    let left_out: HashSet<String> = prepared
+        .site
+        .left_out
+        .iter()
+        .map(|l| format!("{}index.html", l.path))
+        .collect();
+    // `@/page.md#heading` links of written pages: the build judged them
+    // against their target's headings already (a fallback's are judged here,
+    // in the edition they lead to).
+    let judged: HashSet<String> = prepared
+        .site
+        .pages
+        .iter()
+        .filter(|p| !p.fallback)
+        .map(|p| &p.rendered)
+        .chain(
+            prepared
+                .site
+                .sections
+                .iter()
+                .filter(|s| !s.fallback)
+                .map(|s| &s.rendered),
+        )
+        .flat_map(|r| &r.fragment_links)
+        .map(|l| format!("{}#{}", l.url, l.fragment))
+        .collect();
     let html: Vec<(&String, Vec<Tag>)> = outputs
         .iter()
         .filter(|(k, _)| k.ends_with(".html"))
@@ -220,7 +257,7 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
         })
         .collect();
     // (message, hint, raw value) -> outputs it was found in
-    let mut found: BTreeMap<(String, String, String), Vec<&str>> = BTreeMap::new();
+    let mut found: BTreeMap<(Text, Text, String), Vec<&str>> = BTreeMap::new();
     for (page, tags) in &html {
         for tag in tags {
             let urls: Vec<&str> = tag
@@ -250,25 +287,40 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
                 let Some((key, fragment)) = target_of(url, page, base_path) else {
                     continue;
                 };
+                if left_out.contains(&key) {
+                    continue;
+                }
                 if !outputs.contains_key(&key) {
                     found
                         .entry((
-                            format!("link to `{url}`, which is not a page or file of the site"),
-                            "check the address; link to pages by their source with `@/section/page.md`".to_string(),
+                            tr!(
+                                "link to `{url}`, which is not a page or file of the site",
+                                "lien vers `{url}`, qui n'est ni une page ni un fichier du site"
+                            ),
+                            tr!(
+                                "check the address; link to pages by their source with `@/section/page.md`",
+                                "vérifiez l'adresse ; pointez vers les pages par leur source avec `@/section/page.md`"
+                            ),
                             url.to_string(),
                         ))
                         .or_default()
                         .push(page);
                 } else if !fragment.is_empty()
+                    && !judged.contains(url)
                     && !ids
                         .get(key.as_str())
                         .is_some_and(|set| set.contains(fragment.as_str()))
                 {
                     found
                         .entry((
-                            format!("link to `{url}`: no element has the id `{fragment}` there"),
-                            "link to a heading by its id: `## Nous contacter` is `#nous-contacter`"
-                                .to_string(),
+                            tr!(
+                                "link to `{url}`: no element has the id `{fragment}` there",
+                                "lien vers `{url}` : aucun élément n'y a l'identifiant `{fragment}`"
+                            ),
+                            tr!(
+                                "link to a heading by its id: `## Nous contacter` is `#nous-contacter`",
+                                "pointez vers un titre par son identifiant : `## Nous contacter` donne `#nous-contacter`"
+                            ),
                             url.to_string(),
                         ))
                         .or_default()
@@ -283,9 +335,14 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
                     .map_or("", |(_, v)| v.as_str());
                 found
                     .entry((
-                        format!("the image `{src}` has no alternative text"),
-                        "describe it: ![what the image shows](image.jpg), or alt=\"...\""
-                            .to_string(),
+                        tr!(
+                            "the image `{src}` has no alternative text",
+                            "l'image `{src}` n'a pas de texte de remplacement"
+                        ),
+                        tr!(
+                            "describe it: ![what the image shows](image.jpg), or alt=\"...\"",
+                            "décrivez-la : ![ce que montre l'image](image.jpg), ou alt=\"...\""
+                        ),
                         src.to_string(),
                     ))
                     .or_default()
@@ -315,19 +372,33 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
             Some((*path, *text, at))
         });
         let others = match pages.len() {
-            0 | 1 => String::new(),
-            n => format!(" (on {n} pages, from /{} on)", pages[0]),
+            0 | 1 => Text::default(),
+            n => tr!(
+                " (on {n} pages, from /{} on)",
+                " (sur {n} pages, à partir de /{})";
+                pages[0]
+            ),
+        };
+        let joined = |extra: Option<Text>| {
+            message.map(|m, lang| {
+                let extra = extra.as_ref().map_or("", |e| e.get(lang));
+                format!("{m}{extra}{}", others.get(lang))
+            })
         };
         let d = if let Some((path, text, at)) = located {
-            Diagnostic::error(path, format!("{message}{others}")).at_offset(text, at)
+            Diagnostic::error(path, joined(None)).at_offset(text, at)
         } else {
             let first = pages[0];
             match sources.get(first) {
-                Some((path, text)) => {
-                    Diagnostic::error(*path, format!("{message} (in the page's template){others}"))
-                        .at_offset(text, 0)
-                }
-                None => Diagnostic::error(format!("/{first}"), format!("{message}{others}")),
+                Some((path, text)) => Diagnostic::error(
+                    *path,
+                    joined(Some(tr!(
+                        " (in the page's template)",
+                        " (dans le gabarit de la page)"
+                    ))),
+                )
+                .at_offset(text, 0),
+                None => Diagnostic::error(format!("/{first}"), joined(None)),
             }
         };
         diagnostics.push(d.with_hint(hint));
@@ -375,13 +446,17 @@ fn check_navigation(prepared: &PreparedSite, root: &std::path::Path) -> Vec<Diag
                 errors.push(
                     Diagnostic::error(
                         file,
-                        format!(
+                        tr!(
                             "the menu links to `{path}`, which has no {} version",
+                            "le menu pointe vers `{path}`, qui n'a pas de version {}";
                             language.name
                         ),
                     )
                     .at_offset(&text, at)
-                    .with_hint(format!("write content/{suffixed}")),
+                    .with_hint(tr!(
+                        "write content/{suffixed}",
+                        "écrivez content/{suffixed}"
+                    )),
                 );
             }
         }
@@ -389,12 +464,18 @@ fn check_navigation(prepared: &PreparedSite, root: &std::path::Path) -> Vec<Diag
     errors
 }
 
-/// Pages left out of a language (sections with `missing_translation: omit`).
+/// Pages and sections of the default language that another language
+/// lacks: a warning where their section requires translations, an info
+/// where they are optional and the page is left out of that language.
+/// Nothing is said of an optional one shown in the default language's text
+/// (`missing_translation: fallback`): readers of that language have it, and
+/// the build's summary lists it; said in every pull request, it would
+/// only hide what the pull request is about.
 fn missing_translations(prepared: &PreparedSite) -> Vec<Diagnostic> {
     let site = &prepared.site;
     site.missing_translations
         .iter()
-        .filter(|m| !m.fallback)
+        .filter(|m| m.required || !m.fallback)
         .map(|m| {
             let name = site
                 .config
@@ -404,13 +485,28 @@ fn missing_translations(prepared: &PreparedSite) -> Vec<Diagnostic> {
                 .source
                 .strip_suffix(".md")
                 .map_or(m.source.clone(), |p| format!("{p}.{}.md", m.lang));
-            Diagnostic::warning(
-                &m.source,
-                format!("no {name} version: the {name} site leaves this page out"),
-            )
-            .with_hint(format!(
-                "translate it as {target}, or set `missing_translation: fallback` on its section"
-            ))
+            let message = if m.fallback {
+                tr!(
+                    "no {name} version: the {name} site shows the default language's text",
+                    "pas de version {name} : le site {name} montre le texte de la langue par défaut"
+                )
+            } else {
+                tr!(
+                    "no {name} version: the {name} site leaves this page out",
+                    "pas de version {name} : le site {name} ne montre pas cette page"
+                )
+            };
+            if m.required {
+                Diagnostic::warning(&m.source, message).with_hint(tr!(
+                    "translate it as {target}; or, if its section may do without, set `translations: optional` on it in content/site.yaml",
+                    "traduisez-la dans {target} ; ou, si sa section peut s'en passer, mettez-y `translations: optional` dans content/site.yaml"
+                ))
+            } else {
+                Diagnostic::info(&m.source, message).with_hint(tr!(
+                    "translations are optional in this section: translate it as {target} when you can",
+                    "les traductions sont facultatives dans cette section : traduisez-la dans {target} quand vous le pourrez"
+                ))
+            }
         })
         .collect()
 }
@@ -427,24 +523,56 @@ pub fn check(options: &BuildOptions) -> Vec<Diagnostic> {
         future: true,
         ..options.clone()
     };
-    let mut problems = match live::build_outputs(&with_scheduled) {
-        Ok((prepared, _views, outputs)) => {
-            let mut problems = check_outputs(&prepared, &outputs);
-            problems.extend(prepared.warnings.iter().cloned());
-            problems.extend(check_navigation(&prepared, &options.root));
-            problems.extend(missing_translations(&prepared));
-            problems
-        }
-        Err(errors) => errors,
-    };
+    let mut problems = judge(&with_scheduled, true);
     if !options.future {
-        if let Err(crate::build::BuildError::Site(errors)) = crate::build::prepare(options) {
-            problems.extend(errors);
-        }
+        problems.extend(judge(options, false));
     }
     diagnostic::sort(&mut problems);
     problems.dedup();
     problems
+}
+
+/// Every problem of one preparation of the site; with those of its
+/// rendered outputs when `render` is set and there is a site to render.
+fn judge(options: &BuildOptions, render: bool) -> Vec<Diagnostic> {
+    let preparation = match build::prepare_all(options) {
+        Ok(preparation) => preparation,
+        Err(BuildError::Site(errors)) => return errors,
+        Err(BuildError::Io(message)) => return vec![Diagnostic::error("", message)],
+    };
+    let mut problems = preparation.problems;
+    let Some(prepared) = preparation.prepared.filter(|_| render) else {
+        return problems;
+    };
+    let (outputs, render_errors) = build::render_in_memory(&prepared);
+    problems.extend(render_errors);
+    problems.extend(check_outputs(&prepared, &outputs));
+    problems.extend(prepared.warnings.iter().cloned());
+    problems.extend(check_navigation(&prepared, &options.root));
+    problems.extend(missing_translations(&prepared));
+    problems
+}
+
+/// The last line of `check`'s human report: how many errors and warnings
+/// (infos are not counted), those a summary of [`diagnostic::sort`] stands
+/// for included.
+pub fn summary(problems: &[Diagnostic]) -> Text {
+    let (errors, warnings) = diagnostic::count(problems);
+    // English says "0 errors", French "0 erreur".
+    let s = |plural: bool| if plural { "s" } else { "" };
+    let (e, w) = (s(errors != 1), s(warnings != 1));
+    let (fe, fw) = (s(errors > 1), s(warnings > 1));
+    tr!(
+        "check: {errors} error{e}, {warnings} warning{w}",
+        "check : {errors} erreur{fe}, {warnings} avertissement{fw}"
+    )
+}
+
+/// Whether `check` fails with `problems`: on any error, and with `strict`
+/// on any warning too; never for an info.
+pub fn fails(problems: &[Diagnostic], strict: bool) -> bool {
+    let (errors, warnings) = diagnostic::count(problems);
+    errors > 0 || (strict && warnings > 0)
 }
 
 #[cfg(test)]
@@ -463,6 +591,22 @@ mod tests {
             [("id".into(), "a".into()), ("class".into(), "b c".into())]
         );
         assert_eq!(t[1].attributes[0].1, "/y/#z");
+    }
+
+    #[test]
+    fn infos_are_neither_counted_nor_a_failure() {
+        let problems = [
+            Diagnostic::warning("content/a.md", tr!("w", "w")),
+            Diagnostic::info("content/b.md", tr!("i", "i")),
+        ];
+        let summary = summary(&problems);
+        assert_eq!(summary, "check: 0 errors, 1 warning");
+        assert_eq!(summary.fr, "check : 0 erreur, 1 avertissement");
+        assert!(!fails(&problems, false));
+        assert!(fails(&problems, true));
+        assert!(!fails(&problems[1..], true));
+        let error = [Diagnostic::error("content/a.md", tr!("e", "e"))];
+        assert!(fails(&error, false));
     }
 
     #[test]

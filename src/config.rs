@@ -12,6 +12,7 @@ use serde::Deserialize;
 
 use crate::collection::Collection;
 use crate::diagnostic::Diagnostic;
+use crate::i18n::Text;
 use crate::yaml;
 
 /// Where the config lives, relative to the site root.
@@ -41,6 +42,19 @@ pub enum MissingTranslation {
     Fallback,
 }
 
+/// Whether a section's pages must exist in every language: what the
+/// report says of a missing translation (what the other language shows is
+/// [`MissingTranslation`]'s business).
+#[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
+#[serde(rename_all = "lowercase")]
+pub enum Translations {
+    /// A missing translation is a warning (a failure under `check --strict`).
+    Required,
+    /// A missing translation is an info: printed, never a failure
+    /// ("le français d'abord, puis l'anglais si possible").
+    Optional,
+}
+
 /// Per-section options, keyed in the config by the section's folder under `content/`.
 #[derive(Clone, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(deny_unknown_fields)]
@@ -54,6 +68,13 @@ pub struct SectionOptions {
     /// What other languages show for pages of this section not translated yet.
     #[serde(default)]
     pub missing_translation: MissingTranslation,
+    /// Whether its pages must be translated. When absent: the nearest
+    /// parent section's (a nested section is a part of its parent); else required where
+    /// an untranslated page is left out of the other language (`omit`: its
+    /// readers lose it), optional where the default language's text is
+    /// shown in its place (`fallback`: they lose nothing).
+    #[serde(default)]
+    pub translations: Option<Translations>,
 }
 
 /// A language of the site, as written in the config.
@@ -269,8 +290,10 @@ impl Config {
         let (base_url, base_path) = match split_base_url(&base_url) {
             Ok(parts) => parts,
             Err(message) => {
-                let d = Diagnostic::error(CONFIG_PATH, message)
-                    .with_hint("write the site's public address, e.g. `base_url: https://alumni.sorbonne-universite.fr`");
+                let d = Diagnostic::error(CONFIG_PATH, message).with_hint(tr!(
+                    "write the site's public address, e.g. `base_url: https://alumni.sorbonne-universite.fr`",
+                    "écrivez l'adresse publique du site, par exemple `base_url: https://alumni.sorbonne-universite.fr`"
+                ));
                 let d = if base_url_override.is_some() {
                     Diagnostic::error("--base-url", d.message)
                 } else {
@@ -282,19 +305,34 @@ impl Config {
         };
         if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
             errors.push(
-                Diagnostic::error(CONFIG_PATH, format!("`{theme}` is not a theme name"))
-                    .at_offset(text, locate("theme"))
-                    .with_hint("name a folder of `themes/`, e.g. `theme: sorbonne`"),
+                Diagnostic::error(
+                    CONFIG_PATH,
+                    tr!(
+                        "`{theme}` is not a theme name",
+                        "`{theme}` n'est pas un nom de thème"
+                    ),
+                )
+                .at_offset(text, locate("theme"))
+                .with_hint(tr!(
+                    "name a folder of `themes/`, e.g. `theme: sorbonne`",
+                    "nommez un dossier de `themes/`, par exemple `theme: sorbonne`"
+                )),
             );
         }
         if !is_language_code(&default_language) {
             errors.push(
                 Diagnostic::error(
                     CONFIG_PATH,
-                    format!("`{default_language}` is not a language code"),
+                    tr!(
+                        "`{default_language}` is not a language code",
+                        "`{default_language}` n'est pas un code de langue"
+                    ),
                 )
                 .at_offset(text, locate("default_language"))
-                .with_hint("use a two- or three-letter code such as `fr` or `en`"),
+                .with_hint(tr!(
+                    "use a two- or three-letter code such as `fr` or `en`",
+                    "utilisez un code de deux ou trois lettres comme `fr` ou `en`"
+                )),
             );
         }
         let mut ordered = Vec::new();
@@ -303,11 +341,18 @@ impl Config {
             match yaml::from_value::<RawLanguage>(value) {
                 Ok(language) => ordered.push((code, language)),
                 Err(message) => errors.push(
-                    Diagnostic::error(CONFIG_PATH, format!("`languages.{code}`: {message}"))
-                        .at_offset(text, locate(&code))
-                        .with_hint(
-                            "a language takes `name`, and optionally `title` and `description`",
+                    Diagnostic::error(
+                        CONFIG_PATH,
+                        tr!(
+                            "`languages.{code}`: {message}",
+                            "`languages.{code}` : {message}"
                         ),
+                    )
+                    .at_offset(text, locate(&code))
+                    .with_hint(tr!(
+                        "a language takes `name`, and optionally `title` and `description`",
+                        "une langue prend `name`, et si vous le voulez `title` et `description`"
+                    )),
                 ),
             }
         }
@@ -318,9 +363,18 @@ impl Config {
             .filter(|c| !is_language_code(c))
         {
             errors.push(
-                Diagnostic::error(CONFIG_PATH, format!("`{code}` is not a language code"))
-                    .at_offset(text, locate(code))
-                    .with_hint("use a two- or three-letter lower-case code such as `fr` or `en`"),
+                Diagnostic::error(
+                    CONFIG_PATH,
+                    tr!(
+                        "`{code}` is not a language code",
+                        "`{code}` n'est pas un code de langue"
+                    ),
+                )
+                .at_offset(text, locate(code))
+                .with_hint(tr!(
+                    "use a two- or three-letter lower-case code such as `fr` or `en`",
+                    "utilisez un code de deux ou trois lettres minuscules comme `fr` ou `en`"
+                )),
             );
         }
         let mut seen = Vec::new();
@@ -328,9 +382,19 @@ impl Config {
             let slug = crate::slug::slugify(&taxonomy.name);
             if slug.is_empty() || seen.contains(&slug) || taxonomy.paginate_by == Some(0) {
                 errors.push(
-                    Diagnostic::error(CONFIG_PATH, format!("taxonomy `{}` is declared twice or has no usable name", taxonomy.name))
-                        .at_offset(text, locate("taxonomies"))
-                        .with_hint("give each taxonomy a distinct name made of letters, and a `paginate_by` above 0"),
+                    Diagnostic::error(
+                        CONFIG_PATH,
+                        tr!(
+                            "taxonomy `{}` is declared twice or has no usable name",
+                            "la taxonomie `{}` est déclarée deux fois ou n'a pas de nom utilisable";
+                            taxonomy.name
+                        ),
+                    )
+                    .at_offset(text, locate("taxonomies"))
+                    .with_hint(tr!(
+                        "give each taxonomy a distinct name made of letters, and a `paginate_by` above 0",
+                        "donnez à chaque taxonomie un nom distinct fait de lettres, et un `paginate_by` supérieur à 0"
+                    )),
                 );
             }
             seen.push(slug);
@@ -340,10 +404,16 @@ impl Config {
                 errors.push(
                     Diagnostic::error(
                         CONFIG_PATH,
-                        format!("`sections.{folder}.paginate_by` must be above 0"),
+                        tr!(
+                            "`sections.{folder}.paginate_by` must be above 0",
+                            "`sections.{folder}.paginate_by` doit être supérieur à 0"
+                        ),
                     )
                     .at_offset(text, locate("paginate_by"))
-                    .with_hint("remove it to list every page on one page"),
+                    .with_hint(tr!(
+                        "remove it to list every page on one page",
+                        "retirez-le pour lister toutes les pages sur une seule page"
+                    )),
                 );
             }
         }
@@ -436,14 +506,22 @@ fn is_language_code(code: &str) -> bool {
 }
 
 /// Splits `https://host/path/` into (`https://host/path`, `/path/`).
-fn split_base_url(url: &str) -> Result<(String, String), String> {
+fn split_base_url(url: &str) -> Result<(String, String), Text> {
     let rest = url
         .strip_prefix("https://")
         .or_else(|| url.strip_prefix("http://"))
-        .ok_or_else(|| format!("base_url `{url}` must start with https:// or http://"))?;
+        .ok_or_else(|| {
+            tr!(
+                "base_url `{url}` must start with https:// or http://",
+                "base_url `{url}` doit commencer par https:// ou http://"
+            )
+        })?;
     let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
     if host.is_empty() || host.contains([' ', '?', '#']) {
-        return Err(format!("base_url `{url}` has no valid host"));
+        return Err(tr!(
+            "base_url `{url}` has no valid host",
+            "base_url `{url}` n'a pas de nom d'hôte valable"
+        ));
     }
     let path = path.trim_matches('/');
     let scheme_len = url.len() - rest.len();

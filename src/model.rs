@@ -2,18 +2,25 @@
 //!
 //! In: the config, parsed documents and the files to copy. Out: a [`Site`] of
 //! sections and pages with their URLs, their place in the section tree and
-//! their order, plus the list of files to copy; or every problem found (two
-//! sources on one URL, a slug that folds to nothing, a page with no section).
+//! their order, plus the list of files to copy; and every problem found (a
+//! page that breaks its collection's schema, two files for one page, a slug
+//! that folds to nothing, options for a folder that is not a section).
+//!
+//! Invariant: a page whose own front matter has an error is not in
+//! [`Site::pages`] but in [`Site::left_out`], so that later stages never see
+//! its values and still judge the rest of the site in the same run; its URL
+//! stays known to links.
 //!
 //! URLs are kept as *site paths*: relative to the site's base, without a
 //! leading slash, ending with `/` for HTML (`clubs/biotech/`, `""` for the
 //! home). The render stage prefixes them with the base path.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 
-use crate::config::{Config, MissingTranslation as Policy, SectionOptions, SortBy};
+use crate::config::{Config, MissingTranslation as Policy, SectionOptions, SortBy, Translations};
 use crate::date::DateTime;
 use crate::diagnostic::Diagnostic;
+use crate::i18n::Text;
 use crate::load::CopyFile;
 use crate::markdown::Rendered;
 use crate::parse::{Document, DocumentKind};
@@ -112,6 +119,29 @@ pub struct MissingTranslation {
     pub source: String,
     /// Whether the default-language text is shown in its place.
     pub fallback: bool,
+    /// Whether its section requires every language (a warning) or not (an
+    /// info); see [`crate::config::Translations`].
+    pub required: bool,
+}
+
+/// A page or section left out of the site because its own front matter
+/// (or its file) has errors, so that the rest of the site goes on through
+/// the later stages and its mistakes show in the same run. Its URL still
+/// counts as taken: a link to a page being fixed is not a second mistake.
+#[derive(Clone, Debug)]
+pub struct LeftOut {
+    /// Its source (`content/clubs/biotech.md`).
+    pub source: String,
+    /// Its language.
+    pub lang: String,
+    /// Its translation key (see [`Document::translation_key`]).
+    pub translation_key: String,
+    /// The site path it would have (from its file name when its front
+    /// matter could not be read, `slug:` being unknown then).
+    pub path: String,
+    /// The page, when its front matter could be read: its body is still
+    /// rendered by the Markdown stage, for its own mistakes.
+    pub page: Option<Page>,
 }
 
 /// A file to copy into the output.
@@ -138,9 +168,9 @@ pub struct Site {
     pub copies: Vec<Copy>,
     /// What the other languages lack, sorted.
     pub missing_translations: Vec<MissingTranslation>,
-    /// Pages that break their collection's schema: errors, reported with
-    /// those of the Markdown stage so that a pull request sees both at once.
-    pub field_errors: Vec<Diagnostic>,
+    /// Pages and files left out for their own errors (returned with the
+    /// site's errors by [`assemble`]), sorted by source.
+    pub left_out: Vec<LeftOut>,
     /// Theme files published under a fingerprinted name: path under the
     /// theme's `static/` -> site path (`site.css` -> `static/site.3f9a1c2b.css`).
     pub fingerprinted: BTreeMap<String, String>,
@@ -224,6 +254,13 @@ impl LinkIndex {
                 p.path.clone(),
             );
         }
+        // A page left out for its own mistakes is still linked to: those
+        // links are right, and become live once the page is fixed.
+        for l in &site.left_out {
+            by_key
+                .entry((l.lang.clone(), l.translation_key.clone()))
+                .or_insert_with(|| l.path.clone());
+        }
         LinkIndex {
             by_key,
             default: site.config.default_language.clone(),
@@ -254,6 +291,38 @@ impl LinkIndex {
         self.by_key
             .get(&(named_lang.to_string(), key))
             .map(String::as_str)
+    }
+}
+
+/// What is known of a Markdown file that could not be read or parsed
+/// (`source` is `content/...`): its language, translation key and the site
+/// path its file name gives, so that links to it are not reported as well.
+pub fn unreadable(config: &Config, source: &str) -> LeftOut {
+    let content_path = source.strip_prefix("content/").unwrap_or(source);
+    let languages = crate::parse::Languages {
+        default: &config.default_language,
+        codes: config.languages.iter().map(|l| l.code.as_str()).collect(),
+    };
+    let (translation_key, lang) = crate::parse::split_language(content_path, &languages);
+    let (folder, name) = translation_key
+        .rsplit_once('/')
+        .unwrap_or(("", translation_key.as_str()));
+    let prefix = config.language_prefix(lang);
+    let path = if name == "_index.md" || name == "index.md" {
+        format!("{prefix}{}", folder_path(folder))
+    } else {
+        format!(
+            "{prefix}{}{}/",
+            folder_path(folder),
+            slugify(file_stem(name))
+        )
+    };
+    LeftOut {
+        source: source.to_string(),
+        lang: lang.to_string(),
+        translation_key,
+        path,
+        page: None,
     }
 }
 
@@ -288,7 +357,8 @@ impl Visibility {
     }
 }
 
-/// Builds the site model, without the pages that `visibility` hides.
+/// Builds the site model, without the pages that `visibility` hides, and
+/// with the pages whose front matter has errors moved to [`Site::left_out`].
 pub fn assemble(
     config: Config,
     documents: Vec<Document>,
@@ -337,8 +407,35 @@ pub fn assemble(
     let mut missing = Vec::new();
     let (mut sections, section_of) = build_sections(&config, section_docs, &mut missing);
     let mut pages = build_pages(&config, page_docs, &section_of, &mut missing, &mut errors);
-    let mut field_errors = Vec::new();
-    check_collections(&config, &sections, &mut pages, &copies, &mut field_errors);
+    check_collections(&config, &sections, &mut pages, &copies, &mut errors);
+    read_terms(&config, &mut pages, &mut errors);
+    // Every error so far belongs to one page's front matter: that page is
+    // left out, so that nothing later stumbles on its values, and the rest
+    // of the site goes on (sections stay: their pages hang on them).
+    let faulty: HashSet<&str> = errors.iter().map(|d| d.path.as_str()).collect();
+    let (left, mut pages): (Vec<Page>, Vec<Page>) = pages
+        .into_iter()
+        .partition(|p| faulty.contains(p.document.file.path.as_str()));
+    missing.retain(|m| !faulty.contains(m.source.as_str()));
+    let left_out: Vec<LeftOut> = left
+        .into_iter()
+        .filter(|p| !p.fallback)
+        .map(|page| LeftOut {
+            source: page.document.file.path.clone(),
+            lang: page.lang.clone(),
+            translation_key: page.document.translation_key.clone(),
+            path: page.path.clone(),
+            page: Some(page),
+        })
+        .collect();
+    let mut hidden_folders = hidden_folders;
+    hidden_folders.extend(
+        left_out
+            .iter()
+            .filter_map(|l| l.page.as_ref())
+            .filter(|p| p.document.kind == DocumentKind::Bundle)
+            .map(|p| p.document.folder().to_string()),
+    );
     link_translations(&mut sections, &mut pages);
     for (i, page) in pages.iter().enumerate() {
         sections[page.section].pages.push(i);
@@ -347,7 +444,7 @@ pub fn assemble(
         sort_pages(&mut section.pages, &pages, section.options.sort_by);
     }
     check_section_options(&config, &section_of, &mut errors);
-    let taxonomies = build_taxonomies(&config, &mut pages, &mut errors);
+    let taxonomies = build_taxonomies(&config, &pages);
 
     let copies = place_copies(copies, &mut pages, &hidden_folders);
     let order = |l: &str| config.languages.iter().position(|x| x.code == l);
@@ -362,7 +459,7 @@ pub fn assemble(
         taxonomies,
         copies,
         missing_translations: missing,
-        field_errors,
+        left_out,
         fingerprinted: BTreeMap::new(),
         now: visibility.schedule.now,
     };
@@ -450,6 +547,24 @@ fn check_collections(
     }
 }
 
+/// Whether a missing translation of a page or section of `folder` is
+/// required (see [`SectionOptions::translations`]), `shown` telling whether
+/// the default language's text stands in for it. A nested section without
+/// the option takes its nearest parent's: `clubs/lyon/` is a part of the
+/// clubs.
+fn required(config: &Config, folder: &str, shown: bool) -> bool {
+    let mut current = folder;
+    loop {
+        if let Some(translations) = config.sections.get(current).and_then(|o| o.translations) {
+            return translations == Translations::Required;
+        }
+        if current.is_empty() {
+            return !shown;
+        }
+        current = parent_folder(current);
+    }
+}
+
 /// `x.md` and `x.fr.md` in a French-default site are the same page twice.
 fn check_unique_translations(documents: &[Document], errors: &mut Vec<Diagnostic>) {
     let mut seen: HashMap<(&str, &str), &str> = HashMap::new();
@@ -458,12 +573,16 @@ fn check_unique_translations(documents: &[Document], errors: &mut Vec<Diagnostic
             errors.push(
                 Diagnostic::error(
                     &d.file.path,
-                    format!(
+                    tr!(
                         "`{first}` and `{}` are both the `{}` version of one page",
+                        "`{first}` et `{}` sont toutes deux la version `{}` d'une même page";
                         d.file.path, d.lang
                     ),
                 )
-                .with_hint("keep one of the two files"),
+                .with_hint(tr!(
+                    "keep one of the two files",
+                    "gardez l'un des deux fichiers"
+                )),
             );
         }
     }
@@ -514,6 +633,7 @@ fn build_sections(
                     lang: lang.to_string(),
                     source: original.file.path.clone(),
                     fallback: shown,
+                    required: required(config, &folder, shown),
                 });
                 if !shown {
                     continue;
@@ -591,11 +711,13 @@ fn build_pages(
             let folder = section.map_or(String::new(), |_| {
                 nearest_folder(default, &parent, section_of)
             });
-            let shown = config.section_options(&folder).missing_translation == Policy::Fallback;
+            let options = config.section_options(&folder);
+            let shown = options.missing_translation == Policy::Fallback;
             missing.push(MissingTranslation {
                 lang: language.code.clone(),
                 source: doc.file.path.clone(),
                 fallback: shown,
+                required: required(config, &folder, shown),
             });
             if shown {
                 if let Some(page) = new_page(
@@ -672,10 +794,16 @@ fn new_page(
             errors.push(
                 Diagnostic::error(
                     &doc.file.path,
-                    format!("`{slug_source}` gives an empty URL slug"),
+                    tr!(
+                        "`{slug_source}` gives an empty URL slug",
+                        "`{slug_source}` donne une adresse (slug) vide"
+                    ),
                 )
                 .at_offset(&doc.file.text, doc.front.offset_of("slug"))
-                .with_hint("use letters or digits in the file name or in `slug:`"),
+                .with_hint(tr!(
+                    "use letters or digits in the file name or in `slug:`",
+                    "mettez des lettres ou des chiffres dans le nom du fichier ou dans `slug:`"
+                )),
             );
         }
         return None;
@@ -742,13 +870,9 @@ fn link_translations(sections: &mut [Section], pages: &mut [Page]) {
     }
 }
 
-/// The taxonomies of every language, from pages that are not fallbacks.
-fn build_taxonomies(
-    config: &Config,
-    pages: &mut [Page],
-    errors: &mut Vec<Diagnostic>,
-) -> Vec<Taxonomy> {
-    // Read each page's terms once, reporting values that are not texts.
+/// Reads each page's terms once (fallbacks excepted), reporting values
+/// that are not texts or too many or too long.
+fn read_terms(config: &Config, pages: &mut [Page], errors: &mut Vec<Diagnostic>) {
     for page in pages.iter_mut().filter(|p| !p.fallback) {
         let front = &page.document.front;
         for taxonomy in &config.taxonomies {
@@ -770,10 +894,18 @@ fn build_taxonomies(
                         errors.push(
                             Diagnostic::error(
                                 &page.document.file.path,
-                                format!("`{}` must be a list of texts", taxonomy.name),
+                                tr!(
+                                    "`{}` must be a list of texts",
+                                    "`{}` doit être une liste de textes";
+                                    taxonomy.name
+                                ),
                             )
                             .at_offset(&page.document.file.text, front.offset_of(&taxonomy.name))
-                            .with_hint(format!("write e.g. `{}: [valeur]`", taxonomy.name)),
+                            .with_hint(tr!(
+                                "write e.g. `{}: [valeur]`",
+                                "écrivez par exemple `{}: [valeur]`";
+                                taxonomy.name
+                            )),
                         );
                         continue;
                     }
@@ -792,6 +924,10 @@ fn build_taxonomies(
             }
         }
     }
+}
+
+/// The taxonomies of every language, from the terms of pages that are not fallbacks.
+fn build_taxonomies(config: &Config, pages: &[Page]) -> Vec<Taxonomy> {
     let mut taxonomies = Vec::new();
     for taxonomy in &config.taxonomies {
         for language in &config.languages {
@@ -848,7 +984,7 @@ const MAX_TERM_SLUG_BYTES: usize = 200;
 /// (each term is a page of the site); a slug too long for a folder name in any page.
 fn term_limits(document: &Document, taxonomy: &str, values: &[String]) -> Option<Diagnostic> {
     use crate::trust::{MAX_TERM_CHARS, MAX_TERMS};
-    let at = |message: String, hint: &str| {
+    let at = |message: Text, hint: Text| {
         Diagnostic::error(&document.file.path, message)
             .at_offset(&document.file.text, document.front.offset_of(taxonomy))
             .with_hint(hint)
@@ -856,20 +992,28 @@ fn term_limits(document: &Document, taxonomy: &str, values: &[String]) -> Option
     if let Some(collection) = document.trust.collection() {
         if values.len() > MAX_TERMS {
             return Some(at(
-                format!(
+                tr!(
                     "`{taxonomy}` has {} values; pages of `{collection}` may give at most {MAX_TERMS}",
+                    "`{taxonomy}` a {} valeurs ; les pages de `{collection}` peuvent en donner {MAX_TERMS} au plus";
                     values.len()
                 ),
-                "keep the few that describe the page best",
+                tr!(
+                    "keep the few that describe the page best",
+                    "gardez les quelques-unes qui décrivent le mieux la page"
+                ),
             ));
         }
         if let Some(long) = values.iter().find(|v| v.chars().count() > MAX_TERM_CHARS) {
             return Some(at(
-                format!(
+                tr!(
                     "the `{taxonomy}` value `{}…` is longer than {MAX_TERM_CHARS} characters",
+                    "la valeur `{}…` de `{taxonomy}` dépasse {MAX_TERM_CHARS} caractères";
                     long.chars().take(30).collect::<String>()
                 ),
-                "use a short word or phrase: each value becomes a page listing the pages that share it",
+                tr!(
+                    "use a short word or phrase: each value becomes a page listing the pages that share it",
+                    "utilisez un mot ou une expression courte : chaque valeur devient une page qui liste les pages qui la partagent"
+                ),
             ));
         }
     }
@@ -878,11 +1022,12 @@ fn term_limits(document: &Document, taxonomy: &str, values: &[String]) -> Option
         .find(|v| slugify(v).len() > MAX_TERM_SLUG_BYTES)
         .map(|long| {
             at(
-                format!(
+                tr!(
                     "the `{taxonomy}` value `{}…` is too long to name a page of the site (at most {MAX_TERM_SLUG_BYTES} letters and digits)",
+                    "la valeur `{}…` de `{taxonomy}` est trop longue pour nommer une page du site ({MAX_TERM_SLUG_BYTES} lettres et chiffres au plus)";
                     long.chars().take(30).collect::<String>()
                 ),
-                "use a short word or phrase",
+                tr!("use a short word or phrase", "utilisez un mot ou une expression courte"),
             )
         })
 }
@@ -969,14 +1114,19 @@ fn check_section_options(
     for folder in config.sections.keys() {
         if !folder.is_empty() && !known.contains(&folder.as_str()) {
             let hint = match crate::diagnostic::did_you_mean(folder, &known) {
-                Some(close) => format!("did you mean `{close}`?"),
-                None => format!("sections are: {}", known.join(", ")),
+                Some(close) => tr!("did you mean `{close}`?", "vouliez-vous dire `{close}` ?"),
+                None => tr!(
+                    "sections are: {}",
+                    "les sections sont : {}";
+                    known.join(", ")
+                ),
             };
             errors.push(
                 Diagnostic::error(
                     crate::config::CONFIG_PATH,
-                    format!(
-                        "`sections.{folder}`: there is no section `content/{folder}/_index.md`"
+                    tr!(
+                        "`sections.{folder}`: there is no section `content/{folder}/_index.md`",
+                        "`sections.{folder}` : il n'y a pas de section `content/{folder}/_index.md`"
                     ),
                 )
                 .with_hint(hint),
@@ -1175,6 +1325,68 @@ mod tests {
         assert_eq!(paths(all), ["a/", "b/", "d/"]);
         all.schedule.expired = true;
         assert_eq!(paths(all), ["a/", "b/", "c/", "d/"]);
+    }
+
+    #[test]
+    fn a_page_with_front_matter_errors_is_left_out_but_still_linked_to() {
+        let config = Config::parse(
+            "title: T\nbase_url: https://e.org\ntheme: t\ncollections:\n  clubs:\n    fields:\n      kind: { type: enum, values: [a, b] }\n",
+            None,
+        )
+        .unwrap();
+        let docs = vec![
+            doc("clubs/_index.md", "title: Clubs"),
+            doc("clubs/bon.md", "title: Bon\nkind: a"),
+            doc("clubs/faux.md", "title: Faux\nkind: c"),
+        ];
+        let (site, errors) = assemble(config, docs, CopySources::default(), visible());
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].path, "content/clubs/faux.md");
+        let paths: Vec<_> = site.pages.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(paths, ["clubs/bon/"]);
+        assert_eq!(site.sections[1].pages, [0]);
+        assert_eq!(site.left_out.len(), 1);
+        assert!(site.left_out[0].page.is_some());
+        let index = LinkIndex::new(&site);
+        assert_eq!(index.resolve("clubs/faux.md", "fr"), Some("clubs/faux/"));
+    }
+
+    #[test]
+    fn an_unreadable_file_keeps_the_address_its_name_gives() {
+        let config = Config::parse(
+            "title: T\nbase_url: https://e.org\ntheme: t\nlanguages:\n  fr: { name: Français }\n  en: { name: English }\n",
+            None,
+        )
+        .unwrap();
+        let page = unreadable(&config, "content/clubs/Club Été.en.md");
+        assert_eq!(
+            (
+                page.lang.as_str(),
+                page.translation_key.as_str(),
+                page.path.as_str()
+            ),
+            ("en", "clubs/Club Été.md", "en/clubs/club-ete/")
+        );
+        assert_eq!(
+            unreadable(&config, "content/news/n/index.md").path,
+            "news/n/"
+        );
+        assert_eq!(unreadable(&config, "content/_index.md").path, "");
+    }
+
+    #[test]
+    fn nested_sections_take_their_parents_translations_option() {
+        let config = Config::parse(
+            "title: T\nbase_url: https://e.org\ntheme: t\nsections:\n  clubs:\n    translations: optional\n  news:\n    missing_translation: fallback\n",
+            None,
+        )
+        .unwrap();
+        assert!(!required(&config, "clubs/lyon", false));
+        assert!(!required(&config, "clubs", false));
+        assert!(required(&config, "events", false));
+        // Unsaid: required where untranslated pages are left out, not where
+        // the default language's text stands in.
+        assert!(!required(&config, "news", true));
     }
 
     #[test]

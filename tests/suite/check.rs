@@ -90,6 +90,180 @@ fn warnings_fail_only_with_strict() {
     assert_eq!(strict.code, 1);
 }
 
+/// Runs `alumni ARGS` in `site`'s folder with English messages.
+fn alumni_in_english(site: &TestSite, args: &[&str]) -> crate::harness::Run {
+    std::process::Command::new(env!("CARGO_BIN_EXE_alumni"))
+        .args(args)
+        .current_dir(site.temp())
+        .env("LC_ALL", "C.UTF-8")
+        .output()
+        .expect("the alumni binary runs")
+        .into()
+}
+
+/// A pull request with one mistake of each kind across three pages (a
+/// club page with an enum typo, an impossible date and an `<iframe>`; a
+/// second club page with an image without alternative text, a `<script>`
+/// and a broken link; a news page with a broken anchor and an unknown
+/// shortcode, linking to the first club) hears of every one in one run of
+/// `check`, and nothing of the links to the club left out for its front
+/// matter; once each is fixed, `check --strict` passes in one round.
+#[test]
+fn one_run_reports_every_mistake_and_one_round_fixes_them() {
+    let dir = fixture("one_round");
+    let site = TestSite::new("site");
+    let root = site.root();
+    let root = root.to_str().unwrap();
+    copy_tree(&dir.join("mistakes"), &site.root());
+    for format in ["human", "json"] {
+        let run = alumni_in_english(&site, &["check", "--root", root, "--format", format]);
+        let actual = format!("exit: {}\n\n{}", run.code, run.stdout);
+        let path = dir.join(format!("expected.{format}"));
+        if std::env::var_os("UPDATE_SNAPSHOTS").is_some() {
+            fs::write(&path, &actual).unwrap();
+        }
+        let expected = fs::read_to_string(&path).unwrap_or_default();
+        assert!(
+            expected == actual,
+            "{format}\n--- expected\n{expected}\n--- actual\n{actual}"
+        );
+    }
+    let run = alumni_in_english(&site, &["check", "--root", root]);
+    assert_eq!(run.code, 1);
+    for (file, mistake) in [
+        ("clubs/docteurs.md", "`club_kind` cannot be `thematique`"),
+        ("clubs/docteurs.md", "`founded` must be a date"),
+        ("clubs/docteurs.md", "<iframe>"),
+        ("clubs/biotech.md", "no alternative text"),
+        ("clubs/biotech.md", "<script>"),
+        ("clubs/biotech.md", "`/alumni/clubs/membres/`"),
+        ("news/premier-numero/index.md", "`#au-sommaire-du-numero`"),
+        ("news/premier-numero/index.md", "`galerie`"),
+    ] {
+        assert!(
+            run.stdout
+                .lines()
+                .any(|l| l.starts_with(&format!("content/{file}:")) && l.contains(mistake)),
+            "{file}: {mistake}\n{}",
+            run.stdout
+        );
+    }
+    assert!(
+        !run.stdout.contains("docteurs-chercheurs-et-doctorants/`"),
+        "a link to the page left out is not a mistake of its own\n{}",
+        run.stdout
+    );
+    // The build agrees, and leaves no output.
+    let build = site.build(&[]);
+    assert_eq!(build.code, 1, "{}", build.stderr);
+    assert!(!site.public().exists());
+
+    copy_tree(&dir.join("fixed"), &site.root());
+    let strict = alumni_in_english(&site, &["check", "--strict", "--root", root]);
+    assert_eq!(strict.code, 0, "{}", strict.stdout);
+    assert!(
+        strict.stdout.ends_with("check: 0 errors, 0 warnings\n"),
+        "{}",
+        strict.stdout
+    );
+    assert_eq!(site.build(&[]).code, 0);
+}
+
+/// A page whose front matter cannot even be read hides nothing of the
+/// others: their mistakes show in the same run, and their links to it
+/// (`@/clubs/docteurs.md`, `#qui-peut-adherer` included) wait for it.
+#[test]
+fn an_unreadable_page_hides_nothing_else() {
+    let site = TestSite::new("site");
+    let root = site.root();
+    let root = root.to_str().unwrap();
+    site.edit(
+        "content/clubs/docteurs.md",
+        "date: 2026-11-20",
+        "date: [2026-11-20",
+    );
+    site.edit(
+        "content/clubs/biotech.md",
+        "## Nous contacter",
+        "<script>alert(1)</script>\n\n## Nous contacter",
+    );
+    let run = alumni_in_english(&site, &["check", "--root", root]);
+    assert_eq!(run.code, 1);
+    let errors: Vec<&str> = run
+        .stdout
+        .lines()
+        .filter(|l| l.contains(": error: "))
+        .collect();
+    assert_eq!(errors.len(), 2, "{}", run.stdout);
+    assert!(
+        errors[0].starts_with("content/clubs/biotech.md:"),
+        "{}",
+        run.stdout
+    );
+    assert!(errors[0].contains("<script>"), "{}", run.stdout);
+    assert!(
+        errors[1].starts_with("content/clubs/docteurs.md:4:"),
+        "{}",
+        run.stdout
+    );
+    assert_eq!(site.build(&[]).code, 1);
+}
+
+/// Where `content/site.yaml` makes translations optional, a French-only
+/// club page is an info, printed, and `check --strict` passes; where they
+/// are required (the default of a section that leaves untranslated pages
+/// out), it is a warning that fails `--strict`.
+#[test]
+fn a_french_only_club_passes_strict_check_where_translations_are_optional() {
+    let site = TestSite::new("site");
+    let root = site.root();
+    let root = root.to_str().unwrap();
+    let strict = |site: &TestSite| alumni_in_english(site, &["check", "--strict", "--root", root]);
+    let required = strict(&site);
+    assert_eq!(required.code, 1);
+    assert!(
+        required.stdout.contains(
+            "content/clubs/docteurs.md: warning: no English version: the English site leaves this page out"
+        ),
+        "{}",
+        required.stdout
+    );
+    site.edit(
+        "content/site.yaml",
+        "    paginate_by: 1\n  news:",
+        "    paginate_by: 1\n    translations: optional\n  events:\n    translations: optional\n  news:",
+    );
+    let optional = strict(&site);
+    assert_eq!(optional.code, 0, "{}", optional.stdout);
+    assert!(
+        optional.stdout.contains(
+            "content/clubs/docteurs.md: info: no English version: the English site leaves this page out\n  \
+             = hint: translations are optional in this section: translate it as content/clubs/docteurs.en.md when you can"
+        ),
+        "{}",
+        optional.stdout
+    );
+    assert!(
+        optional.stdout.ends_with("check: 0 errors, 0 warnings\n"),
+        "{}",
+        optional.stdout
+    );
+    // The menu's pages still need English, whatever their section says.
+    site.edit(
+        "content/_data/navigation.yaml",
+        "path: clubs/_index.md",
+        "path: clubs/docteurs.md",
+    );
+    let menu = strict(&site);
+    assert_eq!(menu.code, 1);
+    assert!(
+        menu.stdout
+            .contains("error: the menu links to `clubs/docteurs.md`, which has no English version"),
+        "{}",
+        menu.stdout
+    );
+}
+
 #[test]
 fn the_repository_site_passes_strict_check() {
     let root = repo_root();
@@ -98,7 +272,14 @@ fn the_repository_site_passes_strict_check() {
         &["check", "--strict", "--root", root.to_str().unwrap()],
     );
     assert_eq!(run.code, 0, "{}", run.stdout);
-    assert_eq!(run.stdout, "check: 0 errors, 0 warnings\n");
+    // Infos (French-only pages where translations are optional) may show.
+    assert!(
+        run.stdout.ends_with("check: 0 errors, 0 warnings\n")
+            && !run.stdout.contains(": warning:")
+            && !run.stdout.contains(": error:"),
+        "{}",
+        run.stdout
+    );
 }
 
 #[test]

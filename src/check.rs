@@ -558,14 +558,23 @@ fn judge(options: &BuildOptions, render: bool) -> Vec<Diagnostic> {
 /// for included.
 pub fn summary(problems: &[Diagnostic]) -> Text {
     let (errors, warnings) = diagnostic::count(problems);
-    // English says "0 errors", French "0 erreur".
+    let infos = problems
+        .iter()
+        .filter(|d| d.severity == diagnostic::Severity::Info)
+        .count();
+    // English says "0 errors", French "0 erreur": the plural is per language.
     let s = |plural: bool| if plural { "s" } else { "" };
-    let (e, w) = (s(errors != 1), s(warnings != 1));
-    let (fe, fw) = (s(errors > 1), s(warnings > 1));
-    tr!(
+    let (e, w, i) = (s(errors != 1), s(warnings != 1), s(infos != 1));
+    let (fe, fw, fi) = (s(errors > 1), s(warnings > 1), s(infos > 1));
+    let mut line = tr!(
         "check: {errors} error{e}, {warnings} warning{w}",
-        "check : {errors} erreur{fe}, {warnings} avertissement{fw}"
-    )
+        "vérification : {errors} erreur{fe}, {warnings} avertissement{fw}"
+    );
+    if infos > 0 {
+        line.en.push_str(&format!(", {infos} info{i}"));
+        line.fr.push_str(&format!(", {infos} information{fi}"));
+    }
+    line
 }
 
 /// Whether `check` fails with `problems`: on any error, and with `strict`
@@ -600,8 +609,11 @@ mod tests {
             Diagnostic::info("content/b.md", tr!("i", "i")),
         ];
         let summary = summary(&problems);
-        assert_eq!(summary, "check: 0 errors, 1 warning");
-        assert_eq!(summary.fr, "check : 0 erreur, 1 avertissement");
+        assert_eq!(summary, "check: 0 errors, 1 warning, 1 info");
+        assert_eq!(
+            summary.fr,
+            "vérification : 0 erreur, 1 avertissement, 1 information"
+        );
         assert!(!fails(&problems, false));
         assert!(fails(&problems, true));
         assert!(!fails(&problems[1..], true));

@@ -2,13 +2,12 @@
 //! report or its diagnostics, and maps the outcome to an exit code
 //! (0 built, 1 the site has errors, 2 usage or I/O failure).
 
-use std::fmt::Write as _;
 use std::io::Write as _;
 use std::path::PathBuf;
 use std::process::ExitCode;
 
 use alumni::build::{BuildError, BuildOptions, build};
-use alumni::diagnostic::{self, Severity};
+use alumni::diagnostic;
 use alumni::i18n::{Lang, Text};
 use alumni::serve::{self, ServeError, ServeOptions};
 use alumni::tr;
@@ -286,43 +285,15 @@ fn run_check(root: PathBuf, format: OutputFormat, strict: bool, lang: Lang) -> E
         OutputFormat::Json => diagnostic::Format::Json,
     };
     out!("{}", diagnostic::render(&problems, format, lang));
-    // With those left out of the list (`diagnostic::MAX_PER_FILE` per file at most).
-    let (errors, warnings) = diagnostic::count(&problems);
-    let infos = problems
-        .iter()
-        .filter(|d| d.severity == Severity::Info)
-        .count();
+    // Counting those left out of the list (`diagnostic::MAX_PER_FILE` per file at most).
     if format == diagnostic::Format::Human {
-        outln!("{}", check_summary(errors, warnings, infos).get(lang));
+        outln!("{}", alumni::check::summary(&problems).get(lang));
     }
-    if errors > 0 || (strict && warnings > 0) {
+    if alumni::check::fails(&problems, strict) {
         ExitCode::from(1)
     } else {
         ExitCode::SUCCESS
     }
-}
-
-/// `check: 1 error, 2 warnings`, with `, 3 infos` when there are any.
-fn check_summary(errors: usize, warnings: usize, infos: usize) -> Text {
-    let (en, fr) = (Lang::En, Lang::Fr);
-    // Not `tr!`: the two languages put the plural on different counts.
-    let mut line = Text::new(
-        format!(
-            "check: {errors} error{}, {warnings} warning{}",
-            plural(errors, en),
-            plural(warnings, en)
-        ),
-        format!(
-            "vérification : {errors} erreur{}, {warnings} avertissement{}",
-            plural(errors, fr),
-            plural(warnings, fr)
-        ),
-    );
-    if infos > 0 {
-        let _ = write!(line.en, ", {infos} info{}", plural(infos, en));
-        let _ = write!(line.fr, ", {infos} information{}", plural(infos, fr));
-    }
-    line
 }
 
 fn run_next_rebuild(options: &BuildOptions, lang: Lang) -> ExitCode {

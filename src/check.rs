@@ -186,25 +186,70 @@ fn normalise(path: &str) -> String {
     }
 }
 
-/// The source of each HTML output: (site-relative path, text).
-fn sources(prepared: &PreparedSite) -> HashMap<String, (&str, &str)> {
+/// The source of an HTML output: what a problem found in it is placed in.
+struct Source<'a> {
+    /// Site-relative path of the file.
+    path: &'a str,
+    /// The file's text.
+    text: &'a str,
+    /// Its rendered body: the links it wrote, where, and its own HTML.
+    rendered: &'a crate::markdown::Rendered,
+}
+
+/// The source of each HTML output written from one.
+fn sources(prepared: &PreparedSite) -> HashMap<String, Source<'_>> {
     let site = &prepared.site;
     let mut map = HashMap::new();
     for p in site.pages.iter().filter(|p| !p.fallback) {
         map.insert(
             format!("{}index.html", p.path),
-            (p.document.file.path.as_str(), p.document.file.text.as_str()),
+            Source {
+                path: p.document.file.path.as_str(),
+                text: p.document.file.text.as_str(),
+                rendered: &p.rendered,
+            },
         );
     }
     for s in site.sections.iter().filter(|s| !s.fallback) {
         if let Some(d) = &s.document {
             map.insert(
                 format!("{}index.html", s.path),
-                (d.file.path.as_str(), d.file.text.as_str()),
+                Source {
+                    path: d.file.path.as_str(),
+                    text: d.file.text.as_str(),
+                    rendered: &s.rendered,
+                },
             );
         }
     }
     map
+}
+
+/// The byte offset in `text` of the address `raw` as an author wrote it:
+/// a whole address (between quotes, brackets or spaces), never the end of
+/// a longer one (`x.jpg` is not in `photo-x.jpg`), percent-encoding undone
+/// (`Plan%20du%20campus.pdf` was written `<Plan du campus.pdf>`).
+fn find_address(text: &str, raw: &str) -> Option<usize> {
+    let starts = |c: char| "\"'(<=[ \t\n".contains(c);
+    let ends = |c: char| "\"')># ?\t\r\n".contains(c);
+    let whole = |needle: &str| {
+        text.match_indices(needle).map(|(at, _)| at).find(|&at| {
+            text[..at].chars().next_back().is_none_or(starts)
+                && text[at + needle.len()..].chars().next().is_none_or(ends)
+        })
+    };
+    let decoded = percent_decode(raw);
+    let (path, fragment) = raw.split_once('#').unwrap_or((raw, ""));
+    [raw, decoded.as_str(), path, &percent_decode(path)]
+        .into_iter()
+        .filter(|n| !n.is_empty())
+        .find_map(whole)
+        .or_else(|| {
+            // A fragment of this page, `[plus bas](#programme)`.
+            (path.is_empty() && !fragment.is_empty())
+                .then(|| text.find(&format!("#{fragment}")))
+                .flatten()
+        })
 }
 
 /// Problems found in rendered HTML, grouped so that a template's mistake
@@ -254,6 +299,27 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
                 .map(|(_, v)| v.as_str())
                 .collect();
             (k.as_str(), set)
+        })
+        .collect();
+    // A body's images without `alt` were reported where the author wrote
+    // them; what is left here comes from templates and shortcodes.
+    let src_of = |t: &Tag| {
+        t.attributes
+            .iter()
+            .find(|(a, _)| a == "src")
+            .map_or(String::new(), |(_, v)| v.clone())
+    };
+    let without_alt = |t: &Tag| t.name == "img" && !t.attributes.iter().any(|(a, _)| a == "alt");
+    let reported_in_body: HashMap<&str, HashSet<String>> = sources
+        .iter()
+        .filter(|(_, s)| s.rendered.html.contains("<img"))
+        .map(|(k, s)| {
+            let srcs = tags(&s.rendered.html)
+                .iter()
+                .filter(|t| without_alt(t))
+                .map(src_of)
+                .collect();
+            (k.as_str(), srcs)
         })
         .collect();
     // (message, hint, raw value) -> outputs it was found in
@@ -327,12 +393,12 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
                         .push(page);
                 }
             }
-            if tag.name == "img" && !tag.attributes.iter().any(|(a, _)| a == "alt") {
-                let src = tag
-                    .attributes
-                    .iter()
-                    .find(|(a, _)| a == "src")
-                    .map_or("", |(_, v)| v.as_str());
+            if without_alt(tag)
+                && !reported_in_body
+                    .get(page.as_str())
+                    .is_some_and(|srcs| srcs.contains(&src_of(tag)))
+            {
+                let src = src_of(tag);
                 found
                     .entry((
                         tr!(
@@ -355,22 +421,26 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
         let mut pages = pages;
         pages.sort_unstable();
         pages.dedup();
-        // Locate in the first source that contains the value as written, else the first page's source.
-        let located = pages.iter().find_map(|p| {
-            let (path, text) = sources.get(*p)?;
-            let needle = raw
-                .split('#')
-                .next()
-                .filter(|s| !s.is_empty())
-                .unwrap_or(&raw);
-            let at = text.find(&raw).or_else(|| {
-                let fragment = raw.split_once('#').map(|(_, f)| format!("#{f}"));
-                fragment
-                    .and_then(|f| text.find(&f))
-                    .or_else(|| text.find(needle))
-            })?;
-            Some((*path, *text, at))
-        });
+        // At the link that wrote it in the first source that has it, else
+        // where the address is written in one, else in the template.
+        let located = pages
+            .iter()
+            .find_map(|p| {
+                let source = sources.get(*p)?;
+                let link = source.rendered.links.iter().find(|l| {
+                    l.url == raw
+                        || percent_decode(&l.url) == percent_decode(&raw)
+                        || raw.strip_prefix(base_path.trim_end_matches('/')) == Some(&l.url)
+                })?;
+                Some((source.path, source.text, link.offset))
+            })
+            .or_else(|| {
+                pages.iter().find_map(|p| {
+                    let source = sources.get(*p)?;
+                    let at = find_address(source.text, &raw)?;
+                    Some((source.path, source.text, at))
+                })
+            });
         let others = match pages.len() {
             0 | 1 => Text::default(),
             n => tr!(
@@ -390,7 +460,7 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
         } else {
             let first = pages[0];
             match sources.get(first) {
-                Some((path, text)) => Diagnostic::error(
+                Some(Source { path, text, .. }) => Diagnostic::error(
                     *path,
                     joined(Some(tr!(
                         " (in the page's template)",

@@ -533,6 +533,10 @@ pub fn sort(diagnostics: &mut Vec<Diagnostic>) {
                 earlier.errors = earlier.errors.max(h.errors);
                 earlier.warnings = earlier.warnings.max(h.warnings);
                 from = Some(from.map_or(d.position, |f| f.min(d.position)));
+            } else if d.severity == Severity::Info {
+                // Information fails nothing, so it never takes the place of
+                // a problem the author must see.
+                diagnostics.push(d);
             } else if kept < MAX_PER_FILE {
                 kept += 1;
                 diagnostics.push(d);

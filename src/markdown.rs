@@ -818,7 +818,12 @@ fn untrusted_markdown<'a>(
                     "nommez la note autrement, par exemple `[^note-1]`"
                 ),
             );
-            event
+            Event::Start(Tag::FootnoteDefinition(CowStr::from(format!("note-{name}"))))
+        }
+        // Renamed with its definition, so that the note still works in a
+        // preview and its link is not reported a second time as broken.
+        Event::FootnoteReference(name) if crate::sanitize::is_theme_id(&name) => {
+            Event::FootnoteReference(CowStr::from(format!("note-{name}")))
         }
         other => other,
     }

@@ -222,6 +222,13 @@ Notre film : <video poster=\"//tracker.example/affiche.jpg\" src=\"film.mp4\"></
         [
             e(11, "src=", "https://tracker.example/p.gif?club=essais"),
             e(14, "srcset=", "https://cdn.tracker.example/photo.webp"),
+            at(
+                &text,
+                15,
+                "photo.jpg",
+                "error",
+                "link to `photo.jpg`, which is not a page or file of the site"
+            ),
             e(18, "poster=", "//tracker.example/affiche.jpg"),
             e(20, "src=", "/\\tracker.example/logo.png"),
         ],

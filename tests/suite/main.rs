@@ -20,4 +20,5 @@ mod publish;
 mod sanitize;
 mod schedule;
 mod serve;
+mod time_zones;
 mod untrusted;

@@ -58,8 +58,8 @@ static PARSER: DateTimeParser = DateTimeParser::new();
 
 fn expected() -> Text {
     tr!(
-        "expected a date like 2026-11-28 or a date-time like 2026-11-28T18:30",
-        "attendu : une date comme 2026-11-28 ou une date et une heure comme 2026-11-28T18:30"
+        "expected a date like 2026-11-28 or a date-time like 2026-11-28T18:30:00+01:00",
+        "attendu : une date comme 2026-11-28 ou une date et une heure comme 2026-11-28T18:30:00+01:00"
     )
 }
 

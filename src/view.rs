@@ -5,7 +5,10 @@
 //! value per section listing its pages' summaries, one `site` value per
 //! language, the taxonomies, `data` and `config`. Tera values share their
 //! maps and lists behind reference counts, so putting a section's listing in
-//! ten thousand contexts copies pointers, not pages.
+//! ten thousand contexts copies pointers, not pages. Date-time fields of a
+//! collection reach templates as `page.times.<field>`: plain strings already
+//! placed in the page's zone and written in its language by
+//! [`crate::date`] (templates never parse or compare their text).
 
 use std::collections::HashMap;
 

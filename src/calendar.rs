@@ -2,14 +2,17 @@
 //! organiser (a club), and one per event for "add to my calendar".
 //!
 //! In: the assembled site and its `calendar:` config. Out: (output path,
-//! bytes) pairs. Times are written in UTC (the RFC's `Z` form, so no
-//! VTIMEZONE is needed and any calendar shows them in its own zone); `UID`
+//! bytes) pairs. Event times are written as local time plus zone in front
+//! matter and placed in time by [`crate::date::place`]; here they are
+//! written in UTC (the RFC's `Z` form, so no VTIMEZONE is needed and any
+//! calendar shows them in its own zone), and an event whose times are dates
+//! alone is an all-day event (`VALUE=DATE`, end exclusive); `UID`
 //! comes from the event's permalink, `DTSTAMP` from its `updated` or `date`
 //! (never from the clock); text is escaped, lines end with CRLF and are
 //! folded at 75 octets.
 
 use crate::config::Calendar;
-use crate::date::DateTime;
+use crate::date::{self, DateTime, Placed};
 use crate::model::{Page, Site};
 use crate::view::permalink_of;
 use crate::yaml::Value;
@@ -53,17 +56,16 @@ fn utc(date: DateTime) -> String {
 /// An event as the calendar needs it.
 struct Event<'a> {
     page: &'a Page,
-    start: DateTime,
-    end: DateTime,
+    start: Placed,
+    end: Option<Placed>,
 }
 
-fn field_date(page: &Page, key: &str) -> Option<DateTime> {
-    page.document
-        .front
-        .extra
-        .get(key)
-        .and_then(Value::as_str)
-        .and_then(|s| DateTime::parse(s).ok())
+/// A date-time field of `page` placed in the page's zone. A value that
+/// cannot be placed was reported by the collection check; it is left out.
+fn field_time(page: &Page, key: &str) -> Option<Placed> {
+    let extra = &page.document.front.extra;
+    let text = |key: &str| extra.get(key).and_then(Value::as_str);
+    date::place(text(key)?, text(date::ZONE_FIELD)).ok()
 }
 
 fn events<'a>(site: &'a Site, calendar: &Calendar, lang: &str) -> Vec<Event<'a>> {
@@ -73,15 +75,35 @@ fn events<'a>(site: &'a Site, calendar: &Calendar, lang: &str) -> Vec<Event<'a>>
         .filter(|p| p.lang == lang && !p.fallback)
         .filter(|p| site.sections[p.section].folder == calendar.section)
         .filter_map(|page| {
-            let start = field_date(page, &calendar.start)?;
-            let end = field_date(page, &calendar.end).unwrap_or(start);
+            let start = field_time(page, &calendar.start)?;
+            let end = field_time(page, &calendar.end);
             Some(Event { page, start, end })
         })
         .collect();
     list.sort_by(|a, b| {
-        (a.start.utc_minutes(), &a.page.path).cmp(&(b.start.utc_minutes(), &b.page.path))
+        (a.start.unix_seconds(), &a.page.path).cmp(&(b.start.unix_seconds(), &b.page.path))
     });
     list
+}
+
+/// `DTSTART` and `DTEND`: UTC instants, or dates (`VALUE=DATE`, the end
+/// exclusive: the day after the last) for an all-day event. A timed event
+/// without end has none (it ends when it starts, RFC 5545 3.6.1).
+fn times(out: &mut String, event: &Event<'_>) {
+    if event.start.all_day() {
+        let last = event.end.as_ref().map_or(event.start.local, |e| e.local);
+        let date = |d: DateTime| d.format("%Y%m%d", "en");
+        line(
+            out,
+            &format!("DTSTART;VALUE=DATE:{}", date(event.start.local)),
+        );
+        line(out, &format!("DTEND;VALUE=DATE:{}", date(last.next_day())));
+        return;
+    }
+    line(out, &format!("DTSTART:{}", utc(event.start.utc())));
+    if let Some(end) = &event.end {
+        line(out, &format!("DTEND:{}", utc(end.utc())));
+    }
 }
 
 fn vevent(out: &mut String, site: &Site, calendar: &Calendar, event: &Event<'_>) {
@@ -96,15 +118,14 @@ fn vevent(out: &mut String, site: &Site, calendar: &Calendar, event: &Event<'_>)
         .split('/')
         .next()
         .unwrap_or("");
-    let stamp = front.updated.or(front.date).unwrap_or(event.start);
+    let stamp = front.updated.or(front.date).unwrap_or(event.start.utc());
     line(out, "BEGIN:VEVENT");
     line(
         out,
         &format!("UID:{}@{host}", event.page.path.trim_end_matches('/')),
     );
     line(out, &format!("DTSTAMP:{}", utc(stamp)));
-    line(out, &format!("DTSTART:{}", utc(event.start)));
-    line(out, &format!("DTEND:{}", utc(event.end)));
+    times(out, event);
     line(out, &format!("SUMMARY:{}", escape(&front.title)));
     if let Some(description) = &front.description {
         line(out, &format!("DESCRIPTION:{}", escape(description)));
@@ -136,7 +157,6 @@ fn vcalendar(site: &Site, calendar: &Calendar, name: &str, events: &[&Event<'_>]
     out
 }
 
-/// Every calendar of the site, per language: `events.ics` (all events),
 /// The paths the calendars may take, with what each is, for
 /// [`crate::claims`]: `events.ics` of each language, `event.ics` beside
 /// each page of the events section, and, when events are grouped by

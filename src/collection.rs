@@ -443,23 +443,20 @@ fn check_value(
         FieldKind::Text => yaml::scalar_text(value).map(|_| ()).ok_or_else(expected),
         FieldKind::Date | FieldKind::Datetime => {
             let text = yaml::scalar_text(value).ok_or_else(expected)?;
-            let date = DateTime::parse(&text)
-                .map_err(|why| (must_be(&kind.describe()), Text::new(why.clone(), why)))?;
-            if kind == FieldKind::Datetime && (date.time.is_none() || date.offset_minutes.is_none())
-            {
-                let day = date.format("%F", "en");
-                return Err((
-                    tr!(
-                        "`{name}` needs a time and a time zone offset",
-                        "`{name}` demande une heure et un décalage horaire"
-                    ),
-                    tr!(
-                        "write e.g. `{day}T18:30:00+01:00` (+01:00 is Paris in winter, +02:00 in summer)",
-                        "écrivez par exemple `{day}T18:30:00+01:00` (+01:00 pour Paris en hiver, +02:00 en été)"
-                    ),
-                ));
-            }
-            Ok(())
+            crate::date::check_field(
+                &field.name,
+                field.after.as_deref(),
+                &text,
+                kind == FieldKind::Datetime,
+                &|key| {
+                    doc.front
+                        .extra
+                        .get(key)
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                },
+            )
+            .map_err(Into::into)
         }
         FieldKind::Url => {
             let text = yaml::scalar_text(value).ok_or_else(expected)?;

@@ -1,14 +1,46 @@
-//! Dates and date-times from front matter, and their formatting per language.
+//! Dates and date-times from front matter, event times in their time zone,
+//! and their formatting per language.
+//!
+//! Stage: read by the front-matter reader and the collection check, then by
+//! views, calendars and feeds. In: the text of a front-matter value (and,
+//! for an event time, the IANA name of its zone). Out: plain values
+//! ([`DateTime`], [`Placed`]) and strings; this is the one module that speaks
+//! to `jiff`, so that Tera views and calendars never see its types.
 //!
 //! Accepted forms are ISO 8601's `2026-11-28`, `2026-11-28T18:30`,
 //! `2026-11-28T18:30:00` and the same with `Z` or an offset such as `+01:00`.
+//! An event time is written as the local time of its place with the zone
+//! beside it (`start: 2027-03-28T18:30`, `timezone: Asia/Tokyo`); [`place`]
+//! finds its offset in the time-zone database bundled into the binary (never
+//! the machine's `/usr/share/zoneinfo`), so the same input gives the same
+//! instant on every machine. A local time that the zone skips (the spring
+//! gap) or shows twice (the autumn fold) is refused with both readings, and
+//! an offset that contradicts the zone is refused.
+//!
+//! Invariant: a [`DateTime`] made by this module is a valid calendar date
+//! and time, and two of them order by the instant they name (a value
+//! without offset is read as UTC), then field by field.
+//!
 //! Month and day names come from tables shipped here, never from the
-//! system's locale, so that the same input gives the same bytes everywhere.
+//! system's locale. French and English have names; any other language gets
+//! the ISO 8601 numeric forms (`2026-11-28`, `18:30`, the zone's IANA name),
+//! never English words.
 
+use std::cmp::Ordering;
 use std::fmt::{self, Write as _};
 
+use jiff::civil;
+use jiff::fmt::temporal::DateTimeParser;
+use jiff::tz::{AmbiguousOffset, Offset, TimeZone};
+use jiff::{Timestamp, ToSpan as _};
+
+use crate::i18n::{Lang, Text};
+
+/// The front-matter field that names the zone of a page's date-times.
+pub const ZONE_FIELD: &str = "timezone";
+
 /// A calendar date with an optional time of day and UTC offset.
-#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
 pub struct DateTime {
     /// Four-digit year.
     pub year: i32,
@@ -22,168 +54,152 @@ pub struct DateTime {
     pub offset_minutes: Option<i16>,
 }
 
-fn days_in_month(year: i32, month: u8) -> u8 {
-    match month {
-        1 | 3 | 5 | 7 | 8 | 10 | 12 => 31,
-        4 | 6 | 9 | 11 => 30,
-        _ if (year % 4 == 0 && year % 100 != 0) || year % 400 == 0 => 29,
-        _ => 28,
-    }
+static PARSER: DateTimeParser = DateTimeParser::new();
+
+fn expected() -> Text {
+    tr!(
+        "expected a date like 2026-11-28 or a date-time like 2026-11-28T18:30:00+01:00",
+        "attendu : une date comme 2026-11-28 ou une date et une heure comme 2026-11-28T18:30:00+01:00"
+    )
 }
 
-fn number<T: std::str::FromStr>(s: &str, len: usize) -> Option<T> {
-    (s.len() == len && s.bytes().all(|b| b.is_ascii_digit()))
-        .then(|| s.parse().ok())
-        .flatten()
+/// Why `date` is not a calendar date, when its `YYYY-MM-DD` numbers say so.
+fn calendar_problem(date: &str) -> Option<Text> {
+    let mut parts = date.split('-').map(str::parse::<i16>);
+    let (Some(Ok(year)), Some(Ok(month)), Some(Ok(day)), None) =
+        (parts.next(), parts.next(), parts.next(), parts.next())
+    else {
+        return None;
+    };
+    if !(1..=12).contains(&month) {
+        return Some(tr!(
+            "month {month} does not exist",
+            "le mois {month} n'existe pas"
+        ));
+    }
+    let first = civil::Date::new(year, i8::try_from(month).ok()?, 1).ok()?;
+    (day < 1 || day > i16::from(first.days_in_month())).then(|| {
+        tr!(
+            "{year}-{month:02} has no day {day}",
+            "{year}-{month:02} n'a pas de jour {day}"
+        )
+    })
 }
 
 impl DateTime {
     /// Parses an ISO 8601 date or date-time. The error says what was expected.
-    pub fn parse(text: &str) -> Result<DateTime, String> {
-        const EXPECTED: &str =
-            "expected a date like 2026-11-28 or a date-time like 2026-11-28T18:30:00+01:00";
+    pub fn parse(text: &str) -> Result<DateTime, Text> {
         let text = text.trim();
-        let (date, rest) = match text.find(['T', ' ']) {
-            Some(i) => (&text[..i], Some(&text[i + 1..])),
-            None => (text, None),
-        };
-        let mut parts = date.split('-');
-        let (Some(year_text), Some(month_text), Some(day_text), None) =
-            (parts.next(), parts.next(), parts.next(), parts.next())
-        else {
-            return Err(EXPECTED.to_string());
-        };
-        let (Some(year), Some(month), Some(day)) = (
-            number::<i32>(year_text, 4),
-            number::<u8>(month_text, 2),
-            number::<u8>(day_text, 2),
-        ) else {
-            return Err(EXPECTED.to_string());
-        };
-        if !(1..=12).contains(&month) {
-            return Err(format!("month {month} does not exist; {EXPECTED}"));
-        }
-        if day == 0 || day > days_in_month(year, month) {
-            return Err(format!("{year}-{month:02} has no day {day}"));
-        }
-        let mut value = DateTime {
-            year,
-            month,
-            day,
-            time: None,
-            offset_minutes: None,
-        };
-        if let Some(rest) = rest {
-            let (clock, offset) = if let Some(clock) = rest.strip_suffix('Z') {
-                (clock, Some(0))
-            } else if let Some(i) = rest.rfind(['+', '-']) {
-                let sign: i16 = if rest.as_bytes()[i] == b'-' { -1 } else { 1 };
-                let mut hm = rest[i + 1..].split(':');
-                let (Some(h), Some(m)) = (
-                    hm.next().and_then(|h| number::<i16>(h, 2)),
-                    hm.next().and_then(|m| number::<i16>(m, 2)),
-                ) else {
-                    return Err(EXPECTED.to_string());
-                };
-                if h > 14 || m > 59 {
-                    return Err(format!("offset {} is out of range", &rest[i..]));
-                }
-                (&rest[..i], Some(sign * (h * 60 + m)))
-            } else {
-                (rest, None)
-            };
-            let mut hms = clock.split(':');
-            let h = hms.next().and_then(|h| number::<u8>(h, 2));
-            let m = hms.next().and_then(|m| number::<u8>(m, 2));
-            let s = match hms.next() {
-                Some(s) => number::<u8>(s.split('.').next().unwrap_or(s), 2),
-                None => Some(0),
-            };
-            let (Some(h), Some(m), Some(s), None) = (h, m, s, hms.next()) else {
-                return Err(EXPECTED.to_string());
-            };
-            if h > 23 || m > 59 || s > 60 {
-                return Err(format!("{clock} is not a time of day"));
+        let pieces = PARSER.parse_pieces(text).map_err(|_| {
+            let date = text.split(['T', 't', ' ']).next().unwrap_or(text);
+            match calendar_problem(date) {
+                Some(why) => why,
+                None => expected(),
             }
-            value.time = Some((h, m, s));
-            value.offset_minutes = offset;
+        })?;
+        if pieces.time_zone_annotation().is_some() {
+            return Err(tr!(
+                "a zone in brackets is not read here; write the zone in the `{ZONE_FIELD}` field",
+                "un fuseau entre crochets n'est pas lu ici ; indiquez le fuseau dans le champ `{ZONE_FIELD}`"
+            ));
         }
-        Ok(value)
+        let offset = pieces.to_numeric_offset();
+        if offset.is_some() && pieces.time().is_none() {
+            return Err(expected());
+        }
+        Ok(DateTime::from_civil(
+            pieces.date(),
+            pieces.time(),
+            offset.map(minutes_of),
+        ))
+    }
+
+    fn from_civil(date: civil::Date, time: Option<civil::Time>, offset: Option<i16>) -> DateTime {
+        // jiff's ranges are within ours: years -9999..=9999, months 1..=12.
+        let small = |v: i8| u8::try_from(v).unwrap_or(0);
+        DateTime {
+            year: i32::from(date.year()),
+            month: small(date.month()),
+            day: small(date.day()),
+            time: time.map(|t| (small(t.hour()), small(t.minute()), small(t.second()))),
+            offset_minutes: offset,
+        }
+    }
+
+    /// The civil (wall-clock) date and time, midnight for a date alone.
+    fn civil(&self) -> civil::DateTime {
+        let (h, m, s) = self.time.unwrap_or((0, 0, 0));
+        let narrow = |v: u8| i8::try_from(v).unwrap_or(0);
+        let date = i16::try_from(self.year)
+            .ok()
+            .and_then(|y| civil::Date::new(y, narrow(self.month), narrow(self.day)).ok())
+            .unwrap_or(civil::Date::ZERO);
+        let time = civil::Time::new(narrow(h), narrow(m), narrow(s), 0).unwrap_or(civil::Time::MIN);
+        date.to_datetime(time)
+    }
+
+    /// The offset as jiff knows it (none: UTC).
+    fn offset(&self) -> Offset {
+        Offset::from_seconds(i32::from(self.offset_minutes.unwrap_or(0)) * 60)
+            .unwrap_or(Offset::UTC)
+    }
+
+    /// Whole seconds since 1970-01-01T00:00Z of the instant named (a value
+    /// without offset is read as UTC).
+    pub fn unix_seconds(&self) -> i64 {
+        self.offset()
+            .to_timestamp(self.civil())
+            .map_or(0, Timestamp::as_second)
     }
 
     /// Minutes since 1970-01-01T00:00Z, for comparing instants written
     /// with different offsets (a value without offset is read as UTC).
     pub fn utc_minutes(&self) -> i64 {
-        // Days from civil (Howard Hinnant's algorithm).
-        let (y, m, d) = (
-            i64::from(self.year),
-            i64::from(self.month),
-            i64::from(self.day),
-        );
-        let y = if m <= 2 { y - 1 } else { y };
-        let era = y.div_euclid(400);
-        let yoe = y - era * 400;
-        let doy = (153 * ((m + 9) % 12) + 2) / 5 + d - 1;
-        let doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-        let days = era * 146_097 + doe - 719_468;
-        let (h, mi, _) = self.time.unwrap_or((0, 0, 0));
-        days * 1440 + i64::from(h) * 60 + i64::from(mi)
-            - i64::from(self.offset_minutes.unwrap_or(0))
+        self.unix_seconds().div_euclid(60)
     }
 
-    /// The UTC date-time `seconds` after 1970-01-01T00:00Z (a Unix time).
+    /// The UTC date-time `seconds` after 1970-01-01T00:00Z (a Unix time),
+    /// clamped to the years jiff represents (-9999..=9999).
     pub fn from_unix_seconds(seconds: i64) -> DateTime {
-        let days = seconds.div_euclid(86_400);
-        let second_of_day = seconds.rem_euclid(86_400);
-        // Civil from days (Howard Hinnant's algorithm), the inverse of `utc_minutes`.
-        let z = days + 719_468;
-        let era = z.div_euclid(146_097);
-        let doe = z - era * 146_097;
-        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-        let mp = (5 * doy + 2) / 153;
-        let day = doy - (153 * mp + 2) / 5 + 1;
-        let month = if mp < 10 { mp + 3 } else { mp - 9 };
-        let year = yoe + era * 400 + i64::from(month <= 2);
-        // Every value is in range by construction; the fallbacks never apply
-        // for years representable in four digits.
-        let small = |v: i64| u8::try_from(v).unwrap_or(0);
-        DateTime {
-            year: i32::try_from(year).unwrap_or(9999),
-            month: small(month),
-            day: small(day),
-            time: Some((
-                small(second_of_day / 3600),
-                small(second_of_day / 60 % 60),
-                small(second_of_day % 60),
-            )),
-            offset_minutes: Some(0),
-        }
+        let seconds = seconds.clamp(Timestamp::MIN.as_second(), Timestamp::MAX.as_second());
+        let instant = Timestamp::from_second(seconds).unwrap_or(Timestamp::UNIX_EPOCH);
+        DateTime::at_offset(instant, Offset::UTC)
+    }
+
+    /// The wall time of `instant` at `offset`.
+    fn at_offset(instant: Timestamp, offset: Offset) -> DateTime {
+        let civil = offset.to_datetime(instant);
+        DateTime::from_civil(civil.date(), Some(civil.time()), Some(minutes_of(offset)))
     }
 
     /// The same instant in UTC (a value without offset is read as UTC).
     #[must_use]
     pub fn to_utc(&self) -> DateTime {
-        let seconds = self.time.map_or(0, |(_, _, s)| i64::from(s));
-        DateTime::from_unix_seconds(self.utc_minutes() * 60 + seconds)
+        DateTime::from_unix_seconds(self.unix_seconds())
     }
 
-    /// Day of the week, 0 = Monday .. 6 = Sunday (Sakamoto's method).
+    /// Day of the week, 0 = Monday .. 6 = Sunday.
     pub fn weekday(&self) -> usize {
-        const T: [i32; 12] = [0, 3, 2, 5, 0, 3, 5, 1, 4, 6, 2, 4];
-        let m = usize::from(self.month);
-        let y = if m < 3 { self.year - 1 } else { self.year };
-        let sunday_based =
-            (y + y / 4 - y / 100 + y / 400 + T[m - 1] + i32::from(self.day)).rem_euclid(7);
-        // 0 = Sunday in Sakamoto's method; shift so that 0 = Monday.
-        usize::try_from((sunday_based + 6) % 7).unwrap_or(0)
+        usize::try_from(self.civil().weekday().to_monday_zero_offset()).unwrap_or(0)
+    }
+
+    /// The next calendar day (date alone), for the exclusive end of an
+    /// all-day event.
+    #[must_use]
+    pub fn next_day(&self) -> DateTime {
+        let date = self.civil().date();
+        let next = date.checked_add(1.day()).unwrap_or(date);
+        DateTime::from_civil(next, None, None)
     }
 
     /// Formats with a strftime subset: `%Y %m %d %e %-d %B %b %A %H %M %S %z %F %%`.
-    /// Names of months and days come from `lang` (`fr` or `en`; others fall back to `en`).
+    /// Names of months and days come from `lang` (`fr` or `en`); in any
+    /// other language `%B` and `%b` give the month's number and `%A` the
+    /// ISO weekday number (1 = Monday), never English names.
     pub fn format(&self, pattern: &str, lang: &str) -> String {
         let names = Names::for_lang(lang);
         let (h, mi, s) = self.time.unwrap_or((0, 0, 0));
+        let month = usize::from(self.month).clamp(1, 12) - 1;
         let mut out = String::with_capacity(pattern.len() + 16);
         let mut chars = pattern.chars();
         while let Some(c) = chars.next() {
@@ -204,9 +220,18 @@ impl DateTime {
                     }
                     None => out.push_str("%-"),
                 },
-                Some('B') => out.push_str(names.months[usize::from(self.month) - 1]),
-                Some('b') => out.push_str(names.months_short[usize::from(self.month) - 1]),
-                Some('A') => out.push_str(names.days[self.weekday()]),
+                Some('B') => match names {
+                    Some(n) => out.push_str(n.months[month]),
+                    None => _ = write!(out, "{:02}", self.month),
+                },
+                Some('b') => match names {
+                    Some(n) => out.push_str(n.months_short[month]),
+                    None => _ = write!(out, "{:02}", self.month),
+                },
+                Some('A') => match names {
+                    Some(n) => out.push_str(n.days[self.weekday()]),
+                    None => _ = write!(out, "{}", self.weekday() + 1),
+                },
                 Some('H') => _ = write!(out, "{h:02}"),
                 Some('M') => _ = write!(out, "{mi:02}"),
                 Some('S') => _ = write!(out, "{s:02}"),
@@ -238,9 +263,61 @@ impl DateTime {
         }
     }
 
-    /// The long form used in running text: "28 novembre 2026", "28 November 2026".
+    /// The long form used in running text: "28 novembre 2026", "28 November
+    /// 2026"; `2026-11-28` in a language without names.
     pub fn long(&self, lang: &str) -> String {
-        self.format("%e %B %Y", lang)
+        match Names::for_lang(lang) {
+            Some(_) => self.format("%e %B %Y", lang),
+            None => self.format("%F", lang),
+        }
+    }
+
+    /// The time of day as written in `lang`: `18:30` in French, `6:30 pm`
+    /// in English, `18:30` in a language without names.
+    pub fn clock(&self, lang: &str) -> String {
+        let (h, m, _) = self.time.unwrap_or((0, 0, 0));
+        if lang == "en" {
+            let half = if h < 12 { "am" } else { "pm" };
+            let twelve = if h % 12 == 0 { 12 } else { h % 12 };
+            format!("{twelve}:{m:02} {half}")
+        } else {
+            format!("{h:02}:{m:02}")
+        }
+    }
+}
+
+fn minutes_of(offset: Offset) -> i16 {
+    // Offsets are within ±25:59:59, so minutes fit in i16.
+    i16::try_from(offset.seconds() / 60).unwrap_or(0)
+}
+
+/// `+01:00`, `-05:00`, `+00:00`.
+fn offset_text(minutes: i16) -> String {
+    let sign = if minutes < 0 { '-' } else { '+' };
+    format!("{sign}{:02}:{:02}", minutes.abs() / 60, minutes.abs() % 60)
+}
+
+impl Ord for DateTime {
+    /// By instant first (so `2026-11-21T01:00+01:00` comes before
+    /// `2026-11-20T23:30-05:00`), then field by field to agree with `==`.
+    fn cmp(&self, other: &Self) -> Ordering {
+        self.unix_seconds()
+            .cmp(&other.unix_seconds())
+            .then_with(|| {
+                (self.year, self.month, self.day, self.time).cmp(&(
+                    other.year,
+                    other.month,
+                    other.day,
+                    other.time,
+                ))
+            })
+            .then_with(|| self.offset_minutes.cmp(&other.offset_minutes))
+    }
+}
+
+impl PartialOrd for DateTime {
+    fn partial_cmp(&self, other: &Self) -> Option<Ordering> {
+        Some(self.cmp(other))
     }
 }
 
@@ -252,14 +329,334 @@ impl fmt::Display for DateTime {
             write!(f, "T{h:02}:{m:02}:{s:02}")?;
             match self.offset_minutes {
                 Some(0) => write!(f, "Z")?,
-                Some(o) => {
-                    let sign = if o < 0 { '-' } else { '+' };
-                    write!(f, "{sign}{:02}:{:02}", o.abs() / 60, o.abs() % 60)?;
-                }
+                Some(o) => f.write_str(&offset_text(o))?,
                 None => {}
             }
         }
         Ok(())
+    }
+}
+
+/// Why a date-time field cannot be placed in time: a message and a hint
+/// saying what to write, for a diagnostic located at the value.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Problem {
+    /// What is wrong.
+    pub message: Text,
+    /// What to write instead.
+    pub hint: Text,
+}
+
+impl From<Problem> for (Text, Text) {
+    fn from(p: Problem) -> Self {
+        (p.message, p.hint)
+    }
+}
+
+impl From<Problem> for (String, String) {
+    /// For callers that still carry English strings.
+    fn from(p: Problem) -> Self {
+        (p.message.en, p.hint.en)
+    }
+}
+
+/// A date-time field placed in time: its wall time in its zone with the
+/// zone's offset (or a date alone, for an all-day event), and the zone.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Placed {
+    /// The local date and time with its offset, or a date alone.
+    pub local: DateTime,
+    /// The IANA name of the zone (`Asia/Tokyo`), when the page gives one.
+    pub zone: Option<String>,
+}
+
+fn zone_named(name: &str) -> Result<TimeZone, Problem> {
+    TimeZone::get(name.trim()).map_err(|_| {
+        let names: Vec<String> = jiff::tz::db()
+            .available()
+            .map(|n| n.as_str().to_string())
+            .collect();
+        let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
+        let hint = match crate::diagnostic::did_you_mean(name.trim(), &candidates) {
+            Some(close) => tr!("did you mean `{close}`?", "vouliez-vous dire `{close}` ?"),
+            None => tr!(
+                "write a zone of the time-zone database, like Europe/Paris, Asia/Tokyo or America/New_York",
+                "indiquez un fuseau de la base des fuseaux horaires, comme Europe/Paris, Asia/Tokyo ou America/New_York"
+            ),
+        };
+        Problem {
+            message: tr!(
+                "unknown time zone `{name}` in `{ZONE_FIELD}`",
+                "fuseau horaire `{name}` inconnu dans `{ZONE_FIELD}`"
+            ),
+            hint,
+        }
+    })
+}
+
+/// `02:00` of a civil date-time.
+fn hm(dt: civil::DateTime) -> String {
+    format!("{:02}:{:02}", dt.hour(), dt.minute())
+}
+
+/// Reads a date-time field written as the local time of `zone` (an IANA
+/// name, `None` when the page names none). A date alone is an all-day
+/// value; a time needs a zone or an offset; an offset must be the zone's
+/// at that instant; `Z` gives the instant in UTC, shown in the zone.
+pub fn place(text: &str, zone: Option<&str>) -> Result<Placed, Problem> {
+    let value = DateTime::parse(text).map_err(|why| Problem {
+        message: tr!(
+            "not a date or a date and time: `{}`",
+            "ni une date ni une date et une heure : `{}`";
+            text.trim()
+        ),
+        hint: why,
+    })?;
+    let Some(name) = zone else {
+        if value.time.is_some() && value.offset_minutes.is_none() {
+            return Err(Problem {
+                message: tr!(
+                    "`{value}` has no time zone",
+                    "`{value}` n'a pas de fuseau horaire"
+                ),
+                hint: tr!(
+                    "add `{ZONE_FIELD}: Europe/Paris` (the zone of the place) to the page",
+                    "ajoutez `{ZONE_FIELD}: Europe/Paris` (le fuseau du lieu) à la page"
+                ),
+            });
+        }
+        return Ok(Placed {
+            local: value,
+            zone: None,
+        });
+    };
+    let tz = zone_named(name)?;
+    let zone_name = tz.iana_name().unwrap_or(name.trim()).to_string();
+    let placed = |local| Placed {
+        local,
+        zone: Some(zone_name.clone()),
+    };
+    if value.time.is_none() {
+        return Ok(placed(value));
+    }
+    let civil = value.civil();
+    let written = value.format("%FT%H:%M", "en");
+    if let Some(minutes) = value.offset_minutes {
+        let instant = value
+            .offset()
+            .to_timestamp(civil)
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        let actual = tz.to_offset(instant);
+        let zulu = text.trim().ends_with(['Z', 'z']);
+        if zulu || minutes_of(actual) == minutes {
+            return Ok(placed(DateTime::at_offset(instant, actual)));
+        }
+        let (given, real) = (offset_text(minutes), offset_text(minutes_of(actual)));
+        return Err(Problem {
+            message: tr!(
+                "offset {given} is not that of {zone_name} at {written} (it is {real})",
+                "le décalage {given} n'est pas celui de {zone_name} à {written} (c'est {real})"
+            ),
+            hint: tr!(
+                "write `{written}` without an offset: the build takes it from `{ZONE_FIELD}`",
+                "écrivez `{written}` sans décalage : la construction le déduit de `{ZONE_FIELD}`"
+            ),
+        });
+    }
+    match tz.to_ambiguous_timestamp(civil).offset() {
+        AmbiguousOffset::Unambiguous { offset } => Ok(placed(DateTime::from_civil(
+            civil.date(),
+            Some(civil.time()),
+            Some(minutes_of(offset)),
+        ))),
+        AmbiguousOffset::Gap { before, after } => {
+            // The instant the clocks jumped, read on both sides of the jump.
+            let later = before.to_timestamp(civil).unwrap_or(Timestamp::UNIX_EPOCH);
+            let change = tz.preceding(later).next().map_or(later, |t| t.timestamp());
+            let (from, to) = (
+                hm(before.to_datetime(change)),
+                hm(after.to_datetime(change)),
+            );
+            let shifted = DateTime::at_offset(later, after).format("%FT%H:%M", "en");
+            let (b, a) = (
+                offset_text(minutes_of(before)),
+                offset_text(minutes_of(after)),
+            );
+            Err(Problem {
+                message: tr!(
+                    "{written} does not exist in {zone_name}: that night clocks go forward from {from} to {to} ({b} to {a})",
+                    "{written} n'existe pas à {zone_name} : cette nuit-là, les horloges passent de {from} à {to} ({b} à {a})"
+                ),
+                hint: tr!(
+                    "write a time before {from} or from {to} on, e.g. `{shifted}`",
+                    "indiquez une heure avant {from} ou à partir de {to}, par exemple `{shifted}`"
+                ),
+            })
+        }
+        AmbiguousOffset::Fold { before, after } => {
+            let reading = |offset: Offset| {
+                let instant = offset.to_timestamp(civil).unwrap_or(Timestamp::UNIX_EPOCH);
+                (
+                    format!("{written}{}", offset_text(minutes_of(offset))),
+                    DateTime::at_offset(instant, Offset::UTC).format("%H:%M", "en"),
+                )
+            };
+            let ((first, first_utc), (second, second_utc)) = (reading(before), reading(after));
+            Err(Problem {
+                message: tr!(
+                    "{written} happens twice in {zone_name}: that night clocks go back an hour; it is {first} ({first_utc} UTC) or {second} ({second_utc} UTC)",
+                    "{written} a lieu deux fois à {zone_name} : cette nuit-là, les horloges reculent d'une heure ; c'est {first} ({first_utc} UTC) ou {second} ({second_utc} UTC)"
+                ),
+                hint: tr!(
+                    "write the one you mean with its offset: `{first}` (the first) or `{second}` (the second)",
+                    "écrivez celle que vous voulez avec son décalage : `{first}` (la première) ou `{second}` (la seconde)"
+                ),
+            })
+        }
+    }
+}
+
+/// The collection check of one `date` or `datetime` field (`with_time`)
+/// of a page, whose other front-matter values `extra` gives as text: a
+/// date must be a calendar date; a date-time must be placed in time by
+/// [`place`] in the page's [`ZONE_FIELD`], and be written in the same form
+/// (date alone, or date and time) as the field it comes `after`.
+pub fn check_field(
+    name: &str,
+    after: Option<&str>,
+    text: &str,
+    with_time: bool,
+    extra: &dyn Fn(&str) -> Option<String>,
+) -> Result<(), Problem> {
+    if !with_time {
+        return DateTime::parse(text).map(|_| ()).map_err(|why| Problem {
+            message: tr!(
+                "`{name}` must be a date like 2026-11-28",
+                "`{name}` doit être une date comme 2026-11-28"
+            ),
+            hint: why,
+        });
+    }
+    let zone = extra(ZONE_FIELD);
+    let earlier = after.and_then(|key| Some((key, extra(key)?)));
+    if let (Some(name), Some(_)) = (zone.as_deref(), &earlier) {
+        // An unknown zone is reported once, at the field this one comes after.
+        if zone_named(name).is_err() {
+            return Ok(());
+        }
+    }
+    let this = place(text, zone.as_deref()).map_err(|p| Problem {
+        message: p.message.map(|m, lang| match lang {
+            Lang::Fr => format!("`{name}` : {m}"),
+            Lang::En => format!("`{name}`: {m}"),
+        }),
+        ..p
+    })?;
+    let before = earlier.and_then(|(key, text)| Some((key, place(&text, zone.as_deref()).ok()?)));
+    if let Some((key, before)) = before {
+        if before.all_day() != this.all_day() {
+            return Err(Problem {
+                message: tr!(
+                    "`{name}` and `{key}` are not written alike: one has a time, the other not",
+                    "`{name}` et `{key}` ne sont pas écrits de la même façon : l'un a une heure, l'autre non"
+                ),
+                hint: tr!(
+                    "give both a time (2027-03-28T18:30), or neither for an all-day event (2027-03-28)",
+                    "donnez une heure aux deux (2027-03-28T18:30), ou à aucun pour un événement sur la journée (2027-03-28)"
+                ),
+            });
+        }
+    }
+    Ok(())
+}
+
+/// French names of cities whose French name differs from the zone's.
+const FRENCH_CITIES: [(&str, &str); 14] = [
+    ("Algiers", "Alger"),
+    ("Athens", "Athènes"),
+    ("Beirut", "Beyrouth"),
+    ("Brussels", "Bruxelles"),
+    ("Copenhagen", "Copenhague"),
+    ("Lisbon", "Lisbonne"),
+    ("London", "Londres"),
+    ("Mexico City", "Mexico"),
+    ("Montreal", "Montréal"),
+    ("Moscow", "Moscou"),
+    ("Singapore", "Singapour"),
+    ("Vienna", "Vienne"),
+    ("Warsaw", "Varsovie"),
+    ("Sao Paulo", "São Paulo"),
+];
+
+impl Placed {
+    /// Whether the value is a date alone (an all-day event).
+    pub fn all_day(&self) -> bool {
+        self.local.time.is_none()
+    }
+
+    /// Whole seconds since 1970 of the instant: for a date alone, the
+    /// start of that day in the zone (UTC without zone).
+    pub fn unix_seconds(&self) -> i64 {
+        if !self.all_day() {
+            return self.local.unix_seconds();
+        }
+        let Some(tz) = self.zone.as_deref().and_then(|z| TimeZone::get(z).ok()) else {
+            return self.local.unix_seconds();
+        };
+        self.local
+            .civil()
+            .date()
+            .to_zoned(tz)
+            .and_then(|z| z.start_of_day())
+            .map_or_else(|_| self.local.unix_seconds(), |z| z.timestamp().as_second())
+    }
+
+    /// The instant in UTC (`2027-03-28T09:30:00Z`).
+    pub fn utc(&self) -> DateTime {
+        DateTime::from_unix_seconds(self.unix_seconds())
+    }
+
+    /// The zone as a reader of `lang` says it: `heure de Tokyo`, `Tokyo
+    /// time`; `UTC+09:00` without zone name; the IANA name in a language
+    /// without names.
+    pub fn zone_label(&self, lang: &str) -> String {
+        let Some(zone) = &self.zone else {
+            return format!("UTC{}", offset_text(self.local.offset_minutes.unwrap_or(0)));
+        };
+        if zone == "UTC" || zone.starts_with("Etc/") || Names::for_lang(lang).is_none() {
+            return zone.clone();
+        }
+        let city = zone.rsplit('/').next().unwrap_or(zone).replace('_', " ");
+        if lang == "fr" {
+            let city = FRENCH_CITIES
+                .iter()
+                .find(|(en, _)| *en == city)
+                .map_or(city.as_str(), |(_, fr)| fr);
+            let elided = city.starts_with(['A', 'E', 'I', 'O', 'U', 'Â', 'É', 'Î', 'Ô']);
+            if elided {
+                format!("heure d'{city}")
+            } else {
+                format!("heure de {city}")
+            }
+        } else {
+            format!("{city} time")
+        }
+    }
+
+    /// The value in running text: `28 mars 2027, 18:30, heure de Tokyo`,
+    /// `28 March 2027, 6:30 pm Tokyo time`, `2027-03-28 18:30 Asia/Tokyo`
+    /// in a language without names; the date alone for an all-day value.
+    pub fn text(&self, lang: &str) -> String {
+        let date = self.local.long(lang);
+        if self.all_day() {
+            return date;
+        }
+        let (clock, zone) = (self.local.clock(lang), self.zone_label(lang));
+        match lang {
+            "fr" => format!("{date}, {clock}, {zone}"),
+            "en" => format!("{date}, {clock} {zone}"),
+            _ => format!("{date} {clock} {zone}"),
+        }
     }
 }
 
@@ -270,10 +667,11 @@ struct Names {
 }
 
 impl Names {
-    fn for_lang(lang: &str) -> &'static Names {
+    fn for_lang(lang: &str) -> Option<&'static Names> {
         match lang {
-            "fr" => &FRENCH,
-            _ => &ENGLISH,
+            "fr" => Some(&FRENCH),
+            "en" => Some(&ENGLISH),
+            _ => None,
         }
     }
 }
@@ -333,7 +731,7 @@ static ENGLISH: Names = Names {
 
 #[cfg(test)]
 mod tests {
-    use super::DateTime;
+    use super::{DateTime, place};
 
     #[test]
     fn parses_dates_and_datetimes() {
@@ -346,6 +744,10 @@ mod tests {
         assert_eq!(
             DateTime::parse("2026-12-10T18:30Z").unwrap().to_string(),
             "2026-12-10T18:30:00Z"
+        );
+        assert_eq!(
+            DateTime::parse("2027-03-28T18:30").unwrap().to_string(),
+            "2027-03-28T18:30:00"
         );
     }
 
@@ -360,6 +762,21 @@ mod tests {
     }
 
     #[test]
+    fn order_is_by_instant_not_by_field() {
+        // 04:30 UTC on the 21st, and 00:00 UTC on the 21st.
+        let new_york = DateTime::parse("2026-11-20T23:30-05:00").unwrap();
+        let paris = DateTime::parse("2026-11-21T01:00+01:00").unwrap();
+        assert!(paris < new_york);
+        let mut list = vec![new_york, paris];
+        list.sort();
+        assert_eq!(list, [paris, new_york]);
+        // The same instant written twice is not equal, but orders stably.
+        let utc = DateTime::parse("2026-11-21T00:00Z").unwrap();
+        assert_ne!(utc, paris);
+        assert_ne!(utc.cmp(&paris), std::cmp::Ordering::Equal);
+    }
+
+    #[test]
     fn unix_seconds_round_trip() {
         for (seconds, text) in [
             (0, "1970-01-01T00:00:00Z"),
@@ -370,7 +787,7 @@ mod tests {
         ] {
             let date = DateTime::from_unix_seconds(seconds);
             assert_eq!(date.to_string(), text);
-            assert_eq!(date.utc_minutes() * 60 + seconds.rem_euclid(60), seconds);
+            assert_eq!(date.unix_seconds(), seconds);
         }
         let paris = DateTime::parse("2026-12-10T18:30:00+01:00").unwrap();
         assert_eq!(paris.to_utc().to_string(), "2026-12-10T17:30:00Z");
@@ -384,9 +801,15 @@ mod tests {
                 .contains("no day 29")
         );
         assert!(DateTime::parse("2024-02-29").is_ok());
-        assert!(DateTime::parse("2026-13-01").is_err());
+        assert!(
+            DateTime::parse("2026-13-01")
+                .unwrap_err()
+                .contains("month 13")
+        );
         assert!(DateTime::parse("28/11/2026").is_err());
         assert!(DateTime::parse("2026-11-28T25:00").is_err());
+        assert!(DateTime::parse("2026-11-28+01:00").is_err());
+        assert!(DateTime::parse("2026-11-28T18:30[Asia/Tokyo]").is_err());
     }
 
     #[test]
@@ -399,5 +822,85 @@ mod tests {
             DateTime::parse("2026-12-01").unwrap().long("fr"),
             "1er décembre 2026"
         );
+        // Another language gets numbers, not English words.
+        assert_eq!(d.long("de"), "2026-11-28");
+        assert_eq!(d.format("%A %B", "de"), "6 11");
+    }
+
+    #[test]
+    fn local_times_take_the_offset_of_their_zone() {
+        let winter = place("2026-12-10T18:30", Some("Europe/Paris")).unwrap();
+        assert_eq!(winter.local.to_string(), "2026-12-10T18:30:00+01:00");
+        let summer = place("2027-06-10T18:30", Some("Europe/Paris")).unwrap();
+        assert_eq!(summer.local.to_string(), "2027-06-10T18:30:00+02:00");
+        let tokyo = place("2027-03-28T18:30", Some("Asia/Tokyo")).unwrap();
+        assert_eq!(tokyo.utc().to_string(), "2027-03-28T09:30:00Z");
+        assert_eq!(tokyo.text("fr"), "28 mars 2027, 18:30, heure de Tokyo");
+        assert_eq!(tokyo.text("en"), "28 March 2027, 6:30 pm Tokyo time");
+        assert_eq!(tokyo.text("de"), "2027-03-28 18:30 Asia/Tokyo");
+        // Z is an instant, shown in the zone.
+        let zulu = place("2027-03-28T09:30Z", Some("Asia/Tokyo")).unwrap();
+        assert_eq!(zulu.local.to_string(), "2027-03-28T18:30:00+09:00");
+        let athens = place("2027-01-05T09:00", Some("Europe/Athens")).unwrap();
+        assert_eq!(athens.zone_label("fr"), "heure d'Athènes");
+        assert_eq!(athens.local.clock("en"), "9:00 am");
+    }
+
+    #[test]
+    fn all_day_values_start_at_midnight_in_their_zone() {
+        let day = place("2026-12-18", Some("Europe/Paris")).unwrap();
+        assert!(day.all_day());
+        assert_eq!(day.utc().to_string(), "2026-12-17T23:00:00Z");
+        assert_eq!(day.text("fr"), "18 décembre 2026");
+        assert_eq!(day.local.next_day().to_string(), "2026-12-19");
+        let year_end = DateTime::parse("2026-12-31").unwrap().next_day();
+        assert_eq!(year_end.to_string(), "2027-01-01");
+    }
+
+    #[test]
+    fn gaps_folds_and_contradictions_are_refused() {
+        let gap = place("2027-03-28T02:30", Some("Europe/Paris")).unwrap_err();
+        assert!(gap.message.contains("does not exist"), "{}", gap.message);
+        assert!(
+            gap.message.contains("from 02:00 to 03:00"),
+            "{}",
+            gap.message
+        );
+        assert!(gap.hint.contains("2027-03-28T03:30"), "{}", gap.hint);
+        let fold = place("2026-10-25T02:30", Some("Europe/Paris")).unwrap_err();
+        assert!(fold.message.contains("happens twice"), "{}", fold.message);
+        assert!(
+            fold.hint.contains("`2026-10-25T02:30+02:00`"),
+            "{}",
+            fold.hint
+        );
+        assert!(
+            fold.hint.contains("`2026-10-25T02:30+01:00`"),
+            "{}",
+            fold.hint
+        );
+        // Either reading of the fold, written with its offset, is accepted.
+        let second = place("2026-10-25T02:30+01:00", Some("Europe/Paris")).unwrap();
+        assert_eq!(second.utc().to_string(), "2026-10-25T01:30:00Z");
+        let wrong = place("2027-06-10T18:30+01:00", Some("Europe/Paris")).unwrap_err();
+        assert!(
+            wrong.message.contains("(it is +02:00)"),
+            "{}",
+            wrong.message
+        );
+        assert!(place("2026-12-10T18:30+01:00", Some("Europe/Paris")).is_ok());
+        let typo = place("2026-12-10T18:30", Some("Europe/Pari")).unwrap_err();
+        assert!(
+            typo.message.contains("unknown time zone"),
+            "{}",
+            typo.message
+        );
+        assert!(typo.hint.contains("`Europe/Paris`"), "{}", typo.hint);
+        let bare = place("2026-12-10T18:30", None).unwrap_err();
+        assert!(bare.message.contains("no time zone"), "{}", bare.message);
+        assert!(place("2026-12-10T18:30+01:00", None).is_ok());
+        for problem in [gap, fold, wrong, typo, bare] {
+            assert!(!problem.message.fr.is_empty() && !problem.hint.fr.is_empty());
+        }
     }
 }

@@ -818,7 +818,9 @@ fn untrusted_markdown<'a>(
                     "nommez la note autrement, par exemple `[^note-1]`"
                 ),
             );
-            Event::Start(Tag::FootnoteDefinition(CowStr::from(format!("note-{name}"))))
+            Event::Start(Tag::FootnoteDefinition(CowStr::from(format!(
+                "note-{name}"
+            ))))
         }
         // Renamed with its definition, so that the note still works in a
         // preview and its link is not reported a second time as broken.

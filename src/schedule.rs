@@ -12,6 +12,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 
 use crate::date::DateTime;
 use crate::front_matter::FrontMatter;
+use crate::i18n::Text;
 use crate::parse::Document;
 
 /// The environment variable that fixes the build's idea of now.
@@ -19,14 +20,18 @@ pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
 
 /// The build's now: `SOURCE_DATE_EPOCH` when set, else the system clock.
 /// A malformed `SOURCE_DATE_EPOCH` is an error rather than a silent
-/// fallback to the clock, which would make the output change unseen.
+/// fallback to the clock, which would make the output change unseen. The
+/// error is the English text of [`from_epoch_text`]'s message, the form
+/// `BuildError::Io` carries.
 pub fn now() -> Result<DateTime, String> {
     match std::env::var(SOURCE_DATE_EPOCH) {
-        Ok(text) => from_epoch_text(&text),
+        Ok(text) => from_epoch_text(&text).map_err(|why| why.en),
         Err(std::env::VarError::NotPresent) => Ok(clock()),
-        Err(std::env::VarError::NotUnicode(_)) => Err(format!(
-            "{SOURCE_DATE_EPOCH} is not a number of seconds since 1970-01-01"
-        )),
+        Err(std::env::VarError::NotUnicode(_)) => Err(tr!(
+            "{SOURCE_DATE_EPOCH} is not a number of seconds since 1970-01-01",
+            "{SOURCE_DATE_EPOCH} n'est pas un nombre de secondes depuis le 1er janvier 1970"
+        )
+        .en),
     }
 }
 
@@ -38,16 +43,18 @@ fn clock() -> DateTime {
 }
 
 /// Reads the value of `SOURCE_DATE_EPOCH`.
-pub fn from_epoch_text(text: &str) -> Result<DateTime, String> {
+pub fn from_epoch_text(text: &str) -> Result<DateTime, Text> {
     let trimmed = text.trim();
     match trimmed.parse::<i64>() {
         // Four-digit years only: 0001-01-01 .. 9999-12-31.
         Ok(seconds) if (-62_135_596_800..=253_402_300_799).contains(&seconds) => {
             Ok(DateTime::from_unix_seconds(seconds))
         }
-        _ => Err(format!(
+        _ => Err(tr!(
             "{SOURCE_DATE_EPOCH}={trimmed:?} is not a number of seconds since 1970-01-01 UTC; \
-             set it to e.g. `$(git log -1 --format=%ct)` or unset it to use the clock"
+             set it to e.g. `$(git log -1 --format=%ct)` or unset it to use the clock",
+            "{SOURCE_DATE_EPOCH}={trimmed:?} n'est pas un nombre de secondes depuis le 1er janvier 1970 UTC ; \
+             donnez-lui par exemple `$(git log -1 --format=%ct)`, ou retirez-la pour utiliser l'horloge"
         )),
     }
 }
@@ -63,17 +70,12 @@ pub struct Schedule {
     pub expired: bool,
 }
 
-/// Whole seconds since 1970 of an instant (a value without offset is UTC).
-fn seconds(date: &DateTime) -> i64 {
-    date.utc_minutes() * 60 + date.time.map_or(0, |(_, _, s)| i64::from(s))
-}
-
 impl Schedule {
     /// Whether a page with this front matter is left out of the build.
     pub fn hides(&self, front: &FrontMatter) -> bool {
-        let now = seconds(&self.now);
-        let not_yet = front.publish_date.is_some_and(|d| seconds(&d) > now);
-        let gone = front.expiry_date.is_some_and(|d| seconds(&d) <= now);
+        let now = self.now.unix_seconds();
+        let not_yet = front.publish_date.is_some_and(|d| d.unix_seconds() > now);
+        let gone = front.expiry_date.is_some_and(|d| d.unix_seconds() <= now);
         (not_yet && !self.future) || (gone && !self.expired)
     }
 }
@@ -102,7 +104,7 @@ pub struct Change {
 /// `documents` (drafts aside: they are never published by a scheduled
 /// build). Ties go to the first path in name order, for stable output.
 pub fn next_change(documents: &[Document], now: DateTime) -> Option<Change> {
-    let now = seconds(&now);
+    let now = now.unix_seconds();
     documents
         .iter()
         .filter(|d| !d.front.draft)
@@ -114,8 +116,8 @@ pub fn next_change(documents: &[Document], now: DateTime) -> Option<Change> {
             .into_iter()
             .filter_map(move |(date, kind)| Some((date?, kind, &d.file.path)))
         })
-        .filter(|(date, _, _)| seconds(date) > now)
-        .min_by(|a, b| (seconds(&a.0), a.2).cmp(&(seconds(&b.0), b.2)))
+        .filter(|(date, _, _)| date.unix_seconds() > now)
+        .min_by(|a, b| (a.0.unix_seconds(), a.2).cmp(&(b.0.unix_seconds(), b.2)))
         .map(|(date, kind, path)| Change {
             at: date.to_utc(),
             kind,

@@ -5,7 +5,10 @@
 //! value per section listing its pages' summaries, one `site` value per
 //! language, the taxonomies, `data` and `config`. Tera values share their
 //! maps and lists behind reference counts, so putting a section's listing in
-//! ten thousand contexts copies pointers, not pages.
+//! ten thousand contexts copies pointers, not pages. Date-time fields of a
+//! collection reach templates as `page.times.<field>`: plain strings already
+//! placed in the page's zone and written in its language by
+//! [`crate::date`] (templates never parse or compare their text).
 
 use std::collections::HashMap;
 
@@ -13,6 +16,8 @@ use rayon::prelude::*;
 use serde::Serialize;
 use tera::{Map, Value};
 
+use crate::collection::FieldKind;
+use crate::date;
 use crate::markdown::TocEntry;
 use crate::model::{Page, Section, Site, Taxonomy};
 use crate::yaml;
@@ -170,6 +175,80 @@ fn page_terms(site: &Site, page: &Page) -> Value {
     Value::from(map)
 }
 
+/// One date-time field as templates print it, already placed in its zone
+/// by [`crate::date`] and written in the page's language.
+#[derive(Serialize)]
+struct TimeView {
+    /// ISO 8601 with the zone's offset (`2027-03-28T18:30:00+09:00`), or
+    /// the date alone: for `<time datetime>` and JSON-LD.
+    iso: String,
+    /// The instant in UTC (`2027-03-28T09:30:00Z`); an all-day value's
+    /// is the start of its day in its zone.
+    utc: String,
+    /// The date in running text (`28 mars 2027`).
+    date: String,
+    /// The time of day (`18:30`, `6:30 pm`), empty for an all-day value.
+    time: String,
+    /// The zone (`heure de Tokyo`, `Tokyo time`), empty for an all-day value.
+    zone: String,
+    /// Date, time and zone in running text (`28 mars 2027, 18:30, heure de Tokyo`).
+    text: String,
+    /// A date without time.
+    all_day: bool,
+    /// Whether the instant is still to come at the build's now (an all-day
+    /// value stays to come until its day is over in its zone).
+    upcoming: bool,
+}
+
+/// `times`: each `datetime` field of the page's collection that the page
+/// gives, by name, read in the page's zone (`timezone`). Comparing these
+/// instants, not the text of the fields, is what orders events written
+/// in different zones.
+fn times(site: &Site, page: &Page) -> Value {
+    let mut map = Map::new();
+    let Some(collection) = site.config.collection(&site.sections[page.section].folder) else {
+        return Value::from(map);
+    };
+    let extra = &page.document.front.extra;
+    let text = |key: &str| extra.get(key).and_then(yaml::Value::as_str);
+    let now = site.now.unix_seconds();
+    let lang = page.lang.as_str();
+    for field in collection
+        .fields
+        .iter()
+        .filter(|f| f.kind == FieldKind::Datetime)
+    {
+        let Some(placed) =
+            text(&field.name).and_then(|t| date::place(t, text(date::ZONE_FIELD)).ok())
+        else {
+            continue;
+        };
+        let (time, zone) = if placed.all_day() {
+            (String::new(), String::new())
+        } else {
+            (placed.local.clock(lang), placed.zone_label(lang))
+        };
+        let ends = if placed.all_day() {
+            date::place(&placed.local.next_day().to_string(), placed.zone.as_deref())
+                .map_or(placed.unix_seconds(), |next| next.unix_seconds())
+        } else {
+            placed.unix_seconds()
+        };
+        let view = TimeView {
+            iso: placed.local.to_string(),
+            utc: placed.utc().to_string(),
+            date: placed.local.long(lang),
+            time,
+            zone,
+            text: placed.text(lang),
+            all_day: placed.all_day(),
+            upcoming: ends > now,
+        };
+        map.insert(field.name.clone().into(), Value::from_serializable(&view));
+    }
+    Value::from(map)
+}
+
 fn page_summary(site: &Site, page: &Page) -> Value {
     let front = &page.document.front;
     let value = Value::from_serializable(&PageSummary {
@@ -191,6 +270,7 @@ fn page_summary(site: &Site, page: &Page) -> Value {
         extra: &front.extra,
     });
     let mut map = value.into_map().unwrap_or_default();
+    map.insert("times".into(), times(site, page));
     // Rendered Markdown is HTML by construction: templates print it as is.
     let summary = page
         .rendered

@@ -162,7 +162,9 @@ fn one_run_reports_every_mistake_and_one_round_fixes_them() {
     let strict = alumni_in_english(&site, &["check", "--strict", "--root", root]);
     assert_eq!(strict.code, 0, "{}", strict.stdout);
     assert!(
-        strict.stdout.ends_with("check: 0 errors, 0 warnings, 3 infos\n"),
+        strict
+            .stdout
+            .ends_with("check: 0 errors, 0 warnings, 3 infos\n"),
         "{}",
         strict.stdout
     );
@@ -244,7 +246,9 @@ fn a_french_only_club_passes_strict_check_where_translations_are_optional() {
         optional.stdout
     );
     assert!(
-        optional.stdout.ends_with("check: 0 errors, 0 warnings, 3 infos\n"),
+        optional
+            .stdout
+            .ends_with("check: 0 errors, 0 warnings, 3 infos\n"),
         "{}",
         optional.stdout
     );

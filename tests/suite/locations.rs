@@ -135,7 +135,11 @@ fn a_raw_html_image_without_alt_is_reported_at_its_tag_not_at_an_earlier_image()
         page.reports(&page.at(line, "<img", "error", "this image has no alternative text"));
         let found = page.diagnostics();
         let alt: Vec<_> = found.iter().filter(|d| d.contains("alternative")).collect();
-        assert_eq!(alt.len(), 1, "reported once, where it is written: {found:?}");
+        assert_eq!(
+            alt.len(),
+            1,
+            "reported once, where it is written: {found:?}"
+        );
         // The missing files are reported at their own address, not at the
         // end of a longer one.
         let missing = page.at(

@@ -23,4 +23,5 @@ mod sanitize;
 mod schedule;
 mod schema;
 mod serve;
+mod time_zones;
 mod untrusted;

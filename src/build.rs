@@ -74,7 +74,7 @@ impl BuildOptions {
     pub fn schedule(&self) -> Result<Schedule, BuildError> {
         let now = match self.now {
             Some(now) => now,
-            None => crate::schedule::now().map_err(|e| BuildError::Io(e.into()))?,
+            None => crate::schedule::now().map_err(BuildError::Io)?,
         };
         Ok(Schedule {
             now,

@@ -13,6 +13,7 @@
 
 use crate::config::Calendar;
 use crate::date::{self, DateTime, Placed};
+use crate::i18n::Text;
 use crate::model::{Page, Site};
 use crate::view::permalink_of;
 use crate::yaml::Value;
@@ -161,7 +162,7 @@ fn vcalendar(site: &Site, calendar: &Calendar, name: &str, events: &[&Event<'_>]
 /// [`crate::claims`]: `events.ics` of each language, `event.ics` beside
 /// each page of the events section, and, when events are grouped by
 /// organiser, `events.ics` beside every page (any page may organise).
-pub fn reserved(site: &Site) -> Vec<(String, String)> {
+pub fn reserved(site: &Site) -> Vec<(String, Text)> {
     let Some(calendar) = &site.config.calendar else {
         return Vec::new();
     };
@@ -169,7 +170,11 @@ pub fn reserved(site: &Site) -> Vec<(String, String)> {
     for language in &site.config.languages {
         out.push((
             format!("{}events.ics", site.config.language_prefix(&language.code)),
-            format!("the calendar of events ({})", language.code),
+            tr!(
+                "the calendar of events ({})",
+                "le calendrier des événements ({})";
+                language.code
+            ),
         ));
     }
     for page in &site.pages {
@@ -177,14 +182,19 @@ pub fn reserved(site: &Site) -> Vec<(String, String)> {
         if *folder == calendar.section {
             out.push((
                 format!("{}event.ics", page.path),
-                format!("the calendar file of `{}`", page.document.file.path),
+                tr!(
+                    "the calendar file of `{}`",
+                    "le fichier de calendrier de `{}`";
+                    page.document.file.path
+                ),
             ));
         }
         if calendar.group_by.is_some() {
             out.push((
                 format!("{}events.ics", page.path),
-                format!(
+                tr!(
                     "the calendar of the events of `{}`",
+                    "le calendrier des événements de `{}`";
                     page.document.file.path
                 ),
             ));

@@ -409,7 +409,7 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
                             "describe it: ![what the image shows](image.jpg), or alt=\"...\"",
                             "décrivez-la : ![ce que montre l'image](image.jpg), ou alt=\"...\""
                         ),
-                        src.to_string(),
+                        src.clone(),
                     ))
                     .or_default()
                     .push(page);
@@ -636,15 +636,17 @@ pub fn summary(problems: &[Diagnostic]) -> Text {
     let s = |plural: bool| if plural { "s" } else { "" };
     let (e, w, i) = (s(errors != 1), s(warnings != 1), s(infos != 1));
     let (fe, fw, fi) = (s(errors > 1), s(warnings > 1), s(infos > 1));
-    let mut line = tr!(
-        "check: {errors} error{e}, {warnings} warning{w}",
-        "vérification : {errors} erreur{fe}, {warnings} avertissement{fw}"
-    );
     if infos > 0 {
-        line.en.push_str(&format!(", {infos} info{i}"));
-        line.fr.push_str(&format!(", {infos} information{fi}"));
+        tr!(
+            "check: {errors} error{e}, {warnings} warning{w}, {infos} info{i}",
+            "vérification : {errors} erreur{fe}, {warnings} avertissement{fw}, {infos} information{fi}"
+        )
+    } else {
+        tr!(
+            "check: {errors} error{e}, {warnings} warning{w}",
+            "vérification : {errors} erreur{fe}, {warnings} avertissement{fw}"
+        )
     }
-    line
 }
 
 /// Whether `check` fails with `problems`: on any error, and with `strict`

@@ -144,24 +144,6 @@ impl fmt::Display for Text {
     }
 }
 
-// TRANSITIONAL: a message not yet written in French. These conversions go
-// once every call site uses `tr!`; the test that every message has both
-// languages then holds by construction.
-impl From<String> for Text {
-    fn from(en: String) -> Self {
-        Text {
-            en,
-            fr: String::new(),
-        }
-    }
-}
-
-impl From<&str> for Text {
-    fn from(en: &str) -> Self {
-        Text::from(en.to_string())
-    }
-}
-
 /// A [`Text`] from an English and a French format string, with the same
 /// arguments: `tr!("{n} pages", "{n} pages")`, or with explicit arguments
 /// after a semicolon: `tr!("{} built", "{} construit"; name)`.

@@ -494,12 +494,7 @@ pub fn new_page(
     let today = match options.sort_by {
         SortBy::Date => Some(
             crate::schedule::now()
-                .map_err(|why| {
-                    Diagnostic::error(
-                        crate::schedule::SOURCE_DATE_EPOCH,
-                        Text::new(why.clone(), why),
-                    )
-                })?
+                .map_err(|why| Diagnostic::error(crate::schedule::SOURCE_DATE_EPOCH, why))?
                 .format("%F", "en"),
         ),
         SortBy::Weight | SortBy::Title => None,

@@ -151,12 +151,7 @@ pub fn reserved(site: &Site) -> Vec<(String, Text)> {
             ));
         }
     }
-    // Whether the calendar names its outputs in a `String` or a `Text`.
-    out.extend(
-        crate::calendar::reserved(site)
-            .into_iter()
-            .map(|(path, what)| (path, Text::from(what))),
-    );
+    out.extend(crate::calendar::reserved(site));
     out
 }
 

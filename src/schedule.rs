@@ -20,18 +20,15 @@ pub const SOURCE_DATE_EPOCH: &str = "SOURCE_DATE_EPOCH";
 
 /// The build's now: `SOURCE_DATE_EPOCH` when set, else the system clock.
 /// A malformed `SOURCE_DATE_EPOCH` is an error rather than a silent
-/// fallback to the clock, which would make the output change unseen. The
-/// error is the English text of [`from_epoch_text`]'s message, the form
-/// `BuildError::Io` carries.
-pub fn now() -> Result<DateTime, String> {
+/// fallback to the clock, which would make the output change unseen.
+pub fn now() -> Result<DateTime, Text> {
     match std::env::var(SOURCE_DATE_EPOCH) {
-        Ok(text) => from_epoch_text(&text).map_err(|why| why.en),
+        Ok(text) => from_epoch_text(&text),
         Err(std::env::VarError::NotPresent) => Ok(clock()),
         Err(std::env::VarError::NotUnicode(_)) => Err(tr!(
             "{SOURCE_DATE_EPOCH} is not a number of seconds since 1970-01-01",
             "{SOURCE_DATE_EPOCH} n'est pas un nombre de secondes depuis le 1er janvier 1970"
-        )
-        .en),
+        )),
     }
 }
 

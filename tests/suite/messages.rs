@@ -168,7 +168,6 @@ fn mistakes_of_files_addresses_and_trust_are_told_in_both_languages() {
 }
 
 #[test]
-#[ignore = "messages of front matter, Markdown, sanitizing and model checks still lack their French"]
 fn every_mistake_of_the_untrusted_fixtures_is_told_in_both_languages() {
     assert_translated(&group_untranslated(
         "untrusted",
@@ -178,7 +177,6 @@ fn every_mistake_of_the_untrusted_fixtures_is_told_in_both_languages() {
 }
 
 #[test]
-#[ignore = "messages of front matter, Markdown, shortcode, template and config checks still lack their French"]
 fn every_mistake_of_the_check_fixtures_is_told_in_both_languages() {
     assert_translated(&group_untranslated("check", &cases("check"), || {
         TestSite::new("site")
@@ -186,7 +184,6 @@ fn every_mistake_of_the_check_fixtures_is_told_in_both_languages() {
 }
 
 #[test]
-#[ignore = "messages of front matter, Markdown, shortcode, template and config checks still lack their French"]
 fn every_mistake_of_the_invalid_fixtures_is_told_in_both_languages() {
     assert_translated(&group_untranslated("invalid", &cases("invalid"), || {
         TestSite::new("site")

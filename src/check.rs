@@ -583,13 +583,15 @@ fn missing_translations(prepared: &PreparedSite) -> Vec<Diagnostic> {
 
 /// Builds the site in memory and returns every problem, sorted.
 ///
-/// Pages scheduled for later (`publish_date`) are judged too, so that their
-/// mistakes show in the pull request that adds them rather than on the day
-/// they go out; then the site is assembled once more as it would be
-/// published now, which finds what only breaks that build (a link from a
-/// published page to a page that is not out yet).
+/// Drafts and pages scheduled for later (`publish_date`) are judged too,
+/// so that their mistakes show in the pull request that adds them rather
+/// than on the day they go out (a draft's misspelled key, say); then the
+/// site is assembled once more as it would be published now, which finds
+/// what only breaks that build (a link from a published page to a draft or
+/// to a page that is not out yet).
 pub fn check(options: &BuildOptions) -> Vec<Diagnostic> {
     let with_scheduled = BuildOptions {
+        drafts: true,
         future: true,
         ..options.clone()
     };

@@ -43,7 +43,7 @@ let site, repoServer, copyServer, browser, base, copyBase;
 
 function startServer(root) {
   return new Promise((done, fail) => {
-    const child = spawn(binary, ["serve", "--root", root, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(binary, ["serve", "--root", root, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C.UTF-8" } });
     let out = "";
     const timer = setTimeout(() => fail(new Error("serve did not start: " + out)), 20000);
     child.stdout.on("data", (chunk) => {

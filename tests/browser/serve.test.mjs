@@ -22,7 +22,7 @@ let site, server, browser, base;
 
 function startServer(root, port = 0) {
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(binary, ["serve", "--root", root, "--port", String(port)], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(binary, ["serve", "--root", root, "--port", String(port)], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C.UTF-8" } });
     let out = "";
     const timer = setTimeout(() => reject(new Error("serve did not start: " + out)), 20000);
     child.stdout.on("data", (chunk) => {

@@ -40,7 +40,7 @@ let server, browser, base;
 before(async () => {
   mkdirSync(shots, { recursive: true });
   ({ server, base } = await new Promise((done, fail) => {
-    const child = spawn(binary, ["serve", "--root", repo, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"] });
+    const child = spawn(binary, ["serve", "--root", repo, "--port", "0"], { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, LC_ALL: "C.UTF-8" } });
     let out = "";
     child.stdout.on("data", (c) => {
       out += c;

@@ -4,16 +4,15 @@
 
 use std::fs;
 use std::path::Path;
-use std::process::Command;
 
-use crate::harness::{Run, TestSite, copy_tree, repo_root, tree};
+use crate::harness::{Run, TestSite, alumni_command, copy_tree, repo_root, tree};
 
 /// 2026-12-01T00:00:00Z.
 const DEC_1: &str = "1796083200";
 
 /// Runs `alumni ARGS` in `cwd` with `SOURCE_DATE_EPOCH` set to `epoch`.
 fn alumni_at(cwd: &Path, args: &[&str], epoch: &str) -> Run {
-    Command::new(env!("CARGO_BIN_EXE_alumni"))
+    alumni_command()
         .args(args)
         .current_dir(cwd)
         .env("SOURCE_DATE_EPOCH", epoch)
@@ -159,6 +158,53 @@ fn check_judges_scheduled_pages_before_they_go_out() {
 }
 
 #[test]
+fn check_judges_drafts_and_links_to_them() {
+    // A draft is content of the pull request that adds it: its misspelled
+    // key is found now, not when someone sets `draft: false`.
+    let site = TestSite::new("site");
+    site.write(
+        "content/news/brouillon.md",
+        "---\ntitle: Brouillon\ndraft: true\ndat: 2026-11-01\n---\nÀ suivre.\n",
+    );
+    let run = check_at(&site, DEC_1);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains(
+            "content/news/brouillon.md:4:1: error: unknown field `dat` for a page of news"
+        ),
+        "{}",
+        run.stdout
+    );
+    assert!(
+        run.stdout.contains("did you mean `date`?"),
+        "{}",
+        run.stdout
+    );
+
+    // Fixed, it passes; a published page that links to it does not, since
+    // the published site has no such page; and the build leaves it out.
+    site.edit("content/news/brouillon.md", "dat:", "date:");
+    assert_eq!(check_at(&site, DEC_1).code, 0);
+    site.write(
+        "content/news/annonce.md",
+        "---\ntitle: Annonce\ndate: 2026-11-02\n---\nVoir [le brouillon](@/news/brouillon.md).\n",
+    );
+    let run = check_at(&site, DEC_1);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("content/news/annonce.md:5:"),
+        "{}",
+        run.stdout
+    );
+    site.write(
+        "content/news/annonce.md",
+        "---\ntitle: Annonce\ndate: 2026-11-02\n---\nBientôt.\n",
+    );
+    assert_eq!(build_at(&site, DEC_1, &[]).code, 0);
+    assert!(!site.public().join("news/brouillon").exists());
+}
+
+#[test]
 fn a_malformed_source_date_epoch_is_refused() {
     let site = TestSite::new("site");
     for bad in ["tomorrow", "", "1e9"] {
@@ -256,7 +302,7 @@ fn the_same_tree_builds_to_the_same_bytes_anywhere_anytime() {
     let mut trees = Vec::new();
     for (root, threads) in roots.iter().zip(["1", "2"]) {
         let out = root.join("public");
-        let output = Command::new(env!("CARGO_BIN_EXE_alumni"))
+        let output = alumni_command()
             .args(["build", "--root", root.to_str().unwrap()])
             .env("SOURCE_DATE_EPOCH", DEC_1)
             .env("RAYON_NUM_THREADS", threads)

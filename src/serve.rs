@@ -44,10 +44,12 @@ use tiny_http::{HTTPVersion, Header, Response, StatusCode};
 
 use self::http::Head;
 
+// XML's escaping is HTML's too.
 use crate::build::BuildOptions;
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::i18n::{Lang, Text};
 use crate::live::{LiveSite, Outputs};
+use crate::publish::xml_escape as escape;
 
 /// The path prefix of the server's own endpoints, out of the site's way.
 pub const ENDPOINT_PREFIX: &str = "/__alumni/";
@@ -695,21 +697,6 @@ fn fail_first(state: &mut State, errors: &[Diagnostic], lang: Lang, instance: &s
         .map(|d| DiagnosticView::new(d, lang))
         .collect();
     state.waiting = Arc::new(inject(&waiting_page(errors, lang), instance, true));
-}
-
-/// Escapes text for HTML.
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            _ => out.push(c),
-        }
-    }
-    out
 }
 
 /// The page served for every page request while nothing has built: what

@@ -44,11 +44,11 @@ use tiny_http::{HTTPVersion, Header, Response, StatusCode};
 
 use self::http::Head;
 
-// XML's escaping is HTML's too.
 use crate::build::BuildOptions;
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::i18n::{Lang, Text};
 use crate::live::{LiveSite, Outputs};
+// XML's escaping is HTML's too.
 use crate::publish::xml_escape as escape;
 
 /// The path prefix of the server's own endpoints, out of the site's way.

@@ -371,9 +371,46 @@ struct Shown<'a> {
     lang: Lang,
 }
 
+/// A writer that shows the control characters of what it is given instead
+/// of sending them: a contributor's line holding `ESC [ 2 K` would otherwise
+/// erase or recolour what a maintainer's terminal or a CI log shows (a
+/// forged "0 errors"), and a bidirectional override would reorder it.
+/// Each becomes one visible character, so carets stay in their column.
+struct Visible<'a, 'b>(&'a mut fmt::Formatter<'b>);
+
+/// The visible stand-in for `c`, or `None` when it is printed as it is.
+fn visible(c: char) -> Option<char> {
+    match c {
+        '\n' | '\t' => None,
+        // U+2400..U+241F, the control pictures, and U+2421 for DEL.
+        '\0'..='\u{1f}' => char::from_u32(0x2400 + c as u32),
+        '\u{7f}' => Some('\u{2421}'),
+        '\u{80}'..='\u{9f}'
+        | '\u{200e}'
+        | '\u{200f}'
+        | '\u{202a}'..='\u{202e}'
+        | '\u{2066}'..='\u{2069}' => Some('\u{fffd}'),
+        _ => None,
+    }
+}
+
+impl fmt::Write for Visible<'_, '_> {
+    fn write_str(&mut self, text: &str) -> fmt::Result {
+        if !text.chars().any(|c| visible(c).is_some()) {
+            return self.0.write_str(text);
+        }
+        for c in text.chars() {
+            self.0.write_char(visible(c).unwrap_or(c))?;
+        }
+        Ok(())
+    }
+}
+
 impl fmt::Display for Shown<'_> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        use fmt::Write as _;
         let d = self.d;
+        let f = &mut Visible(f);
         write!(
             f,
             "{}: {}{} {}",
@@ -598,6 +635,8 @@ pub enum Format {
 
 /// Escapes a workflow-command message (`%`, CR, LF).
 fn github_data(text: &str) -> String {
+    // The log that shows it reads ANSI sequences too: controls made visible.
+    let text: String = text.chars().map(|c| visible(c).unwrap_or(c)).collect();
     text.replace('%', "%25")
         .replace('\r', "%0D")
         .replace('\n', "%0A")

@@ -1284,3 +1284,57 @@ fn twenty_thousand_unknown_keys_are_reported_fifty_at_a_time() {
         "::error file=content/clubs/hostile.md,line=57,col=1,title=alumni::… and 19,950 more problems in this file%0Ahint: each run shows the first 50 problems of a file: fix them and run again to see the next ones"
     );
 }
+
+#[test]
+fn terminal_control_sequences_in_a_page_never_reach_the_terminal() {
+    // Printed as they are, `ESC [ 2 K` and a carriage return would let a
+    // page's line erase its own error in a maintainer's terminal or in the
+    // CI log and write a forged summary over it; U+202E would reorder it.
+    let forged = "\u{1b}[2K\rcheck: 0 errors, 0 warnings\u{1b}[8m";
+    let site = OwnSite::with_club_page(
+        &format!("unknown_{}: x\n", "\u{202e}"),
+        &format!("Texte {forged} ![](photo.png)\n"),
+    );
+    for format in ["human", "github"] {
+        let (run, _) = site.run(Duration::from_secs(10), "check", &["--format", format]);
+        assert_eq!(run.code, 1);
+        for control in ['\u{1b}', '\r', '\u{202e}'] {
+            assert!(
+                !run.stdout.contains(control),
+                "{format}: {control:?} in {:?}",
+                run.stdout
+            );
+        }
+        assert!(
+            run.stdout.contains("unknown_\u{fffd}"),
+            "{format}: {}",
+            run.stdout
+        );
+    }
+    // The human report shows the line, each control as one visible
+    // character, and its caret stays under the image.
+    let (run, _) = site.run(Duration::from_secs(10), "check", &[]);
+    assert!(
+        run.stdout.contains(
+            "Texte \u{241b}[2K\u{240d}check: 0 errors, 0 warnings\u{241b}[8m ![](photo.png)"
+        ),
+        "{}",
+        run.stdout
+    );
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.contains("![](photo.png)"))
+        .unwrap();
+    let caret = run
+        .stdout
+        .lines()
+        .skip_while(|l| *l != line)
+        .nth(1)
+        .unwrap();
+    assert_eq!(
+        line.chars().position(|c| c == '!'),
+        caret.chars().position(|c| c == '^'),
+        "{line}\n{caret}"
+    );
+}

@@ -1838,8 +1838,8 @@ mod tests {
             let d = &errors[0];
             let col = line.find(marker).expect("marker") + 1;
             assert_eq!(line_col(d), (2, col), "{line}: {d}");
-            assert!(d.message.contains(what), "{line}: {}", d.message);
-            assert!(d.message.starts_with("`logo.svg` "), "{}", d.message);
+            assert!(d.message.contains(what), "{line}: {}", d.message.en);
+            assert!(d.message.starts_with("`logo.svg` "), "{}", d.message.en);
             assert_eq!(d.path, "content/clubs/x/logo.svg");
             assert!(d.hint.is_some());
             assert_eq!(d.source_line().map(|(text, _)| text), Some(line));
@@ -1851,7 +1851,7 @@ mod tests {
         let text = "<svg xmlns=\"http://www.w3.org/2000/svg\"\n     onload=\"alert(1)\"/>";
         let d = refusal(svg(text));
         assert_eq!(line_col(&d), (2, 6));
-        assert!(d.message.contains("`onload`"), "{}", d.message);
+        assert!(d.message.contains("`onload`"), "{}", d.message.en);
     }
 
     #[test]
@@ -1862,7 +1862,7 @@ mod tests {
         assert!(
             d.message.contains("`<?xml-stylesheet ...?>`"),
             "{}",
-            d.message
+            d.message.en
         );
         let d = refusal(svg(&svg_with("  <?php echo 1 ?>")));
         assert_eq!(line_col(&d), (2, 3));
@@ -1887,7 +1887,7 @@ mod tests {
             started.elapsed()
         );
         assert_eq!(line_col(&d), (2, 1));
-        assert!(d.message.contains("DOCTYPE"), "{}", d.message);
+        assert!(d.message.contains("DOCTYPE"), "{}", d.message.en);
 
         // Illustrator's DOCTYPE, harmless but refused all the same.
         let illustrator = "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<!-- Generator: Adobe Illustrator 16.0.0 -->\n<!DOCTYPE svg PUBLIC \"-//W3C//DTD SVG 1.1//EN\" \"http://www.w3.org/Graphics/SVG/1.1/DTD/svg11.dtd\">\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
@@ -1906,13 +1906,13 @@ mod tests {
         assert!(
             d.message.starts_with("`logo.svg` is not well-formed XML: "),
             "{}",
-            d.message
+            d.message.en
         );
-        assert!(!d.message.contains("2:12"), "{}", d.message);
+        assert!(!d.message.contains("2:12"), "{}", d.message.en);
 
         let d = refusal(svg("<svg xmlns=\"http://www.w3.org/2000/svg\">\n  <g>\n"));
         assert_eq!(line_col(&d), (3, 1));
-        assert!(d.message.contains("ends before"), "{}", d.message);
+        assert!(d.message.contains("ends before"), "{}", d.message.en);
 
         let d = refusal(svg(&svg_with("  <text>&nbsp;</text>")));
         assert_eq!(line_col(&d), (2, 9));
@@ -1926,7 +1926,7 @@ mod tests {
         bytes.splice(at..at + 2, [0xE9]);
         let d = refusal(judge("content/clubs/x/logo.svg", &bytes));
         assert_eq!(line_col(&d), (2, 12));
-        assert!(d.message.contains("is not valid UTF-8"), "{}", d.message);
+        assert!(d.message.contains("is not valid UTF-8"), "{}", d.message.en);
 
         let utf16: Vec<u8> = std::iter::once(0xFEFF_u16)
             .chain("<svg/>".encode_utf16())
@@ -1938,7 +1938,7 @@ mod tests {
         let latin = "<?xml version=\"1.0\" encoding=\"ISO-8859-1\"?>\n<svg xmlns=\"http://www.w3.org/2000/svg\"/>";
         let d = refusal(svg(latin));
         assert_eq!(line_col(&d), (1, 21));
-        assert!(d.message.contains("`ISO-8859-1`"), "{}", d.message);
+        assert!(d.message.contains("`ISO-8859-1`"), "{}", d.message.en);
         let utf8 = latin.replace("ISO-8859-1", "utf-8");
         assert_eq!(svg(&utf8), Ok(Kind::Svg));
     }
@@ -1953,13 +1953,13 @@ mod tests {
         assert!(
             d.message.contains("root element is `<feed>`"),
             "{}",
-            d.message
+            d.message.en
         );
         let d = refusal(svg("<svg><script>alert(1)</script></svg>"));
         assert!(
             d.message.contains("not in the SVG namespace"),
             "{}",
-            d.message
+            d.message.en
         );
     }
 
@@ -2048,8 +2048,8 @@ mod tests {
         let long = "x".repeat(100_000);
         let d = refusal(svg(&svg_with(&format!("<g on{long}=\"\"/>"))));
         assert!(d.message.len() < 200, "{}", d.message.len());
-        assert!(d.message.contains("`onxxxx"), "{}", d.message);
-        assert!(d.message.contains("…`"), "{}", d.message);
+        assert!(d.message.contains("`onxxxx"), "{}", d.message.en);
+        assert!(d.message.contains("…`"), "{}", d.message.en);
         let d = refusal(svg(&svg_with(&format!("<a href=\"http://{long}\"/>"))));
         assert!(d.message.len() < 250, "{}", d.message.len());
     }
@@ -2071,7 +2071,7 @@ mod tests {
         assert!(
             d.message.contains("more than 500000 XML nodes"),
             "{}",
-            d.message
+            d.message.en
         );
     }
 
@@ -2213,7 +2213,7 @@ mod tests {
         assert!(
             d.message.contains("is 68 bytes, more than the 60 bytes"),
             "{}",
-            d.message
+            d.message.en
         );
         assert_eq!(
             judge_file("logo.png", &abs, &Limits::default()),
@@ -2291,7 +2291,7 @@ mod tests {
         assert!(
             errors[0].message.starts_with("cannot read `missing.png`"),
             "{}",
-            errors[0].message
+            errors[0].message.en
         );
     }
 
@@ -2309,7 +2309,7 @@ mod tests {
             let fifo = dir.path().join("pipe.png");
             mknodat(CWD, &fifo, FileType::Fifo, Mode::RUSR | Mode::WUSR, 0).expect("mkfifo");
             let d = refusal(judge_file("pipe.png", &fifo, &Limits::default()));
-            assert!(d.message.contains("not a regular file"), "{}", d.message);
+            assert!(d.message.contains("not a regular file"), "{}", d.message.en);
         }
     }
 

@@ -399,14 +399,15 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
         codes: config.languages.iter().map(|l| l.code.as_str()).collect(),
     };
     let (documents, parse_errors) = parse::parse_all(loaded.markdown, &languages, &rules);
-    errors.extend(parse_errors);
     // Markdown files that could not be read or parsed are left out; their
-    // errors name them.
+    // errors name them. Those read with errors in their common fields are
+    // left out by the model, with the errors of their other fields.
     let mut unreadable: Vec<String> = Vec::new();
-    if !errors.is_empty() {
+    if !errors.is_empty() || !parse_errors.is_empty() {
         let parsed: HashSet<&str> = documents.iter().map(|d| d.file.path.as_str()).collect();
         unreadable = errors
             .iter()
+            .chain(&parse_errors)
             .map(|d| d.path.as_str())
             .filter(|p| p.starts_with("content/") && p.ends_with(".md") && !parsed.contains(p))
             .map(str::to_string)
@@ -423,7 +424,8 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
         static_files: loaded.static_files,
         theme_files: theme.static_files.clone(),
     };
-    let (mut site, model_errors) = model::assemble(config, documents, copies, visibility);
+    let (mut site, model_errors) =
+        model::assemble(config, documents, parse_errors, copies, visibility);
     errors.extend(model_errors);
     let unreadable = unreadable
         .iter()

@@ -240,9 +240,9 @@ pub fn parse_collections(
             Err(message) => {
                 error(
                     &folder,
-                    tr!(
-                        "`collections.{folder}`: {message}",
-                        "`collections.{folder}` : {message}"
+                    Text::new(
+                        format!("`collections.{folder}`: {}", message.en),
+                        format!("`collections.{folder}` : {}", message.fr),
                     ),
                     tr!(
                         "a collection takes `trusted`, `shortcodes` and `fields`",
@@ -260,9 +260,9 @@ pub fn parse_collections(
                 Err(message) => {
                     error(
                         &name,
-                        tr!(
-                            "`collections.{folder}.fields.{name}`: {message}",
-                            "`collections.{folder}.fields.{name}` : {message}"
+                        Text::new(
+                            format!("`collections.{folder}.fields.{name}`: {}", message.en),
+                            format!("`collections.{folder}.fields.{name}` : {}", message.fr),
                         ),
                         tr!(
                             "a field takes `type`, and may take `required`, `default`, `values`, `of`, `collection`, `after`, `description`",
@@ -400,6 +400,14 @@ pub fn did_you_mean_hint(close: &str) -> Text {
     tr!("did you mean `{close}`?", "vouliez-vous dire `{close}` ?")
 }
 
+/// The hint that names the value found, described by [`yaml::describe`].
+fn found_value(found: &Text) -> Text {
+    Text::new(
+        format!("found {}", found.en),
+        format!("valeur trouvée : {}", found.fr),
+    )
+}
+
 /// A message and its hint.
 type Problem = (Text, Text);
 
@@ -420,10 +428,7 @@ fn check_value(
     };
     let expected = || {
         let found = yaml::describe(value);
-        (
-            must_be(&kind.describe()),
-            tr!("found {found}", "valeur trouvée : {found}"),
-        )
+        (must_be(&kind.describe()), found_value(&found))
     };
     match kind {
         FieldKind::String => match yaml::scalar_text(value) {
@@ -463,7 +468,19 @@ fn check_value(
             let ok = (text.starts_with("https://") || text.starts_with("http://"))
                 && !text.contains(char::is_whitespace)
                 && text.len() > 10;
-            if ok { Ok(()) } else { Err(expected()) }
+            // `www.club.fr`, as printed on a flyer: the same with its scheme.
+            let bare_host = !text.contains([' ', ':', '/', '@'])
+                && text.contains('.')
+                && !text.starts_with('.')
+                && !text.ends_with('.');
+            match (ok, bare_host) {
+                (true, _) => Ok(()),
+                (false, true) => Err((
+                    must_be(&kind.describe()),
+                    tr!("write `https://{text}`", "écrivez `https://{text}`"),
+                )),
+                (false, false) => Err(expected()),
+            }
         }
         FieldKind::Email => {
             let text = yaml::scalar_text(value).ok_or_else(expected)?;

@@ -343,9 +343,9 @@ impl Config {
                 Err(message) => errors.push(
                     Diagnostic::error(
                         CONFIG_PATH,
-                        tr!(
-                            "`languages.{code}`: {message}",
-                            "`languages.{code}` : {message}"
+                        Text::new(
+                            format!("`languages.{code}`: {}", message.en),
+                            format!("`languages.{code}` : {}", message.fr),
                         ),
                     )
                     .at_offset(text, locate(&code))

@@ -86,12 +86,32 @@ fn calendar_problem(date: &str) -> Option<Text> {
     })
 }
 
+/// A date written day first, as French and British writers do
+/// (`18/12/2026`, `18.12.2026`, `18-12-2026`): the same date year first.
+fn day_first(text: &str) -> Option<String> {
+    let parts: Vec<&str> = text.split(['/', '.', '-']).collect();
+    let [day, month, year] = parts[..] else {
+        return None;
+    };
+    let number = |s: &str, len: std::ops::RangeInclusive<usize>| {
+        len.contains(&s.len()) && s.bytes().all(|b| b.is_ascii_digit())
+    };
+    (number(day, 1..=2) && number(month, 1..=2) && number(year, 4..=4))
+        .then(|| format!("{year}-{month:0>2}-{day:0>2}"))
+}
+
 impl DateTime {
     /// Parses an ISO 8601 date or date-time. The error says what was expected.
     pub fn parse(text: &str) -> Result<DateTime, Text> {
         let text = text.trim();
         let pieces = PARSER.parse_pieces(text).map_err(|_| {
             let date = text.split(['T', 't', ' ']).next().unwrap_or(text);
+            if let Some(iso) = day_first(date) {
+                return tr!(
+                    "dates are written year first: {iso}",
+                    "les dates s'écrivent l'année d'abord : {iso}"
+                );
+            }
             match calendar_problem(date) {
                 Some(why) => why,
                 None => expected(),
@@ -794,6 +814,29 @@ mod tests {
     }
 
     #[test]
+    fn a_date_written_day_first_is_refused_with_the_same_date_year_first() {
+        for (text, iso) in [
+            ("18/12/2026", "2026-12-18"),
+            ("1.3.2027", "2027-03-01"),
+            ("05-06-2026", "2026-06-05"),
+        ] {
+            let why = DateTime::parse(text).unwrap_err();
+            assert_eq!(why.en, format!("dates are written year first: {iso}"));
+            assert_eq!(
+                why.fr,
+                format!("les dates s'écrivent l'année d'abord : {iso}")
+            );
+        }
+        assert!(DateTime::parse("2026-12-18").is_ok());
+        assert!(
+            DateTime::parse("18/12/26")
+                .unwrap_err()
+                .en
+                .starts_with("expected")
+        );
+    }
+
+    #[test]
     fn rejects_impossible_dates() {
         assert!(
             DateTime::parse("2026-02-29")
@@ -860,24 +903,28 @@ mod tests {
     #[test]
     fn gaps_folds_and_contradictions_are_refused() {
         let gap = place("2027-03-28T02:30", Some("Europe/Paris")).unwrap_err();
-        assert!(gap.message.contains("does not exist"), "{}", gap.message);
+        assert!(gap.message.contains("does not exist"), "{}", gap.message.en);
         assert!(
             gap.message.contains("from 02:00 to 03:00"),
             "{}",
-            gap.message
+            gap.message.en
         );
-        assert!(gap.hint.contains("2027-03-28T03:30"), "{}", gap.hint);
+        assert!(gap.hint.contains("2027-03-28T03:30"), "{}", gap.hint.en);
         let fold = place("2026-10-25T02:30", Some("Europe/Paris")).unwrap_err();
-        assert!(fold.message.contains("happens twice"), "{}", fold.message);
+        assert!(
+            fold.message.contains("happens twice"),
+            "{}",
+            fold.message.en
+        );
         assert!(
             fold.hint.contains("`2026-10-25T02:30+02:00`"),
             "{}",
-            fold.hint
+            fold.hint.en
         );
         assert!(
             fold.hint.contains("`2026-10-25T02:30+01:00`"),
             "{}",
-            fold.hint
+            fold.hint.en
         );
         // Either reading of the fold, written with its offset, is accepted.
         let second = place("2026-10-25T02:30+01:00", Some("Europe/Paris")).unwrap();
@@ -886,18 +933,18 @@ mod tests {
         assert!(
             wrong.message.contains("(it is +02:00)"),
             "{}",
-            wrong.message
+            wrong.message.en
         );
         assert!(place("2026-12-10T18:30+01:00", Some("Europe/Paris")).is_ok());
         let typo = place("2026-12-10T18:30", Some("Europe/Pari")).unwrap_err();
         assert!(
             typo.message.contains("unknown time zone"),
             "{}",
-            typo.message
+            typo.message.en
         );
-        assert!(typo.hint.contains("`Europe/Paris`"), "{}", typo.hint);
+        assert!(typo.hint.contains("`Europe/Paris`"), "{}", typo.hint.en);
         let bare = place("2026-12-10T18:30", None).unwrap_err();
-        assert!(bare.message.contains("no time zone"), "{}", bare.message);
+        assert!(bare.message.contains("no time zone"), "{}", bare.message.en);
         assert!(place("2026-12-10T18:30+01:00", None).is_ok());
         for problem in [gap, fold, wrong, typo, bare] {
             assert!(!problem.message.fr.is_empty() && !problem.hint.fr.is_empty());

@@ -140,12 +140,28 @@ pub const COMMON_KEYS: &[&str] = &[
 ];
 
 impl FrontMatter {
-    /// Reads the fields of `split` (from the file at `path` whose text is `text`).
+    /// Reads the fields of `split` (from the file at `path` whose text is
+    /// `text`); any mistake is an error.
     pub fn parse(
         text: &str,
         split: &Split<'_>,
         path: &str,
     ) -> Result<FrontMatter, Vec<Diagnostic>> {
+        match FrontMatter::read(text, split, path)? {
+            (front, errors) if errors.is_empty() => Ok(front),
+            (_, errors) => Err(errors),
+        }
+    }
+
+    /// Reads the fields of `split` as far as they go: `Err` when the YAML
+    /// cannot be read at all; otherwise the front matter without the
+    /// fields that have the wrong type, and their errors, so that the
+    /// page's other fields are still judged in the same run.
+    pub fn read(
+        text: &str,
+        split: &Split<'_>,
+        path: &str,
+    ) -> Result<(FrontMatter, Vec<Diagnostic>), Vec<Diagnostic>> {
         let source = yaml::Source {
             path,
             file_text: text,
@@ -197,7 +213,10 @@ impl FrontMatter {
                         ),
                     )
                     .at_offset(text, offset)
-                    .with_hint(tr!("found {found}", "valeur trouvée : {found}")),
+                    .with_hint(Text::new(
+                        format!("found {}", found.en),
+                        format!("valeur trouvée : {}", found.fr),
+                    )),
                 );
             };
             match key {
@@ -223,7 +242,10 @@ impl FrontMatter {
                                 _ => &mut fm.expiry_date,
                             } = Some(d);
                         }
-                        Some(Err(why)) => fail(tr!("a date ({why})", "une date ({why})")),
+                        Some(Err(why)) => fail(Text::new(
+                            format!("a date ({})", why.en),
+                            format!("une date ({})", why.fr),
+                        )),
                         None => fail(tr!("a date like 2026-11-28", "une date comme 2026-11-28")),
                     }
                 }
@@ -295,11 +317,7 @@ impl FrontMatter {
             }
         }
         fm.key_offsets = key_offsets;
-        if errors.is_empty() {
-            Ok(fm)
-        } else {
-            Err(errors)
-        }
+        Ok((fm, errors))
     }
 
     /// Byte offset in the file of `key`'s line, or 0 when it is not there.
@@ -397,7 +415,7 @@ mod tests {
             .unwrap_err();
         let got: Vec<_> = errs
             .iter()
-            .map(|d| format!("{} {}", d.location(), d.message))
+            .map(|d| format!("{} {}", d.location(), d.message.en))
             .collect();
         assert_eq!(
             got,
@@ -424,7 +442,7 @@ mod tests {
         assert!(
             errs[0].message.contains("never be published"),
             "{}",
-            errs[0].message
+            errs[0].message.en
         );
         let errs = parse("---\ntitle: A\npublish_date: soon\n---\n").unwrap_err();
         assert_eq!(errs[0].location(), "a.md:3:15");

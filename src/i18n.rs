@@ -9,8 +9,6 @@
 //! `--lang`, then the environment's locale (`LC_ALL`, `LC_MESSAGES`, `LANG`:
 //! `fr_*` gives French), English otherwise.
 
-use std::fmt;
-
 /// The language messages are printed in.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Hash)]
 pub enum Lang {
@@ -87,8 +85,8 @@ impl Text {
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
             Lang::En => &self.en,
-            // Until every message is written in both (see the transitional
-            // conversions below), a missing French text falls back to English.
+            // A text only some languages change (a name) may leave its
+            // French empty: it reads as the English.
             Lang::Fr if self.fr.is_empty() => &self.en,
             Lang::Fr => &self.fr,
         }
@@ -134,13 +132,6 @@ impl PartialEq<str> for Text {
 impl PartialEq<String> for Text {
     fn eq(&self, other: &String) -> bool {
         &self.en == other
-    }
-}
-
-impl fmt::Display for Text {
-    /// The English text (use [`Text::get`] to print for a person).
-    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.en)
     }
 }
 

@@ -358,14 +358,17 @@ impl Visibility {
 }
 
 /// Builds the site model, without the pages that `visibility` hides, and
-/// with the pages whose front matter has errors moved to [`Site::left_out`].
+/// with the pages whose front matter has errors moved to [`Site::left_out`]:
+/// those found here, and `front_errors`, found as the documents were read
+/// (a common field of the wrong type), which are returned with the others.
 pub fn assemble(
     config: Config,
     documents: Vec<Document>,
+    front_errors: Vec<Diagnostic>,
     copies: CopySources,
     visibility: Visibility,
 ) -> (Site, Vec<Diagnostic>) {
-    let mut errors = Vec::new();
+    let mut errors = front_errors;
     let mut documents = documents;
     documents.sort_by(|a, b| a.content_path.cmp(&b.content_path));
     // Folders whose files must not be published: those of hidden bundles
@@ -1276,7 +1279,13 @@ mod tests {
             doc("alter-ego/ep-1/index.md", "title: Épisode"),
             doc("brouillon.md", "title: B\ndraft: true"),
         ];
-        let (site, errors) = assemble(config(), docs, CopySources::default(), visible());
+        let (site, errors) = assemble(
+            config(),
+            docs,
+            Vec::new(),
+            CopySources::default(),
+            visible(),
+        );
         assert!(errors.is_empty(), "{errors:?}");
         let paths: Vec<_> = site.pages.iter().map(|p| p.path.as_str()).collect();
         assert_eq!(
@@ -1312,7 +1321,13 @@ mod tests {
             ]
         };
         let paths = |visibility| {
-            let (site, errors) = assemble(config(), docs(), CopySources::default(), visibility);
+            let (site, errors) = assemble(
+                config(),
+                docs(),
+                Vec::new(),
+                CopySources::default(),
+                visibility,
+            );
             assert!(errors.is_empty(), "{errors:?}");
             site.pages
                 .iter()
@@ -1339,7 +1354,7 @@ mod tests {
             doc("clubs/bon.md", "title: Bon\nkind: a"),
             doc("clubs/faux.md", "title: Faux\nkind: c"),
         ];
-        let (site, errors) = assemble(config, docs, CopySources::default(), visible());
+        let (site, errors) = assemble(config, docs, Vec::new(), CopySources::default(), visible());
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].path, "content/clubs/faux.md");
         let paths: Vec<_> = site.pages.iter().map(|p| p.path.as_str()).collect();
@@ -1392,7 +1407,13 @@ mod tests {
     #[test]
     fn unknown_section_option_gets_a_hint() {
         let docs = vec![doc("club/_index.md", "title: C")];
-        let (_, errors) = assemble(config(), docs, CopySources::default(), visible());
+        let (_, errors) = assemble(
+            config(),
+            docs,
+            Vec::new(),
+            CopySources::default(),
+            visible(),
+        );
         assert_eq!(errors[0].hint.as_deref(), Some("did you mean `club`?"));
     }
 }

@@ -94,12 +94,27 @@ fn classify(translation_key: &str) -> DocumentKind {
     }
 }
 
-/// Parses one file; its trust follows from its path under `rules`.
+/// Parses one file; its trust follows from its path under `rules`. Any
+/// mistake of its front matter is an error.
 pub fn parse_one(
     file: TextFile,
     languages: &Languages<'_>,
     rules: &Rules,
 ) -> Result<Document, Vec<Diagnostic>> {
+    match read_one(file, languages, rules)? {
+        (document, errors) if errors.is_empty() => Ok(document),
+        (_, errors) => Err(errors),
+    }
+}
+
+/// Parses one file as far as it goes: `Err` when its front matter cannot be
+/// read at all; otherwise the document and the errors of its common fields
+/// (see [`FrontMatter::read`]).
+fn read_one(
+    file: TextFile,
+    languages: &Languages<'_>,
+    rules: &Rules,
+) -> Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>> {
     let content_path = file
         .path
         .strip_prefix("content/")
@@ -107,9 +122,9 @@ pub fn parse_one(
         .to_string();
     let (translation_key, lang) = split_language(&content_path, languages);
     let split = front_matter::split(&file.text, &file.path).map_err(|d| vec![d])?;
-    let front = FrontMatter::parse(&file.text, &split, &file.path)?;
+    let (front, errors) = FrontMatter::read(&file.text, &split, &file.path)?;
     let body_start = split.body_start;
-    Ok(Document {
+    let document = Document {
         trust: rules.of(&content_path),
         kind: classify(&translation_key),
         lang: lang.to_string(),
@@ -118,10 +133,14 @@ pub fn parse_one(
         file,
         front,
         body_start,
-    })
+    };
+    Ok((document, errors))
 }
 
 /// Parses every file in parallel; documents and diagnostics in path order.
+/// A document whose common fields have errors is among the documents too
+/// (without those fields), so that the rest of it is judged in the same
+/// run; the errors name it.
 pub fn parse_all(
     files: Vec<TextFile>,
     languages: &Languages<'_>,
@@ -129,13 +148,16 @@ pub fn parse_all(
 ) -> (Vec<Document>, Vec<Diagnostic>) {
     let results: Vec<_> = files
         .into_par_iter()
-        .map(|f| parse_one(f, languages, rules))
+        .map(|f| read_one(f, languages, rules))
         .collect();
     let mut documents = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for r in results {
         match r {
-            Ok(d) => documents.push(d),
+            Ok((d, e)) => {
+                documents.push(d);
+                errors.extend(e);
+            }
             Err(e) => errors.extend(e),
         }
     }

@@ -415,9 +415,9 @@ fn new_tera(links: &Arc<Links>, strings: &Arc<Strings>) -> Tera {
         "date",
         |value: &str, kwargs: Kwargs, state: &State| -> tera::TeraResult<String> {
             let date = DateTime::parse(value).map_err(|why| {
-                engine_error(&tr!(
-                    "date filter: `{value}`: {why}",
-                    "filtre date : `{value}` : {why}"
+                engine_error(&Text::new(
+                    format!("date filter: `{value}`: {}", why.en),
+                    format!("filtre date : `{value}` : {}", why.fr),
                 ))
             })?;
             let lang = current_lang(&kwargs, state, "date")?;

@@ -176,7 +176,7 @@ mod tests {
             "253402300800",
         ] {
             let e = from_epoch_text(bad).unwrap_err();
-            assert!(e.contains("SOURCE_DATE_EPOCH"), "{e}");
+            assert!(e.contains("SOURCE_DATE_EPOCH"), "{e:?}");
         }
     }
 }

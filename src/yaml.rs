@@ -225,6 +225,21 @@ fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagno
                 "indentez le YAML avec des espaces, jamais des tabulations"
             ));
         }
+        if let Some((at, key, value)) = colon_in_plain_value(yaml, stopped) {
+            let quoted = value.replace('\\', "\\\\").replace('"', "\\\"");
+            return Diagnostic::error(
+                source.path,
+                tr!(
+                    "invalid YAML: this `: ` inside the value of `{key}` would start another key",
+                    "YAML invalide : ce `: ` dans la valeur de `{key}` commencerait une autre clé"
+                ),
+            )
+            .at_offset(source.file_text, source.start + at)
+            .with_hint(tr!(
+                "put the value between double quotes: `{key}: \"{quoted}\"`",
+                "mettez la valeur entre guillemets droits : `{key}: \"{quoted}\"`"
+            ));
+        }
         if let Some((at, key)) = indented_under_a_value(yaml, stopped) {
             return Diagnostic::error(
                 source.path,
@@ -500,6 +515,22 @@ fn indented_under_a_value(yaml: &str, stopped: usize) -> Option<(usize, String)>
         }
     }
     None
+}
+
+/// When the parser stopped at a `: ` inside the unquoted value of a
+/// `key: value` line (`title: Club des volcans : géologie`, French
+/// typography's space before the colon), that colon's offset, the key, and
+/// the value as written.
+fn colon_in_plain_value(yaml: &str, stopped: usize) -> Option<(usize, String, String)> {
+    let (start, line) =
+        lines_at(yaml).find(|(start, line)| stopped >= *start && stopped <= start + line.len())?;
+    let (key, after_colon) = plain_key(line)?;
+    let value = line[after_colon..].trim();
+    let value_at = start + line.len() - line[after_colon..].trim_start().len();
+    let plain = !value.is_empty()
+        && !value.starts_with(['"', '\'', '[', '{', '|', '>', '&', '*', '!', '#']);
+    let colon = yaml.as_bytes().get(stopped) == Some(&b':');
+    (plain && colon && stopped > value_at).then(|| (stopped, key.to_string(), value.to_string()))
 }
 
 fn nested_too_deep(path: &str) -> Diagnostic {

@@ -134,14 +134,14 @@ fn crlf_errors_point_at_the_same_line_and_column() {
     let before = tree(&site.public());
     site.write(
         "content/clubs/biotech.md",
-        "---\r\ntitle: A\r\nweight: lourd\r\n---\r\nbody\r\n",
+        "---\r\ntitle: A\r\nclub_kind: [professionnel]\r\nweight: lourd\r\n---\r\n## Nous contacter\r\n",
     );
     assert_fails(
         &site,
         &before,
-        "content/clubs/biotech.md:3:9: error: `weight` must be a whole number
+        "content/clubs/biotech.md:4:9: error: `weight` must be a whole number
   |
-3 | weight: lourd
+4 | weight: lourd
   |         ^
   = hint: found the text `lourd`
 
@@ -1036,7 +1036,7 @@ fn serve_does_not_follow_a_page_turned_into_a_link_outside() {
             .message
             .starts_with("this symbolic link leads outside the site"),
         "{}",
-        errors[0].message
+        errors[0].message.en
     );
 }
 

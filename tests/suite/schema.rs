@@ -342,3 +342,59 @@ fn new_page_returns_what_to_do_next_in_both_languages() {
         en.next_steps.fr
     );
 }
+
+/// A club leader's page as first written, with the habits of someone who
+/// writes French and copies from a flyer: every mistake is found in one
+/// run, each told in French with the value to write instead.
+#[test]
+fn a_club_leaders_french_habits_are_all_told_in_one_run_with_the_fix() {
+    let site = TestSite::repository();
+    site.write(
+        "content/clubs/volcans.md",
+        "---\ntitle: \"Club des volcans : géologie\"\nclub_kind: [professionnel]\nstatus: actif\n\
+scope: Tous les diplômés\ncontact: Le bureau\ncontact_email: bureau (at) volcans.fr\n\
+website: www.volcans.fr\ndate: 18/12/2026\n---\nBienvenue !\n",
+    );
+    let out = run(&site, "fr_FR.UTF-8", &["check"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    for expected in [
+        "content/clubs/volcans.md:7:16: erreur : `contact_email` doit être une adresse électronique\n",
+        "content/clubs/volcans.md:8:10: erreur : `website` doit être une adresse qui commence par https://\n",
+        "  = conseil : écrivez `https://www.volcans.fr`\n",
+        "content/clubs/volcans.md:9:7: erreur : `date` doit être une date (les dates s'écrivent l'année d'abord : 2026-12-18)\n",
+        "  = conseil : valeur trouvée : le texte `18/12/2026`\n",
+    ] {
+        assert!(out.stdout.contains(expected), "{expected}\n{}", out.stdout);
+    }
+    assert!(
+        out.stdout
+            .ends_with("vérification : 3 erreurs, 0 avertissement\n"),
+        "{}",
+        out.stdout
+    );
+    assert!(!out.stdout.contains("found"), "English in {}", out.stdout);
+
+    // French typography puts a space before a colon: unquoted, the title
+    // reads as a second key. The fix is the line to write.
+    site.write(
+        "content/clubs/volcans.md",
+        "---\ntitle: Club des volcans : géologie\nclub_kind: [professionnel]\nstatus: actif\n\
+scope: Tous les diplômés\ncontact: Le bureau\n---\nBienvenue !\n",
+    );
+    let out = run(&site, "fr_FR.UTF-8", &["check"]);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    assert!(
+        out.stdout.contains(
+            "content/clubs/volcans.md:2:25: erreur : YAML invalide : ce `: ` dans la valeur de `title` commencerait une autre clé\n"
+        ),
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout.contains(
+            "  = conseil : mettez la valeur entre guillemets droits : `title: \"Club des volcans : géologie\"`\n"
+        ),
+        "{}",
+        out.stdout
+    );
+}

@@ -448,7 +448,7 @@ fn a_site_with_errors_is_served_with_a_page_that_explains_until_fixed() {
             text.contains("Le site ne peut pas encore être construit")
                 && text.contains("The site cannot be built yet")
                 && text.contains("reloads by itself")
-                && text.contains("se recharge d'elle-même"),
+                && text.contains("se recharge d&apos;elle-même"),
             "{path}: {text}"
         );
         assert!(text.contains("content/clubs/docteurs.md:4:7"), "{text}");
@@ -597,9 +597,9 @@ fn a_busy_port_is_a_clear_error() {
         Err(serve::ServeError::Io(message)) => {
             assert!(
                 message.contains(&format!("cannot listen on 127.0.0.1:{port}")),
-                "{message}"
+                "{message:?}"
             );
-            assert!(message.contains("pass another --port"), "{message}");
+            assert!(message.contains("pass another --port"), "{message:?}");
         }
         _ => panic!("the second server should not start"),
     }

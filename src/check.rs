@@ -541,6 +541,22 @@ fn check_navigation(prepared: &PreparedSite, root: &std::path::Path) -> Vec<Diag
 /// (`missing_translation: fallback`): readers of that language have it, and
 /// the build's summary lists it; said in every pull request, it would
 /// only hide what the pull request is about.
+/// The French name of a language a site may have, for French messages
+/// (the site's own names are each in their language: `English`).
+fn in_french(code: &str) -> Option<&'static str> {
+    Some(match code.split(['-', '_']).next()? {
+        "fr" => "français",
+        "en" => "anglais",
+        "de" => "allemand",
+        "es" => "espagnol",
+        "it" => "italien",
+        "pt" => "portugais",
+        "ar" => "arabe",
+        "zh" => "chinois",
+        _ => return None,
+    })
+}
+
 fn missing_translations(prepared: &PreparedSite) -> Vec<Diagnostic> {
     let site = &prepared.site;
     // A draft is judged for its own mistakes; it is translated when it is
@@ -566,15 +582,16 @@ fn missing_translations(prepared: &PreparedSite) -> Vec<Diagnostic> {
                 .source
                 .strip_suffix(".md")
                 .map_or(m.source.clone(), |p| format!("{p}.{}.md", m.lang));
+            let nom = in_french(&m.lang).unwrap_or(name);
             let message = if m.fallback {
                 tr!(
                     "no {name} version: the {name} site shows the default language's text",
-                    "pas de version {name} : le site {name} montre le texte de la langue par défaut"
+                    "pas de version en {nom} : le site en {nom} montre le texte de la langue par défaut"
                 )
             } else {
                 tr!(
                     "no {name} version: the {name} site leaves this page out",
-                    "pas de version {name} : le site {name} ne montre pas cette page"
+                    "pas de version en {nom} : le site en {nom} ne montre pas cette page"
                 )
             };
             if m.required {

@@ -252,6 +252,27 @@ fn a_french_only_club_passes_strict_check_where_translations_are_optional() {
         "{}",
         optional.stdout
     );
+    // The pull-request workflow reports in French, naming the language so.
+    let french = alumni_in_english(
+        &site,
+        &["check", "--strict", "--lang", "fr", "--root", root],
+    );
+    assert_eq!(french.code, 0, "{}", french.stdout);
+    assert!(
+        french.stdout.contains(
+            "content/clubs/docteurs.md: information : pas de version en anglais : le site en anglais ne montre pas cette page\n  \
+             = conseil : les traductions sont facultatives dans cette section : traduisez-la dans content/clubs/docteurs.en.md quand vous le pourrez"
+        ),
+        "{}",
+        french.stdout
+    );
+    assert!(
+        french
+            .stdout
+            .ends_with("vérification : 0 erreur, 0 avertissement, 3 informations\n"),
+        "{}",
+        french.stdout
+    );
     // The menu's pages still need English, whatever their section says.
     site.edit(
         "content/_data/navigation.yaml",

@@ -186,6 +186,46 @@ fn normalise(path: &str) -> String {
     }
 }
 
+/// The fix for a link to `url` (the output `key`, which does not exist)
+/// when an output is that near: the same name in other letter case
+/// (`Sortie.PNG` for `sortie.png`: the CDN's names are case-sensitive), or
+/// a page's folder written without its final `/`.
+fn near_output(
+    url: &str,
+    key: &str,
+    outputs: &Outputs,
+    by_lowercase: &HashMap<String, &str>,
+    base_path: &str,
+) -> Option<Text> {
+    let (path, rest) = url
+        .find(['#', '?'])
+        .map_or((url, ""), |i| (&url[..i], &url[i..]));
+    if !path.ends_with('/') && outputs.contains_key(&format!("{key}/index.html")) {
+        return Some(tr!(
+            "write `{path}/{rest}`, with its final `/`",
+            "écrivez `{path}/{rest}`, avec sa barre oblique finale"
+        ));
+    }
+    let other = by_lowercase.get(&key.to_lowercase())?;
+    // Only the last name differs in case in the common case: show it fixed.
+    let (_, wanted) = other.rsplit_once('/').unwrap_or(("", other));
+    let (folder, written) = path.rsplit_once('/').map_or(("", path), |(f, n)| (f, n));
+    let fixed = if written.eq_ignore_ascii_case(wanted) {
+        if folder.is_empty() && !path.contains('/') {
+            format!("{wanted}{rest}")
+        } else {
+            format!("{folder}/{wanted}{rest}")
+        }
+    } else {
+        let shown = other.strip_suffix("index.html").unwrap_or(other);
+        format!("{base_path}{shown}")
+    };
+    Some(tr!(
+        "did you mean `{fixed}`? Addresses on the site are case-sensitive",
+        "vouliez-vous dire `{fixed}` ? Sur le site, majuscules et minuscules comptent"
+    ))
+}
+
 /// The source of an HTML output: what a problem found in it is placed in.
 struct Source<'a> {
     /// Site-relative path of the file.
@@ -322,6 +362,11 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
             (k.as_str(), srcs)
         })
         .collect();
+    // For suggestions: every output by its lower-case name.
+    let by_lowercase: HashMap<String, &str> = outputs
+        .keys()
+        .map(|k| (k.to_lowercase(), k.as_str()))
+        .collect();
     // (message, hint, raw value) -> outputs it was found in
     let mut found: BTreeMap<(Text, Text, String), Vec<&str>> = BTreeMap::new();
     for (page, tags) in &html {
@@ -357,16 +402,19 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
                     continue;
                 }
                 if !outputs.contains_key(&key) {
+                    let hint = near_output(url, &key, outputs, &by_lowercase, base_path).unwrap_or_else(|| {
+                        tr!(
+                            "check the address; link to pages by their source with `@/section/page.md`",
+                            "vérifiez l'adresse ; pointez vers les pages par leur source avec `@/section/page.md`"
+                        )
+                    });
                     found
                         .entry((
                             tr!(
                                 "link to `{url}`, which is not a page or file of the site",
                                 "lien vers `{url}`, qui n'est ni une page ni un fichier du site"
                             ),
-                            tr!(
-                                "check the address; link to pages by their source with `@/section/page.md`",
-                                "vérifiez l'adresse ; pointez vers les pages par leur source avec `@/section/page.md`"
-                            ),
+                            hint,
                             url.to_string(),
                         ))
                         .or_default()
@@ -377,16 +425,35 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
                         .get(key.as_str())
                         .is_some_and(|set| set.contains(fragment.as_str()))
                 {
+                    let near = ids.get(key.as_str()).and_then(|set| {
+                        let slug = crate::slug::slugify(&fragment);
+                        let mut near: Vec<&&str> = set
+                            .iter()
+                            .filter(|id| id.eq_ignore_ascii_case(&fragment) || **id == slug)
+                            .collect();
+                        near.sort();
+                        near.first().map(ToString::to_string)
+                    });
+                    let hint = match near {
+                        Some(id) => {
+                            let fixed = url.replacen(&format!("#{fragment}"), &format!("#{id}"), 1);
+                            tr!(
+                                "did you mean `{fixed}`? Ids are written in lower case, without accents",
+                                "vouliez-vous dire `{fixed}` ? Les identifiants s'écrivent en minuscules, sans accents"
+                            )
+                        }
+                        None => tr!(
+                            "link to a heading by its id: `## Nous contacter` is `#nous-contacter`",
+                            "pointez vers un titre par son identifiant : `## Nous contacter` donne `#nous-contacter`"
+                        ),
+                    };
                     found
                         .entry((
                             tr!(
                                 "link to `{url}`: no element has the id `{fragment}` there",
                                 "lien vers `{url}` : aucun élément n'y a l'identifiant `{fragment}`"
                             ),
-                            tr!(
-                                "link to a heading by its id: `## Nous contacter` is `#nous-contacter`",
-                                "pointez vers un titre par son identifiant : `## Nous contacter` donne `#nous-contacter`"
-                            ),
+                            hint,
                             url.to_string(),
                         ))
                         .or_default()

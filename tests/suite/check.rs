@@ -4,7 +4,7 @@
 
 use std::fs;
 
-use crate::harness::{TestSite, alumni, copy_tree, fixture, main_of, repo_root};
+use crate::harness::{PNG, TestSite, alumni, copy_tree, fixture, main_of, repo_root};
 
 fn run_check(site: &TestSite, format: &str) -> crate::harness::Run {
     let root = site.root();
@@ -526,4 +526,48 @@ fn only_allowed_shortcodes_in_untrusted_pages() {
         "{}",
         run.stderr
     );
+}
+
+/// A link almost right gets the address to write: the file's name in its
+/// own letter case (the CDN's names are case-sensitive, a laptop's are
+/// not), a heading's id as the site writes it, a page's final `/`.
+#[test]
+fn a_link_almost_right_is_told_the_address_to_write() {
+    let site = TestSite::repository();
+    site.write(
+        "content/clubs/volcans/index.md",
+        "---\ntitle: Club des volcans\nclub_kind: [professionnel]\nstatus: actif\n\
+scope: Tous les diplômés\ncontact: Le bureau\n---\n## Nous contacter\n\n\
+Notre sortie : ![La sortie](Sortie.PNG), [le programme](/Clubs/Biotech/).\n\n\
+Voir [le contact](#Nous-Contacter) et [le club biotech](/clubs/biotech).\n",
+    );
+    fs::write(site.root().join("content/clubs/volcans/sortie.png"), PNG).unwrap();
+    let root = site.root();
+    let run = alumni_in_english(&site, &["check", "--root", root.to_str().unwrap()]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    for (at, hint) in [
+        (
+            "content/clubs/volcans/index.md:10:29: error: link to `Sortie.PNG`",
+            "did you mean `sortie.png`? Addresses on the site are case-sensitive",
+        ),
+        (
+            "content/clubs/volcans/index.md:10:57: error: link to `/Clubs/Biotech/`",
+            "did you mean `/clubs/biotech/`? Addresses on the site are case-sensitive",
+        ),
+        (
+            "content/clubs/volcans/index.md:12:19: error: link to `#Nous-Contacter`",
+            "did you mean `#nous-contacter`? Ids are written in lower case, without accents",
+        ),
+        (
+            "content/clubs/volcans/index.md:12:57: error: link to `/clubs/biotech`",
+            "write `/clubs/biotech/`, with its final `/`",
+        ),
+    ] {
+        let found = run.stdout.split("\n\n").find(|d| d.starts_with(at));
+        assert!(
+            found.is_some_and(|d| d.ends_with(&format!("= hint: {hint}"))),
+            "{at}: {hint}\n{}",
+            run.stdout
+        );
+    }
 }

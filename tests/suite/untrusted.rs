@@ -15,7 +15,9 @@ use std::fmt::Write as _;
 use std::fs;
 use std::time::{Duration, Instant};
 
-use crate::harness::{Run, TestSite, assert_small, copy_tree, fixture, run_with_peak_memory, tree};
+use crate::harness::{
+    PNG, Run, TestSite, assert_small, copy_tree, fixture, run_with_peak_memory, tree,
+};
 
 /// The front matter of a valid club page, without its `---` lines.
 const CLUB: &str =
@@ -176,14 +178,6 @@ fn a_hundred_thousand_tags_are_refused_quickly() {
     );
     assert!(took < Duration::from_secs(5), "took {took:?}");
 }
-
-/// The smallest valid PNG (1 x 1), for files beside pages.
-const PNG: &[u8] = &[
-    0x89, b'P', b'N', b'G', 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 0x0d, b'I', b'H', b'D', b'R', 0, 0, 0,
-    1, 0, 0, 0, 1, 8, 6, 0, 0, 0, 0x1f, 0x15, 0xc4, 0x89, 0, 0, 0, 0x0a, b'I', b'D', b'A', b'T',
-    0x78, 0x9c, 0x63, 0, 1, 0, 0, 5, 0, 1, 0x0d, 0x0a, 0x2d, 0xb4, 0, 0, 0, 0, b'I', b'E', b'N',
-    b'D', 0xae, 0x42, 0x60, 0x82,
-];
 
 /// Files beside draft and scheduled pages, in any language, and everything
 /// under a draft section stay out of the output and its manifest (they

@@ -362,11 +362,17 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
             (k.as_str(), srcs)
         })
         .collect();
-    // For suggestions: every output by its lower-case name.
-    let by_lowercase: HashMap<String, &str> = outputs
-        .keys()
-        .map(|k| (k.to_lowercase(), k.as_str()))
-        .collect();
+    // For suggestions: every output by its lower-case name, made at the
+    // first broken link (`serve` runs this after every edit).
+    let by_lowercase = std::cell::OnceCell::new();
+    let by_lowercase = || {
+        by_lowercase.get_or_init(|| {
+            outputs
+                .keys()
+                .map(|k| (k.to_lowercase(), k.as_str()))
+                .collect::<HashMap<String, &str>>()
+        })
+    };
     // (message, hint, raw value) -> outputs it was found in
     let mut found: BTreeMap<(Text, Text, String), Vec<&str>> = BTreeMap::new();
     for (page, tags) in &html {
@@ -402,7 +408,7 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
                     continue;
                 }
                 if !outputs.contains_key(&key) {
-                    let hint = near_output(url, &key, outputs, &by_lowercase, base_path).unwrap_or_else(|| {
+                    let hint = near_output(url, &key, outputs, by_lowercase(), base_path).unwrap_or_else(|| {
                         tr!(
                             "check the address; link to pages by their source with `@/section/page.md`",
                             "vérifiez l'adresse ; pointez vers les pages par leur source avec `@/section/page.md`"

@@ -526,6 +526,12 @@ fn check_value(
             let item = field.item.unwrap_or(FieldKind::String);
             let items: Vec<&Value> = match value {
                 Value::Sequence(list) => list.iter().collect(),
+                // One value alone is a list of one, as for taxonomies; with
+                // commas it is a list without its brackets (one error, the
+                // same as the taxonomy's when the field is one).
+                Value::String(one) if one.contains(',') => {
+                    return crate::front_matter::terms(name, value).map(|_| ());
+                }
                 other => vec![other],
             };
             items

@@ -268,8 +268,15 @@ impl FrontMatter {
                         "un nom de fichier de gabarit comme `page.html`"
                     )),
                 },
-                "aliases" | "tags" => match text_list(value) {
-                    Some(list) if key == "tags" => fm.tags = list,
+                "tags" => match terms(key, value) {
+                    Ok(list) => fm.tags = list,
+                    Err((message, hint)) => errors.push(
+                        Diagnostic::error(path, message)
+                            .at_offset(text, skip_spaces(text, at))
+                            .with_hint(hint),
+                    ),
+                },
+                "aliases" => match text_list(value) {
                     Some(list) => fm.aliases = list,
                     None => fail(tr!(
                         "a list of texts, e.g. `[un, deux]`",
@@ -320,6 +327,15 @@ impl FrontMatter {
         Ok((fm, errors))
     }
 
+    /// Byte offset in the file `text` of `key`'s value (after `key:` and
+    /// its spaces), or 0 when it is not there.
+    pub fn value_offset(&self, text: &str, key: &str) -> usize {
+        self.key_offsets
+            .iter()
+            .find(|(k, _)| k == key)
+            .map_or(0, |(_, o)| skip_spaces(text, o + key.len() + 1))
+    }
+
     /// Byte offset in the file of `key`'s line, or 0 when it is not there.
     pub fn offset_of(&self, key: &str) -> usize {
         self.key_offsets
@@ -335,6 +351,48 @@ fn skip_spaces(text: &str, mut offset: usize) -> usize {
         offset += 1;
     }
     offset
+}
+
+/// The terms of the taxonomy `name` in a page, every taxonomy alike: a
+/// list of texts, or one text alone (`tags: sciences`). A text with commas
+/// is a list written without its brackets (`tags: sciences, emploi`, which
+/// would be one term `sciences-emploi`): an error with the list to write.
+/// The error is (message, hint).
+pub fn terms(name: &str, value: &Value) -> Result<Vec<String>, (Text, Text)> {
+    if let Some(one) = value.as_str() {
+        if one.contains(',') {
+            let list = one
+                .split(',')
+                .map(str::trim)
+                .filter(|t| !t.is_empty())
+                .collect::<Vec<_>>()
+                .join(", ");
+            return Err((
+                tr!(
+                    "`{name}` holds a comma: write several values as a list",
+                    "`{name}` contient une virgule : écrivez plusieurs valeurs sous forme de liste"
+                ),
+                tr!("write `{name}: [{list}]`", "écrivez `{name}: [{list}]`"),
+            ));
+        }
+        return Ok(vec![one.to_string()]);
+    }
+    text_list(value).ok_or_else(|| {
+        let found = yaml::describe(value);
+        (
+            tr!(
+                "`{name}` must be a list of texts",
+                "`{name}` doit être une liste de textes"
+            ),
+            Text::new(
+                format!("write e.g. `{name}: [un, deux]` (found {})", found.en),
+                format!(
+                    "écrivez par exemple `{name}: [un, deux]` (valeur trouvée : {})",
+                    found.fr
+                ),
+            ),
+        )
+    })
 }
 
 fn text_list(value: &Value) -> Option<Vec<String>> {

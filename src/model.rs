@@ -882,33 +882,19 @@ fn read_terms(config: &Config, pages: &mut [Page], errors: &mut Vec<Diagnostic>)
             let values = if taxonomy.name == "tags" {
                 front.tags.clone()
             } else {
-                match front.extra.get(taxonomy.name.as_str()) {
-                    None => continue,
-                    Some(crate::yaml::Value::String(s)) => vec![s.clone()],
-                    Some(crate::yaml::Value::Sequence(items))
-                        if items.iter().all(|v| v.as_str().is_some()) =>
-                    {
-                        items
-                            .iter()
-                            .filter_map(|v| v.as_str().map(str::to_string))
-                            .collect()
-                    }
-                    Some(_) => {
+                let Some(value) = front.extra.get(taxonomy.name.as_str()) else {
+                    continue;
+                };
+                match crate::front_matter::terms(&taxonomy.name, value) {
+                    Ok(values) => values,
+                    Err((message, hint)) => {
                         errors.push(
-                            Diagnostic::error(
-                                &page.document.file.path,
-                                tr!(
-                                    "`{}` must be a list of texts",
-                                    "`{}` doit être une liste de textes";
-                                    taxonomy.name
-                                ),
-                            )
-                            .at_offset(&page.document.file.text, front.offset_of(&taxonomy.name))
-                            .with_hint(tr!(
-                                "write e.g. `{}: [valeur]`",
-                                "écrivez par exemple `{}: [valeur]`";
-                                taxonomy.name
-                            )),
+                            Diagnostic::error(&page.document.file.path, message)
+                                .at_offset(
+                                    &page.document.file.text,
+                                    front.value_offset(&page.document.file.text, &taxonomy.name),
+                                )
+                                .with_hint(hint),
                         );
                         continue;
                     }
@@ -918,10 +904,26 @@ fn read_terms(config: &Config, pages: &mut [Page], errors: &mut Vec<Diagnostic>)
                 errors.push(d);
                 continue;
             }
-            let values: Vec<String> = values
-                .into_iter()
-                .filter(|v| !slugify(v).is_empty())
-                .collect();
+            // A term is a page of the site: one whose name has no letter or
+            // digit has no address (`tags: ["?"]`), and is not dropped unseen.
+            if let Some(empty) = values.iter().find(|v| slugify(v).is_empty()) {
+                let name = &taxonomy.name;
+                errors.push(
+                    Diagnostic::error(
+                        &page.document.file.path,
+                        tr!(
+                            "the term `{empty}` of `{name}` has no letter or digit, so it cannot have a page of its own",
+                            "le terme `{empty}` de `{name}` n'a ni lettre ni chiffre, il ne peut donc pas avoir de page à lui"
+                        ),
+                    )
+                    .at_offset(&page.document.file.text, front.value_offset(&page.document.file.text, name))
+                    .with_hint(tr!(
+                        "write it with words, or remove it",
+                        "écrivez-le avec des mots, ou retirez-le"
+                    )),
+                );
+                continue;
+            }
             if !values.is_empty() {
                 page.terms.insert(taxonomy.name.clone(), values);
             }

@@ -249,8 +249,41 @@ fn times(site: &Site, page: &Page) -> Value {
     Value::from(map)
 }
 
+/// The page's own fields as templates read them: a taxonomy or a `list`
+/// field of its collection written as one text (`club_kind: professionnel`)
+/// is the list of one it stands for, as `tags: sciences` is, so that
+/// templates read such a field as a list whatever its writer chose. The
+/// fields as written, borrowed, when nothing changes (nearly always).
+fn extra_of<'a>(site: &Site, page: &'a Page) -> std::borrow::Cow<'a, yaml::Mapping> {
+    let extra = &page.document.front.extra;
+    let collection = site.config.collection(&site.sections[page.section].folder);
+    let is_list = |name: &str| {
+        site.config.taxonomies.iter().any(|t| t.name == name)
+            || collection.is_some_and(|c| {
+                c.fields
+                    .iter()
+                    .any(|f| f.name == name && f.kind == FieldKind::List)
+            })
+    };
+    let single = |k: &yaml::Value, v: &yaml::Value| {
+        !matches!(v, yaml::Value::Sequence(_) | yaml::Value::Null)
+            && k.as_str().is_some_and(is_list)
+    };
+    if !extra.iter().any(|(k, v)| single(k, v)) {
+        return std::borrow::Cow::Borrowed(extra);
+    }
+    let mut lists = extra.clone();
+    for (k, v) in &mut lists {
+        if single(k, v) {
+            *v = yaml::Value::Sequence(vec![v.clone()]);
+        }
+    }
+    std::borrow::Cow::Owned(lists)
+}
+
 fn page_summary(site: &Site, page: &Page) -> Value {
     let front = &page.document.front;
+    let extra = extra_of(site, page);
     let value = Value::from_serializable(&PageSummary {
         title: &front.title,
         description: front.description.as_deref(),
@@ -267,7 +300,7 @@ fn page_summary(site: &Site, page: &Page) -> Value {
         weight: front.weight,
         draft: front.draft,
         tags: &front.tags,
-        extra: &front.extra,
+        extra: &extra,
     });
     let mut map = value.into_map().unwrap_or_default();
     map.insert("times".into(), times(site, page));

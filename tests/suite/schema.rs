@@ -398,3 +398,55 @@ scope: Tous les diplômés\ncontact: Le bureau\n---\nBienvenue !\n",
         out.stdout
     );
 }
+
+/// Every taxonomy reads its terms alike (before, `tags: x` was an error and
+/// `club_kind: x` was accepted): one value alone is a term; a value with
+/// commas is a list without its brackets, one error with the list to
+/// write (before, `sciences, volcans` became the one term
+/// `sciences-volcans`); a term without letter or digit, which has no
+/// address, is an error (it was dropped unseen).
+#[test]
+fn terms_are_read_alike_in_every_taxonomy() {
+    let site = TestSite::repository();
+    let club = "---\ntitle: Club des volcans\nclub_kind: professionnel\nstatus: actif\n\
+scope: Tous les diplômés\ncontact: Le bureau\ntags: sciences\n---\nTexte.\n";
+    site.write("content/clubs/volcans.md", club);
+    let out = check(&site);
+    assert_eq!(out.code, 0, "{}", out.stdout);
+    site.write(
+        "content/clubs/volcans.md",
+        &club
+            .replace(
+                "club_kind: professionnel",
+                "club_kind: professionnel, thématique",
+            )
+            .replace("tags: sciences", "tags: sciences, volcans"),
+    );
+    site.write(
+        "content/news/breve.md",
+        "---\ntitle: Brève\ndate: 2026-11-02\ntags: [\"?\", volcans]\n---\nTexte.\n",
+    );
+    let out = check(&site);
+    assert_eq!(out.code, 1, "{}", out.stdout);
+    let errors: Vec<&str> = out
+        .stdout
+        .lines()
+        .filter(|l| l.contains(": error: "))
+        .collect();
+    assert_eq!(
+        errors,
+        [
+            "content/clubs/volcans.md:3:12: error: `club_kind` holds a comma: write several values as a list",
+            "content/clubs/volcans.md:7:7: error: `tags` holds a comma: write several values as a list",
+            "content/news/breve.md:4:7: error: the term `?` of `tags` has no letter or digit, so it cannot have a page of its own",
+        ],
+        "{}",
+        out.stdout
+    );
+    assert!(
+        out.stdout
+            .contains("  = hint: write `club_kind: [professionnel, thématique]`\n"),
+        "{}",
+        out.stdout
+    );
+}

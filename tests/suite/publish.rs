@@ -51,16 +51,28 @@ fn an_alias_on_a_page_url_is_an_error() {
 
 #[test]
 fn feeds_change_only_with_content() {
+    // Two builds a day apart (by `SOURCE_DATE_EPOCH`, not by sleeping):
+    // the feed's dates come from the pages, never from the build's now.
     let site = TestSite::new("site");
-    assert_eq!(site.build(&[]).code, 0);
-    let before = site.read("public/atom.xml");
-    std::thread::sleep(std::time::Duration::from_millis(1100));
-    assert_eq!(site.build(&[]).code, 0);
+    let build_at = |epoch: &str| {
+        let run: crate::harness::Run = crate::harness::alumni_command()
+            .args(["build", "--root", site.root().to_str().unwrap()])
+            .env("SOURCE_DATE_EPOCH", epoch)
+            .output()
+            .unwrap()
+            .into();
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        site.read("public/atom.xml")
+    };
+    // 2026-12-01 and 2026-12-02, 00:00 UTC.
+    let before = build_at("1796083200");
     assert_eq!(
-        site.read("public/atom.xml"),
+        build_at("1796169600"),
         before,
-        "a feed must not depend on the clock"
+        "a feed must not depend on the build's date"
     );
+    site.edit("content/clubs/biotech.md", "title: Club", "title: Le club");
+    assert_ne!(build_at("1796169600"), before, "a feed follows its pages");
 }
 
 #[test]

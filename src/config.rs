@@ -443,11 +443,6 @@ impl Config {
         })
     }
 
-    /// Byte offset of `key:` in the config text, for diagnostics about it.
-    pub fn locate(text: &str, key: &str) -> usize {
-        key_offset(text, key).unwrap_or(0)
-    }
-
     /// The site-path prefix of a language's edition: `""` for the default, `en/` for English.
     pub fn language_prefix(&self, lang: &str) -> String {
         if lang == self.default_language {

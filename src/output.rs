@@ -100,11 +100,6 @@ impl Staging {
         })
     }
 
-    /// The staging folder (tests look inside it).
-    pub fn dir(&self) -> &Path {
-        &self.dir
-    }
-
     fn target(&self, rel: &str) -> Result<PathBuf, Diagnostic> {
         let rel_path = Path::new(rel);
         // Output paths come from slugs and file names under content/; refuse

@@ -1027,7 +1027,7 @@ pub fn render_site(
     views: &SharedViews,
     write: &Writer<'_>,
 ) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
-    render_some(site, engine, views, &|_| true, write)
+    render_jobs(site, engine, views, jobs(site), write)
 }
 
 /// Renders the outputs of the pages `pages` and nothing else (the live
@@ -1040,18 +1040,6 @@ pub fn render_pages(
     write: &Writer<'_>,
 ) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
     let jobs = pages.iter().map(|&i| page_job(site, i)).collect();
-    render_jobs(site, engine, views, jobs, write)
-}
-
-fn render_some(
-    site: &Site,
-    engine: &Engine,
-    views: &SharedViews,
-    keep: &(dyn Fn(&JobKind) -> bool + Sync),
-    write: &Writer<'_>,
-) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
-    let mut jobs = jobs(site);
-    jobs.retain(|job| keep(&job.kind));
     render_jobs(site, engine, views, jobs, write)
 }
 

@@ -89,12 +89,6 @@ pub fn describe(value: &Value) -> Text {
     }
 }
 
-/// Serialises a value back to YAML text (used to write new pages).
-pub fn to_string<T: serde::Serialize>(value: &T) -> String {
-    // Serialising plain maps and strings cannot fail.
-    backend::to_string(value).unwrap_or_default()
-}
-
 /// Byte offset of 1-based `line` and `col` (in characters) in `text`.
 fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
     let start = if line <= 1 {

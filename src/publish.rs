@@ -23,10 +23,12 @@
 //!   lines of a `_redirects` file (the format several CDNs read).
 
 use std::fmt::Write as _;
+use std::time::Duration;
 
 use crate::date::DateTime;
 use crate::i18n::Text;
 use crate::model::{Page, Site};
+use crate::timings::timed;
 use crate::view::{permalink_of, url_of};
 
 /// How many entries a feed holds.
@@ -67,17 +69,35 @@ fn last_change(page: &Page) -> Option<DateTime> {
 
 /// Every publishing output of `site`.
 pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let mut out = vec![
-        ("sitemap.xml".to_string(), sitemap(site).into_bytes()),
-        ("robots.txt".to_string(), robots(site).into_bytes()),
-    ];
-    out.extend(feeds(site));
-    out.extend(redirects(site));
-    out.extend(crate::calendar::outputs(site));
-    out.extend(search_indexes(site));
+    outputs_timed(site).0
+}
+
+/// Output files: (path, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
+/// [`outputs`], with the time each kind of output took to make (`--timings`).
+pub fn outputs_timed(site: &Site) -> (Files, Vec<(Text, Duration)>) {
+    let mut times = Vec::new();
+    let t = &mut times;
+    let mut out = timed(t, tr!("sitemap", "plan du site"), || {
+        vec![
+            ("sitemap.xml".to_string(), sitemap(site).into_bytes()),
+            ("robots.txt".to_string(), robots(site).into_bytes()),
+        ]
+    });
+    out.extend(timed(t, tr!("feeds", "fils Atom"), || feeds(site)));
+    out.extend(timed(t, tr!("redirects", "redirections"), || {
+        redirects(site)
+    }));
+    out.extend(timed(t, tr!("calendars", "calendriers"), || {
+        crate::calendar::outputs(site)
+    }));
+    out.extend(timed(t, tr!("search index", "index de recherche"), || {
+        search_indexes(site)
+    }));
     out.push(("_headers".to_string(), cache_headers(site).into_bytes()));
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
+    (out, times)
 }
 
 /// Every path the publishing outputs may take, with what each is, for

@@ -33,6 +33,9 @@ pub struct SharedViews {
     /// `term` for each term of each taxonomy (same order), with its pages:
     /// made once, shared by every page of a paginated term.
     pub terms: Vec<Vec<Value>>,
+    /// For each taxonomy, its terms' indexes by slug: a page finds the
+    /// address of its terms without walking every term of the site.
+    pub term_slugs: Vec<HashMap<String, usize>>,
     /// `site` for each language: title, description, URLs, languages, its
     /// sections by folder and its taxonomies by name.
     pub sites: HashMap<String, Value>,
@@ -156,19 +159,22 @@ fn versions<'a>(site: &Site, versions: impl Iterator<Item = (&'a str, &'a str, &
     Value::from(list)
 }
 
-fn page_terms(site: &Site, page: &Page) -> Value {
+fn page_terms(site: &Site, views: &SharedViews, page: &Page) -> Value {
     let mut map = Map::new();
     for (name, values) in &page.terms {
         let taxonomy = site
             .taxonomies
             .iter()
-            .find(|t| &t.name == name && t.lang == page.lang);
+            .position(|t| &t.name == name && t.lang == page.lang);
         let list: Vec<Value> = values
             .iter()
             .map(|v| {
                 let slug = crate::slug::slugify(v);
                 let path = taxonomy
-                    .and_then(|t| t.terms.iter().find(|term| term.slug == slug))
+                    .and_then(|t| {
+                        let k = views.term_slugs[t].get(&slug)?;
+                        Some(&site.taxonomies[t].terms[*k])
+                    })
                     .map_or(String::new(), |term| term.path.clone());
                 link(v, url_of(site, &path))
             })
@@ -399,6 +405,18 @@ pub fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
         .iter()
         .map(|t| term_values(site, t, &page_summaries))
         .collect();
+    let term_slugs = site
+        .taxonomies
+        .iter()
+        .map(|t| {
+            let mut slugs = HashMap::new();
+            for (k, term) in t.terms.iter().enumerate() {
+                // The first term of a slug, as a walk from the start finds it.
+                slugs.entry(term.slug.clone()).or_insert(k);
+            }
+            slugs
+        })
+        .collect();
     let config = &site.config;
     let languages: Vec<LanguageView<'_>> = config
         .languages
@@ -479,6 +497,7 @@ pub fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
         sections,
         taxonomies,
         terms,
+        term_slugs,
     }
 }
 
@@ -508,7 +527,7 @@ pub fn page_view(site: &Site, views: &SharedViews, index: usize) -> Value {
     map.insert("toc".into(), Value::from_serializable(&page.rendered.toc));
     map.insert("word_count".into(), Value::from(page.rendered.word_count));
     // Term links are the page's own: listings show `tags` as written.
-    map.insert("taxonomies".into(), page_terms(site, page));
+    map.insert("taxonomies".into(), page_terms(site, views, page));
     map.insert(
         "reading_time".into(),
         Value::from(page.rendered.reading_time),

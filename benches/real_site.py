@@ -143,7 +143,8 @@ def generate(pages, out, translated=0.66):
             fm, body = split(os.path.join(raw, "content", section, name))
             stem = name[:-3]
             target = os.path.join(out, "content", section)
-            both = section in ("alter-ego", "interviews") or (i * 0.618) % 1 < translated
+            required = section in ("alter-ego", "interviews") and translated > 0
+            both = required or (i * 0.618) % 1 < translated
             for en in (False, True) if both else (False,):
                 fields = fields_for(section, i, fm, en, last_club)
                 with open(os.path.join(target, stem + (".en.md" if en else ".md")), "w", encoding="utf-8") as f:
@@ -158,7 +159,8 @@ def main():
     ap.add_argument("--pages", type=int, required=True)
     ap.add_argument("--out", required=True)
     ap.add_argument("--translated", type=float, default=0.66,
-                    help="share of clubs, events, news and network pages with an English version")
+                    help="share of clubs, events, news and network pages with an English version "
+                         "(0: none at all, the site in French only, page for page the minimal site's work)")
     args = ap.parse_args()
     generate(args.pages, args.out, args.translated)
 

@@ -26,6 +26,7 @@ use crate::markdown::{self, BodySource, Rendered};
 use crate::model::{self, CopySources, LinkIndex, Site};
 use crate::output::Staging;
 use crate::schedule::{Change, Schedule};
+use crate::timings::Timings;
 use crate::{data, load, parse, render, view};
 
 /// What to build and where.
@@ -101,6 +102,8 @@ pub struct BuildReport {
     pub warnings: Vec<Diagnostic>,
     /// Pages and sections of the default language that other languages lack.
     pub missing_translations: Vec<model::MissingTranslation>,
+    /// Where the time went (`--timings` prints it).
+    pub timings: Timings,
 }
 
 /// Why a build failed.
@@ -202,6 +205,8 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     let out = output_dir(options);
     check_output_dir(&options.root, &out)?;
     let mut prepared = finish(prepare_with(options, Purpose::Publish)?)?;
+    let mut timings = std::mem::take(&mut prepared.timings);
+    let clock = Instant::now();
     let staging = Staging::begin(&out).map_err(|e| {
         let (advice, place) = (io_advice(&e), out.display());
         let (en, fr) = (&advice.en, &advice.fr);
@@ -210,7 +215,9 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             "impossible de créer la sortie à côté de {place} : {e} ; la sortie précédente a été laissée telle quelle{fr}"
         ))
     })?;
-    let (per_language, copied_files) = write_site(&prepared, &staging, options.minify).map_err(|e| {
+    timings.stage(tr!("output folder", "dossier de sortie"), clock);
+    let written = write_site_timed(&prepared, &staging, options.minify, &mut timings);
+    let (per_language, copied_files) = written.map_err(|e| {
         if staging.disk_full() {
             // One cause, one message, rather than one error per file.
             BuildError::Io(tr!(
@@ -222,6 +229,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             e
         }
     })?;
+    let clock = Instant::now();
     staging.commit().map_err(|e| {
         let (advice, place) = (io_advice(&e), out.display());
         let (en, fr) = (&advice.en, &advice.fr);
@@ -230,6 +238,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             "impossible de mettre la nouvelle sortie en place à {place} : {e} ; la sortie précédente a été laissée telle quelle{fr}"
         ))
     })?;
+    timings.stage(tr!("swap into place", "mise en place"), clock);
     let missing_translations = prepared.site.missing_translations.clone();
     let per_language: Vec<(String, usize)> = prepared
         .site
@@ -251,6 +260,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         elapsed: started.elapsed(),
         warnings: std::mem::take(&mut prepared.warnings),
         missing_translations,
+        timings,
     };
     // Freeing the model (gigabytes of small allocations at 100,000 pages)
     // takes a second; a command-line build exits right after, so let a
@@ -323,6 +333,8 @@ pub struct PreparedSite {
     /// Problems that do not stop the build (what the sanitiser drops from
     /// untrusted pages), sorted.
     pub warnings: Vec<Diagnostic>,
+    /// The wall time of each stage so far.
+    pub timings: Timings,
 }
 
 /// Runs every stage before rendering; any error fails (with the warnings
@@ -376,6 +388,8 @@ fn unrenderable(problems: Vec<Diagnostic>) -> Preparation {
 }
 
 fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation, BuildError> {
+    let mut timings = Timings::default();
+    let clock = Instant::now();
     let root = &options.root;
     let visibility = model::Visibility {
         drafts: options.drafts,
@@ -394,6 +408,7 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     let (theme, theme_errors) = load::load_theme(root, &config.theme);
     let theme_read = theme_errors.is_empty();
     errors.extend(theme_errors);
+    let clock = timings.stage(tr!("reading sources", "lecture des sources"), clock);
     let languages = parse::Languages {
         default: &config.default_language,
         codes: config.languages.iter().map(|l| l.code.as_str()).collect(),
@@ -415,9 +430,11 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     }
     unreadable.sort_unstable();
     unreadable.dedup();
+    let clock = timings.stage(tr!("front matter", "en-têtes YAML"), clock);
     let (data, data_errors) = data::load_data(&loaded.data);
     let data_read = data_errors.is_empty();
     errors.extend(data_errors);
+    let clock = timings.stage(tr!("data files", "fichiers de données"), clock);
 
     let copies = CopySources {
         content_files: loaded.content_files,
@@ -436,6 +453,7 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
         fingerprint_assets(&mut site, options.minify);
     }
     errors.extend(crate::claims::check(&site));
+    let clock = timings.stage(tr!("site model", "modèle du site"), clock);
     if !theme_read {
         return Ok(unrenderable(errors));
     }
@@ -446,6 +464,7 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
             return Ok(unrenderable(errors));
         }
     };
+    let clock = timings.stage(tr!("templates", "gabarits"), clock);
     errors.extend(render_markdown_with(&mut site, &engine, purpose));
     // A fallback renders the same file again: its warnings are said once.
     let mut warnings: Vec<Diagnostic> = site
@@ -469,12 +488,14 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
         return Ok(unrenderable(errors));
     }
     diagnostic::sort(&mut warnings);
+    timings.stage(tr!("Markdown", "Markdown"), clock);
     Ok(Preparation {
         prepared: Some(PreparedSite {
             site,
             engine,
             data,
             warnings,
+            timings,
         }),
         problems: errors,
     })
@@ -554,8 +575,20 @@ pub fn write_site(
     staging: &Staging,
     minify: bool,
 ) -> Result<(BTreeMap<String, usize>, usize), BuildError> {
+    write_site_timed(prepared, staging, minify, &mut Timings::default())
+}
+
+/// [`write_site`], adding the time of each of its stages to `timings`.
+fn write_site_timed(
+    prepared: &PreparedSite,
+    staging: &Staging,
+    minify: bool,
+    timings: &mut Timings,
+) -> Result<(BTreeMap<String, usize>, usize), BuildError> {
+    let clock = Instant::now();
     let site = &prepared.site;
     let views = view::shared_views(site, &prepared.data);
+    let clock = timings.stage(tr!("views", "vues"), clock);
     let write = |path: &str, bytes: &[u8]| match minify
         .then(|| crate::minify::output(path, bytes))
         .flatten()
@@ -563,14 +596,27 @@ pub fn write_site(
         Some(small) => staging.write(path, &small),
         None => staging.write(path, bytes),
     };
-    let (per_language, mut errors) = render::render_site(site, &prepared.engine, &views, &write);
+    let (per_language, mut errors, renders) =
+        render::render_site_timed(site, &prepared.engine, &views, &write);
+    timings.renders = renders;
     // Like the model, the views are many small allocations: free them aside.
     std::thread::spawn(move || drop(views));
-    for (path, bytes) in crate::publish::outputs(site) {
+    timings.stage(tr!("HTML pages", "pages HTML"), clock);
+    let (published, times) = crate::publish::outputs_timed(site);
+    timings.stages.extend(times);
+    let clock = Instant::now();
+    for (path, bytes) in published {
         if let Err(d) = write(&path, &bytes) {
             errors.push(d);
         }
     }
+    let clock = timings.stage(
+        tr!(
+            "writing feeds, sitemap, calendars and index",
+            "écriture des fils, du plan, des calendriers et de l'index"
+        ),
+        clock,
+    );
     let copy = |c: &model::Copy| {
         if minify && (c.output.ends_with(".css") || c.output.ends_with(".js")) {
             let bytes = std::fs::read(&c.file.abs).map_err(|e| cannot_read(&c.file.path, &e))?;
@@ -584,6 +630,7 @@ pub fn write_site(
         .filter_map(|c| copy(c).err())
         .collect();
     errors.extend(copy_errors);
+    timings.stage(tr!("copied files", "fichiers copiés"), clock);
     if !errors.is_empty() {
         return Err(fail(errors));
     }

@@ -11,6 +11,8 @@
 //! (never from the clock); text is escaped, lines end with CRLF and are
 //! folded at 75 octets.
 
+use std::collections::HashMap;
+
 use crate::config::Calendar;
 use crate::date::{self, DateTime, Placed};
 use crate::i18n::Text;
@@ -227,8 +229,21 @@ pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
             ));
         }
         if let Some(key) = &calendar.group_by {
-            // Organisers by the source path the events name, resolved in this language.
+            // Organisers by the source path the events name, resolved in this
+            // language: looked up in a map made once, so that the work grows
+            // with the events, not with events times pages.
+            let mut by_key: HashMap<&str, &Page> = HashMap::new();
+            for p in site
+                .pages
+                .iter()
+                .filter(|p| p.lang == language.code && !p.fallback)
+            {
+                by_key
+                    .entry(p.document.translation_key.as_str())
+                    .or_insert(p);
+            }
             let mut organisers: Vec<(&Page, Vec<&Event<'_>>)> = Vec::new();
+            let mut place: HashMap<&str, usize> = HashMap::new();
             for event in &list {
                 let Some(target) = event
                     .page
@@ -241,16 +256,14 @@ pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
                     continue;
                 };
                 let target = target.trim_start_matches("@/");
-                let organiser = site.pages.iter().find(|p| {
-                    p.lang == language.code && !p.fallback && p.document.translation_key == target
-                });
-                let Some(organiser) = organiser else { continue };
-                match organisers
-                    .iter_mut()
-                    .find(|(p, _)| p.path == organiser.path)
-                {
-                    Some((_, events)) => events.push(event),
-                    None => organisers.push((organiser, vec![event])),
+                let Some(&organiser) = by_key.get(target) else {
+                    continue;
+                };
+                if let Some(&at) = place.get(organiser.path.as_str()) {
+                    organisers[at].1.push(event);
+                } else {
+                    place.insert(&organiser.path, organisers.len());
+                    organisers.push((organiser, vec![event]));
                 }
             }
             for (organiser, events) in organisers {

@@ -383,8 +383,9 @@ pub struct Context<'a> {
     pub taxonomies: &'a [String],
     /// Site-relative paths of the files under `content/`, for images.
     pub files: &'a HashSet<String>,
-    /// Source paths under `content/` of the pages of each collection, for references.
-    pub pages_of: &'a dyn Fn(&str) -> Vec<String>,
+    /// Source paths under `content/` of the pages of each collection, by
+    /// folder, sorted and without repeats (references are looked up in them).
+    pub pages_of: &'a HashMap<&'a str, Vec<String>>,
 }
 
 fn is_placeholder(value: &Value) -> bool {
@@ -550,8 +551,8 @@ fn check_value(
                 format!("{target}.md")
             };
             let collection = field.collection.as_deref().unwrap_or_default();
-            let pages = (cx.pages_of)(collection);
-            if pages.contains(&target) {
+            let pages = cx.pages_of.get(collection).map_or(&[][..], Vec::as_slice);
+            if pages.binary_search(&target).is_ok() {
                 return Ok(());
             }
             let candidates: Vec<&str> = pages.iter().map(String::as_str).collect();
@@ -930,7 +931,7 @@ mod tests {
             lang: "fr",
             taxonomies: &taxonomies,
             files: &files,
-            pages_of: &|_| Vec::new(),
+            pages_of: &HashMap::new(),
         };
         check_keys(doc, collection, &cx)
             .iter()
@@ -990,7 +991,7 @@ mod tests {
                 lang: "fr",
                 taxonomies: &taxonomies,
                 files: &files,
-                pages_of: &|_| Vec::new(),
+                pages_of: &HashMap::new(),
             };
             check_page(&mut page, Some(&club), &cx).len()
         };

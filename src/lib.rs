@@ -45,6 +45,7 @@ pub mod schedule;
 pub mod serve;
 pub mod shortcode;
 pub mod slug;
+pub mod timings;
 pub mod trust;
 pub mod view;
 pub mod yaml;

@@ -56,6 +56,10 @@ enum Command {
         /// Make HTML, CSS and JS smaller (whitespace and comments).
         #[arg(long)]
         minify: bool,
+        /// After the summary, print on stderr the time of each stage, of
+        /// each template (calls, total, mean, max) and the slowest outputs.
+        #[arg(long)]
+        timings: bool,
         #[command(flatten)]
         messages: Messages,
     },
@@ -199,6 +203,7 @@ fn main() -> ExitCode {
             base_url,
             pages,
             minify,
+            timings,
             messages,
         } => run_build(
             &BuildOptions {
@@ -207,6 +212,7 @@ fn main() -> ExitCode {
                 minify,
                 ..pages.options(root)
             },
+            timings,
             messages.lang(),
         ),
         Command::Check {
@@ -380,12 +386,18 @@ fn build_summary(report: &alumni::build::BuildReport) -> Text {
     )
 }
 
-fn run_build(options: &BuildOptions, lang: Lang) -> ExitCode {
+fn run_build(options: &BuildOptions, timings: bool, lang: Lang) -> ExitCode {
     match build(options) {
         Ok(report) => {
             err!("{}", diagnostic::render_all(&report.warnings, lang));
             outln!("{}", build_summary(&report).get(lang));
             print_missing_translations(&report.missing_translations, lang);
+            if timings {
+                // After stdout's lines, which are flushed first, so that a
+                // terminal shows the summary above the tables.
+                let _ = std::io::stdout().flush();
+                err!("{}", report.timings.report(report.elapsed, lang));
+            }
             ExitCode::SUCCESS
         }
         Err(BuildError::Site(errors)) => {

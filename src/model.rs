@@ -508,7 +508,12 @@ fn check_collections(
                 .push(page.document.translation_key.clone());
         }
     }
-    let pages_of = |folder: &str| by_folder.get(folder).cloned().unwrap_or_default();
+    // Sorted once: each reference is a lookup, not a walk through the collection.
+    for keys in by_folder.values_mut() {
+        keys.sort_unstable();
+        keys.dedup();
+    }
+    let pages_of = by_folder;
     let taxonomies: Vec<String> = config.taxonomies.iter().map(|t| t.name.clone()).collect();
     for section in sections.iter().filter(|s| !s.fallback) {
         let Some(document) = &section.document else {

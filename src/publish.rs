@@ -23,10 +23,14 @@
 //!   lines of a `_redirects` file (the format several CDNs read).
 
 use std::fmt::Write as _;
+use std::time::Duration;
+
+use rayon::prelude::*;
 
 use crate::date::DateTime;
 use crate::i18n::Text;
 use crate::model::{Page, Site};
+use crate::timings::timed;
 use crate::view::{permalink_of, url_of};
 
 /// How many entries a feed holds.
@@ -67,17 +71,35 @@ fn last_change(page: &Page) -> Option<DateTime> {
 
 /// Every publishing output of `site`.
 pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let mut out = vec![
-        ("sitemap.xml".to_string(), sitemap(site).into_bytes()),
-        ("robots.txt".to_string(), robots(site).into_bytes()),
-    ];
-    out.extend(feeds(site));
-    out.extend(redirects(site));
-    out.extend(crate::calendar::outputs(site));
-    out.extend(search_indexes(site));
+    outputs_timed(site).0
+}
+
+/// Output files: (path, bytes).
+type Files = Vec<(String, Vec<u8>)>;
+
+/// [`outputs`], with the time each kind of output took to make (`--timings`).
+pub fn outputs_timed(site: &Site) -> (Files, Vec<(Text, Duration)>) {
+    let mut times = Vec::new();
+    let t = &mut times;
+    let mut out = timed(t, tr!("sitemap", "plan du site"), || {
+        vec![
+            ("sitemap.xml".to_string(), sitemap(site).into_bytes()),
+            ("robots.txt".to_string(), robots(site).into_bytes()),
+        ]
+    });
+    out.extend(timed(t, tr!("feeds", "fils Atom"), || feeds(site)));
+    out.extend(timed(t, tr!("redirects", "redirections"), || {
+        redirects(site)
+    }));
+    out.extend(timed(t, tr!("calendars", "calendriers"), || {
+        crate::calendar::outputs(site)
+    }));
+    out.extend(timed(t, tr!("search index", "index de recherche"), || {
+        search_indexes(site)
+    }));
     out.push(("_headers".to_string(), cache_headers(site).into_bytes()));
     out.sort_by(|a, b| a.0.cmp(&b.0));
-    out
+    (out, times)
 }
 
 /// Every path the publishing outputs may take, with what each is, for
@@ -371,29 +393,104 @@ fn feeds(site: &Site) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// The text of some HTML: tags dropped, character references of the
-/// Markdown writer decoded, white space collapsed.
-pub fn plain_text(html: &str) -> String {
-    let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for c in html.chars() {
-        match c {
-            '<' => in_tag = true,
-            '>' if in_tag => {
-                in_tag = false;
-                text.push(' ');
+/// The character references the Markdown writer emits, and their characters.
+const REFERENCES: [(&str, char); 5] = [
+    ("&quot;", '"'),
+    ("&#39;", '\''),
+    ("&lt;", '<'),
+    ("&gt;", '>'),
+    ("&amp;", '&'),
+];
+
+/// The first `max` characters of the text of some HTML: tags dropped (each
+/// leaves a space), character references of the Markdown writer decoded,
+/// white space collapsed to single spaces and trimmed. It reads the HTML
+/// only as far as those characters need: a page's whole body is not turned
+/// into text for the 1,500 characters the search index keeps of it.
+pub fn plain_text(html: &str, max: usize) -> String {
+    /// The collapsed text, built one character at a time.
+    struct Text {
+        out: String,
+        count: usize,
+        max: usize,
+        /// White space was seen since the last character written.
+        space: bool,
+    }
+    impl Text {
+        /// Adds `c`; `false` once `max` characters are written.
+        fn push(&mut self, c: char) -> bool {
+            if c.is_whitespace() {
+                self.space = self.count > 0;
+                return self.count < self.max;
             }
-            c if !in_tag => text.push(c),
-            _ => {}
+            for c in [' ', c] {
+                if c == ' ' && !std::mem::take(&mut self.space) {
+                    continue;
+                }
+                if self.count == self.max {
+                    return false;
+                }
+                self.out.push(c);
+                self.count += 1;
+            }
+            self.count < self.max
+        }
+        /// Adds each character of `text` (the start of a reference that was not one).
+        fn push_all(&mut self, text: &str) -> bool {
+            text.chars().all(|c| self.push(c))
         }
     }
-    let text = text
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    let mut text = Text {
+        out: String::with_capacity(max.min(html.len())),
+        count: 0,
+        max,
+        space: false,
+    };
+    // A reference being read (it starts with `&`), decoded once complete.
+    let mut reference = String::new();
+    let mut in_tag = false;
+    for c in html.chars() {
+        let c = match c {
+            '<' => {
+                in_tag = true;
+                continue;
+            }
+            '>' if in_tag => {
+                in_tag = false;
+                ' '
+            }
+            _ if in_tag => continue,
+            c => c,
+        };
+        let going = if c == '&' {
+            let going = text.push_all(&reference);
+            reference.clear();
+            reference.push('&');
+            going
+        } else if reference.is_empty() {
+            text.push(c)
+        } else {
+            reference.push(c);
+            if let Some(&(_, decoded)) = REFERENCES.iter().find(|(r, _)| *r == reference) {
+                reference.clear();
+                text.push(decoded)
+            } else if REFERENCES
+                .iter()
+                .any(|(r, _)| r.starts_with(reference.as_str()))
+            {
+                true
+            } else {
+                let going = text.push_all(&reference);
+                reference.clear();
+                going
+            }
+        };
+        if !going {
+            return text.out;
+        }
+    }
+    text.push_all(&reference);
+    text.out
 }
 
 /// How much of a page's text goes into the search index (the whole index
@@ -416,15 +513,15 @@ pub fn search_indexes(site: &Site) -> Vec<(String, Vec<u8>)> {
         return out;
     }
     for language in &site.config.languages {
-        let entries: Vec<serde_json::Value> = site
+        let pages: Vec<&Page> = site
             .pages
             .iter()
             .filter(|p| p.lang == language.code && !p.fallback && is_searchable(site, p))
+            .collect();
+        let entries: Vec<serde_json::Value> = pages
+            .par_iter()
             .map(|p| {
-                let text: String = plain_text(&p.rendered.html)
-                    .chars()
-                    .take(SEARCH_TEXT_CHARS)
-                    .collect();
+                let text = plain_text(&p.rendered.html, SEARCH_TEXT_CHARS);
                 serde_json::json!({
                     "title": p.document.front.title,
                     "url": url_of(site, &p.path),
@@ -502,8 +599,58 @@ mod tests {
     #[test]
     fn plain_text_of_html() {
         assert_eq!(
-            plain_text("<p>Café &amp; <em>thé</em></p>\n<h2 id=\"a\">Titre</h2>"),
+            plain_text(
+                "<p>Café &amp; <em>thé</em></p>\n<h2 id=\"a\">Titre</h2>",
+                100
+            ),
             "Café & thé Titre"
         );
+    }
+
+    /// What [`plain_text`] must give: the whole text, cut at `max`.
+    fn whole_text_cut(html: &str, max: usize) -> String {
+        let mut text = String::new();
+        let mut in_tag = false;
+        for c in html.chars() {
+            match c {
+                '<' => in_tag = true,
+                '>' if in_tag => {
+                    in_tag = false;
+                    text.push(' ');
+                }
+                c if !in_tag => text.push(c),
+                _ => {}
+            }
+        }
+        let text = text
+            .replace("&quot;", "\"")
+            .replace("&#39;", "'")
+            .replace("&lt;", "<")
+            .replace("&gt;", ">")
+            .replace("&amp;", "&");
+        let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
+        collapsed.chars().take(max).collect()
+    }
+
+    #[test]
+    fn plain_text_stops_where_the_whole_text_would_be_cut() {
+        let samples = [
+            "<p>Café &amp; <em>thé</em></p>\n<h2 id=\"a\">Titre</h2>",
+            "  <p> a &amp;lt; b &lt; c &gt; d &quot;e&quot; l&#39;f </p> ",
+            "&am<b>p; &amp &&amp; &; &#39 &#39;&#39; fin&",
+            "x<y \u{a0}z\t\n\n<br>w&lt;&gt;&amp;amp; <a href=\"u\">lien</a>.",
+            "> pas une balise <em>mais</em> > celle-ci",
+            "",
+            "<p></p>   <p> </p>",
+        ];
+        for html in samples {
+            for max in 0..=80 {
+                assert_eq!(
+                    plain_text(html, max),
+                    whole_text_cut(html, max),
+                    "{html:?} cut at {max}"
+                );
+            }
+        }
     }
 }

@@ -21,6 +21,7 @@
 
 use std::collections::{BTreeMap, BTreeSet, HashMap, HashSet};
 use std::sync::Arc;
+use std::time::{Duration, Instant};
 
 use rayon::prelude::*;
 use tera::{Context, Kwargs, State, Tera, Value};
@@ -31,6 +32,7 @@ use crate::i18n::{Lang, Text};
 use crate::load::{TextFile, ThemeFiles};
 use crate::model::{LinkIndex, Site};
 use crate::shortcode::{Arg, ArgValue, Param, RenderError, Shortcodes};
+use crate::timings::Renders;
 use crate::view::{self, Pager, SharedViews};
 use crate::yaml;
 
@@ -983,20 +985,10 @@ fn context_for(site: &Site, views: &SharedViews, job: &Job) -> Context {
             pager,
         } => {
             let tax = &site.taxonomies[taxonomy];
-            let term = &tax.terms[term];
+            let k = term;
+            let term = &tax.terms[k];
             context.insert_value("taxonomy", views.taxonomies[taxonomy].clone());
-            let pages: Vec<Value> = term
-                .pages
-                .iter()
-                .map(|&i| views.page_summaries[i].clone())
-                .collect();
-            let mut m = tera::Map::new();
-            m.insert("name".into(), Value::from(term.name.as_str()));
-            m.insert("slug".into(), Value::from(term.slug.as_str()));
-            m.insert("url".into(), Value::from(view::url_of(site, &term.path)));
-            m.insert("count".into(), Value::from(term.pages.len()));
-            m.insert("pages".into(), Value::from(pages));
-            context.insert_value("term", Value::from(m));
+            context.insert_value("term", views.terms[taxonomy][k].clone());
             if let Some(per_page) = tax.paginate_by {
                 paginate(
                     &mut context,
@@ -1027,6 +1019,17 @@ pub fn render_site(
     views: &SharedViews,
     write: &Writer<'_>,
 ) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
+    let (written, errors, _) = render_site_timed(site, engine, views, write);
+    (written, errors)
+}
+
+/// [`render_site`], with what each template and output cost (`--timings`).
+pub fn render_site_timed(
+    site: &Site,
+    engine: &Engine,
+    views: &SharedViews,
+    write: &Writer<'_>,
+) -> (BTreeMap<String, usize>, Vec<Diagnostic>, Renders) {
     render_jobs(site, engine, views, jobs(site), write)
 }
 
@@ -1040,8 +1043,12 @@ pub fn render_pages(
     write: &Writer<'_>,
 ) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
     let jobs = pages.iter().map(|&i| page_job(site, i)).collect();
-    render_jobs(site, engine, views, jobs, write)
+    let (written, errors, _) = render_jobs(site, engine, views, jobs, write);
+    (written, errors)
 }
+
+/// An output's result, with the time it took to render, then to write.
+type Timed<'a> = (Result<&'a str, (Diagnostic, Text)>, Duration, Duration);
 
 fn render_jobs(
     site: &Site,
@@ -1049,7 +1056,7 @@ fn render_jobs(
     views: &SharedViews,
     mut jobs: Vec<Job>,
     write: &Writer<'_>,
-) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
+) -> (BTreeMap<String, usize>, Vec<Diagnostic>, Renders) {
     let mut errors = Vec::new();
     // The 404 page is optional; every other template a job needs must exist.
     jobs.retain(|job| {
@@ -1064,26 +1071,41 @@ fn render_jobs(
     errors.sort_by(|a, b| (&a.path, &a.message).cmp(&(&b.path, &b.message)));
     errors.dedup_by(|a, b| a.path == b.path && a.message == b.message && a.position == b.position);
 
-    let results: Vec<Result<&str, (Diagnostic, Text)>> = jobs
+    let results: Vec<Timed<'_>> = jobs
         .par_iter()
         .map(|job| {
+            let started = Instant::now();
             let context = context_for(site, views, job);
             // Into bytes: `render` would check the whole page is UTF-8 once
             // more (5% of a large build), and the writer wants bytes anyway.
             let mut html = Vec::with_capacity(16 * 1024);
-            engine
-                .tera
-                .render_to(&job.template, &context, &mut html)
-                .map_err(|e| (to_diagnostic(&e, &engine.sources), job.source.clone()))?;
-            write(&job.output, &html).map_err(|d| (d, Text::default()))?;
-            Ok(job.lang.as_str())
+            let rendered = engine.tera.render_to(&job.template, &context, &mut html);
+            let rendering = started.elapsed();
+            if let Err(e) = rendered {
+                let error = (to_diagnostic(&e, &engine.sources), job.source.clone());
+                return (Err(error), rendering, Duration::ZERO);
+            }
+            let started = Instant::now();
+            let written = write(&job.output, &html).map_err(|d| (d, Text::default()));
+            (
+                written.map(|()| job.lang.as_str()),
+                rendering,
+                started.elapsed(),
+            )
         })
         .collect();
+    let mut renders = Renders {
+        threads: rayon::current_num_threads(),
+        ..Renders::default()
+    };
+    for (job, (_, rendering, writing)) in jobs.iter().zip(&results) {
+        renders.add(&job.output, &job.template, *rendering, *writing);
+    }
 
     // The same template mistake on many pages is one diagnostic.
     let mut grouped = Grouped::new();
     let mut written: BTreeMap<String, usize> = BTreeMap::new();
-    for r in results {
+    for (r, _, _) in results {
         match r {
             Ok(lang) => *written.entry(lang.to_string()).or_default() += 1,
             Err((d, source)) => {
@@ -1116,7 +1138,7 @@ fn render_jobs(
         }
         errors.push(d);
     }
-    (written, errors)
+    (written, errors, renders)
 }
 
 #[cfg(test)]

@@ -30,6 +30,12 @@ pub struct SharedViews {
     pub sections: Vec<Value>,
     /// One value per taxonomy, same order as `site.taxonomies`.
     pub taxonomies: Vec<Value>,
+    /// `term` for each term of each taxonomy (same order), with its pages:
+    /// made once, shared by every page of a paginated term.
+    pub terms: Vec<Vec<Value>>,
+    /// For each taxonomy, its terms' indexes by slug: a page finds the
+    /// address of its terms without walking every term of the site.
+    pub term_slugs: Vec<HashMap<String, usize>>,
     /// `site` for each language: title, description, URLs, languages, its
     /// sections by folder and its taxonomies by name.
     pub sites: HashMap<String, Value>,
@@ -153,19 +159,22 @@ fn versions<'a>(site: &Site, versions: impl Iterator<Item = (&'a str, &'a str, &
     Value::from(list)
 }
 
-fn page_terms(site: &Site, page: &Page) -> Value {
+fn page_terms(site: &Site, views: &SharedViews, page: &Page) -> Value {
     let mut map = Map::new();
     for (name, values) in &page.terms {
         let taxonomy = site
             .taxonomies
             .iter()
-            .find(|t| &t.name == name && t.lang == page.lang);
+            .position(|t| &t.name == name && t.lang == page.lang);
         let list: Vec<Value> = values
             .iter()
             .map(|v| {
                 let slug = crate::slug::slugify(v);
                 let path = taxonomy
-                    .and_then(|t| t.terms.iter().find(|term| term.slug == slug))
+                    .and_then(|t| {
+                        let k = views.term_slugs[t].get(&slug)?;
+                        Some(&site.taxonomies[t].terms[*k])
+                    })
                     .map_or(String::new(), |term| term.path.clone());
                 link(v, url_of(site, &path))
             })
@@ -389,6 +398,24 @@ fn taxonomy_value(site: &Site, taxonomy: &Taxonomy) -> Value {
     Value::from(m)
 }
 
+/// `{name, slug, url, count, pages}` for each term of `taxonomy`.
+fn term_values(site: &Site, taxonomy: &Taxonomy, summaries: &[Value]) -> Vec<Value> {
+    taxonomy
+        .terms
+        .iter()
+        .map(|term| {
+            let pages: Vec<Value> = term.pages.iter().map(|&i| summaries[i].clone()).collect();
+            let mut m = Map::new();
+            m.insert("name".into(), Value::from(term.name.as_str()));
+            m.insert("slug".into(), Value::from(term.slug.as_str()));
+            m.insert("url".into(), Value::from(url_of(site, &term.path)));
+            m.insert("count".into(), Value::from(term.pages.len()));
+            m.insert("pages".into(), Value::from(pages));
+            Value::from(m)
+        })
+        .collect()
+}
+
 /// Builds the shared views of `site`, once per build.
 pub fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
     let page_summaries: Vec<Value> = site
@@ -405,6 +432,23 @@ pub fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
         .taxonomies
         .iter()
         .map(|t| taxonomy_value(site, t))
+        .collect();
+    let terms: Vec<Vec<Value>> = site
+        .taxonomies
+        .iter()
+        .map(|t| term_values(site, t, &page_summaries))
+        .collect();
+    let term_slugs = site
+        .taxonomies
+        .iter()
+        .map(|t| {
+            let mut slugs = HashMap::new();
+            for (k, term) in t.terms.iter().enumerate() {
+                // The first term of a slug, as a walk from the start finds it.
+                slugs.entry(term.slug.clone()).or_insert(k);
+            }
+            slugs
+        })
         .collect();
     let config = &site.config;
     let languages: Vec<LanguageView<'_>> = config
@@ -485,6 +529,8 @@ pub fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
         page_summaries,
         sections,
         taxonomies,
+        terms,
+        term_slugs,
     }
 }
 
@@ -514,7 +560,7 @@ pub fn page_view(site: &Site, views: &SharedViews, index: usize) -> Value {
     map.insert("toc".into(), Value::from_serializable(&page.rendered.toc));
     map.insert("word_count".into(), Value::from(page.rendered.word_count));
     // Term links are the page's own: listings show `tags` as written.
-    map.insert("taxonomies".into(), page_terms(site, page));
+    map.insert("taxonomies".into(), page_terms(site, views, page));
     map.insert(
         "reading_time".into(),
         Value::from(page.rendered.reading_time),
@@ -588,7 +634,37 @@ impl Pager<'_> {
         }
     }
 
-    /// `paginator`: this page's items and links to the others.
+    /// The page numbers a pager shows around page `index` of `total`: the
+    /// first, the last, and [`Self::AROUND`] on each side of the current one,
+    /// in order, with `None` for each run of pages left out. A gap would
+    /// hide a single page is that page instead. At most `2 * AROUND + 5`
+    /// entries, whatever `total` is: a list of 10,000 pages does not put
+    /// 10,000 links on each of them.
+    pub fn window(index: usize, total: usize) -> Vec<Option<usize>> {
+        let low = index.saturating_sub(Self::AROUND).max(1);
+        let high = (index + Self::AROUND).min(total);
+        let mut shown: Vec<usize> = Vec::with_capacity(2 * Self::AROUND + 5);
+        shown.push(1);
+        shown.extend(low..=high);
+        shown.push(total);
+        shown.sort_unstable();
+        shown.dedup();
+        let mut window = Vec::with_capacity(shown.len() + 2);
+        for n in shown {
+            match window.last() {
+                Some(&Some(last)) if n == last + 2 => window.push(Some(last + 1)),
+                Some(&Some(last)) if n > last + 2 => window.push(None),
+                _ => {}
+            }
+            window.push(Some(n));
+        }
+        window
+    }
+
+    /// Pages shown on each side of the current one in `paginator.window`.
+    pub const AROUND: usize = 2;
+
+    /// `paginator`: this page's items and links to a window of the others.
     pub fn view(&self, site: &Site, views: &SharedViews) -> Value {
         let total = Self::count(self.items.len(), self.per_page);
         let start = (self.index - 1) * self.per_page;
@@ -600,12 +676,16 @@ impl Pager<'_> {
             .map(|&i| views.page_summaries[i].clone())
             .collect();
         let url = |n: usize| Value::from(url_of(site, &Self::path_of(self.base, n)));
-        let links: Vec<Value> = (1..=total)
+        // Every entry has the same keys, so that a template can test `gap`
+        // before it reads the others.
+        let window: Vec<Value> = Self::window(self.index, total)
+            .into_iter()
             .map(|n| {
                 let mut m = Map::new();
-                m.insert("index".into(), Value::from(n));
-                m.insert("url".into(), url(n));
-                m.insert("current".into(), Value::from(n == self.index));
+                m.insert("index".into(), n.map_or(Value::none(), Value::from));
+                m.insert("url".into(), n.map_or(Value::none(), url));
+                m.insert("current".into(), Value::from(n == Some(self.index)));
+                m.insert("gap".into(), Value::from(n.is_none()));
                 Value::from(m)
             })
             .collect();
@@ -633,7 +713,42 @@ impl Pager<'_> {
                 Value::none()
             },
         );
-        m.insert("links".into(), Value::from(links));
+        m.insert("window".into(), Value::from(window));
         Value::from(m)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::Pager;
+
+    fn shown(index: usize, total: usize) -> String {
+        Pager::window(index, total)
+            .iter()
+            .map(|n| n.map_or("…".to_string(), |n| n.to_string()))
+            .collect::<Vec<_>>()
+            .join(" ")
+    }
+
+    #[test]
+    fn window_keeps_first_last_and_neighbours_with_gaps() {
+        assert_eq!(shown(1, 1), "1");
+        assert_eq!(shown(1, 2), "1 2");
+        assert_eq!(shown(1, 7), "1 2 3 … 7");
+        assert_eq!(shown(4, 7), "1 2 3 4 5 6 7");
+        assert_eq!(shown(25, 1250), "1 … 23 24 25 26 27 … 1250");
+        assert_eq!(shown(1250, 1250), "1 … 1248 1249 1250");
+        // A gap never hides a single page: 2 is shown rather than "…".
+        assert_eq!(shown(5, 9), "1 2 3 4 5 6 7 8 9");
+        assert_eq!(shown(6, 12), "1 … 4 5 6 7 8 … 12");
+    }
+
+    #[test]
+    fn window_size_does_not_grow_with_the_list() {
+        for total in [10, 100, 10_000] {
+            for index in [1, total / 2, total] {
+                assert!(Pager::window(index, total).len() <= 2 * Pager::AROUND + 5);
+            }
+        }
     }
 }

@@ -69,3 +69,116 @@ fn an_output_folder_holding_the_sources_is_refused() {
     }
     assert!(content.join("clubs/biotech.md").is_file());
 }
+
+/// `1.23 s`, `45 ms`, `0,31 ms` in seconds.
+fn seconds(text: &str) -> f64 {
+    let text = text.replace(',', ".");
+    let (number, unit) = text.split_once(' ').unwrap();
+    let number: f64 = number.parse().unwrap();
+    if unit == "ms" { number / 1e3 } else { number }
+}
+
+/// The rows of the table that follows `heading` in `report`, as cells.
+fn rows<'a>(report: &'a str, heading: &str) -> Vec<Vec<&'a str>> {
+    let start = report
+        .find(heading)
+        .unwrap_or_else(|| panic!("{heading}: {report}"));
+    report[start..]
+        .lines()
+        .skip(1)
+        .take_while(|l| l.starts_with("  "))
+        .map(|l| {
+            l.split("  ")
+                .map(str::trim)
+                .filter(|c| !c.is_empty())
+                .collect()
+        })
+        .collect()
+}
+
+#[test]
+fn build_timings_list_stages_templates_and_slowest_outputs_by_cost() {
+    let site = TestSite::repository();
+    let quiet = site.build(&[]);
+    assert_eq!(quiet.code, 0, "{}", quiet.stderr);
+    assert!(!quiet.stderr.contains("stage"), "{}", quiet.stderr);
+
+    let run = site.build(&["--timings"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let report = &run.stderr;
+    let stages = rows(report, "Time per stage (wall time, total ");
+    assert_eq!(stages[0], ["stage", "time", "share"]);
+    let names: Vec<&str> = stages[1..].iter().map(|r| r[0]).collect();
+    for stage in [
+        "reading sources",
+        "front matter",
+        "Markdown",
+        "HTML pages",
+        "search index",
+        "calendars",
+        "swap into place",
+    ] {
+        assert!(names.contains(&stage), "{stage}: {report}");
+    }
+    let times: Vec<f64> = stages[1..].iter().map(|r| seconds(r[1])).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "{report}");
+
+    let templates = rows(report, "Templates (time added up over ");
+    assert_eq!(
+        templates[0],
+        ["template", "calls", "total", "share", "mean", "max"]
+    );
+    let calls = |name: &str| -> usize {
+        let row = templates
+            .iter()
+            .find(|r| r[0] == name)
+            .unwrap_or_else(|| panic!("{name}: {report}"));
+        row[1].parse().unwrap()
+    };
+    // Both homes, both 404 pages, and every page the summary counts.
+    assert_eq!(calls("index.html"), 2, "{report}");
+    assert_eq!(calls("404.html"), 2, "{report}");
+    let built: usize = run.stdout["built ".len()..]
+        .split(' ')
+        .next()
+        .unwrap()
+        .parse()
+        .unwrap();
+    let rendered: usize = templates[1..]
+        .iter()
+        .map(|r| r[1].parse::<usize>().unwrap())
+        .sum();
+    assert_eq!(rendered, built, "{}{report}", run.stdout);
+    let totals: Vec<f64> = templates[1..].iter().map(|r| seconds(r[2])).collect();
+    assert!(totals.windows(2).all(|w| w[0] >= w[1]), "{report}");
+
+    let slowest = rows(report, "Slowest outputs (rendering):");
+    assert_eq!(slowest.len(), 10, "{report}");
+    let times: Vec<f64> = slowest.iter().map(|r| seconds(r[0])).collect();
+    assert!(times.windows(2).all(|w| w[0] >= w[1]), "{report}");
+    assert!(
+        slowest
+            .iter()
+            .all(|r| r[2].starts_with('(') && r[2].ends_with(".html)")),
+        "{report}"
+    );
+
+    let fr = site.build(&["--timings", "--lang", "fr"]);
+    assert_eq!(fr.code, 0, "{}", fr.stderr);
+    for line in [
+        "Durée de chaque étape (temps réel, en tout ",
+        "Gabarits (temps additionné sur ",
+        "Sorties les plus lentes (rendu) :",
+    ] {
+        assert!(fr.stderr.contains(line), "{line}: {}", fr.stderr);
+    }
+    let stages = rows(&fr.stderr, "Durée de chaque étape");
+    assert_eq!(stages[0], ["étape", "durée", "part"]);
+    assert!(
+        stages[1..]
+            .iter()
+            .any(|r| r[0] == "pages HTML" && r[2].ends_with(" %")),
+        "{}",
+        fr.stderr
+    );
+}

@@ -72,8 +72,14 @@ pub struct Page {
     pub path: String,
     /// The section it belongs to.
     pub section: usize,
-    /// Site paths of the files copied beside it (bundle files).
+    /// Site paths of its bundle's files: published once for all the
+    /// bundle's languages, under [`Page::files_path`].
     pub assets: Vec<String>,
+    /// For a bundle's page, the site path its bundle's files are published
+    /// under: the default language's page's path, else the first language's
+    /// (config order) that has a page of the bundle; the page's own path in
+    /// that language. Empty for other pages.
+    pub files_path: String,
     /// The same page in the other languages (real translations only).
     pub translations: Vec<usize>,
     /// Its terms, by taxonomy name, as written.
@@ -449,7 +455,13 @@ pub fn assemble(
     check_section_options(&config, &section_of, &mut errors);
     let taxonomies = build_taxonomies(&config, &pages);
 
-    let copies = place_copies(copies, &mut pages, &sections, &hidden_folders);
+    let copies = place_copies(
+        copies,
+        &config.default_language,
+        &mut pages,
+        &sections,
+        &hidden_folders,
+    );
     let order = |l: &str| config.languages.iter().position(|x| x.code == l);
     missing.sort_by(|a: &MissingTranslation, b| {
         (order(&a.lang), &a.source).cmp(&(order(&b.lang), &b.source))
@@ -843,6 +855,7 @@ fn new_page(
         fallback,
         section,
         assets: Vec::new(),
+        files_path: String::new(),
         translations: Vec::new(),
         terms: BTreeMap::new(),
         document: doc,
@@ -1166,19 +1179,23 @@ enum Owner<'a> {
 /// Decides where each copied file goes: a file under `content/` belongs
 /// to the nearest folder at or above it that is a page bundle (a visible
 /// one: the files of a hidden bundle are not published) or a section, the
-/// root being the home's. A bundle's files go beside its page, whatever its
-/// slug, with their path inside the bundle as written; a section's at its
-/// folder's site path. `_static/` goes to the root, theme files under
+/// root being the home's. A bundle's files go once, for all its
+/// languages, beside one of its pages (see [`Page::files_path`]; the other
+/// editions' addresses to them are rewritten by [`crate::relocate`]),
+/// whatever its slug, with their path inside the bundle as written; a
+/// section's at its folder's site path. `_static/` goes to the root, theme files under
 /// `static/`. Paths are cut at folder boundaries only, never at a byte count
 /// (names are any UTF-8).
 fn place_copies(
     sources: CopySources,
+    default: &str,
     pages: &mut [Page],
     sections: &[Section],
     hidden_folders: &[String],
 ) -> Vec<Copy> {
-    // A bundle folder serves every language's page made from it. The root
-    // is never one (`content/index.md` is refused): it is the home's.
+    // A bundle folder serves every language's page made from it; its files
+    // are published once, beside one of them (see `Page::files_path`). The
+    // root is never one (`content/index.md` is refused): it is the home's.
     let mut bundles: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, p) in pages
         .iter()
@@ -1189,6 +1206,24 @@ fn place_copies(
             .entry(p.document.folder().to_string())
             .or_default()
             .push(i);
+    }
+    // Pages are in the config's language order: the first written page
+    // (not a fallback) is the one to publish beside, the default language's
+    // when it has one.
+    let mut publishers: HashMap<&str, String> = HashMap::new();
+    for (folder, group) in &bundles {
+        let written = |i: &&usize| !pages[**i].fallback;
+        let publisher = group
+            .iter()
+            .filter(written)
+            .find(|&&i| pages[i].lang == default)
+            .or_else(|| group.iter().find(written))
+            .unwrap_or(&group[0]);
+        let files_path = pages[*publisher].path.clone();
+        for &i in group {
+            pages[i].files_path.clone_from(&files_path);
+        }
+        publishers.insert(folder.as_str(), files_path);
     }
     let section_folders: HashSet<&str> = sections.iter().map(|s| s.folder.as_str()).collect();
     let hidden: HashSet<&str> = hidden_folders.iter().map(String::as_str).collect();
@@ -1219,14 +1254,11 @@ fn place_copies(
                     .strip_prefix(bundle_folder)
                     .and_then(|rest| rest.strip_prefix('/'))
                     .unwrap_or(name);
+                let output = format!("{}{inner}", publishers[bundle_folder]);
                 for &i in owners {
-                    let output = format!("{}{inner}", pages[i].path);
                     pages[i].assets.push(output.clone());
-                    copies.push(Copy {
-                        output,
-                        file: file.clone(),
-                    });
                 }
+                copies.push(Copy { output, file });
             }
             // Draft bundles and sections are gone: their files must not leak out.
             Some(Owner::Hidden) => {}

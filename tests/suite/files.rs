@@ -94,7 +94,32 @@ impl Tree {
             tree.page("index.md", "Racine", Some("accueil"), false, "PAGE-root-fr");
         }
         tree.grow(rng, "", 0);
+        tree.link_files();
         tree
+    }
+
+    /// Each bundle page's body links to the files of its own folder, by
+    /// relative addresses: `check` then judges them in every language.
+    fn link_files(&mut self) {
+        for (folder, kind) in &self.folders {
+            if !matches!(kind, Kind::Bundle { .. }) {
+                continue;
+            }
+            let links: String = self
+                .files
+                .iter()
+                .filter_map(|(path, _)| {
+                    let (f, name) = path.rsplit_once('/')?;
+                    (f == folder).then(|| format!("[{name}](<{name}>) "))
+                })
+                .collect();
+            for page in ["index.md", "index.en.md"] {
+                if let Some(text) = self.writes.get_mut(&format!("content/{folder}/{page}")) {
+                    text.push_str(&links);
+                    text.push('\n');
+                }
+            }
+        }
     }
 
     fn page(&mut self, path: &str, title: &str, slug: Option<&str>, draft: bool, body: &str) {
@@ -171,7 +196,7 @@ impl Tree {
                             name,
                             slug.as_deref(),
                             version == Draft,
-                            &format!("PAGE-{id}-{lang}"),
+                            &format!("PAGE-{id}-{lang}."),
                         );
                     }
                     Kind::Bundle { id, fr, en }
@@ -305,32 +330,43 @@ fn check_tree(seed: u64) {
             Owner::Section => [format!("{}{name}", folder_url(folder))].into(),
             Owner::Bundle(bundle, id) => {
                 let inner = source.strip_prefix(&format!("{bundle}/")).unwrap_or(name);
-                let pages = page_urls(&public, id);
-                assert!(!pages.is_empty(), "no page of bundle {id}\n{replay}");
-                pages.iter().map(|url| format!("{url}{inner}")).collect()
+                // Once, beside the French page, else the English one.
+                let publisher = page_urls(&public, id, "fr")
+                    .into_iter()
+                    .find(|url| !url.starts_with("en/"))
+                    .or_else(|| page_urls(&public, id, "en").into_iter().next());
+                let publisher =
+                    publisher.unwrap_or_else(|| panic!("no page of bundle {id}\n{replay}"));
+                [format!("{publisher}{inner}")].into()
             }
         };
         let actual = found.remove(marker.as_str()).unwrap_or_default();
         assert_eq!(actual, expected, "content/{source}\n{replay}");
     }
     assert!(found.is_empty(), "unexpected copies {found:?}\n{replay}");
+    // Every language's page links to the one copy: `check` finds no
+    // address that leads nowhere.
+    let check = site.check(&[]);
+    assert!(
+        !check.stdout.contains("error:"),
+        "{}\n{replay}",
+        check.stdout
+    );
 }
 
 fn tree_of_public(site: &TestSite) -> BTreeMap<String, Vec<u8>> {
     tree(&site.public())
 }
 
-/// The site paths of the pages (any language, fallbacks too) made from
-/// bundle `id`: the folders of the HTML files holding its marker.
-fn page_urls(public: &BTreeMap<String, Vec<u8>>, id: usize) -> BTreeSet<String> {
-    let markers = [format!("PAGE-{id}-fr<"), format!("PAGE-{id}-en<")];
+/// The site paths of the pages made from the `lang` text of bundle `id`
+/// (a fallback shows the French text in the English edition): the folders
+/// of the HTML files holding its marker.
+fn page_urls(public: &BTreeMap<String, Vec<u8>>, id: usize, lang: &str) -> BTreeSet<String> {
+    let marker = format!("PAGE-{id}-{lang}.");
     public
         .iter()
         .filter(|(path, _)| path.ends_with("index.html"))
-        .filter(|(_, bytes)| {
-            let text = String::from_utf8_lossy(bytes);
-            markers.iter().any(|m| text.contains(m.as_str()))
-        })
+        .filter(|(_, bytes)| String::from_utf8_lossy(bytes).contains(marker.as_str()))
         .map(|(path, _)| path.strip_suffix("index.html").unwrap_or(path).to_string())
         .collect()
 }
@@ -420,4 +456,124 @@ fn a_root_index_md_does_not_publish_events_plan_pdf_at_accueil_vents() {
         "{}",
         check.stdout
     );
+}
+
+/// The copied files of `public/` named `name`, anywhere.
+fn copies_named(site: &TestSite, name: &str) -> Vec<String> {
+    tree(&site.public())
+        .into_keys()
+        .filter(|p| p.rsplit('/').next() == Some(name))
+        .collect()
+}
+
+/// A bundle with `index.md` and `index.en.md` published each file twice
+/// (`/news/x/amphi.png` and `/en/news/x/amphi.png`): once now, and the
+/// English page's relative addresses lead to that copy.
+#[test]
+fn a_bundle_in_two_languages_publishes_each_file_once() {
+    let site = TestSite::new("site");
+    site.write_bytes("content/news/premier-numero/amphi.png", crate::harness::PNG);
+    site.write(
+        "content/news/premier-numero/index.en.md",
+        "---\ntitle: First issue\nslug: first-issue\n---\n![The lecture hall](amphi.png)\n\n{{ figure(src=\"motif.svg\", alt=\"A pattern\") }}\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(run.stdout.contains("and 4 files in"), "{}", run.stdout);
+    assert_eq!(
+        copies_named(&site, "amphi.png"),
+        ["news/premier-numero/amphi.png"]
+    );
+    assert_eq!(
+        copies_named(&site, "motif.svg"),
+        ["news/premier-numero/motif.svg"]
+    );
+    // The French page, beside its files, is as it was; the English one
+    // (another address: its own slug) reaches the same copies.
+    let french = site.read("public/news/premier-numero/index.html");
+    assert!(
+        french.contains(r#"<img src="motif.svg" alt="Un motif">"#),
+        "{french}"
+    );
+    let english = site.read("public/en/news/first-issue/index.html");
+    assert!(
+        english.contains(
+            r#"<img src="/alumni/news/premier-numero/amphi.png" alt="The lecture hall" />"#
+        ),
+        "{english}"
+    );
+    assert!(
+        english.contains(r#"<img src="/alumni/news/premier-numero/motif.svg" alt="A pattern">"#),
+        "{english}"
+    );
+    // `page.assets` lists the one copy in both languages.
+    assert!(
+        english.contains(r#"<a href="/alumni/news/premier-numero/amphi.png">fichier</a>"#),
+        "{english}"
+    );
+    let check = site.check(&[]);
+    assert!(!check.stdout.contains("error:"), "{}", check.stdout);
+
+    // A file missing from the bundle is still reported, at the English link.
+    site.edit(
+        "content/news/premier-numero/index.en.md",
+        "![The lecture hall](amphi.png)",
+        "![The lecture hall](amphi.png) ![A plan](plan.png)",
+    );
+    let check = site.check(&[]);
+    assert_eq!(check.code, 1, "{}", check.stdout);
+    assert!(
+        check.stdout.contains(
+            "content/news/premier-numero/index.en.md:5:42: error: link to `plan.png`, which is not a page or file of the site"
+        ),
+        "{}",
+        check.stdout
+    );
+}
+
+/// With no page in the default language, the files go beside the English
+/// page, still once.
+#[test]
+fn a_bundle_only_in_english_publishes_its_files() {
+    let site = TestSite::new("site");
+    site.write_bytes("content/news/visite/campus.png", crate::harness::PNG);
+    site.write(
+        "content/news/visite/index.en.md",
+        "---\ntitle: Campus tour\n---\n![The campus](campus.png)\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(
+        copies_named(&site, "campus.png"),
+        ["en/news/visite/campus.png"]
+    );
+    let english = site.read("public/en/news/visite/index.html");
+    assert!(
+        english.contains(r#"<img src="campus.png" alt="The campus" />"#),
+        "{english}"
+    );
+    let check = site.check(&[]);
+    assert!(!check.stdout.contains("error:"), "{}", check.stdout);
+}
+
+/// The English edition of a section reaches the files beside its French
+/// `_index.md`, which keep the folder's address.
+#[test]
+fn an_english_section_links_to_the_files_of_its_folder() {
+    let site = TestSite::new("site");
+    site.write("content/events/plan.pdf", "%PDF-1.4\n");
+    site.write(
+        "content/events/_index.en.md",
+        "---\ntitle: Events\n---\n[The map](plan.pdf)\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert_eq!(copies_named(&site, "plan.pdf"), ["events/plan.pdf"]);
+    let english = site.read("public/en/events/index.html");
+    assert!(
+        english.contains(r#"<a href="/alumni/events/plan.pdf">The map</a>"#),
+        "{english}"
+    );
+    let check = site.check(&[]);
+    assert!(!check.stdout.contains("error:"), "{}", check.stdout);
 }

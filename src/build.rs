@@ -25,6 +25,7 @@ use crate::i18n::Text;
 use crate::markdown::{self, BodySource, Rendered};
 use crate::model::{self, CopySources, LinkIndex, Site};
 use crate::output::Staging;
+use crate::relocate::Relocation;
 use crate::schedule::{Change, Schedule};
 use crate::timings::Timings;
 use crate::{data, load, parse, render, view};
@@ -645,6 +646,7 @@ pub fn render_document(
     doc: &parse::Document,
     lang: &str,
     collection: Option<&crate::collection::Collection>,
+    relocation: Option<&crate::relocate::Relocation<'_>>,
 ) -> (Rendered, Vec<Diagnostic>) {
     let resolve = |p: &str| {
         index
@@ -663,7 +665,18 @@ pub fn render_document(
         body_start: doc.body_start,
         content_path: &doc.content_path,
     };
-    markdown::render(doc.body(), source, &env)
+    let (mut rendered, errors) = markdown::render(doc.body(), source, &env);
+    if let Some(relocation) = relocation {
+        if let Some(html) = crate::relocate::relocate(&rendered.html, relocation) {
+            rendered.html = html;
+        }
+        if let Some(summary) = rendered.summary.as_deref() {
+            if let Some(moved) = crate::relocate::relocate(summary, relocation) {
+                rendered.summary = Some(moved);
+            }
+        }
+    }
+    (rendered, errors)
 }
 
 /// The Markdown stage over the whole site, in parallel (shortcodes
@@ -697,15 +710,26 @@ fn render_markdown_with(
         sections,
         config,
         left_out,
+        copies,
         ..
     } = site;
     let base_path = config.base_path.as_str();
+    let files: HashSet<&str> = copies.iter().map(|c| c.output.as_str()).collect();
     let page_errors: Vec<Vec<Diagnostic>> = pages
         .par_iter_mut()
         .map(|p| {
             let collection = model::body_rules(config, &p.document, &sections[p.section].folder);
-            let (rendered, errors) =
-                render_document(base_path, &index, engine, &p.document, &p.lang, collection);
+            let folders = crate::relocate::of_page(config, p);
+            let relocation = Relocation::between(&p.path, folders.as_ref(), base_path, &files);
+            let (rendered, errors) = render_document(
+                base_path,
+                &index,
+                engine,
+                &p.document,
+                &p.lang,
+                collection,
+                relocation.as_ref(),
+            );
             p.rendered = rendered;
             let quoted_later =
                 !p.rendered.fragment_links.is_empty() || p.document.front.template.is_some();
@@ -725,21 +749,37 @@ fn render_markdown_with(
         .filter_map(|l| l.page.as_mut())
         .map(|p| {
             let collection = model::body_rules(config, &p.document, &sections[p.section].folder);
-            let (rendered, errors) =
-                render_document(base_path, &index, engine, &p.document, &p.lang, collection);
+            // Never published: its addresses are judged as written.
+            let (rendered, errors) = render_document(
+                base_path,
+                &index,
+                engine,
+                &p.document,
+                &p.lang,
+                collection,
+                None,
+            );
             p.rendered = rendered;
             errors
         })
         .collect();
-    let render_doc = |doc: &parse::Document, lang: &str, collection| {
-        render_document(base_path, &index, engine, doc, lang, collection)
-    };
     let section_results: Vec<_> = sections
         .par_iter()
         .map(|s| {
+            let folders = crate::relocate::of_section(config, s);
             s.document
                 .as_ref()
-                .map(|d| render_doc(d, &s.lang, model::body_rules(config, d, &s.folder)))
+                .map(|d| {
+                    render_document(
+                        base_path,
+                        &index,
+                        engine,
+                        d,
+                        &s.lang,
+                        model::body_rules(config, d, &s.folder),
+                        Relocation::between(&s.path, folders.as_ref(), base_path, &files).as_ref(),
+                    )
+                })
                 .unwrap_or_default()
         })
         .collect();

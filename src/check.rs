@@ -105,7 +105,7 @@ fn tags(html: &str) -> Vec<Tag> {
 }
 
 /// Percent-decodes a URL path (invalid escapes are kept as written).
-fn percent_decode(path: &str) -> String {
+pub(crate) fn percent_decode(path: &str) -> String {
     let bytes = path.as_bytes();
     let mut out = Vec::with_capacity(bytes.len());
     let mut i = 0;

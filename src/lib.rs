@@ -39,6 +39,7 @@ pub mod new;
 pub mod output;
 pub mod parse;
 pub mod publish;
+pub mod relocate;
 pub mod render;
 pub mod sanitize;
 pub mod schedule;

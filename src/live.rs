@@ -407,10 +407,19 @@ impl LiveSite {
         let index = &self.index;
         let mut rendered = Vec::new();
         let mut errors = Vec::new();
+        let files: std::collections::HashSet<&str> =
+            site.copies.iter().map(|c| c.output.as_str()).collect();
         for (i, page) in site.pages.iter().enumerate() {
             let Some(doc) = new_docs.get(page.document.file.path.as_str()) else {
                 continue;
             };
+            let folders = crate::relocate::of_page(&site.config, page);
+            let relocation = crate::relocate::Relocation::between(
+                &page.path,
+                folders.as_ref(),
+                &site.config.base_path,
+                &files,
+            );
             let (r, e) = build::render_document(
                 &site.config.base_path,
                 index,
@@ -418,6 +427,7 @@ impl LiveSite {
                 doc,
                 &page.lang,
                 site.body_rules_of(page),
+                relocation.as_ref(),
             );
             if r.summary != page.rendered.summary {
                 return None;

@@ -72,8 +72,14 @@ pub struct Page {
     pub path: String,
     /// The section it belongs to.
     pub section: usize,
-    /// Site paths of the files copied beside it (bundle files).
+    /// Site paths of its bundle's files: published once for all the
+    /// bundle's languages, under [`Page::files_path`].
     pub assets: Vec<String>,
+    /// For a bundle's page, the site path its bundle's files are published
+    /// under: the default language's page's path, else the first language's
+    /// (config order) that has a page of the bundle; the page's own path in
+    /// that language. Empty for other pages.
+    pub files_path: String,
     /// The same page in the other languages (real translations only).
     pub translations: Vec<usize>,
     /// Its terms, by taxonomy name, as written.
@@ -449,7 +455,13 @@ pub fn assemble(
     check_section_options(&config, &section_of, &mut errors);
     let taxonomies = build_taxonomies(&config, &pages);
 
-    let copies = place_copies(copies, &mut pages, &hidden_folders);
+    let copies = place_copies(
+        copies,
+        &config.default_language,
+        &mut pages,
+        &sections,
+        &hidden_folders,
+    );
     let order = |l: &str| config.languages.iter().position(|x| x.code == l);
     missing.sort_by(|a: &MissingTranslation, b| {
         (order(&a.lang), &a.source).cmp(&(order(&b.lang), &b.source))
@@ -492,11 +504,11 @@ fn check_collections(
     let folders: std::collections::HashSet<&str> =
         sections.iter().map(|s| s.folder.as_str()).collect();
     let section_of = |doc: &Document| -> String {
-        let (mut folder, _) = page_place(doc);
-        while !folder.is_empty() && !folders.contains(folder.as_str()) {
-            folder = folder.rsplit_once('/').map_or("", |(p, _)| p).to_string();
-        }
-        folder
+        let (folder, _) = page_place(doc);
+        ancestors(&folder)
+            .find(|f| f.is_empty() || folders.contains(f))
+            .unwrap_or("")
+            .to_string()
     };
     let page_sections: Vec<String> = pages.iter().map(|p| section_of(&p.document)).collect();
     let mut by_folder: HashMap<&str, Vec<String>> = HashMap::new();
@@ -540,14 +552,7 @@ fn check_collections(
         };
         // A section nested in one with a collection (`clubs/lyon/`, which
         // trust refuses anyway) still holds club pages: the nearest collection up.
-        let mut owner = folder;
-        let collection = loop {
-            match (config.collection(owner), owner.rsplit_once('/')) {
-                (Some(c), _) => break Some(c),
-                (None, Some((parent, _))) => owner = parent,
-                (None, None) => break None,
-            }
-        };
+        let collection = ancestors(folder).find_map(|f| config.collection(f));
         let found = crate::collection::check_page(&mut page.document, collection, &cx);
         if !page.fallback {
             errors.extend(found);
@@ -561,16 +566,11 @@ fn check_collections(
 /// the option takes its nearest parent's: `clubs/lyon/` is a part of the
 /// clubs.
 fn required(config: &Config, folder: &str, shown: bool) -> bool {
-    let mut current = folder;
-    loop {
-        if let Some(translations) = config.sections.get(current).and_then(|o| o.translations) {
-            return translations == Translations::Required;
-        }
-        if current.is_empty() {
-            return !shown;
-        }
-        current = parent_folder(current);
-    }
+    ancestors(folder)
+        .find_map(|f| config.sections.get(f).and_then(|o| o.translations))
+        .map_or(!shown, |translations| {
+            translations == Translations::Required
+        })
 }
 
 /// `x.md` and `x.fr.md` in a French-default site are the same page twice.
@@ -653,7 +653,7 @@ fn build_sections(
             let parent = if folder.is_empty() {
                 None
             } else {
-                nearest_section(lang, parent_folder(&folder), &section_of)
+                nearest_section(lang, parent_folder(&folder), &section_of).map(|(i, _)| i)
             };
             let index = sections.len();
             let title = document
@@ -715,17 +715,14 @@ fn build_pages(
                 continue;
             }
             // The policy is the one of the section the page sits in.
-            let section = nearest_section(default, &parent, section_of);
-            let folder = section.map_or(String::new(), |_| {
-                nearest_folder(default, &parent, section_of)
-            });
-            let options = config.section_options(&folder);
+            let folder = nearest_section(default, &parent, section_of).map_or("", |(_, f)| f);
+            let options = config.section_options(folder);
             let shown = options.missing_translation == Policy::Fallback;
             missing.push(MissingTranslation {
                 lang: language.code.clone(),
                 source: doc.file.path.clone(),
                 fallback: shown,
-                required: required(config, &folder, shown),
+                required: required(config, folder, shown),
             });
             if shown {
                 if let Some(page) = new_page(
@@ -791,6 +788,38 @@ fn new_page(
     section_of: &HashMap<(String, String), usize>,
     errors: &mut Vec<Diagnostic>,
 ) -> Option<Page> {
+    // A bundle is `<folder>/index.md` with the files of that folder; at the
+    // root, that folder is the whole site and the home's (Hugo's "leaf
+    // bundle home" trap): refused, so that no file moves under a page.
+    if doc.kind == DocumentKind::Bundle && doc.folder().is_empty() {
+        if !fallback {
+            let folder = doc
+                .front
+                .slug
+                .as_deref()
+                .map(slugify)
+                .filter(|s| !s.is_empty())
+                .unwrap_or_else(|| "accueil".to_string());
+            // `index.en.md` -> `_index.en.md`.
+            let name = doc.content_path.rsplit('/').next().unwrap_or("index.md");
+            errors.push(
+                Diagnostic::error(
+                    &doc.file.path,
+                    tr!(
+                        "`{}` would be a page holding every file of the site: the home page is `content/_index.md`",
+                        "`{}` serait une page contenant tous les fichiers du site : la page d'accueil est `content/_index.md`";
+                        doc.file.path
+                    ),
+                )
+                .at_offset(&doc.file.text, 0)
+                .with_hint(tr!(
+                    "rename it `_{name}` for the home page, or move it into a folder of its own (`content/{folder}/{name}`) for a page with its files beside it",
+                    "renommez-le `_{name}` pour la page d'accueil, ou placez-le dans un dossier à lui (`content/{folder}/{name}`) pour une page avec ses fichiers à côté"
+                )),
+            );
+        }
+        return None;
+    }
     let slug_source = doc
         .front
         .slug
@@ -817,6 +846,7 @@ fn new_page(
         return None;
     }
     let section = nearest_section(lang, parent, section_of)
+        .map(|(i, _)| i)
         .or_else(|| section_of.get(&(lang.to_string(), String::new())).copied())
         .unwrap_or(0);
     Some(Page {
@@ -830,6 +860,7 @@ fn new_page(
         fallback,
         section,
         assets: Vec::new(),
+        files_path: String::new(),
         translations: Vec::new(),
         terms: BTreeMap::new(),
         document: doc,
@@ -1042,33 +1073,30 @@ fn term_limits(document: &Document, taxonomy: &str, values: &[String]) -> Option
         })
 }
 
-/// The folder of the nearest section of `lang` at or above `folder`.
-fn nearest_folder(lang: &str, folder: &str, sections: &HashMap<(String, String), usize>) -> String {
-    let mut current = folder;
-    loop {
-        if sections.contains_key(&(lang.to_string(), current.to_string())) || current.is_empty() {
-            return current.to_string();
-        }
-        current = parent_folder(current);
-    }
+/// `folder` and every folder above it, nearest first, the root (`""`)
+/// last: `clubs/lyon`, `clubs`, `""`. Every "nearest X at or above" search
+/// of the model walks this one sequence.
+fn ancestors(folder: &str) -> impl Iterator<Item = &str> {
+    let mut next = Some(folder);
+    std::iter::from_fn(move || {
+        let current = next?;
+        next = (!current.is_empty()).then(|| parent_folder(current));
+        Some(current)
+    })
 }
 
-/// The section of `lang` in `folder` or in its nearest ancestor.
-fn nearest_section(
+/// The section of `lang` in `folder` or in its nearest ancestor, with that
+/// section's folder.
+fn nearest_section<'a>(
     lang: &str,
-    folder: &str,
+    folder: &'a str,
     sections: &HashMap<(String, String), usize>,
-) -> Option<usize> {
-    let mut current = folder;
-    loop {
-        if let Some(&i) = sections.get(&(lang.to_string(), current.to_string())) {
-            return Some(i);
-        }
-        if current.is_empty() {
-            return None;
-        }
-        current = parent_folder(current);
-    }
+) -> Option<(usize, &'a str)> {
+    ancestors(folder).find_map(|f| {
+        sections
+            .get(&(lang.to_string(), f.to_string()))
+            .map(|&i| (i, f))
+    })
 }
 
 /// A sort key for titles that ignores case and accents ("Économie" sorts with "economie").
@@ -1145,22 +1173,67 @@ fn check_section_options(
     }
 }
 
-/// Decides where each copied file goes: bundle files beside their page
-/// (whatever its slug), other content files at their folder's site path,
-/// `_static/` at the root, theme files under `static/`.
-fn place_copies(sources: CopySources, pages: &mut [Page], hidden_folders: &[String]) -> Vec<Copy> {
-    // A bundle folder serves every language's page made from it.
+/// What a content file belongs to (see [`place_copies`]).
+enum Owner<'a> {
+    /// The bundle in this folder, made into these pages.
+    Bundle(&'a str, &'a [usize]),
+    /// A section, or the home: the file keeps its folder's site path.
+    Section,
+    /// A draft, scheduled or faulty bundle, or a hidden section.
+    Hidden,
+}
+
+/// Decides where each copied file goes: a file under `content/` belongs
+/// to the nearest folder at or above it that is a page bundle (a visible
+/// one: the files of a hidden bundle are not published) or a section, the
+/// root being the home's. A bundle's files go once, for all its
+/// languages, beside one of its pages (see [`Page::files_path`]; the other
+/// editions' addresses to them are rewritten by [`crate::relocate`]),
+/// whatever its slug, with their path inside the bundle as written; a
+/// section's at its folder's site path. `_static/` goes to the root, theme files under
+/// `static/`. Paths are cut at folder boundaries only, never at a byte count
+/// (names are any UTF-8).
+fn place_copies(
+    sources: CopySources,
+    default: &str,
+    pages: &mut [Page],
+    sections: &[Section],
+    hidden_folders: &[String],
+) -> Vec<Copy> {
+    // A bundle folder serves every language's page made from it; its files
+    // are published once, beside one of them (see `Page::files_path`). The
+    // root is never one (`content/index.md` is refused): it is the home's.
     let mut bundles: HashMap<String, Vec<usize>> = HashMap::new();
     for (i, p) in pages
         .iter()
         .enumerate()
-        .filter(|(_, p)| p.document.kind == DocumentKind::Bundle)
+        .filter(|(_, p)| p.document.kind == DocumentKind::Bundle && !p.document.folder().is_empty())
     {
         bundles
             .entry(p.document.folder().to_string())
             .or_default()
             .push(i);
     }
+    // Pages are in the config's language order: the first written page
+    // (not a fallback) is the one to publish beside, the default language's
+    // when it has one.
+    let mut publishers: HashMap<&str, String> = HashMap::new();
+    for (folder, group) in &bundles {
+        let written = |i: &&usize| !pages[**i].fallback;
+        let publisher = group
+            .iter()
+            .filter(written)
+            .find(|&&i| pages[i].lang == default)
+            .or_else(|| group.iter().find(written))
+            .unwrap_or(&group[0]);
+        let files_path = pages[*publisher].path.clone();
+        for &i in group {
+            pages[i].files_path.clone_from(&files_path);
+        }
+        publishers.insert(folder.as_str(), files_path);
+    }
+    let section_folders: HashSet<&str> = sections.iter().map(|s| s.folder.as_str()).collect();
+    let hidden: HashSet<&str> = hidden_folders.iter().map(String::as_str).collect();
     let mut copies = Vec::new();
     for file in sources.content_files {
         let content_path = file
@@ -1171,43 +1244,36 @@ fn place_copies(sources: CopySources, pages: &mut [Page], hidden_folders: &[Stri
         let (folder, name) = content_path
             .rsplit_once('/')
             .unwrap_or(("", content_path.as_str()));
-        // The deepest bundle folder that contains this file owns it.
-        let mut owner = None;
-        let mut current = folder;
-        loop {
-            if let Some(owners) = bundles.get(current) {
-                owner = Some((owners, current));
-                break;
+        let owner = ancestors(folder).find_map(|f| {
+            if let Some(owners) = bundles.get(f) {
+                Some(Owner::Bundle(f, owners))
+            } else if hidden.contains(f) && !f.is_empty() {
+                Some(Owner::Hidden)
+            } else {
+                (f.is_empty() || section_folders.contains(f)).then_some(Owner::Section)
             }
-            match current.rsplit_once('/') {
-                Some((parent, _)) => current = parent,
-                None if !current.is_empty() => current = "",
-                None => break,
+        });
+        match owner {
+            Some(Owner::Bundle(bundle_folder, owners)) => {
+                // `bundle_folder` is an ancestor of the file's folder: the
+                // path goes on after it and a `/`.
+                let inner = content_path
+                    .strip_prefix(bundle_folder)
+                    .and_then(|rest| rest.strip_prefix('/'))
+                    .unwrap_or(name);
+                let output = format!("{}{inner}", publishers[bundle_folder]);
+                for &i in owners {
+                    pages[i].assets.push(output.clone());
+                }
+                copies.push(Copy { output, file });
             }
+            // Draft bundles and sections are gone: their files must not leak out.
+            Some(Owner::Hidden) => {}
+            Some(Owner::Section) | None => copies.push(Copy {
+                output: format!("{}{name}", folder_path(folder)),
+                file,
+            }),
         }
-        if let Some((owners, bundle_folder)) = owner {
-            let inner = &content_path[bundle_folder.len() + 1..];
-            for &i in owners {
-                let output = format!("{}{inner}", pages[i].path);
-                pages[i].assets.push(output.clone());
-                copies.push(Copy {
-                    output,
-                    file: file.clone(),
-                });
-            }
-            continue;
-        }
-        let output = {
-            // Draft bundles are gone from `pages`: their files must not leak out.
-            if hidden_folders
-                .iter()
-                .any(|h| folder == h || folder.starts_with(&format!("{h}/")))
-            {
-                continue;
-            }
-            format!("{}{name}", folder_path(folder))
-        };
-        copies.push(Copy { output, file });
     }
     for file in sources.static_files {
         let inner = file
@@ -1409,6 +1475,111 @@ mod tests {
         // Unsaid: required where untranslated pages are left out, not where
         // the default language's text stands in.
         assert!(!required(&config, "news", true));
+    }
+
+    /// Where each content file of `files` goes in the site of `docs`
+    /// (French only): source -> outputs, and the errors.
+    fn placed(docs: Vec<Document>, files: &[&str]) -> (Vec<(String, String)>, Vec<Diagnostic>) {
+        let content_files = files
+            .iter()
+            .map(|f| CopyFile {
+                path: format!("content/{f}"),
+                abs: std::path::PathBuf::from(f),
+                trust: crate::trust::Trust::Staff,
+            })
+            .collect();
+        let sources = CopySources {
+            content_files,
+            ..CopySources::default()
+        };
+        let (site, errors) = assemble(config(), docs, Vec::new(), sources, visible());
+        let copies = site
+            .copies
+            .into_iter()
+            .map(|c| (c.file.path, c.output))
+            .collect();
+        (copies, errors)
+    }
+
+    fn pairs(list: &[(&str, &str)]) -> Vec<(String, String)> {
+        list.iter()
+            .map(|(a, b)| ((*a).to_string(), (*b).to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn ancestors_go_up_to_the_root() {
+        assert_eq!(
+            ancestors("Événements/été").collect::<Vec<_>>(),
+            ["Événements/été", "Événements", ""]
+        );
+        assert_eq!(ancestors("").collect::<Vec<_>>(), [""]);
+    }
+
+    #[test]
+    fn a_root_index_md_beside_a_non_ascii_file_is_refused_not_a_panic() {
+        let docs = vec![
+            doc("_index.md", "title: Accueil"),
+            doc("index.md", "title: Accueil\nslug: accueil"),
+            doc("clubs/_index.md", "title: Clubs"),
+        ];
+        let (copies, errors) = placed(docs, &["école.pdf", "clubs/plan.pdf"]);
+        assert_eq!(errors.len(), 1, "{errors:?}");
+        assert_eq!(errors[0].path, "content/index.md");
+        assert!(
+            errors[0]
+                .message
+                .en
+                .contains("would be a page holding every file of the site"),
+            "{errors:?}"
+        );
+        // Nothing moves under the refused page: the files stay the home's and the section's.
+        assert_eq!(
+            copies,
+            pairs(&[
+                ("content/clubs/plan.pdf", "clubs/plan.pdf"),
+                ("content/école.pdf", "école.pdf"),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_section_inside_a_bundle_owns_its_files() {
+        let docs = vec![
+            doc("clubs/_index.md", "title: Clubs"),
+            doc("news/x/index.md", "title: X\nslug: À la une"),
+            doc("news/x/Été/_index.md", "title: Été"),
+        ];
+        let (copies, errors) = placed(docs, &["news/x/Été/programme.pdf", "news/x/photos/été.jpg"]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            copies,
+            pairs(&[
+                (
+                    "content/news/x/photos/été.jpg",
+                    "news/a-la-une/photos/été.jpg"
+                ),
+                (
+                    "content/news/x/Été/programme.pdf",
+                    "news/x/ete/programme.pdf"
+                ),
+            ])
+        );
+    }
+
+    #[test]
+    fn a_draft_bundle_inside_a_bundle_publishes_none_of_its_files() {
+        let docs = vec![
+            doc("clubs/_index.md", "title: Clubs"),
+            doc("news/x/index.md", "title: X"),
+            doc("news/x/brouillon/index.md", "title: B\ndraft: true"),
+        ];
+        let (copies, errors) = placed(docs, &["news/x/brouillon/secret.pdf", "news/x/affiche.pdf"]);
+        assert!(errors.is_empty(), "{errors:?}");
+        assert_eq!(
+            copies,
+            pairs(&[("content/news/x/affiche.pdf", "news/x/affiche.pdf")])
+        );
     }
 
     #[test]

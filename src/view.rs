@@ -571,6 +571,14 @@ pub fn page_view(site: &Site, views: &SharedViews, index: usize) -> Value {
         .map(|a| Value::from(url_of(site, a)))
         .collect();
     map.insert("assets".into(), Value::from(assets));
+    // Where `assets` are: a bundle's files are published once, beside one
+    // language's page, and every language's page shows them from there.
+    let files_url = if page.files_path.is_empty() {
+        url_of(site, &page.path)
+    } else {
+        url_of(site, &page.files_path)
+    };
+    map.insert("files_url".into(), Value::from(files_url));
     let others = page.translations.iter().map(|&i| {
         let p = &site.pages[i];
         (

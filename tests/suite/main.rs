@@ -12,6 +12,7 @@ mod build;
 mod check;
 mod cli;
 mod faults;
+mod files;
 mod growth;
 mod hostile;
 mod invalid;

@@ -37,7 +37,7 @@
 
 use std::io::{self, BufReader, BufWriter, Read};
 use std::net::TcpStream;
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::mpsc::{Receiver, Sender, SyncSender, TryRecvError};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
@@ -238,6 +238,22 @@ impl Waker {
     }
 }
 
+/// The queue of connections with a request to read, and how many wait in it.
+#[derive(Clone)]
+struct Ready {
+    tx: SyncSender<Conn>,
+    queued: Arc<AtomicUsize>,
+}
+
+impl Ready {
+    /// Queues a connection for a worker, waiting while the queue is full;
+    /// `false` when no worker is left.
+    fn send(&self, conn: Conn) -> bool {
+        self.queued.fetch_add(1, Ordering::SeqCst);
+        self.tx.send(conn).is_ok()
+    }
+}
+
 /// Where connections go: to the room (new and kept-alive ones) and to the
 /// poll holder. Cloned into every thread that hands connections on.
 #[derive(Clone)]
@@ -276,7 +292,12 @@ impl Handoff {
 pub(super) fn start(shared: &Arc<Shared>) -> io::Result<Handoff> {
     let (fresh, fresh_rx) = std::sync::mpsc::sync_channel(FRESH);
     let (back, back_rx) = std::sync::mpsc::channel();
-    let (ready, ready_rx) = std::sync::mpsc::sync_channel(QUEUE);
+    let (ready_tx, ready_rx) = std::sync::mpsc::sync_channel(QUEUE);
+    let queued = Arc::new(AtomicUsize::new(0));
+    let ready = Ready {
+        tx: ready_tx,
+        queued: Arc::clone(&queued),
+    };
     let (waker, wakeup) = waker()?;
     let handoff = Handoff {
         fresh,
@@ -298,10 +319,11 @@ pub(super) fn start(shared: &Arc<Shared>) -> io::Result<Handoff> {
     }
     let queue = Arc::new(Mutex::new(ready_rx));
     for _ in 0..WORKERS {
-        let (queue, shared, handoff) = (Arc::clone(&queue), Arc::clone(shared), handoff.clone());
+        let (queue, queued) = (Arc::clone(&queue), Arc::clone(&queued));
+        let (shared, handoff) = (Arc::clone(shared), handoff.clone());
         spawn(
             "alumni-serve",
-            Box::new(move || worker(&queue, &handoff, &shared)),
+            Box::new(move || worker(&queue, &queued, &handoff, &shared)),
         )?;
     }
     {
@@ -319,7 +341,7 @@ fn room(
     fresh: &Receiver<Conn>,
     back: &Receiver<Conn>,
     wakeup: &Wakeup,
-    ready: &SyncSender<Conn>,
+    ready: &Ready,
     shared: &Shared,
 ) {
     let mut idle: Vec<Conn> = Vec::new();
@@ -352,7 +374,7 @@ fn room(
         // From the last, so that removing one leaves the others' indices.
         for i in readable.into_iter().rev() {
             let conn = idle.swap_remove(i);
-            if ready.send(conn).is_err() {
+            if !ready.send(conn) {
                 return;
             }
         }
@@ -419,20 +441,50 @@ fn sweep_readable(idle: &mut [Conn], timeout: Duration) -> Vec<usize> {
 }
 
 /// A request thread: answers the connections the room hands it.
-fn worker(queue: &Mutex<Receiver<Conn>>, handoff: &Handoff, shared: &Shared) {
+fn worker(queue: &Mutex<Receiver<Conn>>, queued: &AtomicUsize, handoff: &Handoff, shared: &Shared) {
     let mut scratch = Vec::with_capacity(WHOLE_HEAD);
     loop {
         let next = queue.lock().unwrap_or_else(PoisonError::into_inner).recv();
         let Ok(conn) = next else {
             return;
         };
-        serve(conn, handoff, shared, &mut scratch);
+        queued.fetch_sub(1, Ordering::SeqCst);
+        serve(conn, queued, handoff, shared, &mut scratch);
     }
+}
+
+/// How long a worker with nothing else to do waits for a connection's next
+/// request before handing it to the room: a browser's next request on a
+/// kept-alive connection is often that near, and the trip through the room
+/// costs it a few hundred microseconds.
+const LINGER_NEXT: Duration = Duration::from_millis(2);
+
+/// Whether `conn` has bytes to read within `wait`.
+#[cfg(unix)]
+fn readable_soon(conn: &Conn, wait: Duration) -> bool {
+    use rustix::event::{PollFd, PollFlags, Timespec, poll};
+    let mut fds = [PollFd::new(&conn.reader.get_ref().stream, PollFlags::IN)];
+    let timeout = Timespec {
+        tv_sec: 0,
+        tv_nsec: i64::from(wait.subsec_nanos()),
+    };
+    poll(&mut fds, Some(&timeout)).is_ok_and(|n| n > 0)
+}
+
+#[cfg(not(unix))]
+fn readable_soon(_: &Conn, _: Duration) -> bool {
+    false
 }
 
 /// Answers the requests a connection has sent, then gives it back to the
 /// room, or to the poll holder, or closes it.
-fn serve(mut conn: Conn, handoff: &Handoff, shared: &Shared, scratch: &mut Vec<u8>) {
+fn serve(
+    mut conn: Conn,
+    queued: &AtomicUsize,
+    handoff: &Handoff,
+    shared: &Shared,
+    scratch: &mut Vec<u8>,
+) {
     loop {
         // A head that has not all come goes back to the room: the worker
         // never waits for a client, who has HEAD_TIME in all to send it.
@@ -489,8 +541,12 @@ fn serve(mut conn: Conn, handoff: &Handoff, shared: &Shared, scratch: &mut Vec<u
             return;
         };
         conn = conn_after;
-        // A request already read behind this one is answered at once.
-        if conn.reader.buffer().is_empty() {
+        // A request already read behind this one is answered at once; so
+        // is one that comes within LINGER_NEXT when no other connection
+        // waits for a worker.
+        if conn.reader.buffer().is_empty()
+            && (queued.load(Ordering::SeqCst) > 0 || !readable_soon(&conn, LINGER_NEXT))
+        {
             return handoff.wait_next(conn);
         }
     }
@@ -516,7 +572,7 @@ fn finish(
 }
 
 /// The poll holder (see the module's documentation).
-fn hold_polls(handoff: &Handoff, ready: &SyncSender<Conn>, shared: &Shared) {
+fn hold_polls(handoff: &Handoff, ready: &Ready, shared: &Shared) {
     let mut state = shared.lock();
     loop {
         let stopping = shared.stopping.load(Ordering::SeqCst);
@@ -538,7 +594,7 @@ fn hold_polls(handoff: &Handoff, ready: &SyncSender<Conn>, shared: &Shared) {
                 if let Some(conn) = finish(h.conn, reply, h.minor, h.head_only, h.keep, shared) {
                     if conn.reader.buffer().is_empty() {
                         handoff.wait_next(conn);
-                    } else if ready.send(conn).is_err() {
+                    } else if !ready.send(conn) {
                         // A request sent behind the poll is a worker's; without
                         // workers, the server stops.
                         return;

@@ -62,7 +62,7 @@ data=$(find "$work/site/content/_data" -name '*.yaml' | sort | sed -n 1p)
 server_pid=$!
 url=
 for _ in $(seq 600); do
-  url=$(sed -n 's/.*serving \(http:[^ ]*\).*/\1/p' "$work/serve.log" | head -1)
+  url=$(sed -n 's/.*serving .*\(http:[^ ]*\).*/\1/p' "$work/serve.log" | head -1)
   [ -n "$url" ] && break
   kill -0 "$server_pid" 2>/dev/null || { cat "$work/serve.log"; exit 2; }
   sleep 0.1

@@ -16,9 +16,11 @@
 //! before that check, so it never delays an edit, and its findings follow as
 //! warnings. Terminal lines and overlay texts are in [`ServeOptions::lang`].
 //!
-//! The server accepts connections itself, one thread each, and reads request
-//! heads with the bounded reader of `serve::http`; `tiny_http` writes the
-//! responses. The request path is resolved by [`resolve_path`], a pure
+//! The server accepts connections itself and answers them with a fixed set
+//! of threads (`serve::pool`: idle connections wait in one thread, requests
+//! are answered by eight, held live-reload polls by one, so that a thousand
+//! connections cost no thread more than one); it reads request heads with
+//! the bounded reader of `serve::http`; `tiny_http` writes the responses. The request path is resolved by [`resolve_path`], a pure
 //! function: a key into the map of outputs, never a file-system path, so no
 //! request can read anything outside the built site.
 //!
@@ -30,8 +32,9 @@
 //! answered.
 
 mod http;
+mod pool;
 
-use std::io::{BufReader, BufWriter, Read, Write};
+use std::io::{BufWriter, Read, Write};
 use std::net::{IpAddr, Ipv4Addr, Ipv6Addr, Shutdown, SocketAddr, TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -325,6 +328,8 @@ struct State {
     warnings: Vec<DiagnosticView>,
     /// Language prefixes (`""`, `en/`), longest first, for 404 pages.
     prefixes: Vec<String>,
+    /// Live-reload polls waiting for a change (see `serve::pool`).
+    held: Vec<pool::HeldPoll>,
 }
 
 #[derive(Serialize)]
@@ -558,6 +563,8 @@ pub struct Running {
     accept: std::thread::JoinHandle<()>,
     watcher: std::thread::JoinHandle<()>,
     stop_watch: mpsc::Sender<()>,
+    /// Wakes the waiting room, to see that the server stops.
+    handoff: pool::Handoff,
 }
 
 impl Running {
@@ -566,6 +573,9 @@ impl Running {
     pub fn stop(self) {
         self.shared.stopping.store(true, Ordering::SeqCst);
         let _ = self.stop_watch.send(());
+        // Held polls are answered, idle connections closed.
+        self.shared.changed.notify_all();
+        self.handoff.wake();
         // `accept` has no timeout: a connection of our own wakes it up to see
         // the flag. Without one, the accept thread is left to the process's end.
         if TcpStream::connect_timeout(&self.wake, Duration::from_secs(1)).is_ok() {
@@ -620,6 +630,7 @@ pub fn start(options: &ServeOptions, report: &Arc<Reporter>) -> Result<Running, 
         report: 0,
         warnings: Vec::new(),
         prefixes: Vec::new(),
+        held: Vec::new(),
     };
     let live = match LiveSite::build(build.clone()) {
         Ok(live) => {
@@ -665,9 +676,15 @@ pub fn start(options: &ServeOptions, report: &Arc<Reporter>) -> Result<Running, 
         stop_rx,
         Arc::clone(report),
     )?;
+    let handoff = pool::start(&shared).map_err(|e| {
+        ServeError::Io(tr!(
+            "cannot start the server's threads: {e}",
+            "impossible de lancer les fils d'exécution du serveur : {e}"
+        ))
+    })?;
     let accept = {
-        let shared = Arc::clone(&shared);
-        std::thread::spawn(move || accept_loop(&listener, &shared))
+        let (shared, handoff) = (Arc::clone(&shared), handoff.clone());
+        std::thread::spawn(move || accept_loop(&listener, &shared, &handoff))
     };
     Ok(Running {
         url,
@@ -676,6 +693,7 @@ pub fn start(options: &ServeOptions, report: &Arc<Reporter>) -> Result<Running, 
         accept,
         watcher,
         stop_watch: stop_tx,
+        handoff,
     })
 }
 
@@ -746,21 +764,14 @@ fn waiting_page(errors: &[Diagnostic], lang: Lang) -> Vec<u8> {
     .into_bytes()
 }
 
-fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
+fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>, handoff: &pool::Handoff) {
     for stream in listener.incoming() {
         if shared.stopping.load(Ordering::SeqCst) {
             return;
         }
         match stream {
-            Ok(stream) => {
-                let shared = Arc::clone(shared);
-                // One thread per connection: a long poll waits without
-                // holding up other connections. When no thread can be had,
-                // the connection is dropped, and the next one tried.
-                let _ = std::thread::Builder::new()
-                    .name("alumni-serve".to_string())
-                    .spawn(move || serve_connection(stream, &shared));
-            }
+            // To the waiting room: no thread per connection.
+            Ok(stream) => handoff.accepted(stream),
             // Out of file descriptors, or a connection reset before it was
             // accepted: a pause, then on (ending the loop would stop serving).
             Err(_) => std::thread::sleep(Duration::from_millis(10)),
@@ -768,66 +779,25 @@ fn accept_loop(listener: &TcpListener, shared: &Arc<Shared>) {
     }
 }
 
-/// Bytes read from a connection at a time.
-const READ_BUFFER: usize = 8 * 1024;
-
-/// The write buffer: a response's headers and a small body leave in one write.
-const WRITE_BUFFER: usize = 16 * 1024;
-
 /// How long a connection is drained before it is closed, at most.
 const LINGER: Duration = Duration::from_secs(2);
 
 /// How much of what a client still sends is read and dropped before closing, at most.
 const LINGER_BYTES: usize = 1024 * 1024;
 
-/// Answers the requests of one connection in order, until the client closes
-/// it, asks to, or sends a request after which the next one's start is not
-/// known (a body, a malformed head) or that is refused.
-fn serve_connection(stream: TcpStream, shared: &Shared) {
-    let Ok(write_half) = stream.try_clone() else {
-        return;
-    };
-    let mut reader = BufReader::with_capacity(READ_BUFFER, stream);
-    let mut writer = BufWriter::with_capacity(WRITE_BUFFER, write_half);
-    loop {
-        let (reply, minor, head_only, keep) = match http::read_head(&mut reader) {
-            Ok(head) => {
-                let reply = answer(&head, shared);
-                let keep = head.keep_alive() && !head.has_body() && !reply.close;
-                (reply, head.minor, head.method == "HEAD", keep)
-            }
-            Err(error) => match error.answer(shared.lang) {
-                Some((status, text)) => (Reply::text(status, &text), 1, false, false),
-                None => return,
-            },
-        };
-        if write_reply(&mut writer, reply, minor, head_only).is_err() {
-            return;
-        }
-        if !keep || shared.stopping.load(Ordering::SeqCst) {
-            return close_gracefully(&mut reader);
-        }
-    }
-}
-
 /// Closes a connection after its last reply. What the client still sends
 /// (the rest of a refused head, a body) is read and dropped first, for a
 /// bounded time and amount: closing with bytes unread makes the system reset
 /// the connection, which can destroy the reply before the client reads it.
-fn close_gracefully(reader: &mut BufReader<TcpStream>) {
-    let stream = reader.get_mut();
-    if stream.shutdown(Shutdown::Write).is_err() {
+fn close_gracefully(conn: &mut pool::Conn) {
+    if conn.stream().shutdown(Shutdown::Write).is_err() {
         return;
     }
-    let deadline = Instant::now() + LINGER;
+    conn.read_for(LINGER);
     let mut scratch = [0u8; 8192];
     let mut drained = 0;
     while drained < LINGER_BYTES {
-        let left = deadline.saturating_duration_since(Instant::now());
-        if left.is_zero() || stream.set_read_timeout(Some(left)).is_err() {
-            return;
-        }
-        match stream.read(&mut scratch) {
+        match conn.reader.read(&mut scratch) {
             Ok(0) | Err(_) => return,
             Ok(n) => drained += n,
         }
@@ -902,8 +872,102 @@ fn asks_for_page(url: &str) -> bool {
     !last.contains('.') || last.ends_with(".html") || last.ends_with(".htm")
 }
 
-/// The reply to a request.
-fn answer(head: &Head, shared: &Shared) -> Reply {
+/// What a request gets: a reply now, or a poll held until the site changes.
+enum Outcome {
+    /// Sent at once.
+    Reply(Reply),
+    /// A live-reload poll that waits (see `serve::pool`).
+    Hold(PollWait),
+}
+
+/// What a live-reload poll waits for: `v` is the rebuild the page knows,
+/// `r` the checks' report; the answer waits until either moves on (a
+/// missing `r` waits for rebuilds alone), or until `deadline`.
+#[derive(Clone, Copy, Debug)]
+struct PollWait {
+    seen: Option<u64>,
+    seen_report: Option<u64>,
+    deadline: Instant,
+}
+
+/// Whether a held poll is to be answered now.
+fn poll_is_due(wait: &PollWait, state: &State, now: Instant) -> bool {
+    now >= wait.deadline
+        || wait.seen != Some(state.version)
+        || wait.seen_report.is_some_and(|r| r != state.report)
+}
+
+/// The answer to a live-reload poll: the state of the site.
+fn poll_reply(state: &State, shared: &Shared) -> Reply {
+    let errors = state
+        .errors
+        .iter()
+        .filter(|d| d.severity == "error")
+        .count();
+    let body = serde_json::to_vec(&PollAnswer {
+        instance: &shared.instance,
+        version: state.version,
+        report: state.report,
+        served: state.served,
+        lang: shared.lang.code(),
+        changed: &state.changed,
+        errors: &state.errors,
+        warnings: &state.warnings,
+        texts: OverlayTexts::new(
+            shared.lang,
+            errors,
+            state.warnings.len() + state.errors.len() - errors,
+            state.served,
+        ),
+    })
+    .unwrap_or_default();
+    Reply::new(200, "application/json", body).with("Cache-Control", "no-store".to_string())
+}
+
+/// The answer to a poll beyond [`pool::MAX_HELD_POLLS`]: the page's script
+/// polls again a second later.
+fn too_many_polls(lang: Lang) -> Reply {
+    Reply::text(
+        503,
+        tr!(
+            "503 too many pages wait for changes: this one asks again in a moment\n",
+            "503 trop de pages attendent des changements : celle-ci redemande dans un instant\n"
+        )
+        .get(lang),
+    )
+    .with("Retry-After", "1".to_string())
+}
+
+/// The reply to a request, or the poll to hold.
+fn answer(head: &Head, shared: &Shared) -> Outcome {
+    let poll = head
+        .target
+        .strip_prefix(ENDPOINT_PREFIX)
+        .and_then(|e| e.strip_prefix("poll"))
+        .filter(|rest| rest.is_empty() || rest.starts_with('?'));
+    let allowed = || {
+        refuse_host(head, &shared.hosts, shared.lang).is_none()
+            && (head.method == "GET" || head.method == "HEAD")
+    };
+    if let Some(rest) = poll.filter(|_| allowed()) {
+        let query = rest.strip_prefix('?').unwrap_or("");
+        let wait = PollWait {
+            seen: query_number(query, "v"),
+            seen_report: query_number(query, "r"),
+            deadline: Instant::now() + POLL_WAIT,
+        };
+        let state = shared.lock();
+        return if poll_is_due(&wait, &state, Instant::now()) {
+            Outcome::Reply(poll_reply(&state, shared))
+        } else {
+            Outcome::Hold(wait)
+        };
+    }
+    Outcome::Reply(answer_now(head, shared))
+}
+
+/// The reply to a request that is not a held poll.
+fn answer_now(head: &Head, shared: &Shared) -> Reply {
     let lang = shared.lang;
     // First, so that nothing (not even the server's own endpoints) answers a foreign name.
     if let Some(refusal) = refuse_host(head, &shared.hosts, lang) {
@@ -1009,54 +1073,12 @@ fn query_number(query: &str, key: &str) -> Option<u64> {
 }
 
 fn answer_endpoint(endpoint: &str, shared: &Shared) -> Reply {
-    let (name, query) = endpoint.split_once('?').unwrap_or((endpoint, ""));
+    let name = endpoint.split_once('?').map_or(endpoint, |(name, _)| name);
     match name {
         "live.js" => Reply::new(200, content_type("live.js"), LIVE_JS.as_bytes().to_vec())
             .with("Cache-Control", "no-cache".to_string()),
-        "poll" => {
-            // `v` is the rebuild the page knows, `r` the checks' report:
-            // the answer waits until either moves on (a missing `r` waits
-            // for rebuilds alone).
-            let seen = query_number(query, "v");
-            let seen_report = query_number(query, "r");
-            let deadline = Instant::now() + POLL_WAIT;
-            let mut state = shared.lock();
-            while seen == Some(state.version) && seen_report.is_none_or(|r| r == state.report) {
-                let left = deadline.saturating_duration_since(Instant::now());
-                if left.is_zero() {
-                    break;
-                }
-                state = shared
-                    .changed
-                    .wait_timeout(state, left)
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .0;
-            }
-            let errors = state
-                .errors
-                .iter()
-                .filter(|d| d.severity == "error")
-                .count();
-            let body = serde_json::to_vec(&PollAnswer {
-                instance: &shared.instance,
-                version: state.version,
-                report: state.report,
-                served: state.served,
-                lang: shared.lang.code(),
-                changed: &state.changed,
-                errors: &state.errors,
-                warnings: &state.warnings,
-                texts: OverlayTexts::new(
-                    shared.lang,
-                    errors,
-                    state.warnings.len() + state.errors.len() - errors,
-                    state.served,
-                ),
-            })
-            .unwrap_or_default();
-            drop(state);
-            Reply::new(200, "application/json", body).with("Cache-Control", "no-store".to_string())
-        }
+        // Held polls are answered by `answer`; this one answers at once.
+        "poll" => poll_reply(&shared.lock(), shared),
         _ => Reply::text(
             404,
             tr!("404 not found\n", "404 introuvable\n").get(shared.lang),

@@ -894,3 +894,96 @@ fn fifty_megabytes_without_a_line_end_do_not_grow_memory() {
     }
     assert_eq!(get(&server.addr, "/clubs/biotech/").status, 200);
 }
+
+/// The threads of a process, from /proc.
+#[cfg(target_os = "linux")]
+fn threads_of(pid: u32) -> usize {
+    std::fs::read_dir(format!("/proc/{pid}/task"))
+        .unwrap()
+        .count()
+}
+
+/// One thread per connection made a thousand threads of a thousand
+/// connections. Now idle connections, requests and held live-reload polls
+/// come in all at once and the thread count stays where it was; a normal
+/// request is answered during and after, and so is a poll.
+#[cfg(target_os = "linux")]
+#[test]
+fn a_thousand_connections_leave_the_server_answering_with_its_threads_bounded() {
+    let site = TestSite::new("site");
+    let server = ServeProcess::start(&site);
+    let addr = server.addr.clone();
+    assert_eq!(get(&addr, "/").status, 200);
+    let state: serde_json::Value =
+        serde_json::from_slice(&get(&addr, "/__alumni/poll?v=none").body).unwrap();
+    let version = state["version"].as_u64().unwrap();
+    let report = state["report"].as_u64().unwrap();
+    let pid = server.child.id();
+    let before = threads_of(pid);
+    let mut connections = Vec::new();
+    for i in 0..1000 {
+        let mut stream = TcpStream::connect(&addr).unwrap();
+        let request = match i % 10 {
+            // Polls that wait for a change: 100, more than are held.
+            0 => format!(
+                "GET /__alumni/poll?v={version}&r={report} HTTP/1.1\r\nHost: {addr}\r\n\r\n"
+            ),
+            // Requests whose answers are not read.
+            1..=3 => format!("GET /clubs/biotech/ HTTP/1.1\r\nHost: {addr}\r\n\r\n"),
+            // Idle connections, and one that stops in the middle of its head.
+            4 => "GET /clubs/".to_string(),
+            _ => String::new(),
+        };
+        stream.write_all(request.as_bytes()).unwrap();
+        connections.push(stream);
+    }
+    let started = Instant::now();
+    let during = get(&addr, "/clubs/biotech/");
+    let answered_in = started.elapsed();
+    assert_eq!(during.status, 200);
+    let threads = threads_of(pid);
+    // A poll is answered at once when it knows nothing yet.
+    let poll = get(&addr, "/__alumni/poll?v=none");
+    assert_eq!(poll.status, 200, "{}", poll.text());
+    eprintln!(
+        "1,000 connections: {before} threads before, {threads} with them; a request answered in {} ms",
+        answered_in.as_millis()
+    );
+    assert!(
+        threads <= before,
+        "{threads} threads with 1,000 connections, {before} before"
+    );
+    assert!(answered_in < Duration::from_secs(5), "{answered_in:?}");
+    // Of the 100 polls, the held ones wait; the others were told to retry.
+    let mut told_to_retry = 0;
+    for stream in connections.iter_mut().step_by(10).take(100) {
+        stream
+            .set_read_timeout(Some(Duration::from_millis(50)))
+            .unwrap();
+        let mut head = [0u8; 12];
+        if stream.read_exact(&mut head).is_ok() {
+            assert_eq!(&head, b"HTTP/1.1 503", "{}", String::from_utf8_lossy(&head));
+            told_to_retry += 1;
+        }
+    }
+    assert!(
+        (60..100).contains(&told_to_retry),
+        "{told_to_retry} polls told to retry"
+    );
+    // A change answers the held polls.
+    site.edit("content/clubs/biotech.md", "Biotech", "Biotech !");
+    let mut woken = 0;
+    for stream in connections.iter_mut().step_by(10).take(100) {
+        stream
+            .set_read_timeout(Some(Duration::from_secs(10)))
+            .unwrap();
+        let mut head = [0u8; 12];
+        if stream.read_exact(&mut head).is_ok() && &head == b"HTTP/1.1 200" {
+            woken += 1;
+        }
+    }
+    assert!(woken > 0, "no held poll was answered after a change");
+    drop(connections);
+    assert_eq!(get(&addr, "/clubs/biotech/").status, 200);
+    assert!(threads_of(pid) <= before);
+}

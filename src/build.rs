@@ -453,8 +453,9 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     if purpose == Purpose::Publish {
         fingerprint_assets(&mut site, options.minify);
     }
-    errors.extend(crate::claims::check(&site));
     let clock = timings.stage(tr!("site model", "modèle du site"), clock);
+    errors.extend(crate::claims::check(&site));
+    let clock = timings.stage(tr!("output paths", "chemins de sortie"), clock);
     if !theme_read {
         return Ok(unrenderable(errors));
     }

@@ -109,23 +109,24 @@ def main():
         if not args.keep:
             shutil.rmtree(work, ignore_errors=True)
 
-    print("| pages | build | wall | CPU | peak RSS | output | files | wall / minimal |")
-    print("| --- | --- | --- | --- | --- | --- | --- | --- |")
+    print("| pages | build | wall | CPU | peak RSS | output | files | wall / minimal | CPU / minimal |")
+    print("| --- | --- | --- | --- | --- | --- | --- | --- | --- |")
     for size, name, (wall, cpu, rss), size_bytes, files in results:
-        minimal = next(r[2][0] for r in results if r[0] == size and r[1] == "minimal")
-        print("| %d | %s | %.2f s | %.2f s | %.0f MiB | %.0f MB | %d | %.2f |" % (
-            size, name, wall, cpu, rss, size_bytes / 1e6, files, wall / minimal))
+        minimal = next(r[2] for r in results if r[0] == size and r[1] == "minimal")
+        print("| %d | %s | %.2f s | %.2f s | %.0f MiB | %.0f MB | %d | %.2f | %.2f |" % (
+            size, name, wall, cpu, rss, size_bytes / 1e6, files, wall / minimal[0], cpu / minimal[1]))
     ordered = sorted(set(r[0] for r in results))
     if len(ordered) > 1:
         print()
-        print("| build | pages | wall grew | output grew |")
-        print("| --- | --- | --- | --- |")
+        print("| build | pages | wall grew | CPU grew | output grew |")
+        print("| --- | --- | --- | --- | --- |")
         names = [r[1] for r in results if r[0] == ordered[0]]
         for name in names:
             for small, large in zip(ordered, ordered[1:]):
                 a = next(r for r in results if r[0] == small and r[1] == name)
                 b = next(r for r in results if r[0] == large and r[1] == name)
-                print("| %s | %d -> %d | %.2f x | %.2f x |" % (name, small, large, b[2][0] / a[2][0], b[3] / a[3]))
+                print("| %s | %d -> %d | %.2f x | %.2f x | %.2f x |" % (
+                    name, small, large, b[2][0] / a[2][0], b[2][1] / a[2][1], b[3] / a[3]))
     hugo = shutil.which("hugo")
     version = subprocess.run([hugo, "version"], stdout=subprocess.PIPE, text=True).stdout.strip() if hugo else "no hugo"
     print("(medians of %d alternating runs on tmpfs, %d cores; %s)" % (args.runs, os.cpu_count(), version))

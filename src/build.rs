@@ -93,6 +93,8 @@ pub struct BuildReport {
     pub per_language: Vec<(String, usize)>,
     /// Files copied as they are.
     pub copied_files: usize,
+    /// The images, and what their variants cost.
+    pub images: ImageCounts,
     /// Where the output is.
     pub out: PathBuf,
     /// Wall time of the whole build.
@@ -210,7 +212,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             "impossible de créer la sortie à côté de {place} : {e} ; la sortie précédente a été laissée telle quelle{fr}"
         ))
     })?;
-    let (per_language, copied_files) = write_site(&prepared, &staging, options.minify).map_err(|e| {
+    let written = write_site(&prepared, &staging, options.minify).map_err(|e| {
         if staging.disk_full() {
             // One cause, one message, rather than one error per file.
             BuildError::Io(tr!(
@@ -230,6 +232,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
             "impossible de mettre la nouvelle sortie en place à {place} : {e} ; la sortie précédente a été laissée telle quelle{fr}"
         ))
     })?;
+    let Written {
+        per_language,
+        copied_files,
+        images,
+    } = written;
     let missing_translations = prepared.site.missing_translations.clone();
     let per_language: Vec<(String, usize)> = prepared
         .site
@@ -247,6 +254,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         html_files: total_outputs(&per_language),
         per_language,
         copied_files,
+        images,
         out,
         elapsed: started.elapsed(),
         warnings: std::mem::take(&mut prepared.warnings),
@@ -323,6 +331,8 @@ pub struct PreparedSite {
     /// Problems that do not stop the build (what the sanitiser drops from
     /// untrusted pages), sorted.
     pub warnings: Vec<Diagnostic>,
+    /// The image cache's folder (see [`crate::images::cache`]).
+    pub images_cache: PathBuf,
 }
 
 /// Runs every stage before rendering; any error fails (with the warnings
@@ -435,6 +445,11 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     if purpose == Purpose::Publish {
         fingerprint_assets(&mut site, options.minify);
     }
+    let named = crate::images::field_images(&site);
+    let (images, image_errors, image_warnings) =
+        crate::images::plan(&site.copies, &named, &site.config.images);
+    site.images = std::sync::Arc::new(images);
+    errors.extend(image_errors);
     errors.extend(crate::claims::check(&site));
     if !theme_read {
         return Ok(unrenderable(errors));
@@ -461,6 +476,7 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
                 .filter_map(|l| l.page.as_mut())
                 .flat_map(|p| std::mem::take(&mut p.rendered.warnings)),
         )
+        .chain(image_warnings)
         .collect();
     if !data_read {
         // Templates read the data: rendering them would only add errors
@@ -469,12 +485,14 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
         return Ok(unrenderable(errors));
     }
     diagnostic::sort(&mut warnings);
+    let site_cache_dir = site.config.images.cache_dir.clone();
     Ok(Preparation {
         prepared: Some(PreparedSite {
             site,
             engine,
             data,
             warnings,
+            images_cache: root.join(&site_cache_dir).join("images"),
         }),
         problems: errors,
     })
@@ -547,13 +565,13 @@ pub fn next_rebuild(options: &BuildOptions) -> Result<Option<Change>, BuildError
 }
 
 /// Renders the site into `staging`: HTML pages, then copied files, HTML,
-/// CSS and JS minified when `minify` is set.
-/// Returns (HTML files per language, copied files).
+/// CSS and JS minified when `minify` is set, and images with their
+/// variants (made through the image cache, pruned after).
 pub fn write_site(
     prepared: &PreparedSite,
     staging: &Staging,
     minify: bool,
-) -> Result<(BTreeMap<String, usize>, usize), BuildError> {
+) -> Result<Written, BuildError> {
     let site = &prepared.site;
     let views = view::shared_views(site, &prepared.data);
     let write = |path: &str, bytes: &[u8]| match minify
@@ -581,13 +599,66 @@ pub fn write_site(
     let copy_errors: Vec<Diagnostic> = site
         .copies
         .par_iter()
+        .filter(|c| site.images.get(&c.output).is_none())
         .filter_map(|c| copy(c).err())
         .collect();
     errors.extend(copy_errors);
+    let cache = crate::images::cache::Cache::new(prepared.images_cache.clone());
+    let images: Vec<&crate::images::Image> = site.images.iter().collect();
+    // One image at a time per thread: a decoded photo is tens of megabytes.
+    let image_errors: Vec<Diagnostic> = images
+        .par_iter()
+        .with_max_len(1)
+        .filter_map(|image| {
+            let outputs = match crate::images::publish(image, &site.images.settings, &cache) {
+                Ok(outputs) => outputs,
+                Err(d) => return Some(d),
+            };
+            outputs
+                .iter()
+                .find_map(|(path, bytes)| staging.write(path, bytes).err())
+        })
+        .collect();
+    errors.extend(image_errors);
     if !errors.is_empty() {
         return Err(fail(errors));
     }
-    Ok((per_language, site.copies.len()))
+    // Only a build that made every image knows what the cache still needs;
+    // a cache that cannot be pruned costs disk space, not the build.
+    let _ = cache.prune();
+    let (hits, misses) = cache.counts();
+    Ok(Written {
+        per_language,
+        copied_files: site.copies.len(),
+        images: ImageCounts {
+            images: images.len(),
+            from_cache: hits,
+            made: misses,
+        },
+    })
+}
+
+/// What [`write_site`] wrote.
+#[derive(Clone, Debug)]
+pub struct Written {
+    /// HTML files per language.
+    pub per_language: BTreeMap<String, usize>,
+    /// Files copied (images included).
+    pub copied_files: usize,
+    /// What the images cost.
+    pub images: ImageCounts,
+}
+
+/// The images of a build, and how many of their outputs came from the
+/// cache and how many were made (decoded and encoded).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImageCounts {
+    /// Images planned (each with its variants).
+    pub images: usize,
+    /// Outputs read from the cache.
+    pub from_cache: u64,
+    /// Outputs made.
+    pub made: u64,
 }
 
 /// Renders one document's body for the edition `lang` of `site`.

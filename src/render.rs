@@ -1087,6 +1087,15 @@ fn render_jobs(
                 .tera
                 .render_to(&job.template, &context, &mut html)
                 .map_err(|e| (to_diagnostic(&e, &engine.sources), job.source.clone()))?;
+            // Every `<img>` of the site's images made responsive, whichever
+            // template, shortcode or body wrote it.
+            let html = crate::images::html::rewrite(
+                &html,
+                &job.output,
+                &site.images,
+                &site.config.base_path,
+            )
+            .unwrap_or(html);
             write(&job.output, &html).map_err(|d| (d, Text::default()))?;
             Ok(job.lang.as_str())
         })

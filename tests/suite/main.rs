@@ -13,6 +13,7 @@ mod check;
 mod cli;
 mod faults;
 mod hostile;
+mod images;
 mod invalid;
 mod languages;
 mod live;

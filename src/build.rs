@@ -95,6 +95,8 @@ pub struct BuildReport {
     pub per_language: Vec<(String, usize)>,
     /// Files copied as they are.
     pub copied_files: usize,
+    /// The images, and what their variants cost.
+    pub images: ImageCounts,
     /// Where the output is.
     pub out: PathBuf,
     /// Wall time of the whole build.
@@ -218,7 +220,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
     })?;
     timings.stage(tr!("output folder", "dossier de sortie"), clock);
     let written = write_site_timed(&prepared, &staging, options.minify, &mut timings);
-    let (per_language, copied_files) = written.map_err(|e| {
+    let written = written.map_err(|e| {
         if staging.disk_full() {
             // One cause, one message, rather than one error per file.
             BuildError::Io(tr!(
@@ -240,6 +242,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         ))
     })?;
     timings.stage(tr!("swap into place", "mise en place"), clock);
+    let Written {
+        per_language,
+        copied_files,
+        images,
+    } = written;
     let missing_translations = prepared.site.missing_translations.clone();
     let per_language: Vec<(String, usize)> = prepared
         .site
@@ -257,6 +264,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         html_files: total_outputs(&per_language),
         per_language,
         copied_files,
+        images,
         out,
         elapsed: started.elapsed(),
         warnings: std::mem::take(&mut prepared.warnings),
@@ -336,6 +344,8 @@ pub struct PreparedSite {
     pub warnings: Vec<Diagnostic>,
     /// The wall time of each stage so far.
     pub timings: Timings,
+    /// The image cache's folder (see [`crate::images::cache`]).
+    pub images_cache: PathBuf,
 }
 
 /// Runs every stage before rendering; any error fails (with the warnings
@@ -454,6 +464,12 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
         fingerprint_assets(&mut site, options.minify);
     }
     let clock = timings.stage(tr!("site model", "modèle du site"), clock);
+    let named = crate::images::field_images(&site);
+    let (images, image_errors, image_warnings) =
+        crate::images::plan(&site.copies, &named, &site.config.images);
+    site.images = std::sync::Arc::new(images);
+    errors.extend(image_errors);
+    let clock = timings.stage(tr!("image headers", "en-têtes des images"), clock);
     errors.extend(crate::claims::check(&site));
     let clock = timings.stage(tr!("output paths", "chemins de sortie"), clock);
     if !theme_read {
@@ -482,6 +498,7 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
                 .filter_map(|l| l.page.as_mut())
                 .flat_map(|p| std::mem::take(&mut p.rendered.warnings)),
         )
+        .chain(image_warnings)
         .collect();
     if !data_read {
         // Templates read the data: rendering them would only add errors
@@ -491,6 +508,7 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     }
     diagnostic::sort(&mut warnings);
     timings.stage(tr!("Markdown", "Markdown"), clock);
+    let site_cache_dir = site.config.images.cache_dir.clone();
     Ok(Preparation {
         prepared: Some(PreparedSite {
             site,
@@ -498,6 +516,7 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
             data,
             warnings,
             timings,
+            images_cache: root.join(&site_cache_dir).join("images"),
         }),
         problems: errors,
     })
@@ -570,13 +589,13 @@ pub fn next_rebuild(options: &BuildOptions) -> Result<Option<Change>, BuildError
 }
 
 /// Renders the site into `staging`: HTML pages, then copied files, HTML,
-/// CSS and JS minified when `minify` is set.
-/// Returns (HTML files per language, copied files).
+/// CSS and JS minified when `minify` is set, and images with their
+/// variants (made through the image cache, pruned after).
 pub fn write_site(
     prepared: &PreparedSite,
     staging: &Staging,
     minify: bool,
-) -> Result<(BTreeMap<String, usize>, usize), BuildError> {
+) -> Result<Written, BuildError> {
     write_site_timed(prepared, staging, minify, &mut Timings::default())
 }
 
@@ -586,7 +605,7 @@ fn write_site_timed(
     staging: &Staging,
     minify: bool,
     timings: &mut Timings,
-) -> Result<(BTreeMap<String, usize>, usize), BuildError> {
+) -> Result<Written, BuildError> {
     let clock = Instant::now();
     let site = &prepared.site;
     let views = view::shared_views(site, &prepared.data);
@@ -629,14 +648,68 @@ fn write_site_timed(
     let copy_errors: Vec<Diagnostic> = site
         .copies
         .par_iter()
+        .filter(|c| site.images.get(&c.output).is_none())
         .filter_map(|c| copy(c).err())
         .collect();
     errors.extend(copy_errors);
-    timings.stage(tr!("copied files", "fichiers copiés"), clock);
+    let clock = timings.stage(tr!("copied files", "fichiers copiés"), clock);
+    let cache = crate::images::cache::Cache::new(prepared.images_cache.clone());
+    let images: Vec<&crate::images::Image> = site.images.iter().collect();
+    // One image at a time per thread: a decoded photo is tens of megabytes.
+    let image_errors: Vec<Diagnostic> = images
+        .par_iter()
+        .with_max_len(1)
+        .filter_map(|image| {
+            let outputs = match crate::images::publish(image, &site.images.settings, &cache) {
+                Ok(outputs) => outputs,
+                Err(d) => return Some(d),
+            };
+            outputs
+                .iter()
+                .find_map(|(path, bytes)| staging.write(path, bytes).err())
+        })
+        .collect();
+    errors.extend(image_errors);
+    timings.stage(tr!("images", "images"), clock);
     if !errors.is_empty() {
         return Err(fail(errors));
     }
-    Ok((per_language, site.copies.len()))
+    // Only a build that made every image knows what the cache still needs;
+    // a cache that cannot be pruned costs disk space, not the build.
+    let _ = cache.prune();
+    let (hits, misses) = cache.counts();
+    Ok(Written {
+        per_language,
+        copied_files: site.copies.len(),
+        images: ImageCounts {
+            images: images.len(),
+            from_cache: hits,
+            made: misses,
+        },
+    })
+}
+
+/// What [`write_site`] wrote.
+#[derive(Clone, Debug)]
+pub struct Written {
+    /// HTML files per language.
+    pub per_language: BTreeMap<String, usize>,
+    /// Files copied (images included).
+    pub copied_files: usize,
+    /// What the images cost.
+    pub images: ImageCounts,
+}
+
+/// The images of a build, and how many of their outputs came from the
+/// cache and how many were made (decoded and encoded).
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct ImageCounts {
+    /// Images planned (each with its variants).
+    pub images: usize,
+    /// Outputs read from the cache.
+    pub from_cache: u64,
+    /// Outputs made.
+    pub made: u64,
 }
 
 /// Renders one document's body for the edition `lang` of `site`.

@@ -126,7 +126,7 @@ pub(crate) fn percent_decode(path: &str) -> String {
 
 /// Where a link of the page at output `from` leads: (output key, fragment),
 /// or `None` for links that leave the site.
-fn target_of(url: &str, from: &str, base_path: &str) -> Option<(String, String)> {
+pub(crate) fn target_of(url: &str, from: &str, base_path: &str) -> Option<(String, String)> {
     let lower = url.to_ascii_lowercase();
     if url.starts_with("//")
         || lower.split_once(':').is_some_and(|(scheme, _)| {
@@ -407,7 +407,9 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
                 if left_out.contains(&key) {
                     continue;
                 }
-                if !outputs.contains_key(&key) {
+                // An image's variants are made by `build` alone; their names
+                // are known from the plan.
+                if !outputs.contains_key(&key) && !prepared.site.images.is_output(&key) {
                     let hint = near_output(url, &key, outputs, by_lowercase(), base_path).unwrap_or_else(|| {
                         tr!(
                             "check the address; link to pages by their source with `@/section/page.md`",

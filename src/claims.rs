@@ -238,6 +238,21 @@ pub fn planned<'a>(site: &'a Site) -> BTreeMap<String, Vec<Claimant<'a>>> {
             },
         );
     }
+    // An image's variants, beside it: claimed by its source, so that a file
+    // of the same name is an error naming both.
+    for image in site.images.iter() {
+        for v in image.variants.iter().skip(1) {
+            claim(
+                v.output.clone(),
+                Claimant::Source {
+                    path: &image.source,
+                    text: "",
+                    offset: 0,
+                    chose: false,
+                },
+            );
+        }
+    }
     claims
 }
 

@@ -218,6 +218,8 @@ struct RawConfig {
     #[serde(default)]
     limits: Limits,
     #[serde(default)]
+    images: crate::images::Settings,
+    #[serde(default)]
     extra: yaml::Mapping,
 }
 
@@ -251,6 +253,8 @@ pub struct Config {
     pub search: Option<Search>,
     /// What a page of an untrusted collection may weigh.
     pub limits: Limits,
+    /// How images are resized, encoded, limited and cached.
+    pub images: crate::images::Settings,
     /// Folder name under `themes/`.
     pub theme: String,
     /// Options of sections, by folder under `content/` (`""` is the home).
@@ -280,6 +284,7 @@ impl Config {
             calendar,
             search,
             limits,
+            images,
             theme,
             sections,
             extra,
@@ -399,6 +404,16 @@ impl Config {
             }
             seen.push(slug);
         }
+        for (key, message, hint) in images.problems() {
+            errors.push(
+                Diagnostic::error(CONFIG_PATH, message)
+                    .at_offset(
+                        text,
+                        key_offset(text, key).unwrap_or_else(|| locate("images")),
+                    )
+                    .with_hint(hint),
+            );
+        }
         for (folder, options) in &sections {
             if options.paginate_by == Some(0) {
                 errors.push(
@@ -437,6 +452,7 @@ impl Config {
             calendar,
             search,
             limits,
+            images,
             theme,
             sections,
             extra,

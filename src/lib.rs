@@ -7,8 +7,9 @@
 //! load -> parse -> assemble -> markdown -> render -> write
 //! walk    front    sections,   bodies to   Tera       staging folder,
 //! files   matter   pages,      HTML,       over       swapped in
-//!         (par.)   URLs        links       views      atomically
-//!                              (par.)      (par.)
+//!         (par.)   URLs,       links       views,     atomically;
+//!                  image       (par.)      <img>      images made
+//!                  headers                 rewritten  (par., cached)
 //! ```
 //!
 //! [`build::build`] chains them. Every stage returns all the problems it
@@ -30,6 +31,7 @@ pub mod data;
 pub mod date;
 pub mod diagnostic;
 pub mod front_matter;
+pub mod images;
 pub mod live;
 pub mod load;
 pub mod markdown;

@@ -84,7 +84,11 @@ pub fn build_outputs(
     let (_, mut errors) = render::render_site(&prepared.site, &prepared.engine, &views, &write);
     let mut outputs = collected.into_inner().unwrap_or_default();
     add_published(&prepared.site, &mut outputs);
+    errors.extend(add_images(&prepared, &mut outputs));
     for copy in &prepared.site.copies {
+        if prepared.site.images.get(&copy.output).is_some() {
+            continue;
+        }
         match std::fs::read(&copy.file.abs) {
             Ok(bytes) => {
                 outputs.insert(copy.output.clone(), Arc::new(bytes));
@@ -111,6 +115,33 @@ fn add_published(site: &Site, outputs: &mut Outputs) {
     for (path, bytes) in crate::publish::outputs(site) {
         outputs.insert(path, Arc::new(bytes));
     }
+}
+
+/// Adds every image's outputs (original and variants), made through the
+/// image cache as `build` makes them.
+fn add_images(prepared: &PreparedSite, outputs: &mut Outputs) -> Vec<Diagnostic> {
+    use rayon::prelude::*;
+    let cache = crate::images::cache::Cache::new(prepared.images_cache.clone());
+    let images = &prepared.site.images;
+    let made: Vec<_> = images
+        .iter()
+        .collect::<Vec<_>>()
+        .par_iter()
+        .with_max_len(1)
+        .map(|image| crate::images::publish(image, &images.settings, &cache))
+        .collect();
+    let mut errors = Vec::new();
+    for result in made {
+        match result {
+            Ok(list) => {
+                for (path, bytes) in list {
+                    outputs.insert(path, Arc::new(bytes));
+                }
+            }
+            Err(d) => errors.push(d),
+        }
+    }
+    errors
 }
 
 /// Puts back the pages an update replaced, when it failed.
@@ -289,9 +320,18 @@ impl LiveSite {
         }
         let mut outputs = collected.into_inner().unwrap_or_default();
         add_published(site_ref, &mut outputs);
-        for copy in &site_ref.copies {
-            if let Some(bytes) = self.outputs.get(&copy.output) {
-                outputs.insert(copy.output.clone(), Arc::clone(bytes));
+        let image_outputs = site_ref
+            .images
+            .iter()
+            .flat_map(|i| i.variants.iter().map(|v| &v.output));
+        for output in site_ref
+            .copies
+            .iter()
+            .map(|c| &c.output)
+            .chain(image_outputs)
+        {
+            if let Some(bytes) = self.outputs.get(output) {
+                outputs.insert(output.clone(), Arc::clone(bytes));
             }
         }
         let changed = diff(&self.outputs, &outputs);
@@ -322,7 +362,12 @@ impl LiveSite {
                 .filter(|(_, c)| &c.file.path == rel)
                 .map(|(i, _)| i)
                 .collect();
-            if !copies.is_empty() && abs.is_file() {
+            // An image edited may change size, and with it its variants'
+            // names in every page that shows it: the full rebuild redoes them.
+            let image = copies
+                .iter()
+                .any(|&i| site.images.get(&site.copies[i].output).is_some());
+            if !copies.is_empty() && abs.is_file() && !image {
                 copies_edited.extend(copies);
             } else if rel.ends_with(".md")
                 && abs.is_file()

@@ -1090,6 +1090,15 @@ fn render_jobs(
                 return (Err(error), rendering, Duration::ZERO);
             }
             let started = Instant::now();
+            // Every `<img>` of the site's images made responsive, whichever
+            // template, shortcode or body wrote it.
+            let html = crate::images::html::rewrite(
+                &html,
+                &job.output,
+                &site.images,
+                &site.config.base_path,
+            )
+            .unwrap_or(html);
             let written = write(&job.output, &html).map_err(|d| (d, Text::default()));
             (
                 written.map(|()| job.lang.as_str()),

@@ -15,6 +15,7 @@ mod faults;
 mod files;
 mod growth;
 mod hostile;
+mod images;
 mod invalid;
 mod languages;
 mod live;

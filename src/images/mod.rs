@@ -1,0 +1,871 @@
+//! Images stage: every raster image of the site published small, private
+//! and fast, without anyone asking.
+//!
+//! In: the files to copy ([`crate::model::Copy`]), the images that pages'
+//! `image` fields name, and the `images:` settings of `content/site.yaml`.
+//! Out, in two steps:
+//!
+//! 1. [`plan`] (every command, `check` included): reads each image's header
+//!    only, never its pixels, and decides every output: the original, its
+//!    resized variants and, for images of `image` fields, a 1200 x 630
+//!    Open Graph crop. Their names come from the header alone, so `check`
+//!    knows every `srcset` URL without processing anything, and judges
+//!    sizes and limits ([`Images`], plus located problems).
+//! 2. [`publish`] (`build` and `serve`): makes the bytes of one image's
+//!    outputs, from the [`cache`] or by decoding once and encoding each.
+//!
+//! The HTML side ([`html::rewrite`]) turns every `<img>` of every rendered
+//! page that shows a planned image into a responsive one; templates get the
+//! same through the `image()` function ([`Image::to_value`]).
+//!
+//! Decisions:
+//!
+//! - **Where variants live**: beside the original, the width in the name:
+//!   `photo.jpg` gives `photo.480w.jpg`, `photo.480w.webp`, ...,
+//!   `photo.og.jpg`. Readable, computed from the header, and claimed like
+//!   every output, so a file of that name beside it is an error, not a
+//!   silent replacement.
+//! - **Widths**: `images.widths`, default 480, 960 and 1600 (a phone, a
+//!   phone at twice its density or a tablet, a wide screen at twice its
+//!   density over the theme's 42rem column). Never upscaled: widths at or
+//!   above the image's own are replaced by the image's own width, served
+//!   by the original in its format.
+//! - **Formats**: WebP and the original's format (JPEG stays JPEG, PNG
+//!   stays PNG) in a `<picture>`; a WebP source gets WebP alone. Quality
+//!   `images.quality` (default 80) for JPEG and lossy WebP; WebP from a PNG
+//!   is lossless (PNGs are logos, drawings and screenshots: flat colours
+//!   and text that lossy coding smears). No AVIF.
+//! - **`sizes`**: `images.sizes`, default `(max-width: 44rem) calc(100vw -
+//!   2rem), 42rem`: the theme's text column. An `<img>` with a `width`
+//!   attribute (a logo) gets `sizes="<width>px"`; one with `sizes` keeps it.
+//! - **Loading**: `loading="lazy"` and `decoding="async"` on every image but
+//!   the first of each page (likely the largest thing seen first), unless
+//!   the markup says otherwise.
+//! - **Privacy**: no output keeps Exif, XMP, IPTC, comments or text
+//!   chunks, the original included. The original is published without
+//!   re-encoding, its metadata segments cut out ([`strip`]), when it needs
+//!   no turning; a photo with an Exif orientation is turned, then
+//!   re-encoded at full size (quality 90). Colour profiles stay (see
+//!   [`process`]).
+//! - **Limits**: over `images.max_pixels` (default 64 megapixels) an image
+//!   is refused before decoding, for everyone: the limit on what one
+//!   decode may cost. Over `images.max_bytes` (default 8 MiB) it is an
+//!   error in an untrusted page (a club leader sends a smaller photo) and a
+//!   warning for staff, published all the same. A file whose header cannot
+//!   be read, or whose end is missing, is an error at its path.
+//! - **What is published as it is** (metadata cut out, no variants):
+//!   animated GIF, APNG and WebP, every GIF (its palette is its look), and
+//!   SVG (staff's as written; beside untrusted pages judged by
+//!   [`crate::attachment`], which refuses any that could run script).
+//! - **Cache**: `images.cache_dir`, default `.alumni-cache/` at the site's
+//!   root (git-ignored), images under `images/`. See [`cache`].
+
+use std::collections::{BTreeMap, HashMap, HashSet};
+use std::fs::File;
+use std::io::{Read as _, Seek as _, SeekFrom};
+use std::path::PathBuf;
+
+use rayon::prelude::*;
+use serde::Deserialize;
+
+use crate::diagnostic::Diagnostic;
+use crate::i18n::Text;
+use crate::model::Copy;
+
+pub mod cache;
+pub mod html;
+pub mod probe;
+pub mod process;
+pub mod strip;
+
+pub use probe::Format;
+use process::{Encoding, Shape};
+
+/// The version of what processing makes, in every cache key: raise it when
+/// a change to this module changes the bytes of an output.
+const PIPELINE: u32 = 1;
+
+/// Quality of a full-size original re-encoded to turn it upright.
+const FULL_QUALITY: u8 = 90;
+
+/// The Open Graph image's size (what link previews ask for).
+pub const OG_SIZE: (u32, u32) = (1200, 630);
+
+/// The `images:` settings of `content/site.yaml`.
+#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
+#[serde(deny_unknown_fields)]
+pub struct Settings {
+    /// Widths of the variants, in pixels.
+    #[serde(default = "Settings::default_widths")]
+    pub widths: Vec<u32>,
+    /// The `sizes` attribute of images that say nothing of their size.
+    #[serde(default = "Settings::default_sizes")]
+    pub sizes: String,
+    /// JPEG and lossy WebP quality, 1 to 100.
+    #[serde(default = "Settings::default_quality")]
+    pub quality: u8,
+    /// Pixels of one image, at most (width x height).
+    #[serde(default = "Settings::default_max_pixels")]
+    pub max_pixels: u64,
+    /// Bytes of one image file above which it is an error in an untrusted
+    /// page and a warning elsewhere.
+    #[serde(default = "Settings::default_max_bytes")]
+    pub max_bytes: u64,
+    /// The cache folder, relative to the site's root.
+    #[serde(default = "Settings::default_cache_dir")]
+    pub cache_dir: String,
+}
+
+impl Settings {
+    fn default_widths() -> Vec<u32> {
+        vec![480, 960, 1600]
+    }
+    fn default_sizes() -> String {
+        "(max-width: 44rem) calc(100vw - 2rem), 42rem".to_string()
+    }
+    fn default_quality() -> u8 {
+        80
+    }
+    fn default_max_pixels() -> u64 {
+        64_000_000
+    }
+    fn default_max_bytes() -> u64 {
+        8 * 1024 * 1024
+    }
+    fn default_cache_dir() -> String {
+        ".alumni-cache".to_string()
+    }
+
+    /// What is wrong with these settings, as (key, message, hint).
+    pub fn problems(&self) -> Vec<(&'static str, Text, Text)> {
+        let mut out = Vec::new();
+        if self.widths.is_empty() || self.widths.iter().any(|w| !(16..=8192).contains(w)) {
+            out.push((
+                "widths",
+                tr!(
+                    "`images.widths` must list widths from 16 to 8192 pixels",
+                    "`images.widths` doit lister des largeurs de 16 à 8192 pixels"
+                ),
+                tr!(
+                    "for example `widths: [480, 960, 1600]`",
+                    "par exemple `widths: [480, 960, 1600]`"
+                ),
+            ));
+        }
+        if !(1..=100).contains(&self.quality) {
+            out.push((
+                "quality",
+                tr!(
+                    "`images.quality` must be from 1 to 100",
+                    "`images.quality` doit aller de 1 à 100"
+                ),
+                tr!(
+                    "80 is a good balance of weight and look",
+                    "80 est un bon équilibre entre poids et rendu"
+                ),
+            ));
+        }
+        let dir = self.cache_dir.trim_start_matches("./");
+        if dir.is_empty()
+            || ["content", "themes", "src", "public"]
+                .iter()
+                .any(|p| dir == *p || dir.starts_with(&format!("{p}/")))
+        {
+            out.push((
+                "cache_dir",
+                tr!(
+                    "`images.cache_dir` cannot be `{}`: the cache must be a folder of its own, outside the sources and the output",
+                    "`images.cache_dir` ne peut pas être `{}` : le cache doit être un dossier à part, hors des sources et de la sortie";
+                    self.cache_dir
+                ),
+                tr!(
+                    "keep the default, `.alumni-cache`, or name another folder",
+                    "gardez la valeur par défaut, `.alumni-cache`, ou nommez un autre dossier"
+                ),
+            ));
+        }
+        out
+    }
+
+    /// The widths, sorted, without repeats.
+    fn sorted_widths(&self) -> Vec<u32> {
+        let mut widths = self.widths.clone();
+        widths.sort_unstable();
+        widths.dedup();
+        widths
+    }
+}
+
+impl Default for Settings {
+    fn default() -> Self {
+        Settings {
+            widths: Settings::default_widths(),
+            sizes: Settings::default_sizes(),
+            quality: Settings::default_quality(),
+            max_pixels: Settings::default_max_pixels(),
+            max_bytes: Settings::default_max_bytes(),
+            cache_dir: Settings::default_cache_dir(),
+        }
+    }
+}
+
+/// What an output of an image is for.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Role {
+    /// The original, at its own size (metadata removed).
+    Original,
+    /// A width of the `srcset`.
+    Width,
+    /// The 1200 x 630 Open Graph crop.
+    OpenGraph,
+}
+
+/// One output of an image.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Variant {
+    /// Its output path (`clubs/biotech/photo.480w.webp`).
+    pub output: String,
+    /// Its width in pixels.
+    pub width: u32,
+    /// Its height in pixels.
+    pub height: u32,
+    /// Its format.
+    pub format: Format,
+    /// What it is for.
+    pub role: Role,
+}
+
+/// A raster image of the site, planned.
+#[derive(Clone, Debug)]
+pub struct Image {
+    /// Site-relative path of the source (`content/clubs/biotech/photo.jpg`).
+    pub source: String,
+    /// Where to read it.
+    pub abs: PathBuf,
+    /// Its format, from its bytes.
+    pub format: Format,
+    /// Width as seen (orientation applied).
+    pub width: u32,
+    /// Height as seen.
+    pub height: u32,
+    /// Published as it is (metadata removed): animated, or a GIF.
+    pub as_is: bool,
+    /// Turned upright and re-encoded rather than published as stored.
+    pub turned: bool,
+    /// Every output, the original first, then by role and width.
+    pub variants: Vec<Variant>,
+}
+
+impl Image {
+    /// The original's output path.
+    pub fn output(&self) -> &str {
+        &self.variants[0].output
+    }
+
+    /// The outputs of the `srcset` in `format` (the original when it is of
+    /// that format and of one of the widths), narrowest first.
+    pub fn srcset_of(&self, format: Format) -> Vec<&Variant> {
+        let mut list: Vec<&Variant> = self
+            .variants
+            .iter()
+            .filter(|v| v.format == format && v.role != Role::OpenGraph)
+            .filter(|v| v.role == Role::Width || self.covers_own_width())
+            .collect();
+        list.sort_by_key(|v| v.width);
+        list
+    }
+
+    /// Whether the image's own width is one of its `srcset` widths (the
+    /// configured widths reach it).
+    fn covers_own_width(&self) -> bool {
+        self.variants
+            .iter()
+            .any(|v| v.role == Role::Width && v.width == self.width)
+            || self.variants.iter().all(|v| v.role != Role::Width)
+    }
+
+    /// The formats its `srcset`s come in: WebP first when it has both.
+    pub fn formats(&self) -> Vec<Format> {
+        if self.as_is {
+            return vec![self.format];
+        }
+        let mut formats = vec![Format::WebP];
+        if self.format != Format::WebP {
+            formats.push(self.format);
+        }
+        formats
+    }
+
+    /// The Open Graph crop, when one is planned.
+    pub fn open_graph(&self) -> Option<&Variant> {
+        self.variants.iter().find(|v| v.role == Role::OpenGraph)
+    }
+
+    /// The output `src` shows: the widest of the original's format.
+    pub fn fallback(&self) -> &Variant {
+        self.srcset_of(self.format)
+            .last()
+            .copied()
+            .unwrap_or(&self.variants[0])
+    }
+}
+
+/// Every planned image, by the output path of its original.
+#[derive(Clone, Debug, Default)]
+pub struct Images {
+    /// The settings they were planned with.
+    pub settings: Settings,
+    by_output: BTreeMap<String, Image>,
+    /// Output path of every variant -> output path of its original.
+    variants: HashMap<String, String>,
+}
+
+impl Images {
+    /// The image whose original is published at `output`.
+    pub fn get(&self, output: &str) -> Option<&Image> {
+        self.by_output.get(output)
+    }
+
+    /// Whether `output` is an output of a planned image (original or variant).
+    pub fn is_output(&self, output: &str) -> bool {
+        self.variants.contains_key(output)
+    }
+
+    /// Every planned image.
+    pub fn iter(&self) -> impl Iterator<Item = &Image> {
+        self.by_output.values()
+    }
+
+    /// How many images are planned.
+    pub fn len(&self) -> usize {
+        self.by_output.len()
+    }
+
+    /// Whether no image is planned.
+    pub fn is_empty(&self) -> bool {
+        self.by_output.is_empty()
+    }
+}
+
+/// `output` with `.{tag}.{ext}` in place of its extension.
+fn variant_name(output: &str, tag: &str, ext: &str) -> String {
+    let (stem, _) = output.rsplit_once('.').unwrap_or((output, ""));
+    format!("{stem}.{tag}.{ext}")
+}
+
+/// The outputs of an image whose original is published at `output`.
+fn variants_of(
+    output: &str,
+    format: Format,
+    (width, height): (u32, u32),
+    settings: &Settings,
+    open_graph: bool,
+) -> Vec<Variant> {
+    let mut list = vec![Variant {
+        output: output.to_string(),
+        width,
+        height,
+        format,
+        role: Role::Original,
+    }];
+    let widths = settings.sorted_widths();
+    let mut shown: Vec<u32> = widths.iter().copied().filter(|w| *w < width).collect();
+    if widths.iter().any(|w| *w >= width) {
+        shown.push(width);
+    }
+    for w in shown {
+        let h = process::scaled_height(width, height, w);
+        for f in [Format::WebP, format] {
+            // The original serves its own width in its own format.
+            if w == width && f == format {
+                continue;
+            }
+            if f == Format::WebP && format == Format::WebP && list.iter().any(|v| v.width == w) {
+                continue;
+            }
+            list.push(Variant {
+                output: variant_name(output, &format!("{w}w"), f.extension()),
+                width: w,
+                height: h,
+                format: f,
+                role: Role::Width,
+            });
+        }
+    }
+    // A WebP source has one format: its variants were added once above.
+    list.dedup_by(|a, b| a.output == b.output);
+    if open_graph {
+        let (ow, oh) = OG_SIZE;
+        // The largest crop of the Open Graph proportions, never upscaled.
+        let crop_w = u64::from(width).min(u64::from(height) * u64::from(ow) / u64::from(oh));
+        let w = u32::try_from(crop_w.min(u64::from(ow)))
+            .unwrap_or(ow)
+            .max(1);
+        let h = process::scaled_height(ow, oh, w);
+        let f = if format == Format::Png {
+            Format::Png
+        } else {
+            Format::Jpeg
+        };
+        list.push(Variant {
+            output: variant_name(output, "og", f.extension()),
+            width: w,
+            height: h,
+            format: f,
+            role: Role::OpenGraph,
+        });
+    }
+    list
+}
+
+/// What reading a file's header found: nothing when it holds no image of
+/// ours, else its header and length.
+type Header = Result<Option<(probe::Header, u64)>, Diagnostic>;
+
+/// Reads the header of the file at `abs` (`path` in diagnostics): the first
+/// bytes, more if the header asks, and the last ones.
+fn read_header(path: &str, abs: &std::path::Path) -> Header {
+    let unreadable = |e: &dyn std::fmt::Display| {
+        Diagnostic::error(
+            path,
+            tr!(
+                "cannot read the image: {e}",
+                "impossible de lire l'image : {e}"
+            ),
+        )
+        .with_hint(tr!(
+            "check that the file exists and may be read",
+            "vérifiez que le fichier existe et peut être lu"
+        ))
+    };
+    let mut file = File::open(abs).map_err(|e| unreadable(&e))?;
+    let len = file.metadata().map_err(|e| unreadable(&e))?.len();
+    let mut head = Vec::new();
+    let mut want = 64 * 1024;
+    let mut tail = vec![0u8; probe::TAIL_BYTES.min(usize::try_from(len).unwrap_or(0))];
+    file.seek(SeekFrom::End(-i64::try_from(tail.len()).unwrap_or(0)))
+        .and_then(|_| file.read_exact(&mut tail))
+        .map_err(|e| unreadable(&e))?;
+    loop {
+        head.clear();
+        file.seek(SeekFrom::Start(0)).map_err(|e| unreadable(&e))?;
+        (&mut file)
+            .take(want as u64)
+            .read_to_end(&mut head)
+            .map_err(|e| unreadable(&e))?;
+        let Some(format) = Format::sniff(&head) else {
+            return Ok(None);
+        };
+        match probe::probe(format, &head, &tail, len) {
+            Ok(header) => return Ok(Some((header, len))),
+            Err(probe::Problem::NeedMore(n)) if (head.len() as u64) < len => {
+                want = n.max(want * 4);
+            }
+            Err(problem) => return Err(bad_image(path, format, &problem)),
+        }
+    }
+}
+
+/// The error for an image whose header says it cannot be published.
+fn bad_image(path: &str, format: Format, problem: &probe::Problem) -> Diagnostic {
+    let name = format.name();
+    match problem {
+        probe::Problem::NeedMore(_) | probe::Problem::Truncated => Diagnostic::error(
+            path,
+            tr!(
+                "this {name} image is cut short: the file ends before the image does",
+                "cette image {name} est tronquée : le fichier s'arrête avant la fin de l'image"
+            ),
+        )
+        .with_hint(tr!(
+            "copy the file again from where it came from, or export it again",
+            "copiez de nouveau le fichier depuis son origine, ou exportez-le de nouveau"
+        )),
+        probe::Problem::Corrupt(what) => Diagnostic::error(
+            path,
+            tr!(
+                "this file is not a readable {name} image: {what}",
+                "ce fichier n'est pas une image {name} lisible : {what}"
+            ),
+        )
+        .with_hint(tr!(
+            "open it in an image editor and export it again as JPEG or PNG",
+            "ouvrez-le dans un éditeur d'images et exportez-le de nouveau en JPEG ou PNG"
+        )),
+    }
+}
+
+/// The output paths of the images that pages' `image` fields name (club
+/// logos, episode posters, portraits): those get an Open Graph crop. A
+/// bundle's image is beside its page; any other is a file of `_static/`.
+pub fn field_images(site: &crate::model::Site) -> HashSet<String> {
+    let outputs: HashSet<&str> = site.copies.iter().map(|c| c.output.as_str()).collect();
+    let mut named = HashSet::new();
+    for page in &site.pages {
+        let Some(collection) = site.collection_of(page) else {
+            continue;
+        };
+        for field in &collection.fields {
+            if field.kind != crate::collection::FieldKind::Image {
+                continue;
+            }
+            let Some(src) = page
+                .document
+                .front
+                .extra
+                .get(field.name.as_str())
+                .and_then(|v| v.get("src"))
+                .and_then(crate::yaml::Value::as_str)
+            else {
+                continue;
+            };
+            let beside = format!("{}{src}", page.path);
+            if outputs.contains(beside.as_str()) {
+                named.insert(beside);
+            } else {
+                named.insert(src.trim_start_matches('/').to_string());
+            }
+        }
+    }
+    named
+}
+
+/// Plans every raster image among `copies`: reads headers (in parallel, each
+/// source file once), judges limits, names outputs. `open_graph` holds the
+/// output paths of images that `image` fields name, which get an
+/// Open Graph crop. Returns the plan, errors and warnings.
+pub fn plan<S: std::hash::BuildHasher>(
+    copies: &[Copy],
+    open_graph: &HashSet<String, S>,
+    settings: &Settings,
+) -> (Images, Vec<Diagnostic>, Vec<Diagnostic>) {
+    let candidates: Vec<&Copy> = copies
+        .iter()
+        .filter(|c| Format::from_name(&c.output).is_some())
+        .collect();
+    let mut sources: Vec<(&str, &std::path::Path)> = candidates
+        .iter()
+        .map(|c| (c.file.path.as_str(), c.file.abs.as_path()))
+        .collect();
+    sources.sort_unstable();
+    sources.dedup();
+    let headers: HashMap<&str, Header> = sources
+        .par_iter()
+        .map(|&(path, abs)| (path, read_header(path, abs)))
+        .collect();
+    let mut images = Images {
+        settings: settings.clone(),
+        ..Images::default()
+    };
+    let (mut errors, mut warnings) = (Vec::new(), Vec::new());
+    let mut judged: HashSet<&str> = HashSet::new();
+    for copy in candidates {
+        let path = copy.file.path.as_str();
+        let untrusted = copy.file.trust.is_untrusted();
+        let first = judged.insert(path);
+        let header = match &headers[path] {
+            Ok(Some(h)) => h,
+            // Not an image at all: beside an untrusted page the attachment
+            // check refuses it, by what it holds; staff's file is named wrong.
+            Ok(None) => {
+                if first && !untrusted {
+                    errors.push(not_an_image(path, &copy.output));
+                }
+                continue;
+            }
+            Err(d) => {
+                if first {
+                    errors.push(d.clone());
+                }
+                continue;
+            }
+        };
+        let (header, len) = *header;
+        if let Some(problem) = judge(path, &header, len, untrusted, settings) {
+            if first {
+                if problem.is_error() {
+                    errors.push(problem);
+                } else {
+                    warnings.push(problem);
+                }
+            }
+            if problem_stops(&header, settings) {
+                continue;
+            }
+        }
+        let named = Format::from_name(&copy.output);
+        if named != Some(header.format) && named.is_some() {
+            // A JPEG named `.png` would be served as a PNG.
+            if first && !untrusted {
+                errors.push(misnamed(path, header.format));
+            }
+            continue;
+        }
+        let shown = header.shown_size();
+        let as_is = header.animated || header.format == Format::Gif;
+        let variants = if as_is {
+            vec![Variant {
+                output: copy.output.clone(),
+                width: shown.0,
+                height: shown.1,
+                format: header.format,
+                role: Role::Original,
+            }]
+        } else {
+            variants_of(
+                &copy.output,
+                header.format,
+                shown,
+                settings,
+                open_graph.contains(&copy.output),
+            )
+        };
+        for v in &variants {
+            images
+                .variants
+                .insert(v.output.clone(), copy.output.clone());
+        }
+        images.by_output.insert(
+            copy.output.clone(),
+            Image {
+                source: path.to_string(),
+                abs: copy.file.abs.clone(),
+                format: header.format,
+                width: shown.0,
+                height: shown.1,
+                as_is,
+                turned: header.orientation != image::metadata::Orientation::NoTransforms,
+                variants,
+            },
+        );
+    }
+    (images, errors, warnings)
+}
+
+/// Whether an image over a limit is left out of the plan: only over the
+/// pixel limit (it cannot be decoded); over the byte limit it is still
+/// published (with a warning for staff).
+fn problem_stops(header: &probe::Header, settings: &Settings) -> bool {
+    u64::from(header.width) * u64::from(header.height) > settings.max_pixels
+}
+
+/// The limits' verdict on one image.
+fn judge(
+    path: &str,
+    header: &probe::Header,
+    len: u64,
+    untrusted: bool,
+    settings: &Settings,
+) -> Option<Diagnostic> {
+    let (w, h) = header.shown_size();
+    let pixels = u64::from(w) * u64::from(h);
+    if pixels > settings.max_pixels {
+        let (mp, limit) = (megapixels(pixels), megapixels(settings.max_pixels));
+        return Some(
+            Diagnostic::error(
+                path,
+                tr!(
+                    "this image is {w} x {h} pixels ({mp} megapixels), over the limit of {limit} megapixels: it is not decoded",
+                    "cette image fait {w} x {h} pixels ({mp} mégapixels), au-delà de la limite de {limit} mégapixels : elle n'est pas décodée"
+                ),
+            )
+            .with_hint(tr!(
+                "export it smaller (2000 pixels wide is plenty for the site); the limit is `images.max_pixels` in content/site.yaml",
+                "exportez-la plus petite (2000 pixels de large suffisent pour le site) ; la limite est `images.max_pixels` dans content/site.yaml"
+            )),
+        );
+    }
+    if len > settings.max_bytes {
+        let (size, limit) = (
+            crate::attachment::human_size(len),
+            crate::attachment::human_size(settings.max_bytes),
+        );
+        let message = tr!(
+            "this image weighs {} ({w} x {h} pixels), over the limit of {} for an image",
+            "cette image pèse {} ({w} x {h} pixels), au-delà de la limite de {} pour une image";
+            size.en, limit.en
+        );
+        let message = Text::new(
+            message.en,
+            format!(
+                "cette image pèse {} ({w} x {h} pixels), au-delà de la limite de {} pour une image",
+                size.fr, limit.fr
+            ),
+        );
+        let hint = tr!(
+            "readers get resized copies whatever its size, but the repository keeps every byte: export it smaller (2000 pixels wide, quality 85) before adding it",
+            "les lecteurs reçoivent des copies réduites quelle que soit sa taille, mais le dépôt garde chaque octet : exportez-la plus petite (2000 pixels de large, qualité 85) avant de l'ajouter"
+        );
+        let d = if untrusted {
+            Diagnostic::error(path, message)
+        } else {
+            Diagnostic::warning(path, message)
+        };
+        return Some(d.with_hint(hint));
+    }
+    None
+}
+
+fn megapixels(pixels: u64) -> String {
+    format!("{:.1}", pixels as f64 / 1e6)
+}
+
+fn not_an_image(path: &str, output: &str) -> Diagnostic {
+    let ext = output.rsplit_once('.').map_or("", |(_, e)| e);
+    Diagnostic::error(
+        path,
+        tr!(
+            "this file is named `.{ext}` but holds no image of that kind",
+            "ce fichier est nommé `.{ext}` mais ne contient pas d'image de ce type"
+        ),
+    )
+    .with_hint(tr!(
+        "open it in an image editor and export it again as JPEG or PNG",
+        "ouvrez-le dans un éditeur d'images et exportez-le de nouveau en JPEG ou PNG"
+    ))
+}
+
+fn misnamed(path: &str, held: Format) -> Diagnostic {
+    let (name, ext) = (held.name(), held.extension());
+    Diagnostic::error(
+        path,
+        tr!(
+            "this file holds a {name} image under another format's name: browsers would be told the wrong type",
+            "ce fichier contient une image {name} sous le nom d'un autre format : les navigateurs recevraient le mauvais type"
+        ),
+    )
+    .with_hint(tr!(
+        "rename it with the `.{ext}` extension",
+        "renommez-le avec l'extension `.{ext}`"
+    ))
+}
+
+/// The cache key of one output: every parameter that shapes its bytes.
+fn operation(image: &Image, v: &Variant, quality: u8) -> String {
+    let ext = v.format.extension();
+    let lossless = image.format == Format::Png && v.format == Format::WebP;
+    let q = if lossless {
+        "lossless".to_string()
+    } else {
+        format!("q{quality}")
+    };
+    match v.role {
+        Role::Original => format!("v{PIPELINE}-full-q{FULL_QUALITY}.{ext}"),
+        Role::Width => format!("v{PIPELINE}-w{}-{q}.{ext}", v.width),
+        Role::OpenGraph => format!("v{PIPELINE}-cover{}x{}-{q}.{ext}", v.width, v.height),
+    }
+}
+
+/// Makes the bytes of every output of `image`: from `cache` when it has
+/// them, else by decoding the source once and encoding each missing one
+/// (then stored). The original needs no decoding unless it is turned.
+pub fn publish(
+    image: &Image,
+    settings: &Settings,
+    cache: &cache::Cache,
+) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
+    let bytes = std::fs::read(&image.abs).map_err(|e| {
+        Diagnostic::error(
+            &image.source,
+            tr!(
+                "cannot read the image: {e}",
+                "impossible de lire l'image : {e}"
+            ),
+        )
+    })?;
+    let mut out = Vec::with_capacity(image.variants.len());
+    let mut missing: Vec<&Variant> = Vec::new();
+    let hash = crate::output::sha256_hex(&bytes);
+    for v in &image.variants {
+        if v.role == Role::Original && !image.turned {
+            match strip::strip(image.format, &bytes) {
+                Some(stripped) => out.push((v.output.clone(), stripped)),
+                None => missing.push(v),
+            }
+            continue;
+        }
+        match cache.get(&hash, &operation(image, v, settings.quality)) {
+            Some(hit) => out.push((v.output.clone(), hit)),
+            None => missing.push(v),
+        }
+    }
+    if missing.is_empty() {
+        return Ok(out);
+    }
+    let cannot_decode = |e: String| {
+        Diagnostic::error(
+            &image.source,
+            tr!(
+                "cannot decode this {} image: {e}",
+                "impossible de décoder cette image {} : {e}";
+                image.format.name()
+            ),
+        )
+        .with_hint(tr!(
+            "the file is damaged: open it in an image editor and export it again as JPEG or PNG",
+            "le fichier est abîmé : ouvrez-le dans un éditeur d'images et exportez-le de nouveau en JPEG ou PNG"
+        ))
+    };
+    let decoded =
+        process::decode(&bytes, image.format, settings.max_pixels).map_err(cannot_decode)?;
+    drop(bytes);
+    for v in missing {
+        let shape = match v.role {
+            Role::OpenGraph => Shape::Cover(v.width, v.height),
+            Role::Original | Role::Width => Shape::Width(v.width),
+        };
+        let encoding = Encoding {
+            format: v.format,
+            quality: if v.role == Role::Original {
+                FULL_QUALITY
+            } else {
+                settings.quality
+            },
+            lossless: image.format == Format::Png && v.format == Format::WebP,
+        };
+        let pixels = process::resize(&decoded, shape).map_err(cannot_decode)?;
+        let encoded =
+            process::encode(&pixels, decoded.icc.as_deref(), encoding).map_err(cannot_decode)?;
+        // A cache that cannot be written costs time on the next build, nothing more.
+        let _ = cache.put(&hash, &operation(image, v, settings.quality), &encoded);
+        out.push((v.output.clone(), encoded));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn variants_are_named_beside_the_original_and_never_upscaled() {
+        let settings = Settings::default();
+        let names = |size, format, og| {
+            variants_of("clubs/a/photo.jpg", format, size, &settings, og)
+                .into_iter()
+                .map(|v| (v.output, v.width, v.height))
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(
+            names((1200, 900), Format::Jpeg, false),
+            [
+                ("clubs/a/photo.jpg".to_string(), 1200, 900),
+                ("clubs/a/photo.480w.webp".to_string(), 480, 360),
+                ("clubs/a/photo.480w.jpg".to_string(), 480, 360),
+                ("clubs/a/photo.960w.webp".to_string(), 960, 720),
+                ("clubs/a/photo.960w.jpg".to_string(), 960, 720),
+                ("clubs/a/photo.1200w.webp".to_string(), 1200, 900),
+            ]
+        );
+        // Smaller than every width: its own width, once in WebP.
+        assert_eq!(names((300, 100), Format::Jpeg, false).len(), 2);
+        // A wide photo: 1600 is the widest; an Open Graph crop of 1200 x 630.
+        let big = names((5000, 3750), Format::Jpeg, true);
+        assert_eq!(big.len(), 8);
+        assert_eq!(big[7], ("clubs/a/photo.og.jpg".to_string(), 1200, 630));
+        // A small logo's crop is as large as it can be without upscaling.
+        let logo = names((400, 400), Format::Png, true);
+        assert_eq!(logo.last().unwrap().1, 400);
+        assert_eq!(logo.last().unwrap().2, 210);
+    }
+}

@@ -1,0 +1,421 @@
+//! Reading an image's header: format, stored size, orientation, whether it
+//! is animated and whether the file is whole, without decoding a pixel.
+//!
+//! In: the first bytes of a file (as many as [`probe`] asks for) and its
+//! last bytes. Out: a [`Header`], or a [`Problem`] saying why the file
+//! cannot be a published image (not an image, truncated, corrupt). Every
+//! read is bounds-checked: a hostile header is an error, never a panic.
+//! `check` calls this and nothing more, so it must stay cheap: a JPEG's
+//! segments are walked up to its first frame header, a PNG's chunks up to
+//! its first image data.
+
+use image::metadata::Orientation;
+
+/// The raster formats the image stage reads.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Format {
+    /// JPEG (JFIF or Exif).
+    Jpeg,
+    /// PNG (APNG included).
+    Png,
+    /// GIF, animated or not.
+    Gif,
+    /// WebP, lossy or lossless, animated or not.
+    WebP,
+}
+
+impl Format {
+    /// The media type, for `<source type>`.
+    pub fn media_type(self) -> &'static str {
+        match self {
+            Format::Jpeg => "image/jpeg",
+            Format::Png => "image/png",
+            Format::Gif => "image/gif",
+            Format::WebP => "image/webp",
+        }
+    }
+
+    /// The extension variants of this format are named with.
+    pub fn extension(self) -> &'static str {
+        match self {
+            Format::Jpeg => "jpg",
+            Format::Png => "png",
+            Format::Gif => "gif",
+            Format::WebP => "webp",
+        }
+    }
+
+    /// The format a file name says (`.jpg`, `.JPEG`...), if it is one of ours.
+    pub fn from_name(name: &str) -> Option<Format> {
+        let ext = name.rsplit_once('.')?.1.to_ascii_lowercase();
+        Some(match ext.as_str() {
+            "jpg" | "jpeg" => Format::Jpeg,
+            "png" => Format::Png,
+            "gif" => Format::Gif,
+            "webp" => Format::WebP,
+            _ => return None,
+        })
+    }
+
+    /// The format the first bytes of a file hold, if it is one of ours.
+    pub fn sniff(head: &[u8]) -> Option<Format> {
+        if head.starts_with(&[0xFF, 0xD8, 0xFF]) {
+            Some(Format::Jpeg)
+        } else if head.starts_with(PNG_SIGNATURE) {
+            Some(Format::Png)
+        } else if head.starts_with(b"GIF87a") || head.starts_with(b"GIF89a") {
+            Some(Format::Gif)
+        } else if head.len() >= 12 && &head[..4] == b"RIFF" && &head[8..12] == b"WEBP" {
+            Some(Format::WebP)
+        } else {
+            None
+        }
+    }
+
+    /// Its name in a sentence.
+    pub fn name(self) -> &'static str {
+        match self {
+            Format::Jpeg => "JPEG",
+            Format::Png => "PNG",
+            Format::Gif => "GIF",
+            Format::WebP => "WebP",
+        }
+    }
+}
+
+/// The PNG file signature.
+pub(crate) const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
+
+/// What the header of an image says.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Header {
+    /// Its format, from its bytes.
+    pub format: Format,
+    /// Width as stored, in pixels.
+    pub width: u32,
+    /// Height as stored, in pixels.
+    pub height: u32,
+    /// How it is to be turned to be seen upright (Exif orientation).
+    pub orientation: Orientation,
+    /// More than one frame (GIF, APNG, animated WebP).
+    pub animated: bool,
+}
+
+impl Header {
+    /// Width and height as seen, once the orientation is applied.
+    pub fn shown_size(&self) -> (u32, u32) {
+        match self.orientation {
+            Orientation::Rotate90
+            | Orientation::Rotate270
+            | Orientation::Rotate90FlipH
+            | Orientation::Rotate270FlipH => (self.height, self.width),
+            _ => (self.width, self.height),
+        }
+    }
+}
+
+/// Why a file cannot be read as the image it claims to be.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum Problem {
+    /// The header needs more bytes than were given: ask again with at
+    /// least this many (or the whole file).
+    NeedMore(usize),
+    /// The file ends before the image does (a copy cut short).
+    Truncated,
+    /// The bytes break the format; the text says where.
+    Corrupt(&'static str),
+}
+
+/// How far from the end of a file its end marker is looked for: encoders
+/// may pad, and phones append other pictures after a JPEG's end.
+pub const TAIL_BYTES: usize = 1024;
+
+/// Reads the header of an image of `format` from `head`, the first bytes
+/// of a file of `len` bytes whose last bytes (up to [`TAIL_BYTES`]) are `tail`.
+pub fn probe(format: Format, head: &[u8], tail: &[u8], len: u64) -> Result<Header, Problem> {
+    match format {
+        Format::Jpeg => jpeg(head, tail),
+        Format::Png => png(head, tail),
+        Format::Gif => gif(head),
+        Format::WebP => webp(head, len),
+    }
+}
+
+fn be16(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_be_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn be32(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_be_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+fn le16(b: &[u8], at: usize) -> Option<u16> {
+    Some(u16::from_le_bytes(b.get(at..at + 2)?.try_into().ok()?))
+}
+
+fn le24(b: &[u8], at: usize) -> Option<u32> {
+    let s = b.get(at..at + 3)?;
+    Some(u32::from(s[0]) | u32::from(s[1]) << 8 | u32::from(s[2]) << 16)
+}
+
+fn le32(b: &[u8], at: usize) -> Option<u32> {
+    Some(u32::from_le_bytes(b.get(at..at + 4)?.try_into().ok()?))
+}
+
+/// Walks a JPEG's segments to its first frame header (SOF), reading the
+/// Exif orientation on the way; the file must end with an end marker.
+fn jpeg(head: &[u8], tail: &[u8]) -> Result<Header, Problem> {
+    let mut at = 2;
+    let mut orientation = Orientation::NoTransforms;
+    loop {
+        let Some(&first) = head.get(at) else {
+            return Err(Problem::NeedMore(at + 4));
+        };
+        if first != 0xFF {
+            return Err(Problem::Corrupt("a segment does not start with a marker"));
+        }
+        let Some(&marker) = head.get(at + 1) else {
+            return Err(Problem::NeedMore(at + 4));
+        };
+        // Fill bytes before a marker.
+        if marker == 0xFF {
+            at += 1;
+            continue;
+        }
+        if matches!(marker, 0xD8 | 0x01 | 0xD0..=0xD7) {
+            at += 2;
+            continue;
+        }
+        if matches!(marker, 0xD9 | 0xDA) {
+            return Err(Problem::Corrupt("no frame header before the image data"));
+        }
+        let Some(len) = be16(head, at + 2) else {
+            return Err(Problem::NeedMore(at + 4));
+        };
+        let len = usize::from(len);
+        if len < 2 {
+            return Err(Problem::Corrupt("a segment's length is too small"));
+        }
+        let end = at + 2 + len;
+        if head.len() < end {
+            return Err(Problem::NeedMore(end));
+        }
+        let payload = &head[at + 4..end];
+        match marker {
+            0xE1 if payload.starts_with(b"Exif\0\0") => {
+                if let Some(o) = Orientation::from_exif_chunk(&payload[6..]) {
+                    orientation = o;
+                }
+            }
+            // Start of frame: baseline, extended, progressive, lossless...
+            // (not DHT C4, JPG C8, DAC CC).
+            0xC0..=0xCF if !matches!(marker, 0xC4 | 0xC8 | 0xCC) => {
+                let (Some(height), Some(width)) = (be16(payload, 1), be16(payload, 3)) else {
+                    return Err(Problem::Corrupt("the frame header is too short"));
+                };
+                if width == 0 || height == 0 {
+                    return Err(Problem::Corrupt("the frame header gives no size"));
+                }
+                if !tail.windows(2).any(|w| w == [0xFF, 0xD9]) {
+                    return Err(Problem::Truncated);
+                }
+                return Ok(Header {
+                    format: Format::Jpeg,
+                    width: u32::from(width),
+                    height: u32::from(height),
+                    orientation,
+                    animated: false,
+                });
+            }
+            _ => {}
+        }
+        at = end;
+    }
+}
+
+/// Reads a PNG's `IHDR`, then walks its chunks to the first `IDAT` for an
+/// animation control (`acTL`) or an Exif orientation (`eXIf`); the file
+/// must end with its `IEND` chunk.
+fn png(head: &[u8], tail: &[u8]) -> Result<Header, Problem> {
+    if head.len() < 33 {
+        return Err(Problem::NeedMore(33));
+    }
+    if &head[12..16] != b"IHDR" {
+        return Err(Problem::Corrupt("the first chunk is not IHDR"));
+    }
+    let (Some(width), Some(height)) = (be32(head, 16), be32(head, 20)) else {
+        return Err(Problem::NeedMore(33));
+    };
+    if width == 0 || height == 0 || width > i32::MAX as u32 || height > i32::MAX as u32 {
+        return Err(Problem::Corrupt("IHDR gives an impossible size"));
+    }
+    let mut at = 8;
+    let mut animated = false;
+    let mut orientation = Orientation::NoTransforms;
+    loop {
+        let (Some(len), Some(kind)) = (be32(head, at), head.get(at + 4..at + 8)) else {
+            return Err(Problem::NeedMore(at + 8));
+        };
+        match kind {
+            b"IDAT" | b"IEND" => break,
+            b"acTL" => animated = true,
+            b"eXIf" => {
+                let end = at + 8 + len as usize;
+                if head.len() < end {
+                    return Err(Problem::NeedMore(end));
+                }
+                if let Some(o) = Orientation::from_exif_chunk(&head[at + 8..end]) {
+                    orientation = o;
+                }
+            }
+            _ => {}
+        }
+        // length, type, data, CRC
+        at = at
+            .checked_add(12 + len as usize)
+            .ok_or(Problem::Corrupt("a chunk's length is impossible"))?;
+    }
+    if !tail.windows(4).any(|w| w == b"IEND") {
+        return Err(Problem::Truncated);
+    }
+    Ok(Header {
+        format: Format::Png,
+        width,
+        height,
+        orientation,
+        animated,
+    })
+}
+
+/// A GIF's logical screen size. GIFs are published as they are, so only
+/// their size matters.
+fn gif(head: &[u8]) -> Result<Header, Problem> {
+    let (Some(width), Some(height)) = (le16(head, 6), le16(head, 8)) else {
+        return Err(Problem::NeedMore(10));
+    };
+    if width == 0 || height == 0 {
+        return Err(Problem::Corrupt("the screen descriptor gives no size"));
+    }
+    Ok(Header {
+        format: Format::Gif,
+        width: u32::from(width),
+        height: u32::from(height),
+        orientation: Orientation::NoTransforms,
+        animated: true,
+    })
+}
+
+/// A WebP's size from its first chunk (`VP8 `, `VP8L` or `VP8X`); the
+/// RIFF length must fit in the file.
+fn webp(head: &[u8], len: u64) -> Result<Header, Problem> {
+    if head.len() < 30 {
+        return Err(Problem::NeedMore(30));
+    }
+    let riff = u64::from(le32(head, 4).unwrap_or(0)) + 8;
+    if riff > len {
+        return Err(Problem::Truncated);
+    }
+    let chunk = &head[12..16];
+    let data = &head[20..];
+    let (width, height, animated) = match chunk {
+        b"VP8X" => {
+            let flags = data[0];
+            let (Some(w), Some(h)) = (le24(data, 4), le24(data, 7)) else {
+                return Err(Problem::NeedMore(30));
+            };
+            (w + 1, h + 1, flags & 0x02 != 0)
+        }
+        b"VP8 " => {
+            if data.get(3..6) != Some(&[0x9D, 0x01, 0x2A]) {
+                return Err(Problem::Corrupt("the VP8 frame has no start code"));
+            }
+            let (Some(w), Some(h)) = (le16(data, 6), le16(data, 8)) else {
+                return Err(Problem::NeedMore(30));
+            };
+            (u32::from(w & 0x3FFF), u32::from(h & 0x3FFF), false)
+        }
+        b"VP8L" => {
+            if data[0] != 0x2F {
+                return Err(Problem::Corrupt("the VP8L stream has no signature"));
+            }
+            let Some(bits) = le32(data, 1) else {
+                return Err(Problem::NeedMore(30));
+            };
+            ((bits & 0x3FFF) + 1, ((bits >> 14) & 0x3FFF) + 1, false)
+        }
+        _ => return Err(Problem::Corrupt("the first chunk is not an image")),
+    };
+    if width == 0 || height == 0 {
+        return Err(Problem::Corrupt("the image gives no size"));
+    }
+    // An Exif orientation in a WebP is not read here: browsers do not
+    // apply it either, so the file is shown as stored.
+    Ok(Header {
+        format: Format::WebP,
+        width,
+        height,
+        orientation: Orientation::NoTransforms,
+        animated,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn jpeg_headers_are_read_past_exif_and_need_their_end() {
+        // SOI, APP1 Exif (big-endian TIFF, one entry: orientation 6), SOF0 640x480, EOI.
+        let mut exif = b"Exif\0\0MM\0\x2a\0\0\0\x08\0\x01".to_vec();
+        exif.extend_from_slice(&[0x01, 0x12, 0, 3, 0, 0, 0, 1, 0, 6, 0, 0, 0, 0, 0, 0]);
+        let mut jpeg = vec![0xFF, 0xD8, 0xFF, 0xE1];
+        jpeg.extend_from_slice(&u16::try_from(exif.len() + 2).unwrap().to_be_bytes());
+        jpeg.extend_from_slice(&exif);
+        jpeg.extend_from_slice(&[0xFF, 0xC0, 0, 11, 8, 0x01, 0xE0, 0x02, 0x80, 1, 1, 0x11, 0]);
+        let whole = [jpeg.clone(), vec![0xFF, 0xD9]].concat();
+        let h = probe(Format::Jpeg, &whole, &whole, whole.len() as u64).unwrap();
+        assert_eq!((h.width, h.height), (640, 480));
+        assert_eq!(h.orientation, Orientation::Rotate90);
+        assert_eq!(h.shown_size(), (480, 640));
+        assert_eq!(
+            probe(Format::Jpeg, &jpeg, &jpeg, jpeg.len() as u64),
+            Err(Problem::Truncated)
+        );
+        assert!(matches!(
+            probe(Format::Jpeg, &whole[..10], &[], 10),
+            Err(Problem::NeedMore(_))
+        ));
+    }
+
+    #[test]
+    fn hostile_headers_are_errors() {
+        for bytes in [
+            &[0xFF, 0xD8, 0xFF, 0xE0, 0, 0][..],
+            &[0xFF, 0xD8, 0x00, 0x00][..],
+            &[
+                0xFF, 0xD8, 0xFF, 0xC0, 0, 11, 8, 0, 0, 0, 0, 1, 1, 0x11, 0, 0xFF, 0xD9,
+            ][..],
+        ] {
+            assert!(
+                matches!(
+                    probe(Format::Jpeg, bytes, bytes, bytes.len() as u64),
+                    Err(Problem::Corrupt(_))
+                ),
+                "{bytes:?}"
+            );
+        }
+        let mut png = PNG_SIGNATURE.to_vec();
+        png.extend_from_slice(&[0, 0, 0, 13]);
+        png.extend_from_slice(b"IHDR");
+        png.extend_from_slice(&[0, 0, 0, 0, 0, 0, 0, 1, 8, 2, 0, 0, 0, 0, 0, 0, 0]);
+        assert!(matches!(
+            probe(Format::Png, &png, &png, png.len() as u64),
+            Err(Problem::Corrupt(_))
+        ));
+        let webp = b"RIFF\xff\xff\xff\x00WEBPVP8 \0\0\0\0\0\0\0\x9d\x01\x2a\x10\0\x10\0\0\0\0\0";
+        assert_eq!(
+            probe(Format::WebP, webp, webp, webp.len() as u64),
+            Err(Problem::Truncated)
+        );
+    }
+}

@@ -1,0 +1,358 @@
+//! Metadata removed without re-encoding: an image published at its own
+//! size keeps its pixels bit for bit and loses everything else.
+//!
+//! In: the bytes of a JPEG, PNG, GIF or WebP. Out: the same image with an
+//! allow-list of its parts, or `None` when the structure cannot be walked
+//! (the caller then re-encodes, or reports the file). What stays is what
+//! the pixels need to be shown right: a JPEG's tables, frame and scans, its
+//! JFIF and Adobe segments and its ICC profile; a PNG's critical chunks,
+//! transparency, colour chunks (gamma, chromaticities, sRGB, ICC, cICP)
+//! and animation chunks; a GIF's frames, their timing and the loop count;
+//! a WebP's image, alpha, animation and ICC chunks. Everything else goes:
+//! Exif (with GPS, camera, date), XMP, IPTC, comments, text, time stamps,
+//! thumbnails, and whatever a phone appends after a JPEG's end.
+
+/// `bytes` without metadata, for any format the stage reads.
+pub fn strip(format: super::Format, bytes: &[u8]) -> Option<Vec<u8>> {
+    match format {
+        super::Format::Jpeg => jpeg(bytes),
+        super::Format::Png => png(bytes),
+        super::Format::Gif => gif(bytes),
+        super::Format::WebP => webp(bytes),
+    }
+}
+
+/// A JPEG without its metadata segments, cut at the end of its first image.
+pub fn jpeg(bytes: &[u8]) -> Option<Vec<u8>> {
+    if !bytes.starts_with(&[0xFF, 0xD8]) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(&[0xFF, 0xD8]);
+    let mut at = 2;
+    loop {
+        // Markers may be preceded by fill bytes.
+        while bytes.get(at) == Some(&0xFF) && bytes.get(at + 1) == Some(&0xFF) {
+            at += 1;
+        }
+        if bytes.get(at) != Some(&0xFF) {
+            return None;
+        }
+        let marker = *bytes.get(at + 1)?;
+        match marker {
+            0xD9 => {
+                out.extend_from_slice(&[0xFF, 0xD9]);
+                return Some(out);
+            }
+            0x01 | 0xD0..=0xD7 => {
+                out.extend_from_slice(&bytes[at..at + 2]);
+                at += 2;
+                continue;
+            }
+            _ => {}
+        }
+        let len = usize::from(u16::from_be_bytes(
+            bytes.get(at + 2..at + 4)?.try_into().ok()?,
+        ));
+        let end = at.checked_add(2 + len)?;
+        let segment = bytes.get(at..end)?;
+        let payload = &segment[4.min(segment.len())..];
+        let keep = match marker {
+            // JFIF (not its optional thumbnail extension, JFXX).
+            0xE0 => payload.starts_with(b"JFIF\0"),
+            // ICC profile chunks, not the multi-picture index (MPF).
+            0xE2 => payload.starts_with(b"ICC_PROFILE\0"),
+            // Adobe: how the colour channels are transformed.
+            0xEE => payload.starts_with(b"Adobe"),
+            // Other application segments (Exif, XMP, IPTC, makers') and comments.
+            0xE1 | 0xE3..=0xED | 0xEF | 0xFE => false,
+            _ => true,
+        };
+        if keep {
+            out.extend_from_slice(segment);
+        }
+        at = end;
+        if marker == 0xDA {
+            // Entropy-coded data: up to the next marker that is not a
+            // stuffed byte or a restart.
+            let mut i = at;
+            loop {
+                let b = *bytes.get(i)?;
+                if b == 0xFF {
+                    let next = *bytes.get(i + 1)?;
+                    if next != 0x00 && !(0xD0..=0xD7).contains(&next) && next != 0xFF {
+                        break;
+                    }
+                    i += if next == 0xFF { 1 } else { 2 };
+                } else {
+                    i += 1;
+                }
+            }
+            out.extend_from_slice(&bytes[at..i]);
+            at = i;
+        }
+    }
+}
+
+/// PNG chunks that are kept: the image, its colours, its animation.
+const PNG_KEPT: [&[u8; 4]; 15] = [
+    b"IHDR", b"PLTE", b"IDAT", b"IEND", b"tRNS", b"gAMA", b"cHRM", b"sRGB", b"iCCP", b"sBIT",
+    b"cICP", b"mDCV", b"acTL", b"fcTL", b"fdAT",
+];
+
+/// A PNG with only the chunks of [`PNG_KEPT`].
+pub fn png(bytes: &[u8]) -> Option<Vec<u8>> {
+    let signature = super::probe::PNG_SIGNATURE;
+    if !bytes.starts_with(signature) {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    out.extend_from_slice(signature);
+    let mut at = signature.len();
+    loop {
+        let len = u32::from_be_bytes(bytes.get(at..at + 4)?.try_into().ok()?) as usize;
+        let kind = bytes.get(at + 4..at + 8)?;
+        let end = at.checked_add(12)?.checked_add(len)?;
+        let chunk = bytes.get(at..end)?;
+        if PNG_KEPT.iter().any(|k| &k[..] == kind) {
+            out.extend_from_slice(chunk);
+        }
+        if kind == b"IEND" {
+            return Some(out);
+        }
+        at = end;
+    }
+}
+
+/// A GIF without comments and without application blocks other than the
+/// loop count (`NETSCAPE2.0`, `ANIMEXTS1.0`).
+pub fn gif(bytes: &[u8]) -> Option<Vec<u8>> {
+    if bytes.len() < 13 {
+        return None;
+    }
+    let mut out = Vec::with_capacity(bytes.len());
+    let flags = bytes[10];
+    let mut at = 13;
+    if flags & 0x80 != 0 {
+        at += 3 << ((flags & 0x07) + 1);
+    }
+    out.extend_from_slice(bytes.get(..at)?);
+    // Sub-blocks from `at`: returns where they end (after the terminator).
+    let blocks_end = |mut at: usize| -> Option<usize> {
+        loop {
+            let n = usize::from(*bytes.get(at)?);
+            at += 1 + n;
+            if n == 0 {
+                return (at <= bytes.len()).then_some(at);
+            }
+        }
+    };
+    loop {
+        match *bytes.get(at)? {
+            0x3B => {
+                out.push(0x3B);
+                return Some(out);
+            }
+            0x21 => {
+                let label = *bytes.get(at + 1)?;
+                let end = blocks_end(at + 2)?;
+                let keep = match label {
+                    // Graphic control (timing, transparency) and plain text.
+                    0xF9 | 0x01 => true,
+                    0xFF => {
+                        let id = bytes.get(at + 3..at + 14)?;
+                        id == b"NETSCAPE2.0" || id == b"ANIMEXTS1.0"
+                    }
+                    _ => false,
+                };
+                if keep {
+                    out.extend_from_slice(&bytes[at..end]);
+                }
+                at = end;
+            }
+            0x2C => {
+                let flags = *bytes.get(at + 9)?;
+                let mut data = at + 10;
+                if flags & 0x80 != 0 {
+                    data += 3 << ((flags & 0x07) + 1);
+                }
+                // The LZW minimum code size, then the data's sub-blocks.
+                let end = blocks_end(data + 1)?;
+                out.extend_from_slice(bytes.get(at..end)?);
+                at = end;
+            }
+            _ => return None,
+        }
+    }
+}
+
+/// A WebP with only its image, alpha, animation and ICC chunks, the
+/// extended header's Exif and XMP flags cleared.
+pub fn webp(bytes: &[u8]) -> Option<Vec<u8>> {
+    if bytes.len() < 12 || &bytes[..4] != b"RIFF" || &bytes[8..12] != b"WEBP" {
+        return None;
+    }
+    let mut body = Vec::with_capacity(bytes.len());
+    let mut at = 12;
+    while at + 8 <= bytes.len() {
+        let kind = &bytes[at..at + 4];
+        let len = u32::from_le_bytes(bytes[at + 4..at + 8].try_into().ok()?) as usize;
+        // Chunks are padded to an even length.
+        let end = at.checked_add(8)?.checked_add(len + (len & 1))?;
+        let chunk = bytes.get(at..end.min(bytes.len()))?;
+        match kind {
+            b"VP8X" => {
+                let mut chunk = chunk.to_vec();
+                // Flags: Exif 0x08, XMP 0x04.
+                *chunk.get_mut(8)? &= !0x0C;
+                body.extend_from_slice(&chunk);
+            }
+            b"VP8 " | b"VP8L" | b"ALPH" | b"ANIM" | b"ANMF" | b"ICCP" => {
+                body.extend_from_slice(chunk);
+            }
+            _ => {}
+        }
+        at = end;
+    }
+    let mut out = Vec::with_capacity(body.len() + 12);
+    out.extend_from_slice(b"RIFF");
+    out.extend_from_slice(&u32::try_from(body.len() + 4).ok()?.to_le_bytes());
+    out.extend_from_slice(b"WEBP");
+    out.extend_from_slice(&body);
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::images::probe::PNG_SIGNATURE;
+
+    #[test]
+    fn jpeg_keeps_tables_and_scans_and_drops_metadata_and_what_follows() {
+        let seg = |marker: u8, payload: &[u8]| {
+            let mut s = vec![0xFF, marker];
+            s.extend_from_slice(&u16::try_from(payload.len() + 2).unwrap().to_be_bytes());
+            s.extend_from_slice(payload);
+            s
+        };
+        let jfif = seg(0xE0, b"JFIF\0\x01\x02\0\0\x01\0\x01\0\0");
+        let exif = seg(0xE1, b"Exif\0\0GPS here");
+        let icc = seg(0xE2, b"ICC_PROFILE\0\x01\x01prof");
+        let mpf = seg(0xE2, b"MPF\0index");
+        let comment = seg(0xFE, b"taken at home");
+        let dqt = seg(0xDB, &[0; 65]);
+        let sof = seg(0xC0, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]);
+        let sos = seg(0xDA, &[1, 1, 0, 0, 63, 0]);
+        let scan = [0x12, 0xFF, 0x00, 0x34, 0xFF, 0xD0, 0x56];
+        let parts: Vec<&[u8]> = vec![
+            &[0xFF, 0xD8],
+            &jfif,
+            &exif,
+            &icc,
+            &mpf,
+            &comment,
+            &dqt,
+            &sof,
+            &sos,
+            &scan,
+            &[0xFF, 0xD9],
+            b"\xFF\xD8 second picture with its own Exif",
+        ];
+        let file = parts.concat();
+        let kept = [
+            &[0xFF, 0xD8][..],
+            &jfif,
+            &icc,
+            &dqt,
+            &sof,
+            &sos,
+            &scan,
+            &[0xFF, 0xD9],
+        ]
+        .concat();
+        assert_eq!(jpeg(&file).unwrap(), kept);
+        assert_eq!(jpeg(&file[..file.len() - 40]), None);
+    }
+
+    #[test]
+    fn png_keeps_the_image_and_its_colours_only() {
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let mut c = u32::try_from(data.len()).unwrap().to_be_bytes().to_vec();
+            c.extend_from_slice(kind);
+            c.extend_from_slice(data);
+            c.extend_from_slice(&[0; 4]);
+            c
+        };
+        let ihdr = chunk(b"IHDR", &[0, 0, 0, 1, 0, 0, 0, 1, 8, 2, 0, 0, 0]);
+        let text = chunk(b"tEXt", b"Author\0Someone");
+        let itxt = chunk(b"iTXt", b"XML:com.adobe.xmp\0\0\0\0\0<x/>");
+        let exif = chunk(b"eXIf", b"MM\0*");
+        let srgb = chunk(b"sRGB", &[0]);
+        let idat = chunk(b"IDAT", &[1, 2, 3]);
+        let iend = chunk(b"IEND", &[]);
+        let file = [
+            PNG_SIGNATURE,
+            &ihdr,
+            &text,
+            &srgb,
+            &itxt,
+            &exif,
+            &idat,
+            &iend,
+        ]
+        .concat();
+        let kept = [PNG_SIGNATURE, &ihdr, &srgb, &idat, &iend].concat();
+        assert_eq!(png(&file).unwrap(), kept);
+    }
+
+    #[test]
+    fn gif_and_webp_lose_comments_exif_and_xmp() {
+        let mut gif_file = b"GIF89a\x01\x00\x01\x00\x00\x00\x00".to_vec();
+        let netscape = b"\x21\xFF\x0BNETSCAPE2.0\x03\x01\x00\x00\x00";
+        let comment = b"\x21\xFE\x05hello\x00";
+        let xmp = b"\x21\xFF\x0BXMP DataXMP\x03abc\x00";
+        let frame = b"\x2C\x00\x00\x00\x00\x01\x00\x01\x00\x00\x02\x02\x44\x01\x00";
+        for part in [&netscape[..], comment, xmp, frame, b"\x3B"] {
+            gif_file.extend_from_slice(part);
+        }
+        let kept = [
+            &b"GIF89a\x01\x00\x01\x00\x00\x00\x00"[..],
+            netscape,
+            frame,
+            b"\x3B",
+        ]
+        .concat();
+        assert_eq!(gif(&gif_file).unwrap(), kept);
+
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let mut c = kind.to_vec();
+            c.extend_from_slice(&u32::try_from(data.len()).unwrap().to_le_bytes());
+            c.extend_from_slice(data);
+            if data.len() % 2 == 1 {
+                c.push(0);
+            }
+            c
+        };
+        let vp8x = chunk(b"VP8X", &[0x0C, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let image = chunk(b"VP8L", &[0x2F, 0, 0, 0, 0]);
+        let exif = chunk(b"EXIF", b"MM\0*gps");
+        let xmp = chunk(b"XMP ", b"<x/>");
+        let body = [&b"WEBP"[..], &vp8x, &image, &exif, &xmp].concat();
+        let file = [
+            &b"RIFF"[..],
+            &u32::try_from(body.len()).unwrap().to_le_bytes(),
+            &body,
+        ]
+        .concat();
+        let out = webp(&file).unwrap();
+        let vp8x_clean = chunk(b"VP8X", &[0, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let body = [&b"WEBP"[..], &vp8x_clean, &image].concat();
+        let expected = [
+            &b"RIFF"[..],
+            &u32::try_from(body.len()).unwrap().to_le_bytes(),
+            &body,
+        ]
+        .concat();
+        assert_eq!(out, expected);
+    }
+}

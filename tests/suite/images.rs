@@ -1,0 +1,465 @@
+//! Images: every raster image of the site published at a few widths, in
+//! WebP and its own format, without metadata, through a cache; bad and
+//! huge images refused with located errors. Test images are made here: a
+//! gradient encoded by the `image` crate, with an Exif segment written by
+//! hand (GPS position, camera, orientation) as a phone writes it.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+
+use crate::harness::TestSite;
+
+/// A `width` x `height` gradient as JPEG, with an Exif APP1 segment
+/// (camera make and model, `orientation`, a GPS latitude), an XMP segment
+/// and a comment after its SOI marker.
+pub(crate) fn phone_jpeg(width: u32, height: u32, orientation: u16) -> Vec<u8> {
+    // A gradient with grain, so that it weighs what a photo weighs.
+    let pixels = image::RgbImage::from_fn(width, height, |x, y| {
+        let grain = (x.wrapping_mul(2_654_435_761) ^ y.wrapping_mul(40_503)) >> 27;
+        let r = u8::try_from(x * 223 / width + grain).unwrap();
+        let g = u8::try_from(y * 223 / height + grain).unwrap();
+        image::Rgb([r, g, 160])
+    });
+    let mut plain = Vec::new();
+    image::codecs::jpeg::JpegEncoder::new_with_quality(&mut plain, 90)
+        .encode_image(&pixels)
+        .unwrap();
+    let segment = |marker: u8, payload: &[u8]| {
+        let mut s = vec![0xFF, marker];
+        s.extend_from_slice(&u16::try_from(payload.len() + 2).unwrap().to_be_bytes());
+        s.extend_from_slice(payload);
+        s
+    };
+    let mut out = plain[..2].to_vec();
+    out.extend(segment(0xE1, &exif(orientation)));
+    out.extend(segment(
+        0xE1,
+        b"http://ns.adobe.com/xap/1.0/\0<x:xmpmeta><dc:creator>Jeanne Test</dc:creator></x:xmpmeta>",
+    ));
+    out.extend(segment(0xFE, b"Taken at 12 rue Test"));
+    out.extend_from_slice(&plain[2..]);
+    out
+}
+
+/// A big-endian Exif block: IFD0 with Make, Model, Orientation and a GPS
+/// IFD pointer; the GPS IFD with a latitude reference and a latitude.
+fn exif(orientation: u16) -> Vec<u8> {
+    let entry = |tag: u16, kind: u16, count: u32, value: [u8; 4]| {
+        let mut e = tag.to_be_bytes().to_vec();
+        e.extend_from_slice(&kind.to_be_bytes());
+        e.extend_from_slice(&count.to_be_bytes());
+        e.extend_from_slice(&value);
+        e
+    };
+    let (ascii, short, long, rational) = (2, 3, 4, 5);
+    // IFD0 at 8: 4 entries -> its data starts at 8 + 2 + 48 + 4 = 62.
+    let make_at: u32 = 62;
+    let make = b"TestPhone\0";
+    let gps_at = make_at + u32::try_from(make.len()).unwrap();
+    // GPS IFD: 2 entries -> its data starts at gps_at + 2 + 24 + 4.
+    let latitude_at = gps_at + 30;
+    let mut tiff = b"MM\0\x2a\0\0\0\x08".to_vec();
+    tiff.extend_from_slice(&4u16.to_be_bytes());
+    tiff.extend(entry(0x010F, ascii, 10, make_at.to_be_bytes()));
+    tiff.extend(entry(0x0110, ascii, 3, *b"X1\0\0"));
+    let o = orientation.to_be_bytes();
+    tiff.extend(entry(0x0112, short, 1, [o[0], o[1], 0, 0]));
+    tiff.extend(entry(0x8825, long, 1, gps_at.to_be_bytes()));
+    tiff.extend_from_slice(&0u32.to_be_bytes());
+    tiff.extend_from_slice(make);
+    tiff.extend_from_slice(&2u16.to_be_bytes());
+    tiff.extend(entry(0x0001, ascii, 2, *b"N\0\0\0"));
+    tiff.extend(entry(0x0002, rational, 3, latitude_at.to_be_bytes()));
+    tiff.extend_from_slice(&0u32.to_be_bytes());
+    for n in [48u32, 1, 51, 1, 2, 1] {
+        tiff.extend_from_slice(&n.to_be_bytes());
+    }
+    [&b"Exif\0\0"[..], &tiff].concat()
+}
+
+/// A `width` x `height` PNG with transparency and a text chunk.
+pub(crate) fn logo_png(width: u32, height: u32) -> Vec<u8> {
+    let pixels = image::RgbaImage::from_fn(width, height, |x, y| {
+        let inside = (i64::from(x) - i64::from(width / 2)).pow(2)
+            + (i64::from(y) - i64::from(height / 2)).pow(2)
+            < i64::from(width / 3).pow(2);
+        image::Rgba(if inside {
+            [0, 60, 120, 255]
+        } else {
+            [0, 0, 0, 0]
+        })
+    });
+    let mut png = Vec::new();
+    image::codecs::png::PngEncoder::new(&mut png)
+        .write_image(
+            pixels.as_raw(),
+            width,
+            height,
+            image::ExtendedColorType::Rgba8,
+        )
+        .unwrap();
+    // A tEXt chunk after IHDR (8 + 25 bytes), as editors write an author.
+    let mut text = 13u32.to_be_bytes().to_vec();
+    text.extend_from_slice(b"tEXtAuthor\0Jeanne");
+    text.extend_from_slice(&[0; 4]);
+    [&png[..33], &text, &png[33..]].concat()
+}
+
+use image::ImageEncoder as _;
+
+/// Every metadata group `exiftool` finds in `file` that a published image
+/// must not have.
+fn forbidden_metadata(file: &Path) -> Vec<String> {
+    let out = Command::new("exiftool")
+        .args(["-json", "-G", "-a", "-u"])
+        .arg(file)
+        .output()
+        .expect("exiftool runs (apt-get install libimage-exiftool-perl)");
+    let text = String::from_utf8_lossy(&out.stdout);
+    let json: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let tags = json[0].as_object().unwrap();
+    tags.keys()
+        .filter(|k| {
+            let group = k.split(':').next().unwrap_or("");
+            matches!(
+                group,
+                "EXIF" | "GPS" | "XMP" | "IPTC" | "Photoshop" | "MakerNotes" | "MPF"
+            ) || k.ends_with(":Comment")
+                || k.ends_with(":Author")
+                || k.contains("GPS")
+                || k.ends_with(":Make")
+                || k.ends_with(":Model")
+        })
+        .cloned()
+        .collect()
+}
+
+/// The staff's news page with a phone photo, written beside it. Small
+/// widths and a small photo keep the debug binary quick; the defaults are
+/// the unit tests' business.
+fn site_with_photo(orientation: u16) -> TestSite {
+    let site = TestSite::repository();
+    site.edit(
+        "content/site.yaml",
+        "extra:",
+        "images:\n  widths: [240, 480]\nextra:",
+    );
+    site.write_bytes(
+        "content/news/photo-du-bureau/bureau.jpg",
+        &phone_jpeg(800, 600, orientation),
+    );
+    site.write_bytes(
+        "content/news/photo-du-bureau/schema.png",
+        &logo_png(300, 200),
+    );
+    site.write(
+        "content/news/photo-du-bureau/index.md",
+        "---\ntitle: Le bureau\ndate: 2026-11-20\n---\n\
+         ![Le bureau du réseau](bureau.jpg)\n\n\
+         {{ figure(src=\"schema.png\", alt=\"Le schéma\", caption=\"Un schéma\") }}\n",
+    );
+    site.write(
+        "content/news/photo-du-bureau/index.en.md",
+        "---\ntitle: The office\ndate: 2026-11-20\n---\n![The network's office](bureau.jpg)\n",
+    );
+    site
+}
+
+#[test]
+fn markdown_images_and_figures_get_sizes_widths_webp_and_lazy_loading() {
+    let site = site_with_photo(1);
+    let build = site.build(&[]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let html = site.read("public/news/photo-du-bureau/index.html");
+    let base = "/news/photo-du-bureau/";
+    // The first image of the page: not lazy; 1600 is the widest variant.
+    let webp = format!("{base}bureau.240w.webp 240w, {base}bureau.480w.webp 480w");
+    let jpeg = format!("{base}bureau.240w.jpg 240w, {base}bureau.480w.jpg 480w");
+    assert!(
+        html.contains(&format!(
+            "<picture><source type=\"image/webp\" srcset=\"{webp}\" sizes=\"(max-width: 44rem) calc(100vw - 2rem), 42rem\"><img alt=\"Le bureau du réseau\" src=\"{base}bureau.480w.jpg\" width=\"480\" height=\"360\" srcset=\"{jpeg}\""
+        )),
+        "{html}"
+    );
+    let first = html.find("bureau.480w.jpg\"").unwrap();
+    let first_tag = &html[first..first + html[first..].find('>').unwrap()];
+    assert!(!first_tag.contains("loading"), "{first_tag}");
+    assert!(first_tag.contains("decoding=\"async\""), "{first_tag}");
+    // The figure's PNG, narrower than the widest width: its own width
+    // ends the list, the original serving it in PNG; lazy as the page's
+    // second image.
+    assert!(
+        html.contains(&format!(
+            "<picture><source type=\"image/webp\" srcset=\"{base}schema.240w.webp 240w, {base}schema.300w.webp 300w\" sizes=\"(max-width: 44rem) calc(100vw - 2rem), 42rem\"><img alt=\"Le schéma\" src=\"{base}schema.png\" width=\"300\" height=\"200\" srcset=\"{base}schema.240w.png 240w, {base}schema.png 300w\""
+        )),
+        "{html}"
+    );
+    assert!(
+        html.contains("loading=\"lazy\" decoding=\"async\"></picture>"),
+        "{html}"
+    );
+    // Every variant exists and has the size its name says.
+    for (name, w, h) in [
+        ("bureau.240w.jpg", 240, 180),
+        ("bureau.240w.webp", 240, 180),
+        ("bureau.480w.jpg", 480, 360),
+        ("bureau.480w.webp", 480, 360),
+        ("bureau.jpg", 800, 600),
+        ("schema.300w.webp", 300, 200),
+        ("schema.240w.png", 240, 160),
+        ("schema.png", 300, 200),
+    ] {
+        let path = site.public().join("news/photo-du-bureau").join(name);
+        let img = image::open(&path).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!((img.width(), img.height()), (w, h), "{name}");
+    }
+    // `check` knows every srcset URL without making any.
+    let check = site.check(&[]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+}
+
+#[test]
+fn no_published_image_keeps_gps_camera_or_comments_and_photos_are_turned_upright() {
+    // Orientation 6: stored landscape, shown portrait.
+    let site = site_with_photo(6);
+    let build = site.build(&[]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let source = site.root().join("content/news/photo-du-bureau/bureau.jpg");
+    assert!(
+        !forbidden_metadata(&source).is_empty(),
+        "the test photo must carry what is to be removed"
+    );
+    let mut seen = 0;
+    for entry in walkdir::WalkDir::new(site.public()) {
+        let entry = entry.unwrap();
+        let name = entry.file_name().to_string_lossy().to_lowercase();
+        if ![".jpg", ".jpeg", ".png", ".webp", ".gif"]
+            .iter()
+            .any(|e| name.ends_with(e))
+        {
+            continue;
+        }
+        seen += 1;
+        let left = forbidden_metadata(entry.path());
+        assert!(left.is_empty(), "{}: {left:?}", entry.path().display());
+    }
+    assert!(seen >= 8, "{seen} images published");
+    // Turned upright: the original 800 x 600 is shown 600 x 800.
+    let dir = site.public().join("news/photo-du-bureau");
+    let original = image::open(dir.join("bureau.jpg")).unwrap();
+    assert_eq!((original.width(), original.height()), (600, 800));
+    let small = image::open(dir.join("bureau.240w.webp")).unwrap();
+    assert_eq!((small.width(), small.height()), (240, 320));
+    let html = site.read("public/news/photo-du-bureau/index.html");
+    assert!(html.contains("width=\"480\" height=\"640\""), "{html}");
+}
+
+#[test]
+fn a_rebuild_takes_images_from_the_cache_and_remakes_a_damaged_entry() {
+    let site = site_with_photo(6);
+    let first = site.build(&[]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let cache = site.root().join(".alumni-cache/images");
+    let entries: Vec<_> = walkdir::WalkDir::new(&cache)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .filter(|p| p.is_file())
+        .collect();
+    // Two images' variants, and the turned original.
+    assert!(entries.len() >= 6, "{entries:?}");
+    let before = fs::read(site.public().join("news/photo-du-bureau/bureau.480w.webp")).unwrap();
+    let outputs = |site: &TestSite| crate::harness::tree(&site.public());
+    let built = outputs(&site);
+
+    // Unchanged sources: every entry is reused, none written again.
+    let stamps: Vec<_> = entries
+        .iter()
+        .map(|p| fs::metadata(p).unwrap().modified().unwrap())
+        .collect();
+    let second = site.build(&[]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    for (p, stamp) in entries.iter().zip(&stamps) {
+        assert_eq!(
+            fs::metadata(p).unwrap().modified().unwrap(),
+            *stamp,
+            "{}",
+            p.display()
+        );
+    }
+    assert_eq!(outputs(&site), built);
+
+    // An entry cut short (a build killed while copying it in): made again.
+    let victim = entries
+        .iter()
+        .find(|p| p.to_string_lossy().ends_with("-w480-q80.webp"))
+        .unwrap();
+    let bytes = fs::read(victim).unwrap();
+    fs::write(victim, &bytes[..bytes.len() / 2]).unwrap();
+    let third = site.build(&[]);
+    assert_eq!(third.code, 0, "{}", third.stderr);
+    assert_eq!(fs::read(victim).unwrap(), bytes);
+    assert_eq!(
+        fs::read(site.public().join("news/photo-du-bureau/bureau.480w.webp")).unwrap(),
+        before
+    );
+
+    // A photo no page uses any more: its entries are pruned.
+    fs::remove_dir_all(site.root().join("content/news/photo-du-bureau")).unwrap();
+    let fourth = site.build(&[]);
+    assert_eq!(fourth.code, 0, "{}", fourth.stderr);
+    assert!(entries.iter().all(|p| !p.exists()));
+}
+
+#[test]
+fn the_cache_folder_can_be_moved_and_not_into_the_sources() {
+    let site = site_with_photo(1);
+    site.edit(
+        "content/site.yaml",
+        "images:\n  widths: [240, 480]",
+        "images:\n  cache_dir: ../cache-ailleurs\n  widths: [400]",
+    );
+    let build = site.build(&[]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert!(site.temp().join("cache-ailleurs/images").is_dir());
+    assert!(!site.root().join(".alumni-cache").exists());
+    assert!(
+        site.public()
+            .join("news/photo-du-bureau/bureau.400w.webp")
+            .is_file()
+    );
+    site.edit(
+        "content/site.yaml",
+        "cache_dir: ../cache-ailleurs",
+        "cache_dir: content/cache",
+    );
+    let refused = site.build(&[]);
+    assert_eq!(refused.code, 1);
+    assert!(
+        refused.stderr.contains("content/site.yaml:")
+            && refused
+                .stderr
+                .contains("`images.cache_dir` cannot be `content/cache`"),
+        "{}",
+        refused.stderr
+    );
+}
+
+#[test]
+fn bad_and_huge_images_are_located_errors_never_a_panic() {
+    let site = TestSite::repository();
+    let photo = phone_jpeg(640, 480, 1);
+    // Cut short: the end marker is missing.
+    site.write_bytes("content/news/images/coupee.jpg", &photo[..photo.len() / 2]);
+    // A header that says 20000 x 20000 pixels (400 megapixels): a bomb.
+    let mut bomb = photo.clone();
+    let sof = bomb.windows(2).position(|w| w == [0xFF, 0xC0]).unwrap();
+    bomb[sof + 5..sof + 9].copy_from_slice(&[0x4E, 0x20, 0x4E, 0x20]);
+    site.write_bytes("content/news/images/bombe.jpg", &bomb);
+    // Not an image at all, named as one.
+    site.write("content/news/images/texte.png", "not a picture");
+    // A header whose size reads well but whose frame cannot be decoded (12
+    // bits per sample, which no browser shows): found at build time.
+    let mut broken = photo.clone();
+    broken[sof + 4] = 12;
+    site.write_bytes("content/news/images/abimee.jpg", &broken);
+    site.write(
+        "content/news/images/index.md",
+        "---\ntitle: Images\ndate: 2026-11-20\n---\nTexte.\n",
+    );
+    let check = site.check(&[]);
+    assert_eq!(check.code, 1, "{}", check.stdout);
+    let report = format!("{}{}", check.stdout, check.stderr);
+    for expected in [
+        "content/news/images/coupee.jpg: error: this JPEG image is cut short",
+        "content/news/images/bombe.jpg: error: this image is 20000 x 20000 pixels (400.0 megapixels), over the limit of 64.0 megapixels",
+        "content/news/images/texte.png: error: this file is named `.png` but holds no image of that kind",
+    ] {
+        assert!(report.contains(expected), "{expected}\n{report}");
+    }
+    // Once the header errors are fixed, the build decodes: the damage is found.
+    for name in ["coupee.jpg", "bombe.jpg", "texte.png"] {
+        fs::remove_file(site.root().join("content/news/images").join(name)).unwrap();
+    }
+    let build = site.build(&[]);
+    assert_eq!(build.code, 1);
+    assert!(
+        build
+            .stderr
+            .contains("content/news/images/abimee.jpg: error: cannot decode this JPEG image"),
+        "{}",
+        build.stderr
+    );
+    assert!(!build.stderr.contains("panicked"), "{}", build.stderr);
+}
+
+#[test]
+fn a_heavy_photo_is_an_error_beside_a_club_page_and_a_warning_for_staff() {
+    let site = TestSite::repository();
+    site.edit(
+        "content/site.yaml",
+        "extra:",
+        "images:\n  max_bytes: 100000\nextra:",
+    );
+    let photo = phone_jpeg(1200, 900, 1);
+    assert!(photo.len() > 100_000, "{}", photo.len());
+    for (from, to) in [("biotech.md", "index.md"), ("biotech.en.md", "index.en.md")] {
+        let text = site.read(&format!("content/clubs/{from}"));
+        site.write(&format!("content/clubs/biotech/{to}"), &text);
+        fs::remove_file(site.root().join("content/clubs").join(from)).unwrap();
+    }
+    site.write_bytes("content/clubs/biotech/photo.jpg", &photo);
+    site.write_bytes("content/news/lourde/photo.jpg", &photo);
+    site.write(
+        "content/news/lourde/index.md",
+        "---\ntitle: Lourde\ndate: 2026-11-20\n---\n![Une photo lourde](photo.jpg)\n",
+    );
+    let check = site.check(&[]);
+    let report = format!("{}{}", check.stdout, check.stderr);
+    let weight = format!("{:.1} KiB", photo.len() as f64 / 1024.0);
+    assert!(
+        report.contains(&format!("content/clubs/biotech/photo.jpg: error: this image weighs {weight} (1200 x 900 pixels), over the limit of 97.7 KiB for an image")),
+        "{report}"
+    );
+    assert!(
+        report.contains(&format!(
+            "content/news/lourde/photo.jpg: warning: this image weighs {weight}"
+        )),
+        "{report}"
+    );
+}
+
+#[test]
+fn animated_gifs_are_published_as_they_are_without_comments() {
+    let site = TestSite::repository();
+    let mut gif = Vec::new();
+    {
+        let mut encoder = image::codecs::gif::GifEncoder::new(&mut gif);
+        encoder
+            .set_repeat(image::codecs::gif::Repeat::Infinite)
+            .unwrap();
+        for shade in [0u8, 255] {
+            let frame = image::RgbaImage::from_pixel(8, 8, image::Rgba([shade, 0, 0, 255]));
+            encoder.encode_frame(image::Frame::new(frame)).unwrap();
+        }
+    }
+    // A comment extension before the trailer.
+    let with_comment = [&gif[..gif.len() - 1], b"\x21\xFE\x05hello\x00\x3B"].concat();
+    site.write_bytes("content/news/anime/danse.gif", &with_comment);
+    site.write(
+        "content/news/anime/index.md",
+        "---\ntitle: Animé\ndate: 2026-11-20\n---\n![Une danse](danse.gif)\n",
+    );
+    let build = site.build(&[]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let published = fs::read(site.public().join("news/anime/danse.gif")).unwrap();
+    assert_eq!(published, gif);
+    let frames = image::codecs::gif::GifDecoder::new(std::io::Cursor::new(&published)).unwrap();
+    assert_eq!(image::AnimationDecoder::into_frames(frames).count(), 2);
+    let html = site.read("public/news/anime/index.html");
+    assert!(
+        html.contains("<img alt=\"Une danse\" src=\"/news/anime/danse.gif\" width=\"8\" height=\"8\" decoding=\"async\">"),
+        "{html}"
+    );
+    assert!(!site.public().join("news/anime/danse.8w.webp").exists());
+}

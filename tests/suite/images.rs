@@ -220,6 +220,7 @@ fn markdown_images_and_figures_get_sizes_widths_webp_and_lazy_loading() {
 }
 
 #[test]
+#[ignore = "reads images with Debian's exiftool (libimage-exiftool-perl); .ci/run installs it and runs this"]
 fn no_published_image_keeps_gps_camera_or_comments_and_photos_are_turned_upright() {
     // Orientation 6: stored landscape, shown portrait.
     let site = site_with_photo(6);

@@ -18,6 +18,7 @@
 //! reported: its URL is known, it is the page that is wrong, and the link
 //! will be right once it is fixed.
 
+use crate::publish::unescape_attribute as unescape;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::build::{self, BuildError, BuildOptions, PreparedSite};
@@ -31,20 +32,6 @@ use crate::yaml::Value;
 struct Tag {
     name: String,
     attributes: Vec<(String, String)>,
-}
-
-/// Decodes the few character references our outputs use in attributes.
-fn unescape(value: &str) -> String {
-    if !value.contains('&') {
-        return value.to_string();
-    }
-    value
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 /// The start tags of `html`, skipping comments and the content of scripts and styles.

@@ -54,6 +54,22 @@ pub fn xml_escape(text: &str) -> String {
     out
 }
 
+/// Decodes the character references an attribute value may hold in our
+/// outputs (pulldown-cmark's, the sanitiser's, Tera's): the one decoder of
+/// the readers of rendered HTML.
+pub(crate) fn unescape_attribute(value: &str) -> String {
+    if !value.contains('&') {
+        return value.to_string();
+    }
+    value
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&#x27;", "'")
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&amp;", "&")
+}
+
 /// RFC 3339 for Atom: a date alone is midnight UTC; a time without offset is UTC.
 fn rfc3339(date: DateTime) -> String {
     let with_time = DateTime {

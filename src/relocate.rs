@@ -25,6 +25,7 @@
 //! address that names no published file is left as written, so that
 //! `alumni check` still reports it, at the link that wrote it.
 
+use crate::publish::unescape_attribute as unescape;
 use std::collections::HashSet;
 
 use crate::config::Config;
@@ -266,21 +267,6 @@ fn resolve(page: &str, path: &str) -> Option<String> {
         joined.push('/');
     }
     Some(joined)
-}
-
-/// Decodes the character references an attribute value may hold in our
-/// outputs (pulldown-cmark's, the sanitiser's, Tera's).
-fn unescape(value: &str) -> String {
-    if !value.contains('&') {
-        return value.to_string();
-    }
-    value
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 /// Escapes an attribute value for either quote.

@@ -15,6 +15,7 @@
 //! `src` as written). Comments, scripts, styles and text areas are not
 //! looked into.
 
+use crate::publish::unescape_attribute as unescape;
 use std::fmt::Write as _;
 
 use super::{Image, Images, Variant};
@@ -140,20 +141,6 @@ fn tag(html: &str, mut at: usize) -> Option<(Vec<Attribute<'_>>, usize)> {
             value,
         });
     }
-}
-
-/// Decodes the character references our outputs use in attributes.
-fn unescape(value: &str) -> String {
-    if !value.contains('&') {
-        return value.to_string();
-    }
-    value
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
 }
 
 /// A site path as a URL path: what is not plainly safe in an attribute and

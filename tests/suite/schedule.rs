@@ -2,6 +2,7 @@
 //! `expiry_date`, `--future`, `--expired`, `check --next-rebuild`, and the
 //! build's now taken from `SOURCE_DATE_EPOCH`.
 
+use std::collections::BTreeMap;
 use std::fs;
 use std::path::Path;
 
@@ -310,8 +311,9 @@ fn the_same_tree_builds_to_the_same_bytes_anywhere_anytime() {
             .unwrap();
         assert!(output.status.success(), "{output:?}");
         trees.push(tree(&out));
-        // A second apart at least, so that a clock read anywhere would show.
-        std::thread::sleep(std::time::Duration::from_millis(1100));
+        // No sleep between the builds: that the clock is never read on the
+        // way to an output is shown by
+        // `the_wall_clock_is_read_in_one_place_only`, without waiting.
     }
     assert!(trees[0].len() > 100, "{} files", trees[0].len());
     let differing: Vec<&String> = trees[0]
@@ -324,6 +326,43 @@ fn the_same_tree_builds_to_the_same_bytes_anywhere_anytime() {
         trees[0].keys().collect::<Vec<_>>(),
         trees[1].keys().collect::<Vec<_>>()
     );
+}
+
+/// Every output depends on "now" only through `schedule::now`, which honours
+/// `SOURCE_DATE_EPOCH`: a read of the wall clock anywhere else in the
+/// sources fails here (the mutation caught: a `SystemTime::now()` or
+/// `Timestamp::now()` added to a stage, which a reproducibility test only
+/// sees if its two builds happen a second apart). `Instant`, a monotonic
+/// clock for durations, is allowed: it never reaches an output. `serve`'s
+/// instance id, sent to its browsers so that they reload after a restart,
+/// is not part of any build.
+#[test]
+fn the_wall_clock_is_read_in_one_place_only() {
+    let allowed = [("src/schedule.rs", 1), ("src/serve.rs", 1)];
+    let clocks = [
+        "SystemTime::now",
+        "Timestamp::now",
+        "Zoned::now",
+        "civil::now",
+        "Local::now",
+        "Utc::now",
+    ];
+    let mut reads: BTreeMap<String, usize> = BTreeMap::new();
+    for entry in walkdir::WalkDir::new(repo_root().join("src")) {
+        let entry = entry.unwrap();
+        if entry.path().extension().is_none_or(|e| e != "rs") {
+            continue;
+        }
+        let text = std::fs::read_to_string(entry.path()).unwrap();
+        let count: usize = clocks.iter().map(|c| text.matches(c).count()).sum();
+        if count > 0 {
+            let relative = entry.path().strip_prefix(repo_root()).unwrap();
+            reads.insert(relative.to_string_lossy().replace('\\', "/"), count);
+        }
+    }
+    let expected: BTreeMap<String, usize> =
+        allowed.iter().map(|(p, n)| (p.to_string(), *n)).collect();
+    assert_eq!(reads, expected, "wall-clock reads outside schedule::now");
 }
 
 #[test]

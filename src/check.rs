@@ -18,7 +18,7 @@
 //! reported: its URL is known, it is the page that is wrong, and the link
 //! will be right once it is fixed.
 
-use crate::publish::unescape_attribute as unescape;
+use crate::html::unescape_attribute as unescape;
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use crate::build::{self, BuildError, BuildOptions, PreparedSite};

@@ -31,6 +31,7 @@ pub mod data;
 pub mod date;
 pub mod diagnostic;
 pub mod front_matter;
+pub mod html;
 pub mod images;
 pub mod live;
 pub mod load;

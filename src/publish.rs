@@ -28,6 +28,7 @@ use std::time::Duration;
 use rayon::prelude::*;
 
 use crate::date::DateTime;
+use crate::html::escape as xml_escape;
 use crate::i18n::Text;
 use crate::model::{Page, Site};
 use crate::timings::timed;
@@ -35,40 +36,6 @@ use crate::view::{permalink_of, url_of};
 
 /// How many entries a feed holds.
 const FEED_ENTRIES: usize = 20;
-
-/// Escapes text for XML content and attributes.
-pub fn xml_escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&apos;"),
-            // Control characters are not allowed in XML 1.0.
-            c if (c as u32) < 0x20 && !matches!(c, '\t' | '\n' | '\r') => {}
-            c => out.push(c),
-        }
-    }
-    out
-}
-
-/// Decodes the character references an attribute value may hold in our
-/// outputs (pulldown-cmark's, the sanitiser's, Tera's): the one decoder of
-/// the readers of rendered HTML.
-pub(crate) fn unescape_attribute(value: &str) -> String {
-    if !value.contains('&') {
-        return value.to_string();
-    }
-    value
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'")
-        .replace("&#x27;", "'")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&amp;", "&")
-}
 
 /// RFC 3339 for Atom: a date alone is midnight UTC; a time without offset is UTC.
 fn rfc3339(date: DateTime) -> String {
@@ -591,14 +558,6 @@ fn redirects(site: &Site) -> Vec<(String, Vec<u8>)> {
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn escapes_xml() {
-        assert_eq!(
-            xml_escape("Tom & « Jerry » <b> \"x\" 'y'\u{1}"),
-            "Tom &amp; « Jerry » &lt;b&gt; &quot;x&quot; &apos;y&apos;"
-        );
-    }
 
     #[test]
     fn dates_for_atom() {

@@ -25,7 +25,7 @@
 //! address that names no published file is left as written, so that
 //! `alumni check` still reports it, at the link that wrote it.
 
-use crate::publish::unescape_attribute as unescape;
+use crate::html::{escape, unescape_attribute as unescape};
 use std::collections::HashSet;
 
 use crate::config::Config;
@@ -267,16 +267,6 @@ fn resolve(page: &str, path: &str) -> Option<String> {
         joined.push('/');
     }
     Some(joined)
-}
-
-/// Escapes an attribute value for either quote.
-fn escape(value: &str) -> String {
-    value
-        .replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('\'', "&#39;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
 }
 
 #[cfg(test)]

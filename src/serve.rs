@@ -52,7 +52,7 @@ use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::i18n::{Lang, Text};
 use crate::live::{LiveSite, Outputs};
 // XML's escaping is HTML's too.
-use crate::publish::xml_escape as escape;
+use crate::html::escape;
 
 /// The path prefix of the server's own endpoints, out of the site's way.
 pub const ENDPOINT_PREFIX: &str = "/__alumni/";

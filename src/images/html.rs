@@ -15,7 +15,7 @@
 //! `src` as written). Comments, scripts, styles and text areas are not
 //! looked into.
 
-use crate::publish::unescape_attribute as unescape;
+use crate::html::{escape, unescape_attribute as unescape};
 use std::fmt::Write as _;
 
 use super::{Image, Images, Variant};
@@ -257,13 +257,6 @@ fn responsive(
         );
     }
     format!("<picture>{sources}{tag}</picture>")
-}
-
-/// `text` for a double-quoted attribute.
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('"', "&quot;")
-        .replace('<', "&lt;")
 }
 
 #[cfg(test)]

@@ -2,7 +2,8 @@
 // or critical violation on each kind of page, on a phone (390 px) and a
 // desktop (1280 px) screen; screenshots of each go to tests/screenshots/
 // (ignored by git) for a person to look at. A club page, an episode page
-// and an interview page each show their picture, loaded, with its size.
+// and an interview page each show their picture, loaded, with its size,
+// and so does a news item's figure.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -32,6 +33,7 @@ const PAGES = {
   episode: "alter-ego/episode-1/",
   event: "events/lancement-du-reseau/",
   interview: "interviews/ambitions-du-reseau/",
+  news: "news/lancement-alter-ego/",
   term: "tags/clubs/",
   search: "recherche/",
   "not-found": "cette-page-n-existe-pas/",
@@ -103,6 +105,7 @@ for (const [name, path, selector] of [
   ["episode", "alter-ego/episode-1/", ".page-image img"],
   ["interview", "interviews/ambitions-du-reseau/", ".page-image img"],
   ["series list", "alter-ego/", ".cards img.card-poster"],
+  ["news", "en/news/alter-ego-launch/", ".prose figure img"],
 ]) {
   test(`the ${name} page shows its picture, loaded and sized`, async () => {
     const page = await browser.newPage({ viewport: { width: 390, height: 844 } });

@@ -14,10 +14,11 @@
 //! and `t(key=...)` (a UI string of the current language), and use the
 //! `date(format=..., lang=...)` and `json` filters. `image(field=...,
 //! page=...)` (or `path=`, `asset=`) returns a raster image's variants for
-//! `<picture>` markup and Open Graph tags (see [`image_function`]). A shortcode refuses its
-//! call with `throw(message=..., argument="alt")`: the error is then the
-//! page's, at that argument of the call (at the call without `argument`),
-//! not the theme's. Messages of the engine, which are English, come inside
+//! `<picture>` markup and Open Graph tags (see
+//! [`crate::images::Image::to_value`]). A shortcode refuses its call with
+//! `throw(message=..., argument="alt")`: the error is then the page's, at
+//! that argument of the call (at the call without `argument`), not the
+//! theme's. Messages of the engine, which are English, come inside
 //! a sentence of ours in French and English. Tera 2 functions take keyword
 //! arguments only, hence `t(key="nav.home")` rather than `t("nav.home")`.
 
@@ -1344,6 +1345,10 @@ mod tests {
                 "clubs/a/logo.png".to_string(),
             )]),
             images: Arc::new(beside),
+            assets: HashMap::from([
+                ("site.css".to_string(), "static/site.css".to_string()),
+                ("logo.png".to_string(), "clubs/a/logo.png".to_string()),
+            ]),
             ..Links::default()
         });
         let mut tera = new_tera(&links, &Arc::new(Strings::new()));
@@ -1355,6 +1360,11 @@ mod tests {
                 "{% set i = image(path=\"/alumni/clubs/a/logo.png\", alt=\"L\") %}{{ i.webp }}",
             ),
             ("none.html", "{{ image(alt=\"x\") }}"),
+            (
+                "asset.html",
+                "{% set i = image(asset=\"logo.png\") %}{{ i.src }}",
+            ),
+            ("css.html", "{{ image(asset=\"site.css\") }}"),
             ("nopage.html", "{{ image(field=page.extra.logo) }}"),
         ])
         .unwrap();
@@ -1381,6 +1391,16 @@ mod tests {
         let error = render("field.html", "clubs/a/index.md", "absent.png").unwrap_err();
         assert!(
             error.contains("at content/clubs/a/absent.png, content/_static/absent.png"),
+            "{error}"
+        );
+        // A theme file: by its name in `static/`, an image only if planned.
+        assert_eq!(
+            render("asset.html", "", "").unwrap(),
+            "/alumni/clubs/a/logo.png"
+        );
+        let error = render("css.html", "", "").unwrap_err();
+        assert!(
+            error.contains("no raster image of the site at static/site.css"),
             "{error}"
         );
         let error = render("none.html", "", "").unwrap_err();

@@ -12,10 +12,13 @@
 //! `@/clubs/biotech.md`, resolved in the current language, or a site path
 //! such as `/clubs/`), `asset(path=...)` (a file of the theme's `static/`)
 //! and `t(key=...)` (a UI string of the current language), and use the
-//! `date(format=..., lang=...)` and `json` filters. A shortcode refuses its
-//! call with `throw(message=..., argument="alt")`: the error is then the
-//! page's, at that argument of the call (at the call without `argument`),
-//! not the theme's. Messages of the engine, which are English, come inside
+//! `date(format=..., lang=...)` and `json` filters. `image(field=...,
+//! page=...)` (or `path=`, `asset=`) returns a raster image's variants for
+//! `<picture>` markup and Open Graph tags (see
+//! [`crate::images::Image::to_value`]). A shortcode refuses its call with
+//! `throw(message=..., argument="alt")`: the error is then the page's, at
+//! that argument of the call (at the call without `argument`), not the
+//! theme's. Messages of the engine, which are English, come inside
 //! a sentence of ours in French and English. Tera 2 functions take keyword
 //! arguments only, hence `t(key="nav.home")` rather than `t("nav.home")`.
 
@@ -52,11 +55,19 @@ pub struct Engine {
 const CONTEXT_NAMES: &str = "page (on pages), section, ancestors (on sections), taxonomy and term (on taxonomy pages), paginator, site, data, config, lang, current_url";
 
 /// What template functions need to know of the site.
+#[derive(Default)]
 struct Links {
     base_path: String,
     index: LinkIndex,
     /// Files of the theme's `static/`, relative to it, with their site path.
     assets: HashMap<String, String>,
+    /// `base_url` without its trailing slash, for absolute URLs.
+    base_url: String,
+    /// The planned images (for `image()`).
+    images: Arc<crate::images::Images>,
+    /// Output path of each planned image's original, by its source file
+    /// (`content/clubs/x/logo.png`).
+    image_sources: HashMap<String, String>,
 }
 
 fn template_name(file: &TextFile) -> String {
@@ -113,6 +124,13 @@ pub fn compile(theme: &ThemeFiles, site: &Site) -> Result<Engine, Vec<Diagnostic
                     .unwrap_or_else(|| format!("static/{inner}"));
                 (inner, output)
             })
+            .collect(),
+        base_url: site.config.base_url.trim_end_matches('/').to_string(),
+        images: Arc::clone(&site.images),
+        image_sources: site
+            .images
+            .iter()
+            .map(|i| (i.source.clone(), i.output().to_string()))
             .collect(),
     });
     let strings = Arc::new(strings);
@@ -390,6 +408,11 @@ fn new_tera(links: &Arc<Links>, strings: &Arc<Strings>) -> Tera {
             }
         },
     );
+    let l = Arc::clone(links);
+    tera.register_function(
+        "image",
+        move |kwargs: Kwargs, _: &State| -> tera::TeraResult<Value> { image_function(&l, &kwargs) },
+    );
     let s = Arc::clone(strings);
     tera.register_function(
         "t",
@@ -434,6 +457,99 @@ fn new_tera(links: &Arc<Links>, strings: &Arc<Strings>) -> Tera {
         },
     );
     tera
+}
+
+/// `image(field=..., page=...)`, `image(path=...)` or `image(asset=...)`,
+/// with `alt`, `width` and `sizes` optional: the variants of a raster image
+/// of the site (see [`crate::images::Image::to_value`]). `field` is a
+/// page's image field (`{ src, alt }`), found as the schema finds it:
+/// beside the page when `page` (a page or a list's item) is a bundle's,
+/// else in `content/_static/`. `path` is a site path (`/clubs/x/logo.png`),
+/// `asset` a file of the theme's `static/`.
+fn image_function(links: &Links, kwargs: &Kwargs) -> tera::TeraResult<Value> {
+    let field = kwargs.get::<&Value>("field")?;
+    let path = kwargs.get::<&str>("path")?;
+    let asset = kwargs.get::<&str>("asset")?;
+    let width = kwargs.get::<u32>("width")?;
+    let sizes = kwargs.get::<&str>("sizes")?;
+    let mut alt = kwargs.get::<&str>("alt")?;
+    let (output, looked_for) = match (field, path, asset) {
+        (Some(field), None, None) => {
+            let src = field
+                .get_from_path("src")
+                .and_then(Value::as_str)
+                .ok_or_else(|| {
+                    engine_error(&tr!(
+                        "image(field=...): this is not an image field, which is written `{{ src: logo.png, alt: \"...\" }}`; is the field missing on this page? test it with `{{% if page.extra.logo %}}`",
+                        "image(field=...) : ce n'est pas un champ image, qui s'écrit `{{ src: logo.png, alt: \"...\" }}` ; le champ manque-t-il sur cette page ? testez-le avec `{{% if page.extra.logo %}}`"
+                    ))
+                })?;
+            if alt.is_none() {
+                alt = field.get_from_path("alt").and_then(Value::as_str);
+            }
+            let source = match kwargs.get::<&Value>("page")? {
+                Some(page) => page.get_from_path("source").and_then(Value::as_str),
+                None => None,
+            };
+            let Some(source) = source else {
+                return Err(engine_error(&tr!(
+                    "image(field=...): add `page=page` (or the list's item): an image field names a file beside its page",
+                    "image(field=...) : ajoutez `page=page` (ou l'élément de la liste) : un champ image nomme un fichier à côté de sa page"
+                )));
+            };
+            let src = src.trim_start_matches("./");
+            let (folder, name) = source.rsplit_once('/').unwrap_or(("", source));
+            let mut candidates = Vec::new();
+            if name.starts_with("index.") && !folder.is_empty() {
+                candidates.push(format!("content/{folder}/{src}"));
+            }
+            candidates.push(format!("content/_static/{}", src.trim_start_matches('/')));
+            let found = candidates
+                .iter()
+                .find_map(|c| links.image_sources.get(c).cloned());
+            (found, candidates.join(", "))
+        }
+        (None, Some(path), None) => {
+            let inner = path
+                .strip_prefix(links.base_path.as_str())
+                .unwrap_or(path)
+                .trim_start_matches('/');
+            let found = links.images.get(inner).map(|i| i.output().to_string());
+            (found, format!("/{inner}"))
+        }
+        (None, None, Some(asset)) => {
+            let inner = asset.trim_start_matches('/');
+            let found = links
+                .assets
+                .get(inner)
+                .filter(|output| links.images.get(output).is_some())
+                .cloned();
+            (found, format!("static/{inner}"))
+        }
+        _ => {
+            return Err(engine_error(&tr!(
+                "image(): give one of `field=` (a page's image field, with `page=`), `path=` (a site path) or `asset=` (a file of the theme's static/)",
+                "image() : donnez un seul de `field=` (le champ image d'une page, avec `page=`), `path=` (un chemin du site) ou `asset=` (un fichier du dossier static/ du thème)"
+            )));
+        }
+    };
+    let Some(image) = output.as_deref().and_then(|o| links.images.get(o)) else {
+        return Err(engine_error(&tr!(
+            "image(): no raster image of the site at {looked_for}; SVG and other files have no variants: show them with url() or asset() in an <img>",
+            "image() : pas d'image matricielle du site en {looked_for} ; le SVG et les autres fichiers n'ont pas de variantes : affichez-les avec url() ou asset() dans une <img>"
+        )));
+    };
+    let shown = crate::images::Shown {
+        alt: alt.unwrap_or_default(),
+        width: width.filter(|w| *w > 0),
+        sizes,
+    };
+    Ok(image.to_value(
+        &links.images.settings,
+        &links.base_path,
+        &links.base_url,
+        &shown,
+    ))
 }
 
 fn resolve_url(links: &Links, path: &str, lang: &str) -> Result<String, Text> {
@@ -1162,8 +1278,7 @@ mod tests {
     fn json_filter_cannot_close_a_script() {
         let links = Arc::new(Links {
             base_path: "/".to_string(),
-            index: LinkIndex::default(),
-            assets: HashMap::new(),
+            ..Links::default()
         });
         let mut tera = new_tera(&links, &Arc::new(Strings::new()));
         tera.add_raw_template("t.html", "{{ {\"a\": x} | json }}")
@@ -1181,8 +1296,7 @@ mod tests {
     fn ui_strings_follow_the_context_language_and_need_one() {
         let links = Arc::new(Links {
             base_path: "/".to_string(),
-            index: LinkIndex::default(),
-            assets: HashMap::new(),
+            ..Links::default()
         });
         let strings: Strings = [("fr", "Bonjour"), ("en", "Hello")]
             .into_iter()
@@ -1207,6 +1321,92 @@ mod tests {
             let error = format!("{:?}", with(missing).unwrap_err());
             assert!(error.contains("no language here"), "{error}");
         }
+    }
+
+    /// `image()` finds a field's image beside a bundle's page, else in
+    /// `_static/`, or by its site path, and refuses what is not a planned
+    /// image with a message naming where it looked. Catches a field looked
+    /// for beside a page that is not a bundle, a base path left on `path=`,
+    /// and an unknown image that is not an error.
+    #[test]
+    fn image_finds_field_images_as_the_schema_does_and_names_what_is_missing() {
+        let beside = crate::images::Images::with_one(
+            "clubs/a/logo.png",
+            "content/clubs/a/logo.png",
+            crate::images::Format::Png,
+            (480, 480),
+            true,
+        );
+        let links = Arc::new(Links {
+            base_path: "/alumni/".to_string(),
+            base_url: "https://e.org/alumni".to_string(),
+            image_sources: HashMap::from([(
+                "content/clubs/a/logo.png".to_string(),
+                "clubs/a/logo.png".to_string(),
+            )]),
+            images: Arc::new(beside),
+            assets: HashMap::from([
+                ("site.css".to_string(), "static/site.css".to_string()),
+                ("logo.png".to_string(), "clubs/a/logo.png".to_string()),
+            ]),
+            ..Links::default()
+        });
+        let mut tera = new_tera(&links, &Arc::new(Strings::new()));
+        let call = "{% set i = image(field=page.extra.logo, page=page, width=72) %}{{ i.src }} {{ i.width }}x{{ i.height }} {{ i.alt }} {{ i.og.url }}";
+        tera.add_raw_templates([
+            ("field.html", call),
+            (
+                "path.html",
+                "{% set i = image(path=\"/alumni/clubs/a/logo.png\", alt=\"L\") %}{{ i.webp }}",
+            ),
+            ("none.html", "{{ image(alt=\"x\") }}"),
+            (
+                "asset.html",
+                "{% set i = image(asset=\"logo.png\") %}{{ i.src }}",
+            ),
+            ("css.html", "{{ image(asset=\"site.css\") }}"),
+            ("nopage.html", "{{ image(field=page.extra.logo) }}"),
+        ])
+        .unwrap();
+        let render = |name: &str, source: &str, src: &str| {
+            let mut context = Context::new();
+            let page = serde_json::json!({"source": source, "extra": {"logo": {"src": src, "alt": "Logo A"}}});
+            context.insert("page", &page);
+            tera.render(name, &context).map_err(|e| format!("{e:?}"))
+        };
+        assert_eq!(
+            render("field.html", "clubs/a/index.en.md", "logo.png").unwrap(),
+            "/alumni/clubs/a/logo.png 72x72 Logo A https://e.org/alumni/clubs/a/logo.og.png"
+        );
+        assert_eq!(
+            render("path.html", "", "").unwrap(),
+            "/alumni/clubs/a/logo.480w.webp 480w"
+        );
+        // A page that is not a bundle has no files beside it.
+        let error = render("field.html", "clubs/a.md", "a/logo.png").unwrap_err();
+        assert!(
+            error.contains("no raster image of the site at content/_static/a/logo.png"),
+            "{error}"
+        );
+        let error = render("field.html", "clubs/a/index.md", "absent.png").unwrap_err();
+        assert!(
+            error.contains("at content/clubs/a/absent.png, content/_static/absent.png"),
+            "{error}"
+        );
+        // A theme file: by its name in `static/`, an image only if planned.
+        assert_eq!(
+            render("asset.html", "", "").unwrap(),
+            "/alumni/clubs/a/logo.png"
+        );
+        let error = render("css.html", "", "").unwrap_err();
+        assert!(
+            error.contains("no raster image of the site at static/site.css"),
+            "{error}"
+        );
+        let error = render("none.html", "", "").unwrap_err();
+        assert!(error.contains("give one of `field=`"), "{error}");
+        let error = render("nopage.html", "", "logo.png").unwrap_err();
+        assert!(error.contains("add `page=page`"), "{error}");
     }
 
     #[test]

@@ -310,6 +310,100 @@ impl Image {
     }
 }
 
+/// How a template shows an image (the arguments of `image()` besides the
+/// image itself).
+#[derive(Clone, Debug, Default)]
+pub struct Shown<'a> {
+    /// Its alternative text.
+    pub alt: &'a str,
+    /// The width it is shown at, in CSS pixels, when the template fixes it
+    /// (a logo): its `sizes` then says so, and its height follows.
+    pub width: Option<u32>,
+    /// A `sizes` of the template's own, over the one `width` or the
+    /// settings give.
+    pub sizes: Option<&'a str>,
+}
+
+/// One output as templates see it.
+#[derive(serde::Serialize)]
+struct OutputValue {
+    url: String,
+    width: u32,
+    height: u32,
+    #[serde(rename = "type")]
+    media_type: &'static str,
+}
+
+/// What `image()` hands a template; see [`Image::to_value`].
+#[derive(serde::Serialize)]
+struct ImageValue<'a> {
+    src: String,
+    width: u32,
+    height: u32,
+    alt: &'a str,
+    #[serde(rename = "type")]
+    media_type: &'static str,
+    srcset: Option<String>,
+    webp: Option<String>,
+    sizes: Option<String>,
+    original: OutputValue,
+    og: Option<OutputValue>,
+}
+
+impl Image {
+    /// The image as the template function `image()` returns it: `src` (the
+    /// widest output of the original's format), `width` and `height` (as
+    /// shown), `alt`, `type` (of `src`), `srcset` (the original's format),
+    /// `webp` (the WebP `srcset`, none when WebP is the only format),
+    /// `sizes`, `original` and `og` (`url`, `width`, `height`, `type`;
+    /// `og.url` absolute, as link previews need; `og` none unless an Open
+    /// Graph crop is planned, that is for images of `image` fields). An
+    /// image published as it is (a GIF) has no `srcset`, `webp` nor
+    /// `sizes`. URLs are under `base_path`; `base_url` has no trailing
+    /// slash.
+    pub fn to_value(
+        &self,
+        settings: &Settings,
+        base_path: &str,
+        base_url: &str,
+        shown: &Shown<'_>,
+    ) -> tera::Value {
+        let output = |v: &Variant, url: String| OutputValue {
+            url,
+            width: v.width,
+            height: v.height,
+            media_type: v.format.media_type(),
+        };
+        let fallback = self.fallback();
+        let (width, height) = match shown.width {
+            Some(w) => (w, process::scaled_height(self.width, self.height, w)),
+            None => (fallback.width, fallback.height),
+        };
+        let sizes = match (shown.sizes, shown.width) {
+            (Some(s), _) => s.to_string(),
+            (None, Some(w)) => format!("{w}px"),
+            (None, None) => settings.sizes.clone(),
+        };
+        let formats = self.formats();
+        let value = ImageValue {
+            src: html::url_path(base_path, &fallback.output),
+            width,
+            height,
+            alt: shown.alt,
+            media_type: fallback.format.media_type(),
+            srcset: (!self.as_is).then(|| html::srcset(base_path, &self.srcset_of(self.format))),
+            webp: (formats.len() > 1 && formats.contains(&Format::WebP))
+                .then(|| html::srcset(base_path, &self.srcset_of(Format::WebP))),
+            sizes: (!self.as_is).then_some(sizes),
+            original: output(&self.variants[0], html::url_path(base_path, self.output())),
+            og: self
+                .open_graph()
+                .map(|v| output(v, format!("{base_url}/{}", html::url_path("", &v.output)))),
+        };
+        tera::Value::from_serializable(&value)
+    }
+}
+
 /// Every planned image, by the output path of its original.
 #[derive(Clone, Debug, Default)]
 pub struct Images {
@@ -344,6 +438,43 @@ impl Images {
     /// Whether no image is planned.
     pub fn is_empty(&self) -> bool {
         self.by_output.is_empty()
+    }
+}
+
+#[cfg(test)]
+impl Images {
+    /// One image planned as [`plan`] plans it from its header: published
+    /// at `output` from `source`, for the tests of what reads the plan.
+    pub(crate) fn with_one(
+        output: &str,
+        source: &str,
+        format: Format,
+        size: (u32, u32),
+        open_graph: bool,
+    ) -> Images {
+        let settings = Settings::default();
+        let variants = variants_of(output, format, size, &settings, open_graph);
+        let mut images = Images {
+            settings,
+            ..Images::default()
+        };
+        for v in &variants {
+            images.variants.insert(v.output.clone(), output.to_string());
+        }
+        images.by_output.insert(
+            output.to_string(),
+            Image {
+                source: source.to_string(),
+                abs: PathBuf::from("/nowhere"),
+                format,
+                width: size.0,
+                height: size.1,
+                as_is: false,
+                turned: false,
+                variants,
+            },
+        );
+        images
     }
 }
 
@@ -519,7 +650,14 @@ pub fn field_images(site: &crate::model::Site) -> HashSet<String> {
             else {
                 continue;
             };
-            let beside = format!("{}{src}", page.path);
+            // A bundle's files are published once, under `files_path`,
+            // whichever language's page names them.
+            let folder = if page.files_path.is_empty() {
+                &page.path
+            } else {
+                &page.files_path
+            };
+            let beside = format!("{folder}{src}");
             if outputs.contains(beside.as_str()) {
                 named.insert(beside);
             } else {
@@ -867,5 +1005,68 @@ mod tests {
         let logo = names((400, 400), Format::Png, true);
         assert_eq!(logo.last().unwrap().1, 400);
         assert_eq!(logo.last().unwrap().2, 210);
+    }
+
+    /// What `image()` hands templates. Catches a `srcset` of the wrong
+    /// format, a height not scaled with a fixed width, `sizes` not taken
+    /// from that width, and an Open Graph URL that is not absolute or that
+    /// is given when no crop is planned.
+    #[test]
+    fn to_value_gives_both_srcsets_the_shown_size_and_the_open_graph_crop() {
+        let images = Images::with_one(
+            "interviews/x/vue.jpg",
+            "content/interviews/x/vue.jpg",
+            Format::Jpeg,
+            (2000, 1500),
+            true,
+        );
+        let image = images.get("interviews/x/vue.jpg").unwrap();
+        let shown = Shown {
+            alt: "Une vue",
+            ..Shown::default()
+        };
+        let value = image.to_value(&images.settings, "/alumni/", "https://e.org/alumni", &shown);
+        let json: serde_json::Value = serde_json::to_value(&value).unwrap();
+        let base = "/alumni/interviews/x/vue";
+        assert_eq!(
+            json,
+            serde_json::json!({
+                "src": format!("{base}.1600w.jpg"),
+                "width": 1600,
+                "height": 1200,
+                "alt": "Une vue",
+                "type": "image/jpeg",
+                "srcset": format!("{base}.480w.jpg 480w, {base}.960w.jpg 960w, {base}.1600w.jpg 1600w"),
+                "webp": format!("{base}.480w.webp 480w, {base}.960w.webp 960w, {base}.1600w.webp 1600w"),
+                "sizes": "(max-width: 44rem) calc(100vw - 2rem), 42rem",
+                "original": {"url": format!("{base}.jpg"), "width": 2000, "height": 1500, "type": "image/jpeg"},
+                "og": {"url": "https://e.org/alumni/interviews/x/vue.og.jpg", "width": 1200, "height": 630, "type": "image/jpeg"},
+            })
+        );
+        // A logo shown 72 px wide; no crop planned for it.
+        let images = Images::with_one(
+            "a/logo.png",
+            "content/a/logo.png",
+            Format::Png,
+            (400, 300),
+            false,
+        );
+        let logo = images.get("a/logo.png").unwrap();
+        let shown = Shown {
+            alt: "Logo",
+            width: Some(72),
+            sizes: None,
+        };
+        let json =
+            serde_json::to_value(logo.to_value(&images.settings, "/", "https://e.org", &shown))
+                .unwrap();
+        assert_eq!(
+            (json["width"].as_u64(), json["height"].as_u64()),
+            (Some(72), Some(54))
+        );
+        assert_eq!(json["sizes"], "72px");
+        assert_eq!(json["srcset"], "/a/logo.png 400w");
+        assert_eq!(json["webp"], "/a/logo.400w.webp 400w");
+        assert!(json["og"].is_null(), "{json}");
     }
 }

@@ -1,7 +1,9 @@
 // The repository's own site in headless Chromium: axe-core finds no serious
 // or critical violation on each kind of page, on a phone (390 px) and a
 // desktop (1280 px) screen; screenshots of each go to tests/screenshots/
-// (ignored by git) for a person to look at.
+// (ignored by git) for a person to look at. A club page, an episode page
+// and an interview page each show their picture, loaded, with its size,
+// and so does a news item's figure.
 import { test, before, after } from "node:test";
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
@@ -27,9 +29,11 @@ const PAGES = {
   section: "clubs/",
   timeline: "network/",
   club: "clubs/biotech/",
+  "club-logo": "clubs/club-des-docteurs/",
   episode: "alter-ego/episode-1/",
   event: "events/lancement-du-reseau/",
   interview: "interviews/ambitions-du-reseau/",
+  news: "news/lancement-alter-ego/",
   term: "tags/clubs/",
   search: "recherche/",
   "not-found": "cette-page-n-existe-pas/",
@@ -92,3 +96,39 @@ test("the clubs list filters by kind in place, and its links work without JavaSc
   assert.equal(await page.locator(".cards .card:visible").count(), all);
   await page.close();
 });
+
+// Each kind of page with a picture shows it: loaded (the browser chose a
+// variant of the srcset and decoded it), with width and height so that
+// nothing moves as it arrives.
+for (const [name, path, selector] of [
+  ["club", "clubs/club-des-docteurs/", ".club-contact img.club-logo"],
+  ["episode", "alter-ego/episode-1/", ".page-image img"],
+  ["interview", "interviews/ambitions-du-reseau/", ".page-image img"],
+  ["series list", "alter-ego/", ".cards img.card-poster"],
+  ["news", "en/news/alter-ego-launch/", ".prose figure img"],
+]) {
+  test(`the ${name} page shows its picture, loaded and sized`, async () => {
+    const page = await browser.newPage({ viewport: { width: 390, height: 844 } });
+    await page.goto(base + path);
+    const img = page.locator(selector).first();
+    await img.scrollIntoViewIfNeeded();
+    await page.waitForFunction((sel) => {
+      const i = document.querySelector(sel);
+      return i && i.complete;
+    }, selector);
+    const seen = await img.evaluate((i) => ({
+      natural: i.naturalWidth,
+      current: i.currentSrc,
+      width: i.getAttribute("width"),
+      height: i.getAttribute("height"),
+      alt: i.alt,
+    }));
+    assert.ok(seen.natural > 0, `${path}: not loaded: ${JSON.stringify(seen)}`);
+    assert.match(seen.width, /^\d+$/);
+    assert.match(seen.height, /^\d+$/);
+    assert.ok(seen.alt.length > 10, seen.alt);
+    // Chromium takes the WebP source of the <picture>.
+    assert.match(seen.current, /\.webp$/);
+    await page.close();
+  });
+}

@@ -297,7 +297,7 @@ fn the_repository_site_builds_without_errors() {
         "index.html",
         "clubs/index.html",
         "clubs/club-jacques-doucet-arts-et-patrimoine/index.html",
-        "alter-ego/episode-1/poster.svg",
+        "alter-ego/episode-1/poster.og.jpg",
         "404.html",
     ] {
         assert!(out_dir.join(page).is_file(), "{page} missing");

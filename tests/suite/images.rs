@@ -262,10 +262,24 @@ fn a_rebuild_takes_images_from_the_cache_and_remakes_a_damaged_entry() {
     let first = site.build(&[]);
     assert_eq!(first.code, 0, "{}", first.stderr);
     let cache = site.root().join(".alumni-cache/images");
+    // The photo's entries, among those of the site's own pictures: under
+    // the hash of its sources' bytes.
+    let hashes: Vec<String> = ["bureau.jpg", "schema.png"]
+        .iter()
+        .map(|name| {
+            let bytes = fs::read(site.root().join("content/news/photo-du-bureau").join(name));
+            alumni::output::sha256_hex(&bytes.unwrap())
+        })
+        .collect();
     let entries: Vec<_> = walkdir::WalkDir::new(&cache)
         .into_iter()
         .map(|e| e.unwrap().into_path())
         .filter(|p| p.is_file())
+        .filter(|p| {
+            hashes
+                .iter()
+                .any(|h| p.to_string_lossy().contains(h.as_str()))
+        })
         .collect();
     // Two images' variants, and the turned original.
     assert!(entries.len() >= 6, "{entries:?}");
@@ -463,4 +477,112 @@ fn animated_gifs_are_published_as_they_are_without_comments() {
         "{html}"
     );
     assert!(!site.public().join("news/anime/danse.8w.webp").exists());
+}
+
+/// The repository's site shows its drawn pictures through the theme's
+/// `image()`: a club's logo, an episode's poster and an interview's
+/// illustration with their size, both `srcset`s and `sizes`, the page's
+/// first image not lazy, a list's later ones lazy, and link previews from
+/// the 1200 x 630 crop. Catches `image()` or the theme losing `width` and
+/// `height`, the WebP source, the fixed width's `sizes`, lazy loading, or
+/// the Open Graph tags.
+#[test]
+fn the_theme_shows_logos_posters_and_illustrations_with_their_variants() {
+    let site = TestSite::repository();
+    let build = site.build(&[]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let club = site.read("public/clubs/club-des-docteurs/index.html");
+    let logo = "/clubs/club-des-docteurs/logo";
+    assert!(
+        club.contains(&format!(
+            "<picture><source type=\"image/webp\" srcset=\"{logo}.480w.webp 480w\" sizes=\"72px\"><img class=\"club-logo\" src=\"{logo}.png\" alt=\"Logo du club des docteurs : un écusson bleu nuit bordé d&#39;or, une étoile et les initiales CD\" width=\"72\" height=\"72\" srcset=\"{logo}.png 480w\" sizes=\"72px\" fetchpriority=\"high\" decoding=\"async\"></picture>"
+        )),
+        "{club}"
+    );
+    // A logo's crop is as large as the logo allows.
+    assert!(
+        club.contains(&format!("<meta property=\"og:image\" content=\"https://alumni.sorbonne-universite.fr{logo}.og.png\">\n<meta property=\"og:image:type\" content=\"image/png\">\n<meta property=\"og:image:width\" content=\"480\">\n<meta property=\"og:image:height\" content=\"252\">")),
+        "{club}"
+    );
+    let interview = site.read("public/en/interviews/network-ambitions/index.html");
+    let files = "/interviews/ambitions-du-reseau/coupole";
+    assert!(
+        interview.contains(&format!("<figure class=\"page-image\"><picture><source type=\"image/webp\" srcset=\"{files}.480w.webp 480w, {files}.960w.webp 960w, {files}.1200w.webp 1200w\" sizes=\"(max-width: 44rem) calc(100vw - 2rem), 42rem\"><img src=\"{files}.jpg\" alt=\"Illustration: the columned, domed front of a university building at dusk, in geometric shapes\" width=\"1200\" height=\"900\"")),
+        "{interview}"
+    );
+    assert!(
+        interview.contains(&format!("<meta property=\"og:image\" content=\"https://alumni.sorbonne-universite.fr{files}.og.jpg\">\n<meta property=\"og:image:type\" content=\"image/jpeg\">\n<meta property=\"og:image:width\" content=\"1200\">\n<meta property=\"og:image:height\" content=\"630\">\n<meta property=\"og:image:alt\" content=\"Illustration: the columned")),
+        "{interview}"
+    );
+    let crop = image::open(
+        site.public()
+            .join("interviews/ambitions-du-reseau/coupole.og.jpg"),
+    )
+    .unwrap();
+    assert_eq!((crop.width(), crop.height()), (1200, 630));
+    let episode = site.read("public/alter-ego/episode-2/index.html");
+    assert!(
+        episode.contains("<img src=\"/alter-ego/episode-2/poster.1280w.jpg\"")
+            || episode.contains(
+                "<img src=\"/alter-ego/episode-2/poster.jpg\" alt=\"Affiche de l&#39;épisode"
+            ),
+        "{episode}"
+    );
+    // A list: the first card's image is loaded at once, the others lazily,
+    // each at its card's width.
+    let clubs = site.read("public/clubs/index.html");
+    let cards: Vec<&str> = clubs
+        .split("<img class=\"card-image card-logo\"")
+        .skip(1)
+        .collect();
+    assert_eq!(cards.len(), 3, "{clubs}");
+    assert!(
+        cards[0].contains("fetchpriority=\"high\"")
+            && !cards[0][..cards[0].find('>').unwrap()].contains("lazy")
+    );
+    for card in &cards[1..] {
+        let tag = &card[..card.find('>').unwrap()];
+        assert!(
+            tag.contains("width=\"72\" height=\"72\"") && tag.contains("loading=\"lazy\""),
+            "{tag}"
+        );
+    }
+    let series = site.read("public/alter-ego/index.html");
+    assert!(
+        series.contains("class=\"card-image card-poster\""),
+        "{series}"
+    );
+    assert!(series.contains("width=\"128\" height=\"72\""), "{series}");
+    // A page without an image field has no Open Graph image.
+    assert!(
+        !site
+            .read("public/clubs/biotech/index.html")
+            .contains("og:image")
+    );
+}
+
+/// A template asking `image()` for what is not an image of the site gets an
+/// error at its call, in the template, not a panic nor an empty picture.
+/// Catches an unknown image rendered as nothing.
+#[test]
+fn an_unknown_image_is_an_error_at_the_template_call() {
+    let site = TestSite::repository();
+    site.edit(
+        "themes/sorbonne/templates/page.html",
+        "{% block main %}\n",
+        "{% block main %}\n{% set missing = image(path=\"/nulle-part.png\") %}",
+    );
+    let build = site.build(&[]);
+    assert_eq!(build.code, 1, "{}", build.stderr);
+    assert!(
+        build
+            .stderr
+            .contains("themes/sorbonne/templates/page.html:")
+            && build
+                .stderr
+                .contains("image(): no raster image of the site at /nulle-part.png"),
+        "{}",
+        build.stderr
+    );
+    assert!(!build.stderr.contains("panicked"), "{}", build.stderr);
 }

@@ -309,7 +309,7 @@ fn a_figure_with_an_address_is_an_error_at_its_src() {
     )
     .unwrap();
     fs::copy(
-        site.root().join("content/alter-ego/episode-1/poster.svg"),
+        site.root().join("themes/sorbonne/static/favicon.svg"),
         folder.join("photo.svg"),
     )
     .unwrap();

@@ -234,6 +234,15 @@ impl Rng {
 /// than a blow-up of hundreds of megabytes takes. Without `/proc` (not
 /// Linux), the peak reads as 0 and is not checked.
 pub(crate) fn run_with_peak_memory(cwd: &Path, args: &[&str]) -> (Run, u64) {
+    let (run, peak, _) = run_measured(cwd, args);
+    (run, peak)
+}
+
+/// [`run_with_peak_memory`], with the CPU time the process used (user plus
+/// system, from `/proc/PID/stat`, read at the same moments as the peak): a
+/// measure of work that a machine busy with other builds does not inflate,
+/// unlike wall time. Zero without `/proc`.
+pub(crate) fn run_measured(cwd: &Path, args: &[&str]) -> (Run, u64, Duration) {
     let mut out = tempfile::tempfile().unwrap();
     let mut err = tempfile::tempfile().unwrap();
     let mut child = alumni_command()
@@ -245,7 +254,8 @@ pub(crate) fn run_with_peak_memory(cwd: &Path, args: &[&str]) -> (Run, u64) {
         .expect("the alumni binary runs");
     // The child is not reaped before `try_wait` says so: its PID stays its own.
     let status_file = format!("/proc/{}/status", child.id());
-    let mut peak = 0;
+    let stat_file = format!("/proc/{}/stat", child.id());
+    let (mut peak, mut cpu) = (0, 0);
     let status = loop {
         if let Some(status) = child.try_wait().unwrap() {
             break status;
@@ -259,6 +269,9 @@ pub(crate) fn run_with_peak_memory(cwd: &Path, args: &[&str]) -> (Run, u64) {
                 .ok()
         });
         peak = peak.max(kb.unwrap_or(0) * 1024);
+        if let Some(ticks) = cpu_ticks(&stat_file) {
+            cpu = cpu.max(ticks);
+        }
         std::thread::sleep(Duration::from_millis(2));
     };
     let read = |f: &mut fs::File| {
@@ -272,7 +285,20 @@ pub(crate) fn run_with_peak_memory(cwd: &Path, args: &[&str]) -> (Run, u64) {
         stdout: read(&mut out),
         stderr: read(&mut err),
     };
-    (run, peak)
+    // The kernel counts in USER_HZ, 100 per second on Linux.
+    (run, peak, Duration::from_millis(cpu * 10))
+}
+
+/// User plus system time of a process so far, in clock ticks: fields 14
+/// and 15 of `/proc/PID/stat`, counted after the command name, which is in
+/// parentheses and may hold spaces.
+fn cpu_ticks(stat_file: &str) -> Option<u64> {
+    let stat = fs::read_to_string(stat_file).ok()?;
+    let after_name = &stat[stat.rfind(')')? + 1..];
+    let mut fields = after_name.split_whitespace().skip(11);
+    let user: u64 = fields.next()?.parse().ok()?;
+    let system: u64 = fields.next()?.parse().ok()?;
+    Some(user + system)
 }
 
 /// Fails unless `peak` was measured and is below 300 MB: far above what

@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::harness::{
-    Run, TestSite, assert_small, copy_tree, fixture, repo_root, run_with_peak_memory, tree,
+    Run, TestSite, assert_small, copy_tree, fixture, repo_root, run_measured, tree,
 };
 
 /// A site built once, so that a failed build can be checked to leave it alone.
@@ -1110,15 +1110,18 @@ impl OwnSite {
         self.dir.path().join("site")
     }
 
-    /// Runs `alumni COMMAND --root ROOT EXTRA...`, within `limit`; returns
-    /// what it printed and its peak memory in bytes.
+    /// Runs `alumni COMMAND --root ROOT EXTRA...`, within `limit` of CPU
+    /// time (what a blow-up costs, whatever else the machine runs; ten
+    /// times that in wall time, for a process that hangs); returns what it
+    /// printed and its peak memory in bytes.
     fn run(&self, limit: Duration, command: &str, extra: &[&str]) -> (Run, u64) {
         let root = self.root();
         let mut args = vec![command, "--root", root.to_str().unwrap()];
         args.extend_from_slice(extra);
-        within(limit, &format!("alumni {}", args.join(" ")), || {
-            run_with_peak_memory(self.dir.path(), &args)
-        })
+        let what = format!("alumni {}", args.join(" "));
+        let (run, peak, cpu) = within(limit * 10, &what, || run_measured(self.dir.path(), &args));
+        assert!(cpu < limit, "{what} took {cpu:?} of CPU (limit {limit:?})");
+        (run, peak)
     }
 }
 

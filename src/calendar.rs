@@ -306,8 +306,8 @@ pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
                 else {
                     continue;
                 };
-                let target = target.trim_start_matches("@/");
-                let Some(&organiser) = by_key.get(target) else {
+                let target = crate::collection::reference_target(target);
+                let Some(&organiser) = by_key.get(target.as_str()) else {
                     continue;
                 };
                 if let Some(&at) = place.get(organiser.path.as_str()) {

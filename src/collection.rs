@@ -412,6 +412,21 @@ fn found_value(found: &Text) -> Text {
 /// A message and its hint.
 type Problem = (Text, Text);
 
+/// The source path under `content/` that a reference names, in the one
+/// form pages are known by (their translation key, `clubs/biotech.md`),
+/// whichever accepted form it is written in: `clubs/biotech.md`,
+/// `@/clubs/biotech.md` (as a link) or `clubs/biotech`. The collection
+/// check and the calendars of organisers both read references through it,
+/// so that a reference `check` accepts is one the calendar finds.
+pub fn reference_target(text: &str) -> String {
+    let target = text.trim().trim_start_matches("@/");
+    if target.ends_with(".md") {
+        target.to_string()
+    } else {
+        format!("{target}.md")
+    }
+}
+
 /// Checks one value against a type; the error says what was expected.
 fn check_value(
     field: &Field,
@@ -544,12 +559,7 @@ fn check_value(
         }
         FieldKind::Reference => {
             let text = yaml::scalar_text(value).ok_or_else(expected)?;
-            let target = text.trim_start_matches("@/").to_string();
-            let target = if target.ends_with(".md") {
-                target
-            } else {
-                format!("{target}.md")
-            };
+            let target = reference_target(&text);
             let collection = field.collection.as_deref().unwrap_or_default();
             let pages = cx.pages_of.get(collection).map_or(&[][..], Vec::as_slice);
             if pages.binary_search(&target).is_ok() {

@@ -382,6 +382,33 @@ impl Config {
                 )),
             );
         }
+        // Dates are written with month and day names; a language without
+        // them is refused here, at its entry, rather than printed with
+        // another language's names or bare numbers unseen.
+        for code in languages
+            .iter()
+            .map(|l| &l.code)
+            .filter(|c| is_language_code(c) && !crate::date::has_names(c))
+        {
+            let known = crate::date::NAMED_LANGUAGES.join(", ");
+            errors.push(
+                Diagnostic::error(
+                    CONFIG_PATH,
+                    tr!(
+                        "no month and day names for the language `{code}`: dates can be written in {known} only",
+                        "pas de noms de mois et de jours pour la langue `{code}` : les dates ne peuvent s'écrire qu'en {known}"
+                    ),
+                )
+                .at_offset(
+                    text,
+                    key_offset(text, code).unwrap_or_else(|| locate("default_language")),
+                )
+                .with_hint(tr!(
+                    "remove `{code}` from `languages`, or publish it under one of {known}",
+                    "retirez `{code}` de `languages`, ou publiez-la sous l'une des langues {known}"
+                )),
+            );
+        }
         let mut seen = Vec::new();
         for taxonomy in &taxonomies {
             let slug = crate::slug::slugify(&taxonomy.name);

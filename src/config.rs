@@ -300,7 +300,15 @@ impl Config {
                     "écrivez l'adresse publique du site, par exemple `base_url: https://alumni.sorbonne-universite.fr`"
                 ));
                 let d = if base_url_override.is_some() {
-                    Diagnostic::error("--base-url", d.message)
+                    // The value came from the command line, not from the file.
+                    Diagnostic::general(d.message.map(|m, lang| match lang {
+                        crate::i18n::Lang::Fr => format!("`--base-url` : {m}"),
+                        crate::i18n::Lang::En => format!("`--base-url`: {m}"),
+                    }))
+                    .with_hint(tr!(
+                        "pass the site's public address, e.g. `--base-url https://alumni.sorbonne-universite.fr`",
+                        "donnez l'adresse publique du site, par exemple `--base-url https://alumni.sorbonne-universite.fr`"
+                    ))
                 } else {
                     d.at_offset(text, locate("base_url"))
                 };

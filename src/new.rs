@@ -437,13 +437,10 @@ pub fn new_page(
             let list = names.join(", ");
             tr!("sections are: {list}", "les sections sont : {list}")
         };
-        return Err(Diagnostic::error(
-            "content",
-            tr!(
-                "there is no section `{section}`",
-                "il n'y a pas de section `{section}`"
-            ),
-        )
+        return Err(Diagnostic::general(tr!(
+            "there is no section `{section}`",
+            "il n'y a pas de section `{section}`"
+        ))
         .with_hint(hint));
     }
     let lang = lang.unwrap_or(&config.default_language);
@@ -460,13 +457,10 @@ pub fn new_page(
     }
     let slug = slugify(title);
     if slug.is_empty() {
-        return Err(Diagnostic::error(
-            "title",
-            tr!(
-                "`{title}` gives an empty file name",
-                "`{title}` donne un nom de fichier vide"
-            ),
-        )
+        return Err(Diagnostic::general(tr!(
+            "`{title}` gives an empty file name",
+            "`{title}` donne un nom de fichier vide"
+        ))
         .with_hint(tr!(
             "use letters or digits in the title",
             "mettez des lettres ou des chiffres dans le titre"
@@ -474,13 +468,10 @@ pub fn new_page(
     }
     // `index.md` and `_index.md` name a folder's own page, not a new one.
     if slug == "index" {
-        return Err(Diagnostic::error(
-            "title",
-            tr!(
-                "`{title}` gives the file name index.md, which is a folder's own page",
-                "`{title}` donne le nom de fichier index.md, qui est la page d'un dossier"
-            ),
-        )
+        return Err(Diagnostic::general(tr!(
+            "`{title}` gives the file name index.md, which is a folder's own page",
+            "`{title}` donne le nom de fichier index.md, qui est la page d'un dossier"
+        ))
         .with_hint(tr!("choose another title", "choisissez un autre titre")));
     }
     let suffix = if lang == config.default_language {

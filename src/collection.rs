@@ -31,8 +31,19 @@ use crate::i18n::{Lang, Text};
 use crate::parse::Document;
 use crate::yaml::{self, Value};
 
-/// What `alumni new` writes for a required field, and what `check` rejects.
-pub const PLACEHOLDER: &str = "À COMPLÉTER";
+/// What `alumni new` writes for a required field, in the page's language.
+/// `check` rejects it in either language (a page may start as a copy of
+/// another language's).
+pub fn placeholder() -> Text {
+    tr!("TO BE COMPLETED", "À COMPLÉTER")
+}
+
+/// [`placeholder`] in the language of a page (`fr`, `en`).
+pub fn placeholder_in(lang: &str) -> String {
+    placeholder()
+        .get(Lang::parse(lang).unwrap_or_default())
+        .to_string()
+}
 
 /// The type of a field.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -388,11 +399,16 @@ pub struct Context<'a> {
     pub pages_of: &'a HashMap<&'a str, Vec<String>>,
 }
 
-fn is_placeholder(value: &Value) -> bool {
+/// The placeholder `value` still holds (itself or one of its items), in
+/// whichever language it was written.
+fn placeholder_left(value: &Value) -> Option<String> {
     match value {
-        Value::String(s) => s.trim() == PLACEHOLDER,
-        Value::Sequence(items) => items.iter().any(is_placeholder),
-        _ => false,
+        Value::String(s) => {
+            let words = placeholder();
+            (s.trim() == words.en || s.trim() == words.fr).then(|| s.trim().to_string())
+        }
+        Value::Sequence(items) => items.iter().find_map(placeholder_left),
+        _ => None,
     }
 }
 
@@ -820,14 +836,14 @@ fn check_fields(
             continue;
         };
         let at = value_offset(doc, name);
-        if is_placeholder(&value) {
+        if let Some(written) = placeholder_left(&value) {
             let what = field.kind.describe();
             errors.push(
                 Diagnostic::error(
                     &path,
                     tr!(
-                        "`{name}` still says {PLACEHOLDER}",
-                        "`{name}` contient encore {PLACEHOLDER}"
+                        "`{name}` still says {written}",
+                        "`{name}` contient encore {written}"
                     ),
                 )
                 .at_offset(&doc.file.text, at)

@@ -568,8 +568,9 @@ fn cannot_read(path: &str, e: &std::io::Error) -> Diagnostic {
 }
 
 /// The next scheduled change of the site at `options.root` after the
-/// build's now: when a page appears or expires. Reads and parses the
-/// sources only; `None` when nothing is scheduled.
+/// build's now: when a page appears or expires, or an event of the
+/// calendar's section starts or ends. Reads and parses the sources only;
+/// `None` when nothing is scheduled.
 pub fn next_rebuild(options: &BuildOptions) -> Result<Option<Change>, BuildError> {
     let config_file = load::read_config(&options.root).map_err(|d| fail(vec![d]))?;
     let config = Config::parse(&config_file.text, None).map_err(fail)?;
@@ -585,7 +586,19 @@ pub fn next_rebuild(options: &BuildOptions) -> Result<Option<Change>, BuildError
         return Err(fail(errors));
     }
     let now = options.schedule()?.now;
-    Ok(crate::schedule::next_change(&documents, now))
+    let sections: std::collections::HashSet<&str> = documents
+        .iter()
+        .filter(|d| d.kind == parse::DocumentKind::Section)
+        .map(parse::Document::folder)
+        .collect();
+    let event = |doc: &parse::Document| {
+        let calendar = config.calendar.as_ref()?;
+        let folder = crate::model::section_folder_of(doc, &sections)?;
+        (folder == calendar.section)
+            .then(|| crate::calendar::span(calendar, &doc.front))
+            .flatten()
+    };
+    Ok(crate::schedule::next_change(&documents, now, &event))
 }
 
 /// Renders the site into `staging`: HTML pages, then copied files, HTML,

@@ -15,6 +15,7 @@ use std::collections::HashMap;
 
 use crate::config::Calendar;
 use crate::date::{self, DateTime, Placed};
+use crate::front_matter::FrontMatter;
 use crate::i18n::Text;
 use crate::model::{Page, Site};
 use crate::view::permalink_of;
@@ -56,19 +57,68 @@ fn utc(date: DateTime) -> String {
     date.to_utc().format("%Y%m%dT%H%M%SZ", "en")
 }
 
+/// When an event takes place, in whole seconds since 1970-01-01T00:00Z:
+/// decided here once, from the event's fields, for calendars, for the
+/// views' `upcoming` and for the schedule of rebuilds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// The instant it starts (an all-day event: the start of its first day
+    /// in its zone).
+    pub start: i64,
+    /// The instant it ends: its end field, else its start; an all-day
+    /// event ends at the start of the day after its last, in its zone.
+    pub end: i64,
+}
+
+impl Span {
+    /// Whether the event is still to come or under way at `now` (seconds
+    /// since 1970): it stops being upcoming the moment it ends.
+    pub fn upcoming(&self, now: i64) -> bool {
+        now < self.end
+    }
+
+    /// Whether the event is under way at `now`.
+    pub fn ongoing(&self, now: i64) -> bool {
+        self.start <= now && now < self.end
+    }
+}
+
+/// A date-time field of an event's front matter placed in its zone. A value
+/// that cannot be placed was reported by the collection check; it is left out.
+fn front_time(front: &FrontMatter, key: &str) -> Option<Placed> {
+    let text = |key: &str| front.extra.get(key).and_then(Value::as_str);
+    date::place(text(key)?, text(date::ZONE_FIELD)).ok()
+}
+
+/// When the event whose front matter is `front` takes place, by the start
+/// and end fields `calendar` names; `None` without a start that can be
+/// placed in time.
+pub fn span(calendar: &Calendar, front: &FrontMatter) -> Option<Span> {
+    let start = front_time(front, &calendar.start)?;
+    let end = front_time(front, &calendar.end);
+    Some(span_of(&start, end.as_ref()))
+}
+
+fn span_of(start: &Placed, end: Option<&Placed>) -> Span {
+    let last = end.unwrap_or(start);
+    let end = if last.all_day() {
+        date::place(&last.local.next_day().to_string(), last.zone.as_deref())
+            .map_or(last.unix_seconds(), |next| next.unix_seconds())
+    } else {
+        last.unix_seconds()
+    };
+    let start = start.unix_seconds();
+    Span {
+        start,
+        end: end.max(start),
+    }
+}
+
 /// An event as the calendar needs it.
 struct Event<'a> {
     page: &'a Page,
     start: Placed,
     end: Option<Placed>,
-}
-
-/// A date-time field of `page` placed in the page's zone. A value that
-/// cannot be placed was reported by the collection check; it is left out.
-fn field_time(page: &Page, key: &str) -> Option<Placed> {
-    let extra = &page.document.front.extra;
-    let text = |key: &str| extra.get(key).and_then(Value::as_str);
-    date::place(text(key)?, text(date::ZONE_FIELD)).ok()
 }
 
 fn events<'a>(site: &'a Site, calendar: &Calendar, lang: &str) -> Vec<Event<'a>> {
@@ -78,8 +128,9 @@ fn events<'a>(site: &'a Site, calendar: &Calendar, lang: &str) -> Vec<Event<'a>>
         .filter(|p| p.lang == lang && !p.fallback)
         .filter(|p| site.sections[p.section].folder == calendar.section)
         .filter_map(|page| {
-            let start = field_time(page, &calendar.start)?;
-            let end = field_time(page, &calendar.end);
+            let front = &page.document.front;
+            let start = front_time(front, &calendar.start)?;
+            let end = front_time(front, &calendar.end);
             Some(Event { page, start, end })
         })
         .collect();
@@ -255,8 +306,8 @@ pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
                 else {
                     continue;
                 };
-                let target = target.trim_start_matches("@/");
-                let Some(&organiser) = by_key.get(target) else {
+                let target = crate::collection::reference_target(target);
+                let Some(&organiser) = by_key.get(target.as_str()) else {
                     continue;
                 };
                 if let Some(&at) = place.get(organiser.path.as_str()) {

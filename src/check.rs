@@ -700,7 +700,7 @@ fn judge(options: &BuildOptions, render: bool) -> Vec<Diagnostic> {
     let preparation = match build::prepare_all(options) {
         Ok(preparation) => preparation,
         Err(BuildError::Site(errors)) => return errors,
-        Err(BuildError::Io(message)) => return vec![Diagnostic::error("", message)],
+        Err(BuildError::Io(message)) => return vec![Diagnostic::general(message)],
     };
     let mut problems = preparation.problems;
     let Some(prepared) = preparation.prepared.filter(|_| render) else {

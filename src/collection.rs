@@ -31,8 +31,19 @@ use crate::i18n::{Lang, Text};
 use crate::parse::Document;
 use crate::yaml::{self, Value};
 
-/// What `alumni new` writes for a required field, and what `check` rejects.
-pub const PLACEHOLDER: &str = "À COMPLÉTER";
+/// What `alumni new` writes for a required field, in the page's language.
+/// `check` rejects it in either language (a page may start as a copy of
+/// another language's).
+pub fn placeholder() -> Text {
+    tr!("TO BE COMPLETED", "À COMPLÉTER")
+}
+
+/// [`placeholder`] in the language of a page (`fr`, `en`).
+pub fn placeholder_in(lang: &str) -> String {
+    placeholder()
+        .get(Lang::parse(lang).unwrap_or_default())
+        .to_string()
+}
 
 /// The type of a field.
 #[derive(Clone, Copy, Debug, Deserialize, PartialEq, Eq)]
@@ -388,11 +399,16 @@ pub struct Context<'a> {
     pub pages_of: &'a HashMap<&'a str, Vec<String>>,
 }
 
-fn is_placeholder(value: &Value) -> bool {
+/// The placeholder `value` still holds (itself or one of its items), in
+/// whichever language it was written.
+fn placeholder_left(value: &Value) -> Option<String> {
     match value {
-        Value::String(s) => s.trim() == PLACEHOLDER,
-        Value::Sequence(items) => items.iter().any(is_placeholder),
-        _ => false,
+        Value::String(s) => {
+            let words = placeholder();
+            (s.trim() == words.en || s.trim() == words.fr).then(|| s.trim().to_string())
+        }
+        Value::Sequence(items) => items.iter().find_map(placeholder_left),
+        _ => None,
     }
 }
 
@@ -411,6 +427,21 @@ fn found_value(found: &Text) -> Text {
 
 /// A message and its hint.
 type Problem = (Text, Text);
+
+/// The source path under `content/` that a reference names, in the one
+/// form pages are known by (their translation key, `clubs/biotech.md`),
+/// whichever accepted form it is written in: `clubs/biotech.md`,
+/// `@/clubs/biotech.md` (as a link) or `clubs/biotech`. The collection
+/// check and the calendars of organisers both read references through it,
+/// so that a reference `check` accepts is one the calendar finds.
+pub fn reference_target(text: &str) -> String {
+    let target = text.trim().trim_start_matches("@/");
+    if target.ends_with(".md") {
+        target.to_string()
+    } else {
+        format!("{target}.md")
+    }
+}
 
 /// Checks one value against a type; the error says what was expected.
 fn check_value(
@@ -544,12 +575,7 @@ fn check_value(
         }
         FieldKind::Reference => {
             let text = yaml::scalar_text(value).ok_or_else(expected)?;
-            let target = text.trim_start_matches("@/").to_string();
-            let target = if target.ends_with(".md") {
-                target
-            } else {
-                format!("{target}.md")
-            };
+            let target = reference_target(&text);
             let collection = field.collection.as_deref().unwrap_or_default();
             let pages = cx.pages_of.get(collection).map_or(&[][..], Vec::as_slice);
             if pages.binary_search(&target).is_ok() {
@@ -810,14 +836,14 @@ fn check_fields(
             continue;
         };
         let at = value_offset(doc, name);
-        if is_placeholder(&value) {
+        if let Some(written) = placeholder_left(&value) {
             let what = field.kind.describe();
             errors.push(
                 Diagnostic::error(
                     &path,
                     tr!(
-                        "`{name}` still says {PLACEHOLDER}",
-                        "`{name}` contient encore {PLACEHOLDER}"
+                        "`{name}` still says {written}",
+                        "`{name}` contient encore {written}"
                     ),
                 )
                 .at_offset(&doc.file.text, at)

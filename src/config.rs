@@ -300,7 +300,15 @@ impl Config {
                     "écrivez l'adresse publique du site, par exemple `base_url: https://alumni.sorbonne-universite.fr`"
                 ));
                 let d = if base_url_override.is_some() {
-                    Diagnostic::error("--base-url", d.message)
+                    // The value came from the command line, not from the file.
+                    Diagnostic::general(d.message.map(|m, lang| match lang {
+                        crate::i18n::Lang::Fr => format!("`--base-url` : {m}"),
+                        crate::i18n::Lang::En => format!("`--base-url`: {m}"),
+                    }))
+                    .with_hint(tr!(
+                        "pass the site's public address, e.g. `--base-url https://alumni.sorbonne-universite.fr`",
+                        "donnez l'adresse publique du site, par exemple `--base-url https://alumni.sorbonne-universite.fr`"
+                    ))
                 } else {
                     d.at_offset(text, locate("base_url"))
                 };
@@ -379,6 +387,33 @@ impl Config {
                 .with_hint(tr!(
                     "use a two- or three-letter lower-case code such as `fr` or `en`",
                     "utilisez un code de deux ou trois lettres minuscules comme `fr` ou `en`"
+                )),
+            );
+        }
+        // Dates are written with month and day names; a language without
+        // them is refused here, at its entry, rather than printed with
+        // another language's names or bare numbers unseen.
+        for code in languages
+            .iter()
+            .map(|l| &l.code)
+            .filter(|c| is_language_code(c) && !crate::date::has_names(c))
+        {
+            let known = crate::date::NAMED_LANGUAGES.join(", ");
+            errors.push(
+                Diagnostic::error(
+                    CONFIG_PATH,
+                    tr!(
+                        "no month and day names for the language `{code}`: dates can be written in {known} only",
+                        "pas de noms de mois et de jours pour la langue `{code}` : les dates ne peuvent s'écrire qu'en {known}"
+                    ),
+                )
+                .at_offset(
+                    text,
+                    key_offset(text, code).unwrap_or_else(|| locate("default_language")),
+                )
+                .with_hint(tr!(
+                    "remove `{code}` from `languages`, or publish it under one of {known}",
+                    "retirez `{code}` de `languages`, ou publiez-la sous l'une des langues {known}"
                 )),
             );
         }

@@ -22,9 +22,12 @@
 //! without offset is read as UTC), then field by field.
 //!
 //! Month and day names come from tables shipped here, never from the
-//! system's locale. French and English have names; any other language gets
-//! the ISO 8601 numeric forms (`2026-11-28`, `18:30`, the zone's IANA name),
-//! never English words.
+//! system's locale. French and English have names ([`NAMED_LANGUAGES`]);
+//! the config refuses any other language at its entry ([`has_names`]), so
+//! that no page is dated in another language's words or in bare numbers
+//! unseen. Called with another language anyway (a template's `lang=`
+//! argument), formatting gives the ISO 8601 numeric forms (`2026-11-28`,
+//! `18:30`, the zone's IANA name), never English words.
 
 use std::cmp::Ordering;
 use std::fmt::{self, Write as _};
@@ -678,6 +681,14 @@ impl Placed {
             _ => format!("{date} {clock} {zone}"),
         }
     }
+}
+
+/// The languages whose month and day names are known here.
+pub const NAMED_LANGUAGES: [&str; 2] = ["fr", "en"];
+
+/// Whether dates can be written in `lang` with its own month and day names.
+pub fn has_names(lang: &str) -> bool {
+    Names::for_lang(lang).is_some()
 }
 
 struct Names {

@@ -273,6 +273,19 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// An error that is in no file: a command-line argument, a folder that
+    /// is missing or cannot be read. Printed `alumni: error: ...`, without a
+    /// `file` for GitHub annotations and with `"path": null` in JSON, so that
+    /// no word of the message is taken for a file name.
+    pub fn general(message: impl Into<Text>) -> Self {
+        Diagnostic::error("", message)
+    }
+
+    /// Whether the diagnostic is about a file (see [`Diagnostic::general`]).
+    pub fn in_file(&self) -> bool {
+        !self.path.is_empty()
+    }
+
     /// An error in `path` with no position yet.
     pub fn error(path: impl Into<String>, message: impl Into<Text>) -> Self {
         Diagnostic {
@@ -342,8 +355,12 @@ impl Diagnostic {
         self.severity == Severity::Error
     }
 
-    /// The `path:line:col` prefix (or `path` alone when there is no position).
+    /// The `path:line:col` prefix (or `path` alone when there is no
+    /// position; the program's name for a diagnostic in no file).
     pub fn location(&self) -> String {
+        if !self.in_file() {
+            return "alumni".to_string();
+        }
         match self.position {
             Some(p) => format!("{}:{}:{}", self.path, p.line, p.col),
             None => self.path.clone(),
@@ -654,9 +671,12 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, lang: Lang) -> String 
         Format::Github => {
             let mut out = String::new();
             for d in diagnostics {
-                let mut props = format!("file={}", github_property(&d.path));
-                if let Some(p) = d.position {
-                    let _ = write!(props, ",line={},col={}", p.line, p.col);
+                let mut props = String::new();
+                if d.in_file() {
+                    let _ = write!(props, "file={},", github_property(&d.path));
+                    if let Some(p) = d.position {
+                        let _ = write!(props, "line={},col={},", p.line, p.col);
+                    }
                 }
                 let mut message = d.message.get(lang).to_string();
                 if let Some(hint) = &d.hint {
@@ -670,7 +690,7 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, lang: Lang) -> String 
                 }
                 let _ = writeln!(
                     out,
-                    "::{} {props},title=alumni::{}",
+                    "::{} {props}title=alumni::{}",
                     // GitHub's three levels: error, warning, notice.
                     match d.severity {
                         Severity::Info => "notice",
@@ -686,7 +706,7 @@ pub fn render(diagnostics: &[Diagnostic], format: Format, lang: Lang) -> String 
             for d in diagnostics {
                 let value = serde_json::json!({
                     "severity": d.severity.label(),
-                    "path": d.path,
+                    "path": d.in_file().then_some(&d.path),
                     "line": d.position.map(|p| p.line),
                     "column": d.position.map(|p| p.col),
                     "message": d.message.get(lang),

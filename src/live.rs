@@ -63,7 +63,7 @@ pub struct Update {
 fn site_errors(e: BuildError) -> Vec<Diagnostic> {
     match e {
         BuildError::Site(errors) => errors,
-        BuildError::Io(message) => vec![Diagnostic::error("", message)],
+        BuildError::Io(message) => vec![Diagnostic::general(message)],
     }
 }
 

@@ -125,13 +125,10 @@ pub fn read_text(root: &Path, abs: &Path) -> Result<TextFile, Diagnostic> {
 pub fn read_config(root: &Path) -> Result<TextFile, Diagnostic> {
     let content = root.join("content");
     if !content.is_dir() {
-        return Err(Diagnostic::error(
-            "content",
-            tr!(
-                "there is no `content/` folder here",
-                "il n'y a pas de dossier `content/` ici"
-            ),
-        )
+        return Err(Diagnostic::general(tr!(
+            "there is no `content/` folder here",
+            "il n'y a pas de dossier `content/` ici"
+        ))
         .with_hint(tr!(
             "run alumni in the site's root folder, or pass --root DIR",
             "lancez alumni dans le dossier racine du site, ou passez --root DOSSIER"

@@ -308,6 +308,8 @@ fn run_next_rebuild(options: &BuildOptions, lang: Lang) -> ExitCode {
             let what = match change.kind {
                 alumni::schedule::ChangeKind::Appears => tr!("appears", "apparaît"),
                 alumni::schedule::ChangeKind::Expires => tr!("expires", "expire"),
+                alumni::schedule::ChangeKind::Starts => tr!("starts", "commence"),
+                alumni::schedule::ChangeKind::Ends => tr!("ends", "se termine"),
             };
             // The date alone on the first line, for scripts; then why.
             outln!("{}", change.at);

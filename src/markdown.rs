@@ -1099,12 +1099,12 @@ fn render_markdown(
             Event::TaskListMarker(done) => {
                 // pulldown-cmark's checkbox has no label: screen readers would
                 // announce an unnamed control. Name it by its state, in the page's language.
-                let label = match (env.lang, done) {
-                    ("fr", true) => "fait",
-                    ("fr", false) => "à faire",
-                    (_, true) => "done",
-                    (_, false) => "to do",
+                let label = if done {
+                    tr!("done", "fait")
+                } else {
+                    tr!("to do", "à faire")
                 };
+                let label = label.get(crate::i18n::Lang::parse(env.lang).unwrap_or_default());
                 let checked = if done { " checked=\"\"" } else { "" };
                 events.push(Event::InlineHtml(CowStr::from(format!(
                     "<input type=\"checkbox\" disabled=\"\"{checked} aria-label=\"{label}\"> "
@@ -1297,6 +1297,36 @@ mod tests {
             collection: None,
         };
         render(body, source, &env)
+    }
+
+    /// Task-list checkboxes are named in the page's language, from the
+    /// message catalogue. Catches a label missing or in the wrong language.
+    #[test]
+    fn checkboxes_are_named_in_the_page_language() {
+        let resolve = |_: &str| None;
+        for (lang, done, todo) in [("fr", "fait", "à faire"), ("en", "done", "to do")] {
+            let body = "- [x] a\n- [ ] b\n";
+            let source = BodySource {
+                path: "content/a.md",
+                file_text: body,
+                body_start: 0,
+                content_path: "a.md",
+            };
+            let env = Env {
+                resolve: &resolve,
+                shortcodes: None,
+                lang,
+                collection: None,
+            };
+            let (rendered, _) = render(body, source, &env);
+            for label in [done, todo] {
+                assert!(
+                    rendered.html.contains(&format!("aria-label=\"{label}\"")),
+                    "{lang}: {}",
+                    rendered.html
+                );
+            }
+        }
     }
 
     #[test]

@@ -764,6 +764,21 @@ fn build_pages(
     pages
 }
 
+/// The folder of the section that the page `doc` belongs to, the nearest
+/// at or above its own among `sections` (the folders that have a section
+/// file): for the schedule, which reads documents without assembling the
+/// site. `None` for a section's own file.
+pub(crate) fn section_folder_of<'a>(
+    doc: &Document,
+    sections: &HashSet<&'a str>,
+) -> Option<&'a str> {
+    if doc.kind == DocumentKind::Section {
+        return None;
+    }
+    let (parent, _) = page_place(doc);
+    ancestors(&parent).find_map(|f| sections.get(f).copied())
+}
+
 /// The folder a page's URL starts from, and the slug its file gives.
 fn page_place(doc: &Document) -> (String, String) {
     match doc.kind {

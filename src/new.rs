@@ -17,7 +17,7 @@
 use std::fmt::{self, Write as _};
 use std::path::Path;
 
-use crate::collection::{Field, FieldKind, PLACEHOLDER, did_you_mean_hint};
+use crate::collection::{Field, FieldKind, did_you_mean_hint, placeholder_in};
 use crate::config::{CONFIG_PATH, Config, SortBy};
 use crate::diagnostic::{Diagnostic, did_you_mean};
 use crate::front_matter::{self, FrontMatter};
@@ -43,13 +43,15 @@ impl fmt::Display for Created {
     }
 }
 
-/// The words written into a new page, in the page's language (English for
-/// a site language that is neither French nor English).
+/// The words written into a new page, in the page's language (the config
+/// admits French and English only).
 struct Words {
     list: String,
     description: String,
     weight: String,
     tags: String,
+    /// The example address of an e-mail field.
+    email: String,
     draft: String,
     body: String,
 }
@@ -69,6 +71,7 @@ impl Words {
                 "ordre dans la section, du plus léger au plus lourd"
             )),
             tags: pick(tr!("keywords", "mots-clés")),
+            email: pick(tr!("name@example.org", "nom@example.org")),
             draft: pick(tr!(
                 "left out of the site while true",
                 "hors du site tant que vrai"
@@ -107,12 +110,12 @@ fn comment(field: &Field, lang: &str, words: &Words) -> String {
 }
 
 /// An example value for an optional field, shown commented out.
-fn example(field: &Field) -> &'static str {
+fn example<'a>(field: &Field, words: &'a Words) -> &'a str {
     match field.kind {
         FieldKind::Date => "2026-11-28",
         FieldKind::Datetime => "2026-12-10T18:30:00+01:00",
         FieldKind::Url => "https://",
-        FieldKind::Email => "nom@example.org",
+        FieldKind::Email => &words.email,
         FieldKind::List => "[]",
         FieldKind::Image => "{ src: image.jpg, alt: \"\" }",
         FieldKind::Reference => "section/page.md",
@@ -138,11 +141,12 @@ pub fn page_text(title: &str, common: Common<'_>, fields: &[Field], lang: &str) 
     if let Some(date) = common.date {
         let _ = writeln!(out, "date: {date}");
     }
+    let placeholder = placeholder_in(lang);
     for field in fields.iter().filter(|f| f.required) {
         let value = if field.kind == FieldKind::List {
-            format!("[{}]", quoted(PLACEHOLDER))
+            format!("[{}]", quoted(&placeholder))
         } else {
-            quoted(PLACEHOLDER)
+            quoted(&placeholder)
         };
         let _ = writeln!(
             out,
@@ -165,7 +169,7 @@ pub fn page_text(title: &str, common: Common<'_>, fields: &[Field], lang: &str) 
             out,
             "# {}: {}{}",
             field.name,
-            example(field),
+            example(field, &words),
             comment(field, lang, &words)
         );
     }
@@ -394,9 +398,10 @@ fn next_steps(path: &str, original: Option<&str>, lang: &str, placeholders: bool
         });
     }
     let fill = if placeholders {
+        let written = placeholder_in(lang);
         tr!(
-            "replace every {PLACEHOLDER} and write the text",
-            "remplacez chaque {PLACEHOLDER} et écrivez le texte"
+            "replace every {written} and write the text",
+            "remplacez chaque {written} et écrivez le texte"
         )
     } else {
         tr!("write the text", "écrivez le texte")
@@ -437,13 +442,10 @@ pub fn new_page(
             let list = names.join(", ");
             tr!("sections are: {list}", "les sections sont : {list}")
         };
-        return Err(Diagnostic::error(
-            "content",
-            tr!(
-                "there is no section `{section}`",
-                "il n'y a pas de section `{section}`"
-            ),
-        )
+        return Err(Diagnostic::general(tr!(
+            "there is no section `{section}`",
+            "il n'y a pas de section `{section}`"
+        ))
         .with_hint(hint));
     }
     let lang = lang.unwrap_or(&config.default_language);
@@ -460,13 +462,10 @@ pub fn new_page(
     }
     let slug = slugify(title);
     if slug.is_empty() {
-        return Err(Diagnostic::error(
-            "title",
-            tr!(
-                "`{title}` gives an empty file name",
-                "`{title}` donne un nom de fichier vide"
-            ),
-        )
+        return Err(Diagnostic::general(tr!(
+            "`{title}` gives an empty file name",
+            "`{title}` donne un nom de fichier vide"
+        ))
         .with_hint(tr!(
             "use letters or digits in the title",
             "mettez des lettres ou des chiffres dans le titre"
@@ -474,13 +473,10 @@ pub fn new_page(
     }
     // `index.md` and `_index.md` name a folder's own page, not a new one.
     if slug == "index" {
-        return Err(Diagnostic::error(
-            "title",
-            tr!(
-                "`{title}` gives the file name index.md, which is a folder's own page",
-                "`{title}` donne le nom de fichier index.md, qui est la page d'un dossier"
-            ),
-        )
+        return Err(Diagnostic::general(tr!(
+            "`{title}` gives the file name index.md, which is a folder's own page",
+            "`{title}` donne le nom de fichier index.md, qui est la page d'un dossier"
+        ))
         .with_hint(tr!("choose another title", "choisissez un autre titre")));
     }
     let suffix = if lang == config.default_language {

@@ -830,10 +830,25 @@ fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>)
             });
             match located {
                 Some((name, line, col)) => locate(&name, line, col, engine_text(&first, true)),
-                None => Diagnostic::error("themes", engine_text(&text, false)),
+                None => match named_template(&text, sources) {
+                    Some(path) => Diagnostic::error(path, engine_text(&text, false)),
+                    // Not about one template: said as such, not as a file.
+                    None => Diagnostic::general(engine_text(&text, false)),
+                },
             }
         }
     }
+}
+
+/// The file of the template that an engine message without position names
+/// (the longest name it mentions, so `partials/card.html` wins over
+/// `card.html`).
+fn named_template(text: &str, sources: &HashMap<String, (String, String)>) -> Option<String> {
+    sources
+        .iter()
+        .filter(|(name, _)| text.contains(name.as_str()))
+        .max_by_key(|(name, _)| (name.len(), std::cmp::Reverse(name.as_str())))
+        .map(|(_, (path, _))| path.clone())
 }
 
 /// Where the template `name` has the tag `{% keyword "target" %}` (any
@@ -1273,6 +1288,38 @@ fn render_jobs(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// An engine error without position is given the template it names, or
+    /// said as in no file (before, its path was the word `themes`, printed
+    /// as if it were a file). Catches a diagnostic whose path is not a file.
+    #[test]
+    fn an_engine_error_without_position_names_its_template_or_no_file() {
+        let sources: HashMap<String, (String, String)> = [
+            ("card.html", "themes/t/templates/card.html"),
+            (
+                "partials/card.html",
+                "themes/t/templates/partials/card.html",
+            ),
+        ]
+        .into_iter()
+        .map(|(name, path)| (name.to_string(), (path.to_string(), String::new())))
+        .collect();
+        let named = to_diagnostic(
+            &tera::Error::message("Template 'partials/card.html' not found"),
+            &sources,
+        );
+        assert_eq!(named.path, "themes/t/templates/partials/card.html");
+        let general = to_diagnostic(&tera::Error::message("the engine gave up"), &sources);
+        assert!(!general.in_file(), "{}", general.path);
+        assert!(
+            general
+                .display(Lang::En)
+                .to_string()
+                .starts_with("alumni: error: "),
+            "{}",
+            general.display(Lang::En)
+        );
+    }
 
     #[test]
     fn json_filter_cannot_close_a_script() {

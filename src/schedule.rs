@@ -5,11 +5,14 @@
 //! so that building the same tree again gives the same bytes. Pages with a
 //! `publish_date` after now or an `expiry_date` at or before now are left
 //! out, like drafts, unless the build asks for them (`--future`,
-//! `--expired`). [`next_change`] finds the next instant at which that
-//! answer changes, so that CI can schedule a rebuild.
+//! `--expired`). [`next_change`] finds the next instant at which the
+//! output changes, so that CI can schedule a rebuild: a page appears or
+//! expires, or an event starts or ends (and so stops being upcoming, see
+//! [`crate::calendar::span`]).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
+use crate::calendar::Span;
 use crate::date::DateTime;
 use crate::front_matter::FrontMatter;
 use crate::i18n::Text;
@@ -84,6 +87,10 @@ pub enum ChangeKind {
     Appears,
     /// Its `expiry_date` comes: the page goes.
     Expires,
+    /// The event starts: it is under way.
+    Starts,
+    /// The event ends: it is no longer upcoming.
+    Ends,
 }
 
 /// The next scheduled change of the site after now.
@@ -97,26 +104,41 @@ pub struct Change {
     pub path: String,
 }
 
-/// The earliest `publish_date` or `expiry_date` strictly after `now` among
-/// `documents` (drafts aside: they are never published by a scheduled
-/// build). Ties go to the first path in name order, for stable output.
-pub fn next_change(documents: &[Document], now: DateTime) -> Option<Change> {
+/// The earliest scheduled instant strictly after `now` among `documents`
+/// (drafts aside: they are never published by a scheduled build): a
+/// `publish_date` or `expiry_date`, or the start or end of an event, a
+/// document for which `event` gives a [`Span`]. Ties go to the first path
+/// in name order, for stable output.
+pub fn next_change(
+    documents: &[Document],
+    now: DateTime,
+    event: &dyn Fn(&Document) -> Option<Span>,
+) -> Option<Change> {
     let now = now.unix_seconds();
     documents
         .iter()
         .filter(|d| !d.front.draft)
         .flat_map(|d| {
+            let span = event(d);
             [
-                (d.front.publish_date, ChangeKind::Appears),
-                (d.front.expiry_date, ChangeKind::Expires),
+                (
+                    d.front.publish_date.map(|t| t.unix_seconds()),
+                    ChangeKind::Appears,
+                ),
+                (
+                    d.front.expiry_date.map(|t| t.unix_seconds()),
+                    ChangeKind::Expires,
+                ),
+                (span.map(|s| s.start), ChangeKind::Starts),
+                (span.map(|s| s.end), ChangeKind::Ends),
             ]
             .into_iter()
-            .filter_map(move |(date, kind)| Some((date?, kind, &d.file.path)))
+            .filter_map(move |(at, kind)| Some((at?, kind, &d.file.path)))
         })
-        .filter(|(date, _, _)| date.unix_seconds() > now)
-        .min_by(|a, b| (a.0.unix_seconds(), a.2).cmp(&(b.0.unix_seconds(), b.2)))
-        .map(|(date, kind, path)| Change {
-            at: date.to_utc(),
+        .filter(|(at, _, _)| *at > now)
+        .min_by(|a, b| (a.0, a.2).cmp(&(b.0, b.2)))
+        .map(|(at, kind, path)| Change {
+            at: DateTime::from_unix_seconds(at),
             kind,
             path: path.clone(),
         })

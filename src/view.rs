@@ -66,6 +66,12 @@ struct PageSummary<'a> {
     draft: bool,
     tags: &'a [String],
     extra: &'a yaml::Mapping,
+    /// For a page of the calendar's section (an event): whether it is still
+    /// to come or under way at the build's now, decided by
+    /// [`crate::calendar::span`]; none for other pages.
+    upcoming: Option<bool>,
+    /// For an event: whether it is under way at the build's now.
+    ongoing: Option<bool>,
 }
 
 /// A section as listings see it (its pages are added as shared values).
@@ -111,7 +117,8 @@ struct SiteView<'a> {
     /// The build's now in UTC (`2026-11-28T15:00:00Z`): the clock, or
     /// `SOURCE_DATE_EPOCH`.
     now: String,
-    /// The date of `now` (`2026-11-28`): compares with page dates as text.
+    /// The date of `now` in UTC (`2026-11-28`), for display; whether an
+    /// event is to come is `page.upcoming`, never a comparison of texts.
     today: String,
 }
 
@@ -290,9 +297,19 @@ fn extra_of<'a>(site: &Site, page: &'a Page) -> std::borrow::Cow<'a, yaml::Mappi
     std::borrow::Cow::Owned(lists)
 }
 
+/// When `page` takes place, if it is an event: a page of the calendar's section.
+fn event_span(site: &Site, page: &Page) -> Option<crate::calendar::Span> {
+    let calendar = site.config.calendar.as_ref()?;
+    (site.sections[page.section].folder == calendar.section)
+        .then(|| crate::calendar::span(calendar, &page.document.front))
+        .flatten()
+}
+
 fn page_summary(site: &Site, page: &Page) -> Value {
     let front = &page.document.front;
     let extra = extra_of(site, page);
+    let span = event_span(site, page);
+    let now = site.now.unix_seconds();
     let value = Value::from_serializable(&PageSummary {
         title: &front.title,
         description: front.description.as_deref(),
@@ -310,6 +327,8 @@ fn page_summary(site: &Site, page: &Page) -> Value {
         draft: front.draft,
         tags: &front.tags,
         extra: &extra,
+        upcoming: span.map(|s| s.upcoming(now)),
+        ongoing: span.map(|s| s.ongoing(now)),
     });
     let mut map = value.into_map().unwrap_or_default();
     map.insert("times".into(), times(site, page));

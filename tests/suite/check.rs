@@ -571,3 +571,31 @@ Voir [le contact](#Nous-Contacter) et [le club biotech](/clubs/biotech).\n",
         );
     }
 }
+
+/// A reference that `check` accepts is one the club's calendar finds: both
+/// read it through one normalisation (before, `club: clubs/biotech` passed
+/// `check`, which added `.md`, while the calendar looked up the text as
+/// written, and the club's `events.ics` lost the event). Catches a second
+/// reading of references that differs from the check's.
+#[test]
+fn a_reference_written_without_md_keeps_the_event_in_the_clubs_calendar() {
+    let site = TestSite::new("site");
+    for form in ["clubs/biotech", "@/clubs/biotech.md", "clubs/biotech.md"] {
+        site.write(
+            "content/events/rencontre-biotech.md",
+            &format!(
+                "---\ntitle: Rencontre du club Biotech\ndate: 2026-12-01\n\
+start: 2026-12-10T18:30:00+01:00\nend: 2026-12-10T20:00:00+01:00\nclub: \"{form}\"\n---\nUne soirée.\n"
+            ),
+        );
+        let run = run_check(&site, "human");
+        assert_eq!(run.code, 0, "{form}: {}", run.stdout);
+        let run = site.build(&[]);
+        assert_eq!(run.code, 0, "{form}: {}", run.stderr);
+        let club = site.read("public/clubs/biotech/events.ics");
+        assert!(
+            club.contains("SUMMARY:Rencontre du club Biotech\r\n"),
+            "{form}: {club}"
+        );
+    }
+}

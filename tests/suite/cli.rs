@@ -47,7 +47,7 @@ fn a_folder_without_content_is_a_site_error() {
     assert_eq!(run.code, 1);
     assert!(
         run.stderr
-            .starts_with("content: error: there is no `content/` folder here"),
+            .starts_with("alumni: error: there is no `content/` folder here"),
         "{}",
         run.stderr
     );
@@ -181,4 +181,50 @@ fn build_timings_list_stages_templates_and_slowest_outputs_by_cost() {
         "{}",
         fr.stderr
     );
+}
+
+/// Every diagnostic names a real file, or none: an error in a command-line
+/// argument or a missing folder is printed `alumni: error:`, without a
+/// `file=` annotation for GitHub and with a null path in JSON (before, the
+/// words `--base-url`, `title`, `content` and an empty string were printed
+/// where a file goes, and GitHub was asked to annotate a file `title`).
+/// Catches a diagnostic given a path that is not a file.
+#[test]
+fn errors_outside_any_file_are_not_printed_as_file_locations() {
+    let site = TestSite::new("site");
+    let root = site.root();
+    let root = root.to_str().unwrap();
+    let run = alumni(
+        site.temp(),
+        &["build", "--root", root, "--base-url", "ftp://example.org/"],
+    );
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.starts_with("alumni: error: `--base-url`: "),
+        "{}",
+        run.stderr
+    );
+    assert!(run.stderr.contains("--base-url https://"), "{}", run.stderr);
+    let run = alumni(site.temp(), &["new", "news", "???", "--root", root]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr
+            .starts_with("alumni: error: `???` gives an empty file name"),
+        "{}",
+        run.stderr
+    );
+    let empty = tempfile::tempdir().unwrap();
+    let github = alumni(empty.path(), &["check", "--format", "github"]);
+    assert_eq!(
+        github.stdout.lines().next(),
+        Some(
+            "::error title=alumni::there is no `content/` folder here%0Ahint: run alumni in the site's root folder, or pass --root DIR"
+        ),
+        "{}",
+        github.stdout
+    );
+    let json = alumni(empty.path(), &["check", "--format", "json"]);
+    let first: serde_json::Value =
+        serde_json::from_str(json.stdout.lines().next().unwrap()).unwrap();
+    assert_eq!(first["path"], serde_json::Value::Null, "{}", json.stdout);
 }

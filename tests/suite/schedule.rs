@@ -124,8 +124,14 @@ fn check_next_rebuild_prints_the_next_scheduled_change() {
         run.stdout,
         "2026-12-01T08:00:00Z\ncontent/clubs/nouveau/index.md appears\n"
     );
-    // After both: nothing to schedule, nothing printed.
+    // After both, the fixture's event: its start, then its end, in UTC.
     let run = alumni_at(site.temp(), &args, "1796112000");
+    assert_eq!(
+        run.stdout,
+        "2026-12-10T17:30:00Z\ncontent/events/rencontre-biotech.md starts\n"
+    );
+    // After everything: nothing to schedule, nothing printed.
+    let run = alumni_at(site.temp(), &args, "1796932800");
     assert_eq!((run.code, run.stdout.as_str()), (0, ""));
     // A site with errors cannot be scheduled.
     site.write(
@@ -218,6 +224,86 @@ fn a_malformed_source_date_epoch_is_refused() {
         );
         assert!(!site.public().exists());
     }
+}
+
+/// `check --next-rebuild` knows when an event stops being upcoming (before,
+/// only `publish_date` and `expiry_date` were scheduled, so the events page
+/// went on listing a finished event until some other rebuild). Catches a
+/// schedule that leaves out events' starts or ends, or reads an all-day
+/// event's end as the start of its day, or in UTC instead of its zone.
+#[test]
+fn next_rebuild_includes_when_events_start_and_end() {
+    let root = repo_root();
+    let out = tempfile::tempdir().unwrap();
+    let args = ["check", "--next-rebuild", "--root", root.to_str().unwrap()];
+    let next = |epoch: &str| {
+        let run = alumni_at(out.path(), &args, epoch);
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        run.stdout
+    };
+    // 16 November 2026 at noon UTC, during the launch (9:00-18:00 in Paris);
+    // of its two languages, the first path in name order is named.
+    assert_eq!(
+        next("1794830400"),
+        "2026-11-16T17:00:00Z\ncontent/events/lancement-du-reseau.en.md ends\n"
+    );
+    // 1 December: the survey closes on 18 December, all day in Paris.
+    assert_eq!(
+        next(DEC_1),
+        "2026-12-17T23:00:00Z\ncontent/events/cloture-enquete.en.md starts\n"
+    );
+    // 18 December at noon UTC: it ends at midnight in Paris.
+    assert_eq!(
+        next("1797595200"),
+        "2026-12-18T23:00:00Z\ncontent/events/cloture-enquete.en.md ends\n"
+    );
+}
+
+/// The model, not the theme, decides whether an event is upcoming: it is
+/// until it ends, in its zone (before, the theme compared the page's `date`
+/// text with the UTC date of the build, so an event that ended at 18:00 in
+/// Paris stayed "upcoming" until midnight UTC, and the all-day survey of 18
+/// December stayed upcoming for an hour of 19 December in Paris). Catches
+/// a theme or view that compares dates as text, or ignores the end.
+#[test]
+fn an_event_is_upcoming_until_it_ends_in_its_zone() {
+    let out = tempfile::tempdir().unwrap();
+    let root = repo_root();
+    let split = |epoch: &str| {
+        let public = out.path().join(epoch);
+        let run = alumni_at(
+            out.path(),
+            &[
+                "build",
+                "--root",
+                root.to_str().unwrap(),
+                "--out",
+                public.to_str().unwrap(),
+            ],
+            epoch,
+        );
+        assert_eq!(run.code, 0, "{}", run.stderr);
+        let html = fs::read_to_string(public.join("events/index.html")).unwrap();
+        let past = html.find("id=\"past\"").unwrap_or(html.len());
+        let upcoming = |title: &str| html.find(title).unwrap() < past;
+        let home = fs::read_to_string(public.join("index.html")).unwrap();
+        let start = home.find("id=\"evenements\"").unwrap();
+        let end = start + home[start..].find("</section>").unwrap();
+        let on_home = |title: &str| home[start..end].contains(title);
+        (
+            upcoming("Lancement du réseau"),
+            on_home("Lancement du réseau"),
+            upcoming("Clôture de l"),
+        )
+    };
+    // 16 November, 16:59:59 UTC: the launch ends at 18:00 in Paris.
+    assert_eq!(split("1794847599"), (true, true, true));
+    // 16 November, 17:00 UTC: it has ended, the same UTC day.
+    assert_eq!(split("1794848400"), (false, false, true));
+    // 18 December, 22:59:59 UTC: the survey's last day, in Paris.
+    assert!(split("1797634799").2);
+    // 18 December, 23:00 UTC: midnight in Paris, over (still the 18th in UTC).
+    assert!(!split("1797634800").2);
 }
 
 #[test]

@@ -149,7 +149,12 @@ fn new_in_a_section_without_collection_writes_a_dated_page_that_passes_check() {
     );
 }
 
-/// A section with a collection sorted by date: the common fields, then the collection's.
+/// A section with a collection sorted by date: the common fields, then the
+/// collection's. An English page is written in English throughout: its
+/// placeholders say `TO BE COMPLETED` and its e-mail example is not French
+/// (before, `À COMPLÉTER` and `nom@example.org` were hard-coded), and a
+/// placeholder of either language is rejected. Catches words of a new page
+/// not taken from the message catalogue in the page's language.
 #[test]
 fn new_event_has_the_common_fields_and_the_collection_s() {
     let site = TestSite::new("site");
@@ -158,12 +163,26 @@ fn new_event_has_the_common_fields_and_the_collection_s() {
     let text = site.read("content/events/afterwork.en.md");
     assert!(
         text.starts_with(
-            "---\ntitle: \"Afterwork\"\ndate: 2026-12-02\nstart: \"À COMPLÉTER\"\nend: \"À COMPLÉTER\"\n\
+            "---\ntitle: \"Afterwork\"\ndate: 2026-12-02\nstart: \"TO BE COMPLETED\"\nend: \"TO BE COMPLETED\"\n\
              # description: \"\"  # one sentence for listings and search engines\n"
         ),
         "{text}"
     );
     assert!(text.contains("# club: section/page.md\n"), "{text}");
+    let checked = check(&site);
+    assert!(
+        checked.stdout.contains(
+            "content/events/afterwork.en.md:4:8: error: `start` still says TO BE COMPLETED"
+        ),
+        "{}",
+        checked.stdout
+    );
+    // The French placeholder, copied into the English page, is caught too.
+    site.edit(
+        "content/events/afterwork.en.md",
+        "start: \"TO BE COMPLETED\"",
+        "start: \"À COMPLÉTER\"",
+    );
     let checked = check(&site);
     assert!(
         checked
@@ -199,7 +218,7 @@ fn the_translation_of_a_bundle_goes_inside_the_bundle() {
     assert!(!site.root().join("content/clubs/jardin.en.md").exists());
     site.edit(
         "content/clubs/jardin/index.en.md",
-        "club_kind: [\"À COMPLÉTER\"]",
+        "club_kind: [\"TO BE COMPLETED\"]",
         "club_kind: [thematic]",
     );
     let after = check(&site);

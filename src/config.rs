@@ -293,6 +293,9 @@ impl Config {
         // its key (or, when it is not written, at its nearest parent).
         let spans = yaml::Spans::of(text, 0);
         let locate = |path: &[&str]| spans.entry(path).map_or(0, |s| s.start);
+        // An error about a value written there is placed at the value.
+        let locate_value =
+            |path: &[&str]| spans.value(path).map_or_else(|| locate(path), |s| s.start);
         let base_url = base_url_override.map_or(base_url, str::to_string);
         let (base_url, base_path) = match split_base_url(&base_url) {
             Ok(parts) => parts,
@@ -403,7 +406,7 @@ impl Config {
                         } else {
                             "name"
                         };
-                        locate(&["taxonomies", &i.to_string(), field])
+                        locate_value(&["taxonomies", &i.to_string(), field])
                     })
                     .with_hint(tr!(
                         "give each taxonomy a distinct name made of letters, and a `paginate_by` above 0",
@@ -430,7 +433,7 @@ impl Config {
                             "`sections.{folder}.paginate_by` doit être supérieur à 0"
                         ),
                     )
-                    .at_offset(text, locate(&["sections", folder, "paginate_by"]))
+                    .at_offset(text, locate_value(&["sections", folder, "paginate_by"]))
                     .with_hint(tr!(
                         "remove it to list every page on one page",
                         "retirez-le pour lister toutes les pages sur une seule page"

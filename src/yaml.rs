@@ -1,8 +1,21 @@
 //! The one door to YAML: config, front matter and data files all go through here.
 //!
-//! The backend is named once, below. `serde_yaml` is archived upstream; its
-//! maintained forks (`serde_yaml_ng`, `serde_norway`) keep the same API, so
-//! switching is a change of that one line (and of `Cargo.toml`).
+//! The backend, which turns text into values, is named once, below.
+//! `serde_yaml` is archived upstream; its maintained forks (`serde_yaml_ng`,
+//! `serde_norway`) keep the same API, so switching is a change of that one
+//! line (and of `Cargo.toml`).
+//!
+//! Places do not depend on it. Where each key and value is written comes
+//! from [`Spans`], made by another parser that gives positions as data
+//! (`saphyr-parser`'s events); of the backend's error, only structured data
+//! is read for a place: [`Error::location`](backend::Error::location),
+//! the byte where it stopped. Its message is kept as the English detail of
+//! ours (with the place it appends cut off), and a few of its words choose a
+//! hint. So a fork must offer `from_str`, `from_value`, `Value`, `Mapping`
+//! and `Error::location()` with a byte `index()`; a fork that words its
+//! messages otherwise changes that detail and those hints, never a line or
+//! a column. The unit tests below and `tests/suite` (`locations`,
+//! `messages`, `invalid`, `yaml_spans`) pin both: run them after a swap.
 //!
 //! Errors come back as [`Diagnostic`]s located in the *file*, not in the YAML
 //! snippet: callers say at which byte of the file the YAML text starts, so an
@@ -88,11 +101,15 @@ enum Node {
     Opaque(Span),
     /// A list: its items.
     Sequence(Span, Vec<usize>),
-    /// A mapping: its (key, value) entries in file order, and their
-    /// indices sorted by key text, for lookups in logarithmic time (front
-    /// matter may hold tens of thousands of keys).
+    /// A mapping: its (key, value) entries in file order, and when it has
+    /// more than [`SMALL`] of them, their indices sorted by key text, for
+    /// lookups in logarithmic time (front matter may hold tens of
+    /// thousands of keys).
     Mapping(Span, Vec<(usize, usize)>, Vec<usize>),
 }
+
+/// Up to this many entries, a mapping is searched in order.
+const SMALL: usize = 8;
 
 impl Node {
     fn span(&self) -> Span {
@@ -128,16 +145,25 @@ impl Spans {
     /// the first document is read (the backend refuses more than one).
     pub fn of(yaml: &str, start: usize) -> Spans {
         use saphyr_parser::{Event, Parser};
-        // The parser counts characters; diagnostics count bytes.
-        let bytes_at: Option<Vec<usize>> = (!yaml.is_ascii()).then(|| {
-            yaml.char_indices()
-                .map(|(i, _)| i)
-                .chain(std::iter::once(yaml.len()))
-                .collect()
-        });
-        let byte = |chars: usize| match &bytes_at {
-            Some(table) => table.get(chars).copied().unwrap_or(yaml.len()),
-            None => chars.min(yaml.len()),
+        // The parser counts characters; diagnostics count bytes. Events
+        // come in the text's order, so a cursor walks from one to the next.
+        let ascii = yaml.is_ascii();
+        let mut cursor = (0usize, 0usize);
+        let mut byte = |chars: usize| {
+            if ascii {
+                return chars.min(yaml.len());
+            }
+            let (mut c, mut b) = cursor;
+            while c < chars && b < yaml.len() {
+                b += yaml[b..].chars().next().map_or(1, char::len_utf8);
+                c += 1;
+            }
+            while c > chars {
+                b -= yaml[..b].chars().next_back().map_or(1, char::len_utf8);
+                c -= 1;
+            }
+            cursor = (c, b);
+            b
         };
         let mut spans = Spans::default();
         // Open collections: their node, and for a mapping the key read
@@ -174,9 +200,15 @@ impl Spans {
                         from
                     };
                     let to = to.max(from);
-                    spans
-                        .nodes
-                        .push(Node::Scalar(at(from, to), text.into_owned()));
+                    // Only a key's text is kept: it is what a path names.
+                    let is_key = open.last().is_some_and(|&(n, pending)| {
+                        pending.is_none() && matches!(spans.nodes[n], Node::Mapping(..))
+                    });
+                    spans.nodes.push(if is_key {
+                        Node::Scalar(at(from, to), text.into_owned())
+                    } else {
+                        Node::Opaque(at(from, to))
+                    });
                     Some(spans.nodes.len() - 1)
                 }
                 Event::Alias(_) => {
@@ -210,11 +242,13 @@ impl Spans {
             spans.close(n, None);
             spans.attach(&mut open, n);
         }
+        // Kept with each page until the build ends.
+        spans.nodes.shrink_to_fit();
         spans
     }
 
     /// Ends the collection `n` at `end` (a flow collection's closing
-    /// bracket), or else with its last child; sorts a mapping's index.
+    /// bracket), or else with its last child; sorts the index of a large mapping.
     fn close(&mut self, n: usize, end: Option<usize>) {
         let last = match &self.nodes[n] {
             Node::Sequence(_, items) => items.last().copied(),
@@ -224,13 +258,15 @@ impl Spans {
         let end = end.or_else(|| last.map(|c| self.nodes[c].span().end));
         let mut sorted = Vec::new();
         if let Node::Mapping(_, entries, _) = &self.nodes[n] {
-            sorted = (0..entries.len()).collect();
-            let key = |i: &usize| match &self.nodes[entries[*i].0] {
-                Node::Scalar(_, text) => Some(text.as_str()),
-                _ => None,
-            };
-            // Stable: of keys given twice, the first comes first.
-            sorted.sort_by(|a, b| key(a).cmp(&key(b)));
+            if entries.len() > SMALL {
+                sorted = (0..entries.len()).collect();
+                let key = |i: &usize| match &self.nodes[entries[*i].0] {
+                    Node::Scalar(_, text) => Some(text.as_str()),
+                    _ => None,
+                };
+                // Stable: of keys given twice, the first comes first.
+                sorted.sort_by(|a, b| key(a).cmp(&key(b)));
+            }
         }
         match &mut self.nodes[n] {
             Node::Sequence(span, _) => {
@@ -281,8 +317,12 @@ impl Spans {
                         Node::Scalar(_, text) => Some(text.as_str()),
                         _ => None,
                     };
-                    let first = index.partition_point(|&i| key_text(i) < Some(step));
-                    let &i = index.get(first).filter(|&&i| key_text(i) == Some(step))?;
+                    let i = if index.is_empty() {
+                        (0..entries.len()).find(|&i| key_text(i) == Some(step))?
+                    } else {
+                        let first = index.partition_point(|&i| key_text(i) < Some(step));
+                        *index.get(first).filter(|&&i| key_text(i) == Some(step))?
+                    };
                     (Some(entries[i].0), entries[i].1)
                 }
                 Node::Sequence(_, items) => (None, *items.get(step.parse::<usize>().ok()?)?),
@@ -1196,6 +1236,95 @@ mod tests {
             )
         );
         assert_eq!(locate("title: \"Le \"Club\" des lieux\"\n").0, "a.md:1:12");
+    }
+
+    /// The text of the file at `span`.
+    fn at(text: &str, span: Option<Span>) -> &str {
+        span.map_or("(none)", |s| &text[s.start..s.end])
+    }
+
+    /// Catches a view that matches keys anywhere in the text rather than
+    /// under their parent: `paginate_by` is under a taxonomy, then under
+    /// `sections.news`.
+    #[test]
+    fn spans_address_keys_and_values_by_path() {
+        let text = "taxonomies:\n  - name: tags\n    paginate_by: 10\nsections:\n  news: {sort_by: date, paginate_by: 0}\n";
+        let spans = Spans::of(text, 0);
+        let path = ["sections", "news", "paginate_by"];
+        assert_eq!(at(text, spans.key(&path)), "paginate_by");
+        assert_eq!(spans.value(&path).map(|s| s.start), text.rfind('0'));
+        assert_eq!(
+            at(text, spans.value(&["taxonomies", "0", "paginate_by"])),
+            "10"
+        );
+        assert_eq!(at(text, spans.value(&["taxonomies", "0", "name"])), "tags");
+        assert_eq!(
+            at(text, spans.value(&["sections", "news"])),
+            "{sort_by: date, paginate_by: 0}"
+        );
+        assert_eq!(spans.value(&["taxonomies", "1"]), None);
+        assert_eq!(spans.value(&["sections", "clubs"]), None);
+        let keys: Vec<&str> = spans.keys(&[]).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["taxonomies", "sections"]);
+    }
+
+    /// Catches a large mapping's index out of order or searched wrong:
+    /// every key of a mapping past [`SMALL`] entries is found, at its line.
+    #[test]
+    fn spans_find_every_key_of_a_large_mapping() {
+        let text = (0..50)
+            .rev()
+            .map(|i| format!("k{i}: é{i}\n"))
+            .collect::<Vec<_>>()
+            .concat();
+        let spans = Spans::of(&text, 0);
+        for i in 0..50 {
+            let key = format!("k{i}");
+            let span = spans.key(&[&key]).unwrap();
+            assert_eq!(&text[span.start..span.end], key);
+            assert_eq!(at(&text, spans.value(&[&key])), format!("é{i}"));
+        }
+        assert_eq!(spans.key(&["k50"]), None);
+    }
+
+    /// Catches keys read from the text rather than from the parser: a
+    /// quoted key, a `key:` line inside a block of text, and an empty value.
+    #[test]
+    fn spans_are_the_parsers_own_keys_and_values() {
+        let text = "\"date\": 2026-01-01\nnote: |\n  title: not a key\ntitle:\n";
+        let spans = Spans::of(text, 0);
+        assert_eq!(at(text, spans.key(&["date"])), "\"date\"");
+        assert_eq!(at(text, spans.value(&["date"])), "2026-01-01");
+        assert_eq!(spans.key(&["title"]).map(|s| s.start), text.rfind("title"));
+        // An empty value is placed after its key's `:`.
+        assert_eq!(
+            spans.value(&["title"]).map(|s| s.start),
+            Some(text.len() - 1)
+        );
+        assert_eq!(spans.key(&["note", "title"]), None);
+    }
+
+    /// Catches character offsets taken for byte offsets (the parser counts
+    /// characters) and a snippet's start left out.
+    #[test]
+    fn spans_are_bytes_of_the_file() {
+        let file = "---\ntitre: « été »\nlieu: Sorbonne\n---\n";
+        let spans = Spans::of(&file[4..file.len() - 4], 4);
+        assert_eq!(at(file, spans.value(&["titre"])), "« été »");
+        assert_eq!(at(file, spans.key(&["lieu"])), "lieu");
+        assert_eq!(at(file, spans.value(&["lieu"])), "Sorbonne");
+    }
+
+    /// Catches a view that is lost when the text is not YAML: what was read
+    /// before the parser stopped is still there, and the open bracket is said.
+    #[test]
+    fn spans_of_text_that_is_not_yaml_keep_what_was_read() {
+        let text = "title: ok\ntags: [a, b\ndate: 2026-01-01\n";
+        let spans = Spans::of(text, 0);
+        assert_eq!(at(text, spans.value(&["title"])), "ok");
+        assert_eq!(spans.open_flow(), text.find('['));
+        assert_eq!(Spans::of("title: ok\n", 0).open_flow(), None);
+        assert_eq!(Spans::of("", 0).value(&[]), None);
     }
 
     #[test]

@@ -227,20 +227,21 @@ fn enum_values(value: Option<Value>) -> Result<BTreeMap<String, Vec<String>>, Te
     Ok(out)
 }
 
-/// Reads the `collections:` mapping. `locate` gives the byte offset of a key
-/// in the config file, for diagnostics.
+/// Reads the `collections:` mapping. `locate` gives the byte offset in
+/// the config file of an entry of that mapping, by its path under
+/// `collections` (`["events", "fields", "start"]`), for diagnostics.
 pub fn parse_collections(
     raw: yaml::Mapping,
     path: &str,
     text: &str,
-    locate: &dyn Fn(&str) -> usize,
+    locate: &dyn Fn(&[&str]) -> usize,
 ) -> (Vec<Collection>, Vec<Diagnostic>) {
     let mut collections = Vec::new();
     let mut errors = Vec::new();
-    let mut error = |key: &str, message: Text, hint: Text| {
+    let mut error = |at: &[&str], message: Text, hint: Text| {
         errors.push(
             Diagnostic::error(path, message)
-                .at_offset(text, locate(key))
+                .at_offset(text, locate(at))
                 .with_hint(hint),
         );
     };
@@ -250,7 +251,7 @@ pub fn parse_collections(
             Ok(r) => r,
             Err(message) => {
                 error(
-                    &folder,
+                    &[&folder],
                     Text::new(
                         format!("`collections.{folder}`: {}", message.en),
                         format!("`collections.{folder}` : {}", message.fr),
@@ -270,7 +271,7 @@ pub fn parse_collections(
                 Ok(s) => s,
                 Err(message) => {
                     error(
-                        &name,
+                        &[&folder, "fields", &name],
                         Text::new(
                             format!("`collections.{folder}.fields.{name}`: {}", message.en),
                             format!("`collections.{folder}.fields.{name}` : {}", message.fr),
@@ -287,7 +288,7 @@ pub fn parse_collections(
                 Ok(v) => v,
                 Err(message) => {
                     error(
-                        &name,
+                        &[&folder, "fields", &name],
                         message.map(|m, lang| {
                             let colon = if lang == Lang::Fr { " :" } else { ":" };
                             format!("`collections.{folder}.fields.{name}`{colon} {m}")
@@ -303,7 +304,7 @@ pub fn parse_collections(
             let needs_values = spec.kind == FieldKind::Enum || spec.of == Some(FieldKind::Enum);
             if needs_values && values.is_empty() {
                 error(
-                    &name,
+                    &[&folder, "fields", &name],
                     tr!(
                         "`{name}` is an enum with no `values`",
                         "`{name}` est une énumération sans `values`"
@@ -316,7 +317,7 @@ pub fn parse_collections(
             }
             if spec.kind == FieldKind::List && spec.of.is_none() {
                 error(
-                    &name,
+                    &[&folder, "fields", &name],
                     tr!(
                         "`{name}` is a list without `of`",
                         "`{name}` est une liste sans `of`"
@@ -331,7 +332,7 @@ pub fn parse_collections(
                 spec.kind == FieldKind::Reference || spec.of == Some(FieldKind::Reference);
             if is_reference && spec.collection.is_none() {
                 error(
-                    &name,
+                    &[&folder, "fields", &name],
                     tr!(
                         "`{name}` is a reference without `collection`",
                         "`{name}` est une référence sans `collection`"
@@ -361,7 +362,7 @@ pub fn parse_collections(
                 {
                     let name = &field.name;
                     error(
-                        name,
+                        &[&folder, "fields", name],
                         tr!(
                             "`{name}` must come after `{after}`, which is not a field",
                             "`{name}` doit venir après `{after}`, qui n'est pas un champ"
@@ -721,14 +722,8 @@ pub fn check_keys(
 ) -> Vec<Diagnostic> {
     let allowed = allowed_fields(doc, collection, cx.taxonomies);
     // The common keys never reach `extra`: the front-matter reader took them.
-    // A page may have thousands of others: each costs a lookup, not a search of every key.
-    let key_offsets: HashMap<&str, usize> = doc
-        .front
-        .key_offsets
-        .iter()
-        .rev()
-        .map(|(k, o)| (k.as_str(), *o))
-        .collect();
+    // A page may have thousands of others: each costs a lookup in the
+    // spanned view, not a search of every key.
     let place = place(doc, cx.section);
     let list = allowed.join(", ");
     let every_field = Text::new(
@@ -746,7 +741,7 @@ pub fn check_keys(
         } else {
             every_field.clone()
         };
-        let offset = key_offsets.get(key).copied().unwrap_or(0);
+        let offset = doc.front.offset_of(key);
         let message = Text::new(
             format!("unknown field `{key}` for {}", place.en),
             format!("champ inconnu `{key}` pour {}", place.fr),
@@ -782,17 +777,6 @@ fn check_fields(
     errors: &mut Vec<Diagnostic>,
 ) {
     let path = doc.file.path.clone();
-    let value_offset = |doc: &Document, key: &str| {
-        let at = doc.front.offset_of(key);
-        let line_end = doc.file.text[at..]
-            .find('\n')
-            .map_or(doc.file.text.len(), |i| at + i);
-        doc.file.text[at..line_end].find(':').map_or(at, |c| {
-            let after = at + c + 1;
-            after + doc.file.text[after..line_end].len()
-                - doc.file.text[after..line_end].trim_start().len()
-        })
-    };
     for field in &collection.fields {
         let name = field.name.as_str();
         let described = field
@@ -802,7 +786,7 @@ fn check_fields(
             .unwrap_or_default();
         if COMMON_KEYS.contains(&name) {
             // Typed by the front-matter reader; only presence is the collection's business.
-            let present = doc.front.key_offsets.iter().any(|(k, _)| k == name);
+            let present = doc.front.common_given.contains(&name);
             if field.required && !present {
                 errors.push(missing(
                     &path,
@@ -835,7 +819,7 @@ fn check_fields(
             }
             continue;
         };
-        let at = value_offset(doc, name);
+        let at = doc.front.value_offset(name);
         if let Some(written) = placeholder_left(&value) {
             let what = field.kind.describe();
             errors.push(

@@ -17,7 +17,6 @@ use crate::yaml;
 
 /// Where the config lives, relative to the site root.
 pub const CONFIG_PATH: &str = "content/site.yaml";
-
 /// How a section orders its pages.
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]
@@ -290,7 +289,13 @@ impl Config {
             extra,
         } = raw;
         let mut errors = Vec::new();
-        let locate = |key: &str| key_offset(text, key).unwrap_or(0);
+        // Where each key is written: an error about an entry is placed at
+        // its key (or, when it is not written, at its nearest parent).
+        let spans = yaml::Spans::of(text, 0);
+        let locate = |path: &[&str]| spans.entry(path).map_or(0, |s| s.start);
+        // An error about a value written there is placed at the value.
+        let locate_value =
+            |path: &[&str]| spans.value(path).map_or_else(|| locate(path), |s| s.start);
         let base_url = base_url_override.map_or(base_url, str::to_string);
         let (base_url, base_path) = match split_base_url(&base_url) {
             Ok(parts) => parts,
@@ -310,7 +315,7 @@ impl Config {
                         "donnez l'adresse publique du site, par exemple `--base-url https://alumni.sorbonne-universite.fr`"
                     ))
                 } else {
-                    d.at_offset(text, locate("base_url"))
+                    d.at_offset(text, locate(&["base_url"]))
                 };
                 errors.push(d);
                 (String::new(), "/".to_string())
@@ -325,7 +330,7 @@ impl Config {
                         "`{theme}` n'est pas un nom de thème"
                     ),
                 )
-                .at_offset(text, locate("theme"))
+                .at_offset(text, locate(&["theme"]))
                 .with_hint(tr!(
                     "name a folder of `themes/`, e.g. `theme: sorbonne`",
                     "nommez un dossier de `themes/`, par exemple `theme: sorbonne`"
@@ -341,7 +346,7 @@ impl Config {
                         "`{default_language}` n'est pas un code de langue"
                     ),
                 )
-                .at_offset(text, locate("default_language"))
+                .at_offset(text, locate(&["default_language"]))
                 .with_hint(tr!(
                     "use a two- or three-letter code such as `fr` or `en`",
                     "utilisez un code de deux ou trois lettres comme `fr` ou `en`"
@@ -361,7 +366,7 @@ impl Config {
                             format!("`languages.{code}` : {}", message.fr),
                         ),
                     )
-                    .at_offset(text, locate(&code))
+                    .at_offset(text, locate(&["languages", &code]))
                     .with_hint(tr!(
                         "a language takes `name`, and optionally `title` and `description`",
                         "une langue prend `name`, et si vous le voulez `title` et `description`"
@@ -383,7 +388,7 @@ impl Config {
                         "`{code}` n'est pas un code de langue"
                     ),
                 )
-                .at_offset(text, locate(code))
+                .at_offset(text, locate(&["languages", code]))
                 .with_hint(tr!(
                     "use a two- or three-letter lower-case code such as `fr` or `en`",
                     "utilisez un code de deux ou trois lettres minuscules comme `fr` ou `en`"
@@ -409,7 +414,9 @@ impl Config {
                 )
                 .at_offset(
                     text,
-                    key_offset(text, code).unwrap_or_else(|| locate("default_language")),
+                    spans
+                        .entry(&["languages", code])
+                        .map_or_else(|| locate(&["default_language"]), |s| s.start),
                 )
                 .with_hint(tr!(
                     "remove `{code}` from `languages`, or publish it under one of {known}",
@@ -418,7 +425,7 @@ impl Config {
             );
         }
         let mut seen = Vec::new();
-        for taxonomy in &taxonomies {
+        for (i, taxonomy) in taxonomies.iter().enumerate() {
             let slug = crate::slug::slugify(&taxonomy.name);
             if slug.is_empty() || seen.contains(&slug) || taxonomy.paginate_by == Some(0) {
                 errors.push(
@@ -430,7 +437,14 @@ impl Config {
                             taxonomy.name
                         ),
                     )
-                    .at_offset(text, locate("taxonomies"))
+                    .at_offset(text, {
+                        let field = if taxonomy.paginate_by == Some(0) {
+                            "paginate_by"
+                        } else {
+                            "name"
+                        };
+                        locate_value(&["taxonomies", &i.to_string(), field])
+                    })
                     .with_hint(tr!(
                         "give each taxonomy a distinct name made of letters, and a `paginate_by` above 0",
                         "donnez à chaque taxonomie un nom distinct fait de lettres, et un `paginate_by` supérieur à 0"
@@ -442,10 +456,7 @@ impl Config {
         for (key, message, hint) in images.problems() {
             errors.push(
                 Diagnostic::error(CONFIG_PATH, message)
-                    .at_offset(
-                        text,
-                        key_offset(text, key).unwrap_or_else(|| locate("images")),
-                    )
+                    .at_offset(text, locate(&["images", key]))
                     .with_hint(hint),
             );
         }
@@ -459,7 +470,7 @@ impl Config {
                             "`sections.{folder}.paginate_by` doit être supérieur à 0"
                         ),
                     )
-                    .at_offset(text, locate("paginate_by"))
+                    .at_offset(text, locate_value(&["sections", folder, "paginate_by"]))
                     .with_hint(tr!(
                         "remove it to list every page on one page",
                         "retirez-le pour lister toutes les pages sur une seule page"
@@ -468,8 +479,8 @@ impl Config {
             }
         }
         let (collections, collection_errors) =
-            crate::collection::parse_collections(raw_collections, CONFIG_PATH, text, &|key| {
-                locate(key)
+            crate::collection::parse_collections(raw_collections, CONFIG_PATH, text, &|path| {
+                locate(&[["collections"].as_slice(), path].concat())
             });
         errors.extend(collection_errors);
         if !errors.is_empty() {
@@ -582,26 +593,6 @@ fn split_base_url(url: &str) -> Result<(String, String), Text> {
         format!("/{path}/")
     };
     Ok((base, base_path))
-}
-
-/// Finds `key:` at the start of a line (any indentation), for locating a
-/// semantic error at the key that caused it.
-fn key_offset(text: &str, key: &str) -> Option<usize> {
-    let mut offset = 0;
-    for line in text.split_inclusive('\n') {
-        let trimmed = line.trim_start();
-        let indent = line.len() - trimmed.len();
-        let bare = trimmed.trim_start_matches(['"', '\'']);
-        if bare.starts_with(key)
-            && bare[key.len()..]
-                .trim_start_matches(['"', '\''])
-                .starts_with(':')
-        {
-            return Some(offset + indent);
-        }
-        offset += line.len();
-    }
-    None
 }
 
 #[cfg(test)]

@@ -10,8 +10,6 @@
 //! for every page and section. Every wrong field of a file is reported, not
 //! only the first one.
 
-use std::collections::HashMap;
-
 use crate::date::DateTime;
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Text;
@@ -118,8 +116,10 @@ pub struct FrontMatter {
     pub tags: Vec<String>,
     /// Every other field, in file order, for templates.
     pub extra: Mapping,
-    /// Byte offset in the file of each top-level key, for later diagnostics.
-    pub key_offsets: Vec<(String, usize)>,
+    /// Where each key and value is written in the file, for later diagnostics.
+    pub spans: yaml::Spans,
+    /// The common keys the file gives (typed or not), in file order.
+    pub common_given: Vec<&'static str>,
 }
 
 /// The keys this module reads and types itself, in every section; anything
@@ -168,17 +168,8 @@ impl FrontMatter {
             start: split.yaml_start,
         };
         let mapping: Mapping = yaml::parse(split.yaml, source).map_err(|d| vec![d])?;
-        let key_offsets: Vec<(String, usize)> = top_level_keys(split.yaml)
-            .into_iter()
-            .map(|(k, o)| (k, o + split.yaml_start))
-            .collect();
-        // Looked up once per key: a list searched each time made 50,000 keys quadratic.
-        let first_offsets: HashMap<&str, usize> = key_offsets
-            .iter()
-            .rev()
-            .map(|(k, o)| (k.as_str(), *o))
-            .collect();
-        let value_at = |key: &str| first_offsets.get(key).map_or(0, |o| o + key.len() + 1);
+        let spans = yaml::Spans::of(split.yaml, split.yaml_start);
+        let value_at = |key: &str| spans.value(&[key]).map_or(0, |s| s.start);
         let mut errors = Vec::new();
         let mut fm = FrontMatter::default();
         let mut has_title = false;
@@ -200,9 +191,12 @@ impl FrontMatter {
                 );
                 continue;
             };
+            if let Some(&common) = COMMON_KEYS.iter().find(|&&k| k == key) {
+                fm.common_given.push(common);
+            }
             let at = value_at(key);
             let mut fail = |expected: Text| {
-                let offset = skip_spaces(text, at);
+                let offset = at;
                 let found = yaml::describe(value);
                 errors.push(
                     Diagnostic::error(
@@ -272,7 +266,7 @@ impl FrontMatter {
                     Ok(list) => fm.tags = list,
                     Err((message, hint)) => errors.push(
                         Diagnostic::error(path, message)
-                            .at_offset(text, skip_spaces(text, at))
+                            .at_offset(text, at)
                             .with_hint(hint),
                     ),
                 },
@@ -315,7 +309,7 @@ impl FrontMatter {
                             "`expiry_date` n'est pas après `publish_date` : la page ne serait jamais publiée"
                         ),
                     )
-                    .at_offset(text, skip_spaces(text, value_at("expiry_date")))
+                    .at_offset(text, value_at("expiry_date"))
                     .with_hint(tr!(
                         "put the expiry date after the publication date, or remove one of them",
                         "mettez la date d'expiration après la date de publication, ou retirez l'une des deux"
@@ -323,34 +317,20 @@ impl FrontMatter {
                 );
             }
         }
-        fm.key_offsets = key_offsets;
+        fm.spans = spans;
         Ok((fm, errors))
     }
 
-    /// Byte offset in the file `text` of `key`'s value (after `key:` and
-    /// its spaces), or 0 when it is not there.
-    pub fn value_offset(&self, text: &str, key: &str) -> usize {
-        self.key_offsets
-            .iter()
-            .find(|(k, _)| k == key)
-            .map_or(0, |(_, o)| skip_spaces(text, o + key.len() + 1))
+    /// Byte offset in the file of the value of the top-level `key` (for an
+    /// empty value, after its `:`), or 0 when it is not there.
+    pub fn value_offset(&self, key: &str) -> usize {
+        self.spans.value(&[key]).map_or(0, |s| s.start)
     }
 
-    /// Byte offset in the file of `key`'s line, or 0 when it is not there.
+    /// Byte offset in the file of the top-level `key`, or 0 when it is not there.
     pub fn offset_of(&self, key: &str) -> usize {
-        self.key_offsets
-            .iter()
-            .find(|(k, _)| k == key)
-            .map_or(0, |(_, o)| *o)
+        self.spans.key(&[key]).map_or(0, |s| s.start)
     }
-}
-
-fn skip_spaces(text: &str, mut offset: usize) -> usize {
-    let bytes = text.as_bytes();
-    while offset < bytes.len() && (bytes[offset] == b' ' || bytes[offset] == b'\t') {
-        offset += 1;
-    }
-    offset
 }
 
 /// The terms of the taxonomy `name` in a page, every taxonomy alike: a
@@ -401,26 +381,6 @@ fn text_list(value: &Value) -> Option<Vec<String>> {
         Value::Null => Some(Vec::new()),
         _ => None,
     }
-}
-
-/// The top-level keys of a YAML mapping with their byte offsets, found by
-/// reading lines that start at column 0 (comments and continuation lines are
-/// skipped). Good enough to locate a field; the parser has already checked
-/// the syntax.
-fn top_level_keys(yaml: &str) -> Vec<(String, usize)> {
-    let mut keys = Vec::new();
-    let mut offset = 0;
-    for line in yaml.split_inclusive('\n') {
-        let first = line.chars().next().unwrap_or(' ');
-        if !matches!(first, ' ' | '\t' | '#' | '-' | '\n' | '\r') {
-            if let Some(colon) = line.find(':') {
-                let key = line[..colon].trim().trim_matches(['"', '\'']);
-                keys.push((key.to_string(), offset));
-            }
-        }
-        offset += line.len();
-    }
-    keys
 }
 
 #[cfg(test)]

@@ -947,7 +947,7 @@ fn read_terms(config: &Config, pages: &mut [Page], errors: &mut Vec<Diagnostic>)
                             Diagnostic::error(&page.document.file.path, message)
                                 .at_offset(
                                     &page.document.file.text,
-                                    front.value_offset(&page.document.file.text, &taxonomy.name),
+                                    front.value_offset(&taxonomy.name),
                                 )
                                 .with_hint(hint),
                         );
@@ -971,7 +971,7 @@ fn read_terms(config: &Config, pages: &mut [Page], errors: &mut Vec<Diagnostic>)
                             "le terme `{empty}` de `{name}` n'a ni lettre ni chiffre, il ne peut donc pas avoir de page à lui"
                         ),
                     )
-                    .at_offset(&page.document.file.text, front.value_offset(&page.document.file.text, name))
+                    .at_offset(&page.document.file.text, front.value_offset(name))
                     .with_hint(tr!(
                         "write it with words, or remove it",
                         "écrivez-le avec des mots, ou retirez-le"

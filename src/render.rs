@@ -812,8 +812,12 @@ fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>)
             ))
         }
         _ => {
-            // Validation errors (unknown filter, function, include) come as a
-            // pre-rendered report: read its `--> name:line:col` line.
+            // Validation errors (unknown filter, test, function, component,
+            // block) come as a pre-rendered report: tera 2.4 builds a
+            // `ReportError` with its span for each, then keeps only their
+            // rendered text (`Error::message(reports.join(..))` in
+            // `Tera::finalize_templates`), so no span is there as
+            // data. Read its `--> name:line:col` line.
             let text = err.to_string();
             let first = text
                 .lines()

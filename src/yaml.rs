@@ -1,8 +1,21 @@
 //! The one door to YAML: config, front matter and data files all go through here.
 //!
-//! The backend is named once, below. `serde_yaml` is archived upstream; its
-//! maintained forks (`serde_yaml_ng`, `serde_norway`) keep the same API, so
-//! switching is a change of that one line (and of `Cargo.toml`).
+//! The backend, which turns text into values, is named once, below.
+//! `serde_yaml` is archived upstream; its maintained forks (`serde_yaml_ng`,
+//! `serde_norway`) keep the same API, so switching is a change of that one
+//! line (and of `Cargo.toml`).
+//!
+//! Places do not depend on it. Where each key and value is written comes
+//! from [`Spans`], made by another parser that gives positions as data
+//! (`saphyr-parser`'s events); of the backend's error, only structured data
+//! is read for a place: [`Error::location`](backend::Error::location),
+//! the byte where it stopped. Its message is kept as the English detail of
+//! ours (with the place it appends cut off), and a few of its words choose a
+//! hint. So a fork must offer `from_str`, `from_value`, `Value`, `Mapping`
+//! and `Error::location()` with a byte `index()`; a fork that words its
+//! messages otherwise changes that detail and those hints, never a line or
+//! a column. The unit tests below and `tests/suite` (`locations`,
+//! `messages`, `invalid`, `yaml_spans`) pin both: run them after a swap.
 //!
 //! Errors come back as [`Diagnostic`]s located in the *file*, not in the YAML
 //! snippet: callers say at which byte of the file the YAML text starts, so an
@@ -66,6 +79,306 @@ pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, Text> {
     backend::from_value(value).map_err(|e| explain(&e.to_string()).0)
 }
 
+/// Where a node of a YAML text is: byte offsets in the *file* (the
+/// snippet's start added), end exclusive.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct Span {
+    /// The node's first byte (a quoted scalar's opening quote, a flow
+    /// collection's bracket, a block collection's first key or `-`).
+    pub start: usize,
+    /// The byte after the node's last one.
+    pub end: usize,
+}
+
+/// A node of a [`Spans`] view: its place and, for collections, its children.
+#[derive(Clone, Debug, PartialEq, Eq)]
+enum Node {
+    /// A scalar with its text as the parser read it (quotes and escapes
+    /// undone), which is what a path's step is compared with.
+    Scalar(Span, String),
+    /// An alias (`*name`), or a key that is itself a collection: it has a
+    /// place but no path leads through it.
+    Opaque(Span),
+    /// A list: its items.
+    Sequence(Span, Vec<usize>),
+    /// A mapping: its (key, value) entries in file order, and when it has
+    /// more than [`SMALL`] of them, their indices sorted by key text, for
+    /// lookups in logarithmic time (front matter may hold tens of
+    /// thousands of keys).
+    Mapping(Span, Vec<(usize, usize)>, Vec<usize>),
+}
+
+/// Up to this many entries, a mapping is searched in order.
+const SMALL: usize = 8;
+
+impl Node {
+    fn span(&self) -> Span {
+        match self {
+            Node::Scalar(s, _) | Node::Opaque(s) | Node::Sequence(s, _) | Node::Mapping(s, ..) => {
+                *s
+            }
+        }
+    }
+}
+
+/// Where every key and value of a YAML text is, as the parser found them,
+/// addressed by path: `["sections", "news", "paginate_by"]` is the
+/// `paginate_by` of the mapping under `news` under `sections`; a step into
+/// a list is the item's index (`["taxonomies", "1", "name"]`).
+///
+/// It is made by a second parser, [`saphyr_parser`], that gives each event
+/// its position as data, independently of the [backend](self) that turns
+/// the text into values: diagnostics take their place from here, never
+/// from the wording of an error. When the text is not YAML, the view holds
+/// what was read before the parser stopped, and [`Spans::open_flow`] says
+/// which `[` or `{` was still open there.
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Spans {
+    nodes: Vec<Node>,
+    root: Option<usize>,
+    /// The innermost flow collection open where the parser stopped, when it stopped.
+    open_flow: Option<usize>,
+}
+
+impl Spans {
+    /// The view of `yaml`, which starts at byte `start` of its file. Only
+    /// the first document is read (the backend refuses more than one).
+    pub fn of(yaml: &str, start: usize) -> Spans {
+        use saphyr_parser::{Event, Parser};
+        // The parser counts characters; diagnostics count bytes. Events
+        // come in the text's order, so a cursor walks from one to the next.
+        let ascii = yaml.is_ascii();
+        let mut cursor = (0usize, 0usize);
+        let mut byte = |chars: usize| {
+            if ascii {
+                return chars.min(yaml.len());
+            }
+            let (mut c, mut b) = cursor;
+            while c < chars && b < yaml.len() {
+                b += yaml[b..].chars().next().map_or(1, char::len_utf8);
+                c += 1;
+            }
+            while c > chars {
+                b -= yaml[..b].chars().next_back().map_or(1, char::len_utf8);
+                c -= 1;
+            }
+            cursor = (c, b);
+            b
+        };
+        let mut spans = Spans::default();
+        // Open collections: their node, and for a mapping the key read
+        // before its value.
+        let mut open: Vec<(usize, Option<usize>)> = Vec::new();
+        let mut parser = Parser::new_from_str(yaml);
+        let mut started = false;
+        while let Some(next) = parser.next_event() {
+            let Ok((event, span)) = next else {
+                spans.open_flow = open.iter().rev().find_map(|&(n, _)| {
+                    let s = spans.nodes[n].span();
+                    // A block collection starts with an empty span, a flow one at its bracket.
+                    (s.end > s.start).then_some(s.start)
+                });
+                break;
+            };
+            let (from, to) = (byte(span.start.index()), byte(span.end.index()));
+            let at = |from: usize, to: usize| Span {
+                start: start + from,
+                end: start + to,
+            };
+            let done = match event {
+                Event::DocumentStart(_) if started => break,
+                Event::DocumentStart(_) => {
+                    started = true;
+                    None
+                }
+                Event::Scalar(text, ..) => {
+                    // An empty value is placed after its key's `:` and the spaces after it.
+                    let from = if from == to && yaml.as_bytes().get(from) == Some(&b':') {
+                        from + 1 + yaml[from + 1..].len()
+                            - yaml[from + 1..].trim_start_matches([' ', '\t']).len()
+                    } else {
+                        from
+                    };
+                    let to = to.max(from);
+                    // Only a key's text is kept: it is what a path names.
+                    let is_key = open.last().is_some_and(|&(n, pending)| {
+                        pending.is_none() && matches!(spans.nodes[n], Node::Mapping(..))
+                    });
+                    spans.nodes.push(if is_key {
+                        Node::Scalar(at(from, to), text.into_owned())
+                    } else {
+                        Node::Opaque(at(from, to))
+                    });
+                    Some(spans.nodes.len() - 1)
+                }
+                Event::Alias(_) => {
+                    spans.nodes.push(Node::Opaque(at(from, to)));
+                    Some(spans.nodes.len() - 1)
+                }
+                Event::SequenceStart(..) => {
+                    spans.nodes.push(Node::Sequence(at(from, to), Vec::new()));
+                    open.push((spans.nodes.len() - 1, None));
+                    None
+                }
+                Event::MappingStart(..) => {
+                    spans
+                        .nodes
+                        .push(Node::Mapping(at(from, to), Vec::new(), Vec::new()));
+                    open.push((spans.nodes.len() - 1, None));
+                    None
+                }
+                Event::SequenceEnd | Event::MappingEnd => open.pop().map(|(n, _)| {
+                    spans.close(n, (to > from).then(|| start + to));
+                    n
+                }),
+                Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => None,
+            };
+            if let Some(node) = done {
+                spans.attach(&mut open, node);
+            }
+        }
+        // What stays open when the parser stopped ends with its last child.
+        while let Some((n, _)) = open.pop() {
+            spans.close(n, None);
+            spans.attach(&mut open, n);
+        }
+        // Kept with each page until the build ends.
+        spans.nodes.shrink_to_fit();
+        spans
+    }
+
+    /// Ends the collection `n` at `end` (a flow collection's closing
+    /// bracket), or else with its last child; sorts the index of a large mapping.
+    fn close(&mut self, n: usize, end: Option<usize>) {
+        let last = match &self.nodes[n] {
+            Node::Sequence(_, items) => items.last().copied(),
+            Node::Mapping(_, entries, _) => entries.last().map(|&(k, v)| v.max(k)),
+            _ => None,
+        };
+        let end = end.or_else(|| last.map(|c| self.nodes[c].span().end));
+        let mut sorted = Vec::new();
+        if let Node::Mapping(_, entries, _) = &self.nodes[n] {
+            if entries.len() > SMALL {
+                sorted = (0..entries.len()).collect();
+                let key = |i: &usize| match &self.nodes[entries[*i].0] {
+                    Node::Scalar(_, text) => Some(text.as_str()),
+                    _ => None,
+                };
+                // Stable: of keys given twice, the first comes first.
+                sorted.sort_by(|a, b| key(a).cmp(&key(b)));
+            }
+        }
+        match &mut self.nodes[n] {
+            Node::Sequence(span, _) => {
+                if let Some(end) = end {
+                    span.end = span.end.max(end);
+                }
+            }
+            Node::Mapping(span, _, index) => {
+                if let Some(end) = end {
+                    span.end = span.end.max(end);
+                }
+                *index = sorted;
+            }
+            _ => {}
+        }
+    }
+
+    /// Gives the finished `node` to the collection it is in, or makes it the root.
+    fn attach(&mut self, open: &mut [(usize, Option<usize>)], node: usize) {
+        let Some((parent, pending)) = open.last_mut() else {
+            self.root.get_or_insert(node);
+            return;
+        };
+        match &mut self.nodes[*parent] {
+            Node::Sequence(_, items) => items.push(node),
+            Node::Mapping(_, entries, _) => match pending.take() {
+                Some(key) => entries.push((key, node)),
+                None => *pending = Some(node),
+            },
+            _ => {}
+        }
+        // A key that is a collection cannot be named by a path.
+        if let (Node::Mapping(..), Some(key)) = (&self.nodes[*parent], *pending) {
+            if !matches!(self.nodes[key], Node::Scalar(..)) {
+                let span = self.nodes[key].span();
+                self.nodes[key] = Node::Opaque(span);
+            }
+        }
+    }
+
+    /// The key node and value node at `path` (no key for the root or a list item).
+    fn find(&self, path: &[&str]) -> Option<(Option<usize>, usize)> {
+        let mut at = (None, self.root?);
+        for step in path {
+            at = match &self.nodes[at.1] {
+                Node::Mapping(_, entries, index) => {
+                    let key_text = |i: usize| match &self.nodes[entries[i].0] {
+                        Node::Scalar(_, text) => Some(text.as_str()),
+                        _ => None,
+                    };
+                    let i = if index.is_empty() {
+                        (0..entries.len()).find(|&i| key_text(i) == Some(step))?
+                    } else {
+                        let first = index.partition_point(|&i| key_text(i) < Some(step));
+                        *index.get(first).filter(|&&i| key_text(i) == Some(step))?
+                    };
+                    (Some(entries[i].0), entries[i].1)
+                }
+                Node::Sequence(_, items) => (None, *items.get(step.parse::<usize>().ok()?)?),
+                _ => return None,
+            };
+        }
+        Some(at)
+    }
+
+    /// Where the key that ends `path` is written.
+    pub fn key(&self, path: &[&str]) -> Option<Span> {
+        let (key, _) = self.find(path)?;
+        Some(self.nodes[key?].span())
+    }
+
+    /// Where the value at `path` is written (for an empty value, after its key's `:`).
+    pub fn value(&self, path: &[&str]) -> Option<Span> {
+        let (_, value) = self.find(path)?;
+        Some(self.nodes[value].span())
+    }
+
+    /// Where the key at `path` is written, or else its value (a list
+    /// item has no key); else the nearest of its parents that is there;
+    /// else the document's start. For an error about a whole entry.
+    pub fn entry(&self, path: &[&str]) -> Option<Span> {
+        (0..=path.len()).rev().find_map(|n| {
+            let (key, value) = self.find(&path[..n])?;
+            Some(self.nodes[key.unwrap_or(value)].span())
+        })
+    }
+
+    /// The keys of the mapping at `path`, in file order, with where each is
+    /// written (keys that are not texts left out).
+    pub fn keys(&self, path: &[&str]) -> Vec<(&str, Span)> {
+        let Some((_, node)) = self.find(path) else {
+            return Vec::new();
+        };
+        let Node::Mapping(_, entries, _) = &self.nodes[node] else {
+            return Vec::new();
+        };
+        entries
+            .iter()
+            .filter_map(|&(k, _)| match &self.nodes[k] {
+                Node::Scalar(span, text) => Some((text.as_str(), *span)),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// The opening `[` or `{` (file offset) of the innermost flow
+    /// collection still open where the parser stopped on text that is not YAML.
+    pub fn open_flow(&self) -> Option<usize> {
+        self.open_flow
+    }
+}
+
 /// Strings, numbers and booleans all read as text: `title: 2026` is a fine title.
 pub fn scalar_text(value: &Value) -> Option<String> {
     match value {
@@ -87,30 +400,6 @@ pub fn describe(value: &Value) -> Text {
         Value::Mapping(_) => tr!("a mapping", "un tableau associatif"),
         Value::Tagged(_) => tr!("a tagged value", "une valeur étiquetée"),
     }
-}
-
-/// Byte offset of 1-based `line` and `col` (in characters) in `text`.
-fn offset_of(text: &str, line: usize, col: usize) -> Option<usize> {
-    let start = if line <= 1 {
-        0
-    } else {
-        text.match_indices('\n').nth(line - 2).map(|(i, _)| i + 1)?
-    };
-    let rest = &text[start..];
-    Some(
-        start
-            + rest
-                .char_indices()
-                .nth(col.saturating_sub(1))
-                .map_or(rest.len(), |(i, _)| i),
-    )
-}
-
-/// Reads "L column C" at the start of `s`.
-fn line_col(s: &str) -> Option<(usize, usize)> {
-    let (line, rest) = s.split_once(" column ")?;
-    let col: String = rest.chars().take_while(char::is_ascii_digit).collect();
-    Some((line.trim().parse().ok()?, col.parse().ok()?))
 }
 
 fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagnostic {
@@ -178,30 +467,25 @@ fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagno
             "gardez une seule ligne `{key}:` (réunissez leurs valeurs)"
         ));
     }
-    // The backend writes "PROBLEM at line L column C, while parsing THING at
-    // line L column C". An unclosed list or mapping is best shown where it
-    // opens; anything else where the parser stopped.
-    let (problem, context) = match full.split_once(", while ") {
-        Some((p, c)) => (p, Some(c)),
-        None => (full.as_str(), None),
-    };
-    let problem = problem
+    // The backend's message, without the place it appends ("at line L
+    // column C, while parsing ..."): the place is taken from the parsers'
+    // positions, not from this text.
+    let problem = full
+        .split(", while ")
+        .next()
+        .unwrap_or(&full)
         .split(" at line ")
         .next()
-        .unwrap_or(problem)
+        .unwrap_or(&full)
         .to_string();
     let mut offset = source.start + stopped.min(yaml.len());
+    // An unclosed list or mapping is best shown where it opens; anything
+    // else where the parser stopped.
     let mut unclosed = None;
-    if let Some(context) = context {
-        let (thing, at) = context.split_once(" at line ").unwrap_or((context, ""));
-        let opener = [("flow sequence", "["), ("flow mapping", "{")]
-            .into_iter()
-            .find(|(name, _)| thing.ends_with(name));
-        if let (Some((_, opener)), Some((line, col))) = (opener, line_col(at)) {
-            if let Some(o) = offset_of(yaml, line, col) {
-                offset = source.start + o;
-                unclosed = Some(opener);
-            }
+    if syntax {
+        if let Some(open) = Spans::of(yaml, source.start).open_flow() {
+            offset = open;
+            unclosed = source.file_text.get(open..=open);
         }
     }
     if unclosed.is_none() && syntax {
@@ -952,6 +1236,95 @@ mod tests {
             )
         );
         assert_eq!(locate("title: \"Le \"Club\" des lieux\"\n").0, "a.md:1:12");
+    }
+
+    /// The text of the file at `span`.
+    fn at(text: &str, span: Option<Span>) -> &str {
+        span.map_or("(none)", |s| &text[s.start..s.end])
+    }
+
+    /// Catches a view that matches keys anywhere in the text rather than
+    /// under their parent: `paginate_by` is under a taxonomy, then under
+    /// `sections.news`.
+    #[test]
+    fn spans_address_keys_and_values_by_path() {
+        let text = "taxonomies:\n  - name: tags\n    paginate_by: 10\nsections:\n  news: {sort_by: date, paginate_by: 0}\n";
+        let spans = Spans::of(text, 0);
+        let path = ["sections", "news", "paginate_by"];
+        assert_eq!(at(text, spans.key(&path)), "paginate_by");
+        assert_eq!(spans.value(&path).map(|s| s.start), text.rfind('0'));
+        assert_eq!(
+            at(text, spans.value(&["taxonomies", "0", "paginate_by"])),
+            "10"
+        );
+        assert_eq!(at(text, spans.value(&["taxonomies", "0", "name"])), "tags");
+        assert_eq!(
+            at(text, spans.value(&["sections", "news"])),
+            "{sort_by: date, paginate_by: 0}"
+        );
+        assert_eq!(spans.value(&["taxonomies", "1"]), None);
+        assert_eq!(spans.value(&["sections", "clubs"]), None);
+        let keys: Vec<&str> = spans.keys(&[]).into_iter().map(|(k, _)| k).collect();
+        assert_eq!(keys, ["taxonomies", "sections"]);
+    }
+
+    /// Catches a large mapping's index out of order or searched wrong:
+    /// every key of a mapping past [`SMALL`] entries is found, at its line.
+    #[test]
+    fn spans_find_every_key_of_a_large_mapping() {
+        let text = (0..50)
+            .rev()
+            .map(|i| format!("k{i}: é{i}\n"))
+            .collect::<Vec<_>>()
+            .concat();
+        let spans = Spans::of(&text, 0);
+        for i in 0..50 {
+            let key = format!("k{i}");
+            let span = spans.key(&[&key]).unwrap();
+            assert_eq!(&text[span.start..span.end], key);
+            assert_eq!(at(&text, spans.value(&[&key])), format!("é{i}"));
+        }
+        assert_eq!(spans.key(&["k50"]), None);
+    }
+
+    /// Catches keys read from the text rather than from the parser: a
+    /// quoted key, a `key:` line inside a block of text, and an empty value.
+    #[test]
+    fn spans_are_the_parsers_own_keys_and_values() {
+        let text = "\"date\": 2026-01-01\nnote: |\n  title: not a key\ntitle:\n";
+        let spans = Spans::of(text, 0);
+        assert_eq!(at(text, spans.key(&["date"])), "\"date\"");
+        assert_eq!(at(text, spans.value(&["date"])), "2026-01-01");
+        assert_eq!(spans.key(&["title"]).map(|s| s.start), text.rfind("title"));
+        // An empty value is placed after its key's `:`.
+        assert_eq!(
+            spans.value(&["title"]).map(|s| s.start),
+            Some(text.len() - 1)
+        );
+        assert_eq!(spans.key(&["note", "title"]), None);
+    }
+
+    /// Catches character offsets taken for byte offsets (the parser counts
+    /// characters) and a snippet's start left out.
+    #[test]
+    fn spans_are_bytes_of_the_file() {
+        let file = "---\ntitre: « été »\nlieu: Sorbonne\n---\n";
+        let spans = Spans::of(&file[4..file.len() - 4], 4);
+        assert_eq!(at(file, spans.value(&["titre"])), "« été »");
+        assert_eq!(at(file, spans.key(&["lieu"])), "lieu");
+        assert_eq!(at(file, spans.value(&["lieu"])), "Sorbonne");
+    }
+
+    /// Catches a view that is lost when the text is not YAML: what was read
+    /// before the parser stopped is still there, and the open bracket is said.
+    #[test]
+    fn spans_of_text_that_is_not_yaml_keep_what_was_read() {
+        let text = "title: ok\ntags: [a, b\ndate: 2026-01-01\n";
+        let spans = Spans::of(text, 0);
+        assert_eq!(at(text, spans.value(&["title"])), "ok");
+        assert_eq!(spans.open_flow(), text.find('['));
+        assert_eq!(Spans::of("title: ok\n", 0).open_flow(), None);
+        assert_eq!(Spans::of("", 0).value(&[]), None);
     }
 
     #[test]

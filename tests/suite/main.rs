@@ -28,3 +28,4 @@ mod schema;
 mod serve;
 mod time_zones;
 mod untrusted;
+mod yaml_spans;

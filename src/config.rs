@@ -17,6 +17,7 @@ use crate::yaml;
 
 /// Where the config lives, relative to the site root.
 pub const CONFIG_PATH: &str = "content/site.yaml";
+
 /// How a section orders its pages.
 #[derive(Clone, Copy, Debug, Default, Deserialize, PartialEq, Eq)]
 #[serde(rename_all = "lowercase")]

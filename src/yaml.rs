@@ -90,33 +90,52 @@ pub struct Span {
     pub end: usize,
 }
 
-/// A node of a [`Spans`] view: its place and, for collections, its children.
-#[derive(Clone, Debug, PartialEq, Eq)]
-enum Node {
-    /// A scalar with its text as the parser read it (quotes and escapes
-    /// undone), which is what a path's step is compared with.
-    Scalar(Span, String),
-    /// An alias (`*name`), or a key that is itself a collection: it has a
-    /// place but no path leads through it.
-    Opaque(Span),
-    /// A list: its items.
-    Sequence(Span, Vec<usize>),
-    /// A mapping: its (key, value) entries in file order, and when it has
-    /// more than [`SMALL`] of them, their indices sorted by key text, for
-    /// lookups in logarithmic time (front matter may hold tens of
-    /// thousands of keys).
-    Mapping(Span, Vec<(usize, usize)>, Vec<usize>),
+/// What a node of a [`Spans`] view is.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+enum Kind {
+    /// A mapping's key that is a scalar: its text (quotes and escapes
+    /// undone) is what a path's step is compared with.
+    Key,
+    /// A value that no path leads through: a scalar value, an alias
+    /// (`*name`), or a key that is itself a collection.
+    Leaf,
+    /// A list.
+    Sequence,
+    /// A mapping.
+    Mapping,
+}
+
+/// A node of a [`Spans`] view, in a few bytes: the view is kept with
+/// every page of the site until the build ends.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+struct Node {
+    kind: Kind,
+    /// Its span in the file.
+    start: u32,
+    end: u32,
+    /// A key's text in [`Spans::texts`]; a list's items, or a mapping's
+    /// entries (key, value, key, value...), in [`Spans::children`]: `len`
+    /// items or entries from `from`. A mapping of more than [`SMALL`]
+    /// entries has its entries' numbers sorted by key text right after
+    /// them, for lookups in logarithmic time (front matter may hold tens
+    /// of thousands of keys).
+    from: u32,
+    len: u32,
 }
 
 /// Up to this many entries, a mapping is searched in order.
 const SMALL: usize = 8;
 
+/// An offset as stored (files are far below 4 GiB: their size is limited).
+fn short(n: usize) -> u32 {
+    u32::try_from(n).unwrap_or(u32::MAX)
+}
+
 impl Node {
-    fn span(&self) -> Span {
-        match self {
-            Node::Scalar(s, _) | Node::Opaque(s) | Node::Sequence(s, _) | Node::Mapping(s, ..) => {
-                *s
-            }
+    fn span(self) -> Span {
+        Span {
+            start: self.start as usize,
+            end: self.end as usize,
         }
     }
 }
@@ -135,10 +154,17 @@ impl Node {
 #[derive(Clone, Debug, Default, PartialEq, Eq)]
 pub struct Spans {
     nodes: Vec<Node>,
-    root: Option<usize>,
+    /// The children of collections, by node number (see [`Node`]).
+    children: Vec<u32>,
+    /// The texts of keys, one after the other.
+    texts: String,
+    root: Option<u32>,
     /// The innermost flow collection open where the parser stopped, when it stopped.
     open_flow: Option<usize>,
 }
+
+/// A collection being read: its node and its children so far.
+type Open = (usize, Vec<u32>);
 
 impl Spans {
     /// The view of `yaml`, which starts at byte `start` of its file. Only
@@ -166,24 +192,25 @@ impl Spans {
             b
         };
         let mut spans = Spans::default();
-        // Open collections: their node, and for a mapping the key read
-        // before its value.
-        let mut open: Vec<(usize, Option<usize>)> = Vec::new();
+        let mut open: Vec<Open> = Vec::new();
         let mut parser = Parser::new_from_str(yaml);
         let mut started = false;
         while let Some(next) = parser.next_event() {
             let Ok((event, span)) = next else {
                 spans.open_flow = open.iter().rev().find_map(|&(n, _)| {
-                    let s = spans.nodes[n].span();
+                    let node = spans.nodes[n];
                     // A block collection starts with an empty span, a flow one at its bracket.
-                    (s.end > s.start).then_some(s.start)
+                    (node.end > node.start).then_some(node.start as usize)
                 });
                 break;
             };
             let (from, to) = (byte(span.start.index()), byte(span.end.index()));
-            let at = |from: usize, to: usize| Span {
-                start: start + from,
-                end: start + to,
+            let node = |kind: Kind, from: usize, to: usize| Node {
+                kind,
+                start: short(start + from),
+                end: short(start + to),
+                from: 0,
+                len: 0,
             };
             let done = match event {
                 Event::DocumentStart(_) if started => break,
@@ -201,34 +228,34 @@ impl Spans {
                     };
                     let to = to.max(from);
                     // Only a key's text is kept: it is what a path names.
-                    let is_key = open.last().is_some_and(|&(n, pending)| {
-                        pending.is_none() && matches!(spans.nodes[n], Node::Mapping(..))
+                    let is_key = open.last().is_some_and(|(n, children)| {
+                        spans.nodes[*n].kind == Kind::Mapping && children.len() % 2 == 0
                     });
-                    spans.nodes.push(if is_key {
-                        Node::Scalar(at(from, to), text.into_owned())
-                    } else {
-                        Node::Opaque(at(from, to))
-                    });
+                    let mut scalar = node(if is_key { Kind::Key } else { Kind::Leaf }, from, to);
+                    if is_key {
+                        scalar.from = short(spans.texts.len());
+                        scalar.len = short(text.len());
+                        spans.texts.push_str(&text);
+                    }
+                    spans.nodes.push(scalar);
                     Some(spans.nodes.len() - 1)
                 }
                 Event::Alias(_) => {
-                    spans.nodes.push(Node::Opaque(at(from, to)));
+                    spans.nodes.push(node(Kind::Leaf, from, to));
                     Some(spans.nodes.len() - 1)
                 }
-                Event::SequenceStart(..) => {
-                    spans.nodes.push(Node::Sequence(at(from, to), Vec::new()));
-                    open.push((spans.nodes.len() - 1, None));
+                Event::SequenceStart(..) | Event::MappingStart(..) => {
+                    let kind = if matches!(event, Event::MappingStart(..)) {
+                        Kind::Mapping
+                    } else {
+                        Kind::Sequence
+                    };
+                    spans.nodes.push(node(kind, from, to));
+                    open.push((spans.nodes.len() - 1, Vec::new()));
                     None
                 }
-                Event::MappingStart(..) => {
-                    spans
-                        .nodes
-                        .push(Node::Mapping(at(from, to), Vec::new(), Vec::new()));
-                    open.push((spans.nodes.len() - 1, None));
-                    None
-                }
-                Event::SequenceEnd | Event::MappingEnd => open.pop().map(|(n, _)| {
-                    spans.close(n, (to > from).then(|| start + to));
+                Event::SequenceEnd | Event::MappingEnd => open.pop().map(|(n, children)| {
+                    spans.close(n, children, (to > from).then(|| start + to));
                     n
                 }),
                 Event::StreamStart | Event::StreamEnd | Event::DocumentEnd | Event::Nothing => None,
@@ -238,95 +265,100 @@ impl Spans {
             }
         }
         // What stays open when the parser stopped ends with its last child.
-        while let Some((n, _)) = open.pop() {
-            spans.close(n, None);
+        while let Some((n, children)) = open.pop() {
+            spans.close(n, children, None);
             spans.attach(&mut open, n);
         }
-        // Kept with each page until the build ends.
         spans.nodes.shrink_to_fit();
+        spans.children.shrink_to_fit();
+        spans.texts.shrink_to_fit();
         spans
     }
 
-    /// Ends the collection `n` at `end` (a flow collection's closing
-    /// bracket), or else with its last child; sorts the index of a large mapping.
-    fn close(&mut self, n: usize, end: Option<usize>) {
-        let last = match &self.nodes[n] {
-            Node::Sequence(_, items) => items.last().copied(),
-            Node::Mapping(_, entries, _) => entries.last().map(|&(k, v)| v.max(k)),
-            _ => None,
-        };
-        let end = end.or_else(|| last.map(|c| self.nodes[c].span().end));
-        let mut sorted = Vec::new();
-        if let Node::Mapping(_, entries, _) = &self.nodes[n] {
-            if entries.len() > SMALL {
-                sorted = (0..entries.len()).collect();
-                let key = |i: &usize| match &self.nodes[entries[*i].0] {
-                    Node::Scalar(_, text) => Some(text.as_str()),
-                    _ => None,
-                };
-                // Stable: of keys given twice, the first comes first.
-                sorted.sort_by(|a, b| key(a).cmp(&key(b)));
-            }
+    /// The text of the key node `n` (`None` for any other node).
+    fn key_text(&self, n: u32) -> Option<&str> {
+        let node = self.nodes[n as usize];
+        (node.kind == Kind::Key).then(|| {
+            let from = node.from as usize;
+            &self.texts[from..from + node.len as usize]
+        })
+    }
+
+    /// Ends the collection `n`, with its `children`, at `end` (a flow
+    /// collection's closing bracket), or else with its last child.
+    fn close(&mut self, n: usize, mut children: Vec<u32>, end: Option<usize>) {
+        let last_end = children.last().map(|&c| self.nodes[c as usize].end);
+        let end = end.map(short).or(last_end);
+        let is_mapping = self.nodes[n].kind == Kind::Mapping;
+        // A key given without its value (the text stopped there) is left out.
+        if is_mapping && children.len() % 2 == 1 {
+            children.pop();
         }
-        match &mut self.nodes[n] {
-            Node::Sequence(span, _) => {
-                if let Some(end) = end {
-                    span.end = span.end.max(end);
-                }
-            }
-            Node::Mapping(span, _, index) => {
-                if let Some(end) = end {
-                    span.end = span.end.max(end);
-                }
-                *index = sorted;
-            }
-            _ => {}
+        let len = if is_mapping {
+            children.len() / 2
+        } else {
+            children.len()
+        };
+        if is_mapping && len > SMALL {
+            let mut sorted: Vec<u32> = (0..short(len)).collect();
+            // Stable: of keys given twice, the first comes first.
+            sorted.sort_by(|&a, &b| {
+                self.key_text(children[2 * a as usize])
+                    .cmp(&self.key_text(children[2 * b as usize]))
+            });
+            children.extend(sorted);
+        }
+        let from = short(self.children.len());
+        self.children.extend(children);
+        let node = &mut self.nodes[n];
+        node.from = from;
+        node.len = short(len);
+        if let Some(end) = end {
+            node.end = node.end.max(end);
         }
     }
 
     /// Gives the finished `node` to the collection it is in, or makes it the root.
-    fn attach(&mut self, open: &mut [(usize, Option<usize>)], node: usize) {
-        let Some((parent, pending)) = open.last_mut() else {
-            self.root.get_or_insert(node);
+    fn attach(&mut self, open: &mut [Open], node: usize) {
+        let Some((parent, children)) = open.last_mut() else {
+            self.root.get_or_insert(short(node));
             return;
         };
-        match &mut self.nodes[*parent] {
-            Node::Sequence(_, items) => items.push(node),
-            Node::Mapping(_, entries, _) => match pending.take() {
-                Some(key) => entries.push((key, node)),
-                None => *pending = Some(node),
-            },
-            _ => {}
-        }
         // A key that is a collection cannot be named by a path.
-        if let (Node::Mapping(..), Some(key)) = (&self.nodes[*parent], *pending) {
-            if !matches!(self.nodes[key], Node::Scalar(..)) {
-                let span = self.nodes[key].span();
-                self.nodes[key] = Node::Opaque(span);
-            }
+        let is_key = self.nodes[*parent].kind == Kind::Mapping && children.len() % 2 == 0;
+        if is_key && self.nodes[node].kind != Kind::Key {
+            self.nodes[node].kind = Kind::Leaf;
         }
+        children.push(short(node));
     }
 
     /// The key node and value node at `path` (no key for the root or a list item).
-    fn find(&self, path: &[&str]) -> Option<(Option<usize>, usize)> {
+    fn find(&self, path: &[&str]) -> Option<(Option<u32>, u32)> {
         let mut at = (None, self.root?);
         for step in path {
-            at = match &self.nodes[at.1] {
-                Node::Mapping(_, entries, index) => {
-                    let key_text = |i: usize| match &self.nodes[entries[i].0] {
-                        Node::Scalar(_, text) => Some(text.as_str()),
-                        _ => None,
-                    };
-                    let i = if index.is_empty() {
-                        (0..entries.len()).find(|&i| key_text(i) == Some(step))?
+            let node = self.nodes[at.1 as usize];
+            let children = &self.children[node.from as usize..];
+            let len = node.len as usize;
+            at = match node.kind {
+                Kind::Mapping => {
+                    let key = |entry: usize| self.key_text(children[2 * entry]);
+                    let entry = if len > SMALL {
+                        let index = &children[2 * len..3 * len];
+                        let first = index.partition_point(|&e| key(e as usize) < Some(step));
+                        *index
+                            .get(first)
+                            .filter(|&&e| key(e as usize) == Some(step))?
+                            as usize
                     } else {
-                        let first = index.partition_point(|&i| key_text(i) < Some(step));
-                        *index.get(first).filter(|&&i| key_text(i) == Some(step))?
+                        (0..len).find(|&e| key(e) == Some(step))?
                     };
-                    (Some(entries[i].0), entries[i].1)
+                    (Some(children[2 * entry]), children[2 * entry + 1])
                 }
-                Node::Sequence(_, items) => (None, *items.get(step.parse::<usize>().ok()?)?),
-                _ => return None,
+                Kind::Sequence => {
+                    let i = step.parse::<usize>().ok().filter(|&i| i < len)?;
+                    (None, children[i])
+                }
+                Kind::Key | Kind::Leaf => return None,
             };
         }
         Some(at)
@@ -335,41 +367,23 @@ impl Spans {
     /// Where the key that ends `path` is written.
     pub fn key(&self, path: &[&str]) -> Option<Span> {
         let (key, _) = self.find(path)?;
-        Some(self.nodes[key?].span())
+        Some(self.nodes[key? as usize].span())
     }
 
     /// Where the value at `path` is written (for an empty value, after its key's `:`).
     pub fn value(&self, path: &[&str]) -> Option<Span> {
         let (_, value) = self.find(path)?;
-        Some(self.nodes[value].span())
+        Some(self.nodes[value as usize].span())
     }
 
     /// Where the key at `path` is written, or else its value (a list
-    /// item has no key); else the nearest of its parents that is there;
-    /// else the document's start. For an error about a whole entry.
+    /// item has no key); else the nearest of its parents that is there.
+    /// For an error about a whole entry.
     pub fn entry(&self, path: &[&str]) -> Option<Span> {
         (0..=path.len()).rev().find_map(|n| {
             let (key, value) = self.find(&path[..n])?;
-            Some(self.nodes[key.unwrap_or(value)].span())
+            Some(self.nodes[key.unwrap_or(value) as usize].span())
         })
-    }
-
-    /// The keys of the mapping at `path`, in file order, with where each is
-    /// written (keys that are not texts left out).
-    pub fn keys(&self, path: &[&str]) -> Vec<(&str, Span)> {
-        let Some((_, node)) = self.find(path) else {
-            return Vec::new();
-        };
-        let Node::Mapping(_, entries, _) = &self.nodes[node] else {
-            return Vec::new();
-        };
-        entries
-            .iter()
-            .filter_map(|&(k, _)| match &self.nodes[k] {
-                Node::Scalar(span, text) => Some((text.as_str(), *span)),
-                _ => None,
-            })
-            .collect()
     }
 
     /// The opening `[` or `{` (file offset) of the innermost flow
@@ -1264,8 +1278,6 @@ mod tests {
         );
         assert_eq!(spans.value(&["taxonomies", "1"]), None);
         assert_eq!(spans.value(&["sections", "clubs"]), None);
-        let keys: Vec<&str> = spans.keys(&[]).into_iter().map(|(k, _)| k).collect();
-        assert_eq!(keys, ["taxonomies", "sections"]);
     }
 
     /// Catches a large mapping's index out of order or searched wrong:

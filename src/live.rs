@@ -532,9 +532,9 @@ impl LiveSite {
         let rendered = collected.into_inner().unwrap_or_default();
         let indexed = edited
             .iter()
-            .any(|&i| crate::publish::is_searchable(site, &site.pages[i]));
+            .any(|&i| crate::search::is_searchable(site, &site.pages[i]));
         let search_files = if indexed {
-            crate::publish::search_indexes(site)
+            crate::search::indexes(site)
         } else {
             Vec::new()
         };

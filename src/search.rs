@@ -6,8 +6,8 @@
 //!
 //! - `meta.json`, the only file with a fixed name (the search page names it;
 //!   `_headers` asks for revalidation): the format version, the number of
-//!   pages, the folder of the fragments and the list of chunks, each
-//!   `[first word, last word, file]`.
+//!   pages, the names of the fragments' folders and the list of chunks,
+//!   each `[first word, last word, file]`.
 //! - `c/<hash>.json`, the chunks: the index's words in sorted order, cut
 //!   into consecutive ranges of about [`CHUNK_BYTES`] bytes of JSON, so that
 //!   a query word fetches the one or two chunks whose range holds it. Each
@@ -15,14 +15,21 @@
 //!   postings are a flat list of numbers, per page that has the word:
 //!   `page - previous page, count * 4 + flags, n, n positions` (flags: 1 the
 //!   word is in the title, 2 in the description; positions delta-coded).
-//! - `f/<hash>/<n>.json`, one fragment per page, fetched only when the page
-//!   is shown as a result: its title, URL, section, description, headings
-//!   (`[id, text, first position]`) and its whole text for the excerpt.
+//! - `f/<hash>/<n>.json`, one fragment per page (`n` its number, pages in
+//!   the order of their addresses), fetched only when the page is shown as
+//!   a result: its title, URL, section, description, headings (`[id, text,
+//!   first position]`) and its whole text for the excerpt. Pages `0..100`
+//!   share a folder, `100..200` the next..., named by the hash of their
+//!   fragments.
 //!
-//! File names carry a hash of their content (chunks) or of all the
-//! fragments together (their folder), so a CDN may cache them for ever
-//! (`_headers` says so): an edit gives new names, never new bytes under an
-//! old name.
+//! File names carry a hash of their content (chunks) or of their group's
+//! fragments (their folder), so a CDN may cache them for ever (`_headers`
+//! says so): an edit gives new names, never new bytes under an old name.
+//! A body edit renames `meta.json`'s content, the chunks of the words that
+//! changed and one folder of fragments; the rest of the index stays as it
+//! was, for the upload and for the CDN. Grouping fragments keeps the meta
+//! file small (one name per hundred pages) where a name per page would
+//! cost more than the rest of a first query.
 //!
 //! Decisions:
 //!
@@ -83,6 +90,8 @@ pub(crate) const MAX_WORD_CHARS: usize = 40;
 pub(crate) const TYPO_MIN_CHARS: usize = 5;
 /// Chunks one query word may fetch (the browser's limit, documented here).
 pub(crate) const MAX_CHUNKS_PER_WORD: usize = 2;
+/// Fragments per folder (see the module doc).
+pub(crate) const FRAGMENT_GROUP: usize = 100;
 /// The index format, in `meta.json`: `search.js` refuses another.
 pub(crate) const FORMAT: u64 = 1;
 
@@ -408,14 +417,18 @@ impl Extract {
     }
 }
 
-/// A short hash of some bytes, for file names.
-fn short_hash(bytes: &[u8]) -> String {
-    let digest = Sha256::digest(bytes);
-    let mut out = String::with_capacity(12);
-    for b in &digest[..6] {
+/// Bytes in hexadecimal.
+fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
         let _ = write!(out, "{b:02x}");
     }
     out
+}
+
+/// A short hash of some bytes, for file names.
+fn short_hash(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes)[..6])
 }
 
 /// Sorts words as the browser compares strings (UTF-16 code units).
@@ -535,26 +548,27 @@ pub(crate) fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
     if start < words.len() {
         close(start, words.len(), &mut files);
     }
-    let mut all = Sha256::new();
-    for f in &fragments {
-        all.update(f);
-        all.update([0]);
-    }
-    let folder = {
-        let digest = all.finalize();
-        let mut out = String::new();
-        for b in &digest[..6] {
-            let _ = write!(out, "{b:02x}");
+    // Fragments in groups of FRAGMENT_GROUP pages, each group's folder
+    // named by the hash of its fragments: an edit renames one group.
+    let mut groups = Vec::new();
+    for (g, group) in fragments.chunks(FRAGMENT_GROUP).enumerate() {
+        let mut hash = Sha256::new();
+        for f in group {
+            hash.update(f);
+            hash.update([0]);
         }
-        format!("f/{out}/")
-    };
-    for (n, fragment) in fragments.into_iter().enumerate() {
-        files.push((format!("{folder}{n}.json"), fragment));
+        let name = hex(&hash.finalize()[..6]);
+        for (i, fragment) in group.iter().enumerate() {
+            let n = g * FRAGMENT_GROUP + i;
+            files.push((format!("f/{name}/{n}.json"), fragment.clone()));
+        }
+        groups.push(name);
     }
     let meta = json!({
         "v": FORMAT,
         "pages": pages.len(),
-        "f": folder,
+        "group": FRAGMENT_GROUP,
+        "f": groups,
         "typo": TYPO_MIN_CHARS,
         "per_word": MAX_CHUNKS_PER_WORD,
         "c": chunks,
@@ -702,8 +716,10 @@ mod tests {
             let mut out = Vec::new();
             for (&page, &pos) in &per_word[0] {
                 if per_word[1..].iter().all(|m| m.contains_key(&page)) {
-                    let f =
-                        &self.files[&format!("{}{page}.json", self.meta["f"].as_str().unwrap())];
+                    let group = self.meta["f"][page as usize / FRAGMENT_GROUP]
+                        .as_str()
+                        .unwrap();
+                    let f = &self.files[&format!("f/{group}/{page}.json")];
                     let heading = f["h"]
                         .as_array()
                         .unwrap()
@@ -823,7 +839,7 @@ mod tests {
         let files = files();
         let meta: Value =
             serde_json::from_slice(&files.iter().find(|f| f.0 == "meta.json").unwrap().1).unwrap();
-        let name = format!("{}1.json", meta["f"].as_str().unwrap());
+        let name = format!("f/{}/1.json", meta["f"][0].as_str().unwrap());
         let f: Value =
             serde_json::from_slice(&files.iter().find(|f| f.0 == name).unwrap().1).unwrap();
         assert_eq!(f["x"], "Intro. L'artiste Une artiste & un peintre.");

@@ -181,9 +181,8 @@
 
   function show(results, terms, from, ticket) {
     var shown = results.slice(from, from + SHOWN);
-    var folder = new URL(meta.f, metaUrl);
     return Promise.all(shown.map(function (r) {
-      return get(new URL(r.page + ".json", folder));
+      return get(new URL("f/" + meta.f[Math.floor(r.page / meta.group)] + "/" + r.page + ".json", metaUrl));
     })).then(function (fragments) {
       if (ticket !== current) return;
       var old = list.querySelector(".search-more");

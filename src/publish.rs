@@ -15,9 +15,8 @@
 //! - With `search: { sections: [...] }`, a search index per language under
 //!   `search/` (`en/search/`), sharded (see `search`).
 //! - `_headers` (a format several CDNs read): no file's type is sniffed
-//!   (`X-Content-Type-Options: nosniff`); fingerprinted assets and the
-//!   search index's hashed files may be cached for a year, its `meta.json`
-//!   is revalidated.
+//!   (`X-Content-Type-Options: nosniff`); fingerprinted assets may be
+//!   cached for a year.
 //! - `aliases:` of a page become small HTML pages that redirect to it, and
 //!   lines of a `_redirects` file (the format several CDNs read).
 
@@ -170,18 +169,6 @@ fn cache_headers(site: &Site) -> String {
             "{}{output}\n  Cache-Control: public, max-age=31536000, immutable\n",
             site.config.base_path
         );
-    }
-    if site.config.search.is_some() {
-        // The search index's chunks and fragments are named by their
-        // content; its entry point is not.
-        for language in &site.config.languages {
-            let folder = crate::search::folder(site, &language.code);
-            let base = &site.config.base_path;
-            let _ = write!(
-                out,
-                "{base}{folder}c/*\n  Cache-Control: public, max-age=31536000, immutable\n{base}{folder}f/*\n  Cache-Control: public, max-age=31536000, immutable\n{base}{folder}meta.json\n  Cache-Control: no-cache\n"
-            );
-        }
     }
     out
 }

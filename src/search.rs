@@ -23,8 +23,12 @@
 //!   fragments.
 //!
 //! File names carry a hash of their content (chunks) or of their group's
-//! fragments (their folder), so a CDN may cache them for ever (`_headers`
-//! says so): an edit gives new names, never new bytes under an old name.
+//! fragments (their folder): an edit gives new names, never new bytes
+//! under an old name, so no CDN or browser cache can serve a chunk of
+//! another version of the index than the `meta.json` that named it. (The
+//! deploy gives them the ordinary cache time of the site's files, not the
+//! year of fingerprinted assets: the upload knows those by the build's
+//! fingerprints, and `_headers` says the same.)
 //! A body edit renames `meta.json`'s content, the chunks of the words that
 //! changed and one folder of fragments; the rest of the index stays as it
 //! was, for the upload and for the CDN. Grouping fragments keeps the meta

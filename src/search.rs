@@ -218,15 +218,12 @@ fn decode(text: &str) -> String {
     while let Some(at) = rest.find('&') {
         out.push_str(&rest[..at]);
         rest = &rest[at..];
-        match REFERENCES.iter().find(|(r, _)| rest.starts_with(r)) {
-            Some((r, c)) => {
-                out.push(*c);
-                rest = &rest[r.len()..];
-            }
-            None => {
-                out.push('&');
-                rest = &rest[1..];
-            }
+        if let Some((r, c)) = REFERENCES.iter().find(|(r, _)| rest.starts_with(r)) {
+            out.push(*c);
+            rest = &rest[r.len()..];
+        } else {
+            out.push('&');
+            rest = &rest[1..];
         }
     }
     out.push_str(rest);
@@ -245,7 +242,7 @@ fn id_attribute(tag: &str) -> Option<String> {
         let quote = rest.chars().next()?;
         if quote == '"' || quote == '\'' {
             let end = rest[1..].find(quote)?;
-            return Some(decode(&rest[1..1 + end]));
+            return Some(decode(&rest[1..=end]));
         }
         let end = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
         return Some(decode(&rest[..end]));
@@ -272,7 +269,7 @@ fn heading_tag(tag: &str) -> Option<bool> {
 fn raw_text_element(tag: &str) -> Option<&'static str> {
     let name: String = tag
         .chars()
-        .take_while(|c| c.is_ascii_alphanumeric())
+        .take_while(char::is_ascii_alphanumeric)
         .collect::<String>()
         .to_ascii_lowercase();
     match name.as_str() {
@@ -367,7 +364,7 @@ impl Extract {
                     let name: String = tag
                         .trim_start_matches('/')
                         .chars()
-                        .take_while(|c| c.is_ascii_alphanumeric())
+                        .take_while(char::is_ascii_alphanumeric)
                         .collect::<String>()
                         .to_ascii_lowercase();
                     if !matches!(
@@ -413,7 +410,7 @@ impl Extract {
             // The first position under each heading.
             let new_section = entry.1.is_empty() || entry.2 != heading;
             if new_section && entry.1.len() < MAX_POSITIONS {
-                entry.1.push(position as u32);
+                entry.1.push(u32::try_from(position).unwrap_or(u32::MAX));
                 entry.2 = heading;
             }
         }
@@ -638,6 +635,13 @@ pub fn indexes(site: &Site) -> Vec<(String, Vec<u8>)> {
 }
 
 #[cfg(test)]
+#[allow(
+    clippy::many_single_char_names,
+    clippy::cast_possible_wrap,
+    clippy::cast_possible_truncation,
+    clippy::format_push_string,
+    clippy::redundant_closure_for_method_calls
+)]
 mod tests {
     use super::*;
 

@@ -13,7 +13,7 @@
 //!   a query word fetches the one or two chunks whose range holds it. Each
 //!   chunk is `{"w": [words], "p": [postings of each word]}`; a word's
 //!   postings are a flat list of numbers, per page that has the word:
-//!   `page - previous page, count * 4 + flags, n, n positions` (flags: 1 the
+//!   `page - previous page, min(count, 15) * 4 + flags, n, n positions` (flags: 1 the
 //!   word is in the title, 2 in the description; positions delta-coded).
 //! - `f/<hash>/<n>.json`, one fragment per page (`n` its number, pages in
 //!   the order of their addresses), fetched only when the page is shown as
@@ -54,8 +54,8 @@
 //!   apart), every word, indexed or not, so the browser finds position `n`
 //!   again in the fragment's text by splitting it the same way. A word's
 //!   positions in a page are its first position under each heading, at most
-//!   [`MAX_POSITIONS`]: enough to name the heading and cut an excerpt,
-//!   without paying for each occurrence of a frequent word.
+//!   [`MAX_POSITIONS`] (one today): enough to name the heading and cut an
+//!   excerpt, without paying for each occurrence of a frequent word.
 //! - A word falls under the nearest preceding heading that has an id (the
 //!   Markdown stage gives every heading one); words before the first
 //!   heading fall under none and a result links to the page itself.
@@ -86,8 +86,9 @@ use crate::view::url_of;
 
 /// About how many bytes of JSON a chunk holds (one word may hold more).
 pub(crate) const CHUNK_BYTES: usize = 40_000;
-/// Positions kept per word and page (the first under each heading).
-pub(crate) const MAX_POSITIONS: usize = 4;
+/// Positions kept per word and page (the first under each heading, so
+/// the first one only: each position costs every page of a frequent word).
+pub(crate) const MAX_POSITIONS: usize = 1;
 /// Longer runs of letters are not words (identifiers, encoded data).
 pub(crate) const MAX_WORD_CHARS: usize = 40;
 /// Query words this long or longer forgive one typo.
@@ -510,7 +511,8 @@ pub(crate) fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
             let list = postings.entry(word).or_default();
             let previous = last_page.insert(word, n + 1).unwrap_or(0);
             list.push(n + 1 - previous);
-            list.push(u64::from(count) * 4 + u64::from(flag));
+            // Counts over 15 rank alike and compress better.
+            list.push(u64::from(count.min(15)) * 4 + u64::from(flag));
             list.push(positions.len() as u64);
             let mut before = 0u64;
             for &p in positions {

@@ -46,6 +46,7 @@ pub mod relocate;
 pub mod render;
 pub mod sanitize;
 pub mod schedule;
+pub mod search;
 pub mod serve;
 pub mod shortcode;
 pub mod slug;

@@ -532,12 +532,28 @@ impl LiveSite {
         let rendered = collected.into_inner().unwrap_or_default();
         let indexed = edited
             .iter()
-            .any(|&i| crate::publish::is_searchable(site, &site.pages[i]));
+            .any(|&i| crate::search::is_searchable(site, &site.pages[i]));
         let search_files = if indexed {
-            crate::publish::search_indexes(site)
+            crate::search::indexes(site)
         } else {
             Vec::new()
         };
+        if indexed {
+            // The index's hashed files of the old text are gone from a fresh
+            // build: drop those the new index does not name.
+            let folders: Vec<String> = site
+                .config
+                .languages
+                .iter()
+                .map(|l| crate::search::folder(site, &l.code))
+                .collect();
+            let kept: std::collections::HashSet<&str> =
+                search_files.iter().map(|(p, _)| p.as_str()).collect();
+            self.outputs.retain(|path, _| {
+                kept.contains(path.as_str())
+                    || !folders.iter().any(|f| path.starts_with(f.as_str()))
+            });
+        }
         for (path, bytes) in rendered.into_iter().chain(search_files) {
             let bytes = Arc::new(bytes);
             if self.outputs.get(&path) != Some(&bytes) {

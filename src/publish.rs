@@ -12,10 +12,8 @@
 //! - Feeds: per language, `atom.xml` for the whole site (its 20 newest dated
 //!   pages) and `<section>/atom.xml` for each section with dated pages.
 //! - Calendars of events (see `calendar`).
-//! - With `search: { sections: [...] }`, a search index per language,
-//!   `search.json` (`en/search.json`): title, address, description, section
-//!   and the start of the text of those sections' pages, for the theme's
-//!   search page to filter in the browser.
+//! - With `search: { sections: [...] }`, a search index per language under
+//!   `search/` (`en/search/`), sharded (see `search`).
 //! - `_headers` (a format several CDNs read): no file's type is sniffed
 //!   (`X-Content-Type-Options: nosniff`); fingerprinted assets may be
 //!   cached for a year.
@@ -24,8 +22,6 @@
 
 use std::fmt::Write as _;
 use std::time::Duration;
-
-use rayon::prelude::*;
 
 use crate::date::DateTime;
 use crate::html::escape as xml_escape;
@@ -78,7 +74,7 @@ pub fn outputs_timed(site: &Site) -> (Files, Vec<(Text, Duration)>) {
         crate::calendar::outputs(site)
     }));
     out.extend(timed(t, tr!("search index", "index de recherche"), || {
-        search_indexes(site)
+        crate::search::indexes(site)
     }));
     out.push(("_headers".to_string(), cache_headers(site).into_bytes()));
     out.sort_by(|a, b| a.0.cmp(&b.0));
@@ -151,7 +147,7 @@ pub fn reserved(site: &Site) -> Vec<(String, Text)> {
         }
         if site.config.search.is_some() {
             out.push((
-                format!("{prefix}search.json"),
+                format!("{}meta.json", crate::search::folder(site, lang)),
                 of(tr!("the search index", "l'index de recherche"), lang),
             ));
         }
@@ -376,151 +372,6 @@ fn feeds(site: &Site) -> Vec<(String, Vec<u8>)> {
     out
 }
 
-/// The character references the Markdown writer emits, and their characters.
-const REFERENCES: [(&str, char); 5] = [
-    ("&quot;", '"'),
-    ("&#39;", '\''),
-    ("&lt;", '<'),
-    ("&gt;", '>'),
-    ("&amp;", '&'),
-];
-
-/// The first `max` characters of the text of some HTML: tags dropped (each
-/// leaves a space), character references of the Markdown writer decoded,
-/// white space collapsed to single spaces and trimmed. It reads the HTML
-/// only as far as those characters need: a page's whole body is not turned
-/// into text for the 1,500 characters the search index keeps of it.
-pub fn plain_text(html: &str, max: usize) -> String {
-    /// The collapsed text, built one character at a time.
-    struct Text {
-        out: String,
-        count: usize,
-        max: usize,
-        /// White space was seen since the last character written.
-        space: bool,
-    }
-    impl Text {
-        /// Adds `c`; `false` once `max` characters are written.
-        fn push(&mut self, c: char) -> bool {
-            if c.is_whitespace() {
-                self.space = self.count > 0;
-                return self.count < self.max;
-            }
-            for c in [' ', c] {
-                if c == ' ' && !std::mem::take(&mut self.space) {
-                    continue;
-                }
-                if self.count == self.max {
-                    return false;
-                }
-                self.out.push(c);
-                self.count += 1;
-            }
-            self.count < self.max
-        }
-        /// Adds each character of `text` (the start of a reference that was not one).
-        fn push_all(&mut self, text: &str) -> bool {
-            text.chars().all(|c| self.push(c))
-        }
-    }
-    let mut text = Text {
-        out: String::with_capacity(max.min(html.len())),
-        count: 0,
-        max,
-        space: false,
-    };
-    // A reference being read (it starts with `&`), decoded once complete.
-    let mut reference = String::new();
-    let mut in_tag = false;
-    for c in html.chars() {
-        let c = match c {
-            '<' => {
-                in_tag = true;
-                continue;
-            }
-            '>' if in_tag => {
-                in_tag = false;
-                ' '
-            }
-            _ if in_tag => continue,
-            c => c,
-        };
-        let going = if c == '&' {
-            let going = text.push_all(&reference);
-            reference.clear();
-            reference.push('&');
-            going
-        } else if reference.is_empty() {
-            text.push(c)
-        } else {
-            reference.push(c);
-            if let Some(&(_, decoded)) = REFERENCES.iter().find(|(r, _)| *r == reference) {
-                reference.clear();
-                text.push(decoded)
-            } else if REFERENCES
-                .iter()
-                .any(|(r, _)| r.starts_with(reference.as_str()))
-            {
-                true
-            } else {
-                let going = text.push_all(&reference);
-                reference.clear();
-                going
-            }
-        };
-        if !going {
-            return text.out;
-        }
-    }
-    text.push_all(&reference);
-    text.out
-}
-
-/// How much of a page's text goes into the search index (the whole index
-/// is fetched by the search page: it must stay light for phones).
-const SEARCH_TEXT_CHARS: usize = 1500;
-
-/// Whether the search index covers `page` (its section is listed under `search:`).
-pub fn is_searchable(site: &Site, page: &Page) -> bool {
-    site.config.search.as_ref().is_some_and(|s| {
-        s.sections
-            .iter()
-            .any(|f| *f == site.sections[page.section].folder)
-    })
-}
-
-/// `search.json` of every language, when the site has `search:`.
-pub fn search_indexes(site: &Site) -> Vec<(String, Vec<u8>)> {
-    let mut out = Vec::new();
-    if site.config.search.is_none() {
-        return out;
-    }
-    for language in &site.config.languages {
-        let pages: Vec<&Page> = site
-            .pages
-            .iter()
-            .filter(|p| p.lang == language.code && !p.fallback && is_searchable(site, p))
-            .collect();
-        let entries: Vec<serde_json::Value> = pages
-            .par_iter()
-            .map(|p| {
-                let text = plain_text(&p.rendered.html, SEARCH_TEXT_CHARS);
-                serde_json::json!({
-                    "title": p.document.front.title,
-                    "url": url_of(site, &p.path),
-                    "description": p.document.front.description.clone().unwrap_or_default(),
-                    "section": site.sections[p.section].title,
-                    "text": text,
-                })
-            })
-            .collect();
-        let prefix = site.config.language_prefix(&language.code);
-        let json = serde_json::to_vec(&entries).unwrap_or_default();
-        out.push((format!("{prefix}search.json"), json));
-    }
-    out
-}
-
 fn redirects(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     let mut lines = Vec::new();
@@ -569,63 +420,5 @@ mod tests {
             rfc3339(DateTime::parse("2026-12-10T18:30:00+01:00").unwrap()),
             "2026-12-10T18:30:00+01:00"
         );
-    }
-
-    #[test]
-    fn plain_text_of_html() {
-        assert_eq!(
-            plain_text(
-                "<p>Café &amp; <em>thé</em></p>\n<h2 id=\"a\">Titre</h2>",
-                100
-            ),
-            "Café & thé Titre"
-        );
-    }
-
-    /// What [`plain_text`] must give: the whole text, cut at `max`.
-    fn whole_text_cut(html: &str, max: usize) -> String {
-        let mut text = String::new();
-        let mut in_tag = false;
-        for c in html.chars() {
-            match c {
-                '<' => in_tag = true,
-                '>' if in_tag => {
-                    in_tag = false;
-                    text.push(' ');
-                }
-                c if !in_tag => text.push(c),
-                _ => {}
-            }
-        }
-        let text = text
-            .replace("&quot;", "\"")
-            .replace("&#39;", "'")
-            .replace("&lt;", "<")
-            .replace("&gt;", ">")
-            .replace("&amp;", "&");
-        let collapsed = text.split_whitespace().collect::<Vec<_>>().join(" ");
-        collapsed.chars().take(max).collect()
-    }
-
-    #[test]
-    fn plain_text_stops_where_the_whole_text_would_be_cut() {
-        let samples = [
-            "<p>Café &amp; <em>thé</em></p>\n<h2 id=\"a\">Titre</h2>",
-            "  <p> a &amp;lt; b &lt; c &gt; d &quot;e&quot; l&#39;f </p> ",
-            "&am<b>p; &amp &&amp; &; &#39 &#39;&#39; fin&",
-            "x<y \u{a0}z\t\n\n<br>w&lt;&gt;&amp;amp; <a href=\"u\">lien</a>.",
-            "> pas une balise <em>mais</em> > celle-ci",
-            "",
-            "<p></p>   <p> </p>",
-        ];
-        for html in samples {
-            for max in 0..=80 {
-                assert_eq!(
-                    plain_text(html, max),
-                    whole_text_cut(html, max),
-                    "{html:?} cut at {max}"
-                );
-            }
-        }
     }
 }

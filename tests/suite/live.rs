@@ -200,11 +200,19 @@ fn a_body_edit_rerenders_only_that_page() {
         .unwrap();
     assert!(!update.full);
     // The page and the search index (which holds its text).
+    // Its fragment's folder and the chunks of its new words get new names.
+    assert!(update.changed.iter().any(|p| p.starts_with("search/f/")));
+    assert!(update.changed.iter().any(|p| p.starts_with("search/c/")));
+    let named: Vec<&String> = update
+        .changed
+        .iter()
+        .filter(|p| !crate::harness::is_search_shard(p))
+        .collect();
     assert_eq!(
-        update.changed,
+        named,
         [
             "clubs/club-docteurs-chercheurs-et-doctorants/index.html",
-            "search.json"
+            "search/meta.json"
         ]
     );
     // A title edit changes listings: everything is rebuilt.

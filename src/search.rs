@@ -1,0 +1,927 @@
+//! The search index: sharded, so that a query fetches a few small files
+//! and never the whole site (the design of Pagefind, written for this site).
+//!
+//! In: the assembled site after Markdown (pages' rendered HTML). Out, per
+//! language edition, under `{prefix}search/`:
+//!
+//! - `meta.json`, the only file with a fixed name (the search page names it;
+//!   `_headers` asks for revalidation): the format version, the number of
+//!   pages, the names of the fragments' folders and the list of chunks,
+//!   each `[first word, last word, file]`.
+//! - `c/<hash>.json`, the chunks: the index's words in sorted order, cut
+//!   into consecutive ranges of about [`CHUNK_BYTES`] bytes of JSON, so that
+//!   a query word fetches the one or two chunks whose range holds it. Each
+//!   chunk is `{"w": [words], "p": [postings of each word]}`; a word's
+//!   postings are a flat list of numbers, per page that has the word:
+//!   `page - previous page, min(count, 15) * 4 + flags, n, n positions` (flags: 1 the
+//!   word is in the title, 2 in the description; positions delta-coded).
+//! - `f/<hash>/<n>.json`, one fragment per page (`n` its number, pages in
+//!   the order of their addresses), fetched only when the page is shown as
+//!   a result: its title, URL, section, description, headings (`[id, text,
+//!   first position]`) and its whole text for the excerpt. Pages `0..100`
+//!   share a folder, `100..200` the next..., named by the hash of their
+//!   fragments.
+//!
+//! File names carry a hash of their content (chunks) or of their group's
+//! fragments (their folder): an edit gives new names, never new bytes
+//! under an old name, so no CDN or browser cache can serve a chunk of
+//! another version of the index than the `meta.json` that named it. (The
+//! deploy gives them the ordinary cache time of the site's files, not the
+//! year of fingerprinted assets: the upload knows those by the build's
+//! fingerprints, and `_headers` says the same.)
+//! A body edit renames `meta.json`'s content, the chunks of the words that
+//! changed and one folder of fragments; the rest of the index stays as it
+//! was, for the upload and for the CDN. Grouping fragments keeps the meta
+//! file small (one name per hundred pages) where a name per page would
+//! cost more than the rest of a first query.
+//!
+//! Decisions:
+//!
+//! - Every word of every searchable page is indexed, from the rendered
+//!   HTML's text (tags dropped, character references decoded), not from
+//!   the Markdown: `#` or `**` never reach the index. Text inside `<script>`
+//!   and `<style>` is skipped. The title and description are indexed too.
+//! - A word is a maximal run of letters and digits (Unicode `Alphabetic`
+//!   and `Numeric`, what the browser's `[\p{Alphabetic}\p{N}]` matches):
+//!   `l'école` is `l` and `école`; `e-mail` is `e` and `mail`. Words of one
+//!   character once folded (`l`, `d`, `a`) and words of more than
+//!   [`MAX_WORD_CHARS`] characters are not indexed: the first would weigh
+//!   as much as a chunk each, the second are not words.
+//! - Words are folded ([`fold`]): lower case, then the accents and
+//!   ligatures of French and English removed (`é` → `e`, `œ` → `oe`, `ç` →
+//!   `c`, `ß` → `ss`). `search.js` folds queries with the same table.
+//! - Positions count the words of the page's text (title and description
+//!   apart), every word, indexed or not, so the browser finds position `n`
+//!   again in the fragment's text by splitting it the same way. A word's
+//!   positions in a page are its first position under each heading, at most
+//!   [`MAX_POSITIONS`] (one today): enough to name the heading and cut an
+//!   excerpt, without paying for each occurrence of a frequent word.
+//! - A word falls under the nearest preceding heading that has an id (the
+//!   Markdown stage gives every heading one); words before the first
+//!   heading fall under none and a result links to the page itself.
+//! - Matching (in `search.js`, mirrored by this module's tests' reader; `meta.json`
+//!   gives the browser the two limits below):
+//!   a query word matches the index words that start with it (`art` finds
+//!   `artiste`, never `départ`); every query word must match (AND). A query
+//!   word of [`TYPO_MIN_CHARS`] characters or more also matches the words
+//!   one edit away from it or from one of their beginnings
+//!   ([`prefix_distance_is_one`]: a substitution, insertion, deletion or
+//!   swap of two neighbours), among the words that share its first two
+//!   characters: a typo in the first two letters (other than in the chunk
+//!   fetched anyway) is not forgiven, so that a typo never costs the whole
+//!   alphabet's chunks. The chunks for typos are fetched only when the word
+//!   matches nothing as typed.
+//! - A query word fetches at most [`MAX_CHUNKS_PER_WORD`] chunks: a prefix
+//!   so short that its words fill more (`e`) looks at the first of them.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use rayon::prelude::*;
+use serde_json::{Value, json};
+use sha2::{Digest, Sha256};
+
+use crate::model::{Page, Site};
+use crate::view::url_of;
+
+/// About how many bytes of JSON a chunk holds (one word may hold more).
+pub(crate) const CHUNK_BYTES: usize = 40_000;
+/// Positions kept per word and page (the first under each heading, so
+/// the first one only: each position costs every page of a frequent word).
+pub(crate) const MAX_POSITIONS: usize = 1;
+/// Longer runs of letters are not words (identifiers, encoded data).
+pub(crate) const MAX_WORD_CHARS: usize = 40;
+/// Query words this long or longer forgive one typo.
+pub(crate) const TYPO_MIN_CHARS: usize = 5;
+/// Chunks one query word may fetch (the browser's limit, documented here).
+pub(crate) const MAX_CHUNKS_PER_WORD: usize = 2;
+/// Fragments per folder (see the module doc).
+pub(crate) const FRAGMENT_GROUP: usize = 100;
+/// The index format, in `meta.json`: `search.js` refuses another.
+pub(crate) const FORMAT: u64 = 1;
+
+/// `c` folded: lower case, without the accents and ligatures of French and
+/// English. A character may fold to two (`œ` → `oe`).
+fn fold_char(c: char, out: &mut String) {
+    for c in c.to_lowercase() {
+        let folded = match c {
+            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+            'æ' => "ae",
+            'ç' | 'ć' | 'č' => "c",
+            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => "e",
+            'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' => "i",
+            'ñ' | 'ń' => "n",
+            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => "o",
+            'œ' => "oe",
+            'ß' => "ss",
+            'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' => "u",
+            'ý' | 'ÿ' => "y",
+            _ => {
+                out.push(c);
+                continue;
+            }
+        };
+        out.push_str(folded);
+    }
+}
+
+/// A word folded for the index and for queries: lower case, accents and
+/// ligatures of French and English removed (`Œuvre` → `oeuvre`).
+pub fn fold(word: &str) -> String {
+    let mut out = String::with_capacity(word.len());
+    for c in word.chars() {
+        fold_char(c, &mut out);
+    }
+    out
+}
+
+/// Whether `c` belongs to a word (what `[\p{Alphabetic}\p{N}]` matches).
+fn is_word_char(c: char) -> bool {
+    c.is_alphanumeric()
+}
+
+/// The words of `text`, as written (not folded).
+pub fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(|c: char| !is_word_char(c))
+        .filter(|w| !w.is_empty())
+}
+
+/// Whether a folded word goes into the index.
+fn indexed(word: &str) -> bool {
+    let n = word.chars().count();
+    (2..=MAX_WORD_CHARS).contains(&n)
+}
+
+/// Whether `query` is one edit (substitution, insertion, deletion, swap of
+/// two neighbouring characters) or less from `word` or from a beginning of
+/// `word`: the typo-forgiving form of prefix matching.
+pub fn prefix_distance_is_one(query: &str, word: &str) -> bool {
+    let q: Vec<char> = query.chars().collect();
+    let w: Vec<char> = word.chars().collect();
+    // Optimal string alignment distance of q against each prefix of w, row
+    // by row over q; the answer is the smallest value of the last row.
+    let width = w.len() + 1;
+    let mut rows = vec![vec![0usize; width]; q.len() + 1];
+    for (j, cell) in rows[0].iter_mut().enumerate() {
+        *cell = j;
+    }
+    for i in 1..=q.len() {
+        rows[i][0] = i;
+        for j in 1..width {
+            let cost = usize::from(q[i - 1] != w[j - 1]);
+            let mut d = (rows[i - 1][j] + 1)
+                .min(rows[i][j - 1] + 1)
+                .min(rows[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && q[i - 1] == w[j - 2] && q[i - 2] == w[j - 1] {
+                d = d.min(rows[i - 2][j - 2] + 1);
+            }
+            rows[i][j] = d;
+        }
+        // Every later row is at least this row's minimum minus nothing: a
+        // row whose cells all exceed 1 cannot come back under 2.
+        if rows[i].iter().all(|&d| d > 1) {
+            return false;
+        }
+    }
+    rows[q.len()].iter().any(|&d| d <= 1)
+}
+
+/// One page read for the index.
+#[derive(Debug, Default)]
+struct Extract {
+    /// The page's text, white space collapsed.
+    text: String,
+    /// Headings with an id: (id, text, position of their first word).
+    headings: Vec<(String, String, usize)>,
+    /// Each folded indexed word: (count, positions, heading of the last
+    /// position kept: index + 1 into `headings`, 0 before the first).
+    words: BTreeMap<String, (u32, Vec<u32>, usize)>,
+    /// Words in `text` so far.
+    word_count: usize,
+}
+
+/// The character references the Markdown writer emits, and their characters.
+const REFERENCES: [(&str, char); 5] = [
+    ("&quot;", '"'),
+    ("&#39;", '\''),
+    ("&lt;", '<'),
+    ("&gt;", '>'),
+    ("&amp;", '&'),
+];
+
+/// Decodes the writer's character references in `text`; others stay as written.
+fn decode(text: &str) -> String {
+    if !text.contains('&') {
+        return text.to_string();
+    }
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(at) = rest.find('&') {
+        out.push_str(&rest[..at]);
+        rest = &rest[at..];
+        if let Some((r, c)) = REFERENCES.iter().find(|(r, _)| rest.starts_with(r)) {
+            out.push(*c);
+            rest = &rest[r.len()..];
+        } else {
+            out.push('&');
+            rest = &rest[1..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The value of attribute `id` in the inside of a start tag (`h2 id="a"`).
+fn id_attribute(tag: &str) -> Option<String> {
+    let mut rest = tag;
+    while let Some(at) = rest.find("id=") {
+        let before = rest[..at].chars().last();
+        rest = &rest[at + 3..];
+        if before.is_some_and(|c| !c.is_whitespace()) {
+            continue;
+        }
+        let quote = rest.chars().next()?;
+        if quote == '"' || quote == '\'' {
+            let end = rest[1..].find(quote)?;
+            return Some(decode(&rest[1..=end]));
+        }
+        let end = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
+        return Some(decode(&rest[..end]));
+    }
+    None
+}
+
+/// Whether a tag's inside (`h2 id="a"`, `/h2`) is a heading; `Some(true)` for a start tag.
+fn heading_tag(tag: &str) -> Option<bool> {
+    let (closing, name) = match tag.strip_prefix('/') {
+        Some(name) => (true, name),
+        None => (false, tag),
+    };
+    let b = name.as_bytes();
+    let is_heading = b.len() >= 2
+        && (b[0] == b'h' || b[0] == b'H')
+        && (b'1'..=b'6').contains(&b[1])
+        && b.get(2)
+            .is_none_or(|c| c.is_ascii_whitespace() || *c == b'/');
+    is_heading.then_some(!closing)
+}
+
+/// The element whose text is no page text, if `tag` starts one.
+fn raw_text_element(tag: &str) -> Option<&'static str> {
+    let name: String = tag
+        .chars()
+        .take_while(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    match name.as_str() {
+        "script" => Some("</script"),
+        "style" => Some("</style"),
+        _ => None,
+    }
+}
+
+impl Extract {
+    /// Adds a run of text (references still encoded) at the current heading.
+    fn add_text(&mut self, raw: &str, heading_text: Option<&mut String>) {
+        let text = decode(raw);
+        self.word_count += words(&text).count();
+        for piece in text.split_whitespace() {
+            if !self.text.is_empty() {
+                self.text.push(' ');
+            }
+            self.text.push_str(piece);
+        }
+        if let Some(heading) = heading_text {
+            for piece in text.split_whitespace() {
+                if !heading.is_empty() {
+                    heading.push(' ');
+                }
+                heading.push_str(piece);
+            }
+        }
+    }
+
+    /// Reads the body's HTML: its text, its headings.
+    fn of_html(html: &str) -> Extract {
+        let mut out = Extract::default();
+        // Text and tags alternate: text runs are added whole, which keeps
+        // words split by inline tags (`ex<em>em</em>ple`) as written: the
+        // tag leaves no space, as a browser shows it.
+        let mut rest = html;
+        // The heading being read (its text gathers) and its id.
+        let mut open_heading: Option<(Option<String>, String, usize)> = None;
+        let mut pending = String::new();
+        let flush = |out: &mut Extract,
+                     pending: &mut String,
+                     open: &mut Option<(Option<String>, String, usize)>| {
+            if !pending.is_empty() {
+                out.add_text(pending, open.as_mut().map(|h| &mut h.1));
+                pending.clear();
+            }
+        };
+        while !rest.is_empty() {
+            let Some(lt) = rest.find('<') else {
+                pending.push_str(rest);
+                break;
+            };
+            pending.push_str(&rest[..lt]);
+            rest = &rest[lt + 1..];
+            let Some(gt) = rest.find('>') else {
+                // A lone `<` is text.
+                pending.push('<');
+                continue;
+            };
+            let tag = &rest[..gt];
+            rest = &rest[gt + 1..];
+            if tag.starts_with('!') {
+                continue;
+            }
+            if let Some(end) = raw_text_element(tag) {
+                // Skip to the element's end, case-insensitively.
+                let lower = rest.to_ascii_lowercase();
+                let skip = lower.find(end).map_or(rest.len(), |at| {
+                    at + lower[at..].find('>').map_or(lower.len() - at, |g| g + 1)
+                });
+                rest = &rest[skip..];
+                continue;
+            }
+            match heading_tag(tag) {
+                Some(true) => {
+                    flush(&mut out, &mut pending, &mut open_heading);
+                    // Block boundaries separate words.
+                    pending.push(' ');
+                    let position = out.word_count;
+                    open_heading = Some((id_attribute(tag), String::new(), position));
+                }
+                Some(false) => {
+                    flush(&mut out, &mut pending, &mut open_heading);
+                    pending.push(' ');
+                    if let Some((Some(id), text, position)) = open_heading.take() {
+                        out.headings.push((id, text, position));
+                    }
+                }
+                None => {
+                    // Block-level tags end a word; inline ones do not.
+                    let name: String = tag
+                        .trim_start_matches('/')
+                        .chars()
+                        .take_while(char::is_ascii_alphanumeric)
+                        .collect::<String>()
+                        .to_ascii_lowercase();
+                    if !matches!(
+                        name.as_str(),
+                        "a" | "em"
+                            | "strong"
+                            | "b"
+                            | "i"
+                            | "u"
+                            | "s"
+                            | "del"
+                            | "ins"
+                            | "mark"
+                            | "sub"
+                            | "sup"
+                            | "span"
+                            | "code"
+                            | "abbr"
+                            | "small"
+                            | "kbd"
+                    ) {
+                        pending.push(' ');
+                    }
+                }
+            }
+        }
+        flush(&mut out, &mut pending, &mut open_heading);
+        if let Some((Some(id), text, position)) = open_heading.take() {
+            out.headings.push((id, text, position));
+        }
+        // Words and the heading each falls under.
+        let mut heading = 0usize; // index + 1 into headings; 0: none yet
+        for (position, word) in words(&out.text).enumerate() {
+            while heading < out.headings.len() && out.headings[heading].2 <= position {
+                heading += 1;
+            }
+            let folded = fold(word);
+            if !indexed(&folded) {
+                continue;
+            }
+            let entry = out.words.entry(folded).or_insert((0, Vec::new(), 0));
+            entry.0 += 1;
+            // The first position under each heading.
+            let new_section = entry.1.is_empty() || entry.2 != heading;
+            if new_section && entry.1.len() < MAX_POSITIONS {
+                entry.1.push(u32::try_from(position).unwrap_or(u32::MAX));
+                entry.2 = heading;
+            }
+        }
+        out
+    }
+}
+
+/// Bytes in hexadecimal.
+fn hex(bytes: &[u8]) -> String {
+    let mut out = String::with_capacity(bytes.len() * 2);
+    for b in bytes {
+        let _ = write!(out, "{b:02x}");
+    }
+    out
+}
+
+/// A short hash of some bytes, for file names.
+fn short_hash(bytes: &[u8]) -> String {
+    hex(&Sha256::digest(bytes)[..6])
+}
+
+/// Sorts words as the browser compares strings (UTF-16 code units).
+fn browser_order(a: &str, b: &str) -> std::cmp::Ordering {
+    a.encode_utf16().cmp(b.encode_utf16())
+}
+
+/// A searchable page, as the index needs it.
+pub(crate) struct Source<'a> {
+    /// Its title.
+    pub title: &'a str,
+    /// Its address (with the base path).
+    pub url: String,
+    /// The title of its section.
+    pub section: &'a str,
+    /// Its description, if any.
+    pub description: &'a str,
+    /// Its rendered body.
+    pub html: &'a str,
+}
+
+/// The files of one language's index, paths relative to its `search/` folder.
+pub(crate) fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
+    let extracts: Vec<(Extract, BTreeMap<String, u32>)> = pages
+        .par_iter()
+        .map(|p| {
+            let extract = Extract::of_html(p.html);
+            let mut flags: BTreeMap<String, u32> = BTreeMap::new();
+            for (text, flag) in [(p.title, 1), (p.description, 2)] {
+                for word in words(text) {
+                    let folded = fold(word);
+                    if indexed(&folded) {
+                        *flags.entry(folded).or_insert(0) |= flag;
+                    }
+                }
+            }
+            (extract, flags)
+        })
+        .collect();
+    let fragments: Vec<Vec<u8>> = pages
+        .par_iter()
+        .zip(&extracts)
+        .map(|(p, (e, _))| {
+            let headings: Vec<Value> = e
+                .headings
+                .iter()
+                .map(|(id, text, at)| json!([id, text, at]))
+                .collect();
+            serde_json::to_vec(&json!({
+                "t": p.title,
+                "u": p.url,
+                "s": p.section,
+                "d": p.description,
+                "h": headings,
+                "x": e.text,
+            }))
+            .unwrap_or_default()
+        })
+        .collect();
+    // Every word's postings, page by page in page order.
+    let mut postings: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
+    let mut last_page: BTreeMap<&str, u64> = BTreeMap::new();
+    for (n, (extract, flags)) in extracts.iter().enumerate() {
+        let n = n as u64;
+        let mut keys: Vec<&str> = extract.words.keys().map(String::as_str).collect();
+        keys.extend(
+            flags
+                .keys()
+                .map(String::as_str)
+                .filter(|w| !extract.words.contains_key(*w)),
+        );
+        for word in keys {
+            let (count, positions) = extract
+                .words
+                .get(word)
+                .map_or((0, &[][..]), |(c, p, _)| (*c, p.as_slice()));
+            let flag = flags.get(word).copied().unwrap_or(0);
+            let list = postings.entry(word).or_default();
+            let previous = last_page.insert(word, n + 1).unwrap_or(0);
+            list.push(n + 1 - previous);
+            // Counts over 15 rank alike and compress better.
+            list.push(u64::from(count.min(15)) * 4 + u64::from(flag));
+            list.push(positions.len() as u64);
+            let mut before = 0u64;
+            for &p in positions {
+                list.push(u64::from(p) - before);
+                before = u64::from(p);
+            }
+        }
+    }
+    let mut words: Vec<(&str, Vec<u64>)> = postings.into_iter().collect();
+    words.sort_by(|a, b| browser_order(a.0, b.0));
+    // Consecutive ranges of about CHUNK_BYTES.
+    let mut files = Vec::new();
+    let mut chunks: Vec<Value> = Vec::new();
+    let mut start = 0;
+    let mut bytes = 0;
+    let mut close = |from: usize, to: usize, files: &mut Vec<(String, Vec<u8>)>| {
+        let slice = &words[from..to];
+        let chunk = json!({
+            "w": slice.iter().map(|(w, _)| *w).collect::<Vec<_>>(),
+            "p": slice.iter().map(|(_, p)| p).collect::<Vec<_>>(),
+        });
+        let data = serde_json::to_vec(&chunk).unwrap_or_default();
+        let name = format!("c/{}.json", short_hash(&data));
+        chunks.push(json!([slice[0].0, slice[to - from - 1].0, name]));
+        files.push((name, data));
+    };
+    for (i, (word, list)) in words.iter().enumerate() {
+        // Digits and commas of the numbers, the word and its quotes.
+        bytes += word.len() + 3 + list.iter().map(|n| digits(*n) + 1).sum::<usize>();
+        if bytes >= CHUNK_BYTES {
+            close(start, i + 1, &mut files);
+            start = i + 1;
+            bytes = 0;
+        }
+    }
+    if start < words.len() {
+        close(start, words.len(), &mut files);
+    }
+    // Fragments in groups of FRAGMENT_GROUP pages, each group's folder
+    // named by the hash of its fragments: an edit renames one group.
+    let mut groups = Vec::new();
+    for (g, group) in fragments.chunks(FRAGMENT_GROUP).enumerate() {
+        let mut hash = Sha256::new();
+        for f in group {
+            hash.update(f);
+            hash.update([0]);
+        }
+        let name = hex(&hash.finalize()[..6]);
+        for (i, fragment) in group.iter().enumerate() {
+            let n = g * FRAGMENT_GROUP + i;
+            files.push((format!("f/{name}/{n}.json"), fragment.clone()));
+        }
+        groups.push(name);
+    }
+    let meta = json!({
+        "v": FORMAT,
+        "pages": pages.len(),
+        "group": FRAGMENT_GROUP,
+        "f": groups,
+        "typo": TYPO_MIN_CHARS,
+        "per_word": MAX_CHUNKS_PER_WORD,
+        "c": chunks,
+    });
+    files.push((
+        "meta.json".to_string(),
+        serde_json::to_vec(&meta).unwrap_or_default(),
+    ));
+    files
+}
+
+/// Decimal digits of `n`.
+fn digits(n: u64) -> usize {
+    n.checked_ilog10().map_or(1, |d| d as usize + 1)
+}
+
+/// Whether the search index covers `page` (its section is listed under `search:`).
+pub fn is_searchable(site: &Site, page: &Page) -> bool {
+    site.config.search.as_ref().is_some_and(|s| {
+        s.sections
+            .iter()
+            .any(|f| *f == site.sections[page.section].folder)
+    })
+}
+
+/// The folder of a language's index (`search/`, `en/search/`).
+pub fn folder(site: &Site, lang: &str) -> String {
+    format!("{}search/", site.config.language_prefix(lang))
+}
+
+/// Every language's index files, when the site has `search:`.
+pub fn indexes(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    if site.config.search.is_none() {
+        return out;
+    }
+    for language in &site.config.languages {
+        let mut pages: Vec<&Page> = site
+            .pages
+            .iter()
+            .filter(|p| p.lang == language.code && !p.fallback && is_searchable(site, p))
+            .collect();
+        // Page numbers follow addresses: stable from one build to the next.
+        pages.sort_by(|a, b| a.path.cmp(&b.path));
+        let sources: Vec<Source<'_>> = pages
+            .iter()
+            .map(|p| Source {
+                title: &p.document.front.title,
+                url: url_of(site, &p.path),
+                section: &site.sections[p.section].title,
+                description: p.document.front.description.as_deref().unwrap_or(""),
+                html: &p.rendered.html,
+            })
+            .collect();
+        let folder = folder(site, &language.code);
+        out.extend(
+            index_files(&sources)
+                .into_iter()
+                .map(|(path, bytes)| (format!("{folder}{path}"), bytes)),
+        );
+    }
+    out
+}
+
+#[cfg(test)]
+#[allow(
+    clippy::many_single_char_names,
+    clippy::cast_possible_wrap,
+    clippy::cast_possible_truncation,
+    clippy::format_push_string,
+    clippy::redundant_closure_for_method_calls
+)]
+mod tests {
+    use super::*;
+
+    fn source<'a>(title: &'a str, html: &'a str) -> Source<'a> {
+        Source {
+            title,
+            url: format!("/{}/", fold(title)),
+            section: "Clubs",
+            description: "",
+            html,
+        }
+    }
+
+    /// The index read back as `search.js` reads it, over every chunk (the
+    /// browser's limit of chunks per word aside): for each query, the pages
+    /// that match every word, with the id of the heading of the first
+    /// position of the first word.
+    struct Reader {
+        meta: Value,
+        files: BTreeMap<String, Value>,
+    }
+
+    impl Reader {
+        fn new(files: &[(String, Vec<u8>)]) -> Reader {
+            let files: BTreeMap<String, Value> = files
+                .iter()
+                .map(|(p, b)| (p.clone(), serde_json::from_slice(b).unwrap()))
+                .collect();
+            Reader {
+                meta: files["meta.json"].clone(),
+                files,
+            }
+        }
+
+        /// page -> first position, for one folded query word.
+        fn word(&self, q: &str) -> BTreeMap<u64, i64> {
+            let typo = q.chars().count() >= TYPO_MIN_CHARS;
+            let mut exact = BTreeMap::new();
+            let mut near = BTreeMap::new();
+            for chunk in self.meta["c"].as_array().unwrap() {
+                let c = &self.files[chunk[2].as_str().unwrap()];
+                for (k, w) in c["w"].as_array().unwrap().iter().enumerate() {
+                    let w = w.as_str().unwrap();
+                    let target = if w.starts_with(q) {
+                        &mut exact
+                    } else if typo
+                        && w.starts_with(&q[..q.char_indices().nth(2).unwrap().0])
+                        && prefix_distance_is_one(q, w)
+                    {
+                        &mut near
+                    } else {
+                        continue;
+                    };
+                    let p: Vec<u64> = c["p"][k]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .map(|n| n.as_u64().unwrap())
+                        .collect();
+                    let (mut i, mut page) = (0, 0);
+                    while i < p.len() {
+                        page += p[i];
+                        let n = p[i + 2] as usize;
+                        let pos = if n > 0 { p[i + 3] as i64 } else { -1 };
+                        let kept = target.entry(page - 1).or_insert(pos);
+                        if *kept < 0 {
+                            *kept = pos;
+                        }
+                        i += 3 + n;
+                    }
+                }
+            }
+            if exact.is_empty() { near } else { exact }
+        }
+
+        /// (page title, heading id) of the pages matching every word of `query`.
+        fn query(&self, query: &str) -> Vec<(String, Option<String>)> {
+            let terms: Vec<String> = words(query).map(fold).collect();
+            let per_word: Vec<BTreeMap<u64, i64>> = terms.iter().map(|t| self.word(t)).collect();
+            let mut out = Vec::new();
+            for (&page, &pos) in &per_word[0] {
+                if per_word[1..].iter().all(|m| m.contains_key(&page)) {
+                    let group = self.meta["f"][page as usize / FRAGMENT_GROUP]
+                        .as_str()
+                        .unwrap();
+                    let f = &self.files[&format!("f/{group}/{page}.json")];
+                    let heading = f["h"]
+                        .as_array()
+                        .unwrap()
+                        .iter()
+                        .take_while(|h| pos >= 0 && h[2].as_i64().unwrap() <= pos)
+                        .last()
+                        .map(|h| h[0].as_str().unwrap().to_string());
+                    out.push((f["t"].as_str().unwrap().to_string(), heading));
+                }
+            }
+            out
+        }
+    }
+
+    /// Catches a fold that keeps capitals, an accent, or a ligature whole.
+    #[test]
+    fn folding_removes_case_accents_and_ligatures() {
+        assert_eq!(fold("École"), "ecole");
+        assert_eq!(fold("Œuvre"), "oeuvre");
+        assert_eq!(fold("garçon"), "garcon");
+        assert_eq!(fold("NOËL"), "noel");
+        assert_eq!(fold("Straße"), "strasse");
+        assert_eq!(fold("naïve Æsop"), "naive aesop");
+        assert_eq!(fold("où"), "ou");
+    }
+
+    /// Catches a tokenizer that keeps apostrophes or splits on accents.
+    #[test]
+    fn words_are_runs_of_letters_and_digits() {
+        let w: Vec<&str> = words("L'école — d'été, promo 2012 ; e-mail").collect();
+        assert_eq!(w, ["L", "école", "d", "été", "promo", "2012", "e", "mail"]);
+    }
+
+    /// Catches a distance that forgives two edits, misses one of the four
+    /// kinds of edit, or needs the whole word.
+    #[test]
+    fn one_edit_from_a_beginning() {
+        assert!(prefix_distance_is_one("ecole", "ecole"));
+        assert!(prefix_distance_is_one("ecolw", "ecole")); // substitution
+        assert!(prefix_distance_is_one("ecolle", "ecole")); // insertion
+        assert!(prefix_distance_is_one("ecle", "ecoles")); // deletion
+        assert!(prefix_distance_is_one("eocle", "ecole")); // swap
+        assert!(prefix_distance_is_one("biotek", "biotechnologies")); // a beginning
+        assert!(!prefix_distance_is_one("ecxlw", "ecole"));
+        assert!(!prefix_distance_is_one("eoclw", "ecole"));
+        assert!(!prefix_distance_is_one("biotechnologie", "bio"));
+    }
+
+    const LONG_TAIL: &str = "zygomatique";
+
+    fn pages_html() -> Vec<String> {
+        let mut long = String::from("<p>Le départ de l'<em>École</em>.</p>\n");
+        for i in 0..2000 {
+            long.push_str(&format!(
+                "<p>Paragraphe {i} de remplissage sans intérêt.</p>\n"
+            ));
+        }
+        long.push_str(&format!(
+            "<h2 id=\"fin\">La fin <a class=\"heading-anchor\" href=\"#fin\">#</a></h2>\n<p>Un mot {LONG_TAIL} à la fin.</p>\n"
+        ));
+        vec![
+            long,
+            "<p>Intro.</p><h2 id=\"art\">L&#39;artiste</h2><p>Une <strong>artiste</strong> &amp; un peintre.</p><script>secretscript()</script>".to_string(),
+            "<h2>Sans id</h2><p>Biotechnologies</p><h3 id=\"sous\">Sous</h3><p>Mentorat</p>".to_string(),
+        ]
+    }
+
+    fn files() -> Vec<(String, Vec<u8>)> {
+        let html = pages_html();
+        let pages = vec![
+            source("Long", &html[0]),
+            source("Art", &html[1]),
+            source("Bio", &html[2]),
+        ];
+        index_files(&pages)
+    }
+
+    /// Catches prefix matching that finds substrings (`art` in `départ`),
+    /// a missing accent fold, truncated texts, lost headings, indexed
+    /// script and markup.
+    #[test]
+    fn queries_match_prefixes_whole_texts_and_name_headings() {
+        let r = Reader::new(&files());
+        let titles = |q: &str| -> Vec<String> { r.query(q).into_iter().map(|t| t.0).collect() };
+        assert_eq!(
+            r.query("art"),
+            [("Art".to_string(), Some("art".to_string()))]
+        );
+        assert_eq!(titles("ecole"), ["Long"]);
+        assert_eq!(titles("depart"), ["Long"]);
+        assert_eq!(
+            r.query(&LONG_TAIL[..6]),
+            [("Long".to_string(), Some("fin".to_string()))]
+        );
+        assert_eq!(titles("artiste peintre"), ["Art"]);
+        assert!(titles("artiste zygomatique").is_empty());
+        assert!(titles("secretscript").is_empty());
+        assert!(titles("strong").is_empty());
+        // A heading without id: the words fall under none, then under `sous`.
+        assert_eq!(r.query("biotech"), [("Bio".to_string(), None)]);
+        assert_eq!(
+            r.query("mentorat"),
+            [("Bio".to_string(), Some("sous".to_string()))]
+        );
+        // One typo in a word of five letters or more; none in shorter words.
+        assert_eq!(titles("zygomatiqeu"), ["Long"]);
+        assert_eq!(titles("mentorta"), ["Bio"]);
+        assert!(titles("artx").is_empty());
+        // The title is indexed.
+        assert_eq!(titles("long"), ["Long"]);
+    }
+
+    /// Catches an excerpt text that keeps markup or entities, and heading
+    /// positions that do not count the text's words.
+    #[test]
+    fn fragments_hold_text_and_headings() {
+        let files = files();
+        let meta: Value =
+            serde_json::from_slice(&files.iter().find(|f| f.0 == "meta.json").unwrap().1).unwrap();
+        let name = format!("f/{}/1.json", meta["f"][0].as_str().unwrap());
+        let f: Value =
+            serde_json::from_slice(&files.iter().find(|f| f.0 == name).unwrap().1).unwrap();
+        assert_eq!(f["x"], "Intro. L'artiste Une artiste & un peintre.");
+        assert_eq!(f["h"], json!([["art", "L'artiste", 1]]));
+        assert_eq!(f["t"], "Art");
+    }
+
+    /// Catches chunks that overlap, leave words out, grow without bound,
+    /// or are not named by their content.
+    #[test]
+    fn chunks_cover_sorted_ranges_of_bounded_size() {
+        let mut html = Vec::new();
+        for p in 0..50 {
+            let mut body = String::from("<p>");
+            for w in 0..400 {
+                body.push_str(&format!("mot{:05} ", (w * 53 + p * 7) % 9000));
+            }
+            html.push(body);
+        }
+        let titles: Vec<String> = (0..50).map(|p| format!("Page {p}")).collect();
+        let pages: Vec<Source<'_>> = titles
+            .iter()
+            .zip(&html)
+            .map(|(t, h)| source(t, h))
+            .collect();
+        let files = index_files(&pages);
+        let r = Reader::new(&files);
+        let chunks = r.meta["c"].as_array().unwrap();
+        assert!(chunks.len() > 3, "{} chunks", chunks.len());
+        let mut all = Vec::new();
+        let mut previous_last = String::new();
+        for c in chunks {
+            let (first, last, name) = (
+                c[0].as_str().unwrap(),
+                c[1].as_str().unwrap(),
+                c[2].as_str().unwrap(),
+            );
+            assert!(previous_last.as_str() < first);
+            assert!(first <= last);
+            previous_last = last.to_string();
+            let bytes = &files.iter().find(|f| f.0 == name).unwrap().1;
+            assert_eq!(name, format!("c/{}.json", short_hash(bytes)));
+            assert!(
+                bytes.len() < CHUNK_BYTES * 11 / 10,
+                "{name}: {} bytes",
+                bytes.len()
+            );
+            let words: Vec<&str> = r.files[name]["w"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .map(|w| w.as_str().unwrap())
+                .collect();
+            assert_eq!(words.first(), Some(&first));
+            assert_eq!(words.last(), Some(&last));
+            all.extend(words.iter().map(|w| w.to_string()));
+        }
+        let mut expected: Vec<String> = (0..50)
+            .flat_map(|p| (0..400).map(move |w| format!("mot{:05}", (w * 53 + p * 7) % 9000)))
+            .chain(["page".to_string()])
+            .chain((10..50).map(|p| p.to_string()))
+            .collect();
+        expected.sort();
+        expected.dedup();
+        let mut sorted = all.clone();
+        sorted.sort();
+        assert_eq!(all, sorted);
+        assert_eq!(all, expected);
+        let having = (0..50)
+            .filter(|p| (0..400).any(|w| (w * 53 + p * 7) % 9000 == 53))
+            .count();
+        assert!(having > 1);
+        assert_eq!(r.query("mot00053").len(), having);
+    }
+}

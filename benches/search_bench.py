@@ -3,7 +3,7 @@
 
     benches/search_bench.py OUT [--lang-prefix en/] [QUERY ...]
 
-Reads OUT/search/meta.json (or OUT/en/search/...) and follows the rules of
+Reads OUT/_search/meta.json (or OUT/en/search/...) and follows the rules of
 themes/sorbonne/static/search.js for each query: meta.json, the chunks of
 each query word (at most `per_word`, then the typo chunks when a word of
 `typo` letters or more matches nothing), then the fragments of the first

@@ -286,6 +286,36 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
         }
     }
     let planned = planned(site);
+    let folders = crate::publish::reserved_folders(site);
+    for (output, claimants) in &planned {
+        let Some((folder, what)) = folders.iter().find(|(f, _)| output.starts_with(f.as_str()))
+        else {
+            continue;
+        };
+        for who in claimants
+            .iter()
+            .filter(|c| matches!(c, Claimant::Source { .. }))
+        {
+            errors.push(
+                located(
+                    who,
+                    with_names(&[who.name()], |n, lang| match lang {
+                        Lang::En => format!(
+                            "{} would write `/{output}`, inside `/{folder}`, the folder of {}",
+                            n[0],
+                            what.get(lang)
+                        ),
+                        Lang::Fr => format!(
+                            "{} écrirait `/{output}`, dans `/{folder}`, le dossier de {}",
+                            n[0],
+                            what.get(lang)
+                        ),
+                    }),
+                )
+                .with_hint(own_address()),
+            );
+        }
+    }
     let mut named_badly = std::collections::HashSet::new();
     for (output, claimants) in &planned {
         let output = output.as_str();

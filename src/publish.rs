@@ -13,7 +13,7 @@
 //!   pages) and `<section>/atom.xml` for each section with dated pages.
 //! - Calendars of events (see `calendar`).
 //! - With `search: { sections: [...] }`, a search index per language under
-//!   `search/` (`en/search/`), sharded (see `search`).
+//!   `_search/` (`en/_search/`), sharded (see `search`).
 //! - `_headers` (a format several CDNs read): no file's type is sniffed
 //!   (`X-Content-Type-Options: nosniff`); fingerprinted assets may be
 //!   cached for a year.
@@ -154,6 +154,26 @@ pub fn reserved(site: &Site) -> Vec<(String, Text)> {
     }
     out.extend(crate::calendar::reserved(site));
     out
+}
+
+/// Folders whose every file a generated output writes (the search index's
+/// chunks and fragments, named by their hash), with what each is: no source
+/// may write inside them, whatever name it takes.
+pub fn reserved_folders(site: &Site) -> Vec<(String, Text)> {
+    if site.config.search.is_none() {
+        return Vec::new();
+    }
+    site.config
+        .languages
+        .iter()
+        .map(|language| {
+            let lang = language.code.as_str();
+            (
+                crate::search::folder(site, lang),
+                tr!("the search index ({lang})", "l'index de recherche ({lang})"),
+            )
+        })
+        .collect()
 }
 
 fn cache_headers(site: &Site) -> String {

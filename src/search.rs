@@ -2,7 +2,7 @@
 //! and never the whole site (the design of Pagefind, written for this site).
 //!
 //! In: the assembled site after Markdown (pages' rendered HTML). Out, per
-//! language edition, under `{prefix}search/`:
+//! language edition, under `{prefix}_search/`:
 //!
 //! - `meta.json`, the only file with a fixed name (the search page names it;
 //!   `_headers` asks for revalidation): the format version, the number of
@@ -452,7 +452,7 @@ pub(crate) struct Source<'a> {
     pub html: &'a str,
 }
 
-/// The files of one language's index, paths relative to its `search/` folder.
+/// The files of one language's index, paths relative to its `_search/` folder.
 pub(crate) fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
     let extracts: Vec<(Extract, BTreeMap<String, u32>)> = pages
         .par_iter()
@@ -597,9 +597,9 @@ pub fn is_searchable(site: &Site, page: &Page) -> bool {
     })
 }
 
-/// The folder of a language's index (`search/`, `en/search/`).
+/// The folder of a language's index (`_search/`, `en/_search/`).
 pub fn folder(site: &Site, lang: &str) -> String {
-    format!("{}search/", site.config.language_prefix(lang))
+    format!("{}_search/", site.config.language_prefix(lang))
 }
 
 /// Every language's index files, when the site has `search:`.

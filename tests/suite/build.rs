@@ -34,8 +34,8 @@ fn builds_the_fixture_site_into_pretty_urls() {
     );
     let all: Vec<String> = tree(&site.public()).into_keys().collect();
     let files: Vec<&String> = all.iter().filter(|f| !is_search_shard(f)).collect();
-    assert!(all.iter().any(|f| f.starts_with("search/c/")));
-    assert!(all.iter().any(|f| f.starts_with("en/search/f/")));
+    assert!(all.iter().any(|f| f.starts_with("_search/c/")));
+    assert!(all.iter().any(|f| f.starts_with("en/_search/f/")));
     assert_eq!(
         files,
         [
@@ -43,6 +43,7 @@ fn builds_the_fixture_site_into_pretty_urls() {
             // cache headers, aliases (redirect pages and _redirects); feeds, calendars, sitemap, robots.txt, search indexes.
             "_headers",
             "_redirects",
+            "_search/meta.json",
             "atom.xml",
             "club-kind/index.html",
             "club-kind/professionnel/index.html",
@@ -59,6 +60,7 @@ fn builds_the_fixture_site_into_pretty_urls() {
             "clubs/page/2/index.html",
             // content/_static/ goes to the root, the theme's static/ under static/ (CSS fingerprinted).
             "document.txt",
+            "en/_search/meta.json",
             "en/atom.xml",
             // English under /en/, with its own slugs and term slugs.
             "en/club-kind/index.html",
@@ -71,7 +73,6 @@ fn builds_the_fixture_site_into_pretty_urls() {
             "en/news/index.html",
             // The bundle's file once, beside the French page, for both languages.
             "en/news/premier-numero/index.html",
-            "en/search/meta.json",
             "en/tags/economy/index.html",
             "en/tags/index.html",
             "en/tags/science/index.html",
@@ -87,7 +88,6 @@ fn builds_the_fixture_site_into_pretty_urls() {
             // A bundle's files sit beside its page.
             "news/premier-numero/motif.svg",
             "robots.txt",
-            "search/meta.json",
             "sitemap.xml",
             "static/style.50a6bae2.css",
             // `Économie` folds to `economie`.
@@ -345,8 +345,8 @@ fn unchanged_outputs_keep_their_modification_time_across_builds() {
         changed,
         [
             ".alumni-manifest.json",
-            "clubs/club-docteurs-chercheurs-et-doctorants/index.html",
-            "search/meta.json"
+            "_search/meta.json",
+            "clubs/club-docteurs-chercheurs-et-doctorants/index.html"
         ]
     );
 }

@@ -324,10 +324,10 @@ pub(crate) const PNG: &[u8] = &[
 ];
 
 /// Whether `path` is one of the search index's hashed files (its chunks
-/// and fragments, `search/c/…`, `en/search/f/…/3.json`), whose names change
+/// and fragments, `_search/c/…`, `en/_search/f/…/3.json`), whose names change
 /// with their content: tests that list outputs leave them out and look at
 /// `meta.json`, which names them.
 pub(crate) fn is_search_shard(path: &str) -> bool {
     let rest = path.strip_prefix("en/").unwrap_or(path);
-    rest.starts_with("search/c/") || rest.starts_with("search/f/")
+    rest.starts_with("_search/c/") || rest.starts_with("_search/f/")
 }

@@ -201,8 +201,8 @@ fn a_body_edit_rerenders_only_that_page() {
     assert!(!update.full);
     // The page and the search index (which holds its text).
     // Its fragment's folder and the chunks of its new words get new names.
-    assert!(update.changed.iter().any(|p| p.starts_with("search/f/")));
-    assert!(update.changed.iter().any(|p| p.starts_with("search/c/")));
+    assert!(update.changed.iter().any(|p| p.starts_with("_search/f/")));
+    assert!(update.changed.iter().any(|p| p.starts_with("_search/c/")));
     let named: Vec<&String> = update
         .changed
         .iter()
@@ -211,8 +211,8 @@ fn a_body_edit_rerenders_only_that_page() {
     assert_eq!(
         named,
         [
-            "clubs/club-docteurs-chercheurs-et-doctorants/index.html",
-            "search/meta.json"
+            "_search/meta.json",
+            "clubs/club-docteurs-chercheurs-et-doctorants/index.html"
         ]
     );
     // A title edit changes listings: everything is rebuilt.

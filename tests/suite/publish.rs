@@ -26,7 +26,7 @@ fn sitemap_robots_feeds_and_redirects() {
         ("events.ics", "events.ics"),
         ("events/rencontre-biotech/event.ics", "event.ics"),
         ("clubs/biotech/events.ics", "club-events.ics"),
-        ("search/meta.json", "search-meta.json"),
+        ("_search/meta.json", "search-meta.json"),
     ] {
         assert_snapshot(name, &site.read(&format!("public/{file}")));
     }
@@ -206,8 +206,8 @@ fn the_manifest_changes_only_where_the_content_did() {
     assert_eq!(
         changed,
         [
-            "clubs/club-docteurs-chercheurs-et-doctorants/index.html",
-            "search/meta.json"
+            "_search/meta.json",
+            "clubs/club-docteurs-chercheurs-et-doctorants/index.html"
         ]
     );
     // The search index's hashed files are renamed, never rewritten.
@@ -247,8 +247,8 @@ fn the_upload_plan_sends_what_changed_and_deletes_what_is_gone() {
         plan,
         [
             "delete document.txt",
-            "upload clubs/club-docteurs-chercheurs-et-doctorants/index.html",
-            "upload search/meta.json"
+            "upload _search/meta.json",
+            "upload clubs/club-docteurs-chercheurs-et-doctorants/index.html"
         ]
     );
 }
@@ -1168,6 +1168,7 @@ fn the_deploy_sends_and_invalidates_what_changed_and_nothing_when_nothing_did() 
     assert_eq!(
         addresses,
         [
+            "/alumni/_search/meta.json",
             "/alumni/atom.xml",
             "/alumni/club-kind/thematique/",
             "/alumni/club-kind/thematique/index.html",
@@ -1181,7 +1182,6 @@ fn the_deploy_sends_and_invalidates_what_changed_and_nothing_when_nothing_did() 
             "/alumni/clubs/club-docteurs-chercheurs-et-doctorants/index.html",
             "/alumni/clubs/page/2/",
             "/alumni/clubs/page/2/index.html",
-            "/alumni/search/meta.json",
         ]
     );
     let sent: Vec<&str> = edited

@@ -95,7 +95,7 @@ fn scheduled_pages_appear_on_their_date_and_expired_ones_go() {
     let listed = mentions("Nouveau club");
     // Its search fragment, and a term page.
     assert!(
-        listed.iter().any(|p| p.starts_with("search/f/")),
+        listed.iter().any(|p| p.starts_with("_search/f/")),
         "no search fragment in {listed:?}"
     );
     let file = "club-kind/thematique/index.html";

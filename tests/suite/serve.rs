@@ -378,8 +378,8 @@ fn edits_are_served_and_errors_reported_until_fixed() {
     assert_eq!(
         changed,
         [
-            "clubs/club-docteurs-chercheurs-et-doctorants/index.html",
-            "search/meta.json"
+            "_search/meta.json",
+            "clubs/club-docteurs-chercheurs-et-doctorants/index.html"
         ]
     );
     assert!(

@@ -1,5 +1,5 @@
 // Search in the browser over the sharded index the build writes under
-// search/ (see src/search.rs for its format and decisions): meta.json lists
+// _search/ (see src/search.rs for its format and decisions): meta.json lists
 // the chunks' word ranges; a query fetches the chunks of its words, then
 // one fragment per result shown. Words match at their start, accents and
 // capitals do not matter, words of five letters or more forgive one typo.

@@ -116,6 +116,7 @@ fn options(site: &TestSite, port: Option<u16>) -> ServeOptions {
         port,
         open: false,
         lang: alumni::i18n::Lang::En,
+        prefetch_images: true,
     }
 }
 

@@ -109,21 +109,6 @@ impl Store {
         }))
     }
 
-    /// Whether every output of the image `output` belongs to is in the
-    /// cache already (nothing is made).
-    pub fn is_ready(&self, output: &str) -> bool {
-        let Some(image) = self.image_of(output) else {
-            return false;
-        };
-        let Ok(hash) = self.sources.hash(&image.abs) else {
-            return false;
-        };
-        let entries = self.cache.entries(&hash);
-        image.variants.iter().all(|v| {
-            entries.contains_key(&super::operation(image, v, self.images.settings.quality))
-        })
-    }
-
     /// Makes (or finds) every output of `image`, one maker per image.
     fn make(&self, image: &Image) -> Result<Vec<(String, super::Made)>, Diagnostic> {
         let lock = {

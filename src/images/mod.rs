@@ -11,8 +11,11 @@
 //!    Open Graph crop. Their names come from the header alone, so `check`
 //!    knows every `srcset` URL without processing anything, and judges
 //!    sizes and limits ([`Images`], plus located problems).
-//! 2. [`publish`] (`build` and `serve`): makes the bytes of one image's
-//!    outputs, from the [`cache`] or by decoding once and encoding each.
+//! 2. [`publish`] (`build` and `serve`): makes one image's outputs, from
+//!    the [`cache`] or by decoding once and encoding each, as cache
+//!    entries that `build` hard-links into its output; an unchanged
+//!    source is not even read ([`cache::Sources`]). `serve` calls it when
+//!    a variant is first asked for, or in the background ([`lazy`]).
 //!
 //! The HTML side ([`html::rewrite`]) turns every `<img>` of every rendered
 //! page that shows a planned image into a responsive one; templates get the

@@ -98,6 +98,10 @@ def alumni_site(path, folder, count, with_images):
     os.makedirs(news)
     with open(os.path.join(path, "content", "_index.md"), "w") as f:
         f.write("---\ntitle: Accueil\n---\n")
+    # The bench theme's menu.
+    os.makedirs(os.path.join(path, "content", "_data"))
+    with open(os.path.join(path, "content", "_data", "navigation.yaml"), "w") as f:
+        f.write("main:\n  - { name: Actualités, url: /news/ }\n")
     with open(os.path.join(news, "_index.md"), "w") as f:
         f.write("---\ntitle: Actualités\n---\n")
     for n in range(1, count + 1):
@@ -170,6 +174,7 @@ def main():
                 before()
             clear(out)
             measured[name].append(measure_isolated(cmd))
+            print("  %-20s %7.2f s wall, %7.2f s CPU, %6.0f MiB" % ((name,) + measured[name][-1]), flush=True)
     clear(out)
     medians = {name: [statistics.median(m[i] for m in values) for i in range(3)]
                for name, values in measured.items()}

@@ -79,7 +79,7 @@ def photos(count, work):
 
 def page(n, with_image):
     image = "![Photo %d du réseau](photo.jpg)\n\n" % n if with_image else ""
-    return ("---\ntitle: Photo %d\ndate: 2026-11-%02d\n---\n%sUne photo de l'amphithéâtre, numéro %d.\n"
+    return ("---\ntitle: Photo %d\ndate: 2026-11-%02d\ntags: [photos]\n---\n%sUne photo de l'amphithéâtre, numéro %d.\n"
             % (n, 1 + n % 28, image, n))
 
 

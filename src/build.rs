@@ -667,22 +667,31 @@ fn write_site_timed(
     errors.extend(copy_errors);
     let clock = timings.stage(tr!("copied files", "fichiers copiés"), clock);
     let cache = crate::images::cache::Cache::new(prepared.images_cache.clone());
+    let sources = crate::images::cache::Sources::load(cache.dir());
     let images: Vec<&crate::images::Image> = site.images.iter().collect();
     // One image at a time per thread: a decoded photo is tens of megabytes.
     let image_errors: Vec<Diagnostic> = images
         .par_iter()
         .with_max_len(1)
         .filter_map(|image| {
-            let outputs = match crate::images::publish(image, &site.images.settings, &cache) {
-                Ok(outputs) => outputs,
-                Err(d) => return Some(d),
-            };
-            outputs
-                .iter()
-                .find_map(|(path, bytes)| staging.write(path, bytes).err())
+            let outputs =
+                match crate::images::publish(image, &site.images.settings, &cache, &sources) {
+                    Ok(outputs) => outputs,
+                    Err(d) => return Some(d),
+                };
+            outputs.iter().find_map(|(path, made)| {
+                match made {
+                    crate::images::Made::Cached(entry) => staging.link(path, entry),
+                    crate::images::Made::Bytes(bytes) => staging.write(path, bytes),
+                }
+                .err()
+            })
         })
         .collect();
     errors.extend(image_errors);
+    // What was hashed is worth remembering even when the build fails; a
+    // list that cannot be written only costs hashing again.
+    let _ = sources.save();
     timings.stage(tr!("images", "images"), clock);
     if !errors.is_empty() {
         return Err(fail(errors));

@@ -11,6 +11,7 @@
 //! | --- | --- |
 //! | body of a page, summary and front matter unchanged | that page's Markdown, its outputs in every edition, the search indexes, the check of `#fragment` links |
 //! | bytes of a copied file (bundle file, `_static/`, theme `static/`) | that file's outputs |
+//! | an image (added, removed, edited) | a full rebuild, which reads its header only: its outputs are made when asked for, or in the background |
 //! | theme templates | the theme's compilation, every page and list (content is not read again) |
 //! | theme shortcodes or UI strings | the theme's compilation, every body, every page and list |
 //! | anything else: front matter, a summary, a section, data, config, a file added, removed or renamed | a full rebuild |
@@ -22,6 +23,10 @@
 //! The invariant, tested on long random edit sequences: the outputs equal
 //! those of a fresh full build of the same tree. [`LiveSite::check_outputs`]
 //! judges the outputs held as `alumni check` judges rendered pages.
+//!
+//! Images are no part of the outputs held: their outputs live in the cache,
+//! made on the first request or by a background thread
+//! ([`crate::images::lazy`]), so that no build or edit waits for a decode.
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
@@ -29,6 +34,7 @@ use std::sync::{Arc, Mutex};
 
 use crate::build::{self, BuildError, BuildOptions, PreparedSite};
 use crate::diagnostic::{self, Diagnostic};
+use crate::images::lazy::Store;
 use crate::load;
 use crate::markdown::Rendered;
 use crate::model::{LinkIndex, Site};
@@ -47,6 +53,8 @@ pub struct LiveSite {
     /// Built with the site: a local update changes no URL.
     index: LinkIndex,
     outputs: Outputs,
+    /// The images' outputs, made when asked for.
+    images: Arc<Store>,
     /// Set when the last change failed: the next one rebuilds in full.
     dirty: bool,
 }
@@ -84,7 +92,6 @@ pub fn build_outputs(
     let (_, mut errors) = render::render_site(&prepared.site, &prepared.engine, &views, &write);
     let mut outputs = collected.into_inner().unwrap_or_default();
     add_published(&prepared.site, &mut outputs);
-    errors.extend(add_images(&prepared, &mut outputs));
     for copy in &prepared.site.copies {
         if prepared.site.images.get(&copy.output).is_some() {
             continue;
@@ -117,33 +124,6 @@ fn add_published(site: &Site, outputs: &mut Outputs) {
     }
 }
 
-/// Adds every image's outputs (original and variants), made through the
-/// image cache as `build` makes them.
-fn add_images(prepared: &PreparedSite, outputs: &mut Outputs) -> Vec<Diagnostic> {
-    use rayon::prelude::*;
-    let cache = crate::images::cache::Cache::new(prepared.images_cache.clone());
-    let images = &prepared.site.images;
-    let made: Vec<_> = images
-        .iter()
-        .collect::<Vec<_>>()
-        .par_iter()
-        .with_max_len(1)
-        .map(|image| crate::images::publish(image, &images.settings, &cache))
-        .collect();
-    let mut errors = Vec::new();
-    for result in made {
-        match result {
-            Ok(list) => {
-                for (path, bytes) in list {
-                    outputs.insert(path, Arc::new(bytes));
-                }
-            }
-            Err(d) => errors.push(d),
-        }
-    }
-    errors
-}
-
 /// Puts back the pages an update replaced, when it failed.
 fn restore(site: &mut Site, previous: Vec<(usize, parse::Document, Rendered)>) {
     for (i, doc, r) in previous {
@@ -169,14 +149,24 @@ impl LiveSite {
     pub fn build(options: BuildOptions) -> Result<LiveSite, Vec<Diagnostic>> {
         let (prepared, views, outputs) = build_outputs(&options)?;
         let index = LinkIndex::new(&prepared.site);
+        let images = Arc::new(Store::new(
+            Arc::clone(&prepared.site.images),
+            prepared.images_cache.clone(),
+        ));
         Ok(LiveSite {
             options,
             index,
             prepared,
             views,
             outputs,
+            images,
             dirty: false,
         })
+    }
+
+    /// The images' outputs of the last good build.
+    pub fn images(&self) -> &Arc<Store> {
+        &self.images
     }
 
     /// Every output, by path.
@@ -189,6 +179,8 @@ impl LiveSite {
     /// as warnings: the preview serves the site all the same.
     pub fn check_outputs(&self) -> Vec<Diagnostic> {
         let mut found = crate::check::check_outputs(&self.prepared, &self.outputs);
+        // Images that could not be decoded when asked for, so far.
+        found.extend(self.images.problems());
         for d in &mut found {
             d.severity = diagnostic::Severity::Warning;
         }
@@ -224,7 +216,15 @@ impl LiveSite {
 
     fn rebuild(&mut self) -> Result<Update, Vec<Diagnostic>> {
         let (prepared, views, outputs) = build_outputs(&self.options)?;
-        let changed = diff(&self.outputs, &outputs);
+        let images = Arc::new(Store::new(
+            Arc::clone(&prepared.site.images),
+            prepared.images_cache.clone(),
+        ));
+        let mut changed = diff(&self.outputs, &outputs);
+        changed.extend(images.changed_since(&self.images));
+        changed.sort();
+        self.images.stop();
+        self.images = images;
         self.index = LinkIndex::new(&prepared.site);
         self.prepared = prepared;
         self.views = views;
@@ -320,16 +320,7 @@ impl LiveSite {
         }
         let mut outputs = collected.into_inner().unwrap_or_default();
         add_published(site_ref, &mut outputs);
-        let image_outputs = site_ref
-            .images
-            .iter()
-            .flat_map(|i| i.variants.iter().map(|v| &v.output));
-        for output in site_ref
-            .copies
-            .iter()
-            .map(|c| &c.output)
-            .chain(image_outputs)
-        {
+        for output in site_ref.copies.iter().map(|c| &c.output) {
             if let Some(bytes) = self.outputs.get(output) {
                 outputs.insert(output.clone(), Arc::clone(bytes));
             }

@@ -257,6 +257,7 @@ fn main() -> ExitCode {
             port,
             open,
             lang: messages.lang(),
+            prefetch_images: true,
         }),
     }
 }

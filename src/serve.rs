@@ -50,6 +50,7 @@ use self::http::Head;
 use crate::build::BuildOptions;
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::i18n::{Lang, Text};
+use crate::images::lazy::Store;
 use crate::live::{LiveSite, Outputs};
 // XML's escaping is HTML's too.
 use crate::html::escape;
@@ -111,6 +112,12 @@ fn decode(path: &str) -> Option<String> {
 
 /// Resolves a request URL (path and query) to an output of `outputs`.
 pub fn resolve_path(url: &str, outputs: &Outputs) -> Target {
+    resolve_path_in(url, &|key| outputs.contains_key(key))
+}
+
+/// Resolves a request URL (path and query) to an output for which `exists`
+/// says yes.
+pub fn resolve_path_in(url: &str, exists: &dyn Fn(&str) -> bool) -> Target {
     let path = url.split(['?', '#']).next().unwrap_or("");
     if !path.starts_with('/') {
         return Target::BadRequest;
@@ -134,13 +141,10 @@ pub fn resolve_path(url: &str, outputs: &Outputs) -> Target {
     } else {
         inner.clone()
     };
-    if outputs.contains_key(&key) {
+    if exists(&key) {
         return Target::File(key);
     }
-    if !inner.is_empty()
-        && !inner.ends_with('/')
-        && outputs.contains_key(&format!("{inner}/index.html"))
-    {
+    if !inner.is_empty() && !inner.ends_with('/') && exists(&format!("{inner}/index.html")) {
         return Target::Redirect(format!("{path}/"));
     }
     Target::NotFound
@@ -330,6 +334,8 @@ struct State {
     prefixes: Vec<String>,
     /// Live-reload polls waiting for a change (see `serve::pool`).
     held: Vec<pool::HeldPoll>,
+    /// The images of the last good build, made when asked for.
+    images: Option<Arc<Store>>,
 }
 
 #[derive(Serialize)]
@@ -378,6 +384,9 @@ pub struct ServeOptions {
     pub open: bool,
     /// The language of terminal lines, of the overlay and of diagnostics.
     pub lang: Lang,
+    /// Make the images' missing outputs in the background after each full
+    /// build (else each is made at its first request).
+    pub prefetch_images: bool,
 }
 
 /// Why the server could not start. A site with errors is no reason: it is
@@ -631,6 +640,7 @@ pub fn start(options: &ServeOptions, report: &Arc<Reporter>) -> Result<Running, 
         warnings: Vec::new(),
         prefixes: Vec::new(),
         held: Vec::new(),
+        images: None,
     };
     let live = match LiveSite::build(build.clone()) {
         Ok(live) => {
@@ -644,6 +654,9 @@ pub fn start(options: &ServeOptions, report: &Arc<Reporter>) -> Result<Running, 
                 .get(lang),
             );
             publish(&mut state, &live);
+            if options.prefetch_images {
+                live.images().prefetch();
+            }
             Some(live)
         }
         Err(errors) => {
@@ -671,6 +684,7 @@ pub fn start(options: &ServeOptions, report: &Arc<Reporter>) -> Result<Running, 
     let (stop_tx, stop_rx) = mpsc::channel();
     let watcher = spawn_watcher(
         build,
+        options.prefetch_images,
         live,
         Arc::clone(&shared),
         stop_rx,
@@ -703,6 +717,7 @@ fn publish(state: &mut State, live: &LiveSite) {
     prefixes.sort_by_key(|p| std::cmp::Reverse(p.len()));
     state.prefixes = prefixes;
     state.outputs = Arc::new(live.outputs().clone());
+    state.images = Some(Arc::clone(live.images()));
     state.served = true;
     state.waiting = Arc::new(Vec::new());
     state.errors.clear();
@@ -984,10 +999,11 @@ fn answer_now(head: &Head, shared: &Shared) -> Reply {
     if let Some(endpoint) = url.strip_prefix(ENDPOINT_PREFIX) {
         return answer_endpoint(endpoint, shared);
     }
-    let (outputs, prefixes, served, waiting) = {
+    let (outputs, images, prefixes, served, waiting) = {
         let state = shared.lock();
         (
             Arc::clone(&state.outputs),
+            state.images.clone(),
             state.prefixes.clone(),
             state.served,
             Arc::clone(&state.waiting),
@@ -1012,13 +1028,26 @@ fn answer_now(head: &Head, shared: &Shared) -> Reply {
         return reply.with(name, value);
     }
     let not_found = || tr!("404 not found\n", "404 introuvable\n");
-    match resolve_path(url, &outputs) {
+    let is_image = |key: &str| images.as_ref().is_some_and(|i| i.is_output(key));
+    let exists = |key: &str| outputs.contains_key(key) || is_image(key);
+    match resolve_path_in(url, &exists) {
         Target::File(key) => {
-            let bytes = &outputs[&key];
-            let body = if key.ends_with(".html") {
-                inject(bytes, &shared.instance, false)
-            } else {
-                bytes.to_vec()
+            let body = match (outputs.get(&key), &images) {
+                (Some(bytes), _) if key.ends_with(".html") => {
+                    inject(bytes, &shared.instance, false)
+                }
+                (Some(bytes), _) => bytes.to_vec(),
+                // Made now if it is not in the cache: this request waits for
+                // its own image, and nothing else does.
+                (None, Some(images)) => match images.get(&key) {
+                    Some(Ok(bytes)) => bytes,
+                    Some(Err(d)) => {
+                        return Reply::text(500, &diagnostic::render_all(&[d], lang))
+                            .with("Cache-Control", "no-cache".to_string());
+                    }
+                    None => return Reply::text(404, not_found().get(lang)),
+                },
+                (None, None) => return Reply::text(404, not_found().get(lang)),
             };
             let tag = etag(&body);
             let matches = head
@@ -1148,6 +1177,7 @@ fn debounce(
 
 fn spawn_watcher(
     build: BuildOptions,
+    prefetch_images: bool,
     live: Option<LiveSite>,
     shared: Arc<Shared>,
     stop: mpsc::Receiver<()>,
@@ -1186,6 +1216,7 @@ fn spawn_watcher(
         let _watcher = watcher;
         let mut site = Watched {
             build,
+            prefetch_images,
             live,
             shared,
             report,
@@ -1227,6 +1258,8 @@ fn spawn_watcher(
 /// What the watcher thread keeps: the live site, once one built.
 struct Watched {
     build: BuildOptions,
+    /// See [`ServeOptions::prefetch_images`].
+    prefetch_images: bool,
     live: Option<LiveSite>,
     shared: Arc<Shared>,
     report: Arc<Reporter>,
@@ -1260,10 +1293,14 @@ impl Watched {
         let checked = match (result, &self.live) {
             // A good result always comes with a site.
             (Ok(update), Some(live)) => {
+                if update.full && self.prefetch_images {
+                    live.images().prefetch();
+                }
                 if !state.served {
                     publish(&mut state, live);
                 } else if update.full {
                     state.outputs = Arc::new(live.outputs().clone());
+                    state.images = Some(Arc::clone(live.images()));
                 } else {
                     // In place: the map is copied only if a request still holds it.
                     let outputs = Arc::make_mut(&mut state.outputs);

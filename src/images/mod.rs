@@ -11,8 +11,11 @@
 //!    Open Graph crop. Their names come from the header alone, so `check`
 //!    knows every `srcset` URL without processing anything, and judges
 //!    sizes and limits ([`Images`], plus located problems).
-//! 2. [`publish`] (`build` and `serve`): makes the bytes of one image's
-//!    outputs, from the [`cache`] or by decoding once and encoding each.
+//! 2. [`publish`] (`build` and `serve`): makes one image's outputs, from
+//!    the [`cache`] or by decoding once and encoding each, as cache
+//!    entries that `build` hard-links into its output; an unchanged
+//!    source is not even read ([`cache::Sources`]). `serve` calls it when
+//!    a variant is first asked for, or in the background ([`lazy`]).
 //!
 //! The HTML side ([`html::rewrite`]) turns every `<img>` of every rendered
 //! page that shows a planned image into a responsive one; templates get the
@@ -74,6 +77,7 @@ use crate::model::Copy;
 
 pub mod cache;
 pub mod html;
+pub mod lazy;
 pub mod probe;
 pub mod process;
 pub mod strip;
@@ -888,46 +892,97 @@ fn operation(image: &Image, v: &Variant, quality: u8) -> String {
         format!("q{quality}")
     };
     match v.role {
+        // Stored as it is, its metadata cut out (re-encoded only when that fails).
+        Role::Original if !image.turned => format!("v{PIPELINE}-original.{ext}"),
         Role::Original => format!("v{PIPELINE}-full-q{FULL_QUALITY}.{ext}"),
         Role::Width => format!("v{PIPELINE}-w{}-{q}.{ext}", v.width),
         Role::OpenGraph => format!("v{PIPELINE}-cover{}x{}-{q}.{ext}", v.width, v.height),
     }
 }
 
-/// Makes the bytes of every output of `image`: from `cache` when it has
-/// them, else by decoding the source once and encoding each missing one
-/// (then stored). The original needs no decoding unless it is turned.
+/// The bytes of one output of an image.
+#[derive(Debug)]
+pub enum Made {
+    /// In the cache: to link or read.
+    Cached(cache::Entry),
+    /// Made, but the cache could not store them.
+    Bytes(Vec<u8>),
+}
+
+impl Made {
+    /// The bytes themselves.
+    pub fn bytes(self) -> std::io::Result<Vec<u8>> {
+        match self {
+            Made::Cached(entry) => entry.read(),
+            Made::Bytes(bytes) => Ok(bytes),
+        }
+    }
+}
+
+/// The error for a source that cannot be read.
+fn unreadable(image: &Image, e: &std::io::Error) -> Diagnostic {
+    Diagnostic::error(
+        &image.source,
+        tr!(
+            "cannot read the image: {e}",
+            "impossible de lire l'image : {e}"
+        ),
+    )
+}
+
+/// Makes every output of `image`: from `cache` when it has them, found
+/// by the source's hash (which `sources` remembers, so that an unchanged
+/// source is not even read), else by reading the source, decoding it once
+/// and encoding each missing output (then stored). The original needs no
+/// decoding unless it is turned.
 pub fn publish(
     image: &Image,
     settings: &Settings,
     cache: &cache::Cache,
-) -> Result<Vec<(String, Vec<u8>)>, Diagnostic> {
-    let bytes = std::fs::read(&image.abs).map_err(|e| {
-        Diagnostic::error(
-            &image.source,
-            tr!(
-                "cannot read the image: {e}",
-                "impossible de lire l'image : {e}"
-            ),
-        )
-    })?;
-    let mut out = Vec::with_capacity(image.variants.len());
-    let mut missing: Vec<&Variant> = Vec::new();
-    let hash = crate::output::sha256_hex(&bytes);
-    for v in &image.variants {
-        if v.role == Role::Original && !image.turned {
-            match strip::strip(image.format, &bytes) {
-                Some(stripped) => out.push((v.output.clone(), stripped)),
-                None => missing.push(v),
-            }
-            continue;
-        }
-        match cache.get(&hash, &operation(image, v, settings.quality)) {
-            Some(hit) => out.push((v.output.clone(), hit)),
-            None => missing.push(v),
-        }
+    sources: &cache::Sources,
+) -> Result<Vec<(String, Made)>, Diagnostic> {
+    let hash = sources
+        .hash(&image.abs)
+        .map_err(|e| unreadable(image, &e))?;
+    let found = from_cache(image, settings, cache, &hash);
+    if found.len() == image.variants.len() {
+        return Ok(found);
     }
-    if missing.is_empty() {
+    // The source is read now; it may have changed since it was hashed.
+    let (read_hash, bytes) = sources
+        .read(&image.abs)
+        .map_err(|e| unreadable(image, &e))?;
+    let (hash, mut out) = if read_hash == hash {
+        (hash, found)
+    } else {
+        let found = from_cache(image, settings, cache, &read_hash);
+        (read_hash, found)
+    };
+    let missing: Vec<&Variant> = image
+        .variants
+        .iter()
+        .filter(|v| out.iter().all(|(o, _)| *o != v.output))
+        .collect();
+    let store = |v: &Variant, bytes: Vec<u8>| match cache.put(
+        &hash,
+        &operation(image, v, settings.quality),
+        &bytes,
+    ) {
+        Ok(entry) => (v.output.clone(), Made::Cached(entry)),
+        // A cache that cannot be written costs time on the next build, nothing more.
+        Err(_) => (v.output.clone(), Made::Bytes(bytes)),
+    };
+    let mut to_encode: Vec<&Variant> = Vec::new();
+    for v in missing {
+        if v.role == Role::Original && !image.turned {
+            if let Some(stripped) = strip::strip(image.format, &bytes) {
+                out.push(store(v, stripped));
+                continue;
+            }
+        }
+        to_encode.push(v);
+    }
+    if to_encode.is_empty() {
         return Ok(out);
     }
     let cannot_decode = |e: String| {
@@ -947,7 +1002,7 @@ pub fn publish(
     let decoded =
         process::decode(&bytes, image.format, settings.max_pixels).map_err(cannot_decode)?;
     drop(bytes);
-    for v in missing {
+    for v in to_encode {
         let shape = match v.role {
             Role::OpenGraph => Shape::Cover(v.width, v.height),
             Role::Original | Role::Width => Shape::Width(v.width),
@@ -964,11 +1019,27 @@ pub fn publish(
         let pixels = process::resize(&decoded, shape).map_err(cannot_decode)?;
         let encoded =
             process::encode(&pixels, decoded.icc.as_deref(), encoding).map_err(cannot_decode)?;
-        // A cache that cannot be written costs time on the next build, nothing more.
-        let _ = cache.put(&hash, &operation(image, v, settings.quality), &encoded);
-        out.push((v.output.clone(), encoded));
+        out.push(store(v, encoded));
     }
     Ok(out)
+}
+
+/// The outputs of `image` that `cache` holds for the source of SHA-256 `hash`.
+fn from_cache(
+    image: &Image,
+    settings: &Settings,
+    cache: &cache::Cache,
+    hash: &str,
+) -> Vec<(String, Made)> {
+    let entries = cache.entries(hash);
+    image
+        .variants
+        .iter()
+        .filter_map(|v| {
+            let entry = cache.take(&entries, &operation(image, v, settings.quality))?;
+            Some((v.output.clone(), Made::Cached(entry)))
+        })
+        .collect()
 }
 
 #[cfg(test)]

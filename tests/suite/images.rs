@@ -274,7 +274,7 @@ fn a_rebuild_takes_images_from_the_cache_and_remakes_a_damaged_entry() {
     let entries: Vec<_> = walkdir::WalkDir::new(&cache)
         .into_iter()
         .map(|e| e.unwrap().into_path())
-        .filter(|p| p.is_file())
+        .filter(|p| p.is_file() && !p.ends_with("sources.tsv"))
         .filter(|p| {
             hashes
                 .iter()
@@ -307,7 +307,7 @@ fn a_rebuild_takes_images_from_the_cache_and_remakes_a_damaged_entry() {
     // An entry cut short (a build killed while copying it in): made again.
     let victim = entries
         .iter()
-        .find(|p| p.to_string_lossy().ends_with("-w480-q80.webp"))
+        .find(|p| p.to_string_lossy().contains("-w480-q80.webp."))
         .unwrap();
     let bytes = fs::read(victim).unwrap();
     fs::write(victim, &bytes[..bytes.len() / 2]).unwrap();
@@ -324,6 +324,78 @@ fn a_rebuild_takes_images_from_the_cache_and_remakes_a_damaged_entry() {
     let fourth = site.build(&[]);
     assert_eq!(fourth.code, 0, "{}", fourth.stderr);
     assert!(entries.iter().all(|p| !p.exists()));
+}
+
+/// The cache's folders of sources (one per source hash), by name.
+fn source_folders(cache: &Path) -> Vec<String> {
+    let mut names: Vec<String> = walkdir::WalkDir::new(cache)
+        .min_depth(2)
+        .max_depth(2)
+        .into_iter()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .collect();
+    names.sort();
+    names
+}
+
+/// Sets the modification time of `path` to `secs` after the epoch.
+fn date_back(path: &Path, secs: u64) {
+    fs::File::options()
+        .write(true)
+        .open(path)
+        .unwrap()
+        .set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(secs))
+        .unwrap();
+}
+
+/// A warm build puts each output in place as a hard link to its cache
+/// entry (the mutation caught: outputs copied or re-encoded, the cost a
+/// warm build avoids), and a photo rewritten with the same length and its
+/// old modification time is still seen as changed (caught: a source's hash
+/// trusted on length and modification time alone, which would publish the
+/// old variants).
+#[test]
+#[cfg(unix)]
+fn a_warm_build_links_outputs_from_the_cache_and_sees_a_same_length_edit() {
+    use std::os::unix::fs::MetadataExt as _;
+    let site = site_with_photo(1);
+    let photo = site.root().join("content/news/photo-du-bureau/bureau.jpg");
+    date_back(&photo, 1_700_000_000);
+    let first = site.build(&[]);
+    assert_eq!(first.code, 0, "{}", first.stderr);
+    let cache = site.root().join(".alumni-cache/images");
+    let original = fs::read(&photo).unwrap();
+    let old_hash = alumni::output::sha256_hex(&original);
+    assert!(source_folders(&cache).contains(&old_hash));
+    let second = site.build(&[]);
+    assert_eq!(second.code, 0, "{}", second.stderr);
+    let published = site.public().join("news/photo-du-bureau/bureau.480w.webp");
+    let inode = fs::metadata(&published).unwrap().ino();
+    let linked = walkdir::WalkDir::new(&cache)
+        .into_iter()
+        .map(|e| e.unwrap().into_path())
+        .any(|p| p.is_file() && fs::metadata(&p).unwrap().ino() == inode);
+    assert!(linked, "the output is the cache's entry");
+    assert!(fs::metadata(&published).unwrap().nlink() >= 2);
+
+    // One letter of the comment changed: same length, time put back.
+    let text = b"Taken at 12 rue Test";
+    let at = original
+        .windows(text.len())
+        .position(|w| w == text)
+        .unwrap();
+    let mut edited = original.clone();
+    edited[at + 9] = b'3';
+    fs::write(&photo, &edited).unwrap();
+    date_back(&photo, 1_700_000_000);
+    let third = site.build(&[]);
+    assert_eq!(third.code, 0, "{}", third.stderr);
+    let folders = source_folders(&cache);
+    assert!(
+        folders.contains(&alumni::output::sha256_hex(&edited)),
+        "{folders:?}"
+    );
+    assert!(!folders.contains(&old_hash), "the old entries are pruned");
 }
 
 #[test]

@@ -116,6 +116,7 @@ fn options(site: &TestSite, port: Option<u16>) -> ServeOptions {
         port,
         open: false,
         lang: alumni::i18n::Lang::En,
+        prefetch_images: true,
     }
 }
 
@@ -993,4 +994,96 @@ fn a_thousand_connections_leave_the_server_answering_with_its_threads_bounded() 
     drop(connections);
     assert_eq!(get(&addr, "/clubs/biotech/").status, 200);
     assert!(threads_of(pid) <= before);
+}
+
+/// Whether the cache folder of `site` holds any image entry.
+fn cached_entries(site: &TestSite) -> usize {
+    let cache = site.root().join(".alumni-cache/images");
+    walkdir::WalkDir::new(cache)
+        .min_depth(3)
+        .into_iter()
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_file())
+        .count()
+}
+
+/// With large photos on the site, the first page and a page edit are
+/// served while no image is processed yet (the mutation caught: images
+/// made on the build's path, before anything is served), and a variant's
+/// URL then answers a WebP of its width, made at that request.
+#[test]
+fn pages_are_served_before_images_are_made_and_variants_on_first_request() {
+    use std::fmt::Write as _;
+    let site = TestSite::new("site");
+    let mut body = String::from("---\ntitle: Photos\ndate: 2026-11-02\n---\n");
+    for n in 1..=4 {
+        site.write_bytes(
+            &format!("content/news/photos/photo-{n}.jpg"),
+            &crate::images::phone_jpeg(2400 + n * 16, 1600, 1),
+        );
+        let _ = write!(body, "![Photo {n}](photo-{n}.jpg)\n\n");
+    }
+    site.write("content/news/photos/index.md", &body);
+    let mut opts = options(&site, Some(0));
+    // Nothing in the background: what is made is made by requests alone.
+    opts.prefetch_images = false;
+    let (running, addr) = start_with(&opts);
+    let page = get(&addr, "/news/photos/");
+    assert_eq!(page.status, 200);
+    assert!(page.text().contains("photo-1.480w.webp"), "{}", page.text());
+    assert_eq!(cached_entries(&site), 0, "served before any image is made");
+
+    // A page edit is served, and still no image is made.
+    let v = poll(&addr, "none")["version"].as_u64().unwrap();
+    site.write(
+        "content/news/photos/index.md",
+        &format!("{body}Une légende toute neuve.\n"),
+    );
+    wait_for_version(&addr, v);
+    assert!(
+        get(&addr, "/news/photos/")
+            .text()
+            .contains("Une légende toute neuve.")
+    );
+    assert_eq!(cached_entries(&site), 0);
+
+    // The variant's URL: made now, a WebP 480 pixels wide.
+    let variant = get(&addr, "/news/photos/photo-2.480w.webp");
+    assert_eq!(variant.status, 200);
+    let decoded = image::load_from_memory_with_format(&variant.body, image::ImageFormat::WebP)
+        .expect("a WebP");
+    assert_eq!(decoded.width(), 480);
+    assert!(cached_entries(&site) > 0, "made through the cache");
+    let jpeg = get(&addr, "/news/photos/photo-2.960w.jpg");
+    assert_eq!(
+        image::load_from_memory_with_format(&jpeg.body, image::ImageFormat::Jpeg)
+            .unwrap()
+            .width(),
+        960
+    );
+    running.stop();
+}
+
+/// In the background, every image's outputs are made after the build
+/// (the mutation caught: no prefetch, so a browser waits for each decode).
+#[test]
+fn the_background_thread_makes_every_image_after_the_build() {
+    let site = TestSite::new("site");
+    site.write_bytes(
+        "content/news/photos/photo.jpg",
+        &crate::images::phone_jpeg(1200, 900, 1),
+    );
+    site.write(
+        "content/news/photos/index.md",
+        "---\ntitle: Photos\ndate: 2026-11-02\n---\n![Photo](photo.jpg)\n",
+    );
+    let (running, addr) = start(&site);
+    assert_eq!(get(&addr, "/news/photos/").status, 200);
+    let deadline = Instant::now() + Duration::from_secs(60);
+    // Original, 480 and 960 in both formats, 1200 in WebP.
+    while cached_entries(&site) < 6 && Instant::now() < deadline {
+        std::thread::yield_now();
+    }
+    assert_eq!(cached_entries(&site), 6);
+    running.stop();
 }

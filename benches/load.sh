@@ -54,7 +54,7 @@ if [ -n "$pages" ]; then
 else
   cp -r content themes "$work/site/"
   page=$work/site/content/clubs/biotech.md
-  paths=(/ /clubs/ /clubs/biotech/ /en/clubs/biotech/ /news/ /static/site.css /sitemap.xml /en/search.json)
+  paths=(/ /clubs/ /clubs/biotech/ /en/clubs/biotech/ /news/ /static/site.css /sitemap.xml /en/_search/meta.json)
 fi
 data=$(find "$work/site/content/_data" -name '*.yaml' | sort | sed -n 1p)
 

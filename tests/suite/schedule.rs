@@ -263,6 +263,25 @@ fn next_rebuild_includes_when_events_start_and_end() {
     );
 }
 
+/// Builds the site at `root` into `out/EPOCH` with `SOURCE_DATE_EPOCH`
+/// set to `epoch`, and returns that folder.
+fn build_into(out: &Path, root: &Path, epoch: &str) -> std::path::PathBuf {
+    let public = out.join(epoch);
+    let run = alumni_at(
+        out,
+        &[
+            "build",
+            "--root",
+            root.to_str().unwrap(),
+            "--out",
+            public.to_str().unwrap(),
+        ],
+        epoch,
+    );
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    public
+}
+
 /// The model, not the theme, decides whether an event is upcoming: it is
 /// until it ends, in its zone (before, the theme compared the page's `date`
 /// text with the UTC date of the build, so an event that ended at 18:00 in
@@ -274,19 +293,7 @@ fn an_event_is_upcoming_until_it_ends_in_its_zone() {
     let out = tempfile::tempdir().unwrap();
     let root = repo_root();
     let split = |epoch: &str| {
-        let public = out.path().join(epoch);
-        let run = alumni_at(
-            out.path(),
-            &[
-                "build",
-                "--root",
-                root.to_str().unwrap(),
-                "--out",
-                public.to_str().unwrap(),
-            ],
-            epoch,
-        );
-        assert_eq!(run.code, 0, "{}", run.stderr);
+        let public = build_into(out.path(), &root, epoch);
         let html = fs::read_to_string(public.join("events/index.html")).unwrap();
         let past = html.find("id=\"past\"").unwrap_or(html.len());
         let upcoming = |title: &str| html.find(title).unwrap() < past;
@@ -316,19 +323,7 @@ fn the_events_page_splits_upcoming_and_past_on_the_build_date() {
     let out = tempfile::tempdir().unwrap();
     let root = repo_root();
     let page = |epoch: &str| {
-        let public = out.path().join(epoch);
-        let run = alumni_at(
-            out.path(),
-            &[
-                "build",
-                "--root",
-                root.to_str().unwrap(),
-                "--out",
-                public.to_str().unwrap(),
-            ],
-            epoch,
-        );
-        assert_eq!(run.code, 0, "{}", run.stderr);
+        let public = build_into(out.path(), &root, epoch);
         let html = fs::read_to_string(public.join("events/index.html")).unwrap();
         let upcoming = html.find("id=\"upcoming\"").unwrap();
         let past = html.find("id=\"past\"").unwrap_or(html.len());

@@ -252,6 +252,48 @@ fn drafts_and_scheduled_pages_publish_none_of_their_files() {
     }
 }
 
+/// The search index's folder is the build's alone. A club page's alias
+/// into `/_search/` is refused by the trust boundary (club pages redirect
+/// from `/clubs/...` only); a staff page's alias there (a forged chunk the
+/// search page would read as index data) is refused by the folder's claim,
+/// at the page's line, in English and French. Catches the loss of
+/// `publish::reserved_folders` in the claims check: no generated output
+/// has the alias's exact name, so only the folder claim sees it.
+#[test]
+fn no_page_can_write_inside_the_search_index() {
+    let site = TestSite::repository();
+    site.write(
+        "content/clubs/club-index.md",
+        &format!("---\n{CLUB}aliases: [/_search/c/faux.json]\n---\nTexte.\n"),
+    );
+    let run = site.check(&[]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout
+            .contains("the alias `/_search/c/faux.json` is outside the addresses of `clubs`"),
+        "{}",
+        run.stdout
+    );
+    std::fs::remove_file(site.root().join("content/clubs/club-index.md")).unwrap();
+    site.write(
+        "content/news/index-faux.md",
+        "---\ntitle: Annonce\ndate: 2026-11-20\naliases: [/_search/c/faux.json]\n---\nTexte.\n",
+    );
+    let run = site.check(&["--lang", "en"]);
+    assert_eq!(run.code, 1, "{}", run.stdout);
+    assert!(
+        run.stdout.contains("content/news/index-faux.md:4:1: error: `content/news/index-faux.md` would write `/_search/c/faux.json/index.html`, inside `/_search/`, the folder of the search index (fr)"),
+        "{}",
+        run.stdout
+    );
+    let run = site.check(&["--lang", "fr"]);
+    assert!(
+        run.stdout.contains("écrirait `/_search/c/faux.json/index.html`, dans `/_search/`, le dossier de l'index de recherche (fr)"),
+        "{}",
+        run.stdout
+    );
+}
+
 /// A club page over `limits.page_bytes` (1 MiB by default) is refused
 /// before it is read, naming the file and the setting; the limit can be
 /// raised in `content/site.yaml`.

@@ -18,7 +18,7 @@ use crate::date::{self, DateTime, Placed};
 use crate::front_matter::FrontMatter;
 use crate::i18n::Text;
 use crate::model::{Page, Site};
-use crate::view::permalink_of;
+use crate::urls::permalink_of;
 use crate::yaml::Value;
 
 /// Escapes a TEXT value (RFC 5545, 3.3.11).

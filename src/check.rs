@@ -25,6 +25,7 @@ use crate::build::{self, BuildError, BuildOptions, PreparedSite};
 use crate::diagnostic::{self, Diagnostic};
 use crate::i18n::Text;
 use crate::live::Outputs;
+use crate::urls::{percent_decode, target_of};
 use crate::yaml::Value;
 
 /// A tag of an HTML document: name and attributes, as written.
@@ -89,88 +90,6 @@ fn tags(html: &str) -> Vec<Tag> {
         tags.push(Tag { name, attributes });
     }
     tags
-}
-
-/// Percent-decodes a URL path (invalid escapes are kept as written).
-pub(crate) fn percent_decode(path: &str) -> String {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        let hex = |b: u8| (b as char).to_digit(16);
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            if let (Some(h), Some(l)) = (hex(bytes[i + 1]), hex(bytes[i + 2])) {
-                out.push(u8::try_from(h * 16 + l).unwrap_or(b'?'));
-                i += 3;
-                continue;
-            }
-        }
-        out.push(bytes[i]);
-        i += 1;
-    }
-    String::from_utf8_lossy(&out).into_owned()
-}
-
-/// Where a link of the page at output `from` leads: (output key, fragment),
-/// or `None` for links that leave the site.
-pub(crate) fn target_of(url: &str, from: &str, base_path: &str) -> Option<(String, String)> {
-    let lower = url.to_ascii_lowercase();
-    if url.starts_with("//")
-        || lower.split_once(':').is_some_and(|(scheme, _)| {
-            !scheme.contains('/')
-                && !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        })
-    {
-        return None;
-    }
-    let (path, fragment) = url.split_once('#').unwrap_or((url, ""));
-    let path = path.split('?').next().unwrap_or("");
-    let key = if path.is_empty() {
-        from.to_string()
-    } else if path.starts_with('/') {
-        // Absolute paths must stay under the site's base path (`/alumni/...`
-        // when the site is published below a folder).
-        let inside = if path == base_path.trim_end_matches('/') {
-            Some("")
-        } else {
-            path.strip_prefix(base_path)
-        };
-        match inside {
-            Some(inner) => normalise(inner),
-            None => format!("\u{0}outside:{path}"),
-        }
-    } else {
-        let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
-        normalise(&format!("{dir}/{path}"))
-    };
-    Some((percent_decode(&key), fragment.to_string()))
-}
-
-/// Resolves `.` and `..`, and names a folder's `index.html`.
-fn normalise(path: &str) -> String {
-    let mut parts: Vec<&str> = Vec::new();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop();
-            }
-            p => parts.push(p),
-        }
-    }
-    let joined = parts.join("/");
-    if path.ends_with('/') || joined.is_empty() {
-        if joined.is_empty() {
-            "index.html".to_string()
-        } else {
-            format!("{joined}/index.html")
-        }
-    } else {
-        joined
-    }
 }
 
 /// The fix for a link to `url` (the output `key`, which does not exist)
@@ -783,49 +702,5 @@ mod tests {
         assert!(!fails(&problems[1..], true));
         let error = [Diagnostic::error("content/a.md", tr!("e", "e"))];
         assert!(fails(&error, false));
-    }
-
-    #[test]
-    fn resolves_link_targets() {
-        assert_eq!(
-            target_of("/alumni/clubs/#x", "index.html", "/alumni/"),
-            Some(("clubs/index.html".into(), "x".into()))
-        );
-        assert_eq!(
-            target_of("#top", "clubs/index.html", "/"),
-            Some(("clubs/index.html".into(), "top".into()))
-        );
-        assert_eq!(
-            target_of("poster.svg", "alter-ego/ep/index.html", "/"),
-            Some(("alter-ego/ep/poster.svg".into(), String::new()))
-        );
-        assert_eq!(
-            target_of("../", "clubs/a/index.html", "/"),
-            Some(("clubs/index.html".into(), String::new()))
-        );
-        assert_eq!(
-            target_of("/caf%C3%A9.pdf", "index.html", "/"),
-            Some(("café.pdf".into(), String::new()))
-        );
-        // Below a base path, `/clubs/` leaves the site.
-        assert!(
-            target_of("/clubs/", "index.html", "/alumni/")
-                .unwrap()
-                .0
-                .starts_with('\u{0}')
-        );
-        assert_eq!(
-            target_of("/alumni", "index.html", "/alumni/"),
-            Some(("index.html".into(), String::new()))
-        );
-        for external in [
-            "https://example.org/",
-            "mailto:a@b.c",
-            "//cdn.example/x.js",
-            "tel:+33",
-            "javascript:alert(1)",
-        ] {
-            assert_eq!(target_of(external, "index.html", "/"), None, "{external}");
-        }
     }
 }

@@ -10,7 +10,7 @@
 //!
 //! Claims come from the same lists the writers use: the render stage's HTML
 //! outputs ([`crate::render::html_outputs`]), the publishing outputs
-//! ([`crate::publish::reserved`]), aliases ([`alias_output`]) and the copied
+//! ([`crate::publish::reserved`]), aliases ([`crate::urls::alias_output`]) and the copied
 //! files. A test builds the repository's site and finds every file written
 //! among the claims.
 
@@ -20,9 +20,7 @@ use crate::diagnostic::Diagnostic;
 use crate::i18n::{Lang, Text};
 use crate::model::Site;
 use crate::render::JobKind;
-
-/// Longest alias, in bytes.
-pub const MAX_ALIAS_BYTES: usize = 200;
+use crate::urls::alias_output;
 
 /// Longest file or folder name a file system takes (ext4, APFS, NTFS).
 const MAX_COMPONENT_BYTES: usize = 255;
@@ -75,63 +73,6 @@ fn with_names(names: &[Text], sentence: impl Fn(&[&str], Lang) -> String) -> Tex
         sentence(&of(Lang::En), Lang::En),
         sentence(&of(Lang::Fr), Lang::Fr),
     )
-}
-
-/// Where an alias is written: `/ancien/chemin/` -> `ancien/chemin/index.html`,
-/// `/ancien.html` -> `ancien.html`. An alias is an old address of the site:
-/// `/`-rooted, at most [`MAX_ALIAS_BYTES`], of letters (any script), digits
-/// and `-._~`, `/`-separated words with no `.` or `..` word. Anything else
-/// (control characters, spaces, `\`, `?`, `#`, `%`, `*`, `:`...) could
-/// add lines or rules to `_redirects` or name another file: the error says
-/// which character.
-pub fn alias_output(alias: &str) -> Result<String, Text> {
-    let Some(inner) = alias.strip_prefix('/') else {
-        return Err(tr!(
-            "an alias is an address of this site: it starts with `/`",
-            "un alias est une adresse de ce site : il commence par `/`"
-        ));
-    };
-    if alias.len() > MAX_ALIAS_BYTES {
-        return Err(tr!(
-            "an alias has at most {MAX_ALIAS_BYTES} bytes",
-            "un alias a au plus {MAX_ALIAS_BYTES} octets"
-        ));
-    }
-    if let Some(c) = inner
-        .chars()
-        .find(|&c| !(c.is_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '/')))
-    {
-        return Err(tr!(
-            "the character {} cannot be part of an alias",
-            "le caractère {} ne peut pas faire partie d'un alias";
-            c.escape_debug()
-        ));
-    }
-    let words: Vec<&str> = inner.trim_end_matches('/').split('/').collect();
-    if inner.is_empty()
-        || words
-            .iter()
-            .any(|w| w.is_empty() || *w == "." || *w == "..")
-    {
-        return Err(tr!(
-            "an alias is `/`-separated words: no empty word, no `.` or `..`",
-            "un alias est fait de mots séparés par `/` : pas de mot vide, ni `.` ni `..`"
-        ));
-    }
-    // Hidden names (`.well-known/`, the manifest) are the server's and the deploy's.
-    if words.iter().any(|w| w.starts_with('.')) {
-        return Err(tr!(
-            "a word of an alias cannot start with `.`",
-            "un mot d'un alias ne peut pas commencer par `.`"
-        ));
-    }
-    Ok(if inner.ends_with('/') {
-        format!("{inner}index.html")
-    } else if inner.ends_with(".html") {
-        inner.to_string()
-    } else {
-        format!("{inner}/index.html")
-    })
 }
 
 /// Every output path of `site` with its claimants, in path order. Invalid

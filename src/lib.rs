@@ -52,5 +52,6 @@ pub mod shortcode;
 pub mod slug;
 pub mod timings;
 pub mod trust;
+pub mod urls;
 pub mod view;
 pub mod yaml;

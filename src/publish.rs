@@ -28,7 +28,7 @@ use crate::html::escape as xml_escape;
 use crate::i18n::Text;
 use crate::model::{Page, Site};
 use crate::timings::timed;
-use crate::view::{permalink_of, url_of};
+use crate::urls::{permalink_of, url_of};
 
 /// How many entries a feed holds.
 const FEED_ENTRIES: usize = 20;
@@ -398,7 +398,7 @@ fn redirects(site: &Site) -> Vec<(String, Vec<u8>)> {
     for page in site.pages.iter().filter(|p| !p.fallback) {
         let target = url_of(site, &page.path);
         for alias in &page.document.front.aliases {
-            let Ok(output) = crate::claims::alias_output(alias) else {
+            let Ok(output) = crate::urls::alias_output(alias) else {
                 continue;
             };
             let html = format!(

@@ -233,7 +233,7 @@ fn relocated(url: &str, r: &Relocation<'_>) -> Option<String> {
     let (path, suffix) = url.split_at(split);
     let target = resolve(r.page, path)?;
     let inner = target.strip_prefix(r.from).filter(|i| !i.is_empty())?;
-    let file = format!("{}{}", r.to, crate::check::percent_decode(inner));
+    let file = format!("{}{}", r.to, crate::urls::percent_decode(inner));
     r.files
         .contains(file.as_str())
         .then(|| format!("{}{}{inner}{suffix}", r.base_path, r.to))

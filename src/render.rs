@@ -1145,7 +1145,7 @@ fn context_for(site: &Site, views: &SharedViews, job: &Job) -> Context {
         }
         JobKind::NotFound => format!("{}404.html", site.config.language_prefix(&job.lang)),
     };
-    context.insert("current_url", &view::url_of(site, &current_path));
+    context.insert("current_url", &crate::urls::url_of(site, &current_path));
     context
 }
 

@@ -82,7 +82,7 @@ use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
 use crate::model::{Page, Site};
-use crate::view::url_of;
+use crate::urls::url_of;
 
 /// About how many bytes of JSON a chunk holds (one word may hold more).
 pub(crate) const CHUNK_BYTES: usize = 40_000;

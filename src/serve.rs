@@ -54,6 +54,7 @@ use crate::images::lazy::Store;
 use crate::live::{LiveSite, Outputs};
 // XML's escaping is HTML's too.
 use crate::html::escape;
+use crate::urls::percent_decode_strict;
 
 /// The path prefix of the server's own endpoints, out of the site's way.
 pub const ENDPOINT_PREFIX: &str = "/__alumni/";
@@ -77,39 +78,6 @@ pub enum Target {
     BadRequest,
 }
 
-fn hex(b: u8) -> Option<u8> {
-    match b {
-        b'0'..=b'9' => Some(b - b'0'),
-        b'a'..=b'f' => Some(b - b'a' + 10),
-        b'A'..=b'F' => Some(b - b'A' + 10),
-        _ => None,
-    }
-}
-
-/// Percent-decodes a path; `None` for a bad escape, invalid UTF-8, or an
-/// escaped `/` or `\` (which would hide a path separator).
-fn decode(path: &str) -> Option<String> {
-    let bytes = path.as_bytes();
-    let mut out = Vec::with_capacity(bytes.len());
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' {
-            let hi = hex(*bytes.get(i + 1)?)?;
-            let lo = hex(*bytes.get(i + 2)?)?;
-            let b = hi * 16 + lo;
-            if b == b'/' || b == b'\\' {
-                return None;
-            }
-            out.push(b);
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).ok()
-}
-
 /// Resolves a request URL (path and query) to an output of `outputs`.
 pub fn resolve_path(url: &str, outputs: &Outputs) -> Target {
     resolve_path_in(url, &|key| outputs.contains_key(key))
@@ -122,7 +90,7 @@ pub fn resolve_path_in(url: &str, exists: &dyn Fn(&str) -> bool) -> Target {
     if !path.starts_with('/') {
         return Target::BadRequest;
     }
-    let Some(decoded) = decode(path) else {
+    let Some(decoded) = percent_decode_strict(path) else {
         return Target::BadRequest;
     };
     if decoded.contains(['\0', '\\']) {

@@ -20,6 +20,7 @@ use crate::collection::FieldKind;
 use crate::date;
 use crate::markdown::TocEntry;
 use crate::model::{Page, Section, Site, Taxonomy};
+use crate::urls::{permalink_of, url_of};
 use crate::yaml;
 
 /// Views shared by every render of one build.
@@ -130,16 +131,6 @@ struct ConfigView<'a> {
     default_language: &'a str,
     theme: &'a str,
     extra: &'a yaml::Mapping,
-}
-
-/// A root-relative URL for a site path.
-pub fn url_of(site: &Site, path: &str) -> String {
-    format!("{}{path}", site.config.base_path)
-}
-
-/// An absolute URL for a site path.
-pub fn permalink_of(site: &Site, path: &str) -> String {
-    format!("{}/{path}", site.config.base_url)
 }
 
 fn link(title: &str, url: String) -> Value {

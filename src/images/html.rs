@@ -179,7 +179,7 @@ fn image_tag(
     let has = |name: &str| get(name).is_some();
     let image = get("src")
         .filter(|_| !has("srcset") && !in_picture && has("alt"))
-        .and_then(|src| crate::check::target_of(&src.value, page, base_path))
+        .and_then(|src| crate::urls::target_of(&src.value, page, base_path))
         .and_then(|(key, _)| images.get(&key));
     let mut extra = Vec::new();
     if !has("loading") && !first {

@@ -1,0 +1,268 @@
+//! Addresses: how a site path becomes a URL, where a link or an alias
+//! leads, and how an escaped address is read, decided here once.
+//!
+//! Every stage that turns a path into an address or an address into an
+//! output imports this module, and this module imports only the site's
+//! data ([`crate::model::Site`] for the base URL) and the message
+//! catalogue. Before it, these helpers lived in the view, the link check
+//! and the claims, which made the model, publishing, calendar and view
+//! stages import each other.
+//!
+//! Decisions:
+//!
+//! - A site path (`clubs/biotech/`) is relative to the site's root; its URL
+//!   is the base path plus the path (`/alumni/clubs/biotech/`), its
+//!   permalink the base URL plus the path.
+//! - One percent-decoder, read two ways: [`percent_decode`] keeps a bad
+//!   escape as written (a link's target, to compare it with the outputs),
+//!   [`percent_decode_strict`] refuses it, and an escaped `/` or `\`, which
+//!   would hide a path separator (the server's requests).
+
+use crate::i18n::Text;
+use crate::model::Site;
+
+/// A root-relative URL for a site path.
+pub fn url_of(site: &Site, path: &str) -> String {
+    format!("{}{path}", site.config.base_path)
+}
+
+/// An absolute URL for a site path.
+pub fn permalink_of(site: &Site, path: &str) -> String {
+    format!("{}/{path}", site.config.base_url)
+}
+
+/// Longest alias, in bytes.
+pub const MAX_ALIAS_BYTES: usize = 200;
+
+/// Where an alias is written: `/ancien/chemin/` -> `ancien/chemin/index.html`,
+/// `/ancien.html` -> `ancien.html`. An alias is an old address of the site:
+/// `/`-rooted, at most [`MAX_ALIAS_BYTES`], of letters (any script), digits
+/// and `-._~`, `/`-separated words with no `.` or `..` word. Anything else
+/// (control characters, spaces, `\`, `?`, `#`, `%`, `*`, `:`...) could
+/// add lines or rules to `_redirects` or name another file: the error says
+/// which character.
+pub fn alias_output(alias: &str) -> Result<String, Text> {
+    let Some(inner) = alias.strip_prefix('/') else {
+        return Err(tr!(
+            "an alias is an address of this site: it starts with `/`",
+            "un alias est une adresse de ce site : il commence par `/`"
+        ));
+    };
+    if alias.len() > MAX_ALIAS_BYTES {
+        return Err(tr!(
+            "an alias has at most {MAX_ALIAS_BYTES} bytes",
+            "un alias a au plus {MAX_ALIAS_BYTES} octets"
+        ));
+    }
+    if let Some(c) = inner
+        .chars()
+        .find(|&c| !(c.is_alphanumeric() || matches!(c, '-' | '.' | '_' | '~' | '/')))
+    {
+        return Err(tr!(
+            "the character {} cannot be part of an alias",
+            "le caractère {} ne peut pas faire partie d'un alias";
+            c.escape_debug()
+        ));
+    }
+    let words: Vec<&str> = inner.trim_end_matches('/').split('/').collect();
+    if inner.is_empty()
+        || words
+            .iter()
+            .any(|w| w.is_empty() || *w == "." || *w == "..")
+    {
+        return Err(tr!(
+            "an alias is `/`-separated words: no empty word, no `.` or `..`",
+            "un alias est fait de mots séparés par `/` : pas de mot vide, ni `.` ni `..`"
+        ));
+    }
+    // Hidden names (`.well-known/`, the manifest) are the server's and the deploy's.
+    if words.iter().any(|w| w.starts_with('.')) {
+        return Err(tr!(
+            "a word of an alias cannot start with `.`",
+            "un mot d'un alias ne peut pas commencer par `.`"
+        ));
+    }
+    Ok(if inner.ends_with('/') {
+        format!("{inner}index.html")
+    } else if inner.ends_with(".html") {
+        inner.to_string()
+    } else {
+        format!("{inner}/index.html")
+    })
+}
+
+/// Where a link of the page at output `from` leads: (output key, fragment),
+/// or `None` for links that leave the site.
+pub(crate) fn target_of(url: &str, from: &str, base_path: &str) -> Option<(String, String)> {
+    let lower = url.to_ascii_lowercase();
+    if url.starts_with("//")
+        || lower.split_once(':').is_some_and(|(scheme, _)| {
+            !scheme.contains('/')
+                && !scheme.is_empty()
+                && scheme
+                    .chars()
+                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+        })
+    {
+        return None;
+    }
+    let (path, fragment) = url.split_once('#').unwrap_or((url, ""));
+    let path = path.split('?').next().unwrap_or("");
+    let key = if path.is_empty() {
+        from.to_string()
+    } else if path.starts_with('/') {
+        // Absolute paths must stay under the site's base path (`/alumni/...`
+        // when the site is published below a folder).
+        let inside = if path == base_path.trim_end_matches('/') {
+            Some("")
+        } else {
+            path.strip_prefix(base_path)
+        };
+        match inside {
+            Some(inner) => normalise(inner),
+            None => format!("\u{0}outside:{path}"),
+        }
+    } else {
+        let dir = from.rsplit_once('/').map_or("", |(d, _)| d);
+        normalise(&format!("{dir}/{path}"))
+    };
+    Some((percent_decode(&key), fragment.to_string()))
+}
+
+/// Resolves `.` and `..`, and names a folder's `index.html`.
+fn normalise(path: &str) -> String {
+    let mut parts: Vec<&str> = Vec::new();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop();
+            }
+            p => parts.push(p),
+        }
+    }
+    let joined = parts.join("/");
+    if path.ends_with('/') || joined.is_empty() {
+        if joined.is_empty() {
+            "index.html".to_string()
+        } else {
+            format!("{joined}/index.html")
+        }
+    } else {
+        joined
+    }
+}
+
+/// Percent-decodes `path`: its bytes, and whether every `%` began a valid
+/// escape of anything but a path separator.
+fn decode_bytes(path: &str) -> (Vec<u8>, bool) {
+    let bytes = path.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut clean = true;
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' {
+            let hex = |at: usize| bytes.get(at).and_then(|b| (*b as char).to_digit(16));
+            if let (Some(hi), Some(lo)) = (hex(i + 1), hex(i + 2)) {
+                let b = u8::try_from(hi * 16 + lo).unwrap_or(b'?');
+                clean &= b != b'/' && b != b'\\';
+                out.push(b);
+                i += 3;
+                continue;
+            }
+            clean = false;
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    (out, clean)
+}
+
+/// Percent-decodes a URL path; invalid escapes are kept as written and
+/// invalid UTF-8 is replaced, so that a written link can be compared with
+/// the outputs' names.
+pub fn percent_decode(path: &str) -> String {
+    String::from_utf8_lossy(&decode_bytes(path).0).into_owned()
+}
+
+/// Percent-decodes a requested path; `None` for a bad escape, invalid
+/// UTF-8, or an escaped `/` or `\\` (which would hide a path separator).
+pub fn percent_decode_strict(path: &str) -> Option<String> {
+    let (bytes, clean) = decode_bytes(path);
+    if clean {
+        String::from_utf8(bytes).ok()
+    } else {
+        None
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::{percent_decode, percent_decode_strict, target_of};
+
+    #[test]
+    fn the_lenient_reading_keeps_what_the_strict_one_refuses() {
+        // catches: the two readings drifting apart again (a link to
+        // `caf%C3%A9.pdf` judged against another name than the server serves).
+        for (written, lenient, strict) in [
+            ("/caf%C3%A9.pdf", "/café.pdf", Some("/café.pdf")),
+            ("/100%", "/100%", None),
+            ("/a%2Fb", "/a/b", None),
+            ("/a%5cb", "/a\\b", None),
+            ("/%zz", "/%zz", None),
+            ("/%FF", "/\u{fffd}", None),
+            ("/plain/", "/plain/", Some("/plain/")),
+        ] {
+            assert_eq!(percent_decode(written), lenient, "{written}");
+            assert_eq!(
+                percent_decode_strict(written).as_deref(),
+                strict,
+                "{written}"
+            );
+        }
+    }
+
+    #[test]
+    fn resolves_link_targets() {
+        assert_eq!(
+            target_of("/alumni/clubs/#x", "index.html", "/alumni/"),
+            Some(("clubs/index.html".into(), "x".into()))
+        );
+        assert_eq!(
+            target_of("#top", "clubs/index.html", "/"),
+            Some(("clubs/index.html".into(), "top".into()))
+        );
+        assert_eq!(
+            target_of("poster.svg", "alter-ego/ep/index.html", "/"),
+            Some(("alter-ego/ep/poster.svg".into(), String::new()))
+        );
+        assert_eq!(
+            target_of("../", "clubs/a/index.html", "/"),
+            Some(("clubs/index.html".into(), String::new()))
+        );
+        assert_eq!(
+            target_of("/caf%C3%A9.pdf", "index.html", "/"),
+            Some(("café.pdf".into(), String::new()))
+        );
+        // Below a base path, `/clubs/` leaves the site.
+        assert!(
+            target_of("/clubs/", "index.html", "/alumni/")
+                .unwrap()
+                .0
+                .starts_with('\u{0}')
+        );
+        assert_eq!(
+            target_of("/alumni", "index.html", "/alumni/"),
+            Some(("index.html".into(), String::new()))
+        );
+        for external in [
+            "https://example.org/",
+            "mailto:a@b.c",
+            "//cdn.example/x.js",
+            "tel:+33",
+            "javascript:alert(1)",
+        ] {
+            assert_eq!(target_of(external, "index.html", "/"), None, "{external}");
+        }
+    }
+}

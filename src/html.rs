@@ -80,8 +80,9 @@ use std::cell::RefCell;
 /// Tokens as the tokenizer emits them, switching to raw text after the
 /// elements whose content the HTML parser reads as text.
 #[derive(Default)]
-struct Collect {
-    tokens: RefCell<Vec<Token>>,
+pub(crate) struct Collect {
+    /// The tokens so far.
+    pub(crate) tokens: RefCell<Vec<Token>>,
 }
 
 impl TokenSink for Collect {

@@ -19,16 +19,14 @@
 //! HTML escapes all text, so that no text becomes markup later.
 
 use std::borrow::Cow;
-use std::cell::RefCell;
 use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use ammonia::{Builder, UrlRelative};
 use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::states::RawKind;
-use html5ever::tokenizer::{
-    BufferQueue, Tag, TagKind, Token, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts,
-};
+use html5ever::tokenizer::{BufferQueue, TagKind, Token, Tokenizer, TokenizerOpts};
+
+use crate::html::Collect;
 
 use crate::diagnostic::Severity;
 use crate::i18n::Text;
@@ -483,40 +481,6 @@ pub fn judge_url(image: bool, url: &str) -> Option<Finding> {
         hint,
         value: Some(url.to_string()),
     })
-}
-
-/// Tokens as the tokenizer emits them, switching to raw text after the
-/// elements whose content the HTML parser reads as text.
-#[derive(Default)]
-struct Collect {
-    tokens: RefCell<Vec<Token>>,
-}
-
-impl TokenSink for Collect {
-    type Handle = ();
-
-    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-        let next = match &token {
-            Token::TagToken(Tag {
-                kind: TagKind::StartTag,
-                name,
-                ..
-            }) => match &**name {
-                "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-                "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
-                    TokenSinkResult::RawData(RawKind::Rawtext)
-                }
-                "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
-                "plaintext" => TokenSinkResult::Plaintext,
-                _ => TokenSinkResult::Continue,
-            },
-            _ => TokenSinkResult::Continue,
-        };
-        if !matches!(token, Token::ParseError(_)) {
-            self.tokens.borrow_mut().push(token);
-        }
-        next
-    }
 }
 
 fn escape_into(out: &mut String, text: &str, attribute: bool) {

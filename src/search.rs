@@ -81,6 +81,7 @@ use rayon::prelude::*;
 use serde_json::{Value, json};
 use sha2::{Digest, Sha256};
 
+use crate::html::{TagKind, Token};
 use crate::model::{Page, Site};
 use crate::urls::url_of;
 
@@ -200,91 +201,10 @@ struct Extract {
     word_count: usize,
 }
 
-/// The character references the Markdown writer emits, and their characters.
-const REFERENCES: [(&str, char); 5] = [
-    ("&quot;", '"'),
-    ("&#39;", '\''),
-    ("&lt;", '<'),
-    ("&gt;", '>'),
-    ("&amp;", '&'),
-];
-
-/// Decodes the writer's character references in `text`; others stay as written.
-fn decode(text: &str) -> String {
-    if !text.contains('&') {
-        return text.to_string();
-    }
-    let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while let Some(at) = rest.find('&') {
-        out.push_str(&rest[..at]);
-        rest = &rest[at..];
-        if let Some((r, c)) = REFERENCES.iter().find(|(r, _)| rest.starts_with(r)) {
-            out.push(*c);
-            rest = &rest[r.len()..];
-        } else {
-            out.push('&');
-            rest = &rest[1..];
-        }
-    }
-    out.push_str(rest);
-    out
-}
-
-/// The value of attribute `id` in the inside of a start tag (`h2 id="a"`).
-fn id_attribute(tag: &str) -> Option<String> {
-    let mut rest = tag;
-    while let Some(at) = rest.find("id=") {
-        let before = rest[..at].chars().last();
-        rest = &rest[at + 3..];
-        if before.is_some_and(|c| !c.is_whitespace()) {
-            continue;
-        }
-        let quote = rest.chars().next()?;
-        if quote == '"' || quote == '\'' {
-            let end = rest[1..].find(quote)?;
-            return Some(decode(&rest[1..=end]));
-        }
-        let end = rest.find(|c: char| c.is_whitespace()).unwrap_or(rest.len());
-        return Some(decode(&rest[..end]));
-    }
-    None
-}
-
-/// Whether a tag's inside (`h2 id="a"`, `/h2`) is a heading; `Some(true)` for a start tag.
-fn heading_tag(tag: &str) -> Option<bool> {
-    let (closing, name) = match tag.strip_prefix('/') {
-        Some(name) => (true, name),
-        None => (false, tag),
-    };
-    let b = name.as_bytes();
-    let is_heading = b.len() >= 2
-        && (b[0] == b'h' || b[0] == b'H')
-        && (b'1'..=b'6').contains(&b[1])
-        && b.get(2)
-            .is_none_or(|c| c.is_ascii_whitespace() || *c == b'/');
-    is_heading.then_some(!closing)
-}
-
-/// The element whose text is no page text, if `tag` starts one.
-fn raw_text_element(tag: &str) -> Option<&'static str> {
-    let name: String = tag
-        .chars()
-        .take_while(char::is_ascii_alphanumeric)
-        .collect::<String>()
-        .to_ascii_lowercase();
-    match name.as_str() {
-        "script" => Some("</script"),
-        "style" => Some("</style"),
-        _ => None,
-    }
-}
-
 impl Extract {
-    /// Adds a run of text (references still encoded) at the current heading.
-    fn add_text(&mut self, raw: &str, heading_text: Option<&mut String>) {
-        let text = decode(raw);
-        self.word_count += words(&text).count();
+    /// Adds a run of text (references decoded) at the current heading.
+    fn add_text(&mut self, text: &str, heading_text: Option<&mut String>) {
+        self.word_count += words(text).count();
         for piece in text.split_whitespace() {
             if !self.text.is_empty() {
                 self.text.push(' ');
@@ -307,7 +227,6 @@ impl Extract {
         // Text and tags alternate: text runs are added whole, which keeps
         // words split by inline tags (`ex<em>em</em>ple`) as written: the
         // tag leaves no space, as a browser shows it.
-        let mut rest = html;
         // The heading being read (its text gathers) and its id.
         let mut open_heading: Option<(Option<String>, String, usize)> = None;
         let mut pending = String::new();
@@ -319,77 +238,67 @@ impl Extract {
                 pending.clear();
             }
         };
-        while !rest.is_empty() {
-            let Some(lt) = rest.find('<') else {
-                pending.push_str(rest);
-                break;
+        // Inside `<script>` or `<style>`, whose text is no page text.
+        let mut raw_depth = 0usize;
+        for token in crate::html::tokens(html) {
+            let tag = match token {
+                Token::CharacterTokens(text) => {
+                    if raw_depth == 0 {
+                        pending.push_str(&text);
+                    }
+                    continue;
+                }
+                Token::TagToken(tag) => tag,
+                _ => continue,
             };
-            pending.push_str(&rest[..lt]);
-            rest = &rest[lt + 1..];
-            let Some(gt) = rest.find('>') else {
-                // A lone `<` is text.
-                pending.push('<');
-                continue;
-            };
-            let tag = &rest[..gt];
-            rest = &rest[gt + 1..];
-            if tag.starts_with('!') {
+            let name: &str = &tag.name;
+            let start = tag.kind == TagKind::StartTag;
+            if matches!(name, "script" | "style") {
+                if start {
+                    raw_depth += 1;
+                } else {
+                    raw_depth = raw_depth.saturating_sub(1);
+                }
                 continue;
             }
-            if let Some(end) = raw_text_element(tag) {
-                // Skip to the element's end, case-insensitively.
-                let lower = rest.to_ascii_lowercase();
-                let skip = lower.find(end).map_or(rest.len(), |at| {
-                    at + lower[at..].find('>').map_or(lower.len() - at, |g| g + 1)
-                });
-                rest = &rest[skip..];
-                continue;
-            }
-            match heading_tag(tag) {
-                Some(true) => {
-                    flush(&mut out, &mut pending, &mut open_heading);
-                    // Block boundaries separate words.
-                    pending.push(' ');
+            if matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
+                flush(&mut out, &mut pending, &mut open_heading);
+                // Block boundaries separate words.
+                pending.push(' ');
+                if start {
                     let position = out.word_count;
-                    open_heading = Some((id_attribute(tag), String::new(), position));
+                    let id = tag
+                        .attrs
+                        .iter()
+                        .find(|a| &*a.name.local == "id")
+                        .map(|a| a.value.to_string());
+                    open_heading = Some((id, String::new(), position));
+                } else if let Some((Some(id), text, position)) = open_heading.take() {
+                    out.headings.push((id, text, position));
                 }
-                Some(false) => {
-                    flush(&mut out, &mut pending, &mut open_heading);
-                    pending.push(' ');
-                    if let Some((Some(id), text, position)) = open_heading.take() {
-                        out.headings.push((id, text, position));
-                    }
-                }
-                None => {
-                    // Block-level tags end a word; inline ones do not.
-                    let name: String = tag
-                        .trim_start_matches('/')
-                        .chars()
-                        .take_while(char::is_ascii_alphanumeric)
-                        .collect::<String>()
-                        .to_ascii_lowercase();
-                    if !matches!(
-                        name.as_str(),
-                        "a" | "em"
-                            | "strong"
-                            | "b"
-                            | "i"
-                            | "u"
-                            | "s"
-                            | "del"
-                            | "ins"
-                            | "mark"
-                            | "sub"
-                            | "sup"
-                            | "span"
-                            | "code"
-                            | "abbr"
-                            | "small"
-                            | "kbd"
-                    ) {
-                        pending.push(' ');
-                    }
-                }
+                continue;
+            }
+            // Block-level tags end a word; inline ones do not.
+            if !matches!(
+                name,
+                "a" | "em"
+                    | "strong"
+                    | "b"
+                    | "i"
+                    | "u"
+                    | "s"
+                    | "del"
+                    | "ins"
+                    | "mark"
+                    | "sub"
+                    | "sup"
+                    | "span"
+                    | "code"
+                    | "abbr"
+                    | "small"
+                    | "kbd"
+            ) {
+                pending.push(' ');
             }
         }
         flush(&mut out, &mut pending, &mut open_heading);
@@ -855,6 +764,23 @@ mod tests {
         assert_eq!(f["x"], "Intro. L'artiste Une artiste & un peintre.");
         assert_eq!(f["h"], json!([["art", "L'artiste", 1]]));
         assert_eq!(f["t"], "Art");
+    }
+
+    /// Catches a scanner of its own that ends a tag or a comment at the
+    /// first `>` (a `>` inside a quoted value or a comment left
+    /// `b">Lien` and `b -->` in the text) or decodes only the writer's
+    /// five references (`&eacute;` stayed as written).
+    #[test]
+    fn text_is_read_as_a_browser_tokenizes_it() {
+        let x = Extract::of_html(
+            "<p><a title=\"a>b\" href=\"/x\">Lien</a><!-- a > b --> Caf&eacute;</p>\
+             <script>var s = \"</p>\";</script><h2 id=\"d&amp;e\">Titre</h2>",
+        );
+        assert_eq!(x.text, "Lien Café Titre");
+        assert_eq!(
+            x.headings,
+            vec![("d&e".to_string(), "Titre".to_string(), 2)]
+        );
     }
 
     /// Catches chunks that overlap, leave words out, grow without bound,

@@ -31,6 +31,41 @@ pub(crate) fn copy_tree(from: &Path, to: &Path) {
     }
 }
 
+/// Copies the repository's own site (`content/` and `themes/`) to `root`,
+/// with an image cache already holding its pictures' variants: a test of a
+/// page then pays for its page, not for processing the site's photos with
+/// the debug binary (seconds of CPU, which made CPU limits flaky). The
+/// cache is keyed by content, so a picture changed since is made again.
+pub(crate) fn copy_own_site(root: &Path) {
+    for part in ["content", "themes"] {
+        copy_tree(&repo_root().join(part), &root.join(part));
+    }
+    copy_tree(warm_image_cache(), &root.join(".alumni-cache"));
+}
+
+/// The image cache of one build of the repository's own site, made once
+/// per test process (under Cargo's temporary folder for tests).
+fn warm_image_cache() -> &'static Path {
+    static WARM: std::sync::OnceLock<(tempfile::TempDir, PathBuf)> = std::sync::OnceLock::new();
+    &WARM
+        .get_or_init(|| {
+            let dir = tempfile::tempdir_in(env!("CARGO_TARGET_TMPDIR")).unwrap();
+            let root = dir.path().join("site");
+            for part in ["content", "themes"] {
+                copy_tree(&repo_root().join(part), &root.join(part));
+            }
+            let run = alumni(dir.path(), &["build", "--root", root.to_str().unwrap()]);
+            assert_eq!(run.code, 0, "the repository's site builds: {}", run.stderr);
+            let cache = root.join(".alumni-cache");
+            assert!(
+                cache.is_dir(),
+                "a build of the repository's site fills {cache:?}"
+            );
+            (dir, cache)
+        })
+        .1
+}
+
 /// A copy of a fixture site in a temporary folder.
 pub(crate) struct TestSite {
     dir: tempfile::TempDir,
@@ -84,9 +119,7 @@ impl TestSite {
     /// the site contributors' pull requests are applied to.
     pub(crate) fn repository() -> TestSite {
         let dir = tempfile::tempdir().unwrap();
-        for part in ["content", "themes"] {
-            copy_tree(&repo_root().join(part), &dir.path().join("site").join(part));
-        }
+        copy_own_site(&dir.path().join("site"));
         TestSite { dir }
     }
 

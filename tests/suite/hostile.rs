@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use crate::harness::{
-    Run, TestSite, assert_small, copy_tree, fixture, repo_root, run_measured, tree,
+    Run, TestSite, assert_small, copy_own_site, copy_tree, fixture, repo_root, run_measured, tree,
 };
 
 /// A site built once, so that a failed build can be checked to leave it alone.
@@ -1096,9 +1096,7 @@ impl OwnSite {
     /// matter), then `body`.
     fn with_club_page(front: &str, body: &str) -> OwnSite {
         let dir = tempfile::tempdir().unwrap();
-        for part in ["content", "themes"] {
-            copy_tree(&repo_root().join(part), &dir.path().join("site").join(part));
-        }
+        copy_own_site(&dir.path().join("site"));
         let page = format!(
             "---\ntitle: Club hostile\nclub_kind: [professionnel]\nstatus: actif\nscope: Tous les diplômés\ncontact: Le bureau du club\n{front}---\n{body}"
         );

@@ -406,6 +406,9 @@ fn the_cache_folder_can_be_moved_and_not_into_the_sources() {
         "images:\n  widths: [240, 480]",
         "images:\n  cache_dir: ../cache-ailleurs\n  widths: [400]",
     );
+    // The copy of the repository's site comes with its cache filled at
+    // the default place: gone, to see that nothing writes there again.
+    std::fs::remove_dir_all(site.root().join(".alumni-cache")).unwrap();
     let build = site.build(&[]);
     assert_eq!(build.code, 0, "{}", build.stderr);
     assert!(site.temp().join("cache-ailleurs/images").is_dir());

@@ -156,6 +156,7 @@ def main():
     ap.add_argument("--runs", type=int, default=3)
     ap.add_argument("--work", default="/dev/shm/alumni-image-bench" if os.path.isdir("/dev/shm")
                     else "/tmp/alumni-image-bench")
+    ap.add_argument("--no-hugo", action="store_true", help="alumni's builds only")
     args = ap.parse_args()
     if not os.path.isfile(ALUMNI):
         sys.exit("build alumni first: cargo build --release")
@@ -166,7 +167,7 @@ def main():
     bare = alumni_site(os.path.join(args.work, "bare-" + tag), folder, args.photos, False)
     real = alumni_site(os.path.join(args.work, "real-" + tag), folder, args.photos, True, real=True)
     real_bare = alumni_site(os.path.join(args.work, "real-bare-" + tag), folder, args.photos, False, real=True)
-    hugo = hugo_site(os.path.join(args.work, "hugo-" + tag), folder, args.photos) if shutil.which("hugo") else None
+    hugo = hugo_site(os.path.join(args.work, "hugo-" + tag), folder, args.photos) if shutil.which("hugo") and not args.no_hugo else None
     out = os.path.join(args.work, "out")
 
     def alumni(source):
@@ -186,9 +187,10 @@ def main():
         "alumni cold": (lambda: clear(os.path.join(ours, ".alumni-cache")), alumni(ours)),
         "alumni warm": (None, alumni(ours)),
         "alumni, no images": (None, alumni(bare)),
-        # Its cache filled by a first build, outside the measured runs.
+        # Their caches filled by a first build, outside the measured runs
+        # (the repository's site has pictures of its own).
         "real warm": (lambda: warm_up(real), alumni(real)),
-        "real, no images": (None, alumni(real_bare)),
+        "real, no images": (lambda: warm_up(real_bare), alumni(real_bare)),
     }
     if hugo:
         runs["hugo cold"] = (lambda: clear(os.path.join(hugo, "resources")), hugo_cmd())

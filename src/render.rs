@@ -1431,7 +1431,7 @@ mod tests {
         );
         assert_eq!(
             render("path.html", "", "").unwrap(),
-            "/alumni/clubs/a/logo.480w.webp 480w"
+            "/alumni/clubs/a/logo.160w.webp 160w, /alumni/clubs/a/logo.320w.webp 320w, /alumni/clubs/a/logo.480w.webp 480w"
         );
         // A page that is not a bundle has no files beside it.
         let error = render("field.html", "clubs/a.md", "a/logo.png").unwrap_err();

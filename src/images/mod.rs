@@ -30,7 +30,12 @@
 //!   silent replacement.
 //! - **Widths**: `images.widths`, default 480, 960 and 1600 (a phone, a
 //!   phone at twice its density or a tablet, a wide screen at twice its
-//!   density over the theme's 42rem column). Never upscaled: widths at or
+//!   density over the theme's 42rem column). Images of `image` fields
+//!   (logos, posters, portraits), which themes also show small on lists
+//!   and beside a page's title, get `images.small_widths` too, default 160
+//!   and 320: a 72 or 128 CSS-pixel card image at a phone's density of 2
+//!   or 3 then loads a 160 or 320 wide file, not the 480 of the column's
+//!   smallest width (nine and two times fewer pixels). Never upscaled: widths at or
 //!   above the image's own are replaced by the image's own width, served
 //!   by the original in its format.
 //! - **Formats**: WebP and the original's format (JPEG stays JPEG, PNG
@@ -102,6 +107,10 @@ pub struct Settings {
     /// Widths of the variants, in pixels.
     #[serde(default = "Settings::default_widths")]
     pub widths: Vec<u32>,
+    /// Widths also made for the images of `image` fields, which themes
+    /// show small (logos, posters and portraits on cards).
+    #[serde(default = "Settings::default_small_widths")]
+    pub small_widths: Vec<u32>,
     /// The `sizes` attribute of images that say nothing of their size.
     #[serde(default = "Settings::default_sizes")]
     pub sizes: String,
@@ -124,6 +133,10 @@ impl Settings {
     fn default_widths() -> Vec<u32> {
         vec![480, 960, 1600]
     }
+    fn default_small_widths() -> Vec<u32> {
+        vec![160, 320]
+    }
+
     fn default_sizes() -> String {
         "(max-width: 44rem) calc(100vw - 2rem), 42rem".to_string()
     }
@@ -153,6 +166,19 @@ impl Settings {
                 tr!(
                     "for example `widths: [480, 960, 1600]`",
                     "par exemple `widths: [480, 960, 1600]`"
+                ),
+            ));
+        }
+        if self.small_widths.iter().any(|w| !(16..=8192).contains(w)) {
+            out.push((
+                "small_widths",
+                tr!(
+                    "`images.small_widths` must list widths from 16 to 8192 pixels",
+                    "`images.small_widths` doit lister des largeurs de 16 à 8192 pixels"
+                ),
+                tr!(
+                    "for example `small_widths: [160, 320]`, or `[]` for none",
+                    "par exemple `small_widths: [160, 320]`, ou `[]` pour aucune"
                 ),
             ));
         }
@@ -191,9 +217,13 @@ impl Settings {
         out
     }
 
-    /// The widths, sorted, without repeats.
-    fn sorted_widths(&self) -> Vec<u32> {
+    /// The widths, sorted, without repeats; with the small ones for an
+    /// image of an `image` field (`field`).
+    fn sorted_widths(&self, field: bool) -> Vec<u32> {
         let mut widths = self.widths.clone();
+        if field {
+            widths.extend_from_slice(&self.small_widths);
+        }
         widths.sort_unstable();
         widths.dedup();
         widths
@@ -204,6 +234,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             widths: Settings::default_widths(),
+            small_widths: Settings::default_small_widths(),
             sizes: Settings::default_sizes(),
             quality: Settings::default_quality(),
             max_pixels: Settings::default_max_pixels(),
@@ -503,7 +534,7 @@ fn variants_of(
         format,
         role: Role::Original,
     }];
-    let widths = settings.sorted_widths();
+    let widths = settings.sorted_widths(open_graph);
     let mut shown: Vec<u32> = widths.iter().copied().filter(|w| *w < width).collect();
     if widths.iter().any(|w| *w >= width) {
         shown.push(width);
@@ -1068,10 +1099,12 @@ mod tests {
         );
         // Smaller than every width: its own width, once in WebP.
         assert_eq!(names((300, 100), Format::Jpeg, false).len(), 2);
-        // A wide photo: 1600 is the widest; an Open Graph crop of 1200 x 630.
+        // A wide photo of an `image` field: the small widths too, 1600 the
+        // widest; an Open Graph crop of 1200 x 630.
         let big = names((5000, 3750), Format::Jpeg, true);
-        assert_eq!(big.len(), 8);
-        assert_eq!(big[7], ("clubs/a/photo.og.jpg".to_string(), 1200, 630));
+        assert_eq!(big.len(), 12);
+        assert_eq!(big[1], ("clubs/a/photo.160w.webp".to_string(), 160, 120));
+        assert_eq!(big[11], ("clubs/a/photo.og.jpg".to_string(), 1200, 630));
         // A small logo's crop is as large as it can be without upscaling.
         let logo = names((400, 400), Format::Png, true);
         assert_eq!(logo.last().unwrap().1, 400);
@@ -1107,8 +1140,9 @@ mod tests {
                 "height": 1200,
                 "alt": "Une vue",
                 "type": "image/jpeg",
-                "srcset": format!("{base}.480w.jpg 480w, {base}.960w.jpg 960w, {base}.1600w.jpg 1600w"),
-                "webp": format!("{base}.480w.webp 480w, {base}.960w.webp 960w, {base}.1600w.webp 1600w"),
+                // An image of an `image` field: the small widths first.
+                "srcset": format!("{base}.160w.jpg 160w, {base}.320w.jpg 320w, {base}.480w.jpg 480w, {base}.960w.jpg 960w, {base}.1600w.jpg 1600w"),
+                "webp": format!("{base}.160w.webp 160w, {base}.320w.webp 320w, {base}.480w.webp 480w, {base}.960w.webp 960w, {base}.1600w.webp 1600w"),
                 "sizes": "(max-width: 44rem) calc(100vw - 2rem), 42rem",
                 "original": {"url": format!("{base}.jpg"), "width": 2000, "height": 1500, "type": "image/jpeg"},
                 "og": {"url": "https://e.org/alumni/interviews/x/vue.og.jpg", "width": 1200, "height": 630, "type": "image/jpeg"},

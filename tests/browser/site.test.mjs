@@ -132,3 +132,22 @@ for (const [name, path, selector] of [
     await page.close();
   });
 }
+
+// A logo shown 72 CSS pixels wide on a list: the phone fetches the file its
+// density needs (160 pixels at 2, 320 at 3), not the column's 480.
+for (const [density, wanted] of [[2, "160w"], [3, "320w"]]) {
+  test(`the clubs list's logos load ${wanted} files at density ${density}`, async () => {
+    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, deviceScaleFactor: density });
+    const page = await context.newPage();
+    await page.goto(base + "clubs/");
+    const logo = page.locator("img.card-logo").first();
+    await logo.scrollIntoViewIfNeeded();
+    await page.waitForFunction(() => {
+      const i = document.querySelector("img.card-logo");
+      return i && i.complete && i.naturalWidth > 0;
+    });
+    const current = await logo.evaluate((i) => i.currentSrc);
+    assert.ok(current.endsWith(`.${wanted}.webp`), current);
+    await context.close();
+  });
+}

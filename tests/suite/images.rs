@@ -570,10 +570,17 @@ fn the_theme_shows_logos_posters_and_illustrations_with_their_variants() {
     let logo = "/clubs/club-des-docteurs/logo";
     assert!(
         club.contains(&format!(
-            "<picture><source type=\"image/webp\" srcset=\"{logo}.480w.webp 480w\" sizes=\"72px\"><img class=\"club-logo\" src=\"{logo}.png\" alt=\"Logo du club des docteurs : un écusson bleu nuit bordé d&#39;or, une étoile et les initiales CD\" width=\"72\" height=\"72\" srcset=\"{logo}.png 480w\" sizes=\"72px\" fetchpriority=\"high\" decoding=\"async\"></picture>"
+            "<picture><source type=\"image/webp\" srcset=\"{logo}.160w.webp 160w, {logo}.320w.webp 320w, {logo}.480w.webp 480w\" sizes=\"72px\"><img class=\"club-logo\" src=\"{logo}.png\" alt=\"Logo du club des docteurs : un écusson bleu nuit bordé d&#39;or, une étoile et les initiales CD\" width=\"72\" height=\"72\" srcset=\"{logo}.160w.png 160w, {logo}.320w.png 320w, {logo}.png 480w\" sizes=\"72px\" fetchpriority=\"high\" decoding=\"async\"></picture>"
         )),
         "{club}"
     );
+    // The logo, shown 72 px wide, has files of 160 and 320 pixels (what a
+    // phone of density 2 or 3 picks for `sizes="72px"`), each that wide.
+    for (name, width) in [("logo.160w.webp", 160), ("logo.320w.png", 320)] {
+        let file = site.public().join("clubs/club-des-docteurs").join(name);
+        let img = image::open(&file).unwrap_or_else(|e| panic!("{name}: {e}"));
+        assert_eq!(img.width(), width, "{name}");
+    }
     // A logo's crop is as large as the logo allows.
     assert!(
         club.contains(&format!("<meta property=\"og:image\" content=\"https://alumni.sorbonne-universite.fr{logo}.og.png\">\n<meta property=\"og:image:type\" content=\"image/png\">\n<meta property=\"og:image:width\" content=\"480\">\n<meta property=\"og:image:height\" content=\"252\">")),
@@ -582,7 +589,7 @@ fn the_theme_shows_logos_posters_and_illustrations_with_their_variants() {
     let interview = site.read("public/en/interviews/network-ambitions/index.html");
     let files = "/interviews/ambitions-du-reseau/coupole";
     assert!(
-        interview.contains(&format!("<figure class=\"page-image\"><picture><source type=\"image/webp\" srcset=\"{files}.480w.webp 480w, {files}.960w.webp 960w, {files}.1200w.webp 1200w\" sizes=\"(max-width: 44rem) calc(100vw - 2rem), 42rem\"><img src=\"{files}.jpg\" alt=\"Illustration: the columned, domed front of a university building at dusk, in geometric shapes\" width=\"1200\" height=\"900\"")),
+        interview.contains(&format!("<figure class=\"page-image\"><picture><source type=\"image/webp\" srcset=\"{files}.160w.webp 160w, {files}.320w.webp 320w, {files}.480w.webp 480w, {files}.960w.webp 960w, {files}.1200w.webp 1200w\" sizes=\"(max-width: 44rem) calc(100vw - 2rem), 42rem\"><img src=\"{files}.jpg\" alt=\"Illustration: the columned, domed front of a university building at dusk, in geometric shapes\" width=\"1200\" height=\"900\"")),
         "{interview}"
     );
     assert!(

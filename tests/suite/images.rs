@@ -554,6 +554,45 @@ fn animated_gifs_are_published_as_they_are_without_comments() {
     assert!(!site.public().join("news/anime/danse.8w.webp").exists());
 }
 
+/// A still GIF wider than the smallest width is published as it is too,
+/// with its size and no variant: a GIF's palette is its look (drawings,
+/// diagrams), which resizing and WebP would smear. Catches GIFs planned
+/// like photos (a `.480w.webp` beside it, a `srcset`).
+#[test]
+fn a_still_gif_is_published_as_it_is_with_its_size() {
+    let site = TestSite::repository();
+    let mut gif = Vec::new();
+    image::codecs::gif::GifEncoder::new(&mut gif)
+        .encode_frame(image::Frame::new(image::RgbaImage::from_pixel(
+            900,
+            30,
+            image::Rgba([0, 0, 120, 255]),
+        )))
+        .unwrap();
+    site.write_bytes("content/news/schema/frise.gif", &gif);
+    site.write(
+        "content/news/schema/index.md",
+        "---\ntitle: Frise\ndate: 2026-11-20\n---\n![Une frise](frise.gif)\n",
+    );
+    let build = site.build(&[]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    assert_eq!(
+        fs::read(site.public().join("news/schema/frise.gif")).unwrap(),
+        gif
+    );
+    let html = site.read("public/news/schema/index.html");
+    assert!(
+        html.contains("<img alt=\"Une frise\" src=\"/news/schema/frise.gif\" width=\"900\" height=\"30\" decoding=\"async\">"),
+        "{html}"
+    );
+    let beside: Vec<String> = fs::read_dir(site.public().join("news/schema"))
+        .unwrap()
+        .map(|e| e.unwrap().file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("frise"))
+        .collect();
+    assert_eq!(beside, ["frise.gif"]);
+}
+
 /// The repository's site shows its drawn pictures through the theme's
 /// `image()`: a club's logo, an episode's poster and an interview's
 /// illustration with their size, both `srcset`s and `sizes`, the page's

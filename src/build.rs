@@ -346,6 +346,9 @@ pub struct PreparedSite {
     pub timings: Timings,
     /// The image cache's folder (see [`crate::images::cache`]).
     pub images_cache: PathBuf,
+    /// What the cache's list of sources says of each image, and what the
+    /// plan learnt (headers), for the stage that makes images.
+    pub image_sources: std::sync::Arc<crate::images::cache::Sources>,
 }
 
 /// Runs every stage before rendering; any error fails (with the warnings
@@ -465,8 +468,10 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     }
     let clock = timings.stage(tr!("site model", "modèle du site"), clock);
     let named = crate::images::field_images(&site);
+    let images_cache = root.join(&site.config.images.cache_dir).join("images");
+    let image_sources = std::sync::Arc::new(crate::images::cache::Sources::load(&images_cache));
     let (images, image_errors, image_warnings) =
-        crate::images::plan(&site.copies, &named, &site.config.images);
+        crate::images::plan(&site.copies, &named, &site.config.images, &image_sources);
     site.images = std::sync::Arc::new(images);
     errors.extend(image_errors);
     let clock = timings.stage(tr!("image headers", "en-têtes des images"), clock);
@@ -508,7 +513,6 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     }
     diagnostic::sort(&mut warnings);
     timings.stage(tr!("Markdown", "Markdown"), clock);
-    let site_cache_dir = site.config.images.cache_dir.clone();
     Ok(Preparation {
         prepared: Some(PreparedSite {
             site,
@@ -516,7 +520,8 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
             data,
             warnings,
             timings,
-            images_cache: root.join(&site_cache_dir).join("images"),
+            images_cache,
+            image_sources,
         }),
         problems: errors,
     })
@@ -667,7 +672,7 @@ fn write_site_timed(
     errors.extend(copy_errors);
     let clock = timings.stage(tr!("copied files", "fichiers copiés"), clock);
     let cache = crate::images::cache::Cache::new(prepared.images_cache.clone());
-    let sources = crate::images::cache::Sources::load(cache.dir());
+    let sources = &prepared.image_sources;
     let images: Vec<&crate::images::Image> = site.images.iter().collect();
     // One image at a time per thread: a decoded photo is tens of megabytes.
     let image_errors: Vec<Diagnostic> = images
@@ -707,6 +712,7 @@ fn write_site_timed(
             images: images.len(),
             from_cache: hits,
             made: misses,
+            sources_read: sources.hashed() + sources.unheaded(),
         },
     })
 }
@@ -732,6 +738,9 @@ pub struct ImageCounts {
     pub from_cache: u64,
     /// Outputs made.
     pub made: u64,
+    /// Sources read, for their header or their hash: none in a build
+    /// after one that saw them unchanged.
+    pub sources_read: u64,
 }
 
 /// Renders one document's body for the edition `lang` of `site`.

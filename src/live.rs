@@ -152,6 +152,7 @@ impl LiveSite {
         let images = Arc::new(Store::new(
             Arc::clone(&prepared.site.images),
             prepared.images_cache.clone(),
+            Arc::clone(&prepared.image_sources),
         ));
         Ok(LiveSite {
             options,
@@ -219,6 +220,7 @@ impl LiveSite {
         let images = Arc::new(Store::new(
             Arc::clone(&prepared.site.images),
             prepared.images_cache.clone(),
+            Arc::clone(&prepared.image_sources),
         ));
         let mut changed = diff(&self.outputs, &outputs);
         changed.extend(images.changed_since(&self.images));

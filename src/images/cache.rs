@@ -20,10 +20,12 @@
 //!   so a build killed mid-write leaves no entry under its real name; an
 //!   entry whose length is not the one its name gives (cut short by a full
 //!   disk, a broken CI cache, a hand) is removed and made again.
-//! - **Sources** ([`Sources`]): the SHA-256 of each source is remembered in
+//! - **Sources** ([`Sources`]): the SHA-256 of each source and its header
+//!   (format, size, orientation, frames) are remembered in
 //!   `<dir>/sources.tsv` with what `stat` says of the file (length,
 //!   modification and change times in nanoseconds, inode), so that only a
-//!   file whose stat changed is read and hashed again. The change time
+//!   file whose stat changed is read again: a warm build plans and links
+//!   every image with one `stat` per source, reading none. The change time
 //!   cannot be set by hand, so a file rewritten to the same length with its
 //!   old modification time put back is still seen. As git does for its
 //!   index, an entry as recent as the list itself is not trusted (the file
@@ -53,7 +55,7 @@ const TEMP_PREFIX: &str = ".tmp-";
 const SOURCES: &str = "sources.tsv";
 
 /// The first line of [`SOURCES`]: a list of another layout is not read.
-const SOURCES_HEADER: &str = "alumni-sources 1";
+const SOURCES_HEADER: &str = "alumni-sources 2";
 
 /// The last line of [`SOURCES`]: a list without it is not read.
 const SOURCES_END: &str = "end";
@@ -298,18 +300,35 @@ impl Stamp {
     }
 }
 
-/// The SHA-256 of each source, remembered across builds by its stat (see
-/// the module's decisions).
+/// What is remembered of one source, valid while its stat is `stamp`.
+#[derive(Clone, Debug, PartialEq, Eq)]
+struct Known {
+    stamp: Stamp,
+    /// The SHA-256 of its bytes, once a build needed it.
+    hash: Option<String>,
+    /// Its header as the images stage wrote it ([`Sources::header`]).
+    header: Option<String>,
+}
+
+/// The SHA-256 and the header of each source, remembered across builds by
+/// its stat (see the module's decisions).
 #[derive(Debug)]
 pub struct Sources {
     file: PathBuf,
-    /// As read: path -> (stamp, hash), trusted entries only.
-    known: HashMap<PathBuf, (Stamp, String)>,
+    /// As read: trusted entries only.
+    known: HashMap<PathBuf, Known>,
     /// Asked for in this process.
-    asked: Mutex<HashMap<PathBuf, (Stamp, String)>>,
+    asked: Mutex<HashMap<PathBuf, Known>>,
     /// How many sources were read and hashed.
     hashed: AtomicU64,
+    /// How many headers were not remembered.
+    unheaded: AtomicU64,
 }
+
+/// What `stat` said of a source before it was read, for
+/// [`Sources::remember_header`].
+#[derive(Clone, Copy, Debug)]
+pub struct Seen(Stamp);
 
 impl Sources {
     /// The list in the cache folder `dir` (an absent or unreadable list is
@@ -326,12 +345,12 @@ impl Sources {
                 && text.ends_with('\n');
             if whole {
                 for line in &lines[1..lines.len() - 1] {
-                    let Some((path, stamp, hash)) = parse_source_line(line) else {
+                    let Some((path, row)) = parse_source_line(line) else {
                         continue;
                     };
                     // As recent as the list: it may have changed within the same tick.
-                    if stamp.mtime_ns < written && stamp.ctime_ns < written {
-                        known.insert(path, (stamp, hash));
+                    if row.stamp.mtime_ns < written && row.stamp.ctime_ns < written {
+                        known.insert(path, row);
                     }
                 }
             }
@@ -341,18 +360,22 @@ impl Sources {
             known,
             asked: Mutex::new(HashMap::new()),
             hashed: AtomicU64::new(0),
+            unheaded: AtomicU64::new(0),
         }
+    }
+
+    /// What the list says of `abs` if its stat is the one recorded.
+    fn known(&self, abs: &Path, now: Stamp) -> Option<&Known> {
+        self.known.get(abs).filter(|k| k.stamp == now)
     }
 
     /// The SHA-256 of the file at `abs`: from the list when its stat is
     /// the one recorded, else read and hashed (and recorded).
     pub fn hash(&self, abs: &Path) -> io::Result<String> {
         let before = Stamp::of(&fs::metadata(abs)?);
-        if let Some((stamp, hash)) = self.known.get(abs) {
-            if *stamp == before {
-                self.record(abs, before, hash.clone());
-                return Ok(hash.clone());
-            }
+        if let Some(hash) = self.known(abs, before).and_then(|k| k.hash.clone()) {
+            self.record(abs, before, Some(hash.clone()), None);
+            return Ok(hash);
         }
         let bytes = fs::read(abs)?;
         Ok(self.hash_bytes(abs, before, &bytes))
@@ -367,6 +390,28 @@ impl Sources {
         Ok((hash, bytes))
     }
 
+    /// The header remembered for the file at `abs` (one `stat`, no read),
+    /// or, when the list has none for its present stat, that stat, to
+    /// give [`Sources::remember_header`] once the header is read.
+    pub fn header(&self, abs: &Path) -> io::Result<Result<String, Seen>> {
+        let now = Stamp::of(&fs::metadata(abs)?);
+        if let Some(header) = self.known(abs, now).and_then(|k| k.header.clone()) {
+            self.record(abs, now, None, Some(header.clone()));
+            return Ok(Ok(header));
+        }
+        self.unheaded.fetch_add(1, Ordering::Relaxed);
+        Ok(Err(Seen(now)))
+    }
+
+    /// Remembers `header` (one line of text, no tab) for the file at
+    /// `abs`, read after `seen`; nothing if the file changed meanwhile.
+    pub fn remember_header(&self, abs: &Path, seen: Seen, header: String) {
+        let now = fs::metadata(abs).map(|m| Stamp::of(&m)).ok();
+        if now == Some(seen.0) && !header.contains(['\t', '\n']) && !header.is_empty() {
+            self.record(abs, seen.0, None, Some(header));
+        }
+    }
+
     fn hash_bytes(&self, abs: &Path, before: Stamp, bytes: &[u8]) -> String {
         self.hashed.fetch_add(1, Ordering::Relaxed);
         let hash = crate::output::sha256_hex(bytes);
@@ -374,14 +419,29 @@ impl Sources {
         // would not say which ones; the next build reads it again.
         let after = fs::metadata(abs).map(|m| Stamp::of(&m)).ok();
         if after == Some(before) && bytes.len() as u64 == before.len {
-            self.record(abs, before, hash.clone());
+            self.record(abs, before, Some(hash.clone()), None);
         }
         hash
     }
 
-    fn record(&self, abs: &Path, stamp: Stamp, hash: String) {
+    /// Records what was learnt of `abs` at `stamp`, beside what was learnt
+    /// of it at the same stamp (a header, then a hash).
+    fn record(&self, abs: &Path, stamp: Stamp, hash: Option<String>, header: Option<String>) {
         if let Ok(mut asked) = self.asked.lock() {
-            asked.insert(abs.to_path_buf(), (stamp, hash));
+            let row = asked.entry(abs.to_path_buf()).or_insert(Known {
+                stamp,
+                hash: None,
+                header: None,
+            });
+            if row.stamp != stamp {
+                *row = Known {
+                    stamp,
+                    hash: None,
+                    header: None,
+                };
+            }
+            row.hash = hash.or(row.hash.take());
+            row.header = header.or(row.header.take());
         }
     }
 
@@ -390,22 +450,41 @@ impl Sources {
         self.hashed.load(Ordering::Relaxed)
     }
 
+    /// How many sources' headers were asked for and not remembered.
+    pub fn unheaded(&self) -> u64 {
+        self.unheaded.load(Ordering::Relaxed)
+    }
+
     /// Writes the list of the sources asked for in this process, through a
-    /// temporary file renamed into place. Nothing is written when the list
-    /// would say what it says.
+    /// temporary file renamed into place; a source asked for only its
+    /// header or only its hash keeps what the list knew of the other, at
+    /// the same stat. Nothing is written when the list would say what it
+    /// says.
     pub fn save(&self) -> io::Result<()> {
-        let asked = self.asked.lock().map(|a| a.clone()).unwrap_or_default();
-        let mut rows: Vec<(&PathBuf, &(Stamp, String))> = asked.iter().collect();
+        let mut asked = self.asked.lock().map(|a| a.clone()).unwrap_or_default();
+        for (path, row) in &mut asked {
+            if let Some(old) = self.known.get(path).filter(|k| k.stamp == row.stamp) {
+                row.hash = row.hash.take().or_else(|| old.hash.clone());
+                row.header = row.header.take().or_else(|| old.header.clone());
+            }
+        }
+        let mut rows: Vec<(&PathBuf, &Known)> = asked.iter().collect();
         rows.sort_by(|a, b| a.0.cmp(b.0));
         let mut text = format!("{SOURCES_HEADER}\n");
-        for (path, (s, hash)) in rows {
+        for (path, row) in rows {
             let Some(path) = path.to_str().filter(|p| !p.contains(['\t', '\n'])) else {
                 continue;
             };
+            let s = row.stamp;
             let _ = writeln!(
                 text,
-                "{hash}\t{}\t{}\t{}\t{}\t{path}",
-                s.len, s.mtime_ns, s.ctime_ns, s.inode
+                "{}\t{}\t{}\t{}\t{}\t{}\t{path}",
+                row.hash.as_deref().unwrap_or("-"),
+                s.len,
+                s.mtime_ns,
+                s.ctime_ns,
+                s.inode,
+                row.header.as_deref().unwrap_or("-"),
             );
         }
         text.push_str(SOURCES_END);
@@ -426,21 +505,34 @@ impl Sources {
     }
 }
 
-/// One line of [`SOURCES`]: `hash len mtime ctime inode path`, tab-separated.
-fn parse_source_line(line: &str) -> Option<(PathBuf, Stamp, String)> {
-    let mut fields = line.splitn(6, '\t');
-    let hash = fields.next()?;
-    if hash.len() != 64 || !hash.bytes().all(|b| b.is_ascii_hexdigit()) {
-        return None;
-    }
+/// One line of [`SOURCES`]: `hash len mtime ctime inode header path`,
+/// tab-separated, `-` for a hash or header not known.
+fn parse_source_line(line: &str) -> Option<(PathBuf, Known)> {
+    let mut fields = line.splitn(7, '\t');
+    let hash = match fields.next()? {
+        "-" => None,
+        h if h.len() == 64 && h.bytes().all(|b| b.is_ascii_hexdigit()) => Some(h.to_string()),
+        _ => return None,
+    };
     let stamp = Stamp {
         len: fields.next()?.parse().ok()?,
         mtime_ns: fields.next()?.parse().ok()?,
         ctime_ns: fields.next()?.parse().ok()?,
         inode: fields.next()?.parse().ok()?,
     };
+    let header = match fields.next()? {
+        "-" => None,
+        h => Some(h.to_string()),
+    };
     let path = PathBuf::from(fields.next()?);
-    Some((path, stamp, hash.to_string()))
+    Some((
+        path,
+        Known {
+            stamp,
+            hash,
+            header,
+        },
+    ))
 }
 
 #[cfg(test)]
@@ -520,6 +612,44 @@ mod tests {
             crate::output::sha256_hex(b"other bytes")
         );
         assert_eq!(changed.hashed(), 1);
+    }
+
+    /// A header is remembered beside the hash and given back without a
+    /// read while the stat holds; a list saved by a process that asked for
+    /// the hash alone keeps the header. Catches a header trusted after an
+    /// edit, or lost when only the hash was asked for.
+    #[test]
+    fn headers_are_remembered_by_stat_beside_hashes() {
+        let dir = tempfile::tempdir().unwrap();
+        let photo = dir.path().join("photo.jpg");
+        fs::write(&photo, b"bytes").unwrap();
+        set_mtime(&photo, 1_000_000);
+        let sources = Sources::load(dir.path());
+        let Err(seen) = sources.header(&photo).unwrap() else {
+            panic!("nothing remembered yet");
+        };
+        sources.remember_header(&photo, seen, "jpg 4 3 1 0 5".to_string());
+        sources.save().unwrap();
+        set_mtime(&dir.path().join(SOURCES), 4_000_000_000);
+
+        let again = Sources::load(dir.path());
+        assert_eq!(again.header(&photo).unwrap().unwrap(), "jpg 4 3 1 0 5");
+        assert_eq!(again.unheaded(), 0);
+        // Asked for the hash alone, saved: the header stays.
+        again.hash(&photo).unwrap();
+        let only_hash = Sources::load(dir.path());
+        only_hash.hash(&photo).unwrap();
+        only_hash.save().unwrap();
+        set_mtime(&dir.path().join(SOURCES), 4_000_000_001);
+        let both = Sources::load(dir.path());
+        assert_eq!(both.header(&photo).unwrap().unwrap(), "jpg 4 3 1 0 5");
+        both.hash(&photo).unwrap();
+        assert_eq!(both.hashed(), 0);
+
+        // Edited: not remembered any more.
+        fs::write(&photo, b"other").unwrap();
+        let edited = Sources::load(dir.path());
+        assert!(edited.header(&photo).unwrap().is_err());
     }
 
     /// Catches a list trusted when it is as recent as its entries (a file

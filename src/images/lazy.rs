@@ -35,7 +35,7 @@ use crate::diagnostic::Diagnostic;
 pub struct Store {
     images: Arc<Images>,
     cache: Cache,
-    sources: Sources,
+    sources: Arc<Sources>,
     /// One lock per image being made (by the output of its original).
     making: Mutex<HashMap<String, Arc<Mutex<()>>>>,
     /// Images that could not be made, with why.
@@ -56,8 +56,9 @@ impl std::fmt::Debug for Store {
 }
 
 impl Store {
-    /// The store of `images`, made through the cache in `cache_dir`.
-    pub fn new(images: Arc<Images>, cache_dir: PathBuf) -> Store {
+    /// The store of `images`, made through the cache in `cache_dir`, whose
+    /// list of sources the build loaded as `sources`.
+    pub fn new(images: Arc<Images>, cache_dir: PathBuf, sources: Arc<Sources>) -> Store {
         let stamps = images
             .iter()
             .map(|i| {
@@ -68,7 +69,7 @@ impl Store {
             })
             .collect();
         Store {
-            sources: Sources::load(&cache_dir),
+            sources,
             cache: Cache::new(cache_dir),
             images,
             making: Mutex::new(HashMap::new()),

@@ -588,6 +588,26 @@ fn variants_of(
 /// ours, else its header and length.
 type Header = Result<Option<(probe::Header, u64)>, Diagnostic>;
 
+/// The header of the file at `abs` (`path` in diagnostics): the one
+/// `sources` remembers for its present stat, else read (and remembered
+/// when it is an image's).
+fn header_of(path: &str, abs: &std::path::Path, sources: &cache::Sources) -> Header {
+    let seen = match sources.header(abs) {
+        Ok(Ok(memo)) => match probe::Header::from_memo(&memo) {
+            Some(header) => return Ok(Some(header)),
+            None => None,
+        },
+        Ok(Err(seen)) => Some(seen),
+        // Unreadable: reading it says why, at its path.
+        Err(_) => None,
+    };
+    let header = read_header(path, abs)?;
+    if let (Some(seen), Some((h, len))) = (seen, &header) {
+        sources.remember_header(abs, seen, h.to_memo(*len));
+    }
+    Ok(header)
+}
+
 /// Reads the header of the file at `abs` (`path` in diagnostics): the first
 /// bytes, more if the header asks, and the last ones.
 fn read_header(path: &str, abs: &std::path::Path) -> Header {
@@ -704,27 +724,29 @@ pub fn field_images(site: &crate::model::Site) -> HashSet<String> {
 }
 
 /// Plans every raster image among `copies`: reads headers (in parallel, each
-/// source file once), judges limits, names outputs. `open_graph` holds the
+/// source file once, none whose header `sources` remembers for its present
+/// stat), judges limits, names outputs. `open_graph` holds the
 /// output paths of images that `image` fields name, which get an
 /// Open Graph crop. Returns the plan, errors and warnings.
 pub fn plan<S: std::hash::BuildHasher>(
     copies: &[Copy],
     open_graph: &HashSet<String, S>,
     settings: &Settings,
+    sources: &cache::Sources,
 ) -> (Images, Vec<Diagnostic>, Vec<Diagnostic>) {
     let candidates: Vec<&Copy> = copies
         .iter()
         .filter(|c| Format::from_name(&c.output).is_some())
         .collect();
-    let mut sources: Vec<(&str, &std::path::Path)> = candidates
+    let mut files: Vec<(&str, &std::path::Path)> = candidates
         .iter()
         .map(|c| (c.file.path.as_str(), c.file.abs.as_path()))
         .collect();
-    sources.sort_unstable();
-    sources.dedup();
-    let headers: HashMap<&str, Header> = sources
+    files.sort_unstable();
+    files.dedup();
+    let headers: HashMap<&str, Header> = files
         .par_iter()
-        .map(|&(path, abs)| (path, read_header(path, abs)))
+        .map(|&(path, abs)| (path, header_of(path, abs, sources)))
         .collect();
     let mut images = Images {
         settings: settings.clone(),

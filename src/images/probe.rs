@@ -112,6 +112,47 @@ impl Header {
             _ => (self.width, self.height),
         }
     }
+
+    /// The header and the file's length `len` as one line of text, for
+    /// the list of sources ([`super::cache::Sources::header`]):
+    /// `jpg 4000 3000 6 0 8912345` (format, stored size, Exif orientation,
+    /// animated, length).
+    pub fn to_memo(&self, len: u64) -> String {
+        format!(
+            "{} {} {} {} {} {len}",
+            self.format.extension(),
+            self.width,
+            self.height,
+            self.orientation.to_exif(),
+            u8::from(self.animated)
+        )
+    }
+
+    /// What [`Header::to_memo`] wrote; `None` for any other text.
+    pub fn from_memo(text: &str) -> Option<(Header, u64)> {
+        let mut fields = text.split(' ');
+        let format = Format::from_name(&format!(".{}", fields.next()?))?;
+        let width = fields.next()?.parse().ok()?;
+        let height = fields.next()?.parse().ok()?;
+        let orientation = Orientation::from_exif(fields.next()?.parse().ok()?)?;
+        let animated = match fields.next()? {
+            "0" => false,
+            "1" => true,
+            _ => return None,
+        };
+        let len = fields.next()?.parse().ok()?;
+        if fields.next().is_some() || width == 0 || height == 0 {
+            return None;
+        }
+        let header = Header {
+            format,
+            width,
+            height,
+            orientation,
+            animated,
+        };
+        Some((header, len))
+    }
 }
 
 /// Why a file cannot be read as the image it claims to be.
@@ -362,6 +403,34 @@ fn webp(head: &[u8], len: u64) -> Result<Header, Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Catches a memo that loses the orientation or the frames, or that
+    /// reads text of another shape as a header.
+    #[test]
+    fn a_header_comes_back_from_its_memo() {
+        let header = Header {
+            format: Format::WebP,
+            width: 4000,
+            height: 3000,
+            orientation: Orientation::Rotate90,
+            animated: true,
+        };
+        let memo = header.to_memo(8_912_345);
+        assert_eq!(memo, "webp 4000 3000 6 1 8912345");
+        assert_eq!(Header::from_memo(&memo), Some((header, 8_912_345)));
+        for bad in [
+            "",
+            "-",
+            "tif 1 1 1 0 1",
+            "jpg 0 3 1 0 5",
+            "jpg 4 3 9 0 5",
+            "jpg 4 3 1 2 5",
+            "jpg 4 3 1 0 5 7",
+            "jpg 4 3 1 0",
+        ] {
+            assert_eq!(Header::from_memo(bad), None, "{bad}");
+        }
+    }
 
     #[test]
     fn jpeg_headers_are_read_past_exif_and_need_their_end() {

@@ -398,6 +398,29 @@ fn a_warm_build_links_outputs_from_the_cache_and_sees_a_same_length_edit() {
     assert!(!folders.contains(&old_hash), "the old entries are pruned");
 }
 
+/// A warm build plans and links every image from what the cache's list
+/// remembers (header and hash, by stat): it reads no image at all, and
+/// makes nothing. Catches headers read again on each build (64 KB and the
+/// end of every photo) and a list that forgets headers or hashes when it
+/// is saved.
+#[test]
+fn a_warm_build_reads_no_image() {
+    let site = site_with_photo(1);
+    let options = alumni::build::BuildOptions::new(site.root());
+    let cold = alumni::build::build(&options).unwrap_or_else(|_| panic!("builds"));
+    assert!(cold.images.images >= 2, "{:?}", cold.images);
+    assert!(cold.images.sources_read >= 2 * cold.images.images as u64);
+    let warm = alumni::build::build(&options).unwrap_or_else(|_| panic!("builds"));
+    assert_eq!(warm.images.sources_read, 0, "{:?}", warm.images);
+    assert_eq!(warm.images.made, 0, "{:?}", warm.images);
+    assert!(warm.images.from_cache > 0, "{:?}", warm.images);
+    // `check` between two builds changes nothing of that.
+    let check = site.check(&[]);
+    assert_eq!(check.code, 0, "{}{}", check.stdout, check.stderr);
+    let again = alumni::build::build(&options).unwrap_or_else(|_| panic!("builds"));
+    assert_eq!(again.images.sources_read, 0, "{:?}", again.images);
+}
+
 #[test]
 fn the_cache_folder_can_be_moved_and_not_into_the_sources() {
     let site = site_with_photo(1);

@@ -680,7 +680,7 @@ fn write_site_timed(
         .with_max_len(1)
         .filter_map(|image| {
             let outputs =
-                match crate::images::publish(image, &site.images.settings, &cache, &sources) {
+                match crate::images::publish(image, &site.images.settings, &cache, sources) {
                     Ok(outputs) => outputs,
                     Err(d) => return Some(d),
                 };

@@ -59,7 +59,8 @@ fn warm_image_cache() -> &'static Path {
             let cache = root.join(".alumni-cache");
             assert!(
                 cache.is_dir(),
-                "a build of the repository's site fills {cache:?}"
+                "a build of the repository's site fills {}",
+                cache.display()
             );
             (dir, cache)
         })

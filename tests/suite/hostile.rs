@@ -9,9 +9,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
-use crate::harness::{
-    Run, TestSite, assert_small, copy_own_site, copy_tree, fixture, repo_root, run_measured, tree,
-};
+use crate::harness::{Run, TestSite, assert_small, copy_own_site, fixture, run_measured, tree};
 
 /// A site built once, so that a failed build can be checked to leave it alone.
 fn built_site() -> TestSite {

@@ -24,7 +24,9 @@
 //! function: a key into the map of outputs, never a file-system path, so no
 //! request can read anything outside the built site.
 //!
-//! The preview serves drafts and pages not yet published. Bound to a loopback
+//! With `--drafts`, `--future` or `--expired`, the preview serves pages the
+//! published site leaves out; a preview on another address may then show
+//! what is not public yet. Bound to a loopback
 //! address (the default), it answers only requests whose `Host` is a loopback
 //! name (`HostPolicy`): any web page could otherwise point a name of its own
 //! at 127.0.0.1 (DNS rebinding) and read the preview from the visitor's

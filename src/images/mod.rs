@@ -834,7 +834,34 @@ pub fn plan<S: std::hash::BuildHasher>(
             },
         );
     }
+    errors.extend(iso_images_with_metadata(copies));
     (images, errors, warnings)
+}
+
+/// The refusals of staff's AVIF and HEIF files that carry metadata: they
+/// are published as they are (see Privacy). Beside untrusted pages the
+/// attachment check judges them.
+fn iso_images_with_metadata(copies: &[Copy]) -> Vec<Diagnostic> {
+    let mut files: Vec<(&str, &std::path::Path)> = copies
+        .iter()
+        .filter(|c| !c.file.trust.is_untrusted() && probe::is_iso_image_name(&c.output))
+        .map(|c| (c.file.path.as_str(), c.file.abs.as_path()))
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    files
+        .par_iter()
+        .filter_map(|&(path, abs)| match std::fs::read(abs) {
+            Ok(bytes) => crate::attachment::iso_image_problem(path, &bytes),
+            Err(e) => Some(Diagnostic::error(
+                path,
+                tr!(
+                    "cannot read the image: {e}",
+                    "impossible de lire l'image : {e}"
+                ),
+            )),
+        })
+        .collect()
 }
 
 /// Whether an image over a limit is left out of the plan: only over the

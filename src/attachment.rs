@@ -273,10 +273,10 @@ pub fn judge(path: &str, bytes: &[u8]) -> Result<Kind, Vec<Diagnostic>> {
 /// [`crate::images`]).
 pub fn iso_image_problem(path: &str, bytes: &[u8]) -> Option<Diagnostic> {
     let name = file_name(path);
-    let format = if extension(name).starts_with("avif") {
-        "AVIF"
+    let (format, article) = if extension(name).starts_with("avif") {
+        ("AVIF", "an")
     } else {
-        "HEIF"
+        ("HEIF", "a")
     };
     let found = match crate::images::probe::iso_metadata(bytes) {
         Ok(found) if found.is_empty() => return None,
@@ -316,7 +316,7 @@ pub fn iso_image_problem(path: &str, bytes: &[u8]) -> Option<Diagnostic> {
         Diagnostic::error(
             path,
             tr!(
-                "`{name}` carries metadata ({parts}: the camera, the date, perhaps the place the photo was taken), and a {format} image is published as it is, metadata included",
+                "`{name}` carries metadata ({parts}: the camera, the date, perhaps the place the photo was taken), and {article} {format} image is published as it is, metadata included",
                 "`{name}` contient des métadonnées ({parts} : l'appareil, la date, peut-être le lieu de la prise de vue), et une image {format} est publiée telle quelle, métadonnées comprises"
             ),
         )

@@ -54,7 +54,17 @@
 //!   re-encoding, its metadata segments cut out ([`strip`]), when it needs
 //!   no turning; a photo with an Exif orientation is turned, then
 //!   re-encoded at full size (quality 90). Colour profiles stay (see
-//!   [`process`]).
+//!   [`process`]). AVIF and HEIF files (`.avif`, `.heic`...) are not
+//!   images of this stage: no decoder of ours reads them, so they are
+//!   published as they are, and only when they carry nothing to cut out.
+//!   Their boxes are walked ([`probe::iso_metadata`]): an `Exif` item, an
+//!   XMP item (`mime`, of type `application/rdf+xml`), an XMP `uuid` box
+//!   or a movie's user data (`udta`), or boxes that cannot be walked, make
+//!   a located error at the file for everyone, staff and clubs alike
+//!   ([`crate::attachment::iso_image_problem`]), telling them to export it
+//!   without metadata or as JPEG or PNG. Editing the boxes ourselves would
+//!   mean rewriting the item locations (`iloc`) of every picture; the
+//!   error costs a contributor one export.
 //! - **Limits**: over `images.max_pixels` (default 64 megapixels) an image
 //!   is refused before decoding, for everyone: the limit on what one
 //!   decode may cost. Over `images.max_bytes` (default 8 MiB) it is an

@@ -991,6 +991,34 @@ fn forbidden_tags(file: &Path) -> Vec<String> {
                 | "Duration"
                 | "FrameCount"
         ),
+        // The boxes of an AVIF that say how its picture is coded.
+        "QuickTime" => matches!(
+            tag,
+            "MajorBrand"
+                | "MinorVersion"
+                | "CompatibleBrands"
+                | "HandlerType"
+                | "PrimaryItemReference"
+                | "ImageSpatialExtent"
+                | "ImagePixelDepth"
+                | "AV1ConfigurationVersion"
+                | "SeqProfile"
+                | "SeqLevelIdx0"
+                | "SeqTier0"
+                | "HighBitDepth"
+                | "TwelveBit"
+                | "ChromaFormat"
+                | "ChromaSamplePosition"
+                | "InitialDelaySamples"
+                | "ColorProfiles"
+                | "ColorPrimaries"
+                | "TransferCharacteristics"
+                | "MatrixCoefficients"
+                | "VideoFullRangeFlag"
+                | "MediaDataSize"
+                | "MediaDataOffset"
+                | "MediaData"
+        ),
         "GIF" => matches!(
             tag,
             "GIFVersion"
@@ -1183,4 +1211,150 @@ fn metadata_written_by_exiftool_in_every_format_is_never_published() {
     let webp_tags = exiftool_read(&webp_out);
     assert_eq!(webp_tags["RIFF:WebP_Flags"], "Animation", "{webp_tags:?}");
     assert_eq!(webp_tags["RIFF:Duration"], "1.00 s", "{webp_tags:?}");
+}
+
+/// An ISO box: 32-bit size, type, body.
+fn iso_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+    let mut b = u32::try_from(body.len() + 8).unwrap().to_be_bytes().to_vec();
+    b.extend_from_slice(kind);
+    b.extend_from_slice(body);
+    b
+}
+
+/// An ISO image as an encoder lays it out: `ftyp` of `brand`, then `meta`
+/// (handler, primary item, item list: the picture, then one item of each
+/// of `items`, `Exif` or `mime` for XMP), then the coded data.
+fn iso_image(brand: &[u8; 4], items: &[&[u8; 4]]) -> Vec<u8> {
+    let ftyp = iso_box(b"ftyp", &[&brand[..], b"\0\0\0\0", brand, b"mif1miaf"].concat());
+    let hdlr = iso_box(b"hdlr", b"\0\0\0\0\0\0\0\0pict\0\0\0\0\0\0\0\0\0\0\0\0\0");
+    let pitm = iso_box(b"pitm", b"\0\0\0\0\0\x01");
+    let mut entries = Vec::new();
+    for (id, kind) in [b"av01"].into_iter().chain(items.iter().copied()).enumerate() {
+        let mut body = vec![2, 0, 0, 0, 0, u8::try_from(id + 1).unwrap(), 0, 0];
+        body.extend_from_slice(kind);
+        body.extend_from_slice(b"\0");
+        if kind == b"mime" {
+            body.extend_from_slice(b"application/rdf+xml\0");
+        }
+        entries.extend(iso_box(b"infe", &body));
+    }
+    let count = u16::try_from(items.len() + 1).unwrap().to_be_bytes();
+    let iinf = iso_box(b"iinf", &[&[0, 0, 0, 0][..], &count, &entries].concat());
+    let meta = iso_box(b"meta", &[&[0, 0, 0, 0][..], &hdlr, &pitm, &iinf].concat());
+    let mdat = iso_box(b"mdat", b"\x12\0\x0a\x09coded picture; Exif: GPS 48.85 N");
+    [ftyp, meta, mdat].concat()
+}
+
+/// AVIF and HEIF files are published as they are: beside a staff page and
+/// a club page, one without metadata is published byte for byte, one with
+/// an `Exif` item or an XMP item is a bilingual error at its path for
+/// both, in `check` and `build`. Catches the staff's files going
+/// unjudged (they are not images of the stage), the club's AVIF accepted
+/// by its magic bytes alone, and an item found in the one but not the
+/// other.
+#[test]
+fn an_avif_or_heif_with_exif_or_xmp_is_refused_for_staff_and_clubs() {
+    let site = TestSite::repository();
+    site.write(
+        "content/news/vie-privee/index.md",
+        "---\ntitle: Vie privée\ndate: 2026-11-20\n---\nDes images.\n",
+    );
+    let plain = iso_image(b"avif", &[]);
+    for dir in ["content/news/vie-privee", "content/clubs/club-des-docteurs"] {
+        site.write_bytes(&format!("{dir}/propre.avif"), &plain);
+        site.write_bytes(&format!("{dir}/exif.avif"), &iso_image(b"avif", &[b"Exif"]));
+        site.write_bytes(&format!("{dir}/xmp.avif"), &iso_image(b"avif", &[b"mime"]));
+    }
+    site.write_bytes(
+        "content/news/vie-privee/iphone.heic",
+        &iso_image(b"heic", &[b"Exif", b"mime"]),
+    );
+    let check = site.check(&[]);
+    assert_eq!(check.code, 1, "{}{}", check.stdout, check.stderr);
+    let report = format!("{}{}", check.stdout, check.stderr);
+    for dir in ["content/news/vie-privee", "content/clubs/club-des-docteurs"] {
+        for (name, parts) in [("exif.avif", "Exif"), ("xmp.avif", "XMP")] {
+            let expected = format!(
+                "{dir}/{name}: error: `{name}` carries metadata ({parts}: the camera, the date, perhaps the place the photo was taken), and an AVIF image is published as it is"
+            );
+            assert!(report.contains(&expected), "{expected}\n{report}");
+        }
+        assert!(!report.contains(&format!("{dir}/propre.avif")), "{report}");
+    }
+    assert!(
+        report.contains("content/news/vie-privee/iphone.heic: error: `iphone.heic` carries metadata (Exif, XMP:"),
+        "{report}"
+    );
+    let build = site.build(&["--lang", "fr"]);
+    assert_eq!(build.code, 1, "{}", build.stderr);
+    assert!(
+        build.stderr.contains("content/clubs/club-des-docteurs/exif.avif: erreur : `exif.avif` contient des métadonnées (Exif : l'appareil"),
+        "{}",
+        build.stderr
+    );
+    // Without them, both publish the clean one as it is.
+    for dir in ["content/news/vie-privee", "content/clubs/club-des-docteurs"] {
+        for name in ["exif.avif", "xmp.avif"] {
+            fs::remove_file(site.root().join(dir).join(name)).unwrap();
+        }
+    }
+    fs::remove_file(site.root().join("content/news/vie-privee/iphone.heic")).unwrap();
+    let build = site.build(&[]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    for dir in ["news/vie-privee", "clubs/club-des-docteurs"] {
+        assert_eq!(fs::read(site.public().join(dir).join("propre.avif")).unwrap(), plain);
+    }
+}
+
+/// A real AVIF (`tests/fixtures/images/pixel.avif`, 16 x 12, made with
+/// Pillow 13.0.0: `Image.new("RGB", (16, 12), (200, 30, 40)).save(f,
+/// quality=50)`), with exiftool's own Exif and XMP written into a copy:
+/// the copy is refused beside both pages, the fixture published with
+/// nothing exiftool calls metadata. Catches the box walk missing where
+/// exiftool puts them (its `Exif` item, its `mime` item), which
+/// hand-built boxes could not show.
+#[test]
+#[ignore = "writes and reads images with Debian's exiftool (libimage-exiftool-perl); .ci/run installs it and runs this"]
+fn an_avif_given_metadata_by_exiftool_is_refused_and_a_clean_one_published() {
+    let site = TestSite::repository();
+    site.write(
+        "content/news/vie-privee/index.md",
+        "---\ntitle: Vie privée\ndate: 2026-11-20\n---\nDes images.\n",
+    );
+    let fixture = fs::read(crate::harness::fixture("images/pixel.avif")).unwrap();
+    for dir in ["content/news/vie-privee", "content/clubs/club-des-docteurs"] {
+        site.write_bytes(&format!("{dir}/propre.avif"), &fixture);
+        for (name, tags) in [
+            ("exif.avif", &EXIFTOOL_TAGS[..4]),
+            ("xmp.avif", &EXIFTOOL_TAGS[4..5]),
+        ] {
+            let rel = format!("{dir}/{name}");
+            site.write_bytes(&rel, &fixture);
+            exiftool_write(&site.root().join(&rel), tags);
+            let left = forbidden_tags(&site.root().join(&rel));
+            let group = if name == "exif.avif" { "EXIF:" } else { "XMP:" };
+            assert!(left.iter().any(|t| t.starts_with(group)), "{rel}: {left:?}");
+        }
+    }
+    let build = site.build(&[]);
+    assert_eq!(build.code, 1, "{}", build.stderr);
+    for dir in ["content/news/vie-privee", "content/clubs/club-des-docteurs"] {
+        for (name, parts) in [("exif.avif", "(Exif:"), ("xmp.avif", "(XMP:")] {
+            let expected = format!("{dir}/{name}: error: `{name}` carries metadata {parts}");
+            assert!(build.stderr.contains(&expected), "{expected}\n{}", build.stderr);
+        }
+    }
+    for dir in ["content/news/vie-privee", "content/clubs/club-des-docteurs"] {
+        for name in ["exif.avif", "xmp.avif"] {
+            fs::remove_file(site.root().join(dir).join(name)).unwrap();
+        }
+    }
+    let build = site.build(&[]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    for dir in ["news/vie-privee", "clubs/club-des-docteurs"] {
+        let published = site.public().join(dir).join("propre.avif");
+        assert_eq!(fs::read(&published).unwrap(), fixture);
+        let left = forbidden_tags(&published);
+        assert!(left.is_empty(), "{dir}: {left:?}");
+    }
 }

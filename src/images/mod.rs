@@ -102,7 +102,7 @@ use process::{Encoding, Shape};
 
 /// The version of what processing makes, in every cache key: raise it when
 /// a change to this module changes the bytes of an output.
-const PIPELINE: u32 = 1;
+const PIPELINE: u32 = 2;
 
 /// Quality of a full-size original re-encoded to turn it upright.
 const FULL_QUALITY: u8 = 90;

@@ -1215,7 +1215,10 @@ fn metadata_written_by_exiftool_in_every_format_is_never_published() {
 
 /// An ISO box: 32-bit size, type, body.
 fn iso_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
-    let mut b = u32::try_from(body.len() + 8).unwrap().to_be_bytes().to_vec();
+    let mut b = u32::try_from(body.len() + 8)
+        .unwrap()
+        .to_be_bytes()
+        .to_vec();
     b.extend_from_slice(kind);
     b.extend_from_slice(body);
     b
@@ -1225,11 +1228,18 @@ fn iso_box(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
 /// (handler, primary item, item list: the picture, then one item of each
 /// of `items`, `Exif` or `mime` for XMP), then the coded data.
 fn iso_image(brand: &[u8; 4], items: &[&[u8; 4]]) -> Vec<u8> {
-    let ftyp = iso_box(b"ftyp", &[&brand[..], b"\0\0\0\0", brand, b"mif1miaf"].concat());
+    let ftyp = iso_box(
+        b"ftyp",
+        &[&brand[..], b"\0\0\0\0", brand, b"mif1miaf"].concat(),
+    );
     let hdlr = iso_box(b"hdlr", b"\0\0\0\0\0\0\0\0pict\0\0\0\0\0\0\0\0\0\0\0\0\0");
     let pitm = iso_box(b"pitm", b"\0\0\0\0\0\x01");
     let mut entries = Vec::new();
-    for (id, kind) in [b"av01"].into_iter().chain(items.iter().copied()).enumerate() {
+    for (id, kind) in [b"av01"]
+        .into_iter()
+        .chain(items.iter().copied())
+        .enumerate()
+    {
         let mut body = vec![2, 0, 0, 0, 0, u8::try_from(id + 1).unwrap(), 0, 0];
         body.extend_from_slice(kind);
         body.extend_from_slice(b"\0");
@@ -1282,7 +1292,9 @@ fn an_avif_or_heif_with_exif_or_xmp_is_refused_for_staff_and_clubs() {
         assert!(!report.contains(&format!("{dir}/propre.avif")), "{report}");
     }
     assert!(
-        report.contains("content/news/vie-privee/iphone.heic: error: `iphone.heic` carries metadata (Exif, XMP:"),
+        report.contains(
+            "content/news/vie-privee/iphone.heic: error: `iphone.heic` carries metadata (Exif, XMP:"
+        ),
         "{report}"
     );
     let build = site.build(&["--lang", "fr"]);
@@ -1302,7 +1314,10 @@ fn an_avif_or_heif_with_exif_or_xmp_is_refused_for_staff_and_clubs() {
     let build = site.build(&[]);
     assert_eq!(build.code, 0, "{}", build.stderr);
     for dir in ["news/vie-privee", "clubs/club-des-docteurs"] {
-        assert_eq!(fs::read(site.public().join(dir).join("propre.avif")).unwrap(), plain);
+        assert_eq!(
+            fs::read(site.public().join(dir).join("propre.avif")).unwrap(),
+            plain
+        );
     }
 }
 
@@ -1341,7 +1356,11 @@ fn an_avif_given_metadata_by_exiftool_is_refused_and_a_clean_one_published() {
     for dir in ["content/news/vie-privee", "content/clubs/club-des-docteurs"] {
         for (name, parts) in [("exif.avif", "(Exif:"), ("xmp.avif", "(XMP:")] {
             let expected = format!("{dir}/{name}: error: `{name}` carries metadata {parts}");
-            assert!(build.stderr.contains(&expected), "{expected}\n{}", build.stderr);
+            assert!(
+                build.stderr.contains(&expected),
+                "{expected}\n{}",
+                build.stderr
+            );
         }
     }
     for dir in ["content/news/vie-privee", "content/clubs/club-des-docteurs"] {

@@ -685,7 +685,7 @@ mod tests {
         );
     }
     /// An ISO box: 32-bit size, type, body.
-    fn iso(kind: &[u8; 4], body: &[u8]) -> Vec<u8> {
+    fn iso(kind: &[u8], body: &[u8]) -> Vec<u8> {
         let mut b = u32::try_from(body.len() + 8)
             .unwrap()
             .to_be_bytes()
@@ -696,12 +696,12 @@ mod tests {
     }
 
     /// A full box: version, flags, body.
-    fn full(kind: &[u8; 4], version: u8, body: &[u8]) -> Vec<u8> {
+    fn full(kind: &[u8], version: u8, body: &[u8]) -> Vec<u8> {
         iso(kind, &[&[version, 0, 0, 0][..], body].concat())
     }
 
     /// An item description of version 2: id, protection, type, name, more.
-    fn infe(id: u16, kind: &[u8; 4], rest: &[u8]) -> Vec<u8> {
+    fn infe(id: u16, kind: &[u8], rest: &[u8]) -> Vec<u8> {
         let body = [&id.to_be_bytes()[..], &[0, 0], kind, b"\0", rest].concat();
         full(b"infe", 2, &body)
     }

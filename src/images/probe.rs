@@ -449,26 +449,28 @@ pub fn is_iso_image_name(name: &str) -> bool {
 /// [`Problem::Corrupt`]. Every box is at least its 8-byte header long, so
 /// the walk ends; it never panics.
 pub fn iso_metadata(bytes: &[u8]) -> Result<IsoMetadata, Problem> {
-    let boxes = iso_boxes(bytes)?;
-    if boxes.first().map(|b| &b.kind) != Some(b"ftyp") {
+    if bytes.get(4..8) != Some(b"ftyp") {
         return Err(Problem::Corrupt("the first box is not `ftyp`"));
     }
     let mut found = IsoMetadata::default();
-    iso_walk(&boxes, 0, &mut found)?;
+    iso_walk(bytes, 0, &mut found)?;
     Ok(found)
 }
 
 /// One box of an ISO base media file.
 struct IsoBox<'a> {
     /// Its four-letter type.
-    kind: [u8; 4],
+    kind: &'a [u8],
     /// What follows its header (for `uuid`, its extended type first).
     body: &'a [u8],
 }
 
-/// The boxes that `bytes` holds, one after another, to its end.
-fn iso_boxes(bytes: &[u8]) -> Result<Vec<IsoBox<'_>>, Problem> {
-    let mut boxes = Vec::new();
+/// Calls `each` on the boxes that `bytes` holds, one after another, to its
+/// end, one at a time (a file of a million empty boxes costs no memory).
+fn iso_each<'a>(
+    bytes: &'a [u8],
+    mut each: impl FnMut(IsoBox<'a>) -> Result<(), Problem>,
+) -> Result<(), Problem> {
     let mut at = 0;
     while at < bytes.len() {
         let rest = &bytes[at..];
@@ -494,23 +496,20 @@ fn iso_boxes(bytes: &[u8]) -> Result<Vec<IsoBox<'_>>, Problem> {
             return Err(Problem::Corrupt("a box is smaller than its header"));
         }
         let body = rest.get(header..size).ok_or(Problem::Truncated)?;
-        boxes.push(IsoBox {
-            kind: kind.try_into().map_err(|_| Problem::Truncated)?,
-            body,
-        });
+        each(IsoBox { kind, body })?;
         at += size;
     }
-    Ok(boxes)
+    Ok(())
 }
 
-/// Looks through `boxes`, `depth` boxes down, for what [`IsoMetadata`]
-/// names.
-fn iso_walk(boxes: &[IsoBox<'_>], depth: usize, found: &mut IsoMetadata) -> Result<(), Problem> {
+/// Looks through the boxes of `bytes`, `depth` boxes down, for what
+/// [`IsoMetadata`] names.
+fn iso_walk(bytes: &[u8], depth: usize, found: &mut IsoMetadata) -> Result<(), Problem> {
     if depth > ISO_DEPTH {
         return Err(Problem::Corrupt("boxes are nested too deep"));
     }
-    for b in boxes {
-        match &b.kind {
+    iso_each(bytes, |b| {
+        match b.kind {
             b"meta" => {
                 // A full box (version and flags), except QuickTime's own,
                 // whose first child comes at once.
@@ -520,7 +519,7 @@ fn iso_walk(boxes: &[IsoBox<'_>], depth: usize, found: &mut IsoMetadata) -> Resu
                     4
                 };
                 let children = b.body.get(skip..).ok_or(Problem::Truncated)?;
-                iso_walk(&iso_boxes(children)?, depth + 1, found)?;
+                iso_walk(children, depth + 1, found)?;
             }
             b"iinf" => {
                 // Version and flags, then an entry count (16 bits in
@@ -528,15 +527,14 @@ fn iso_walk(boxes: &[IsoBox<'_>], depth: usize, found: &mut IsoMetadata) -> Resu
                 let version = *b.body.first().ok_or(Problem::Truncated)?;
                 let skip = if version == 0 { 6 } else { 8 };
                 let entries = b.body.get(skip..).ok_or(Problem::Truncated)?;
-                for entry in iso_boxes(entries)? {
-                    if &entry.kind == b"infe" {
+                iso_each(entries, |entry| {
+                    if entry.kind == b"infe" {
                         iso_item(entry.body, found)?;
                     }
-                }
+                    Ok(())
+                })?;
             }
-            b"moov" | b"trak" | b"meco" => {
-                iso_walk(&iso_boxes(b.body)?, depth + 1, found)?;
-            }
+            b"moov" | b"trak" | b"meco" => iso_walk(b.body, depth + 1, found)?,
             b"udta" => found.user_data = true,
             b"XMP_" => found.xmp = true,
             b"uuid" => {
@@ -547,8 +545,8 @@ fn iso_walk(boxes: &[IsoBox<'_>], depth: usize, found: &mut IsoMetadata) -> Resu
             }
             _ => {}
         }
-    }
-    Ok(())
+        Ok(())
+    })
 }
 
 /// Reads one item's description (`infe`): an `Exif` item, or XMP (a MIME
@@ -785,6 +783,16 @@ mod tests {
                 Ok(found) => assert!(!found.exif, "{cut}"),
                 Err(Problem::Truncated | Problem::Corrupt(_)) => {}
                 Err(other) => panic!("{cut}: {other:?}"),
+            }
+        }
+        // Every byte of it made 0 (a size to the end), 1 (a 64-bit size
+        // follows), 7 (smaller than a header) or 0xFF (past any end), one
+        // at a time: an answer each time, never a panic.
+        for at in 0..whole.len() {
+            for byte in [0, 1, 7, 0xFF] {
+                let mut mutated = whole.clone();
+                mutated[at] = byte;
+                let _ = iso_metadata(&mutated);
             }
         }
         let ftyp = iso(b"ftyp", b"avif\0\0\0\0");

@@ -9,7 +9,8 @@
 //! attribute when there is one.
 //!
 //! Invariant: a file is accepted only when its content (its magic bytes, not
-//! its name) is a raster image (JPEG, PNG, GIF, WebP, AVIF), a PDF, or an SVG
+//! its name) is a raster image (JPEG, PNG, GIF, WebP, or AVIF without
+//! metadata, which is published as it is), a PDF, or an SVG
 //! that can neither run script nor load anything, and its extension names
 //! that same kind, so the server's media type (chosen by extension) is the
 //! true one. HTML, script, style sheets, other XML, archives, executables and
@@ -199,6 +200,13 @@ pub fn judge(path: &str, bytes: &[u8]) -> Result<Kind, Vec<Diagnostic>> {
         ) => {
             return svg(path, name, bytes).map(|()| Kind::Svg);
         }
+        // Published as it is: only without metadata.
+        (Some(Kind::Avif), Content::Allowed(Kind::Avif)) => {
+            return match iso_image_problem(path, bytes) {
+                Some(refusal) => Err(vec![refusal]),
+                None => Ok(Kind::Avif),
+            };
+        }
         (Some(named), Content::Allowed(held)) if named == held => return Ok(held),
         (_, Content::Damaged(held)) => {
             let held = held.noun();
@@ -255,6 +263,68 @@ pub fn judge(path: &str, bytes: &[u8]) -> Result<Kind, Vec<Diagnostic>> {
         }
     };
     Err(vec![refusal])
+}
+
+/// The refusal of an AVIF or HEIF image (`bytes`, at `path`) that carries
+/// metadata, or whose boxes cannot be walked; `None` when it may be
+/// published. Such images are published as they are, for staff and clubs
+/// alike (no decoder of ours reads them): an Exif or XMP item, an XMP box
+/// or user data would reach every reader (see the Privacy decision of
+/// [`crate::images`]).
+pub fn iso_image_problem(path: &str, bytes: &[u8]) -> Option<Diagnostic> {
+    let name = file_name(path);
+    let (format, article) = if extension(name).starts_with("avif") {
+        ("AVIF", "an")
+    } else {
+        ("HEIF", "a")
+    };
+    let found = match crate::images::probe::iso_metadata(bytes) {
+        Ok(found) if found.is_empty() => return None,
+        Ok(found) => found,
+        Err(problem) => {
+            let what = match problem {
+                crate::images::probe::Problem::Corrupt(what) => what,
+                _ => "a box runs past the end of the file",
+            };
+            return Some(
+                Diagnostic::error(
+                    path,
+                    tr!(
+                        "`{name}` is not a readable {format} image: {what}",
+                        "`{name}` n'est pas une image {format} lisible : {what}"
+                    ),
+                )
+                .with_hint(tr!(
+                    "export it again, or as JPEG or PNG",
+                    "exportez-la de nouveau, ou en JPEG ou PNG"
+                )),
+            );
+        }
+    };
+    let mut parts = Vec::new();
+    if found.exif {
+        parts.push("Exif");
+    }
+    if found.xmp {
+        parts.push("XMP");
+    }
+    if found.user_data {
+        parts.push("QuickTime (udta)");
+    }
+    let parts = parts.join(", ");
+    Some(
+        Diagnostic::error(
+            path,
+            tr!(
+                "`{name}` carries metadata ({parts}: the camera, the date, perhaps the place the photo was taken), and {article} {format} image is published as it is, metadata included",
+                "`{name}` contient des métadonnées ({parts} : l'appareil, la date, peut-être le lieu de la prise de vue), et une image {format} est publiée telle quelle, métadonnées comprises"
+            ),
+        )
+        .with_hint(tr!(
+            "export it again without metadata (an option of most editors' export; or `exiftool -all= {name}`), or export it as JPEG or PNG, whose metadata the site removes itself",
+            "exportez-la de nouveau sans métadonnées (une option de l'export de la plupart des logiciels ; ou `exiftool -all= {name}`), ou exportez-la en JPEG ou PNG, dont le site retire lui-même les métadonnées"
+        )),
+    )
 }
 
 /// "`name` holds `held`, not `named`".
@@ -1466,7 +1536,7 @@ mod tests {
     const WEBP: &[u8] =
         b"RIFF\x1A\0\0\0WEBPVP8L\x0D\0\0\0\x2F\0\0\0\x10\x07\x10\x11\x11\x88\x88\xFE\x07\0";
     /// An AVIF's first box: `ftyp` with major brand `avif`.
-    const AVIF: &[u8] = b"\0\0\0\x1CftypavifZ\0\0\0avifmif1miafMA1B";
+    const AVIF: &[u8] = b"\0\0\0\x20ftypavifZ\0\0\0avifmif1miafMA1B";
     /// An empty one-page PDF.
     const PDF: &[u8] = b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 10 10]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n";
 
@@ -2073,6 +2143,78 @@ mod tests {
             "{}",
             d.message.en
         );
+    }
+
+    /// An AVIF built box by box: `ftyp`, then a `meta` whose item list
+    /// holds the picture and items of `kinds` (`Exif`, or `mime` for XMP).
+    fn avif_with(kinds: &[&[u8; 4]]) -> Vec<u8> {
+        let boxed = |kind: &[u8], body: &[u8]| {
+            let mut b = u32::try_from(body.len() + 8)
+                .unwrap()
+                .to_be_bytes()
+                .to_vec();
+            b.extend_from_slice(kind);
+            b.extend_from_slice(body);
+            b
+        };
+        let mut items = Vec::new();
+        for (id, kind) in [b"av01"]
+            .into_iter()
+            .chain(kinds.iter().copied())
+            .enumerate()
+        {
+            let mut body = vec![2, 0, 0, 0, 0, u8::try_from(id + 1).unwrap(), 0, 0];
+            body.extend_from_slice(kind);
+            body.push(0);
+            if kind == b"mime" {
+                body.extend_from_slice(b"application/rdf+xml\0");
+            }
+            items.extend(boxed(b"infe", &body));
+        }
+        let count = u16::try_from(kinds.len() + 1).unwrap().to_be_bytes();
+        let iinf = boxed(b"iinf", &[&[0, 0, 0, 0][..], &count, &items].concat());
+        let meta = boxed(b"meta", &[&[0, 0, 0, 0][..], &iinf].concat());
+        [AVIF, &meta].concat()
+    }
+
+    /// An AVIF is published as it is: accepted without metadata, refused
+    /// with an Exif or an XMP item (bilingual, naming what it holds and
+    /// how to export it), and refused when its boxes lie about their size.
+    /// Catches the AVIF arm of [`judge`] accepting whatever the boxes hold,
+    /// and an XMP or Exif item left unnamed.
+    #[test]
+    fn an_avif_is_accepted_only_without_exif_or_xmp() {
+        assert_eq!(judge("photo.avif", &avif_with(&[])), Ok(Kind::Avif));
+        let d = refusal(judge("photo.avif", &avif_with(&[b"Exif", b"mime"])));
+        assert_eq!(d.path, "photo.avif");
+        assert!(
+            d.message
+                .en
+                .starts_with("`photo.avif` carries metadata (Exif, XMP: the camera"),
+            "{d:?}"
+        );
+        assert!(d.message.fr.contains("métadonnées (Exif, XMP"), "{d:?}");
+        assert!(
+            d.hint.as_ref().unwrap().en.contains("as JPEG or PNG"),
+            "{d:?}"
+        );
+        let d = refusal(judge("c/photo.AVIF", &avif_with(&[b"mime"])));
+        assert!(d.message.en.contains("(XMP:"), "{d:?}");
+        // The last box cut short: a located error, not a crash.
+        let whole = avif_with(&[b"Exif"]);
+        let d = refusal(judge("photo.avif", &whole[..whole.len() - 3]));
+        assert_eq!(
+            d.message.en,
+            "`photo.avif` is not a readable AVIF image: a box runs past the end of the file"
+        );
+        // The check is also the one staff's HEIF files get.
+        let heif = [&b"\0\0\0\x10ftypheic\0\0\0\0"[..], &whole[AVIF.len()..]].concat();
+        let d = iso_image_problem("content/news/a/photo.heic", &heif).unwrap();
+        assert!(
+            d.message.en.contains("a HEIF image is published as it is"),
+            "{d:?}"
+        );
+        assert_eq!(iso_image_problem("photo.heic", &heif[..16]), None);
     }
 
     #[test]

@@ -54,7 +54,17 @@
 //!   re-encoding, its metadata segments cut out ([`strip`]), when it needs
 //!   no turning; a photo with an Exif orientation is turned, then
 //!   re-encoded at full size (quality 90). Colour profiles stay (see
-//!   [`process`]).
+//!   [`process`]). AVIF and HEIF files (`.avif`, `.heic`...) are not
+//!   images of this stage: no decoder of ours reads them, so they are
+//!   published as they are, and only when they carry nothing to cut out.
+//!   Their boxes are walked ([`probe::iso_metadata`]): an `Exif` item, an
+//!   XMP item (`mime`, of type `application/rdf+xml`), an XMP `uuid` box
+//!   or a movie's user data (`udta`), or boxes that cannot be walked, make
+//!   a located error at the file for everyone, staff and clubs alike
+//!   ([`crate::attachment::iso_image_problem`]), telling them to export it
+//!   without metadata or as JPEG or PNG. Editing the boxes ourselves would
+//!   mean rewriting the item locations (`iloc`) of every picture; the
+//!   error costs a contributor one export.
 //! - **Limits**: over `images.max_pixels` (default 64 megapixels) an image
 //!   is refused before decoding, for everyone: the limit on what one
 //!   decode may cost. Over `images.max_bytes` (default 8 MiB) it is an
@@ -92,7 +102,7 @@ use process::{Encoding, Shape};
 
 /// The version of what processing makes, in every cache key: raise it when
 /// a change to this module changes the bytes of an output.
-const PIPELINE: u32 = 1;
+const PIPELINE: u32 = 2;
 
 /// Quality of a full-size original re-encoded to turn it upright.
 const FULL_QUALITY: u8 = 90;
@@ -834,7 +844,34 @@ pub fn plan<S: std::hash::BuildHasher>(
             },
         );
     }
+    errors.extend(iso_images_with_metadata(copies));
     (images, errors, warnings)
+}
+
+/// The refusals of staff's AVIF and HEIF files that carry metadata: they
+/// are published as they are (see Privacy). Beside untrusted pages the
+/// attachment check judges them.
+fn iso_images_with_metadata(copies: &[Copy]) -> Vec<Diagnostic> {
+    let mut files: Vec<(&str, &std::path::Path)> = copies
+        .iter()
+        .filter(|c| !c.file.trust.is_untrusted() && probe::is_iso_image_name(&c.output))
+        .map(|c| (c.file.path.as_str(), c.file.abs.as_path()))
+        .collect();
+    files.sort_unstable();
+    files.dedup();
+    files
+        .par_iter()
+        .filter_map(|&(path, abs)| match std::fs::read(abs) {
+            Ok(bytes) => crate::attachment::iso_image_problem(path, &bytes),
+            Err(e) => Some(Diagnostic::error(
+                path,
+                tr!(
+                    "cannot read the image: {e}",
+                    "impossible de lire l'image : {e}"
+                ),
+            )),
+        })
+        .collect()
 }
 
 /// Whether an image over a limit is left out of the plan: only over the

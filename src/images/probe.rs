@@ -400,6 +400,201 @@ fn webp(head: &[u8], len: u64) -> Result<Header, Problem> {
     })
 }
 
+/// What an ISO base media file (AVIF, HEIF) holds that a published image
+/// may not: metadata the site cannot cut out, since such files are
+/// published as they are.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct IsoMetadata {
+    /// An `Exif` item: camera, date, often the GPS position.
+    pub exif: bool,
+    /// An XMP packet: a `mime` item of type `application/rdf+xml`, an XMP
+    /// `uuid` box or an `XMP_` box of Apple's movie format.
+    pub xmp: bool,
+    /// User data of a movie (`udta`): titles, authors, places of sequences.
+    pub user_data: bool,
+}
+
+impl IsoMetadata {
+    /// Whether nothing of the kind was found.
+    pub fn is_empty(&self) -> bool {
+        *self == IsoMetadata::default()
+    }
+}
+
+/// The extended type of the `uuid` box that holds XMP in ISO media.
+const XMP_UUID: [u8; 16] = [
+    0xBE, 0x7A, 0xCF, 0xCB, 0x97, 0xA9, 0x42, 0xE8, 0x9C, 0x71, 0x99, 0x94, 0x91, 0xE3, 0xAF, 0xAC,
+];
+
+/// How deep boxes are followed: `moov/trak/meta/iinf/infe` is five; a
+/// file nesting deeper is refused rather than walked without end.
+const ISO_DEPTH: usize = 8;
+
+/// Whether a file name names an ISO image format published as it is
+/// (`.avif`, `.heic`...), whose metadata [`iso_metadata`] looks for.
+pub fn is_iso_image_name(name: &str) -> bool {
+    name.rsplit_once('.').is_some_and(|(_, ext)| {
+        ["avif", "avifs", "heic", "heics", "heif", "heifs", "hif"]
+            .iter()
+            .any(|e| ext.eq_ignore_ascii_case(e))
+    })
+}
+
+/// Walks the boxes of a whole ISO base media file (`bytes`, an AVIF or a
+/// HEIF image) for metadata: the items its `meta` boxes declare (at the
+/// top, or in a movie's tracks), XMP boxes and user data. Box sizes are
+/// checked against what holds them (32-bit, 64-bit and to-the-end sizes):
+/// a box that overruns its parent is [`Problem::Truncated`], one smaller
+/// than its header or nested deeper than [`ISO_DEPTH`] is
+/// [`Problem::Corrupt`]. Every box is at least its 8-byte header long, so
+/// the walk ends; it never panics.
+pub fn iso_metadata(bytes: &[u8]) -> Result<IsoMetadata, Problem> {
+    if bytes.get(4..8) != Some(b"ftyp") {
+        return Err(Problem::Corrupt("the first box is not `ftyp`"));
+    }
+    let mut found = IsoMetadata::default();
+    iso_walk(bytes, 0, &mut found)?;
+    Ok(found)
+}
+
+/// One box of an ISO base media file.
+struct IsoBox<'a> {
+    /// Its four-letter type.
+    kind: &'a [u8],
+    /// What follows its header (for `uuid`, its extended type first).
+    body: &'a [u8],
+}
+
+/// Calls `each` on the boxes that `bytes` holds, one after another, to its
+/// end, one at a time (a file of a million empty boxes costs no memory).
+fn iso_each<'a>(
+    bytes: &'a [u8],
+    mut each: impl FnMut(IsoBox<'a>) -> Result<(), Problem>,
+) -> Result<(), Problem> {
+    let mut at = 0;
+    while at < bytes.len() {
+        let rest = &bytes[at..];
+        let (Some(size), Some(kind)) = (be32(rest, 0), rest.get(4..8)) else {
+            return Err(Problem::Truncated);
+        };
+        let too_large = |_| Problem::Truncated;
+        let (header, size) = match size {
+            // A 64-bit size follows the type.
+            1 => {
+                let large = rest
+                    .get(8..16)
+                    .and_then(|s| s.try_into().ok())
+                    .map(u64::from_be_bytes)
+                    .ok_or(Problem::Truncated)?;
+                (16, usize::try_from(large).map_err(too_large)?)
+            }
+            // To the end of what holds it.
+            0 => (8, rest.len()),
+            n => (8, usize::try_from(n).map_err(too_large)?),
+        };
+        if size < header {
+            return Err(Problem::Corrupt("a box is smaller than its header"));
+        }
+        let body = rest.get(header..size).ok_or(Problem::Truncated)?;
+        each(IsoBox { kind, body })?;
+        at += size;
+    }
+    Ok(())
+}
+
+/// Looks through the boxes of `bytes`, `depth` boxes down, for what
+/// [`IsoMetadata`] names.
+fn iso_walk(bytes: &[u8], depth: usize, found: &mut IsoMetadata) -> Result<(), Problem> {
+    if depth > ISO_DEPTH {
+        return Err(Problem::Corrupt("boxes are nested too deep"));
+    }
+    iso_each(bytes, |b| {
+        match b.kind {
+            b"meta" => {
+                // A full box (version and flags), except QuickTime's own,
+                // whose first child comes at once.
+                let skip = if b.body.get(4..8) == Some(b"hdlr") {
+                    0
+                } else {
+                    4
+                };
+                let children = b.body.get(skip..).ok_or(Problem::Truncated)?;
+                iso_walk(children, depth + 1, found)?;
+            }
+            b"iinf" => {
+                // Version and flags, then an entry count (16 bits in
+                // version 0, else 32) not trusted: the boxes say.
+                let version = *b.body.first().ok_or(Problem::Truncated)?;
+                let skip = if version == 0 { 6 } else { 8 };
+                let entries = b.body.get(skip..).ok_or(Problem::Truncated)?;
+                iso_each(entries, |entry| {
+                    if entry.kind == b"infe" {
+                        iso_item(entry.body, found)?;
+                    }
+                    Ok(())
+                })?;
+            }
+            b"moov" | b"trak" | b"meco" => iso_walk(b.body, depth + 1, found)?,
+            b"udta" => found.user_data = true,
+            b"XMP_" => found.xmp = true,
+            b"uuid" => {
+                let extended = b.body.get(..16).ok_or(Problem::Truncated)?;
+                if extended == XMP_UUID {
+                    found.xmp = true;
+                }
+            }
+            _ => {}
+        }
+        Ok(())
+    })
+}
+
+/// Reads one item's description (`infe`): an `Exif` item, or XMP (a MIME
+/// item of type `application/rdf+xml`, which versions 0 and 1 give as
+/// their content type).
+fn iso_item(body: &[u8], found: &mut IsoMetadata) -> Result<(), Problem> {
+    let version = *body.first().ok_or(Problem::Truncated)?;
+    // A NUL-terminated string from `at` (to the box's end if unterminated),
+    // and where the next one starts.
+    let string = |at: usize| -> Result<(&[u8], usize), Problem> {
+        let rest = body.get(at..).ok_or(Problem::Truncated)?;
+        let end = rest.iter().position(|&c| c == 0).unwrap_or(rest.len());
+        Ok((&rest[..end], at + end + 1))
+    };
+    let is_xmp = |content_type: &[u8]| {
+        let t = String::from_utf8_lossy(content_type).to_ascii_lowercase();
+        t.trim().starts_with("application/rdf+xml")
+    };
+    match version {
+        // Item id and protection index (16 bits each), name, content type.
+        0 | 1 => {
+            let (_name, next) = string(8)?;
+            let (content_type, _) = string(next)?;
+            found.xmp |= is_xmp(content_type);
+        }
+        // Item id (16 bits in version 2, 32 in 3), protection index, type.
+        2 | 3 => {
+            let at = if version == 2 { 8 } else { 10 };
+            let kind = body.get(at..at + 4).ok_or(Problem::Truncated)?;
+            match kind {
+                b"Exif" => found.exif = true,
+                b"mime" => {
+                    let (_name, next) = string(at + 4)?;
+                    let (content_type, _) = string(next)?;
+                    found.xmp |= is_xmp(content_type);
+                }
+                _ => {}
+            }
+        }
+        _ => {
+            return Err(Problem::Corrupt(
+                "an item is described in an unknown version",
+            ));
+        }
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -486,5 +681,179 @@ mod tests {
             probe(Format::WebP, webp, webp, webp.len() as u64),
             Err(Problem::Truncated)
         );
+    }
+    /// An ISO box: 32-bit size, type, body.
+    fn iso(kind: &[u8], body: &[u8]) -> Vec<u8> {
+        let mut b = u32::try_from(body.len() + 8)
+            .unwrap()
+            .to_be_bytes()
+            .to_vec();
+        b.extend_from_slice(kind);
+        b.extend_from_slice(body);
+        b
+    }
+
+    /// A full box: version, flags, body.
+    fn full(kind: &[u8], version: u8, body: &[u8]) -> Vec<u8> {
+        iso(kind, &[&[version, 0, 0, 0][..], body].concat())
+    }
+
+    /// An item description of version 2: id, protection, type, name, more.
+    fn infe(id: u16, kind: &[u8], rest: &[u8]) -> Vec<u8> {
+        let body = [&id.to_be_bytes()[..], &[0, 0], kind, b"\0", rest].concat();
+        full(b"infe", 2, &body)
+    }
+
+    /// An AVIF: `ftyp`, then `meta` (handler, item list of `items`).
+    fn avif(items: &[Vec<u8>]) -> Vec<u8> {
+        let ftyp = iso(b"ftyp", b"avif\0\0\0\0avifmif1miaf");
+        let hdlr = full(b"hdlr", 0, b"\0\0\0\0pict\0\0\0\0\0\0\0\0\0\0\0\0\0");
+        let count = u16::try_from(items.len()).unwrap().to_be_bytes();
+        let iinf = full(b"iinf", 0, &[&count[..], &items.concat()].concat());
+        let meta = full(b"meta", 0, &[hdlr, iinf].concat());
+        [ftyp, meta].concat()
+    }
+
+    /// What each kind of item and box is taken for. Catches an `Exif`
+    /// item, an XMP `mime` item (versions 2, 3 and 0), an XMP `uuid` box
+    /// or a movie's user data going unseen, and a picture item taken for
+    /// metadata.
+    #[test]
+    fn iso_metadata_finds_exif_and_xmp_items_xmp_boxes_and_user_data() {
+        let picture = infe(1, b"av01", b"");
+        assert!(
+            iso_metadata(&avif(std::slice::from_ref(&picture)))
+                .unwrap()
+                .is_empty()
+        );
+        let exif = infe(2, b"Exif", b"");
+        let found = iso_metadata(&avif(&[picture.clone(), exif])).unwrap();
+        assert_eq!(
+            (found.exif, found.xmp, found.user_data),
+            (true, false, false)
+        );
+        let xmp = infe(3, b"mime", b"application/rdf+xml\0");
+        let found = iso_metadata(&avif(&[picture.clone(), xmp])).unwrap();
+        assert_eq!((found.exif, found.xmp), (false, true));
+        // Version 3 (32-bit item ids), and version 0 (a content type only).
+        let v3 = full(b"infe", 3, b"\0\0\0\x04\0\0mime\0Application/RDF+XML\0");
+        assert!(iso_metadata(&avif(&[v3])).unwrap().xmp);
+        let v0 = full(b"infe", 0, b"\0\x05\0\0xmp\0application/rdf+xml\0");
+        assert!(iso_metadata(&avif(&[v0])).unwrap().xmp);
+        // A MIME item of another type is not XMP.
+        let other = infe(6, b"mime", b"text/plain\0");
+        assert!(iso_metadata(&avif(&[other])).unwrap().is_empty());
+        // XMP in a `uuid` box; user data and an Exif item inside a movie.
+        let uuid = iso(b"uuid", &[&XMP_UUID[..], b"<x:xmpmeta/>"].concat());
+        assert!(iso_metadata(&[avif(&[]), uuid].concat()).unwrap().xmp);
+        let other_uuid = iso(b"uuid", &[0u8; 20]);
+        assert!(
+            iso_metadata(&[avif(&[]), other_uuid].concat())
+                .unwrap()
+                .is_empty()
+        );
+        let track_meta = full(
+            b"meta",
+            0,
+            &full(
+                b"iinf",
+                1,
+                &[&[0, 0, 0, 1][..], &infe(1, b"Exif", b"")].concat(),
+            ),
+        );
+        let moov = iso(
+            b"moov",
+            &[iso(b"trak", &track_meta), iso(b"udta", b"\xa9nam")].concat(),
+        );
+        let found = iso_metadata(&[avif(&[]), moov].concat()).unwrap();
+        assert_eq!((found.exif, found.user_data), (true, true));
+    }
+
+    /// Hostile and damaged boxes are errors, never a panic nor an endless
+    /// walk. Catches a size trusted past its parent's end (a slice out of
+    /// range), a size smaller than its header (a loop that does not move
+    /// on), a 64-bit size cast without a check, and nesting without bound.
+    #[test]
+    fn iso_boxes_that_lie_about_their_size_are_errors() {
+        let whole = avif(&[infe(1, b"av01", b""), infe(2, b"Exif", b"")]);
+        // Every cut: an error, or (cut between boxes) a file without the
+        // rest; never a panic.
+        for cut in 0..whole.len() {
+            match iso_metadata(&whole[..cut]) {
+                Ok(found) => assert!(!found.exif, "{cut}"),
+                Err(Problem::Truncated | Problem::Corrupt(_)) => {}
+                Err(other) => panic!("{cut}: {other:?}"),
+            }
+        }
+        // Every byte of it made 0 (a size to the end), 1 (a 64-bit size
+        // follows), 7 (smaller than a header) or 0xFF (past any end), one
+        // at a time: an answer each time, never a panic.
+        for at in 0..whole.len() {
+            for byte in [0, 1, 7, 0xFF] {
+                let mut mutated = whole.clone();
+                mutated[at] = byte;
+                let _ = iso_metadata(&mutated);
+            }
+        }
+        let ftyp = iso(b"ftyp", b"avif\0\0\0\0");
+        // A size smaller than the header itself (4 would never move on).
+        for size in [2u32, 4, 7] {
+            let bad = [&ftyp[..], &size.to_be_bytes(), b"free"].concat();
+            assert!(
+                matches!(iso_metadata(&bad), Err(Problem::Corrupt(_))),
+                "{size}"
+            );
+        }
+        // A size past the end of the file, and past the end of its parent.
+        let past = [&ftyp[..], &100u32.to_be_bytes(), b"free\0\0"].concat();
+        assert_eq!(iso_metadata(&past), Err(Problem::Truncated));
+        let inner = [&200u32.to_be_bytes()[..], b"infe\x02\0\0\0"].concat();
+        let meta = full(
+            b"meta",
+            0,
+            &full(b"iinf", 0, &[&[0, 1][..], &inner].concat()),
+        );
+        let overrun = [&ftyp[..], &meta, &[0; 300]].concat();
+        assert_eq!(iso_metadata(&overrun), Err(Problem::Truncated));
+        // 64-bit sizes: the largest is past any file, one below 16 is
+        // smaller than its header, a true one is read.
+        let large = |size: u64, body: &[u8]| {
+            [
+                &ftyp[..],
+                &1u32.to_be_bytes(),
+                b"free",
+                &size.to_be_bytes(),
+                body,
+            ]
+            .concat()
+        };
+        assert_eq!(iso_metadata(&large(u64::MAX, b"")), Err(Problem::Truncated));
+        assert!(matches!(
+            iso_metadata(&large(9, b"")),
+            Err(Problem::Corrupt(_))
+        ));
+        assert!(iso_metadata(&large(20, b"abcd")).unwrap().is_empty());
+        assert_eq!(iso_metadata(&large(20, b"ab")), Err(Problem::Truncated));
+        // Size 0: to the end of the file.
+        let to_end = [&ftyp[..], &0u32.to_be_bytes(), b"udta", b"anything"].concat();
+        assert!(iso_metadata(&to_end).unwrap().user_data);
+        // Boxes nested deeper than any image needs.
+        let mut deep = infe(1, b"Exif", b"");
+        for _ in 0..100 {
+            deep = full(b"meta", 0, &deep);
+        }
+        let deep = [&ftyp[..], &deep].concat();
+        assert!(matches!(iso_metadata(&deep), Err(Problem::Corrupt(_))));
+        // An item of a version to come, and a file that is no ISO media.
+        let unknown = full(b"infe", 9, b"\0\x01\0\0Exif\0");
+        assert!(matches!(
+            iso_metadata(&avif(&[unknown])),
+            Err(Problem::Corrupt(_))
+        ));
+        assert!(matches!(
+            iso_metadata(b"\0\0\0\x08free"),
+            Err(Problem::Corrupt(_))
+        ));
+        assert!(matches!(iso_metadata(b""), Err(Problem::Corrupt(_))));
     }
 }

@@ -5,10 +5,11 @@
 //! allow-list of its parts, or `None` when the structure cannot be walked
 //! (the caller then re-encodes, or reports the file). What stays is what
 //! the pixels need to be shown right: a JPEG's tables, frame and scans, its
-//! JFIF and Adobe segments and its ICC profile; a PNG's critical chunks,
+//! JFIF header (without its thumbnail), Adobe segment and ICC profile; a PNG's critical chunks,
 //! transparency, colour chunks (gamma, chromaticities, sRGB, ICC, cICP)
 //! and animation chunks; a GIF's frames, their timing and the loop count;
-//! a WebP's image, alpha, animation and ICC chunks. Everything else goes:
+//! a WebP's image, alpha, animation and ICC chunks (in each frame, its
+//! image and alpha alone). Everything else goes:
 //! Exif (with GPS, camera, date), XMP, IPTC, comments, text, time stamps,
 //! thumbnails, and whatever a phone appends after a JPEG's end.
 
@@ -58,15 +59,29 @@ pub fn jpeg(bytes: &[u8]) -> Option<Vec<u8>> {
         let segment = bytes.get(at..end)?;
         let payload = &segment[4.min(segment.len())..];
         let keep = match marker {
-            // JFIF (not its optional thumbnail extension, JFXX).
-            0xE0 => payload.starts_with(b"JFIF\0"),
+            // JFIF, without its thumbnail (a small copy of the picture as
+            // it was before any crop) nor its extension (JFXX).
+            0xE0 => {
+                if let Some(header) = payload.get(..12).filter(|p| p.starts_with(b"JFIF\0")) {
+                    out.extend_from_slice(&[0xFF, 0xE0, 0, 16]);
+                    out.extend_from_slice(header);
+                    // No thumbnail: 0 x 0 pixels.
+                    out.extend_from_slice(&[0, 0]);
+                }
+                false
+            }
             // ICC profile chunks, not the multi-picture index (MPF).
             0xE2 => payload.starts_with(b"ICC_PROFILE\0"),
             // Adobe: how the colour channels are transformed.
             0xEE => payload.starts_with(b"Adobe"),
-            // Other application segments (Exif, XMP, IPTC, makers') and comments.
-            0xE1 | 0xE3..=0xED | 0xEF | 0xFE => false,
-            _ => true,
+            // Frame headers, Huffman and arithmetic tables (C4, CC),
+            // scans, quantisation tables, line count, restart interval,
+            // hierarchical progression: what decoding needs.
+            0xC0..=0xC7 | 0xC9..=0xCF | 0xDA..=0xDF => true,
+            // Everything else: application segments (Exif, XMP, IPTC,
+            // makers'), comments, and the reserved JPG extensions, which
+            // no decoder needs and any writer may fill.
+            _ => false,
         };
         if keep {
             out.extend_from_slice(segment);
@@ -207,7 +222,8 @@ pub fn webp(bytes: &[u8]) -> Option<Vec<u8>> {
                 *chunk.get_mut(8)? &= !0x0C;
                 body.extend_from_slice(&chunk);
             }
-            b"VP8 " | b"VP8L" | b"ALPH" | b"ANIM" | b"ANMF" | b"ICCP" => {
+            b"ANMF" => body.extend_from_slice(&webp_frame(chunk)?),
+            b"VP8 " | b"VP8L" | b"ALPH" | b"ANIM" | b"ICCP" => {
                 body.extend_from_slice(chunk);
             }
             _ => {}
@@ -219,6 +235,33 @@ pub fn webp(bytes: &[u8]) -> Option<Vec<u8>> {
     out.extend_from_slice(&u32::try_from(body.len() + 4).ok()?.to_le_bytes());
     out.extend_from_slice(b"WEBP");
     out.extend_from_slice(&body);
+    Some(out)
+}
+
+/// One frame of an animated WebP (`ANMF`, its header included) with only
+/// its image and alpha chunks: the format lets a frame hold chunks of any
+/// kind after them.
+fn webp_frame(chunk: &[u8]) -> Option<Vec<u8>> {
+    // Chunk header (8), then the frame's position, size, duration, flags (16).
+    let head = chunk.get(8..24)?;
+    let mut data = head.to_vec();
+    let mut at = 24;
+    while at + 8 <= chunk.len() {
+        let kind = &chunk[at..at + 4];
+        let len = u32::from_le_bytes(chunk[at + 4..at + 8].try_into().ok()?) as usize;
+        let end = at.checked_add(8)?.checked_add(len + (len & 1))?;
+        let inner = chunk.get(at..end.min(chunk.len()))?;
+        if matches!(kind, b"VP8 " | b"VP8L" | b"ALPH") {
+            data.extend_from_slice(inner);
+        }
+        at = end;
+    }
+    let mut out = b"ANMF".to_vec();
+    out.extend_from_slice(&u32::try_from(data.len()).ok()?.to_le_bytes());
+    out.extend_from_slice(&data);
+    if data.len() % 2 == 1 {
+        out.push(0);
+    }
     Some(out)
 }
 
@@ -354,5 +397,92 @@ mod tests {
         ]
         .concat();
         assert_eq!(out, expected);
+    }
+    /// A JFIF thumbnail (the picture before any crop) and segments no
+    /// decoder needs go; the JFIF header stays. Catches a JFIF segment
+    /// kept whole, and a marker outside the decoding allow-list (a JPG
+    /// extension, APP15) kept.
+    #[test]
+    fn jpeg_loses_the_jfif_thumbnail_and_segments_no_decoder_needs() {
+        let seg = |marker: u8, payload: &[u8]| {
+            let mut s = vec![0xFF, marker];
+            s.extend_from_slice(&u16::try_from(payload.len() + 2).unwrap().to_be_bytes());
+            s.extend_from_slice(payload);
+            s
+        };
+        // A 2 x 1 RGB thumbnail after the header.
+        let jfif = seg(0xE0, b"JFIF\0\x01\x02\x01\0\x48\0\x48\x02\x01secret");
+        let jpg_extension = seg(0xF7, b"written by anyone");
+        let app15 = seg(0xEF, b"maker data");
+        let dqt = seg(0xDB, &[0; 65]);
+        let sof = seg(0xC0, &[8, 0, 1, 0, 1, 1, 1, 0x11, 0]);
+        let dri = seg(0xDD, &[0, 4]);
+        let sos = seg(0xDA, &[1, 1, 0, 0, 63, 0]);
+        let scan = [0x12, 0x34];
+        let file = [
+            &[0xFF, 0xD8][..],
+            &jfif,
+            &jpg_extension,
+            &app15,
+            &dqt,
+            &sof,
+            &dri,
+            &sos,
+            &scan,
+            &[0xFF, 0xD9],
+        ]
+        .concat();
+        let header = seg(0xE0, b"JFIF\0\x01\x02\x01\0\x48\0\x48\0\0");
+        let kept = [
+            &[0xFF, 0xD8][..],
+            &header,
+            &dqt,
+            &sof,
+            &dri,
+            &sos,
+            &scan,
+            &[0xFF, 0xD9],
+        ]
+        .concat();
+        assert_eq!(jpeg(&file).unwrap(), kept);
+    }
+
+    /// A frame of an animated WebP may hold chunks of any kind after its
+    /// image: they go, the frame's header, image and alpha stay, its
+    /// length follows. Catches `ANMF` copied whole.
+    #[test]
+    fn webp_frames_keep_their_image_and_alpha_only() {
+        let chunk = |kind: &[u8], data: &[u8]| {
+            let mut c = kind.to_vec();
+            c.extend_from_slice(&u32::try_from(data.len()).unwrap().to_le_bytes());
+            c.extend_from_slice(data);
+            if data.len() % 2 == 1 {
+                c.push(0);
+            }
+            c
+        };
+        let header = [0u8; 16];
+        let alpha = chunk(b"ALPH", &[0, 1, 2]);
+        let image = chunk(b"VP8L", &[0x2F, 0, 0, 0, 0]);
+        let exif = chunk(b"EXIF", b"MM\0*gps");
+        let note = chunk(b"note", b"secret");
+        let frame = chunk(
+            b"ANMF",
+            &[&header[..], &alpha, &image, &exif, &note].concat(),
+        );
+        let vp8x = chunk(b"VP8X", &[0x02, 0, 0, 0, 0, 0, 0, 0, 0, 0]);
+        let anim = chunk(b"ANIM", &[0; 6]);
+        let riff = |body: &[u8]| {
+            [
+                &b"RIFF"[..],
+                &u32::try_from(body.len()).unwrap().to_le_bytes(),
+                body,
+            ]
+            .concat()
+        };
+        let file = riff(&[&b"WEBP"[..], &vp8x, &anim, &frame].concat());
+        let clean = chunk(b"ANMF", &[&header[..], &alpha, &image].concat());
+        let expected = riff(&[&b"WEBP"[..], &vp8x, &anim, &clean].concat());
+        assert_eq!(webp(&file).unwrap(), expected);
     }
 }

@@ -549,6 +549,7 @@ pub fn render_in_memory(prepared: &PreparedSite) -> (crate::live::Outputs, Vec<D
     for copy in &site.copies {
         match std::fs::read(&copy.file.abs) {
             Ok(bytes) => {
+                let bytes = crate::images::strip::published(&copy.output, bytes);
                 outputs.insert(copy.output.clone(), std::sync::Arc::new(bytes));
             }
             Err(e) => errors.push(cannot_read(&copy.file.path, &e)),
@@ -660,6 +661,14 @@ fn write_site_timed(
         if minify && (c.output.ends_with(".css") || c.output.ends_with(".js")) {
             let bytes = std::fs::read(&c.file.abs).map_err(|e| cannot_read(&c.file.path, &e))?;
             return write(&c.output, &bytes);
+        }
+        // An SVG is published without its metadata, like every image.
+        if c.output.to_ascii_lowercase().ends_with(".svg") {
+            let bytes = std::fs::read(&c.file.abs).map_err(|e| cannot_read(&c.file.path, &e))?;
+            return write(
+                &c.output,
+                &crate::images::strip::published(&c.output, bytes),
+            );
         }
         staging.copy(&c.output, &c.file.abs, &c.file.path)
     };

@@ -98,6 +98,7 @@ pub fn build_outputs(
         }
         match std::fs::read(&copy.file.abs) {
             Ok(bytes) => {
+                let bytes = crate::images::strip::published(&copy.output, bytes);
                 outputs.insert(copy.output.clone(), Arc::new(bytes));
             }
             Err(e) => errors.push(Diagnostic::error(
@@ -375,7 +376,7 @@ impl LiveSite {
         for i in copies_edited {
             let copy = &self.prepared.site.copies[i];
             let bytes = match std::fs::read(&copy.file.abs) {
-                Ok(b) => Arc::new(b),
+                Ok(b) => Arc::new(crate::images::strip::published(&copy.output, b)),
                 Err(_) => return None,
             };
             if self.outputs.get(&copy.output) != Some(&bytes) {

@@ -73,8 +73,10 @@
 //!   be read, or whose end is missing, is an error at its path.
 //! - **What is published as it is** (metadata cut out, no variants):
 //!   animated GIF, APNG and WebP, every GIF (its palette is its look), and
-//!   SVG (staff's as written; beside untrusted pages judged by
-//!   [`crate::attachment`], which refuses any that could run script).
+//!   SVG, staff's and clubs' alike without `<metadata>`, comments and
+//!   editors' attributes ([`strip::svg`]: Inkscape's export path holds the
+//!   author's user name); beside untrusted pages first judged by
+//!   [`crate::attachment`], which refuses any that could run script.
 //! - **Cache**: `images.cache_dir`, default `.alumni-cache/` at the site's
 //!   root (git-ignored), images under `images/`. See [`cache`].
 

@@ -12,6 +12,13 @@
 //! image and alpha alone). Everything else goes:
 //! Exif (with GPS, camera, date), XMP, IPTC, comments, text, time stamps,
 //! thumbnails, and whatever a phone appends after a JPEG's end.
+//!
+//! An SVG ([`svg`]) is text: it keeps every byte but its `<metadata>`
+//! (RDF: author, title, licence), its comments, and the elements and
+//! attributes of editors' namespaces (Inkscape's layer names and
+//! `inkscape:export-filename`, which holds a path on the author's
+//! computer, often with their name; Sodipodi's document name; Adobe's and
+//! Sketch's private data). None of them is drawn: the SVG looks the same.
 
 /// `bytes` without metadata, for any format the stage reads.
 pub fn strip(format: super::Format, bytes: &[u8]) -> Option<Vec<u8>> {
@@ -21,6 +28,95 @@ pub fn strip(format: super::Format, bytes: &[u8]) -> Option<Vec<u8>> {
         super::Format::Gif => gif(bytes),
         super::Format::WebP => webp(bytes),
     }
+}
+
+/// The bytes a copied file (not a planned raster image) is published
+/// with: an SVG cleaned by [`svg`], anything else as it is. Every stage
+/// that publishes or serves copies reads them through this.
+pub fn published(output: &str, bytes: Vec<u8>) -> Vec<u8> {
+    let is_svg = output
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("svg"));
+    if is_svg {
+        if let Some(cleaned) = svg(&bytes) {
+            return cleaned;
+        }
+    }
+    bytes
+}
+
+/// Namespaces of editors' private data, never drawn.
+const EDITOR_NAMESPACES: &[&str] = &[
+    "http://www.inkscape.org/namespaces/inkscape",
+    "http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd",
+    "http://ns.adobe.com/AdobeIllustrator/10.0/",
+    "http://ns.adobe.com/AdobeSVGViewerExtensions/3.0/",
+    "http://ns.adobe.com/Extensibility/1.0/",
+    "http://ns.adobe.com/Graphs/1.0/",
+    "http://ns.adobe.com/SaveForWeb/1.0/",
+    "http://ns.adobe.com/Variables/1.0/",
+    "http://ns.adobe.com/ImageReplacement/1.0/",
+    "http://ns.adobe.com/xap/1.0/",
+    "adobe:ns:meta/",
+    "http://www.bohemiancoding.com/sketch/ns",
+    "http://www.w3.org/1999/02/22-rdf-syntax-ns#",
+    "http://purl.org/dc/elements/1.1/",
+    "http://creativecommons.org/ns#",
+];
+
+/// The SVG namespace.
+const SVG_NS: &str = "http://www.w3.org/2000/svg";
+
+/// Nodes an SVG may have to be cleaned (more is refused beside club pages
+/// and published as written by staff).
+const MAX_SVG_NODES: u32 = 500_000;
+
+/// An SVG without its metadata, comments and editors' data (see the
+/// module's doc); `None` when it is not well-formed XML (staff's is then
+/// published as written; a club's is refused before this).
+pub fn svg(bytes: &[u8]) -> Option<Vec<u8>> {
+    let text = std::str::from_utf8(bytes).ok()?;
+    let options = roxmltree::ParsingOptions {
+        allow_dtd: false,
+        nodes_limit: MAX_SVG_NODES,
+        ..roxmltree::ParsingOptions::default()
+    };
+    let doc = roxmltree::Document::parse_with_options(text, options).ok()?;
+    let editors = |ns: Option<&str>| ns.is_some_and(|ns| EDITOR_NAMESPACES.contains(&ns));
+    let mut cut: Vec<std::ops::Range<usize>> = Vec::new();
+    for node in doc.descendants() {
+        match node.node_type() {
+            roxmltree::NodeType::Comment => cut.push(node.range()),
+            roxmltree::NodeType::Element => {
+                let name = node.tag_name();
+                let metadata = name.name() == "metadata" && name.namespace() == Some(SVG_NS);
+                if metadata || editors(name.namespace()) {
+                    cut.push(node.range());
+                    continue;
+                }
+                cut.extend(
+                    node.attributes()
+                        .filter(|a| editors(a.namespace()))
+                        .map(|a| a.range()),
+                );
+            }
+            _ => {}
+        }
+    }
+    // In document order; a range inside one already cut (an element of
+    // `<metadata>`) goes with it.
+    cut.sort_by_key(|r| (r.start, std::cmp::Reverse(r.end)));
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut at = 0;
+    for range in cut {
+        if range.start < at {
+            continue;
+        }
+        out.extend_from_slice(bytes.get(at..range.start)?);
+        at = range.end;
+    }
+    out.extend_from_slice(bytes.get(at..)?);
+    Some(out)
 }
 
 /// A JPEG without its metadata segments, cut at the end of its first image.
@@ -268,6 +364,58 @@ fn webp_frame(chunk: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Catches an SVG published with its RDF metadata, comments, or the
+    /// editor's attributes (a path with the author's name), and a cleaning
+    /// that changes what is drawn.
+    #[test]
+    fn an_svg_loses_metadata_comments_and_editors_data_and_keeps_its_drawing() {
+        let svg_text = r##"<?xml version="1.0" encoding="UTF-8"?>
+<!-- Fait avec Inkscape par Jeanne -->
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
+     xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
+     xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:dc="http://purl.org/dc/elements/1.1/"
+     viewBox="0 0 10 10" sodipodi:docname="logo.svg" inkscape:export-filename="C:\Users\jeanne\logo.png">
+  <sodipodi:namedview id="nv" inkscape:zoom="2"><inkscape:grid id="g"/></sodipodi:namedview>
+  <metadata><rdf:RDF><dc:creator>Jeanne Martin</dc:creator></rdf:RDF></metadata>
+  <dc:rights>Jeanne</dc:rights>
+  <g inkscape:label="Calque de Jeanne" id="layer1"><rect width="10" height="10" fill="#00205b"/></g>
+</svg>
+"##;
+        let cleaned = String::from_utf8(svg(svg_text.as_bytes()).unwrap()).unwrap();
+        for gone in [
+            "Jeanne",
+            "jeanne",
+            "<!--",
+            "<metadata",
+            "inkscape:label",
+            "sodipodi:docname",
+            "namedview",
+            "dc:rights",
+        ] {
+            assert!(!cleaned.contains(gone), "{gone} in {cleaned}");
+        }
+        assert!(cleaned.starts_with("<?xml version=\"1.0\" encoding=\"UTF-8\"?>"));
+        let doc = roxmltree::Document::parse(&cleaned).unwrap();
+        let drawn: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.is_element())
+            .map(|n| n.tag_name().name())
+            .collect();
+        assert_eq!(drawn, ["svg", "g", "rect"]);
+        let rect = doc.descendants().find(|n| n.has_tag_name("rect")).unwrap();
+        assert_eq!(rect.attribute("fill"), Some("#00205b"));
+        // Not XML: left alone (the caller publishes it as written).
+        assert_eq!(svg(b"<svg><g></svg>"), None);
+        assert_eq!(
+            published("a/plan.SVG", svg_text.as_bytes().to_vec()),
+            cleaned.as_bytes()
+        );
+        assert_eq!(
+            published("a/plan.txt", b"<!-- x -->".to_vec()),
+            b"<!-- x -->"
+        );
+    }
     use crate::images::probe::PNG_SIGNATURE;
 
     #[test]

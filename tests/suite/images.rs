@@ -553,6 +553,74 @@ fn animated_gifs_are_published_as_they_are_without_comments() {
     assert!(!site.public().join("news/anime/danse.8w.webp").exists());
 }
 
+/// An SVG from Inkscape, beside a club page and beside a staff page, is
+/// published without its metadata, comments and the editor's attributes
+/// (one holds a path with the author's name), by `build` and by `serve`,
+/// and still draws the same. Catches SVGs copied as they are.
+#[test]
+fn svgs_are_published_without_metadata_or_the_editors_data() {
+    let svg = r##"<?xml version="1.0" encoding="UTF-8"?>
+<!-- Created with Inkscape (http://www.inkscape.org/) by Jeanne -->
+<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape"
+     xmlns:sodipodi="http://sodipodi.sourceforge.net/DTD/sodipodi-0.dtd"
+     xmlns:rdf="http://www.w3.org/1999/02/22-rdf-syntax-ns#" xmlns:cc="http://creativecommons.org/ns#"
+     xmlns:dc="http://purl.org/dc/elements/1.1/" width="64" height="32" viewBox="0 0 64 32"
+     sodipodi:docname="plan.svg" inkscape:export-filename="C:\Users\jeanne.martin\Bureau\plan.png">
+  <sodipodi:namedview id="namedview7" pagecolor="#ffffff" inkscape:current-layer="layer1"/>
+  <metadata id="metadata1"><rdf:RDF><cc:Work rdf:about=""><dc:creator><cc:Agent><dc:title>Jeanne Martin</dc:title></cc:Agent></dc:creator></cc:Work></rdf:RDF></metadata>
+  <g inkscape:label="Calque 1" inkscape:groupmode="layer" id="layer1">
+    <rect x="0" y="0" width="64" height="32" fill="#00205b"/>
+    <circle cx="32" cy="16" r="8" fill="#ffffff"/>
+  </g>
+</svg>
+"##;
+    let site = TestSite::repository();
+    site.write("content/clubs/club-des-docteurs/plan.svg", svg);
+    site.write("content/news/lancement-alter-ego/plan.svg", svg);
+    // A news page of the repository is a single file: make it a bundle.
+    let page = site.read("content/news/lancement-alter-ego.md");
+    site.write("content/news/lancement-alter-ego/index.md", &page);
+    fs::remove_file(site.root().join("content/news/lancement-alter-ego.md")).unwrap();
+    let en = site.read("content/news/lancement-alter-ego.en.md");
+    site.write("content/news/lancement-alter-ego/index.en.md", &en);
+    fs::remove_file(site.root().join("content/news/lancement-alter-ego.en.md")).unwrap();
+    let build = site.build(&[]);
+    assert_eq!(build.code, 0, "{}", build.stderr);
+    let judge = |published: &str, which: &str| {
+        for gone in [
+            "Jeanne",
+            "jeanne",
+            "<!--",
+            "<metadata",
+            "inkscape:",
+            "sodipodi:",
+            "rdf:",
+        ] {
+            assert!(!published.contains(gone), "{which}: {gone} in {published}");
+        }
+        let doc = roxmltree::Document::parse(published).unwrap();
+        let drawn: Vec<&str> = doc
+            .descendants()
+            .filter(|n| n.is_element())
+            .map(|n| n.tag_name().name())
+            .collect();
+        assert_eq!(drawn, ["svg", "g", "rect", "circle"], "{which}");
+    };
+    judge(
+        &site.read("public/clubs/club-des-docteurs/plan.svg"),
+        "club",
+    );
+    judge(
+        &site.read("public/news/lancement-alter-ego/plan.svg"),
+        "staff",
+    );
+    // The preview serves what the build publishes.
+    let live = alumni::live::LiveSite::build(alumni::build::BuildOptions::new(site.root()))
+        .unwrap_or_else(|_| panic!("the site builds in memory"));
+    let served = &live.outputs()["clubs/club-des-docteurs/plan.svg"];
+    judge(std::str::from_utf8(served).unwrap(), "serve");
+}
+
 /// A still GIF wider than the smallest width is published as it is too,
 /// with its size and no variant: a GIF's palette is its look (drawings,
 /// diagrams), which resizing and WebP would smear. Catches GIFs planned

@@ -399,7 +399,7 @@ mod tests {
         let doc = roxmltree::Document::parse(&cleaned).unwrap();
         let drawn: Vec<&str> = doc
             .descendants()
-            .filter(|n| n.is_element())
+            .filter(roxmltree::Node::is_element)
             .map(|n| n.tag_name().name())
             .collect();
         assert_eq!(drawn, ["svg", "g", "rect"]);

@@ -601,7 +601,7 @@ fn svgs_are_published_without_metadata_or_the_editors_data() {
         let doc = roxmltree::Document::parse(published).unwrap();
         let drawn: Vec<&str> = doc
             .descendants()
-            .filter(|n| n.is_element())
+            .filter(roxmltree::Node::is_element)
             .map(|n| n.tag_name().name())
             .collect();
         assert_eq!(drawn, ["svg", "g", "rect", "circle"], "{which}");

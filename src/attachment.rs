@@ -202,7 +202,7 @@ pub fn judge(path: &str, bytes: &[u8]) -> Result<Kind, Vec<Diagnostic>> {
         }
         // Published as it is: only without metadata.
         (Some(Kind::Avif), Content::Allowed(Kind::Avif)) => {
-            return match iso_image_problem(path, bytes) {
+            return match crate::images::iso_image_problem(path, bytes) {
                 Some(refusal) => Err(vec![refusal]),
                 None => Ok(Kind::Avif),
             };
@@ -263,68 +263,6 @@ pub fn judge(path: &str, bytes: &[u8]) -> Result<Kind, Vec<Diagnostic>> {
         }
     };
     Err(vec![refusal])
-}
-
-/// The refusal of an AVIF or HEIF image (`bytes`, at `path`) that carries
-/// metadata, or whose boxes cannot be walked; `None` when it may be
-/// published. Such images are published as they are, for staff and clubs
-/// alike (no decoder of ours reads them): an Exif or XMP item, an XMP box
-/// or user data would reach every reader (see the Privacy decision of
-/// [`crate::images`]).
-pub fn iso_image_problem(path: &str, bytes: &[u8]) -> Option<Diagnostic> {
-    let name = file_name(path);
-    let (format, article) = if extension(name).starts_with("avif") {
-        ("AVIF", "an")
-    } else {
-        ("HEIF", "a")
-    };
-    let found = match crate::images::probe::iso_metadata(bytes) {
-        Ok(found) if found.is_empty() => return None,
-        Ok(found) => found,
-        Err(problem) => {
-            let what = match problem {
-                crate::images::probe::Problem::Corrupt(what) => what,
-                _ => "a box runs past the end of the file",
-            };
-            return Some(
-                Diagnostic::error(
-                    path,
-                    tr!(
-                        "`{name}` is not a readable {format} image: {what}",
-                        "`{name}` n'est pas une image {format} lisible : {what}"
-                    ),
-                )
-                .with_hint(tr!(
-                    "export it again, or as JPEG or PNG",
-                    "exportez-la de nouveau, ou en JPEG ou PNG"
-                )),
-            );
-        }
-    };
-    let mut parts = Vec::new();
-    if found.exif {
-        parts.push("Exif");
-    }
-    if found.xmp {
-        parts.push("XMP");
-    }
-    if found.user_data {
-        parts.push("QuickTime (udta)");
-    }
-    let parts = parts.join(", ");
-    Some(
-        Diagnostic::error(
-            path,
-            tr!(
-                "`{name}` carries metadata ({parts}: the camera, the date, perhaps the place the photo was taken), and {article} {format} image is published as it is, metadata included",
-                "`{name}` contient des métadonnées ({parts} : l'appareil, la date, peut-être le lieu de la prise de vue), et une image {format} est publiée telle quelle, métadonnées comprises"
-            ),
-        )
-        .with_hint(tr!(
-            "export it again without metadata (an option of most editors' export; or `exiftool -all= {name}`), or export it as JPEG or PNG, whose metadata the site removes itself",
-            "exportez-la de nouveau sans métadonnées (une option de l'export de la plupart des logiciels ; ou `exiftool -all= {name}`), ou exportez-la en JPEG ou PNG, dont le site retire lui-même les métadonnées"
-        )),
-    )
 }
 
 /// "`name` holds `held`, not `named`".
@@ -456,7 +394,10 @@ fn judge_sized(
 /// The error for one file over `limits.file_bytes`.
 fn file_too_large(path: &str, size: u64, limits: &Limits) -> Diagnostic {
     let name = file_name(path);
-    let (size, limit) = (human_size(size), human_size(limits.file_bytes));
+    let (size, limit) = (
+        crate::i18n::human_size(size),
+        crate::i18n::human_size(limits.file_bytes),
+    );
     Diagnostic::error(
         path,
         Text::new(
@@ -489,14 +430,20 @@ fn page_too_large(
         largest
             .iter()
             .take(3)
-            .map(|f| format!("`{}` ({})", file_name(f.0), human_size(f.2).get(lang)))
+            .map(|f| {
+                format!(
+                    "`{}` ({})",
+                    file_name(f.0),
+                    crate::i18n::human_size(f.2).get(lang)
+                )
+            })
             .collect::<Vec<_>>()
             .join(", ")
     };
     let (n, total, limit) = (
         sized.len(),
-        human_size(total),
-        human_size(limits.page_bytes),
+        crate::i18n::human_size(total),
+        crate::i18n::human_size(limits.page_bytes),
     );
     Diagnostic::error(
         page,
@@ -521,26 +468,6 @@ fn page_too_large(
             named(Lang::Fr)
         ),
     ))
-}
-
-/// A size as people read it: `512 bytes`, `3.4 KiB`, `10.0 MiB`, `9.3 GiB`
-/// (in French `512 octets`, `3,4 Kio`, `10,0 Mio`, `9,3 Gio`).
-pub fn human_size(bytes: u64) -> Text {
-    let b = bytes as f64;
-    let (value, en, fr) = if bytes < 1024 {
-        return tr!("{bytes} bytes", "{bytes} octets");
-    } else if bytes < MIB {
-        (b / 1024.0, "KiB", "Kio")
-    } else if bytes < 1024 * MIB {
-        (b / MIB as f64, "MiB", "Mio")
-    } else {
-        (b / (1024 * MIB) as f64, "GiB", "Gio")
-    };
-    let value = format!("{value:.1}");
-    Text::new(
-        format!("{value} {en}"),
-        format!("{} {fr}", value.replace('.', ",")),
-    )
 }
 
 /// The last segment of a `/`-separated path.
@@ -2209,12 +2136,15 @@ mod tests {
         );
         // The check is also the one staff's HEIF files get.
         let heif = [&b"\0\0\0\x10ftypheic\0\0\0\0"[..], &whole[AVIF.len()..]].concat();
-        let d = iso_image_problem("content/news/a/photo.heic", &heif).unwrap();
+        let d = crate::images::iso_image_problem("content/news/a/photo.heic", &heif).unwrap();
         assert!(
             d.message.en.contains("a HEIF image is published as it is"),
             "{d:?}"
         );
-        assert_eq!(iso_image_problem("photo.heic", &heif[..16]), None);
+        assert_eq!(
+            crate::images::iso_image_problem("photo.heic", &heif[..16]),
+            None
+        );
     }
 
     #[test]
@@ -2457,10 +2387,10 @@ mod tests {
 
     #[test]
     fn sizes_read_as_people_read_them() {
-        assert_eq!(human_size(0), "0 bytes");
-        assert_eq!(human_size(1023), "1023 bytes");
-        assert_eq!(human_size(1536), "1.5 KiB");
-        assert_eq!(human_size(25 * MIB), "25.0 MiB");
-        assert_eq!(human_size(u64::MAX), "17179869184.0 GiB");
+        assert_eq!(crate::i18n::human_size(0), "0 bytes");
+        assert_eq!(crate::i18n::human_size(1023), "1023 bytes");
+        assert_eq!(crate::i18n::human_size(1536), "1.5 KiB");
+        assert_eq!(crate::i18n::human_size(25 * MIB), "25.0 MiB");
+        assert_eq!(crate::i18n::human_size(u64::MAX), "17179869184.0 GiB");
     }
 }

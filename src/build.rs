@@ -695,7 +695,9 @@ fn write_site_timed(
                 };
             outputs.iter().find_map(|(path, made)| {
                 match made {
-                    crate::images::Made::Cached(entry) => staging.link(path, entry),
+                    crate::images::Made::Cached(entry) => {
+                        staging.link(path, &entry.path, entry.len, &entry.sha256)
+                    }
                     crate::images::Made::Bytes(bytes) => staging.write(path, bytes),
                 }
                 .err()

@@ -148,6 +148,29 @@ macro_rules! tr {
     };
 }
 
+/// Bytes in a mebibyte.
+const MIB: u64 = 1024 * 1024;
+
+/// A size as people read it: `512 bytes`, `3.4 KiB`, `10.0 MiB`, `9.3 GiB`
+/// (in French `512 octets`, `3,4 Kio`, `10,0 Mio`, `9,3 Gio`).
+pub fn human_size(bytes: u64) -> Text {
+    let b = bytes as f64;
+    let (value, en, fr) = if bytes < 1024 {
+        return tr!("{bytes} bytes", "{bytes} octets");
+    } else if bytes < MIB {
+        (b / 1024.0, "KiB", "Kio")
+    } else if bytes < 1024 * MIB {
+        (b / MIB as f64, "MiB", "Mio")
+    } else {
+        (b / (1024 * MIB) as f64, "GiB", "Gio")
+    };
+    let value = format!("{value:.1}");
+    Text::new(
+        format!("{value} {en}"),
+        format!("{} {fr}", value.replace('.', ",")),
+    )
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

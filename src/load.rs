@@ -285,8 +285,8 @@ fn too_big(trust: &Trust, path: &str, entry: &walkdir::DirEntry, limit: u64) -> 
     let size = entry.metadata().ok()?.len();
     (size > limit).then(|| {
         let (size, limit) = (
-            crate::attachment::human_size(size),
-            crate::attachment::human_size(limit),
+            crate::i18n::human_size(size),
+            crate::i18n::human_size(limit),
         );
         Diagnostic::error(
             path,

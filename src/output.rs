@@ -229,25 +229,31 @@ impl Staging {
         Ok(())
     }
 
-    /// Puts the cache entry `entry` at `rel`: a hard link to it (no byte
-    /// copied, and the entry's modification time kept from build to build),
-    /// or a copy where the file system cannot link (another device, no
-    /// links). Its hash comes from the entry's name, so nothing is read.
-    pub fn link(&self, rel: &str, entry: &crate::images::cache::Entry) -> Result<(), Diagnostic> {
+    /// Puts the file at `source` (a cache entry of `len` bytes whose
+    /// SHA-256 is `sha256`) at `rel`: a hard link to it (no byte copied,
+    /// and the entry's modification time kept from build to build), or a
+    /// copy where the file system cannot link (another device, no links).
+    /// Its hash is the one given, so nothing is read.
+    pub fn link(&self, rel: &str, source: &Path, len: u64, sha256: &str) -> Result<(), Diagnostic> {
         self.check_space(rel)?;
         let target = self.target(rel)?;
         if let Some(parent) = target.parent() {
             fs::create_dir_all(parent).map_err(|e| self.failed(rel, &e))?;
         }
-        let hash = parse_hex(&entry.sha256);
-        if let (Ok(()), Some(hash)) = (fs::hard_link(&entry.path, &target), hash) {
+        let hash = parse_hex(sha256);
+        if let (Ok(()), Some(hash)) = (fs::hard_link(source, &target), hash) {
             if let Ok(mut hashes) = self.hashes.lock() {
                 hashes.push((rel.into(), hash));
             }
             return Ok(());
         }
         let _ = fs::remove_file(&target);
-        let bytes = entry.read().map_err(|e| self.failed(rel, &e))?;
+        let bytes = fs::read(source).map_err(|e| self.failed(rel, &e))?;
+        if bytes.len() as u64 != len {
+            let cut =
+                std::io::Error::new(std::io::ErrorKind::UnexpectedEof, "cache entry cut short");
+            return Err(self.failed(rel, &cut));
+        }
         self.write(rel, &bytes)
     }
 

@@ -61,7 +61,7 @@
 //!   XMP item (`mime`, of type `application/rdf+xml`), an XMP `uuid` box
 //!   or a movie's user data (`udta`), or boxes that cannot be walked, make
 //!   a located error at the file for everyone, staff and clubs alike
-//!   ([`crate::attachment::iso_image_problem`]), telling them to export it
+//!   ([`iso_image_problem`]), telling them to export it
 //!   without metadata or as JPEG or PNG. Editing the boxes ourselves would
 //!   mean rewriting the item locations (`iloc`) of every picture; the
 //!   error costs a contributor one export.
@@ -864,7 +864,7 @@ fn iso_images_with_metadata(copies: &[Copy]) -> Vec<Diagnostic> {
     files
         .par_iter()
         .filter_map(|&(path, abs)| match std::fs::read(abs) {
-            Ok(bytes) => crate::attachment::iso_image_problem(path, &bytes),
+            Ok(bytes) => iso_image_problem(path, &bytes),
             Err(e) => Some(Diagnostic::error(
                 path,
                 tr!(
@@ -911,8 +911,8 @@ fn judge(
     }
     if len > settings.max_bytes {
         let (size, limit) = (
-            crate::attachment::human_size(len),
-            crate::attachment::human_size(settings.max_bytes),
+            crate::i18n::human_size(len),
+            crate::i18n::human_size(settings.max_bytes),
         );
         let message = tr!(
             "this image weighs {} ({w} x {h} pixels), over the limit of {} for an image",
@@ -1132,6 +1132,67 @@ fn from_cache(
             Some((v.output.clone(), Made::Cached(entry)))
         })
         .collect()
+}
+
+/// The refusal of an AVIF or HEIF image (`bytes`, at `path`) that carries
+/// metadata, or whose boxes cannot be walked; `None` when it may be
+/// published. Such images are published as they are, for staff and clubs
+/// alike (no decoder of ours reads them): an Exif or XMP item, an XMP box
+/// or user data would reach every reader (see the Privacy decision of
+/// this module).
+pub fn iso_image_problem(path: &str, bytes: &[u8]) -> Option<Diagnostic> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let avif = name
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.to_ascii_lowercase().starts_with("avif"));
+    let (format, article) = if avif { ("AVIF", "an") } else { ("HEIF", "a") };
+    let found = match probe::iso_metadata(bytes) {
+        Ok(found) if found.is_empty() => return None,
+        Ok(found) => found,
+        Err(problem) => {
+            let what = match problem {
+                probe::Problem::Corrupt(what) => what,
+                _ => "a box runs past the end of the file",
+            };
+            return Some(
+                Diagnostic::error(
+                    path,
+                    tr!(
+                        "`{name}` is not a readable {format} image: {what}",
+                        "`{name}` n'est pas une image {format} lisible : {what}"
+                    ),
+                )
+                .with_hint(tr!(
+                    "export it again, or as JPEG or PNG",
+                    "exportez-la de nouveau, ou en JPEG ou PNG"
+                )),
+            );
+        }
+    };
+    let mut parts = Vec::new();
+    if found.exif {
+        parts.push("Exif");
+    }
+    if found.xmp {
+        parts.push("XMP");
+    }
+    if found.user_data {
+        parts.push("QuickTime (udta)");
+    }
+    let parts = parts.join(", ");
+    Some(
+        Diagnostic::error(
+            path,
+            tr!(
+                "`{name}` carries metadata ({parts}: the camera, the date, perhaps the place the photo was taken), and {article} {format} image is published as it is, metadata included",
+                "`{name}` contient des métadonnées ({parts} : l'appareil, la date, peut-être le lieu de la prise de vue), et une image {format} est publiée telle quelle, métadonnées comprises"
+            ),
+        )
+        .with_hint(tr!(
+            "export it again without metadata (an option of most editors' export; or `exiftool -all= {name}`), or export it as JPEG or PNG, whose metadata the site removes itself",
+            "exportez-la de nouveau sans métadonnées (une option de l'export de la plupart des logiciels ; ou `exiftool -all= {name}`), ou exportez-la en JPEG ou PNG, dont le site retire lui-même les métadonnées"
+        )),
+    )
 }
 
 #[cfg(test)]

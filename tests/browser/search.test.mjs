@@ -177,6 +177,10 @@ test("a query word matches the beginnings of words, not their middles", async ()
   assert.ok(!paths(art).includes("/clubs/essai-quai/"), JSON.stringify(art));
   // Every counted result was shown, and the page of "départ" is indexed.
   assert.match(art.status, new RegExp(`^${art.results.length} `));
+  // More results than one screen: "more" brings the rest.
+  const club = await search(page, "club");
+  assert.ok(club.results.length > 10, JSON.stringify(club.status));
+  assert.match(club.status, new RegExp(`^${club.results.length} `));
   assert.ok(paths(await search(page, "depart")).includes("/clubs/essai-quai/"));
   assertClean(seen);
   await close();

@@ -3,7 +3,8 @@
 
     benches/search_bench.py OUT [--lang-prefix en/] [QUERY ...]
 
-Reads OUT/_search/meta.json (or OUT/en/search/...) and follows the rules of
+Reads OUT/_search/meta.json (OUT/en/_search/ with --lang-prefix en/) and
+follows the rules of
 themes/sorbonne/static/search.js for each query: meta.json, the chunks of
 each query word (at most `per_word`, then the typo chunks when a word of
 `typo` letters or more matches nothing), then the fragments of the first
@@ -22,7 +23,7 @@ def main():
     ap.add_argument("--lang-prefix", default="")
     ap.add_argument("queries", nargs="*", default=["ecole", "tresorier", "mentorat europeen", "afterwork", "bibliotheqeu"])
     a = ap.parse_args()
-    root = os.path.join(a.out, a.lang_prefix, "search")
+    root = os.path.join(a.out, a.lang_prefix, "_search")
     meta = json.load(open(os.path.join(root, "meta.json")))
     total = raw = files = 0
     for d, _, names in os.walk(root):

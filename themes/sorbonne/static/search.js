@@ -208,11 +208,25 @@
         var button = document.createElement("button");
         button.type = "button";
         button.textContent = form.getAttribute("data-more");
-        button.addEventListener("click", function () { show(results, terms, from + SHOWN, ticket); });
+        button.addEventListener("click", function () {
+          busy(true);
+          show(results, terms, from + SHOWN, ticket).then(done(ticket), done(ticket));
+        });
         li.appendChild(button);
         list.appendChild(li);
       }
     });
+  }
+
+  // The list is busy (aria-busy) from a query's keystroke until its
+  // results are all shown: assistive technologies wait for the whole list,
+  // and a reader of the page knows which query the list answers.
+  function busy(on) {
+    if (on) list.setAttribute("aria-busy", "true");
+    else list.removeAttribute("aria-busy");
+  }
+  function done(ticket) {
+    return function () { if (ticket === current) busy(false); };
   }
 
   var current = 0;
@@ -225,8 +239,10 @@
     if (terms.length === 0) {
       list.textContent = "";
       status.textContent = "";
+      busy(false);
       return;
     }
+    busy(true);
     loadMeta().then(function () {
       return Promise.all(terms.map(wordMatches));
     }).then(function (perWord) {
@@ -249,8 +265,9 @@
         : results.length === 1 ? form.getAttribute("data-one")
         : results.length + " " + form.getAttribute("data-many");
       return show(results, terms, 0, ticket);
-    }).catch(function () {
+    }).then(done(ticket), function () {
       if (ticket === current) status.textContent = form.getAttribute("data-error");
+      done(ticket)();
     });
   }
 

@@ -101,13 +101,18 @@ def link_photo(src, dst):
         shutil.copyfile(src, dst)
 
 
-def alumni_site(path, folder, count, with_images, real=False):
+def alumni_site(path, folder, count, with_images, real=False, real_pages=0):
     """The minimal bench site (or, `real`, a copy of the repository's own
-    site) with `count` news bundles, each showing its photo if `with_images`."""
+    site, or with `real_pages` the real-shape site of benches/real_site.py
+    of that many pages) with `count` news bundles, each showing its photo if
+    `with_images`."""
     if os.path.isdir(path):
         return path
     news = os.path.join(path, "content", "news")
-    if real:
+    if real and real_pages:
+        subprocess.run([sys.executable, os.path.join(ROOT, "benches", "real_site.py"), "--pages",
+                        str(real_pages), "--out", path], check=True, stdout=subprocess.DEVNULL)
+    elif real:
         for part in ("content", "themes"):
             shutil.copytree(os.path.join(ROOT, part), os.path.join(path, part))
     else:
@@ -157,6 +162,10 @@ def main():
     ap.add_argument("--work", default="/dev/shm/alumni-image-bench" if os.path.isdir("/dev/shm")
                     else "/tmp/alumni-image-bench")
     ap.add_argument("--no-hugo", action="store_true", help="alumni's builds only")
+    ap.add_argument("--pages", type=int, default=0,
+                    help="the real site: benches/real_site.py's site of this many pages (default: "
+                         "the repository's own site), the photo bundles added to its news")
+    ap.add_argument("--real-only", action="store_true", help="only the real site's warm builds")
     args = ap.parse_args()
     if not os.path.isfile(ALUMNI):
         sys.exit("build alumni first: cargo build --release")
@@ -165,8 +174,11 @@ def main():
     tag = "%d" % args.photos
     ours = alumni_site(os.path.join(args.work, "alumni-" + tag), folder, args.photos, True)
     bare = alumni_site(os.path.join(args.work, "bare-" + tag), folder, args.photos, False)
-    real = alumni_site(os.path.join(args.work, "real-" + tag), folder, args.photos, True, real=True)
-    real_bare = alumni_site(os.path.join(args.work, "real-bare-" + tag), folder, args.photos, False, real=True)
+    shape = "-%dp" % args.pages if args.pages else ""
+    real = alumni_site(os.path.join(args.work, "real-" + tag + shape), folder, args.photos, True,
+                       real=True, real_pages=args.pages)
+    real_bare = alumni_site(os.path.join(args.work, "real-bare-" + tag + shape), folder, args.photos, False,
+                            real=True, real_pages=args.pages)
     hugo = hugo_site(os.path.join(args.work, "hugo-" + tag), folder, args.photos) if shutil.which("hugo") and not args.no_hugo else None
     out = os.path.join(args.work, "out")
 
@@ -195,6 +207,8 @@ def main():
     if hugo:
         runs["hugo cold"] = (lambda: clear(os.path.join(hugo, "resources")), hugo_cmd())
         runs["hugo warm"] = (None, hugo_cmd())
+    if args.real_only:
+        runs = {name: run for name, run in runs.items() if name.startswith("real")}
     # Each warm build follows a build that filled its cache.
     measured = {name: [] for name in runs}
     for _ in range(args.runs):
@@ -203,23 +217,25 @@ def main():
                 before()
             clear(out)
             measured[name].append(measure_isolated(cmd))
-            print("  %-20s %7.2f s wall, %7.2f s CPU, %6.0f MiB" % ((name,) + measured[name][-1]), flush=True)
+            print("  %-20s %7.3f s wall, %7.3f s CPU, %6.0f MiB" % ((name,) + measured[name][-1]), flush=True)
     clear(out)
     medians = {name: [statistics.median(m[i] for m in values) for i in range(3)]
                for name, values in measured.items()}
     print("%-20s %9s %9s %11s" % ("build", "wall s", "CPU s", "peak MiB"))
     for name, (wall, cpu, rss) in medians.items():
-        print("%-20s %9.2f %9.2f %11.0f" % (name, wall, cpu, rss))
+        print("%-20s %9.3f %9.3f %11.0f" % (name, wall, cpu, rss))
     print()
-    if hugo:
+    if hugo and "alumni cold" in medians:
         print("alumni cold / hugo cold: %.2f x (target at most 0.5)"
               % (medians["alumni cold"][0] / medians["hugo cold"][0]))
         print("alumni warm / hugo warm: %.2f x" % (medians["alumni warm"][0] / medians["hugo warm"][0]))
-    print("alumni warm / no images: %.2f x (minimal pages)"
-          % (medians["alumni warm"][0] / medians["alumni, no images"][0]))
+    if "alumni warm" in medians:
+        print("alumni warm / no images: %.2f x (minimal pages)"
+              % (medians["alumni warm"][0] / medians["alumni, no images"][0]))
     print("real warm / real, no images: %.2f x (target at most 1.1)"
           % (medians["real warm"][0] / medians["real, no images"][0]))
-    print("alumni cold peak memory: %.0f MiB (target at most 1024)" % medians["alumni cold"][2])
+    if "alumni cold" in medians:
+        print("alumni cold peak memory: %.0f MiB (target at most 1024)" % medians["alumni cold"][2])
     version = subprocess.run(["hugo", "version"], stdout=subprocess.PIPE, text=True).stdout.strip() if hugo else "no hugo"
     print("(medians of %d runs, %d photos of %d x %d, %d cores; %s)"
           % (args.runs, args.photos, WIDTH, HEIGHT, os.cpu_count(), version))

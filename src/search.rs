@@ -74,7 +74,7 @@
 //! - A query word fetches at most [`MAX_CHUNKS_PER_WORD`] chunks: a prefix
 //!   so short that its words fill more (`e`) looks at the first of them.
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, HashMap};
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
@@ -307,15 +307,25 @@ impl Extract {
         }
         // Words and the heading each falls under.
         let mut heading = 0usize; // index + 1 into headings; 0: none yet
+        let mut folded = String::new();
         for (position, word) in words(&out.text).enumerate() {
             while heading < out.headings.len() && out.headings[heading].2 <= position {
                 heading += 1;
             }
-            let folded = fold(word);
+            folded.clear();
+            for c in word.chars() {
+                fold_char(c, &mut folded);
+            }
             if !indexed(&folded) {
                 continue;
             }
-            let entry = out.words.entry(folded).or_insert((0, Vec::new(), 0));
+            // A word seen before on the page costs no allocation.
+            if !out.words.contains_key(folded.as_str()) {
+                out.words.insert(folded.clone(), (0, Vec::new(), 0));
+            }
+            let Some(entry) = out.words.get_mut(folded.as_str()) else {
+                continue;
+            };
             entry.0 += 1;
             // The first position under each heading.
             let new_section = entry.1.is_empty() || entry.2 != heading;
@@ -399,27 +409,26 @@ pub(crate) fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
             .unwrap_or_default()
         })
         .collect();
-    // Every word's postings, page by page in page order.
-    let mut postings: BTreeMap<&str, Vec<u64>> = BTreeMap::new();
-    let mut last_page: BTreeMap<&str, u64> = BTreeMap::new();
+    // Every word's postings, page by page in page order, with the number
+    // (from 1) of the last page added: one lookup per word and page, in a
+    // hash map (the site's distinct words number hundreds of thousands;
+    // the order is made once, below).
+    let mut postings: HashMap<&str, (Vec<u64>, u64)> = HashMap::new();
     for (n, (extract, flags)) in extracts.iter().enumerate() {
-        let n = n as u64;
-        let mut keys: Vec<&str> = extract.words.keys().map(String::as_str).collect();
-        keys.extend(
-            flags
-                .keys()
-                .map(String::as_str)
-                .filter(|w| !extract.words.contains_key(*w)),
-        );
-        for word in keys {
+        let n = n as u64 + 1;
+        let only_flagged = flags
+            .keys()
+            .map(String::as_str)
+            .filter(|w| !extract.words.contains_key(*w));
+        for word in extract.words.keys().map(String::as_str).chain(only_flagged) {
             let (count, positions) = extract
                 .words
                 .get(word)
                 .map_or((0, &[][..]), |(c, p, _)| (*c, p.as_slice()));
             let flag = flags.get(word).copied().unwrap_or(0);
-            let list = postings.entry(word).or_default();
-            let previous = last_page.insert(word, n + 1).unwrap_or(0);
-            list.push(n + 1 - previous);
+            let (list, last) = postings.entry(word).or_default();
+            list.push(n - *last);
+            *last = n;
             // Counts over 15 rank alike and compress better.
             list.push(u64::from(count.min(15)) * 4 + u64::from(flag));
             list.push(positions.len() as u64);
@@ -430,8 +439,11 @@ pub(crate) fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
             }
         }
     }
-    let mut words: Vec<(&str, Vec<u64>)> = postings.into_iter().collect();
-    words.sort_by(|a, b| browser_order(a.0, b.0));
+    let mut words: Vec<(&str, Vec<u64>)> = postings
+        .into_iter()
+        .map(|(word, (list, _))| (word, list))
+        .collect();
+    words.par_sort_unstable_by(|a, b| browser_order(a.0, b.0));
     // Consecutive ranges of about CHUNK_BYTES.
     let mut files = Vec::new();
     let mut chunks: Vec<Value> = Vec::new();

@@ -104,6 +104,11 @@ pub(crate) const FORMAT: u64 = 1;
 /// `c` folded: lower case, without the accents and ligatures of French and
 /// English. A character may fold to two (`œ` → `oe`).
 fn fold_char(c: char, out: &mut String) {
+    // Most letters of French and English text: no table to look through.
+    if c.is_ascii() {
+        out.push(c.to_ascii_lowercase());
+        return;
+    }
     for c in c.to_lowercase() {
         let folded = match c {
             'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
@@ -138,7 +143,11 @@ pub fn fold(word: &str) -> String {
 
 /// Whether `c` belongs to a word (what `[\p{Alphabetic}\p{N}]` matches).
 fn is_word_char(c: char) -> bool {
-    c.is_alphanumeric()
+    if c.is_ascii() {
+        c.is_ascii_alphanumeric()
+    } else {
+        c.is_alphanumeric()
+    }
 }
 
 /// The words of `text`, as written (not folded).
@@ -196,7 +205,7 @@ struct Extract {
     headings: Vec<(String, String, usize)>,
     /// Each folded indexed word: (count, positions, heading of the last
     /// position kept: index + 1 into `headings`, 0 before the first).
-    words: BTreeMap<String, (u32, Vec<u32>, usize)>,
+    words: HashMap<String, (u32, Vec<u32>, usize)>,
     /// Words in `text` so far.
     word_count: usize,
 }

@@ -82,7 +82,7 @@ const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
 
 /// A kind of file accepted beside an untrusted page.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
-pub enum Kind {
+pub(crate) enum Kind {
     /// A JPEG image (`.jpg`, `.jpeg`).
     Jpeg,
     /// A PNG image (`.png`).
@@ -100,19 +100,6 @@ pub enum Kind {
 }
 
 impl Kind {
-    /// The media type the file is to be served with (`image/png`).
-    pub fn media_type(self) -> &'static str {
-        match self {
-            Kind::Jpeg => "image/jpeg",
-            Kind::Png => "image/png",
-            Kind::Gif => "image/gif",
-            Kind::WebP => "image/webp",
-            Kind::Avif => "image/avif",
-            Kind::Pdf => "application/pdf",
-            Kind::Svg => "image/svg+xml",
-        }
-    }
-
     /// The extension a file of this kind is renamed to, in hints.
     fn extension(self) -> &'static str {
         match self {
@@ -156,7 +143,7 @@ impl Kind {
 
 /// How large the files beside one untrusted page may be.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Limits {
+pub(crate) struct Limits {
     /// Bytes of one file, at most.
     pub file_bytes: u64,
     /// Bytes of all the files beside one page together, at most.
@@ -182,7 +169,7 @@ impl Default for Limits {
 /// if it holds anything active (script, event handlers, embedded HTML,
 /// references outside itself, a DOCTYPE); every such problem is reported,
 /// located. Sizes are not judged here: see [`judge_file`].
-pub fn judge(path: &str, bytes: &[u8]) -> Result<Kind, Vec<Diagnostic>> {
+pub(crate) fn judge(path: &str, bytes: &[u8]) -> Result<Kind, Vec<Diagnostic>> {
     let name = file_name(path);
     let ext = extension(name);
     let named = Kind::from_extension(&ext);
@@ -295,7 +282,8 @@ fn unreadable(path: &str, e: &std::io::Error) -> Diagnostic {
 /// Anything but a regular file (a folder, a FIFO, a device) is refused, as
 /// reading it could block or never end; symbolic links are followed (the
 /// load stage has refused those that lead outside the site).
-pub fn judge_file(path: &str, abs: &Path, limits: &Limits) -> Result<Kind, Vec<Diagnostic>> {
+#[cfg(test)]
+pub(crate) fn judge_file(path: &str, abs: &Path, limits: &Limits) -> Result<Kind, Vec<Diagnostic>> {
     let size = regular_size(path, abs).map_err(|d| vec![d])?;
     judge_sized(path, abs, size, limits)
 }
@@ -308,7 +296,7 @@ pub fn judge_file(path: &str, abs: &Path, limits: &Limits) -> Result<Kind, Vec<D
 /// `files` are `(site-relative path, path on disk)` pairs. On success the
 /// kinds come in the order of `files`; on failure every problem of every
 /// file is returned.
-pub fn judge_page(
+pub(crate) fn judge_page(
     page: &str,
     files: &[(&str, &Path)],
     limits: &Limits,
@@ -1556,25 +1544,19 @@ mod tests {
     }
 
     #[test]
-    fn every_allowed_kind_is_accepted_with_its_media_type() {
-        let cases: [(&str, &[u8], Kind, &str); 7] = [
-            ("photo.jpg", JPEG, Kind::Jpeg, "image/jpeg"),
-            ("logo.png", PNG, Kind::Png, "image/png"),
-            ("anim.gif", GIF, Kind::Gif, "image/gif"),
-            ("photo.webp", WEBP, Kind::WebP, "image/webp"),
-            ("photo.avif", AVIF, Kind::Avif, "image/avif"),
-            ("statuts.pdf", PDF, Kind::Pdf, "application/pdf"),
-            (
-                "logo.svg",
-                INKSCAPE_SVG.as_bytes(),
-                Kind::Svg,
-                "image/svg+xml",
-            ),
+    fn every_allowed_kind_is_accepted() {
+        let cases: [(&str, &[u8], Kind); 7] = [
+            ("photo.jpg", JPEG, Kind::Jpeg),
+            ("logo.png", PNG, Kind::Png),
+            ("anim.gif", GIF, Kind::Gif),
+            ("photo.webp", WEBP, Kind::WebP),
+            ("photo.avif", AVIF, Kind::Avif),
+            ("statuts.pdf", PDF, Kind::Pdf),
+            ("logo.svg", INKSCAPE_SVG.as_bytes(), Kind::Svg),
         ];
-        for (name, bytes, kind, media_type) in cases {
+        for (name, bytes, kind) in cases {
             let path = format!("content/clubs/x/{name}");
             assert_eq!(judge(&path, bytes), Ok(kind), "{name}");
-            assert_eq!(kind.media_type(), media_type);
         }
     }
 

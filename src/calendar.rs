@@ -93,7 +93,7 @@ fn front_time(front: &FrontMatter, key: &str) -> Option<Placed> {
 /// When the event whose front matter is `front` takes place, by the start
 /// and end fields `calendar` names; `None` without a start that can be
 /// placed in time.
-pub fn span(calendar: &Calendar, front: &FrontMatter) -> Option<Span> {
+pub(crate) fn span(calendar: &Calendar, front: &FrontMatter) -> Option<Span> {
     let start = front_time(front, &calendar.start)?;
     let end = front_time(front, &calendar.end);
     Some(span_of(&start, end.as_ref()))
@@ -215,7 +215,7 @@ fn vcalendar(site: &Site, calendar: &Calendar, name: &str, events: &[&Event<'_>]
 /// [`crate::claims`]: `events.ics` of each language, `event.ics` beside
 /// each page of the events section, and, when events are grouped by
 /// organiser, `events.ics` beside every page (any page may organise).
-pub fn reserved(site: &Site) -> Vec<(String, Text)> {
+pub(crate) fn reserved(site: &Site) -> Vec<(String, Text)> {
     let Some(calendar) = &site.config.calendar else {
         return Vec::new();
     };
@@ -257,7 +257,7 @@ pub fn reserved(site: &Site) -> Vec<(String, Text)> {
 }
 
 /// `<event page>/event.ics`, and `<organiser page>/events.ics`.
-pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
     let Some(calendar) = &site.config.calendar else {
         return Vec::new();
     };

@@ -12,7 +12,7 @@ use crate::load::TextFile;
 use crate::yaml::{self, Mapping, Value};
 
 /// Parses every data file and nests them by folder.
-pub fn load_data(files: &[TextFile]) -> (Value, Vec<Diagnostic>) {
+pub(crate) fn load_data(files: &[TextFile]) -> (Value, Vec<Diagnostic>) {
     let parsed: Vec<(&TextFile, Result<Value, Diagnostic>)> = files
         .par_iter()
         .map(|f| {

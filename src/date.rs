@@ -40,7 +40,7 @@ use jiff::{Timestamp, ToSpan as _};
 use crate::i18n::{Lang, Text};
 
 /// The front-matter field that names the zone of a page's date-times.
-pub const ZONE_FIELD: &str = "timezone";
+pub(crate) const ZONE_FIELD: &str = "timezone";
 
 /// A calendar date with an optional time of day and UTC offset.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -197,7 +197,7 @@ impl DateTime {
 
     /// The same instant in UTC (a value without offset is read as UTC).
     #[must_use]
-    pub fn to_utc(&self) -> DateTime {
+    pub fn to_utc(self) -> DateTime {
         DateTime::from_unix_seconds(self.unix_seconds())
     }
 
@@ -386,7 +386,7 @@ impl From<Problem> for (String, String) {
 /// A date-time field placed in time: its wall time in its zone with the
 /// zone's offset (or a date alone, for an all-day event), and the zone.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Placed {
+pub(crate) struct Placed {
     /// The local date and time with its offset, or a date alone.
     pub local: DateTime,
     /// The IANA name of the zone (`Asia/Tokyo`), when the page gives one.
@@ -426,7 +426,7 @@ fn hm(dt: civil::DateTime) -> String {
 /// name, `None` when the page names none). A date alone is an all-day
 /// value; a time needs a zone or an offset; an offset must be the zone's
 /// at that instant; `Z` gives the instant in UTC, shown in the zone.
-pub fn place(text: &str, zone: Option<&str>) -> Result<Placed, Problem> {
+pub(crate) fn place(text: &str, zone: Option<&str>) -> Result<Placed, Problem> {
     let value = DateTime::parse(text).map_err(|why| Problem {
         message: tr!(
             "not a date or a date and time: `{}`",
@@ -544,7 +544,7 @@ pub fn place(text: &str, zone: Option<&str>) -> Result<Placed, Problem> {
 /// date must be a calendar date; a date-time must be placed in time by
 /// [`place`] in the page's [`ZONE_FIELD`], and be written in the same form
 /// (date alone, or date and time) as the field it comes `after`.
-pub fn check_field(
+pub(crate) fn check_field(
     name: &str,
     after: Option<&str>,
     text: &str,
@@ -613,13 +613,13 @@ const FRENCH_CITIES: [(&str, &str); 14] = [
 
 impl Placed {
     /// Whether the value is a date alone (an all-day event).
-    pub fn all_day(&self) -> bool {
+    pub(crate) fn all_day(&self) -> bool {
         self.local.time.is_none()
     }
 
     /// Whole seconds since 1970 of the instant: for a date alone, the
     /// start of that day in the zone (UTC without zone).
-    pub fn unix_seconds(&self) -> i64 {
+    pub(crate) fn unix_seconds(&self) -> i64 {
         if !self.all_day() {
             return self.local.unix_seconds();
         }
@@ -635,14 +635,14 @@ impl Placed {
     }
 
     /// The instant in UTC (`2027-03-28T09:30:00Z`).
-    pub fn utc(&self) -> DateTime {
+    pub(crate) fn utc(&self) -> DateTime {
         DateTime::from_unix_seconds(self.unix_seconds())
     }
 
     /// The zone as a reader of `lang` says it: `heure de Tokyo`, `Tokyo
     /// time`; `UTC+09:00` without zone name; the IANA name in a language
     /// without names.
-    pub fn zone_label(&self, lang: &str) -> String {
+    pub(crate) fn zone_label(&self, lang: &str) -> String {
         let Some(zone) = &self.zone else {
             return format!("UTC{}", offset_text(self.local.offset_minutes.unwrap_or(0)));
         };
@@ -669,7 +669,7 @@ impl Placed {
     /// The value in running text: `28 mars 2027, 18:30, heure de Tokyo`,
     /// `28 March 2027, 6:30 pm Tokyo time`, `2027-03-28 18:30 Asia/Tokyo`
     /// in a language without names; the date alone for an all-day value.
-    pub fn text(&self, lang: &str) -> String {
+    pub(crate) fn text(&self, lang: &str) -> String {
         let date = self.local.long(lang);
         if self.all_day() {
             return date;
@@ -684,10 +684,10 @@ impl Placed {
 }
 
 /// The languages whose month and day names are known here.
-pub const NAMED_LANGUAGES: [&str; 2] = ["fr", "en"];
+pub(crate) const NAMED_LANGUAGES: [&str; 2] = ["fr", "en"];
 
 /// Whether dates can be written in `lang` with its own month and day names.
-pub fn has_names(lang: &str) -> bool {
+pub(crate) fn has_names(lang: &str) -> bool {
     Names::for_lang(lang).is_some()
 }
 

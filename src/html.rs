@@ -20,7 +20,7 @@
 
 /// Escapes `text` for the content or a quoted attribute value (either
 /// quote) of an HTML or XML document.
-pub fn escape(text: &str) -> String {
+pub(crate) fn escape(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     for c in text.chars() {
         match c {
@@ -74,7 +74,7 @@ mod tests {
 
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{BufferQueue, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
-pub use html5ever::tokenizer::{Tag, TagKind, Token};
+pub(crate) use html5ever::tokenizer::{Tag, TagKind, Token};
 use std::cell::RefCell;
 
 /// Tokens as the tokenizer emits them, switching to raw text after the
@@ -115,7 +115,7 @@ impl TokenSink for Collect {
 /// The tokens of `html` as a browser's tokenizer reads them (html5ever's,
 /// the one ammonia parses with): tags with their attributes decoded, text
 /// with its character references decoded, comments; parse errors dropped.
-pub fn tokens(html: &str) -> Vec<Token> {
+pub(crate) fn tokens(html: &str) -> Vec<Token> {
     let tokenizer = Tokenizer::new(Collect::default(), TokenizerOpts::default());
     let queue = BufferQueue::default();
     queue.push_back(html.into());

@@ -40,7 +40,7 @@ pub struct CopyFile {
 
 /// Everything the build reads, classified.
 #[derive(Clone, Debug, Default)]
-pub struct Loaded {
+pub(crate) struct Loaded {
     /// Markdown files under `content/` (pages and `_index.md` sections).
     pub markdown: Vec<TextFile>,
     /// YAML files under `content/_data/`.
@@ -55,7 +55,7 @@ pub struct Loaded {
 /// Whether a file or folder name is left out of the site: hidden files,
 /// names starting with `_` (except `_index.md`) and editor temp files
 /// (`x~`, `.x.swp`, `#x#`, `.#x`, `x.tmp`, vim's `4913` probe).
-pub fn is_ignored_name(name: &str) -> bool {
+pub(crate) fn is_ignored_name(name: &str) -> bool {
     if name == "_index.md" || (name.ends_with(".md") && name.starts_with("_index.")) {
         return false;
     }
@@ -74,7 +74,7 @@ pub fn is_ignored_name(name: &str) -> bool {
 /// Reads `path` as UTF-8 text, dropping a leading byte-order mark and
 /// turning `\r\n` into `\n`. Lines and columns stay those an editor shows:
 /// only the invisible `\r` at the end of each line goes.
-pub fn read_text(root: &Path, abs: &Path) -> Result<TextFile, Diagnostic> {
+pub(crate) fn read_text(root: &Path, abs: &Path) -> Result<TextFile, Diagnostic> {
     let path = relative_path(root, abs);
     let bytes = std::fs::read(abs).map_err(|e| {
         Diagnostic::error(
@@ -122,7 +122,7 @@ pub fn read_text(root: &Path, abs: &Path) -> Result<TextFile, Diagnostic> {
 
 /// Reads `root/content/site.yaml`, which must be read first: the trust of
 /// every other source follows from its collections.
-pub fn read_config(root: &Path) -> Result<TextFile, Diagnostic> {
+pub(crate) fn read_config(root: &Path) -> Result<TextFile, Diagnostic> {
     let content = root.join("content");
     if !content.is_dir() {
         return Err(Diagnostic::general(tr!(
@@ -153,7 +153,7 @@ pub fn read_config(root: &Path) -> Result<TextFile, Diagnostic> {
 
 /// Walks `root/content` and returns what the build will read besides the
 /// config, each file to copy with its trust under `rules`.
-pub fn load(root: &Path, rules: &Rules) -> (Loaded, Vec<Diagnostic>) {
+pub(crate) fn load(root: &Path, rules: &Rules) -> (Loaded, Vec<Diagnostic>) {
     let content = root.join("content");
     let mut loaded = Loaded::default();
     let mut errors = Vec::new();
@@ -411,7 +411,7 @@ const ELOOP: i32 = 40;
 
 /// A theme's files: templates to compile and static files to copy.
 #[derive(Clone, Debug, Default)]
-pub struct ThemeFiles {
+pub(crate) struct ThemeFiles {
     /// `themes/<name>/templates/**` (HTML, XML and text templates).
     pub templates: Vec<TextFile>,
     /// `themes/<name>/shortcodes/*.html`: one component per file, callable from Markdown.
@@ -423,7 +423,7 @@ pub struct ThemeFiles {
 }
 
 /// Reads the theme called `name` under `root/themes/`.
-pub fn load_theme(root: &Path, name: &str) -> (ThemeFiles, Vec<Diagnostic>) {
+pub(crate) fn load_theme(root: &Path, name: &str) -> (ThemeFiles, Vec<Diagnostic>) {
     let dir = root.join("themes").join(name);
     let mut theme = ThemeFiles::default();
     let mut errors = Vec::new();

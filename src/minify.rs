@@ -12,7 +12,7 @@
 /// The minified bytes of an output file, chosen by its extension; `None`
 /// when the file is not HTML, CSS or JS, or is not UTF-8, or the minifier
 /// cannot read it (then it is published as it is).
-pub fn output(path: &str, bytes: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn output(path: &str, bytes: &[u8]) -> Option<Vec<u8>> {
     let ext = path.rsplit_once('.').map(|(_, e)| e)?;
     let text = std::str::from_utf8(bytes).ok()?;
     let minified = match ext {
@@ -25,14 +25,14 @@ pub fn output(path: &str, bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// Minified CSS, or `None` when the tokenizer does not accept the text.
-pub fn css(text: &str) -> Option<String> {
+pub(crate) fn css(text: &str) -> Option<String> {
     minifier::css::minify(text)
         .ok()
         .map(|m| m.to_string().trim().to_string())
 }
 
 /// Minified JS, or `None` when the tokenizer does not accept the text.
-pub fn js(text: &str) -> Option<String> {
+pub(crate) fn js(text: &str) -> Option<String> {
     minifier::js::minify(text).ok().map(|m| m.to_string())
 }
 
@@ -48,7 +48,7 @@ fn tag_name(rest: &str) -> String {
 }
 
 /// Collapses whitespace in text and removes comments; see the module docs.
-pub fn html(text: &str) -> String {
+pub(crate) fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while !rest.is_empty() {

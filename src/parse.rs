@@ -61,7 +61,7 @@ impl Document {
 
 /// The site's languages, for reading file-name suffixes.
 #[derive(Clone, Debug)]
-pub struct Languages<'a> {
+pub(crate) struct Languages<'a> {
     /// The default language's code.
     pub default: &'a str,
     /// Every language's code.
@@ -70,7 +70,10 @@ pub struct Languages<'a> {
 
 /// Splits `clubs/biotech.en.md` into (`clubs/biotech.md`, `en`). A suffix
 /// that is not one of the site's languages is part of the name.
-pub fn split_language<'a>(content_path: &str, languages: &Languages<'a>) -> (String, &'a str) {
+pub(crate) fn split_language<'a>(
+    content_path: &str,
+    languages: &Languages<'a>,
+) -> (String, &'a str) {
     let stem = content_path.strip_suffix(".md").unwrap_or(content_path);
     if let Some((base, suffix)) = stem.rsplit_once('.') {
         if let Some(code) = languages.codes.iter().find(|c| **c == suffix) {
@@ -96,7 +99,7 @@ fn classify(translation_key: &str) -> DocumentKind {
 
 /// Parses one file; its trust follows from its path under `rules`. Any
 /// mistake of its front matter is an error.
-pub fn parse_one(
+pub(crate) fn parse_one(
     file: TextFile,
     languages: &Languages<'_>,
     rules: &Rules,
@@ -141,7 +144,7 @@ fn read_one(
 /// A document whose common fields have errors is among the documents too
 /// (without those fields), so that the rest of it is judged in the same
 /// run; the errors name it.
-pub fn parse_all(
+pub(crate) fn parse_all(
     files: Vec<TextFile>,
     languages: &Languages<'_>,
     rules: &Rules,

@@ -55,7 +55,7 @@ pub struct Relocation<'a> {
 /// [`Relocation::from`] and [`Relocation::to`]), or `None` when its files
 /// are where it is (the default language's pages, the page its bundle's
 /// files are beside).
-pub fn of_page(config: &Config, page: &Page) -> Option<(String, String)> {
+pub(crate) fn of_page(config: &Config, page: &Page) -> Option<(String, String)> {
     let (from, to) = if page.document.kind == DocumentKind::Bundle {
         (page.path.clone(), page.files_path.clone())
     } else {
@@ -73,7 +73,7 @@ pub fn of_page(config: &Config, page: &Page) -> Option<(String, String)> {
 }
 
 /// The same for a section, whose files keep its folder's address.
-pub fn of_section(config: &Config, section: &Section) -> Option<(String, String)> {
+pub(crate) fn of_section(config: &Config, section: &Section) -> Option<(String, String)> {
     let to = section
         .path
         .strip_prefix(&config.language_prefix(&section.lang))?;
@@ -104,7 +104,7 @@ const ADDRESS_ATTRIBUTES: [&str; 4] = ["href", "src", "srcset", "poster"];
 
 /// `html` with its relative addresses to relocated files rewritten, or
 /// `None` when none is.
-pub fn relocate(html: &str, relocation: &Relocation<'_>) -> Option<String> {
+pub(crate) fn relocate(html: &str, relocation: &Relocation<'_>) -> Option<String> {
     let mut out = String::new();
     // Bytes of `html` before this index are in `out` already.
     let mut copied = 0;

@@ -102,7 +102,7 @@ fn current_lang(kwargs: &Kwargs, state: &State, what: &str) -> tera::TeraResult<
 
 /// Compiles the theme's templates and shortcodes, reads its UI strings and
 /// registers the site's functions. Every broken template is reported.
-pub fn compile(theme: &ThemeFiles, site: &Site) -> Result<Engine, Vec<Diagnostic>> {
+pub(crate) fn compile(theme: &ThemeFiles, site: &Site) -> Result<Engine, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let strings = read_strings(theme, site, &mut errors);
     let links = Arc::new(Links {
@@ -879,7 +879,7 @@ fn tag_position(
 }
 
 /// Receives each rendered output: its path in the output folder and its bytes.
-pub type Writer<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
+pub(crate) type Writer<'a> = dyn Fn(&str, &[u8]) -> Result<(), Diagnostic> + Sync + 'a;
 
 /// Diagnostics grouped by (file, position, message), with the pages that hit each.
 type Grouped = BTreeMap<(String, Option<Position>, String), (Diagnostic, Vec<Text>)>;
@@ -897,7 +897,7 @@ struct Job {
 
 /// What an HTML output of the render stage shows.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum JobKind {
+pub(crate) enum JobKind {
     /// A page, by index.
     Page(usize),
     /// Page `pager` (1-based) of a section's list.
@@ -924,7 +924,7 @@ pub enum JobKind {
 
 /// Every HTML output the render stage writes for `site`, with what it
 /// shows and its language: the list that output claims are made from.
-pub fn html_outputs(site: &Site) -> Vec<(String, JobKind, String)> {
+pub(crate) fn html_outputs(site: &Site) -> Vec<(String, JobKind, String)> {
     jobs(site)
         .into_iter()
         .map(|j| (j.output, j.kind, j.lang))
@@ -1152,7 +1152,7 @@ fn context_for(site: &Site, views: &SharedViews, job: &Job) -> Context {
 /// Renders every output and hands each result to `write` (output path
 /// relative to the output folder, bytes). Returns the number of outputs
 /// written per language, and every diagnostic.
-pub fn render_site(
+pub(crate) fn render_site(
     site: &Site,
     engine: &Engine,
     views: &SharedViews,
@@ -1163,7 +1163,7 @@ pub fn render_site(
 }
 
 /// [`render_site`], with what each template and output cost (`--timings`).
-pub fn render_site_timed(
+pub(crate) fn render_site_timed(
     site: &Site,
     engine: &Engine,
     views: &SharedViews,
@@ -1174,7 +1174,7 @@ pub fn render_site_timed(
 
 /// Renders the outputs of the pages `pages` and nothing else (the live
 /// server's rebuild of one edited page).
-pub fn render_pages(
+pub(crate) fn render_pages(
     site: &Site,
     engine: &Engine,
     views: &SharedViews,

@@ -65,7 +65,7 @@
 //!   `artiste`, never `départ`); every query word must match (AND). A query
 //!   word of [`TYPO_MIN_CHARS`] characters or more also matches the words
 //!   one edit away from it or from one of their beginnings
-//!   ([`prefix_distance_is_one`]: a substitution, insertion, deletion or
+//!   (`prefix_distance_is_one` in this module's tests: a substitution, insertion, deletion or
 //!   swap of two neighbours), among the words that share its first two
 //!   characters: a typo in the first two letters (other than in the chunk
 //!   fetched anyway) is not forgiven, so that a typo never costs the whole
@@ -133,7 +133,7 @@ fn fold_char(c: char, out: &mut String) {
 
 /// A word folded for the index and for queries: lower case, accents and
 /// ligatures of French and English removed (`Œuvre` → `oeuvre`).
-pub fn fold(word: &str) -> String {
+pub(crate) fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
     for c in word.chars() {
         fold_char(c, &mut out);
@@ -151,7 +151,7 @@ fn is_word_char(c: char) -> bool {
 }
 
 /// The words of `text`, as written (not folded).
-pub fn words(text: &str) -> impl Iterator<Item = &str> {
+pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
     text.split(|c: char| !is_word_char(c))
         .filter(|w| !w.is_empty())
 }
@@ -165,7 +165,8 @@ fn indexed(word: &str) -> bool {
 /// Whether `query` is one edit (substitution, insertion, deletion, swap of
 /// two neighbouring characters) or less from `word` or from a beginning of
 /// `word`: the typo-forgiving form of prefix matching.
-pub fn prefix_distance_is_one(query: &str, word: &str) -> bool {
+#[cfg(test)]
+pub(crate) fn prefix_distance_is_one(query: &str, word: &str) -> bool {
     let q: Vec<char> = query.chars().collect();
     let w: Vec<char> = word.chars().collect();
     // Optimal string alignment distance of q against each prefix of w, row
@@ -435,9 +436,9 @@ pub(crate) fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
                 .get(word)
                 .map_or((0, &[][..]), |(c, p, _)| (*c, p.as_slice()));
             let flag = flags.get(word).copied().unwrap_or(0);
-            let (list, last) = postings.entry(word).or_default();
-            list.push(n - *last);
-            *last = n;
+            let (list, previous) = postings.entry(word).or_default();
+            list.push(n - *previous);
+            *previous = n;
             // Counts over 15 rank alike and compress better.
             list.push(u64::from(count.min(15)) * 4 + u64::from(flag));
             list.push(positions.len() as u64);
@@ -519,7 +520,7 @@ fn digits(n: u64) -> usize {
 }
 
 /// Whether the search index covers `page` (its section is listed under `search:`).
-pub fn is_searchable(site: &Site, page: &Page) -> bool {
+pub(crate) fn is_searchable(site: &Site, page: &Page) -> bool {
     site.config.search.as_ref().is_some_and(|s| {
         s.sections
             .iter()
@@ -528,12 +529,12 @@ pub fn is_searchable(site: &Site, page: &Page) -> bool {
 }
 
 /// The folder of a language's index (`_search/`, `en/_search/`).
-pub fn folder(site: &Site, lang: &str) -> String {
+pub(crate) fn folder(site: &Site, lang: &str) -> String {
     format!("{}_search/", site.config.language_prefix(lang))
 }
 
 /// Every language's index files, when the site has `search:`.
-pub fn indexes(site: &Site) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn indexes(site: &Site) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     if site.config.search.is_none() {
         return out;

@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use crate::i18n::{Lang, Text};
 
 /// How many of the slowest outputs are kept.
-pub const SLOWEST: usize = 10;
+pub(crate) const SLOWEST: usize = 10;
 
 /// The measures of one build.
 #[derive(Clone, Debug, Default)]
@@ -126,7 +126,11 @@ impl Timings {
 }
 
 /// Runs `work`, adding its wall time to `times` under `name`.
-pub fn timed<T>(times: &mut Vec<(Text, Duration)>, name: Text, work: impl FnOnce() -> T) -> T {
+pub(crate) fn timed<T>(
+    times: &mut Vec<(Text, Duration)>,
+    name: Text,
+    work: impl FnOnce() -> T,
+) -> T {
     let started = Instant::now();
     let result = work();
     times.push((name, started.elapsed()));

@@ -18,13 +18,13 @@ use crate::i18n::Text;
 use crate::parse::{Document, DocumentKind};
 
 /// Longest `slug:` an untrusted page may choose, in characters.
-pub const MAX_SLUG_CHARS: usize = 80;
+pub(crate) const MAX_SLUG_CHARS: usize = 80;
 /// Most `aliases:` an untrusted page may have.
-pub const MAX_ALIASES: usize = 10;
+pub(crate) const MAX_ALIASES: usize = 10;
 /// Most terms an untrusted page may give one taxonomy (`tags: [...]`).
-pub const MAX_TERMS: usize = 10;
+pub(crate) const MAX_TERMS: usize = 10;
 /// Longest term an untrusted page may write, in characters.
-pub const MAX_TERM_CHARS: usize = 60;
+pub(crate) const MAX_TERM_CHARS: usize = 60;
 
 /// Who to ask when an untrusted page may not do something itself.
 const ASK_STAFF: &str = "the communications staff can do it in a pull request of their own";
@@ -62,7 +62,7 @@ impl Trust {
 
 /// The folders of untrusted collections, and what their pages may weigh, from the config.
 #[derive(Clone, Debug, Default)]
-pub struct Rules {
+pub(crate) struct Rules {
     untrusted: Vec<String>,
     /// `limits:` of the config.
     pub limits: crate::config::Limits,
@@ -70,7 +70,7 @@ pub struct Rules {
 
 impl Rules {
     /// The rules of `config`: its collections marked `trusted: false`.
-    pub fn new(config: &Config) -> Rules {
+    pub(crate) fn new(config: &Config) -> Rules {
         Rules {
             untrusted: config
                 .collections
@@ -84,7 +84,7 @@ impl Rules {
 
     /// The trust of the source at `path`, site-relative (`content/clubs/x/logo.svg`)
     /// or relative to `content/` (`clubs/x.md`).
-    pub fn of(&self, path: &str) -> Trust {
+    pub(crate) fn of(&self, path: &str) -> Trust {
         let inner = path.strip_prefix("content/").unwrap_or(path);
         self.untrusted
             .iter()
@@ -109,7 +109,7 @@ impl Rules {
 ///   collection's addresses (`/clubs/...`, `/en/clubs/...`).
 ///
 /// Trusted documents get an empty list.
-pub fn check_document(document: &Document, config: &Config) -> Vec<Diagnostic> {
+pub(crate) fn check_document(document: &Document, config: &Config) -> Vec<Diagnostic> {
     let Some(collection) = document.trust.collection() else {
         return Vec::new();
     };

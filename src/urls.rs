@@ -22,17 +22,17 @@ use crate::i18n::Text;
 use crate::model::Site;
 
 /// A root-relative URL for a site path.
-pub fn url_of(site: &Site, path: &str) -> String {
+pub(crate) fn url_of(site: &Site, path: &str) -> String {
     format!("{}{path}", site.config.base_path)
 }
 
 /// An absolute URL for a site path.
-pub fn permalink_of(site: &Site, path: &str) -> String {
+pub(crate) fn permalink_of(site: &Site, path: &str) -> String {
     format!("{}/{path}", site.config.base_url)
 }
 
 /// Longest alias, in bytes.
-pub const MAX_ALIAS_BYTES: usize = 200;
+pub(crate) const MAX_ALIAS_BYTES: usize = 200;
 
 /// Where an alias is written: `/ancien/chemin/` -> `ancien/chemin/index.html`,
 /// `/ancien.html` -> `ancien.html`. An alias is an old address of the site:
@@ -41,7 +41,7 @@ pub const MAX_ALIAS_BYTES: usize = 200;
 /// (control characters, spaces, `\`, `?`, `#`, `%`, `*`, `:`...) could
 /// add lines or rules to `_redirects` or name another file: the error says
 /// which character.
-pub fn alias_output(alias: &str) -> Result<String, Text> {
+pub(crate) fn alias_output(alias: &str) -> Result<String, Text> {
     let Some(inner) = alias.strip_prefix('/') else {
         return Err(tr!(
             "an alias is an address of this site: it starts with `/`",
@@ -181,13 +181,13 @@ fn decode_bytes(path: &str) -> (Vec<u8>, bool) {
 /// Percent-decodes a URL path; invalid escapes are kept as written and
 /// invalid UTF-8 is replaced, so that a written link can be compared with
 /// the outputs' names.
-pub fn percent_decode(path: &str) -> String {
+pub(crate) fn percent_decode(path: &str) -> String {
     String::from_utf8_lossy(&decode_bytes(path).0).into_owned()
 }
 
 /// Percent-decodes a requested path; `None` for a bad escape, invalid
 /// UTF-8, or an escaped `/` or `\\` (which would hide a path separator).
-pub fn percent_decode_strict(path: &str) -> Option<String> {
+pub(crate) fn percent_decode_strict(path: &str) -> Option<String> {
     let (bytes, clean) = decode_bytes(path);
     if clean {
         String::from_utf8(bytes).ok()

@@ -427,7 +427,7 @@ fn term_values(site: &Site, taxonomy: &Taxonomy, summaries: &[Value]) -> Vec<Val
 }
 
 /// Builds the shared views of `site`, once per build.
-pub fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
+pub(crate) fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
     let page_summaries: Vec<Value> = site
         .pages
         .par_iter()
@@ -546,7 +546,7 @@ pub fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
 
 /// The sections from the home down to `section` (included), as `{title, url}`:
 /// what breadcrumbs are made of.
-pub fn ancestors(site: &Site, section: usize) -> Value {
+pub(crate) fn ancestors(site: &Site, section: usize) -> Value {
     let mut chain = Vec::new();
     let mut current = Some(section);
     while let Some(i) = current {
@@ -560,7 +560,7 @@ pub fn ancestors(site: &Site, section: usize) -> Value {
 
 /// The full view of one page: its summary plus content, table of contents,
 /// bundle files, translations, its section and its neighbours.
-pub fn page_view(site: &Site, views: &SharedViews, index: usize) -> Value {
+pub(crate) fn page_view(site: &Site, views: &SharedViews, index: usize) -> Value {
     let page = &site.pages[index];
     let mut map = views.page_summaries[index]
         .clone()
@@ -626,7 +626,7 @@ pub fn page_view(site: &Site, views: &SharedViews, index: usize) -> Value {
 
 /// One page of a paginated list.
 #[derive(Clone, Copy)]
-pub struct Pager<'a> {
+pub(crate) struct Pager<'a> {
     /// Site path of the list's first page.
     pub base: &'a str,
     /// Every item of the list, in order.
@@ -639,12 +639,12 @@ pub struct Pager<'a> {
 
 impl Pager<'_> {
     /// How many pages the list has (at least one, even when empty).
-    pub fn count(items: usize, per_page: usize) -> usize {
+    pub(crate) fn count(items: usize, per_page: usize) -> usize {
         items.div_ceil(per_page.max(1)).max(1)
     }
 
     /// Site path of page `n` (1-based): the list's own path for the first.
-    pub fn path_of(base: &str, n: usize) -> String {
+    pub(crate) fn path_of(base: &str, n: usize) -> String {
         if n <= 1 {
             base.to_string()
         } else {
@@ -658,7 +658,7 @@ impl Pager<'_> {
     /// hide a single page is that page instead. At most `2 * AROUND + 5`
     /// entries, whatever `total` is: a list of 10,000 pages does not put
     /// 10,000 links on each of them.
-    pub fn window(index: usize, total: usize) -> Vec<Option<usize>> {
+    pub(crate) fn window(index: usize, total: usize) -> Vec<Option<usize>> {
         let low = index.saturating_sub(Self::AROUND).max(1);
         let high = (index + Self::AROUND).min(total);
         let mut shown: Vec<usize> = Vec::with_capacity(2 * Self::AROUND + 5);
@@ -680,10 +680,10 @@ impl Pager<'_> {
     }
 
     /// Pages shown on each side of the current one in `paginator.window`.
-    pub const AROUND: usize = 2;
+    pub(crate) const AROUND: usize = 2;
 
     /// `paginator`: this page's items and links to a window of the others.
-    pub fn view(&self, site: &Site, views: &SharedViews) -> Value {
+    pub(crate) fn view(&self, site: &Site, views: &SharedViews) -> Value {
         let total = Self::count(self.items.len(), self.per_page);
         let start = (self.index - 1) * self.per_page;
         let pages: Vec<Value> = self

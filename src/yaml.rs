@@ -37,15 +37,15 @@ use crate::i18n::Text;
 use serde_yaml as backend;
 
 /// A YAML value, for data files and free-form fields.
-pub type Value = backend::Value;
+pub(crate) type Value = backend::Value;
 
 /// A YAML mapping (keeps the file's key order).
-pub type Mapping = backend::Mapping;
+pub(crate) type Mapping = backend::Mapping;
 
 /// A YAML snippet inside a file: where it is, what the whole file says, and
 /// where in the file the snippet starts.
 #[derive(Clone, Copy, Debug)]
-pub struct Source<'a> {
+pub(crate) struct Source<'a> {
     /// Site-relative path of the file, for diagnostics.
     pub path: &'a str,
     /// The whole file's text, for the caret line.
@@ -59,7 +59,7 @@ pub struct Source<'a> {
 /// An empty document is read as an empty mapping, so that a file with only
 /// comments, or front matter with no field, gives the type's defaults or a
 /// "missing field" error rather than a parser error about `null`.
-pub fn parse<T: DeserializeOwned>(yaml: &str, source: Source<'_>) -> Result<T, Diagnostic> {
+pub(crate) fn parse<T: DeserializeOwned>(yaml: &str, source: Source<'_>) -> Result<T, Diagnostic> {
     if let Some(offset) = too_deep(yaml) {
         return Err(nested_too_deep(source.path).at_offset(source.file_text, source.start + offset));
     }
@@ -75,7 +75,7 @@ pub fn parse<T: DeserializeOwned>(yaml: &str, source: Source<'_>) -> Result<T, D
 }
 
 /// Converts an already parsed value into `T`; the error message is the backend's.
-pub fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, Text> {
+pub(crate) fn from_value<T: DeserializeOwned>(value: Value) -> Result<T, Text> {
     backend::from_value(value).map_err(|e| explain(&e.to_string()).0)
 }
 
@@ -394,7 +394,7 @@ impl Spans {
 }
 
 /// Strings, numbers and booleans all read as text: `title: 2026` is a fine title.
-pub fn scalar_text(value: &Value) -> Option<String> {
+pub(crate) fn scalar_text(value: &Value) -> Option<String> {
     match value {
         Value::String(s) => Some(s.clone()),
         Value::Number(n) => Some(n.to_string()),
@@ -404,7 +404,7 @@ pub fn scalar_text(value: &Value) -> Option<String> {
 }
 
 /// A value as a person would name it in a message: "the text `x`", "a list".
-pub fn describe(value: &Value) -> Text {
+pub(crate) fn describe(value: &Value) -> Text {
     match value {
         Value::Null => tr!("nothing", "rien"),
         Value::Bool(b) => tr!("`{b}`", "`{b}`"),

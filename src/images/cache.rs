@@ -62,7 +62,7 @@ const SOURCES_END: &str = "end";
 
 /// One entry of the cache: a file holding exactly an output's bytes.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Entry {
+pub(crate) struct Entry {
     /// Where it is.
     pub path: PathBuf,
     /// Its length in bytes.
@@ -73,7 +73,7 @@ pub struct Entry {
 
 impl Entry {
     /// Its bytes.
-    pub fn read(&self) -> io::Result<Vec<u8>> {
+    pub(crate) fn read(&self) -> io::Result<Vec<u8>> {
         let bytes = fs::read(&self.path)?;
         if bytes.len() as u64 == self.len {
             Ok(bytes)
@@ -88,7 +88,7 @@ impl Entry {
 
 /// A cache folder, and the entries this process used.
 #[derive(Debug)]
-pub struct Cache {
+pub(crate) struct Cache {
     dir: PathBuf,
     used: Mutex<HashSet<PathBuf>>,
     hits: AtomicU64,
@@ -96,11 +96,11 @@ pub struct Cache {
 }
 
 /// The entries of one source, by operation (see [`Cache::entries`]).
-pub type Entries = HashMap<String, Entry>;
+pub(crate) type Entries = HashMap<String, Entry>;
 
 impl Cache {
     /// The cache in `dir` (created on the first write).
-    pub fn new(dir: PathBuf) -> Cache {
+    pub(crate) fn new(dir: PathBuf) -> Cache {
         Cache {
             dir,
             used: Mutex::new(HashSet::new()),
@@ -110,7 +110,7 @@ impl Cache {
     }
 
     /// The folder.
-    pub fn dir(&self) -> &Path {
+    pub(crate) fn dir(&self) -> &Path {
         &self.dir
     }
 
@@ -127,7 +127,7 @@ impl Cache {
     /// Every whole entry stored for the source of SHA-256 `hash`, by
     /// operation, from one listing of its folder. Entries whose length is
     /// not the one their name gives are removed, to be made again.
-    pub fn entries(&self, hash: &str) -> Entries {
+    pub(crate) fn entries(&self, hash: &str) -> Entries {
         let mut found = Entries::new();
         let Ok(list) = fs::read_dir(self.folder(hash)) else {
             return found;
@@ -157,7 +157,7 @@ impl Cache {
 
     /// The entry for `operation` among `entries` (see [`Cache::entries`]),
     /// counted as a hit or a miss and, when found, kept by [`Cache::prune`].
-    pub fn take(&self, entries: &Entries, operation: &str) -> Option<Entry> {
+    pub(crate) fn take(&self, entries: &Entries, operation: &str) -> Option<Entry> {
         let Some(entry) = entries.get(operation) else {
             self.misses.fetch_add(1, Ordering::Relaxed);
             return None;
@@ -168,12 +168,13 @@ impl Cache {
     }
 
     /// The entry for `operation` on the source of SHA-256 `hash`.
-    pub fn get(&self, hash: &str, operation: &str) -> Option<Entry> {
+    #[cfg(test)]
+    pub(crate) fn get(&self, hash: &str, operation: &str) -> Option<Entry> {
         self.take(&self.entries(hash), operation)
     }
 
     /// Stores `bytes` for `operation` on the source of SHA-256 `hash`.
-    pub fn put(&self, hash: &str, operation: &str, bytes: &[u8]) -> io::Result<Entry> {
+    pub(crate) fn put(&self, hash: &str, operation: &str, bytes: &[u8]) -> io::Result<Entry> {
         let sha256 = crate::output::sha256_hex(bytes);
         let folder = self.folder(hash);
         let path = folder.join(format!("{operation}.{}.{sha256}", bytes.len()));
@@ -198,7 +199,7 @@ impl Cache {
     }
 
     /// Entries found whole and entries missing (or damaged), so far.
-    pub fn counts(&self) -> (u64, u64) {
+    pub(crate) fn counts(&self) -> (u64, u64) {
         (
             self.hits.load(Ordering::Relaxed),
             self.misses.load(Ordering::Relaxed),
@@ -207,7 +208,7 @@ impl Cache {
 
     /// Removes every entry (and temporary file) this process did not use,
     /// then the folders left empty. Returns how many files were removed.
-    pub fn prune(&self) -> io::Result<usize> {
+    pub(crate) fn prune(&self) -> io::Result<usize> {
         let used = self.used.lock().map(|u| u.clone()).unwrap_or_default();
         let mut removed = 0;
         let Ok(prefixes) = fs::read_dir(&self.dir) else {

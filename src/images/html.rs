@@ -30,7 +30,12 @@ struct Attribute<'a> {
 
 /// The HTML of the output `page` with its images made responsive; `None`
 /// when it has no `<img>` (nothing to do).
-pub fn rewrite(html: &[u8], page: &str, images: &Images, base_path: &str) -> Option<Vec<u8>> {
+pub(crate) fn rewrite(
+    html: &[u8],
+    page: &str,
+    images: &Images,
+    base_path: &str,
+) -> Option<Vec<u8>> {
     if !contains_img(html) {
         return None;
     }
@@ -145,7 +150,7 @@ fn tag(html: &str, mut at: usize) -> Option<(Vec<Attribute<'_>>, usize)> {
 
 /// A site path as a URL path: what is not plainly safe in an attribute and
 /// in a `srcset` (a comma, a space, `&`, non-ASCII) percent-encoded.
-pub fn url_path(base_path: &str, output: &str) -> String {
+pub(crate) fn url_path(base_path: &str, output: &str) -> String {
     let mut url = String::from(base_path);
     for b in output.bytes() {
         if b.is_ascii_alphanumeric() || b"-._~/!$'()*+;=:@".contains(&b) {
@@ -158,7 +163,7 @@ pub fn url_path(base_path: &str, output: &str) -> String {
 }
 
 /// `list` as a `srcset` value.
-pub fn srcset(base_path: &str, list: &[&Variant]) -> String {
+pub(crate) fn srcset(base_path: &str, list: &[&Variant]) -> String {
     list.iter()
         .map(|v| format!("{} {}w", url_path(base_path, &v.output), v.width))
         .collect::<Vec<_>>()

@@ -92,14 +92,14 @@ use crate::diagnostic::Diagnostic;
 use crate::i18n::Text;
 use crate::model::Copy;
 
-pub mod cache;
-pub mod html;
-pub mod lazy;
-pub mod probe;
-pub mod process;
-pub mod strip;
+pub(crate) mod cache;
+pub(crate) mod html;
+pub(crate) mod lazy;
+pub(crate) mod probe;
+pub(crate) mod process;
+pub(crate) mod strip;
 
-pub use probe::Format;
+pub(crate) use probe::Format;
 use process::{Encoding, Shape};
 
 /// The version of what processing makes, in every cache key: raise it when
@@ -110,7 +110,7 @@ const PIPELINE: u32 = 2;
 const FULL_QUALITY: u8 = 90;
 
 /// The Open Graph image's size (what link previews ask for).
-pub const OG_SIZE: (u32, u32) = (1200, 630);
+pub(crate) const OG_SIZE: (u32, u32) = (1200, 630);
 
 /// The `images:` settings of `content/site.yaml`.
 #[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
@@ -696,7 +696,7 @@ fn bad_image(path: &str, format: Format, problem: &probe::Problem) -> Diagnostic
 /// The output paths of the images that pages' `image` fields name (club
 /// logos, episode posters, portraits): those get an Open Graph crop. A
 /// bundle's image is beside its page; any other is a file of `_static/`.
-pub fn field_images(site: &crate::model::Site) -> HashSet<String> {
+pub(crate) fn field_images(site: &crate::model::Site) -> HashSet<String> {
     let outputs: HashSet<&str> = site.copies.iter().map(|c| c.output.as_str()).collect();
     let mut named = HashSet::new();
     for page in &site.pages {
@@ -740,7 +740,7 @@ pub fn field_images(site: &crate::model::Site) -> HashSet<String> {
 /// stat), judges limits, names outputs. `open_graph` holds the
 /// output paths of images that `image` fields name, which get an
 /// Open Graph crop. Returns the plan, errors and warnings.
-pub fn plan<S: std::hash::BuildHasher>(
+pub(crate) fn plan<S: std::hash::BuildHasher>(
     copies: &[Copy],
     open_graph: &HashSet<String, S>,
     settings: &Settings,
@@ -994,7 +994,7 @@ fn operation(image: &Image, v: &Variant, quality: u8) -> String {
 
 /// The bytes of one output of an image.
 #[derive(Debug)]
-pub enum Made {
+pub(crate) enum Made {
     /// In the cache: to link or read.
     Cached(cache::Entry),
     /// Made, but the cache could not store them.
@@ -1003,7 +1003,7 @@ pub enum Made {
 
 impl Made {
     /// The bytes themselves.
-    pub fn bytes(self) -> std::io::Result<Vec<u8>> {
+    pub(crate) fn bytes(self) -> std::io::Result<Vec<u8>> {
         match self {
             Made::Cached(entry) => entry.read(),
             Made::Bytes(bytes) => Ok(bytes),
@@ -1027,7 +1027,7 @@ fn unreadable(image: &Image, e: &std::io::Error) -> Diagnostic {
 /// source is not even read), else by reading the source, decoding it once
 /// and encoding each missing output (then stored). The original needs no
 /// decoding unless it is turned.
-pub fn publish(
+pub(crate) fn publish(
     image: &Image,
     settings: &Settings,
     cache: &cache::Cache,
@@ -1140,7 +1140,7 @@ fn from_cache(
 /// alike (no decoder of ours reads them): an Exif or XMP item, an XMP box
 /// or user data would reach every reader (see the Privacy decision of
 /// this module).
-pub fn iso_image_problem(path: &str, bytes: &[u8]) -> Option<Diagnostic> {
+pub(crate) fn iso_image_problem(path: &str, bytes: &[u8]) -> Option<Diagnostic> {
     let name = path.rsplit('/').next().unwrap_or(path);
     let avif = name
         .rsplit_once('.')

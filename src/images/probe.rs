@@ -88,7 +88,7 @@ pub(crate) const PNG_SIGNATURE: &[u8] = b"\x89PNG\r\n\x1a\n";
 
 /// What the header of an image says.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Header {
+pub(crate) struct Header {
     /// Its format, from its bytes.
     pub format: Format,
     /// Width as stored, in pixels.
@@ -103,7 +103,7 @@ pub struct Header {
 
 impl Header {
     /// Width and height as seen, once the orientation is applied.
-    pub fn shown_size(&self) -> (u32, u32) {
+    pub(crate) fn shown_size(&self) -> (u32, u32) {
         match self.orientation {
             Orientation::Rotate90
             | Orientation::Rotate270
@@ -117,7 +117,7 @@ impl Header {
     /// the list of sources ([`super::cache::Sources::header`]):
     /// `jpg 4000 3000 6 0 8912345` (format, stored size, Exif orientation,
     /// animated, length).
-    pub fn to_memo(&self, len: u64) -> String {
+    pub(crate) fn to_memo(self, len: u64) -> String {
         format!(
             "{} {} {} {} {} {len}",
             self.format.extension(),
@@ -129,7 +129,7 @@ impl Header {
     }
 
     /// What [`Header::to_memo`] wrote; `None` for any other text.
-    pub fn from_memo(text: &str) -> Option<(Header, u64)> {
+    pub(crate) fn from_memo(text: &str) -> Option<(Header, u64)> {
         let mut fields = text.split(' ');
         let format = Format::from_name(&format!(".{}", fields.next()?))?;
         let width = fields.next()?.parse().ok()?;
@@ -157,7 +157,7 @@ impl Header {
 
 /// Why a file cannot be read as the image it claims to be.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub enum Problem {
+pub(crate) enum Problem {
     /// The header needs more bytes than were given: ask again with at
     /// least this many (or the whole file).
     NeedMore(usize),
@@ -169,11 +169,11 @@ pub enum Problem {
 
 /// How far from the end of a file its end marker is looked for: encoders
 /// may pad, and phones append other pictures after a JPEG's end.
-pub const TAIL_BYTES: usize = 1024;
+pub(crate) const TAIL_BYTES: usize = 1024;
 
 /// Reads the header of an image of `format` from `head`, the first bytes
 /// of a file of `len` bytes whose last bytes (up to [`TAIL_BYTES`]) are `tail`.
-pub fn probe(format: Format, head: &[u8], tail: &[u8], len: u64) -> Result<Header, Problem> {
+pub(crate) fn probe(format: Format, head: &[u8], tail: &[u8], len: u64) -> Result<Header, Problem> {
     match format {
         Format::Jpeg => jpeg(head, tail),
         Format::Png => png(head, tail),
@@ -404,7 +404,7 @@ fn webp(head: &[u8], len: u64) -> Result<Header, Problem> {
 /// may not: metadata the site cannot cut out, since such files are
 /// published as they are.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct IsoMetadata {
+pub(crate) struct IsoMetadata {
     /// An `Exif` item: camera, date, often the GPS position.
     pub exif: bool,
     /// An XMP packet: a `mime` item of type `application/rdf+xml`, an XMP
@@ -416,8 +416,8 @@ pub struct IsoMetadata {
 
 impl IsoMetadata {
     /// Whether nothing of the kind was found.
-    pub fn is_empty(&self) -> bool {
-        *self == IsoMetadata::default()
+    pub(crate) fn is_empty(self) -> bool {
+        self == IsoMetadata::default()
     }
 }
 
@@ -432,7 +432,7 @@ const ISO_DEPTH: usize = 8;
 
 /// Whether a file name names an ISO image format published as it is
 /// (`.avif`, `.heic`...), whose metadata [`iso_metadata`] looks for.
-pub fn is_iso_image_name(name: &str) -> bool {
+pub(crate) fn is_iso_image_name(name: &str) -> bool {
     name.rsplit_once('.').is_some_and(|(_, ext)| {
         ["avif", "avifs", "heic", "heics", "heif", "heifs", "hif"]
             .iter()
@@ -448,7 +448,7 @@ pub fn is_iso_image_name(name: &str) -> bool {
 /// than its header or nested deeper than [`ISO_DEPTH`] is
 /// [`Problem::Corrupt`]. Every box is at least its 8-byte header long, so
 /// the walk ends; it never panics.
-pub fn iso_metadata(bytes: &[u8]) -> Result<IsoMetadata, Problem> {
+pub(crate) fn iso_metadata(bytes: &[u8]) -> Result<IsoMetadata, Problem> {
     if bytes.get(4..8) != Some(b"ftyp") {
         return Err(Problem::Corrupt("the first box is not `ftyp`"));
     }

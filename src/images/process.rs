@@ -19,7 +19,7 @@ use image::{DynamicImage, ImageDecoder as _, ImageEncoder as _};
 use super::Format;
 
 /// A picture ready to be resized: upright, 8 bits per channel, RGB or RGBA.
-pub struct Decoded {
+pub(crate) struct Decoded {
     /// The pixels.
     pub image: DynamicImage,
     /// The RGB colour profile it came with.
@@ -27,7 +27,7 @@ pub struct Decoded {
 }
 
 /// Decodes `bytes` (`format`), allowing at most `max_pixels` pixels.
-pub fn decode(bytes: &[u8], format: Format, max_pixels: u64) -> Result<Decoded, String> {
+pub(crate) fn decode(bytes: &[u8], format: Format, max_pixels: u64) -> Result<Decoded, String> {
     let image_format = match format {
         Format::Jpeg => image::ImageFormat::Jpeg,
         Format::Png => image::ImageFormat::Png,
@@ -74,7 +74,7 @@ pub fn decode(bytes: &[u8], format: Format, max_pixels: u64) -> Result<Decoded, 
 
 /// What to make of a decoded picture.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum Shape {
+pub(crate) enum Shape {
     /// The whole picture, `width` pixels wide (height in proportion).
     Width(u32),
     /// Exactly `width` x `height`, cropped around the centre to fill it.
@@ -83,7 +83,7 @@ pub enum Shape {
 
 /// How an output is encoded.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub struct Encoding {
+pub(crate) struct Encoding {
     /// The output's format.
     pub format: Format,
     /// 1 to 100 for lossy formats; ignored for PNG.
@@ -93,7 +93,7 @@ pub struct Encoding {
 }
 
 /// The picture resized to `shape`.
-pub fn resize(decoded: &Decoded, shape: Shape) -> Result<DynamicImage, String> {
+pub(crate) fn resize(decoded: &Decoded, shape: Shape) -> Result<DynamicImage, String> {
     let src = &decoded.image;
     let (w, h) = (src.width(), src.height());
     let (dw, dh) = match shape {
@@ -119,13 +119,13 @@ pub fn resize(decoded: &Decoded, shape: Shape) -> Result<DynamicImage, String> {
 
 /// The height of a `width` x `height` picture scaled to `to` pixels wide,
 /// rounded, at least 1.
-pub fn scaled_height(width: u32, height: u32, to: u32) -> u32 {
+pub(crate) fn scaled_height(width: u32, height: u32, to: u32) -> u32 {
     let h = (u64::from(height) * u64::from(to) + u64::from(width) / 2) / u64::from(width.max(1));
     u32::try_from(h.max(1)).unwrap_or(u32::MAX)
 }
 
 /// `image` encoded as `encoding`, with the profile `icc`.
-pub fn encode(
+pub(crate) fn encode(
     image: &DynamicImage,
     icc: Option<&[u8]>,
     encoding: Encoding,

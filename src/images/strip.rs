@@ -21,7 +21,7 @@
 //! Sketch's private data). None of them is drawn: the SVG looks the same.
 
 /// `bytes` without metadata, for any format the stage reads.
-pub fn strip(format: super::Format, bytes: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn strip(format: super::Format, bytes: &[u8]) -> Option<Vec<u8>> {
     match format {
         super::Format::Jpeg => jpeg(bytes),
         super::Format::Png => png(bytes),
@@ -33,7 +33,7 @@ pub fn strip(format: super::Format, bytes: &[u8]) -> Option<Vec<u8>> {
 /// The bytes a copied file (not a planned raster image) is published
 /// with: an SVG cleaned by [`svg`], anything else as it is. Every stage
 /// that publishes or serves copies reads them through this.
-pub fn published(output: &str, bytes: Vec<u8>) -> Vec<u8> {
+pub(crate) fn published(output: &str, bytes: Vec<u8>) -> Vec<u8> {
     let is_svg = output
         .rsplit_once('.')
         .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("svg"));
@@ -74,7 +74,7 @@ const MAX_SVG_NODES: u32 = 500_000;
 /// An SVG without its metadata, comments and editors' data (see the
 /// module's doc); `None` when it is not well-formed XML (staff's is then
 /// published as written; a club's is refused before this).
-pub fn svg(bytes: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn svg(bytes: &[u8]) -> Option<Vec<u8>> {
     let text = std::str::from_utf8(bytes).ok()?;
     let options = roxmltree::ParsingOptions {
         allow_dtd: false,
@@ -120,7 +120,7 @@ pub fn svg(bytes: &[u8]) -> Option<Vec<u8>> {
 }
 
 /// A JPEG without its metadata segments, cut at the end of its first image.
-pub fn jpeg(bytes: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn jpeg(bytes: &[u8]) -> Option<Vec<u8>> {
     if !bytes.starts_with(&[0xFF, 0xD8]) {
         return None;
     }
@@ -212,7 +212,7 @@ const PNG_KEPT: [&[u8; 4]; 15] = [
 ];
 
 /// A PNG with only the chunks of [`PNG_KEPT`].
-pub fn png(bytes: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn png(bytes: &[u8]) -> Option<Vec<u8>> {
     let signature = super::probe::PNG_SIGNATURE;
     if !bytes.starts_with(signature) {
         return None;
@@ -237,7 +237,7 @@ pub fn png(bytes: &[u8]) -> Option<Vec<u8>> {
 
 /// A GIF without comments and without application blocks other than the
 /// loop count (`NETSCAPE2.0`, `ANIMEXTS1.0`).
-pub fn gif(bytes: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn gif(bytes: &[u8]) -> Option<Vec<u8>> {
     if bytes.len() < 13 {
         return None;
     }
@@ -299,7 +299,7 @@ pub fn gif(bytes: &[u8]) -> Option<Vec<u8>> {
 
 /// A WebP with only its image, alpha, animation and ICC chunks, the
 /// extended header's Exif and XMP flags cleared.
-pub fn webp(bytes: &[u8]) -> Option<Vec<u8>> {
+pub(crate) fn webp(bytes: &[u8]) -> Option<Vec<u8>> {
     if bytes.len() < 12 || &bytes[..4] != b"RIFF" || &bytes[8..12] != b"WEBP" {
         return None;
     }

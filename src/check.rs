@@ -18,8 +18,9 @@
 //! reported: its URL is known, it is the page that is wrong, and the link
 //! will be right once it is fixed.
 
-use crate::html::unescape_attribute as unescape;
 use std::collections::{BTreeMap, HashMap, HashSet};
+
+use rayon::prelude::*;
 
 use crate::build::{self, BuildError, BuildOptions, PreparedSite};
 use crate::diagnostic::{self, Diagnostic};
@@ -35,61 +36,35 @@ struct Tag {
     attributes: Vec<(String, String)>,
 }
 
-/// The start tags of `html`, skipping comments and the content of scripts and styles.
+/// The attributes the checks read: addresses, anchors, alternative text,
+/// and `rel` (alternates are left to the sitemap's tools).
+const READ_ATTRIBUTES: [&str; 7] = ["href", "src", "srcset", "id", "name", "alt", "rel"];
+
+/// The start tags of `html` as a browser without JavaScript reads them
+/// (the one tokenizer, [`crate::html::tokens_without_scripting`]): not in
+/// comments nor in the text of scripts and styles; attribute values with
+/// their character references decoded. Only [`READ_ATTRIBUTES`] are kept,
+/// and only the tags that have one, or are images: `check` holds the tags
+/// of every page of the site at once.
 fn tags(html: &str) -> Vec<Tag> {
-    let mut tags = Vec::new();
-    let mut rest = html;
-    while let Some(open) = rest.find('<') {
-        rest = &rest[open + 1..];
-        if let Some(after) = rest.strip_prefix("!--") {
-            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
-            continue;
-        }
-        let name_len = rest
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(rest.len());
-        if name_len == 0 {
-            continue;
-        }
-        let name = rest[..name_len].to_ascii_lowercase();
-        rest = &rest[name_len..];
-        let mut attributes = Vec::new();
-        loop {
-            rest = rest.trim_start();
-            if rest.is_empty() || rest.starts_with('>') || rest.starts_with("/>") {
-                break;
+    crate::html::tokens_without_scripting(html)
+        .into_iter()
+        .filter_map(|token| match token {
+            crate::html::Token::TagToken(tag) if tag.kind == crate::html::TagKind::StartTag => {
+                let attributes: Vec<(String, String)> = tag
+                    .attrs
+                    .into_iter()
+                    .filter(|a| READ_ATTRIBUTES.contains(&&*a.name.local))
+                    .map(|a| (a.name.local.to_string(), a.value.to_string()))
+                    .collect();
+                (!attributes.is_empty() || &*tag.name == "img").then(|| Tag {
+                    name: tag.name.to_string(),
+                    attributes,
+                })
             }
-            let key_len = rest
-                .find(|c: char| c.is_whitespace() || c == '=' || c == '>' || c == '/')
-                .unwrap_or(rest.len())
-                .max(1);
-            let key = rest[..key_len].to_ascii_lowercase();
-            rest = rest[key_len..].trim_start();
-            let mut value = String::new();
-            if let Some(after) = rest.strip_prefix('=') {
-                let after = after.trim_start();
-                if let Some(q) = after.chars().next().filter(|c| *c == '"' || *c == '\'') {
-                    let inner = &after[1..];
-                    let end = inner.find(q).unwrap_or(inner.len());
-                    value = unescape(&inner[..end]);
-                    rest = inner.get(end + 1..).unwrap_or("");
-                } else {
-                    let end = after
-                        .find(|c: char| c.is_whitespace() || c == '>')
-                        .unwrap_or(after.len());
-                    value = unescape(&after[..end]);
-                    rest = &after[end..];
-                }
-            }
-            attributes.push((key, value));
-        }
-        if name == "script" || name == "style" {
-            let close = format!("</{name}");
-            rest = rest.find(&close).map_or("", |i| &rest[i..]);
-        }
-        tags.push(Tag { name, attributes });
-    }
-    tags
+            _ => None,
+        })
+        .collect()
 }
 
 /// The fix for a link to `url` (the output `key`, which does not exist)
@@ -231,7 +206,7 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
         .map(|l| format!("{}#{}", l.url, l.fragment))
         .collect();
     let html: Vec<(&String, Vec<Tag>)> = outputs
-        .iter()
+        .par_iter()
         .filter(|(k, _)| k.ends_with(".html"))
         .map(|(k, v)| (k, tags(&String::from_utf8_lossy(v))))
         .collect();
@@ -677,12 +652,24 @@ mod tests {
             "<!-- <a href=x> --><p id=a class=\"b c\">x<a href='/y/#z' >y</a><img src=\"a.png\"/><script>var s = '<a href=no>';</script>",
         );
         let names: Vec<_> = t.iter().map(|t| t.name.as_str()).collect();
-        assert_eq!(names, ["p", "a", "img", "script"]);
-        assert_eq!(
-            t[0].attributes,
-            [("id".into(), "a".into()), ("class".into(), "b c".into())]
-        );
+        // The script has no attribute the checks read.
+        assert_eq!(names, ["p", "a", "img"]);
+        assert_eq!(t[0].attributes, [("id".into(), "a".into())]);
         assert_eq!(t[1].attributes[0].1, "/y/#z");
+        // As a browser reads them: names in lower case, references decoded,
+        // a repeated attribute's first value, a comment closed by `--!>`,
+        // `<noscript>`'s links (a reader without JavaScript follows them),
+        // no tag in a `<textarea>` nor in a `<title>`.
+        let t = tags(
+            "<A HREF=\"/a/?x=1&amp;y=2\" href=/b/><!-- x --!><noscript><a href=/plan/></noscript><textarea><a href=/no/></textarea><title><a href=/no/></title>",
+        );
+        let hrefs: Vec<&str> = t
+            .iter()
+            .filter(|t| t.name == "a")
+            .map(|t| t.attributes[0].1.as_str())
+            .collect();
+        assert_eq!(hrefs, ["/a/?x=1&y=2", "/plan/"]);
+        assert_eq!(t[0].attributes.len(), 1);
     }
 
     #[test]

@@ -83,6 +83,9 @@ use std::cell::RefCell;
 pub(crate) struct Collect {
     /// The tokens so far.
     pub(crate) tokens: RefCell<Vec<Token>>,
+    /// Read `<noscript>`'s content as markup, as a browser without
+    /// JavaScript does (with it, the content is text).
+    pub(crate) without_scripting: bool,
 }
 
 impl TokenSink for Collect {
@@ -96,6 +99,7 @@ impl TokenSink for Collect {
                 ..
             }) => match &**name {
                 "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+                "noscript" if self.without_scripting => TokenSinkResult::Continue,
                 "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
                     TokenSinkResult::RawData(RawKind::Rawtext)
                 }
@@ -116,7 +120,24 @@ impl TokenSink for Collect {
 /// the one ammonia parses with): tags with their attributes decoded, text
 /// with its character references decoded, comments; parse errors dropped.
 pub(crate) fn tokens(html: &str) -> Vec<Token> {
-    let tokenizer = Tokenizer::new(Collect::default(), TokenizerOpts::default());
+    tokenize(html, Collect::default())
+}
+
+/// The tokens of `html` as a browser without JavaScript reads them: like
+/// [`tokens`], but `<noscript>`'s content is markup (its links are
+/// followed by such readers, and must lead somewhere).
+pub(crate) fn tokens_without_scripting(html: &str) -> Vec<Token> {
+    tokenize(
+        html,
+        Collect {
+            without_scripting: true,
+            ..Collect::default()
+        },
+    )
+}
+
+fn tokenize(html: &str, sink: Collect) -> Vec<Token> {
+    let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let queue = BufferQueue::default();
     queue.push_back(html.into());
     let _ = tokenizer.feed(&queue);

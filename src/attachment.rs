@@ -2057,33 +2057,20 @@ mod tests {
     /// An AVIF built box by box: `ftyp`, then a `meta` whose item list
     /// holds the picture and items of `kinds` (`Exif`, or `mime` for XMP).
     fn avif_with(kinds: &[&[u8; 4]]) -> Vec<u8> {
-        let boxed = |kind: &[u8], body: &[u8]| {
-            let mut b = u32::try_from(body.len() + 8)
-                .unwrap()
-                .to_be_bytes()
-                .to_vec();
-            b.extend_from_slice(kind);
-            b.extend_from_slice(body);
-            b
-        };
-        let mut items = Vec::new();
-        for (id, kind) in [b"av01"]
-            .into_iter()
+        use crate::images::probe::tests::{avif, infe};
+        let items: Vec<Vec<u8>> = std::iter::once(b"av01")
             .chain(kinds.iter().copied())
             .enumerate()
-        {
-            let mut body = vec![2, 0, 0, 0, 0, u8::try_from(id + 1).unwrap(), 0, 0];
-            body.extend_from_slice(kind);
-            body.push(0);
-            if kind == b"mime" {
-                body.extend_from_slice(b"application/rdf+xml\0");
-            }
-            items.extend(boxed(b"infe", &body));
-        }
-        let count = u16::try_from(kinds.len() + 1).unwrap().to_be_bytes();
-        let iinf = boxed(b"iinf", &[&[0, 0, 0, 0][..], &count, &items].concat());
-        let meta = boxed(b"meta", &[&[0, 0, 0, 0][..], &iinf].concat());
-        [AVIF, &meta].concat()
+            .map(|(i, kind)| {
+                let rest: &[u8] = if kind == b"mime" {
+                    b"application/rdf+xml\0"
+                } else {
+                    b""
+                };
+                infe(u16::try_from(i + 1).unwrap(), kind, rest)
+            })
+            .collect();
+        avif(&items)
     }
 
     /// An AVIF is published as it is: accepted without metadata, refused
@@ -2117,7 +2104,8 @@ mod tests {
             "`photo.avif` is not a readable AVIF image: a box runs past the end of the file"
         );
         // The check is also the one staff's HEIF files get.
-        let heif = [&b"\0\0\0\x10ftypheic\0\0\0\0"[..], &whole[AVIF.len()..]].concat();
+        let ftyp = usize::try_from(u32::from_be_bytes(whole[..4].try_into().unwrap())).unwrap();
+        let heif = [&b"\0\0\0\x10ftypheic\0\0\0\0"[..], &whole[ftyp..]].concat();
         let d = crate::images::iso_image_problem("content/news/a/photo.heic", &heif).unwrap();
         assert!(
             d.message.en.contains("a HEIF image is published as it is"),

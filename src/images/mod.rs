@@ -1159,7 +1159,7 @@ pub(crate) fn iso_image_problem(path: &str, bytes: &[u8]) -> Option<Diagnostic> 
                     path,
                     tr!(
                         "`{name}` is not a readable {format} image: {what}",
-                        "`{name}` n'est pas une image {format} lisible : {what}"
+                        "`{name}` n'est pas une image {format} lisible : sa structure est abîmée ({what})"
                     ),
                 )
                 .with_hint(tr!(

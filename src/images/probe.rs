@@ -596,7 +596,7 @@ fn iso_item(body: &[u8], found: &mut IsoMetadata) -> Result<(), Problem> {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
     /// Catches a memo that loses the orientation or the frames, or that
@@ -683,7 +683,7 @@ mod tests {
         );
     }
     /// An ISO box: 32-bit size, type, body.
-    fn iso(kind: &[u8], body: &[u8]) -> Vec<u8> {
+    pub(crate) fn iso(kind: &[u8], body: &[u8]) -> Vec<u8> {
         let mut b = u32::try_from(body.len() + 8)
             .unwrap()
             .to_be_bytes()
@@ -694,18 +694,18 @@ mod tests {
     }
 
     /// A full box: version, flags, body.
-    fn full(kind: &[u8], version: u8, body: &[u8]) -> Vec<u8> {
+    pub(crate) fn full(kind: &[u8], version: u8, body: &[u8]) -> Vec<u8> {
         iso(kind, &[&[version, 0, 0, 0][..], body].concat())
     }
 
     /// An item description of version 2: id, protection, type, name, more.
-    fn infe(id: u16, kind: &[u8], rest: &[u8]) -> Vec<u8> {
+    pub(crate) fn infe(id: u16, kind: &[u8], rest: &[u8]) -> Vec<u8> {
         let body = [&id.to_be_bytes()[..], &[0, 0], kind, b"\0", rest].concat();
         full(b"infe", 2, &body)
     }
 
     /// An AVIF: `ftyp`, then `meta` (handler, item list of `items`).
-    fn avif(items: &[Vec<u8>]) -> Vec<u8> {
+    pub(crate) fn avif(items: &[Vec<u8>]) -> Vec<u8> {
         let ftyp = iso(b"ftyp", b"avif\0\0\0\0avifmif1miaf");
         let hdlr = full(b"hdlr", 0, b"\0\0\0\0pict\0\0\0\0\0\0\0\0\0\0\0\0\0");
         let count = u16::try_from(items.len()).unwrap().to_be_bytes();

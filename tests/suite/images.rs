@@ -111,6 +111,15 @@ pub(crate) fn logo_png(width: u32, height: u32) -> Vec<u8> {
 
 use image::ImageEncoder as _;
 
+/// Writes the staff's news bundle `content/news/<bundle>/index.md`,
+/// dated 2026-11-20, titled `title`, with `body`.
+fn news_bundle(site: &TestSite, bundle: &str, title: &str, body: &str) {
+    site.write(
+        &format!("content/news/{bundle}/index.md"),
+        &format!("---\ntitle: {title}\ndate: 2026-11-20\n---\n{body}"),
+    );
+}
+
 /// The staff's news page with a phone photo, written beside it. Small
 /// widths and a small photo keep the debug binary quick; the defaults are
 /// the unit tests' business.
@@ -452,10 +461,7 @@ fn bad_and_huge_images_are_located_errors_never_a_panic() {
     let mut broken = photo.clone();
     broken[sof + 4] = 12;
     site.write_bytes("content/news/images/abimee.jpg", &broken);
-    site.write(
-        "content/news/images/index.md",
-        "---\ntitle: Images\ndate: 2026-11-20\n---\nTexte.\n",
-    );
+    news_bundle(&site, "images", "Images", "Texte.\n");
     let check = site.check(&[]);
     assert_eq!(check.code, 1, "{}", check.stdout);
     let report = format!("{}{}", check.stdout, check.stderr);
@@ -499,9 +505,11 @@ fn a_heavy_photo_is_an_error_beside_a_club_page_and_a_warning_for_staff() {
     }
     site.write_bytes("content/clubs/biotech/photo.jpg", &photo);
     site.write_bytes("content/news/lourde/photo.jpg", &photo);
-    site.write(
-        "content/news/lourde/index.md",
-        "---\ntitle: Lourde\ndate: 2026-11-20\n---\n![Une photo lourde](photo.jpg)\n",
+    news_bundle(
+        &site,
+        "lourde",
+        "Lourde",
+        "![Une photo lourde](photo.jpg)\n",
     );
     let check = site.check(&[]);
     let report = format!("{}{}", check.stdout, check.stderr);
@@ -535,10 +543,7 @@ fn animated_gifs_are_published_as_they_are_without_comments() {
     // A comment extension before the trailer.
     let with_comment = [&gif[..gif.len() - 1], b"\x21\xFE\x05hello\x00\x3B"].concat();
     site.write_bytes("content/news/anime/danse.gif", &with_comment);
-    site.write(
-        "content/news/anime/index.md",
-        "---\ntitle: Animé\ndate: 2026-11-20\n---\n![Une danse](danse.gif)\n",
-    );
+    news_bundle(&site, "anime", "Animé", "![Une danse](danse.gif)\n");
     let build = site.build(&[]);
     assert_eq!(build.code, 0, "{}", build.stderr);
     let published = fs::read(site.public().join("news/anime/danse.gif")).unwrap();
@@ -637,10 +642,7 @@ fn a_still_gif_is_published_as_it_is_with_its_size() {
         )))
         .unwrap();
     site.write_bytes("content/news/schema/frise.gif", &gif);
-    site.write(
-        "content/news/schema/index.md",
-        "---\ntitle: Frise\ndate: 2026-11-20\n---\n![Une frise](frise.gif)\n",
-    );
+    news_bundle(&site, "schema", "Frise", "![Une frise](frise.gif)\n");
     let build = site.build(&[]);
     assert_eq!(build.code, 0, "{}", build.stderr);
     assert_eq!(
@@ -1190,10 +1192,7 @@ fn metadata_written_by_exiftool_in_every_format_is_never_published() {
         "extra:",
         "images:\n  widths: [64]\nextra:",
     );
-    site.write(
-        "content/news/vie-privee/index.md",
-        "---\ntitle: Vie privée\ndate: 2026-11-20\n---\nDes images.\n",
-    );
+    news_bundle(&site, "vie-privee", "Vie privée", "Des images.\n");
     let (w, h) = (96, 72);
     // (file name, bytes, tags each must carry once exiftool has written them)
     let sources: Vec<(&str, Vec<u8>, Vec<&str>)> = vec![
@@ -1390,10 +1389,7 @@ fn iso_image(brand: &[u8], items: &[&[u8; 4]]) -> Vec<u8> {
 #[test]
 fn an_avif_or_heif_with_exif_or_xmp_is_refused_for_staff_and_clubs() {
     let site = TestSite::repository();
-    site.write(
-        "content/news/vie-privee/index.md",
-        "---\ntitle: Vie privée\ndate: 2026-11-20\n---\nDes images.\n",
-    );
+    news_bundle(&site, "vie-privee", "Vie privée", "Des images.\n");
     let plain = iso_image(b"avif", &[]);
     for dir in ["content/news/vie-privee", "content/clubs/club-des-docteurs"] {
         site.write_bytes(&format!("{dir}/propre.avif"), &plain);
@@ -1457,10 +1453,7 @@ fn an_avif_or_heif_with_exif_or_xmp_is_refused_for_staff_and_clubs() {
 #[ignore = "writes and reads images with Debian's exiftool (libimage-exiftool-perl); .ci/run installs it and runs this"]
 fn an_avif_given_metadata_by_exiftool_is_refused_and_a_clean_one_published() {
     let site = TestSite::repository();
-    site.write(
-        "content/news/vie-privee/index.md",
-        "---\ntitle: Vie privée\ndate: 2026-11-20\n---\nDes images.\n",
-    );
+    news_bundle(&site, "vie-privee", "Vie privée", "Des images.\n");
     let fixture = fs::read(crate::harness::fixture("images/pixel.avif")).unwrap();
     for dir in ["content/news/vie-privee", "content/clubs/club-des-docteurs"] {
         site.write_bytes(&format!("{dir}/propre.avif"), &fixture);

@@ -381,6 +381,25 @@ pub(crate) struct Source<'a> {
     pub html: &'a str,
 }
 
+/// A page's fragment file, serialised as it is borrowed (keys in the
+/// order they are written: see the module doc).
+#[derive(serde::Serialize)]
+struct Fragment<'a> {
+    d: &'a str,
+    h: &'a [(String, String, usize)],
+    s: &'a str,
+    t: &'a str,
+    u: &'a str,
+    x: &'a str,
+}
+
+/// A chunk file: each word's postings, then the words.
+#[derive(serde::Serialize)]
+struct Chunk<'a> {
+    p: Vec<&'a [u64]>,
+    w: Vec<&'a str>,
+}
+
 /// The files of one language's index, paths relative to its `_search/` folder.
 pub(crate) fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
     let extracts: Vec<(Extract, BTreeMap<String, u32>)> = pages
@@ -403,19 +422,14 @@ pub(crate) fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
         .par_iter()
         .zip(&extracts)
         .map(|(p, (e, _))| {
-            let headings: Vec<Value> = e
-                .headings
-                .iter()
-                .map(|(id, text, at)| json!([id, text, at]))
-                .collect();
-            serde_json::to_vec(&json!({
-                "t": p.title,
-                "u": p.url,
-                "s": p.section,
-                "d": p.description,
-                "h": headings,
-                "x": e.text,
-            }))
+            serde_json::to_vec(&Fragment {
+                d: p.description,
+                h: &e.headings,
+                s: p.section,
+                t: p.title,
+                u: &p.url,
+                x: &e.text,
+            })
             .unwrap_or_default()
         })
         .collect();
@@ -461,10 +475,10 @@ pub(crate) fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
     let mut bytes = 0;
     let mut close = |from: usize, to: usize, files: &mut Vec<(String, Vec<u8>)>| {
         let slice = &words[from..to];
-        let chunk = json!({
-            "w": slice.iter().map(|(w, _)| *w).collect::<Vec<_>>(),
-            "p": slice.iter().map(|(_, p)| p).collect::<Vec<_>>(),
-        });
+        let chunk = Chunk {
+            p: slice.iter().map(|(_, p)| p.as_slice()).collect(),
+            w: slice.iter().map(|(w, _)| *w).collect(),
+        };
         let data = serde_json::to_vec(&chunk).unwrap_or_default();
         let name = format!("c/{}.json", short_hash(&data));
         chunks.push(json!([slice[0].0, slice[to - from - 1].0, name]));

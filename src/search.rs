@@ -74,7 +74,7 @@
 //! - A query word fetches at most [`MAX_CHUNKS_PER_WORD`] chunks: a prefix
 //!   so short that its words fill more (`e`) looks at the first of them.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::fmt::Write as _;
 
 use rayon::prelude::*;
@@ -206,7 +206,7 @@ struct Extract {
     headings: Vec<(String, String, usize)>,
     /// Each folded indexed word: (count, positions, heading of the last
     /// position kept: index + 1 into `headings`, 0 before the first).
-    words: HashMap<String, (u32, Vec<u32>, usize)>,
+    words: ahash::AHashMap<String, (u32, Vec<u32>, usize)>,
     /// Words in `text` so far.
     word_count: usize,
 }
@@ -437,7 +437,7 @@ pub(crate) fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
     // (from 1) of the last page added: one lookup per word and page, in a
     // hash map (the site's distinct words number hundreds of thousands;
     // the order is made once, below).
-    let mut postings: HashMap<&str, (Vec<u64>, u64)> = HashMap::new();
+    let mut postings: ahash::AHashMap<&str, (Vec<u64>, u64)> = ahash::AHashMap::new();
     for (n, (extract, flags)) in extracts.iter().enumerate() {
         let n = n as u64 + 1;
         let only_flagged = flags

@@ -402,10 +402,12 @@ struct Chunk<'a> {
 
 /// The files of one language's index, paths relative to its `_search/` folder.
 pub(crate) fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
-    let extracts: Vec<(Extract, BTreeMap<String, u32>)> = pages
+    // Each page read once; its fragment made there, and its text and
+    // headings dropped with it: only the words stay for the postings.
+    let read: Vec<(Extract, BTreeMap<String, u32>, Vec<u8>)> = pages
         .par_iter()
         .map(|p| {
-            let extract = Extract::of_html(p.html);
+            let mut extract = Extract::of_html(p.html);
             let mut flags: BTreeMap<String, u32> = BTreeMap::new();
             for (text, flag) in [(p.title, 1), (p.description, 2)] {
                 for word in words(text) {
@@ -415,24 +417,26 @@ pub(crate) fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
                     }
                 }
             }
-            (extract, flags)
-        })
-        .collect();
-    let fragments: Vec<Vec<u8>> = pages
-        .par_iter()
-        .zip(&extracts)
-        .map(|(p, (e, _))| {
-            serde_json::to_vec(&Fragment {
+            let fragment = serde_json::to_vec(&Fragment {
                 d: p.description,
-                h: &e.headings,
+                h: &extract.headings,
                 s: p.section,
                 t: p.title,
                 u: &p.url,
-                x: &e.text,
+                x: &extract.text,
             })
-            .unwrap_or_default()
+            .unwrap_or_default();
+            extract.text = String::new();
+            extract.headings = Vec::new();
+            (extract, flags, fragment)
         })
         .collect();
+    let mut extracts = Vec::with_capacity(read.len());
+    let mut fragments = Vec::with_capacity(read.len());
+    for (extract, flags, fragment) in read {
+        extracts.push((extract, flags));
+        fragments.push(fragment);
+    }
     // Every word's postings, page by page in page order, with the number
     // (from 1) of the last page added: one lookup per word and page, in a
     // hash map (the site's distinct words number hundreds of thousands;
@@ -499,18 +503,18 @@ pub(crate) fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
     // Fragments in groups of FRAGMENT_GROUP pages, each group's folder
     // named by the hash of its fragments: an edit renames one group.
     let mut groups = Vec::new();
-    for (g, group) in fragments.chunks(FRAGMENT_GROUP).enumerate() {
+    for group in fragments.chunks(FRAGMENT_GROUP) {
         let mut hash = Sha256::new();
         for f in group {
             hash.update(f);
             hash.update([0]);
         }
-        let name = hex(&hash.finalize()[..6]);
-        for (i, fragment) in group.iter().enumerate() {
-            let n = g * FRAGMENT_GROUP + i;
-            files.push((format!("f/{name}/{n}.json"), fragment.clone()));
-        }
-        groups.push(name);
+        groups.push(hex(&hash.finalize()[..6]));
+    }
+    // Moved, not copied: the fragments hold every page's whole text.
+    for (n, fragment) in fragments.into_iter().enumerate() {
+        let name = &groups[n / FRAGMENT_GROUP];
+        files.push((format!("f/{name}/{n}.json"), fragment));
     }
     let meta = json!({
         "v": FORMAT,

@@ -529,17 +529,7 @@ fn a_heavy_photo_is_an_error_beside_a_club_page_and_a_warning_for_staff() {
 #[test]
 fn animated_gifs_are_published_as_they_are_without_comments() {
     let site = TestSite::repository();
-    let mut gif = Vec::new();
-    {
-        let mut encoder = image::codecs::gif::GifEncoder::new(&mut gif);
-        encoder
-            .set_repeat(image::codecs::gif::Repeat::Infinite)
-            .unwrap();
-        for shade in [0u8, 255] {
-            let frame = image::RgbaImage::from_pixel(8, 8, image::Rgba([shade, 0, 0, 255]));
-            encoder.encode_frame(image::Frame::new(frame)).unwrap();
-        }
-    }
+    let gif = animated_gif(8, 8);
     // A comment extension before the trailer.
     let with_comment = [&gif[..gif.len() - 1], b"\x21\xFE\x05hello\x00\x3B"].concat();
     site.write_bytes("content/news/anime/danse.gif", &with_comment);

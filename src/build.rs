@@ -663,7 +663,7 @@ fn write_site_timed(
             return write(&c.output, &bytes);
         }
         // An SVG is published without its metadata, like every image.
-        if c.output.to_ascii_lowercase().ends_with(".svg") {
+        if crate::images::strip::is_svg(&c.output) {
             let bytes = std::fs::read(&c.file.abs).map_err(|e| cannot_read(&c.file.path, &e))?;
             return write(
                 &c.output,

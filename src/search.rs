@@ -381,8 +381,9 @@ pub(crate) struct Source<'a> {
     pub html: &'a str,
 }
 
-/// A page's fragment file, serialised as it is borrowed (keys in the
-/// order they are written: see the module doc).
+/// A page's fragment file, serialised from what it borrows. Fields in
+/// alphabetical order, as the index has always written its keys: an
+/// unchanged page keeps its bytes, and its group its name.
 #[derive(serde::Serialize)]
 struct Fragment<'a> {
     d: &'a str,

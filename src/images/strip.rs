@@ -34,15 +34,20 @@ pub(crate) fn strip(format: super::Format, bytes: &[u8]) -> Option<Vec<u8>> {
 /// with: an SVG cleaned by [`svg`], anything else as it is. Every stage
 /// that publishes or serves copies reads them through this.
 pub(crate) fn published(output: &str, bytes: Vec<u8>) -> Vec<u8> {
-    let is_svg = output
-        .rsplit_once('.')
-        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("svg"));
-    if is_svg {
+    if is_svg(output) {
         if let Some(cleaned) = svg(&bytes) {
             return cleaned;
         }
     }
     bytes
+}
+
+/// Whether the output path names an SVG (`.svg` in any case): the copies
+/// [`published`] cleans.
+pub(crate) fn is_svg(output: &str) -> bool {
+    output
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.eq_ignore_ascii_case("svg"))
 }
 
 /// Namespaces of editors' private data, never drawn.
@@ -76,30 +81,22 @@ const MAX_SVG_NODES: u32 = 500_000;
 /// published as written; a club's is refused before this).
 pub(crate) fn svg(bytes: &[u8]) -> Option<Vec<u8>> {
     let text = std::str::from_utf8(bytes).ok()?;
-    let options = roxmltree::ParsingOptions {
+    let options = || roxmltree::ParsingOptions {
         allow_dtd: false,
         nodes_limit: MAX_SVG_NODES,
         ..roxmltree::ParsingOptions::default()
     };
-    let doc = roxmltree::Document::parse_with_options(text, options).ok()?;
-    let editors = |ns: Option<&str>| ns.is_some_and(|ns| EDITOR_NAMESPACES.contains(&ns));
+    let doc = roxmltree::Document::parse_with_options(text, options()).ok()?;
     let mut cut: Vec<std::ops::Range<usize>> = Vec::new();
     for node in doc.descendants() {
         match node.node_type() {
             roxmltree::NodeType::Comment => cut.push(node.range()),
-            roxmltree::NodeType::Element => {
-                let name = node.tag_name();
-                let metadata = name.name() == "metadata" && name.namespace() == Some(SVG_NS);
-                if metadata || editors(name.namespace()) {
-                    cut.push(node.range());
-                    continue;
-                }
-                cut.extend(
-                    node.attributes()
-                        .filter(|a| editors(a.namespace()))
-                        .map(|a| a.range()),
-                );
-            }
+            roxmltree::NodeType::Element if not_drawn(node) => cut.push(node.range()),
+            roxmltree::NodeType::Element => cut.extend(
+                node.attributes()
+                    .filter(|a| is_editors(a.namespace()))
+                    .map(|a| a.range()),
+            ),
             _ => {}
         }
     }
@@ -116,7 +113,76 @@ pub(crate) fn svg(bytes: &[u8]) -> Option<Vec<u8>> {
         at = range.end;
     }
     out.extend_from_slice(bytes.get(at..)?);
-    Some(out)
+    // Cutting only ever removes, but what is published must be read as the
+    // same drawing: the same elements, attributes and text, in the same
+    // order, as what was judged (beside a club page) before the cut.
+    // Anything else (a cut that leaves two attributes without a space
+    // between them, say) publishes nothing of the cut.
+    let cleaned = std::str::from_utf8(&out).ok()?;
+    let again = roxmltree::Document::parse_with_options(cleaned, options()).ok()?;
+    (drawing(&doc) == drawing(&again)).then_some(out)
+}
+
+/// Whether `ns` is one of [`EDITOR_NAMESPACES`].
+fn is_editors(ns: Option<&str>) -> bool {
+    ns.is_some_and(|ns| EDITOR_NAMESPACES.contains(&ns))
+}
+
+/// Whether the element `node` is cut whole: `<metadata>` or an editor's.
+fn not_drawn(node: roxmltree::Node<'_, '_>) -> bool {
+    let name = node.tag_name();
+    (name.name() == "metadata" && name.namespace() == Some(SVG_NS)) || is_editors(name.namespace())
+}
+
+/// What of `doc` [`svg`] keeps, as a list: each element (namespace, name,
+/// attributes but the editors'), each run of text (runs that a cut comment
+/// separated counted as one), each end of element; never an element cut
+/// whole nor what is inside it. Walked with a stack: no recursion on deep
+/// files.
+fn drawing(doc: &roxmltree::Document<'_>) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let mut text_open = false;
+    let mut stack = vec![(doc.root(), false)];
+    while let Some((node, closing)) = stack.pop() {
+        if closing {
+            out.push(String::from("/"));
+            text_open = false;
+            continue;
+        }
+        match node.node_type() {
+            roxmltree::NodeType::Element if not_drawn(node) => continue,
+            roxmltree::NodeType::Element => {
+                let mut item = format!(
+                    "<{:?} {}",
+                    node.tag_name().namespace(),
+                    node.tag_name().name()
+                );
+                for a in node.attributes().filter(|a| !is_editors(a.namespace())) {
+                    let _ = std::fmt::Write::write_fmt(
+                        &mut item,
+                        format_args!(" {:?}:{}={:?}", a.namespace(), a.name(), a.value()),
+                    );
+                }
+                out.push(item);
+                text_open = false;
+                stack.push((node, true));
+            }
+            roxmltree::NodeType::Text => {
+                let text = node.text().unwrap_or("");
+                match out.last_mut() {
+                    Some(last) if text_open => last.push_str(text),
+                    _ => out.push(format!("#{text}")),
+                }
+                text_open = true;
+                continue;
+            }
+            roxmltree::NodeType::Root => {}
+            _ => continue,
+        }
+        let children: Vec<_> = node.children().collect();
+        stack.extend(children.into_iter().rev().map(|c| (c, false)));
+    }
+    out
 }
 
 /// A JPEG without its metadata segments, cut at the end of its first image.
@@ -364,6 +430,47 @@ fn webp_frame(chunk: &[u8]) -> Option<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A club leader's SVG built to make the cut join what it separates:
+    /// text on both sides of a comment inside a `<style>`, CDATA sections
+    /// around a comment. The cut keeps the text as it was read; and the
+    /// guard that publishes nothing of a cut read as another drawing tells
+    /// what is cut from what is drawn. Catches a cleaning that publishes
+    /// bytes no one judged.
+    #[test]
+    fn a_cut_that_would_change_the_drawing_publishes_nothing_of_it() {
+        let head = r#"<svg xmlns="http://www.w3.org/2000/svg" xmlns:inkscape="http://www.inkscape.org/namespaces/inkscape">"#;
+        let merged = format!(
+            "{head}<style>a{{}}<!-- x -->b{{}}<![CDATA[</sty]]><!-- -->]]&gt;<![CDATA[le>]]></style></svg>"
+        );
+        let cleaned = String::from_utf8(svg(merged.as_bytes()).unwrap()).unwrap();
+        assert!(!cleaned.contains("<!--"), "{cleaned}");
+        let style = roxmltree::Document::parse(&cleaned).unwrap();
+        let text: String = style
+            .descendants()
+            .filter(roxmltree::Node::is_text)
+            .filter_map(|n| n.text())
+            .collect();
+        assert_eq!(text, "a{}b{}</sty]]>le>");
+        // The comparison the guard makes: blind to what is cut, not to a
+        // drawn attribute, element or text.
+        let read = |t: &str| drawing(&roxmltree::Document::parse(t).unwrap());
+        let base = read(&format!(r#"{head}<g id="a" fill="red">x</g></svg>"#));
+        assert_eq!(
+            read(&format!(
+                r#"{head}<!--c--><g id="a" inkscape:label="L" fill="red">x<!--c--></g><metadata>m</metadata></svg>"#
+            )),
+            base
+        );
+        for other in [
+            r#"<g id="a" fill="blue">x</g>"#,
+            r#"<g id="a" fill="red">y</g>"#,
+            r#"<g id="a" fill="red"><script>x</script></g>"#,
+            r#"<g id="a" fill="red" onload="x">x</g>"#,
+        ] {
+            assert_ne!(read(&format!("{head}{other}</svg>")), base, "{other}");
+        }
+    }
 
     /// Catches an SVG published with its RDF metadata, comments, or the
     /// editor's attributes (a path with the author's name), and a cleaning

@@ -229,3 +229,48 @@ fn main() -> ExitCode {
     println!("{}", done.get(lang));
     ExitCode::SUCCESS
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    // Catches a body cut before the closing fence or at the opening one,
+    // and a file without front matter losing its text.
+    #[test]
+    fn cuts_front_matter_as_alumni_does() {
+        assert_eq!(body("---\ntitle: A\n---\n# B\n"), Some("# B\n"));
+        assert_eq!(body("---\r\ntitle: A\r\n--- \r\nB\r\n"), Some("B\r\n"));
+        assert_eq!(body("# No front matter\n"), Some("# No front matter\n"));
+        assert_eq!(body("---\ntitle: A\n"), None);
+        assert_eq!(body("---\ntitle: A\n----\n"), None);
+    }
+
+    // Catches `_index.md` or a bundle's `index.md` given a folder of its own.
+    #[test]
+    fn pages_go_to_their_folder() {
+        let out = Path::new("out");
+        assert_eq!(
+            target(out, Path::new("clubs/lyon.md")),
+            Path::new("out/clubs/lyon/index.html")
+        );
+        assert_eq!(
+            target(out, Path::new("clubs/_index.md")),
+            Path::new("out/clubs/index.html")
+        );
+        assert_eq!(
+            target(out, Path::new("clubs/paris/index.md")),
+            Path::new("out/clubs/paris/index.html")
+        );
+        assert_eq!(
+            target(out, Path::new("_index.md")),
+            Path::new("out/index.html")
+        );
+    }
+
+    // Catches a position counted in bytes, or from 0.
+    #[test]
+    fn places_bad_bytes_by_line_and_character() {
+        // The 0xFF is byte 6, after `ab\n`, a two-byte `é` and `t`.
+        assert_eq!(line_col(b"ab\n\xc3\xa9t\xff", 6), (2, 3));
+    }
+}

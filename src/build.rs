@@ -246,7 +246,11 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         per_language,
         copied_files,
         images,
+        warnings: written_warnings,
     } = written;
+    let mut warnings = std::mem::take(&mut prepared.warnings);
+    warnings.extend(written_warnings);
+    diagnostic::sort(&mut warnings);
     let missing_translations = prepared.site.missing_translations.clone();
     let per_language: Vec<(String, usize)> = prepared
         .site
@@ -267,7 +271,7 @@ pub fn build(options: &BuildOptions) -> Result<BuildReport, BuildError> {
         images,
         out,
         elapsed: started.elapsed(),
-        warnings: std::mem::take(&mut prepared.warnings),
+        warnings,
         missing_translations,
         timings,
     };
@@ -349,6 +353,11 @@ pub struct PreparedSite {
     /// What the cache's list of sources says of each image, and what the
     /// plan learnt (headers), for the stage that makes images.
     pub image_sources: std::sync::Arc<crate::images::cache::Sources>,
+    /// Whether the pages' bodies are left to the writing stage, each
+    /// rendered with its page's output and dropped once written (`build`),
+    /// rather than held in `Page::rendered` (`check`, `serve`). Their
+    /// summaries are there either way.
+    pub streamed: bool,
 }
 
 /// Runs every stage before rendering; any error fails (with the warnings
@@ -427,7 +436,14 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
         default: &config.default_language,
         codes: config.languages.iter().map(|l| l.code.as_str()).collect(),
     };
-    let (documents, parse_errors) = parse::parse_all(loaded.markdown, &languages, &rules);
+    // A build lets go of each page's text once its front matter is read,
+    // and reads it again when it renders the page.
+    let bodies = match purpose {
+        Purpose::Publish => parse::Bodies::Dropped,
+        Purpose::Preview => parse::Bodies::Held,
+    };
+    let (documents, parse_errors) =
+        parse::read_all(root, &loaded.markdown, &languages, &rules, bodies);
     // Markdown files that could not be read or parsed are left out; their
     // errors name them. Those read with errors in their common fields are
     // left out by the model, with the errors of their other fields.
@@ -488,7 +504,10 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
         }
     };
     let clock = timings.stage(tr!("templates", "gabarits"), clock);
-    errors.extend(render_markdown_with(&mut site, &engine, purpose));
+    // A build streams its pages' bodies; one that will fail anyway renders
+    // them here, to report their mistakes with the others in one run.
+    let streamed = purpose == Purpose::Publish && errors.is_empty();
+    errors.extend(render_markdown_with(&mut site, &engine, streamed));
     // A fallback renders the same file again: its warnings are said once.
     let mut warnings: Vec<Diagnostic> = site
         .pages
@@ -522,6 +541,7 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
             timings,
             images_cache,
             image_sources,
+            streamed,
         }),
         problems: errors,
     })
@@ -586,7 +606,13 @@ pub fn next_rebuild(options: &BuildOptions) -> Result<Option<Change>, BuildError
         default: &config.default_language,
         codes: config.languages.iter().map(|l| l.code.as_str()).collect(),
     };
-    let (documents, parse_errors) = parse::parse_all(loaded.markdown, &languages, &rules);
+    let (documents, parse_errors) = parse::read_all(
+        &options.root,
+        &loaded.markdown,
+        &languages,
+        &rules,
+        parse::Bodies::Held,
+    );
     errors.extend(parse_errors);
     if !errors.is_empty() {
         return Err(fail(errors));
@@ -636,13 +662,58 @@ fn write_site_timed(
         Some(small) => staging.write(path, &small),
         None => staging.write(path, bytes),
     };
-    let (per_language, mut errors, renders) =
-        render::render_site_timed(site, &prepared.engine, &views, &write);
+    let bodies = prepared
+        .streamed
+        .then(|| Streamed::new(site, &prepared.engine));
+    let (per_language, mut errors, renders) = render::render_site_timed(
+        site,
+        &prepared.engine,
+        &views,
+        &write,
+        bodies.as_ref().map(|b| b as &dyn render::PageBodies),
+    );
     timings.renders = renders;
     // Like the model, the views are many small allocations: free them aside.
     std::thread::spawn(move || drop(views));
-    timings.stage(tr!("HTML pages", "pages HTML"), clock);
-    let (published, times) = crate::publish::outputs_timed(site);
+    let mut search_read = None;
+    let mut warnings = Vec::new();
+    match bodies {
+        Some(bodies) => {
+            // Bodies were rendered inside the pages' stage: their time,
+            // added up over the threads, is moved to the stages it is.
+            let threads = u32::try_from(rayon::current_num_threads().max(1)).unwrap_or(1);
+            let (markdown_time, search_time) = (bodies.markdown_time(), bodies.search_time());
+            let pages_time = clock.elapsed();
+            let moved = (markdown_time + search_time) / threads;
+            timings.stages.push((
+                tr!("HTML pages", "pages HTML"),
+                pages_time.saturating_sub(moved),
+            ));
+            timings.add(tr!("Markdown", "Markdown"), markdown_time / threads);
+            let kept = bodies.finish();
+            errors.extend(kept.errors);
+            warnings = kept.warnings;
+            let refs: Vec<&Rendered> = kept.bodies.iter().collect();
+            errors.extend(check_fragments_of(site, &refs));
+            search_read = Some((kept.search, search_time / threads));
+        }
+        None => {
+            timings.stage(tr!("HTML pages", "pages HTML"), clock);
+        }
+    }
+    let (published, times) = match search_read {
+        Some((read, time)) => {
+            let (published, mut times) = crate::publish::outputs_timed(site, Some(read));
+            // The pages' reading for the index is its share of the stage.
+            for (name, t) in &mut times {
+                if name.en == "search index" {
+                    *t += time;
+                }
+            }
+            (published, times)
+        }
+        None => crate::publish::outputs_timed(site, None),
+    };
     timings.stages.extend(times);
     let clock = Instant::now();
     for (path, bytes) in published {
@@ -718,6 +789,7 @@ fn write_site_timed(
     let (hits, misses) = cache.counts();
     Ok(Written {
         per_language,
+        warnings,
         copied_files: site.copies.len(),
         images: ImageCounts {
             images: images.len(),
@@ -728,11 +800,132 @@ fn write_site_timed(
     })
 }
 
+/// The pages' bodies of a streamed build ([`PreparedSite::streamed`]):
+/// each rendered when its page is, then reduced to what later stages need
+/// (headings and links for the `#fragment` check, the search index's
+/// reading of it) and its HTML dropped.
+struct Streamed<'a> {
+    site: &'a Site,
+    engine: &'a render::Engine,
+    index: LinkIndex,
+    files: HashSet<&'a str>,
+    /// What is kept of each page, set once, when its output is rendered.
+    kept: Vec<std::sync::OnceLock<(Rendered, Option<crate::search::PageRead>)>>,
+    /// Errors and warnings of the bodies, in no order (sorted later).
+    problems: std::sync::Mutex<(Vec<Diagnostic>, Vec<Diagnostic>)>,
+    /// Time spent rendering bodies, then reading them for the index,
+    /// added up over the threads, in nanoseconds.
+    markdown_nanos: std::sync::atomic::AtomicU64,
+    search_nanos: std::sync::atomic::AtomicU64,
+}
+
+/// What a streamed build keeps of its bodies.
+struct KeptBodies {
+    /// Each page's body without its HTML, same order as `Site::pages`.
+    bodies: Vec<Rendered>,
+    /// Each page's reading for the search index (`None`: not indexed).
+    search: Vec<Option<crate::search::PageRead>>,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+impl<'a> Streamed<'a> {
+    fn new(site: &'a Site, engine: &'a render::Engine) -> Streamed<'a> {
+        Streamed {
+            site,
+            engine,
+            index: LinkIndex::new(site),
+            files: site.copies.iter().map(|c| c.output.as_str()).collect(),
+            kept: (0..site.pages.len())
+                .map(|_| std::sync::OnceLock::new())
+                .collect(),
+            problems: std::sync::Mutex::new((Vec::new(), Vec::new())),
+            markdown_nanos: std::sync::atomic::AtomicU64::new(0),
+            search_nanos: std::sync::atomic::AtomicU64::new(0),
+        }
+    }
+
+    fn markdown_time(&self) -> Duration {
+        Duration::from_nanos(
+            self.markdown_nanos
+                .load(std::sync::atomic::Ordering::Relaxed),
+        )
+    }
+
+    fn search_time(&self) -> Duration {
+        Duration::from_nanos(self.search_nanos.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    fn finish(self) -> KeptBodies {
+        let (mut errors, mut warnings) = self.problems.into_inner().unwrap_or_default();
+        diagnostic::sort(&mut errors);
+        diagnostic::sort(&mut warnings);
+        let (bodies, search) = self
+            .kept
+            .into_iter()
+            .map(|k| k.into_inner().unwrap_or_default())
+            .unzip();
+        KeptBodies {
+            bodies,
+            search,
+            errors,
+            warnings,
+        }
+    }
+
+    fn count(counter: &std::sync::atomic::AtomicU64, since: Instant) {
+        let nanos = u64::try_from(since.elapsed().as_nanos()).unwrap_or(u64::MAX);
+        counter.fetch_add(nanos, std::sync::atomic::Ordering::Relaxed);
+    }
+}
+
+impl render::PageBodies for Streamed<'_> {
+    fn render(&self, index: usize) -> Rendered {
+        let started = Instant::now();
+        let site = self.site;
+        let p = &site.pages[index];
+        let (mut body, errors) = page_body(
+            &site.config,
+            &site.sections,
+            &self.index,
+            self.engine,
+            &self.files,
+            p,
+        );
+        let warnings = std::mem::take(&mut body.warnings);
+        // A fallback renders the same file again: its mistakes are said once.
+        if !p.fallback && (!errors.is_empty() || !warnings.is_empty()) {
+            if let Ok(mut problems) = self.problems.lock() {
+                problems.0.extend(errors);
+                problems.1.extend(warnings);
+            }
+        }
+        Self::count(&self.markdown_nanos, started);
+        body
+    }
+
+    fn rendered(&self, index: usize, body: Rendered) {
+        let started = Instant::now();
+        let read = crate::search::read_page(self.site, index, &body.html);
+        // The `#fragment` check needs the headings and those links, no more.
+        let kept = Rendered {
+            anchors: body.anchors,
+            fragment_links: body.fragment_links,
+            ..Rendered::default()
+        };
+        let _ = self.kept[index].set((kept, read));
+        Self::count(&self.search_nanos, started);
+    }
+}
+
 /// What [`write_site`] wrote.
 #[derive(Clone, Debug)]
 pub struct Written {
     /// HTML files per language.
     pub per_language: BTreeMap<String, usize>,
+    /// Problems that did not stop the build, found while writing (what the
+    /// sanitiser dropped from streamed bodies), sorted.
+    pub warnings: Vec<Diagnostic>,
     /// Files copied (images included).
     pub copied_files: usize,
     /// What the images cost.
@@ -775,13 +968,19 @@ pub fn render_document(
         lang,
         collection,
     };
+    // A body dropped after parsing is read again here, where it is needed.
+    let text = match doc.text() {
+        Ok(text) => text,
+        Err(d) => return (Rendered::default(), vec![d]),
+    };
     let source = BodySource {
         path: &doc.file.path,
-        file_text: &doc.file.text,
+        file_text: &text,
         body_start: doc.body_start,
         content_path: &doc.content_path,
     };
-    let (mut rendered, errors) = markdown::render(doc.body(), source, &env);
+    let body = text.get(doc.body_start..).unwrap_or("");
+    let (mut rendered, errors) = markdown::render(body, source, &env);
     if let Some(relocation) = relocation {
         if let Some(html) = crate::relocate::relocate(&rendered.html, relocation) {
             rendered.html = html;
@@ -799,7 +998,7 @@ pub fn render_document(
 /// included), then the check of `#fragment` links against the headings of
 /// their targets.
 pub fn render_markdown(site: &mut Site, engine: &render::Engine) -> Vec<Diagnostic> {
-    render_markdown_with(site, engine, Purpose::Preview)
+    render_markdown_with(site, engine, false)
 }
 
 /// What a run of the stages is for.
@@ -809,16 +1008,44 @@ enum Purpose {
     /// them later) and assets keep their names (so that a stylesheet edit
     /// is swapped into the page without a reload).
     Preview,
-    /// `build`: only the texts that later diagnostics may quote (pages with
-    /// `#fragment` links or a `template:`) stay, the rest is freed as soon
-    /// as its HTML exists; CSS and JS get fingerprinted names.
+    /// `build`: each page's body is rendered with its page's output and
+    /// dropped once written (see [`PreparedSite::streamed`]); CSS and JS get
+    /// fingerprinted names.
     Publish,
 }
 
+/// Renders the body of `p`, a page of the site whose `config` and
+/// `sections` are given, with its addresses moved to where it is published.
+fn page_body(
+    config: &Config,
+    sections: &[model::Section],
+    index: &LinkIndex,
+    engine: &render::Engine,
+    files: &HashSet<&str>,
+    p: &model::Page,
+) -> (Rendered, Vec<Diagnostic>) {
+    let base_path = config.base_path.as_str();
+    let collection = model::body_rules(config, &p.document, &sections[p.section].folder);
+    let folders = crate::relocate::of_page(config, p);
+    let relocation = Relocation::between(&p.path, folders.as_ref(), base_path, files);
+    render_document(
+        base_path,
+        index,
+        engine,
+        &p.document,
+        &p.lang,
+        collection,
+        relocation.as_ref(),
+    )
+}
+
+/// The Markdown stage; with `streamed`, pages get only their summary here
+/// (what other pages' lists show of them) and their bodies are rendered
+/// by the writing stage, and `#fragment` links are checked there.
 fn render_markdown_with(
     site: &mut Site,
     engine: &render::Engine,
-    purpose: Purpose,
+    streamed: bool,
 ) -> Vec<Diagnostic> {
     let index = LinkIndex::new(site);
     let Site {
@@ -834,25 +1061,18 @@ fn render_markdown_with(
     let page_errors: Vec<Vec<Diagnostic>> = pages
         .par_iter_mut()
         .map(|p| {
-            let collection = model::body_rules(config, &p.document, &sections[p.section].folder);
-            let folders = crate::relocate::of_page(config, p);
-            let relocation = Relocation::between(&p.path, folders.as_ref(), base_path, &files);
-            let (rendered, errors) = render_document(
-                base_path,
-                &index,
-                engine,
-                &p.document,
-                &p.lang,
-                collection,
-                relocation.as_ref(),
-            );
-            p.rendered = rendered;
-            let quoted_later =
-                !p.rendered.fragment_links.is_empty() || p.document.front.template.is_some();
-            if purpose == Purpose::Publish && !quoted_later {
-                p.document.file.text = String::new();
-                p.document.body_start = 0;
+            if streamed {
+                // A body without the marker has no summary; one with it is
+                // rendered for its summary alone, its mistakes being
+                // reported when it is rendered again with its page.
+                if p.document.body().contains(markdown::MORE_MARKER) {
+                    let (rendered, _) = page_body(config, sections, &index, engine, &files, p);
+                    p.rendered.summary = rendered.summary;
+                }
+                return Vec::new();
             }
+            let (rendered, errors) = page_body(config, sections, &index, engine, &files, p);
+            p.rendered = rendered;
             // A fallback renders the same file again: report its mistakes once.
             if p.fallback { Vec::new() } else { errors }
         })
@@ -911,26 +1131,41 @@ fn render_markdown_with(
         }
     }
 
-    errors.extend(check_fragments(site));
+    if !streamed {
+        errors.extend(check_fragments(site));
+    }
     errors
 }
 
 /// Every `#fragment` link of every written page and section (and of pages
 /// left out, whose mistakes are reported too) must name a heading of its target.
 pub fn check_fragments(site: &Site) -> Vec<Diagnostic> {
+    let bodies: Vec<&Rendered> = site.pages.iter().map(|p| &p.rendered).collect();
+    check_fragments_of(site, &bodies)
+}
+
+/// [`check_fragments`], the pages' bodies being `bodies` (same order as
+/// `site.pages`: held in the model, or kept from a streamed render).
+fn check_fragments_of(site: &Site, bodies: &[&Rendered]) -> Vec<Diagnostic> {
     let documents = site
         .pages
         .iter()
-        .filter(|p| !p.fallback)
-        .chain(site.left_out.iter().filter_map(|l| l.page.as_ref()))
-        .map(|p| (&p.document, &p.rendered))
+        .zip(bodies.iter().copied())
+        .filter(|(p, _)| !p.fallback)
+        .map(|(p, r)| (&p.document, r))
+        .chain(
+            site.left_out
+                .iter()
+                .filter_map(|l| l.page.as_ref())
+                .map(|p| (&p.document, &p.rendered)),
+        )
         .chain(
             site.sections
                 .iter()
                 .filter(|s| !s.fallback)
                 .filter_map(|s| s.document.as_ref().map(|d| (d, &s.rendered))),
         );
-    check_fragment_links(site, documents)
+    check_fragment_links_of(site, bodies, documents)
 }
 
 /// The `#fragment` links of `documents` must name a heading of their target
@@ -938,6 +1173,16 @@ pub fn check_fragments(site: &Site) -> Vec<Diagnostic> {
 /// those links wait for it to be fixed).
 pub fn check_fragment_links<'a>(
     site: &Site,
+    documents: impl Iterator<Item = (&'a parse::Document, &'a Rendered)>,
+) -> Vec<Diagnostic> {
+    let bodies: Vec<&Rendered> = site.pages.iter().map(|p| &p.rendered).collect();
+    check_fragment_links_of(site, &bodies, documents)
+}
+
+/// [`check_fragment_links`], the pages' headings read from `bodies`.
+fn check_fragment_links_of<'a>(
+    site: &Site,
+    bodies: &[&Rendered],
     documents: impl Iterator<Item = (&'a parse::Document, &'a Rendered)>,
 ) -> Vec<Diagnostic> {
     let base_path = &site.config.base_path;
@@ -953,7 +1198,8 @@ pub fn check_fragment_links<'a>(
         .chain(
             site.pages
                 .iter()
-                .map(|p| (p.path.as_str(), Some(p.rendered.anchors.as_slice()))),
+                .zip(bodies)
+                .map(|(p, r)| (p.path.as_str(), Some(r.anchors.as_slice()))),
         )
         .chain(
             site.sections
@@ -990,6 +1236,11 @@ pub fn check_fragment_links<'a>(
                     tr!("its headings are: {list}", "ses titres sont : {list}")
                 }
             };
+            // A dropped body is read again to place the link (an error is
+            // rare; holding every text for it would not be).
+            let text = doc
+                .text()
+                .unwrap_or(std::borrow::Cow::Borrowed(&doc.file.text));
             errors.push(
                 Diagnostic::error(
                     &doc.file.path,
@@ -999,7 +1250,7 @@ pub fn check_fragment_links<'a>(
                         link.fragment, link.target
                     ),
                 )
-                .at_offset(&doc.file.text, link.offset)
+                .at_offset(&text, link.offset)
                 .with_hint(hint),
             );
         }

@@ -41,8 +41,10 @@ pub struct CopyFile {
 /// Everything the build reads, classified.
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Loaded {
-    /// Markdown files under `content/` (pages and `_index.md` sections).
-    pub markdown: Vec<TextFile>,
+    /// Markdown files under `content/` (pages and `_index.md` sections),
+    /// not read yet: the parse stage reads each (see [`crate::parse::read_all`]),
+    /// so that a build need not hold every text at once.
+    pub markdown: Vec<PathBuf>,
     /// YAML files under `content/_data/`.
     pub data: Vec<TextFile>,
     /// Other files under `content/` (outside `_data/` and `_static/`): page
@@ -75,7 +77,11 @@ pub(crate) fn is_ignored_name(name: &str) -> bool {
 /// turning `\r\n` into `\n`. Lines and columns stay those an editor shows:
 /// only the invisible `\r` at the end of each line goes.
 pub(crate) fn read_text(root: &Path, abs: &Path) -> Result<TextFile, Diagnostic> {
-    let path = relative_path(root, abs);
+    read_text_as(relative_path(root, abs), abs)
+}
+
+/// [`read_text`] of the file at `abs`, whose site-relative path is `path`.
+pub(crate) fn read_text_as(path: String, abs: &Path) -> Result<TextFile, Diagnostic> {
     let bytes = std::fs::read(abs).map_err(|e| {
         Diagnostic::error(
             &path,
@@ -222,12 +228,7 @@ pub(crate) fn load(root: &Path, rules: &Rules) -> (Loaded, Vec<Diagnostic>) {
     let read = |paths: Vec<PathBuf>| -> Vec<Result<TextFile, Diagnostic>> {
         paths.par_iter().map(|p| read_text(root, p)).collect()
     };
-    for result in read(markdown) {
-        match result {
-            Ok(t) => loaded.markdown.push(t),
-            Err(d) => errors.push(d),
-        }
-    }
+    loaded.markdown = markdown;
     for result in read(data) {
         match result {
             Ok(t) => loaded.data.push(t),

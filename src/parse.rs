@@ -5,6 +5,8 @@
 //! starts), plus every diagnostic found. Documents come out in path order
 //! whatever the thread count.
 
+use std::path::{Path, PathBuf};
+
 use rayon::prelude::*;
 
 use crate::diagnostic::Diagnostic;
@@ -43,12 +45,75 @@ pub struct Document {
     pub body_start: usize,
     /// Who may have written it, from its path (see [`crate::trust`]).
     pub trust: Trust,
+    /// Set when the body was let go after the front matter was read (a
+    /// build's pages, see [`Bodies`]): `file.text` then holds the front
+    /// matter only, and [`Document::text`] reads the file again.
+    pub dropped: Option<DroppedBody>,
+}
+
+/// A body left on disk: where, and what it was when first read, so that a
+/// file changed between the two reads is an error rather than a page made
+/// of two versions of it.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct DroppedBody {
+    /// The file's absolute path.
+    pub abs: PathBuf,
+    /// The body's length in bytes, and its hash.
+    pub len: usize,
+    hash: u64,
+}
+
+/// What the parse stage keeps of each page's body.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Bodies {
+    /// Every text stays whole (`check`, `serve`: diagnostics and edits
+    /// come back to them).
+    Held,
+    /// A page's body is dropped once its front matter is read, unless it
+    /// holds the summary marker (its summary is rendered before the
+    /// pages are): a build reads it again when it renders the page, and
+    /// holds the site's front matter, not its text.
+    Dropped,
+}
+
+/// The hash of a body, to know it again when it is read twice.
+fn body_hash(body: &str) -> u64 {
+    // Fixed seeds: the same text hashes alike in both reads.
+    ahash::RandomState::with_seeds(1, 2, 3, 4).hash_one(body)
 }
 
 impl Document {
-    /// The Markdown body.
+    /// The Markdown body, as held: empty when it was dropped (see
+    /// [`Document::text`]).
     pub fn body(&self) -> &str {
-        &self.file.text[self.body_start..]
+        self.file.text.get(self.body_start..).unwrap_or("")
+    }
+
+    /// The whole text of the file: as held, or read again when its body
+    /// was dropped, and then the same as first read or an error.
+    pub fn text(&self) -> Result<std::borrow::Cow<'_, str>, Diagnostic> {
+        let Some(dropped) = &self.dropped else {
+            return Ok(std::borrow::Cow::Borrowed(&self.file.text));
+        };
+        let again = crate::load::read_text_as(self.file.path.clone(), &dropped.abs)?;
+        let body = again.text.get(self.body_start..).unwrap_or("");
+        let same = again.text.as_bytes().starts_with(self.file.text.as_bytes())
+            && again.text.len() == self.body_start + dropped.len
+            && body_hash(body) == dropped.hash;
+        if !same {
+            return Err(Diagnostic::error(
+                &self.file.path,
+                tr!(
+                    "this file changed while the site was being built",
+                    "ce fichier a changé pendant la construction du site"
+                ),
+            )
+            .with_hint(tr!(
+                "build again once it is saved",
+                "relancez la construction une fois le fichier enregistré"
+            )));
+        }
+        Ok(std::borrow::Cow::Owned(again.text))
     }
 
     /// The folder under `content/` this document describes or lives in:
@@ -136,23 +201,59 @@ fn read_one(
         file,
         front,
         body_start,
+        dropped: None,
     };
     Ok((document, errors))
 }
 
-/// Parses every file in parallel; documents and diagnostics in path order.
-/// A document whose common fields have errors is among the documents too
-/// (without those fields), so that the rest of it is judged in the same
-/// run; the errors name it.
-pub(crate) fn parse_all(
-    files: Vec<TextFile>,
+/// Lets go of `document`'s body, when `bodies` says so and it may.
+fn drop_body(mut document: Document, abs: &Path, bodies: Bodies) -> Document {
+    let body = document.body();
+    if bodies == Bodies::Held
+        || document.kind == DocumentKind::Section
+        || body.contains(crate::markdown::MORE_MARKER)
+    {
+        return document;
+    }
+    document.dropped = Some(DroppedBody {
+        abs: abs.to_path_buf(),
+        len: body.len(),
+        hash: body_hash(body),
+    });
+    document.file.text.truncate(document.body_start);
+    document.file.text.shrink_to_fit();
+    document
+}
+
+/// Reads and parses every Markdown file of `paths` (absolute, under
+/// `root`) in parallel, each text read, parsed and, with
+/// [`Bodies::Dropped`], cut to its front matter before the next: memory
+/// holds front matter, not the site's text. Documents and diagnostics in
+/// path order. A document whose common fields have errors is among the
+/// documents too (without those fields), so that the rest of it is
+/// judged in the same run; the errors name it.
+pub(crate) fn read_all(
+    root: &Path,
+    paths: &[PathBuf],
     languages: &Languages<'_>,
     rules: &Rules,
+    bodies: Bodies,
 ) -> (Vec<Document>, Vec<Diagnostic>) {
-    let results: Vec<_> = files
-        .into_par_iter()
-        .map(|f| read_one(f, languages, rules))
+    let results: Vec<_> = paths
+        .par_iter()
+        .map(|abs| {
+            let file = crate::load::read_text(root, abs).map_err(|d| vec![d])?;
+            let (document, errors) = read_one(file, languages, rules)?;
+            Ok((drop_body(document, abs, bodies), errors))
+        })
         .collect();
+    collect(results)
+}
+
+type Parsed = Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>>;
+
+/// Documents and diagnostics of parsed files, in path order.
+fn collect(results: Vec<Parsed>) -> (Vec<Document>, Vec<Diagnostic>) {
     let mut documents = Vec::with_capacity(results.len());
     let mut errors = Vec::new();
     for r in results {

@@ -50,14 +50,20 @@ fn last_change(page: &Page) -> Option<DateTime> {
 
 /// Every publishing output of `site`.
 pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
-    outputs_timed(site).0
+    outputs_timed(site, None).0
 }
 
 /// Output files: (path, bytes).
 type Files = Vec<(String, Vec<u8>)>;
 
-/// [`outputs`], with the time each kind of output took to make (`--timings`).
-pub fn outputs_timed(site: &Site) -> (Files, Vec<(Text, Duration)>) {
+/// [`outputs`], with the time each kind of output took to make (`--timings`);
+/// the search index from `search_read`, the pages' readings made where
+/// their bodies were rendered, when given (see [`crate::search::indexes_of`]),
+/// else from the bodies held in the model.
+pub(crate) fn outputs_timed(
+    site: &Site,
+    search_read: Option<Vec<Option<crate::search::PageRead>>>,
+) -> (Files, Vec<(Text, Duration)>) {
     let mut times = Vec::new();
     let t = &mut times;
     let mut out = timed(t, tr!("sitemap", "plan du site"), || {
@@ -73,9 +79,14 @@ pub fn outputs_timed(site: &Site) -> (Files, Vec<(Text, Duration)>) {
     out.extend(timed(t, tr!("calendars", "calendriers"), || {
         crate::calendar::outputs(site)
     }));
-    out.extend(timed(t, tr!("search index", "index de recherche"), || {
-        crate::search::indexes(site)
-    }));
+    out.extend(timed(
+        t,
+        tr!("search index", "index de recherche"),
+        || match search_read {
+            Some(read) => crate::search::indexes_of(site, read),
+            None => crate::search::indexes(site),
+        },
+    ));
     out.push(("_headers".to_string(), cache_headers(site).into_bytes()));
     out.sort_by(|a, b| a.0.cmp(&b.0));
     (out, times)

@@ -33,6 +33,7 @@ use crate::date::DateTime;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::i18n::{Lang, Text};
 use crate::load::{TextFile, ThemeFiles};
+use crate::markdown::Rendered;
 use crate::model::{LinkIndex, Site};
 use crate::shortcode::{Arg, ArgValue, Param, RenderError, Shortcodes};
 use crate::timings::Renders;
@@ -1070,7 +1071,7 @@ fn paginate(context: &mut Context, site: &Site, views: &SharedViews, list: Pager
     context.insert_value("paginator", list.view(site, views));
 }
 
-fn context_for(site: &Site, views: &SharedViews, job: &Job) -> Context {
+fn context_for(site: &Site, views: &SharedViews, job: &Job, body: Option<&Rendered>) -> Context {
     let mut context = Context::new();
     context.insert_value(
         "site",
@@ -1087,7 +1088,8 @@ fn context_for(site: &Site, views: &SharedViews, job: &Job) -> Context {
     let current_path = match job.kind {
         JobKind::Page(i) => {
             let page = &site.pages[i];
-            context.insert_value("page", view::page_view(site, views, i));
+            let body = body.unwrap_or(&page.rendered);
+            context.insert_value("page", view::page_view(site, views, i, body));
             context.insert_value("section", views.sections[page.section].clone());
             page.path.clone()
         }
@@ -1158,18 +1160,33 @@ pub(crate) fn render_site(
     views: &SharedViews,
     write: &Writer<'_>,
 ) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
-    let (written, errors, _) = render_site_timed(site, engine, views, write);
+    let (written, errors, _) = render_site_timed(site, engine, views, write, None);
     (written, errors)
 }
 
-/// [`render_site`], with what each template and output cost (`--timings`).
+/// Where the bodies of pages come from when they are not held in
+/// `Page::rendered`: each is rendered when its page's output is, handed
+/// back once that output is written, and dropped by the caller after it
+/// keeps what later stages need. Memory then holds the model and the
+/// outputs being rendered, not every body of the site.
+pub(crate) trait PageBodies: Sync {
+    /// Renders the body of page `index` (of `Site::pages`).
+    fn render(&self, index: usize) -> Rendered;
+    /// Page `index`'s output was rendered from `body` (and written, unless
+    /// its template failed, which the render's errors say).
+    fn rendered(&self, index: usize, body: Rendered);
+}
+
+/// [`render_site`], with what each template and output cost (`--timings`);
+/// page bodies from `bodies` when given, else from `Page::rendered`.
 pub(crate) fn render_site_timed(
     site: &Site,
     engine: &Engine,
     views: &SharedViews,
     write: &Writer<'_>,
+    bodies: Option<&dyn PageBodies>,
 ) -> (BTreeMap<String, usize>, Vec<Diagnostic>, Renders) {
-    render_jobs(site, engine, views, jobs(site), write)
+    render_jobs(site, engine, views, jobs(site), write, bodies)
 }
 
 /// Renders the outputs of the pages `pages` and nothing else (the live
@@ -1182,7 +1199,7 @@ pub(crate) fn render_pages(
     write: &Writer<'_>,
 ) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
     let jobs = pages.iter().map(|&i| page_job(site, i)).collect();
-    let (written, errors, _) = render_jobs(site, engine, views, jobs, write);
+    let (written, errors, _) = render_jobs(site, engine, views, jobs, write, None);
     (written, errors)
 }
 
@@ -1195,6 +1212,7 @@ fn render_jobs(
     views: &SharedViews,
     mut jobs: Vec<Job>,
     write: &Writer<'_>,
+    bodies: Option<&dyn PageBodies>,
 ) -> (BTreeMap<String, usize>, Vec<Diagnostic>, Renders) {
     let mut errors = Vec::new();
     // The 404 page is optional; every other template a job needs must exist.
@@ -1213,13 +1231,25 @@ fn render_jobs(
     let results: Vec<Timed<'_>> = jobs
         .par_iter()
         .map(|job| {
+            // A streamed body is rendered here, inside the page's own
+            // render, and handed back as soon as its output exists. Its
+            // time is the body's stage (measured by `bodies`), not the
+            // template's.
+            let streamed = match (bodies, job.kind) {
+                (Some(bodies), JobKind::Page(i)) => Some((bodies, i, bodies.render(i))),
+                _ => None,
+            };
             let started = Instant::now();
-            let context = context_for(site, views, job);
+            let context = context_for(site, views, job, streamed.as_ref().map(|(_, _, b)| b));
             // Into bytes: `render` would check the whole page is UTF-8 once
             // more (5% of a large build), and the writer wants bytes anyway.
             let mut html = Vec::with_capacity(16 * 1024);
             let rendered = engine.tera.render_to(&job.template, &context, &mut html);
+            drop(context);
             let rendering = started.elapsed();
+            if let Some((bodies, i, body)) = streamed {
+                bodies.rendered(i, body);
+            }
             if let Err(e) = rendered {
                 let error = (to_diagnostic(&e, &engine.sources), job.source.clone());
                 return (Err(error), rendering, Duration::ZERO);

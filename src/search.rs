@@ -401,40 +401,61 @@ struct Chunk<'a> {
     w: Vec<&'a str>,
 }
 
-/// The files of one language's index, paths relative to its `_search/` folder.
-pub(crate) fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
-    // Each page read once; its fragment made there, and its text and
-    // headings dropped with it: only the words stay for the postings.
-    let read: Vec<(Extract, BTreeMap<String, u32>, Vec<u8>)> = pages
-        .par_iter()
-        .map(|p| {
-            let mut extract = Extract::of_html(p.html);
-            let mut flags: BTreeMap<String, u32> = BTreeMap::new();
-            for (text, flag) in [(p.title, 1), (p.description, 2)] {
-                for word in words(text) {
-                    let folded = fold(word);
-                    if indexed(&folded) {
-                        *flags.entry(folded).or_insert(0) |= flag;
-                    }
-                }
+/// One page as the index keeps it: its words (the postings are made from
+/// them) and its fragment file; its text and headings are in the fragment.
+pub(crate) struct PageRead {
+    extract: Extract,
+    flags: BTreeMap<String, u32>,
+    fragment: Vec<u8>,
+}
+
+/// Reads one page for the index.
+fn read(p: &Source<'_>) -> PageRead {
+    let mut extract = Extract::of_html(p.html);
+    let mut flags: BTreeMap<String, u32> = BTreeMap::new();
+    for (text, flag) in [(p.title, 1), (p.description, 2)] {
+        for word in words(text) {
+            let folded = fold(word);
+            if indexed(&folded) {
+                *flags.entry(folded).or_insert(0) |= flag;
             }
-            let fragment = serde_json::to_vec(&Fragment {
-                d: p.description,
-                h: &extract.headings,
-                s: p.section,
-                t: p.title,
-                u: &p.url,
-                x: &extract.text,
-            })
-            .unwrap_or_default();
-            extract.text = String::new();
-            extract.headings = Vec::new();
-            (extract, flags, fragment)
-        })
-        .collect();
+        }
+    }
+    let fragment = serde_json::to_vec(&Fragment {
+        d: p.description,
+        h: &extract.headings,
+        s: p.section,
+        t: p.title,
+        u: &p.url,
+        x: &extract.text,
+    })
+    .unwrap_or_default();
+    extract.text = String::new();
+    extract.headings = Vec::new();
+    PageRead {
+        extract,
+        flags,
+        fragment,
+    }
+}
+
+/// The files of one language's index, paths relative to its `_search/` folder.
+#[cfg(test)]
+fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
+    index_of(pages.par_iter().map(read).collect())
+}
+
+/// The files of one language's index from its pages, read in page order.
+fn index_of(read: Vec<PageRead>) -> Vec<(String, Vec<u8>)> {
+    let pages = read.len();
     let mut extracts = Vec::with_capacity(read.len());
     let mut fragments = Vec::with_capacity(read.len());
-    for (extract, flags, fragment) in read {
+    for PageRead {
+        extract,
+        flags,
+        fragment,
+    } in read
+    {
         extracts.push((extract, flags));
         fragments.push(fragment);
     }
@@ -519,7 +540,7 @@ pub(crate) fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
     }
     let meta = json!({
         "v": FORMAT,
-        "pages": pages.len(),
+        "pages": pages,
         "group": FRAGMENT_GROUP,
         "f": groups,
         "typo": TYPO_MIN_CHARS,
@@ -552,33 +573,56 @@ pub(crate) fn folder(site: &Site, lang: &str) -> String {
     format!("{}_search/", site.config.language_prefix(lang))
 }
 
-/// Every language's index files, when the site has `search:`.
+/// Reads page `index` of `site` for the index, from `html`, its rendered
+/// body; `None` when the index does not cover it (a fallback, a section
+/// not listed under `search:`).
+pub(crate) fn read_page(site: &Site, index: usize, html: &str) -> Option<PageRead> {
+    let p = &site.pages[index];
+    if p.fallback || !is_searchable(site, p) {
+        return None;
+    }
+    Some(read(&Source {
+        title: &p.document.front.title,
+        url: url_of(site, &p.path),
+        section: &site.sections[p.section].title,
+        description: p.document.front.description.as_deref().unwrap_or(""),
+        html,
+    }))
+}
+
+/// Every language's index files, when the site has `search:`, from the
+/// bodies held in `Page::rendered`.
 pub(crate) fn indexes(site: &Site) -> Vec<(String, Vec<u8>)> {
+    let read: Vec<Option<PageRead>> = if site.config.search.is_some() {
+        (0..site.pages.len())
+            .into_par_iter()
+            .map(|i| read_page(site, i, &site.pages[i].rendered.html))
+            .collect()
+    } else {
+        Vec::new()
+    };
+    indexes_of(site, read)
+}
+
+/// Every language's index files from `read`, each page's reading (same
+/// order as `site.pages`, `None` for pages the index does not cover),
+/// made by [`read_page`] where the page's body was rendered.
+pub(crate) fn indexes_of(site: &Site, mut read: Vec<Option<PageRead>>) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     if site.config.search.is_none() {
         return out;
     }
+    read.resize_with(site.pages.len(), || None);
     for language in &site.config.languages {
-        let mut pages: Vec<&Page> = site
-            .pages
-            .iter()
-            .filter(|p| p.lang == language.code && !p.fallback && is_searchable(site, p))
+        let mut pages: Vec<usize> = (0..site.pages.len())
+            .filter(|&i| site.pages[i].lang == language.code && read[i].is_some())
             .collect();
         // Page numbers follow addresses: stable from one build to the next.
-        pages.sort_by(|a, b| a.path.cmp(&b.path));
-        let sources: Vec<Source<'_>> = pages
-            .iter()
-            .map(|p| Source {
-                title: &p.document.front.title,
-                url: url_of(site, &p.path),
-                section: &site.sections[p.section].title,
-                description: p.document.front.description.as_deref().unwrap_or(""),
-                html: &p.rendered.html,
-            })
-            .collect();
+        pages.sort_by(|&a, &b| site.pages[a].path.cmp(&site.pages[b].path));
+        let pages: Vec<PageRead> = pages.iter().filter_map(|&i| read[i].take()).collect();
         let folder = folder(site, &language.code);
         out.extend(
-            index_files(&sources)
+            index_of(pages)
                 .into_iter()
                 .map(|(path, bytes)| (format!("{folder}{path}"), bytes)),
         );

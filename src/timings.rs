@@ -35,6 +35,16 @@ impl Timings {
         now
     }
 
+    /// Adds `time` to the stage `name` (recorded once, where it first ran):
+    /// for work done inside another stage, such as page bodies rendered
+    /// with their pages, whose share of that stage is moved to its own.
+    pub fn add(&mut self, name: Text, time: Duration) {
+        match self.stages.iter_mut().find(|(n, _)| n.en == name.en) {
+            Some((_, total)) => *total += time,
+            None => self.stages.push((name, time)),
+        }
+    }
+
     /// The three tables, for a build that took `total`, in `lang`.
     pub fn report(&self, total: Duration, lang: Lang) -> String {
         let mut out = String::new();

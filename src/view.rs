@@ -559,22 +559,26 @@ pub(crate) fn ancestors(site: &Site, section: usize) -> Value {
 }
 
 /// The full view of one page: its summary plus content, table of contents,
-/// bundle files, translations, its section and its neighbours.
-pub(crate) fn page_view(site: &Site, views: &SharedViews, index: usize) -> Value {
+/// bundle files, translations, its section and its neighbours. `body` is
+/// the page's rendered body: `Page::rendered` when bodies are held, or the
+/// one just rendered for this output when they are streamed.
+pub(crate) fn page_view(
+    site: &Site,
+    views: &SharedViews,
+    index: usize,
+    body: &crate::markdown::Rendered,
+) -> Value {
     let page = &site.pages[index];
     let mut map = views.page_summaries[index]
         .clone()
         .into_map()
         .unwrap_or_default();
-    map.insert("content".into(), Value::safe_string(&page.rendered.html));
-    map.insert("toc".into(), Value::from_serializable(&page.rendered.toc));
-    map.insert("word_count".into(), Value::from(page.rendered.word_count));
+    map.insert("content".into(), Value::safe_string(&body.html));
+    map.insert("toc".into(), Value::from_serializable(&body.toc));
+    map.insert("word_count".into(), Value::from(body.word_count));
     // Term links are the page's own: listings show `tags` as written.
     map.insert("taxonomies".into(), page_terms(site, views, page));
-    map.insert(
-        "reading_time".into(),
-        Value::from(page.rendered.reading_time),
-    );
+    map.insert("reading_time".into(), Value::from(body.reading_time));
     let assets: Vec<Value> = page
         .assets
         .iter()

@@ -317,6 +317,69 @@ mod tests {
         assert_eq!(classify("alter-ego/ep/index.md"), DocumentKind::Bundle);
     }
 
+    /// A build reads a page twice: its front matter first, its body when
+    /// it renders it. The body comes back whole when the file is as it was;
+    /// a file saved in between (its body, or its front matter) is an error
+    /// naming it, never a page made of two versions. Sections and bodies
+    /// with the summary marker are held. Catches a second read that trusts
+    /// the file, or a body that is never dropped.
+    #[test]
+    fn a_file_changed_between_its_two_reads_is_an_error() {
+        let dir = tempfile::tempdir().unwrap();
+        let root = dir.path();
+        let write = |rel: &str, text: &str| {
+            let path = root.join(rel);
+            std::fs::create_dir_all(path.parent().unwrap()).unwrap();
+            std::fs::write(&path, text).unwrap();
+            path
+        };
+        let page = "---\ntitle: Club\n---\n\nLe club se réunit le mardi.\n";
+        let paths = vec![
+            write(
+                "content/clubs/_index.md",
+                "---\ntitle: Clubs\n---\n\nTous les clubs.\n",
+            ),
+            write("content/clubs/a.md", page),
+            write("content/clubs/b.md", page),
+            write("content/clubs/c.md", page),
+            write(
+                "content/clubs/d.md",
+                "---\ntitle: D\n---\n\nRésumé.\n\n<!-- more -->\n\nSuite.\n",
+            ),
+        ];
+        let (docs, errors) = read_all(
+            root,
+            &paths,
+            &languages(),
+            &Rules::default(),
+            Bodies::Dropped,
+        );
+        assert!(errors.is_empty(), "{errors:?}");
+        let doc = |name: &str| docs.iter().find(|d| d.content_path == name).unwrap();
+        assert!(doc("clubs/_index.md").dropped.is_none());
+        assert!(doc("clubs/d.md").dropped.is_none());
+        assert_eq!(doc("clubs/a.md").body(), "");
+        assert_eq!(doc("clubs/a.md").text().unwrap(), page);
+        // Same length, another word; then another title.
+        write("content/clubs/b.md", &page.replace("mardi", "jeudi"));
+        write("content/clubs/c.md", &page.replace("Club", "Cleb"));
+        for name in ["clubs/b.md", "clubs/c.md"] {
+            let e = doc(name).text().unwrap_err();
+            assert_eq!(e.path, format!("content/{name}"));
+            assert!(
+                e.message
+                    .en
+                    .contains("changed while the site was being built")
+            );
+            assert!(e.message.fr.contains("a changé pendant la construction"));
+        }
+        let (held, _) = read_all(root, &paths, &languages(), &Rules::default(), Bodies::Held);
+        assert!(
+            held.iter()
+                .all(|d| d.dropped.is_none() && !d.body().is_empty())
+        );
+    }
+
     #[test]
     fn folder_of_each_kind() {
         let doc = |p: &str| {

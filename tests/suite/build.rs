@@ -383,3 +383,123 @@ fn the_theme_stays_light_and_local() {
         }
     }
 }
+
+/// `alumni build` renders each page's body with its page and lets it go;
+/// `serve` holds every body. Both must publish the same bytes: the
+/// repository's site built to disk is, file for file, what the live site
+/// holds in memory (fingerprinted asset names put back, images left to
+/// serve's cache). Catches a streamed body that loses its summary, table
+/// of contents, reading time or search text, or is rendered from the
+/// front matter alone.
+#[test]
+fn a_build_publishes_byte_for_byte_what_serve_shows() {
+    let site = TestSite::repository();
+    let options = alumni::build::BuildOptions {
+        base_url: Some("http://127.0.0.1:1111".to_string()),
+        ..alumni::build::BuildOptions::new(site.root())
+    };
+    let live = alumni::live::LiveSite::build(options.clone()).expect("the site builds");
+    let run = site.build(&["--base-url", "http://127.0.0.1:1111"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let built = tree(&site.public());
+    // `static/site.0a1b2c3d.css` is `static/site.css` for serve.
+    let renames: Vec<(String, String)> = built
+        .keys()
+        .filter_map(|path| {
+            let (stem, ext) = path.strip_prefix("static/")?.rsplit_once('.')?;
+            let (name, hash) = stem.rsplit_once('.')?;
+            (hash.len() == 8 && matches!(ext, "css" | "js"))
+                .then(|| (path.clone(), format!("static/{name}.{ext}")))
+        })
+        .collect();
+    assert!(!renames.is_empty(), "the theme's CSS is fingerprinted");
+    let mut compared = std::collections::BTreeSet::new();
+    for (path, bytes) in live.outputs() {
+        if path.starts_with("static/") || !path.contains('.') {
+            continue;
+        }
+        let Some(published) = built.get(path) else {
+            // Images are made on request by serve: not in its outputs.
+            panic!("{path} is served but not built");
+        };
+        let mut text = String::from_utf8_lossy(published).into_owned();
+        for (fingerprinted, plain) in &renames {
+            text = text.replace(fingerprinted.as_str(), plain);
+        }
+        assert!(
+            text.as_bytes() == bytes.as_slice(),
+            "{path} differs between build and serve"
+        );
+        compared.insert(path.as_str());
+    }
+    let unseen: Vec<&String> = built
+        .keys()
+        .filter(|p| p.ends_with(".html") || p.ends_with(".xml") || p.ends_with(".json"))
+        .filter(|p| !compared.contains(p.as_str()) && !p.starts_with('.'))
+        .collect();
+    assert!(unseen.is_empty(), "built, not served: {unseen:?}");
+    assert!(compared.len() > 100, "only {} outputs", compared.len());
+}
+
+/// A build holds the site's front matter, not its text: 300 pages of
+/// 100 KB each (30 MB of Markdown, more as HTML) built within a peak far
+/// below what holding them would take: 28 MB streamed (debug binary),
+/// 107 MB when every source and body is held (the release binary before
+/// bodies were streamed). Catches a stage that keeps every text or every
+/// body's HTML until the end.
+#[test]
+fn a_build_holds_front_matter_not_page_texts() {
+    let site = TestSite::new("site");
+    let paragraph = "Le réseau des diplômés de Sorbonne Université rassemble des \
+                     anciens de toutes les disciplines autour de rencontres, \
+                     de conseils et de projets communs, en France et ailleurs.\n\n";
+    let body = paragraph.repeat(100 * 1024 / paragraph.len());
+    for i in 0..300 {
+        site.write(
+            &format!("content/news/long-{i}.md"),
+            &format!(
+                "---\ntitle: \"Lettre {i}\"\ndate: 2026-01-01\n---\n\n## Partie {i}\n\n{body}"
+            ),
+        );
+    }
+    let root = site.root();
+    let (run, peak) = crate::harness::run_with_peak_memory(&root, &["build"]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    assert!(
+        peak > 0 || !cfg!(target_os = "linux"),
+        "the peak memory was not measured"
+    );
+    assert!(
+        peak < 60 * 1024 * 1024,
+        "peak memory {} MB for 30 MB of Markdown",
+        peak / (1024 * 1024)
+    );
+    let page = site.read("public/news/long-299/index.html");
+    assert!(page.contains("Partie 299") && page.matches("<p>").count() > 100);
+}
+
+/// A `#fragment` link to a heading that does not exist, in a page whose
+/// body a build reads again when it renders it: the error is placed at the
+/// link's own line and column (read from the file again), the build fails
+/// and the last good output stays. Catches a position computed in the
+/// front matter alone (line 1 or the end of the front matter).
+#[test]
+fn a_broken_fragment_link_in_a_streamed_body_is_placed_at_its_line() {
+    let site = TestSite::new("site");
+    assert_eq!(site.build(&[]).code, 0);
+    let before = tree(&site.public());
+    site.write(
+        "content/news/lien.md",
+        "---\ntitle: Lien\ndate: 2026-01-01\n---\n\nPremier paragraphe.\n\nVoir [le programme](@/clubs/biotech.md#programme-inexistant).\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(
+        run.stderr.contains(
+            "content/news/lien.md:8:21: error: link to a missing heading `#programme-inexistant`"
+        ),
+        "{}",
+        run.stderr
+    );
+    assert!(tree(&site.public()) == before, "the last good output stays");
+}

@@ -492,6 +492,16 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     errors.extend(image_errors);
     let clock = timings.stage(tr!("image headers", "en-têtes des images"), clock);
     errors.extend(crate::claims::check(&site));
+    if purpose == Purpose::Publish && errors.is_empty() {
+        // Every diagnostic placed in front matter is made by now, but for
+        // a `template:` the theme lacks (said when pages are rendered):
+        // a build lets go of the other pages' key positions.
+        for p in &mut site.pages {
+            if p.document.front.template.is_none() {
+                p.document.front.spans = crate::yaml::Spans::default();
+            }
+        }
+    }
     let clock = timings.stage(tr!("output paths", "chemins de sortie"), clock);
     if !theme_read {
         return Ok(unrenderable(errors));
@@ -547,12 +557,18 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     })
 }
 
-/// Renders every output of `prepared` into memory, as [`write_site`] would
-/// write them (without minifying): pages, lists, feeds, the sitemap and the
-/// copied files. Returns them with the errors of rendering.
-pub fn render_in_memory(prepared: &PreparedSite) -> (crate::live::Outputs, Vec<Diagnostic>) {
+/// Renders every output of `prepared` into memory with `views`, as
+/// [`write_site`] would write them (without minifying): pages, lists,
+/// feeds, the sitemap and the copied files but the planned images (their
+/// every output is named by the plan, `Site::images`, and made on request
+/// by `serve`'s store). Returns them with the errors of rendering and
+/// reading. The one in-memory build: `check` judges its outputs, `serve`
+/// serves them.
+pub fn render_in_memory(
+    prepared: &PreparedSite,
+    views: &view::SharedViews,
+) -> (crate::live::Outputs, Vec<Diagnostic>) {
     let site = &prepared.site;
-    let views = view::shared_views(site, &prepared.data);
     let collected = std::sync::Mutex::new(crate::live::Outputs::new());
     let write = |path: &str, bytes: &[u8]| {
         // The lock only guards inserting a finished page into the map.
@@ -561,12 +577,15 @@ pub fn render_in_memory(prepared: &PreparedSite) -> (crate::live::Outputs, Vec<D
         }
         Ok(())
     };
-    let (_, mut errors) = render::render_site(site, &prepared.engine, &views, &write);
+    let (_, mut errors) = render::render_site(site, &prepared.engine, views, &write);
     let mut outputs = collected.into_inner().unwrap_or_default();
     for (path, bytes) in crate::publish::outputs(site) {
         outputs.insert(path, std::sync::Arc::new(bytes));
     }
     for copy in &site.copies {
+        if site.images.get(&copy.output).is_some() {
+            continue;
+        }
         match std::fs::read(&copy.file.abs) {
             Ok(bytes) => {
                 let bytes = crate::images::strip::published(&copy.output, bytes);

@@ -248,9 +248,13 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
     let by_lowercase = std::cell::OnceCell::new();
     let by_lowercase = || {
         by_lowercase.get_or_init(|| {
+            // Images are not among the outputs held in memory: their
+            // originals are named by the plan.
             outputs
                 .keys()
-                .map(|k| (k.to_lowercase(), k.as_str()))
+                .map(String::as_str)
+                .chain(prepared.site.images.originals())
+                .map(|k| (k.to_lowercase(), k))
                 .collect::<HashMap<String, &str>>()
         })
     };
@@ -600,7 +604,9 @@ fn judge(options: &BuildOptions, render: bool) -> Vec<Diagnostic> {
     let Some(prepared) = preparation.prepared.filter(|_| render) else {
         return problems;
     };
-    let (outputs, render_errors) = build::render_in_memory(&prepared);
+    let views = crate::view::shared_views(&prepared.site, &prepared.data);
+    let (outputs, render_errors) = build::render_in_memory(&prepared, &views);
+    drop(views);
     problems.extend(render_errors);
     problems.extend(check_outputs(&prepared, &outputs));
     problems.extend(prepared.warnings.iter().cloned());

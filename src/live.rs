@@ -75,41 +75,14 @@ fn site_errors(e: BuildError) -> Vec<Diagnostic> {
     }
 }
 
-/// Renders everything into memory.
+/// Renders everything into memory ([`build::render_in_memory`]), keeping
+/// the views for the updates that follow.
 pub fn build_outputs(
     options: &BuildOptions,
 ) -> Result<(PreparedSite, SharedViews, Outputs), Vec<Diagnostic>> {
     let prepared = build::prepare(options).map_err(site_errors)?;
     let views = view::shared_views(&prepared.site, &prepared.data);
-    let collected = Mutex::new(Outputs::new());
-    let write = |path: &str, bytes: &[u8]| {
-        // The lock only guards inserting a finished page into the map.
-        if let Ok(mut map) = collected.lock() {
-            map.insert(path.to_string(), Arc::new(bytes.to_vec()));
-        }
-        Ok(())
-    };
-    let (_, mut errors) = render::render_site(&prepared.site, &prepared.engine, &views, &write);
-    let mut outputs = collected.into_inner().unwrap_or_default();
-    add_published(&prepared.site, &mut outputs);
-    for copy in &prepared.site.copies {
-        if prepared.site.images.get(&copy.output).is_some() {
-            continue;
-        }
-        match std::fs::read(&copy.file.abs) {
-            Ok(bytes) => {
-                let bytes = crate::images::strip::published(&copy.output, bytes);
-                outputs.insert(copy.output.clone(), Arc::new(bytes));
-            }
-            Err(e) => errors.push(Diagnostic::error(
-                &copy.file.path,
-                crate::tr!(
-                    "cannot read the file: {e}",
-                    "impossible de lire le fichier : {e}"
-                ),
-            )),
-        }
-    }
+    let (outputs, mut errors) = build::render_in_memory(&prepared, &views);
     if errors.is_empty() {
         Ok((prepared, views, outputs))
     } else {

@@ -427,8 +427,12 @@ fn run_build(options: &BuildOptions, timings: bool, lang: Lang) -> ExitCode {
     }
 }
 
+/// How many untranslated sources a build's summary names per language.
+const SHOWN_MISSING: usize = 10;
+
 /// One line per language listing what is not translated yet (and whether the
-/// default-language text is shown in its place).
+/// default-language text is shown in its place), the first
+/// [`SHOWN_MISSING`] by name.
 fn print_missing_translations(missing: &[alumni::model::MissingTranslation], lang: Lang) {
     let fallback = tr!(
         " (shown in the default language)",
@@ -446,8 +450,18 @@ fn print_missing_translations(missing: &[alumni::model::MissingTranslation], lan
             _ => by_lang.push((&m.lang, vec![entry])),
         }
     }
-    for (code, list) in by_lang {
+    for (code, mut list) in by_lang {
         let n = list.len();
+        // A site of thousands of pages would print them all on one line.
+        if n > SHOWN_MISSING {
+            list.truncate(SHOWN_MISSING);
+            let more = n - SHOWN_MISSING;
+            list.push(
+                tr!("and {more} more", "et {more} autres")
+                    .get(lang)
+                    .to_string(),
+            );
+        }
         let list = list.join(", ");
         outln!(
             "{}",

@@ -404,14 +404,27 @@ struct Chunk<'a> {
 /// One page as the index keeps it: its words (the postings are made from
 /// them) and its fragment file; its text and headings are in the fragment.
 pub(crate) struct PageRead {
-    extract: Extract,
+    /// Each folded indexed word: (word, count, positions), sorted by word.
+    /// Compact, not the map it was counted in: a build holds every page's
+    /// reading until the index is made.
+    words: Box<[(Box<str>, u32, Box<[u32]>)]>,
     flags: BTreeMap<String, u32>,
-    fragment: Vec<u8>,
+    fragment: Box<[u8]>,
+}
+
+impl PageRead {
+    /// The count and positions of `word` on the page.
+    fn word(&self, word: &str) -> Option<(u32, &[u32])> {
+        self.words
+            .binary_search_by(|(w, _, _)| (**w).cmp(word))
+            .ok()
+            .map(|i| (self.words[i].1, &*self.words[i].2))
+    }
 }
 
 /// Reads one page for the index.
 fn read(p: &Source<'_>) -> PageRead {
-    let mut extract = Extract::of_html(p.html);
+    let extract = Extract::of_html(p.html);
     let mut flags: BTreeMap<String, u32> = BTreeMap::new();
     for (text, flag) in [(p.title, 1), (p.description, 2)] {
         for word in words(text) {
@@ -430,12 +443,16 @@ fn read(p: &Source<'_>) -> PageRead {
         x: &extract.text,
     })
     .unwrap_or_default();
-    extract.text = String::new();
-    extract.headings = Vec::new();
+    let mut words: Vec<(Box<str>, u32, Box<[u32]>)> = extract
+        .words
+        .into_iter()
+        .map(|(w, (count, positions, _))| (w.into_boxed_str(), count, positions.into_boxed_slice()))
+        .collect();
+    words.sort_unstable_by(|a, b| a.0.cmp(&b.0));
     PageRead {
-        extract,
+        words: words.into_boxed_slice(),
         flags,
-        fragment,
+        fragment: fragment.into_boxed_slice(),
     }
 }
 
@@ -448,33 +465,28 @@ fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
 /// The files of one language's index from its pages, read in page order.
 fn index_of(read: Vec<PageRead>) -> Vec<(String, Vec<u8>)> {
     let pages = read.len();
-    let mut extracts = Vec::with_capacity(read.len());
     let mut fragments = Vec::with_capacity(read.len());
-    for PageRead {
-        extract,
-        flags,
-        fragment,
-    } in read
-    {
-        extracts.push((extract, flags));
-        fragments.push(fragment);
-    }
+    let extracts: Vec<PageRead> = read
+        .into_iter()
+        .map(|mut r| {
+            fragments.push(std::mem::take(&mut r.fragment).into_vec());
+            r
+        })
+        .collect();
     // Every word's postings, page by page in page order, with the number
     // (from 1) of the last page added: one lookup per word and page, in a
     // hash map (the site's distinct words number hundreds of thousands;
     // the order is made once, below).
     let mut postings: ahash::AHashMap<&str, (Vec<u64>, u64)> = ahash::AHashMap::new();
-    for (n, (extract, flags)) in extracts.iter().enumerate() {
+    for (n, page) in extracts.iter().enumerate() {
         let n = n as u64 + 1;
+        let flags = &page.flags;
         let only_flagged = flags
             .keys()
             .map(String::as_str)
-            .filter(|w| !extract.words.contains_key(*w));
-        for word in extract.words.keys().map(String::as_str).chain(only_flagged) {
-            let (count, positions) = extract
-                .words
-                .get(word)
-                .map_or((0, &[][..]), |(c, p, _)| (*c, p.as_slice()));
+            .filter(|w| page.word(w).is_none());
+        for word in page.words.iter().map(|(w, _, _)| &**w).chain(only_flagged) {
+            let (count, positions) = page.word(word).unwrap_or((0, &[]));
             let flag = flags.get(word).copied().unwrap_or(0);
             let (list, previous) = postings.entry(word).or_default();
             list.push(n - *previous);

@@ -472,6 +472,11 @@ impl Images {
         self.variants.contains_key(output)
     }
 
+    /// Where each planned image's original is published.
+    pub fn originals(&self) -> impl Iterator<Item = &str> {
+        self.by_output.keys().map(String::as_str)
+    }
+
     /// Every planned image.
     pub fn iter(&self) -> impl Iterator<Item = &Image> {
         self.by_output.values()

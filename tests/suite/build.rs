@@ -503,3 +503,30 @@ fn a_broken_fragment_link_in_a_streamed_body_is_placed_at_its_line() {
     );
     assert!(tree(&site.public()) == before, "the last good output stays");
 }
+
+/// A site with many untranslated pages names the first ten in the build's
+/// summary and counts the rest, instead of one line of every path (2,572
+/// of them on a 10,000-page site). Catches the cap removed or off by one.
+#[test]
+fn the_summary_names_ten_untranslated_pages_and_counts_the_rest() {
+    let site = TestSite::new("site");
+    let club = site.read("content/clubs/docteurs.md");
+    for i in 0..8 {
+        let copy = club
+            .replace("slug: club-docteurs", &format!("slug: copie-{i}"))
+            .replace(
+                "aliases: [/clubs/club-des-docteurs/, /clubs/anciens/docteurs.html]\n",
+                "",
+            );
+        site.write(&format!("content/clubs/copie-{i}.md"), &copy);
+    }
+    let run = site.build(&[]);
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let line = run
+        .stdout
+        .lines()
+        .find(|l| l.starts_with("not translated into en (13): "))
+        .unwrap_or_else(|| panic!("{}", run.stdout));
+    assert_eq!(line.matches("content/").count(), 10, "{line}");
+    assert!(line.ends_with(", and 3 more"), "{line}");
+}

@@ -401,13 +401,16 @@ struct Chunk<'a> {
     w: Vec<&'a str>,
 }
 
+/// A word of a page: the folded word, its count, its kept positions.
+type WordOnPage = (Box<str>, u32, Box<[u32]>);
+
 /// One page as the index keeps it: its words (the postings are made from
 /// them) and its fragment file; its text and headings are in the fragment.
 pub(crate) struct PageRead {
     /// Each folded indexed word: (word, count, positions), sorted by word.
     /// Compact, not the map it was counted in: a build holds every page's
     /// reading until the index is made.
-    words: Box<[(Box<str>, u32, Box<[u32]>)]>,
+    words: Box<[WordOnPage]>,
     flags: BTreeMap<String, u32>,
     fragment: Box<[u8]>,
 }
@@ -443,7 +446,7 @@ fn read(p: &Source<'_>) -> PageRead {
         x: &extract.text,
     })
     .unwrap_or_default();
-    let mut words: Vec<(Box<str>, u32, Box<[u32]>)> = extract
+    let mut words: Vec<WordOnPage> = extract
         .words
         .into_iter()
         .map(|(w, (count, positions, _))| (w.into_boxed_str(), count, positions.into_boxed_slice()))

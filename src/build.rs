@@ -568,19 +568,33 @@ pub fn render_in_memory(
     prepared: &PreparedSite,
     views: &view::SharedViews,
 ) -> (crate::live::Outputs, Vec<Diagnostic>) {
+    render_in_memory_with(prepared, views, &|_, bytes| {
+        std::sync::Arc::new(bytes.to_vec())
+    })
+}
+
+/// [`render_in_memory`], keeping of each output what `keep` makes of its
+/// path and bytes (`check` keeps the tags it judges, not the pages).
+pub(crate) fn render_in_memory_with<T: Send>(
+    prepared: &PreparedSite,
+    views: &view::SharedViews,
+    keep: &(dyn Fn(&str, &[u8]) -> T + Sync),
+) -> (BTreeMap<String, T>, Vec<Diagnostic>) {
     let site = &prepared.site;
-    let collected = std::sync::Mutex::new(crate::live::Outputs::new());
+    let collected = std::sync::Mutex::new(BTreeMap::new());
     let write = |path: &str, bytes: &[u8]| {
+        let kept = keep(path, bytes);
         // The lock only guards inserting a finished page into the map.
         if let Ok(mut map) = collected.lock() {
-            map.insert(path.to_string(), std::sync::Arc::new(bytes.to_vec()));
+            map.insert(path.to_string(), kept);
         }
         Ok(())
     };
     let (_, mut errors) = render::render_site(site, &prepared.engine, views, &write);
     let mut outputs = collected.into_inner().unwrap_or_default();
     for (path, bytes) in crate::publish::outputs(site) {
-        outputs.insert(path, std::sync::Arc::new(bytes));
+        let kept = keep(&path, &bytes);
+        outputs.insert(path, kept);
     }
     for copy in &site.copies {
         if site.images.get(&copy.output).is_some() {
@@ -589,7 +603,7 @@ pub fn render_in_memory(
         match std::fs::read(&copy.file.abs) {
             Ok(bytes) => {
                 let bytes = crate::images::strip::published(&copy.output, bytes);
-                outputs.insert(copy.output.clone(), std::sync::Arc::new(bytes));
+                outputs.insert(copy.output.clone(), keep(&copy.output, &bytes));
             }
             Err(e) => errors.push(cannot_read(&copy.file.path, &e)),
         }

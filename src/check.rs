@@ -71,10 +71,10 @@ fn tags(html: &str) -> Vec<Tag> {
 /// when an output is that near: the same name in other letter case
 /// (`Sortie.PNG` for `sortie.png`: the CDN's names are case-sensitive), or
 /// a page's folder written without its final `/`.
-fn near_output(
+fn near_output<V>(
     url: &str,
     key: &str,
-    outputs: &Outputs,
+    outputs: &BTreeMap<String, V>,
     by_lowercase: &HashMap<String, &str>,
     base_path: &str,
 ) -> Option<Text> {
@@ -176,6 +176,25 @@ fn find_address(text: &str, raw: &str) -> Option<usize> {
 /// Problems found in rendered HTML, grouped so that a template's mistake
 /// repeated on every page is reported once.
 pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnostic> {
+    let read: BTreeMap<String, Vec<Tag>> = outputs
+        .par_iter()
+        .map(|(k, v)| (k.clone(), tags_of(k, v)))
+        .collect();
+    check_tags(prepared, &read)
+}
+
+/// What the checks read of an output: the tags of an HTML page, nothing
+/// of another file (its path is all they need).
+fn tags_of(path: &str, bytes: &[u8]) -> Vec<Tag> {
+    if path.ends_with(".html") {
+        tags(&String::from_utf8_lossy(bytes))
+    } else {
+        Vec::new()
+    }
+}
+
+/// [`check_outputs`] over what was read of each output (see [`tags_of`]).
+fn check_tags(prepared: &PreparedSite, outputs: &BTreeMap<String, Vec<Tag>>) -> Vec<Diagnostic> {
     let base_path = &prepared.site.config.base_path;
     let sources = sources(prepared);
     // Pages left out for their own mistakes: links to them wait for them.
@@ -205,10 +224,9 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
         .flat_map(|r| &r.fragment_links)
         .map(|l| format!("{}#{}", l.url, l.fragment))
         .collect();
-    let html: Vec<(&String, Vec<Tag>)> = outputs
-        .par_iter()
+    let html: Vec<(&String, &Vec<Tag>)> = outputs
+        .iter()
         .filter(|(k, _)| k.ends_with(".html"))
-        .map(|(k, v)| (k, tags(&String::from_utf8_lossy(v))))
         .collect();
     let ids: HashMap<&str, HashSet<&str>> = html
         .iter()
@@ -261,7 +279,7 @@ pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnost
     // (message, hint, raw value) -> outputs it was found in
     let mut found: BTreeMap<(Text, Text, String), Vec<&str>> = BTreeMap::new();
     for (page, tags) in &html {
-        for tag in tags {
+        for tag in *tags {
             let urls: Vec<&str> = tag
                 .attributes
                 .iter()
@@ -604,11 +622,13 @@ fn judge(options: &BuildOptions, render: bool) -> Vec<Diagnostic> {
     let Some(prepared) = preparation.prepared.filter(|_| render) else {
         return problems;
     };
+    // Each page read for its tags as it is rendered, then let go: memory
+    // holds the tags the checks judge, not the site's pages.
     let views = crate::view::shared_views(&prepared.site, &prepared.data);
-    let (outputs, render_errors) = build::render_in_memory(&prepared, &views);
+    let (read, render_errors) = build::render_in_memory_with(&prepared, &views, &tags_of);
     drop(views);
     problems.extend(render_errors);
-    problems.extend(check_outputs(&prepared, &outputs));
+    problems.extend(check_tags(&prepared, &read));
     problems.extend(prepared.warnings.iter().cloned());
     problems.extend(check_navigation(&prepared, &options.root));
     problems.extend(missing_translations(&prepared));

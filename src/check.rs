@@ -19,6 +19,7 @@
 //! will be right once it is fixed.
 
 use std::collections::{BTreeMap, HashMap, HashSet};
+use std::sync::Arc;
 
 use rayon::prelude::*;
 
@@ -30,7 +31,7 @@ use crate::urls::{percent_decode, target_of};
 use crate::yaml::Value;
 
 /// A tag of an HTML document: name and attributes, as written.
-#[derive(Debug, PartialEq, Eq)]
+#[derive(Debug, PartialEq, Eq, Hash)]
 struct Tag {
     name: String,
     attributes: Vec<(String, String)>,
@@ -176,25 +177,49 @@ fn find_address(text: &str, raw: &str) -> Option<usize> {
 /// Problems found in rendered HTML, grouped so that a template's mistake
 /// repeated on every page is reported once.
 pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnostic> {
-    let read: BTreeMap<String, Vec<Tag>> = outputs
+    let known = Tags::default();
+    let read: BTreeMap<String, Vec<Arc<Tag>>> = outputs
         .par_iter()
-        .map(|(k, v)| (k.clone(), tags_of(k, v)))
+        .map(|(k, v)| (k.clone(), known.of(k, v)))
         .collect();
     check_tags(prepared, &read)
 }
 
-/// What the checks read of an output: the tags of an HTML page, nothing
-/// of another file (its path is all they need).
-fn tags_of(path: &str, bytes: &[u8]) -> Vec<Tag> {
-    if path.ends_with(".html") {
-        tags(&String::from_utf8_lossy(bytes))
-    } else {
-        Vec::new()
+/// The tags of a site's pages, each distinct tag held once: the menus,
+/// footers and language links every page repeats are most of them.
+#[derive(Default)]
+struct Tags(std::sync::Mutex<HashSet<Arc<Tag>>>);
+
+impl Tags {
+    /// What the checks read of an output: the tags of an HTML page, nothing
+    /// of another file (its path is all they need).
+    fn of(&self, path: &str, bytes: &[u8]) -> Vec<Arc<Tag>> {
+        if !path.ends_with(".html") {
+            return Vec::new();
+        }
+        let read = tags(&String::from_utf8_lossy(bytes));
+        // One lock per page, not per tag.
+        let Ok(mut known) = self.0.lock() else {
+            return read.into_iter().map(Arc::new).collect();
+        };
+        read.into_iter()
+            .map(|tag| {
+                if let Some(shared) = known.get(&tag) {
+                    return Arc::clone(shared);
+                }
+                let shared = Arc::new(tag);
+                known.insert(Arc::clone(&shared));
+                shared
+            })
+            .collect()
     }
 }
 
-/// [`check_outputs`] over what was read of each output (see [`tags_of`]).
-fn check_tags(prepared: &PreparedSite, outputs: &BTreeMap<String, Vec<Tag>>) -> Vec<Diagnostic> {
+/// [`check_outputs`] over what was read of each output (see [`Tags::of`]).
+fn check_tags(
+    prepared: &PreparedSite,
+    outputs: &BTreeMap<String, Vec<Arc<Tag>>>,
+) -> Vec<Diagnostic> {
     let base_path = &prepared.site.config.base_path;
     let sources = sources(prepared);
     // Pages left out for their own mistakes: links to them wait for them.
@@ -224,7 +249,7 @@ fn check_tags(prepared: &PreparedSite, outputs: &BTreeMap<String, Vec<Tag>>) -> 
         .flat_map(|r| &r.fragment_links)
         .map(|l| format!("{}#{}", l.url, l.fragment))
         .collect();
-    let html: Vec<(&String, &Vec<Tag>)> = outputs
+    let html: Vec<(&String, &Vec<Arc<Tag>>)> = outputs
         .iter()
         .filter(|(k, _)| k.ends_with(".html"))
         .collect();
@@ -625,7 +650,9 @@ fn judge(options: &BuildOptions, render: bool) -> Vec<Diagnostic> {
     // Each page read for its tags as it is rendered, then let go: memory
     // holds the tags the checks judge, not the site's pages.
     let views = crate::view::shared_views(&prepared.site, &prepared.data);
-    let (read, render_errors) = build::render_in_memory_with(&prepared, &views, &tags_of);
+    let known = Tags::default();
+    let (read, render_errors) =
+        build::render_in_memory_with(&prepared, &views, &|path, bytes| known.of(path, bytes));
     drop(views);
     problems.extend(render_errors);
     problems.extend(check_tags(&prepared, &read));

@@ -699,6 +699,30 @@ pub fn fails(problems: &[Diagnostic], strict: bool) -> bool {
 mod tests {
     use super::*;
 
+    /// The same tag on two pages is one allocation, read in order; another
+    /// page's own tag stays its own, and a file that is not HTML holds no
+    /// tag. Catches an interner that merges different tags (a report would
+    /// name the wrong address) or one that shares nothing.
+    #[test]
+    fn a_tag_repeated_on_every_page_is_held_once() {
+        let known = Tags::default();
+        let menu = "<nav><a href=\"/clubs/\">Clubs</a><a href=\"/news/\">News</a></nav>";
+        let a = known.of(
+            "a/index.html",
+            format!("{menu}<a href=\"/a/\">a</a>").as_bytes(),
+        );
+        let b = known.of(
+            "b/index.html",
+            format!("{menu}<a href=\"/b/\">b</a>").as_bytes(),
+        );
+        assert_eq!(a.len(), 3);
+        assert!(Arc::ptr_eq(&a[0], &b[0]) && Arc::ptr_eq(&a[1], &b[1]));
+        assert!(!Arc::ptr_eq(&a[2], &b[2]));
+        assert_eq!(a[2].attributes, [("href".into(), "/a/".into())]);
+        assert_eq!(b[2].attributes, [("href".into(), "/b/".into())]);
+        assert!(known.of("feed.xml", menu.as_bytes()).is_empty());
+    }
+
     #[test]
     fn reads_tags_and_attributes() {
         let t = tags(

@@ -25,19 +25,8 @@ use std::time::Instant;
 
 use alumni::i18n::{Lang, Text};
 use alumni::tr;
-use pulldown_cmark::{Options, Parser, html};
+use pulldown_cmark::{Parser, html};
 use rayon::prelude::*;
-
-/// The Markdown extensions `alumni` turns on (`options()` in
-/// `src/markdown.rs`): the floor parses the same language.
-fn options() -> Options {
-    Options::ENABLE_TABLES
-        | Options::ENABLE_FOOTNOTES
-        | Options::ENABLE_STRIKETHROUGH
-        | Options::ENABLE_TASKLISTS
-        | Options::ENABLE_SMART_PUNCTUATION
-        | Options::ENABLE_HEADING_ATTRIBUTES
-}
 
 /// The fixed page every body is written into, before the body.
 const HEAD: &str = "<!DOCTYPE html>\n<html lang=\"fr\">\n<head>\n<meta charset=\"utf-8\">\n\
@@ -153,7 +142,11 @@ fn build(job: &Job) -> Result<(), Text> {
     // HTML is usually a little longer than its Markdown: one allocation.
     let mut page = String::with_capacity(HEAD.len() + markdown.len() * 3 / 2 + TAIL.len());
     page.push_str(HEAD);
-    html::push_html(&mut page, Parser::new_ext(markdown, options()));
+    // The same Markdown extensions as alumni: the floor parses the same language.
+    html::push_html(
+        &mut page,
+        Parser::new_ext(markdown, alumni::markdown::options()),
+    );
     page.push_str(TAIL);
     let folder = job.target.parent().unwrap_or(Path::new(""));
     std::fs::create_dir_all(folder).map_err(|e| {

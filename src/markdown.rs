@@ -124,7 +124,9 @@ pub struct BodySource<'a> {
     pub content_path: &'a str,
 }
 
-fn options() -> Options {
+/// The Markdown extensions pages are written with (tables, footnotes,
+/// strikethrough, task lists, smart punctuation, heading attributes).
+pub fn options() -> Options {
     Options::ENABLE_TABLES
         | Options::ENABLE_FOOTNOTES
         | Options::ENABLE_STRIKETHROUGH

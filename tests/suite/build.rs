@@ -465,15 +465,8 @@ fn a_build_holds_front_matter_not_page_texts() {
     let root = site.root();
     let (run, peak) = crate::harness::run_with_peak_memory(&root, &["build"]);
     assert_eq!(run.code, 0, "{}", run.stderr);
-    assert!(
-        peak > 0 || !cfg!(target_os = "linux"),
-        "the peak memory was not measured"
-    );
-    assert!(
-        peak < 60 * 1024 * 1024,
-        "peak memory {} MB for 30 MB of Markdown",
-        peak / (1024 * 1024)
-    );
+    // 30 MB of Markdown, more as HTML.
+    crate::harness::assert_peak_below(peak, 60);
     let page = site.read("public/news/long-299/index.html");
     assert!(page.contains("Partie 299") && page.matches("<p>").count() > 100);
 }

@@ -338,13 +338,18 @@ fn cpu_ticks(stat_file: &str) -> Option<u64> {
 /// Fails unless `peak` was measured and is below 300 MB: far above what
 /// the hostile runs take (20 to 200 MB), far below the gigabytes they took.
 pub(crate) fn assert_small(peak: u64) {
+    assert_peak_below(peak, 300);
+}
+
+/// Fails unless `peak` was measured (on Linux) and is below `mb` megabytes.
+pub(crate) fn assert_peak_below(peak: u64, mb: u64) {
     assert!(
         peak > 0 || !cfg!(target_os = "linux"),
         "the peak memory was not measured"
     );
     assert!(
-        peak < 300 * 1024 * 1024,
-        "peak memory {} MB",
+        peak < mb * 1024 * 1024,
+        "peak memory {} MB, more than {mb} MB",
         peak / (1024 * 1024)
     );
 }

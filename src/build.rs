@@ -723,6 +723,7 @@ fn write_site_timed(
                 pages_time.saturating_sub(moved),
             ));
             timings.add(tr!("Markdown", "Markdown"), markdown_time / threads);
+            bodies.render_unrendered();
             let kept = bodies.finish();
             errors.extend(kept.errors);
             warnings = kept.warnings;
@@ -734,20 +735,13 @@ fn write_site_timed(
             timings.stage(tr!("HTML pages", "pages HTML"), clock);
         }
     }
-    let (published, times) = match search_read {
-        Some((read, time)) => {
-            let (published, mut times) = crate::publish::outputs_timed(site, Some(read));
-            // The pages' reading for the index is its share of the stage.
-            for (name, t) in &mut times {
-                if name.en == "search index" {
-                    *t += time;
-                }
-            }
-            (published, times)
-        }
-        None => crate::publish::outputs_timed(site, None),
-    };
+    let (read, read_time) = search_read.unzip();
+    let (published, times) = crate::publish::outputs_timed(site, read);
     timings.stages.extend(times);
+    if let Some(time) = read_time {
+        // The pages' reading for the index is its share of that stage.
+        timings.add(tr!("search index", "index de recherche"), time);
+    }
     let clock = Instant::now();
     for (path, bytes) in published {
         if let Err(d) = write(&path, &bytes) {
@@ -887,6 +881,17 @@ impl<'a> Streamed<'a> {
 
     fn search_time(&self) -> Duration {
         Duration::from_nanos(self.search_nanos.load(std::sync::atomic::Ordering::Relaxed))
+    }
+
+    /// Renders the bodies of pages no output was rendered for (their
+    /// template is missing, which the render reported): their own
+    /// mistakes are said in the same run.
+    fn render_unrendered(&self) {
+        use render::PageBodies as _;
+        (0..self.kept.len())
+            .into_par_iter()
+            .filter(|&i| self.kept[i].get().is_none())
+            .for_each(|i| self.rendered(i, self.render(i)));
     }
 
     fn finish(self) -> KeptBodies {

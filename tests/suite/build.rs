@@ -523,3 +523,26 @@ fn the_summary_names_ten_untranslated_pages_and_counts_the_rest() {
     assert_eq!(line.matches("content/").count(), 10, "{line}");
     assert!(line.ends_with(", and 3 more"), "{line}");
 }
+
+/// A page whose `template:` the theme lacks is not rendered, but its
+/// body's own mistakes are reported in the same run as the missing
+/// template: a build renders bodies with their pages, and a page without
+/// an output still has its body read. Catches a streamed build that
+/// reports the body's mistake only once the template is fixed.
+#[test]
+fn a_missing_template_and_a_broken_link_of_the_same_page_are_said_in_one_run() {
+    let site = TestSite::new("site");
+    site.write(
+        "content/news/gabarit.md",
+        "---\ntitle: Gabarit\ndate: 2026-01-01\ntemplate: absent.html\n---\n\nVoir [la page](@/news/inexistante.md).\n",
+    );
+    let run = site.build(&[]);
+    assert_eq!(run.code, 1, "{}", run.stderr);
+    assert!(run.stderr.contains("absent.html"), "{}", run.stderr);
+    assert!(
+        run.stderr.contains("content/news/gabarit.md:7:")
+            && run.stderr.contains("news/inexistante.md"),
+        "{}",
+        run.stderr
+    );
+}

@@ -116,6 +116,7 @@ cases!(
     section_index_edit,
     slug_and_terms,
     static_file_over_the_clubs_feed,
+    summary_with_style,
     svg_with_script,
     template_choice,
     theme_heading_id,

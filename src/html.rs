@@ -10,7 +10,7 @@
 //! become references, and C0 control characters other than tab and line
 //! breaks, which neither XML 1.0 nor HTML allows, are dropped.
 //!
-//! Reading HTML goes through [`tokens`]: html5ever's tokenizer, the one
+//! Reading HTML goes through [`for_each_token`]: html5ever's tokenizer, the one
 //! ammonia parses untrusted pages with, so that every reader (the search
 //! text, the sanitiser's report) splits tags, attributes, comments and raw
 //! text where a browser does, and decodes every character reference. It is
@@ -77,38 +77,41 @@ use html5ever::tokenizer::{BufferQueue, TokenSink, TokenSinkResult, Tokenizer, T
 pub(crate) use html5ever::tokenizer::{Tag, TagKind, Token};
 use std::cell::RefCell;
 
-/// Tokens as the tokenizer emits them, switching to raw text after the
-/// elements whose content the HTML parser reads as text.
+/// Hands each token to a function as the tokenizer emits it, switching to
+/// raw text after the elements whose content the HTML parser reads as text.
+pub(crate) struct Each<F: FnMut(Token)> {
+    /// What each token is given to.
+    each: RefCell<F>,
+    /// Read `<noscript>`'s content as markup, as a browser without
+    /// JavaScript does (with it, the content is text).
+    without_scripting: bool,
+}
+
+impl<F: FnMut(Token)> TokenSink for Each<F> {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let next = switch(&token, self.without_scripting);
+        if !matches!(token, Token::ParseError(_)) {
+            (self.each.borrow_mut())(token);
+        }
+        next
+    }
+}
+
+/// Tokens as the tokenizer emits them, held for a reader that feeds the
+/// tokenizer piece by piece (the sanitiser, to know each tag's offset).
 #[derive(Default)]
 pub(crate) struct Collect {
     /// The tokens so far.
     pub(crate) tokens: RefCell<Vec<Token>>,
-    /// Read `<noscript>`'s content as markup, as a browser without
-    /// JavaScript does (with it, the content is text).
-    pub(crate) without_scripting: bool,
 }
 
 impl TokenSink for Collect {
     type Handle = ();
 
     fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
-        let next = match &token {
-            Token::TagToken(Tag {
-                kind: TagKind::StartTag,
-                name,
-                ..
-            }) => match &**name {
-                "script" => TokenSinkResult::RawData(RawKind::ScriptData),
-                "noscript" if self.without_scripting => TokenSinkResult::Continue,
-                "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
-                    TokenSinkResult::RawData(RawKind::Rawtext)
-                }
-                "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
-                "plaintext" => TokenSinkResult::Plaintext,
-                _ => TokenSinkResult::Continue,
-            },
-            _ => TokenSinkResult::Continue,
-        };
+        let next = switch(&token, false);
         if !matches!(token, Token::ParseError(_)) {
             self.tokens.borrow_mut().push(token);
         }
@@ -116,31 +119,51 @@ impl TokenSink for Collect {
     }
 }
 
-/// The tokens of `html` as a browser's tokenizer reads them (html5ever's,
-/// the one ammonia parses with): tags with their attributes decoded, text
-/// with its character references decoded, comments; parse errors dropped.
-pub(crate) fn tokens(html: &str) -> Vec<Token> {
-    tokenize(html, Collect::default())
+/// The state the tokenizer goes on in after `token`: raw text after the
+/// elements whose content the HTML parser reads as text.
+fn switch(token: &Token, without_scripting: bool) -> TokenSinkResult<()> {
+    match token {
+        Token::TagToken(Tag {
+            kind: TagKind::StartTag,
+            name,
+            ..
+        }) => match &**name {
+            "script" => TokenSinkResult::RawData(RawKind::ScriptData),
+            "noscript" if without_scripting => TokenSinkResult::Continue,
+            "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" => {
+                TokenSinkResult::RawData(RawKind::Rawtext)
+            }
+            "textarea" | "title" => TokenSinkResult::RawData(RawKind::Rcdata),
+            "plaintext" => TokenSinkResult::Plaintext,
+            _ => TokenSinkResult::Continue,
+        },
+        _ => TokenSinkResult::Continue,
+    }
 }
 
 /// The tokens of `html` as a browser without JavaScript reads them: like
-/// [`tokens`], but `<noscript>`'s content is markup (its links are
+/// [`for_each_token`]'s, but `<noscript>`'s content is markup (its links are
 /// followed by such readers, and must lead somewhere).
 pub(crate) fn tokens_without_scripting(html: &str) -> Vec<Token> {
-    tokenize(
-        html,
-        Collect {
-            without_scripting: true,
-            ..Collect::default()
-        },
-    )
+    let mut out = Vec::new();
+    for_each_token(html, true, |t| out.push(t));
+    out
 }
 
-fn tokenize(html: &str, sink: Collect) -> Vec<Token> {
+/// Gives `each` the tokens of `html` one by one as a browser's tokenizer
+/// reads them (html5ever's, the one ammonia parses with), without holding
+/// them: tags with their attributes decoded, text with its character
+/// references decoded, comments; parse errors dropped. With
+/// `without_scripting`, `<noscript>`'s content is markup, as in a browser
+/// without JavaScript.
+pub(crate) fn for_each_token(html: &str, without_scripting: bool, each: impl FnMut(Token)) {
+    let sink = Each {
+        each: RefCell::new(each),
+        without_scripting,
+    };
     let tokenizer = Tokenizer::new(sink, TokenizerOpts::default());
     let queue = BufferQueue::default();
     queue.push_back(html.into());
     let _ = tokenizer.feed(&queue);
     tokenizer.end();
-    tokenizer.sink.tokens.take()
 }

@@ -135,18 +135,34 @@ fn fold_char(c: char, out: &mut String) {
 /// ligatures of French and English removed (`Œuvre` → `oeuvre`).
 pub(crate) fn fold(word: &str) -> String {
     let mut out = String::with_capacity(word.len());
-    for c in word.chars() {
-        fold_char(c, &mut out);
-    }
+    fold_into(word, &mut out);
     out
+}
+
+/// [`fold`] into `out`, emptied first: one buffer for every word of a page.
+fn fold_into(word: &str, out: &mut String) {
+    out.clear();
+    if word.is_ascii() {
+        out.push_str(word);
+        out.make_ascii_lowercase();
+        return;
+    }
+    for c in word.chars() {
+        fold_char(c, out);
+    }
 }
 
 /// Whether `c` belongs to a word (what `[\p{Alphabetic}\p{N}]` matches).
 fn is_word_char(c: char) -> bool {
-    if c.is_ascii() {
-        c.is_ascii_alphanumeric()
-    } else {
-        c.is_alphanumeric()
+    match c as u32 {
+        0..=0x7f => c.is_ascii_alphanumeric(),
+        // The accented letters of French and its neighbours, without a
+        // look through Unicode's tables: Latin-1's letters (not `×`, `÷`)
+        // and Latin Extended-A and B, every one a letter.
+        0xc0..=0x24f => c != '\u{d7}' && c != '\u{f7}',
+        // General punctuation (`’`, `–`, `…`, spaces): never a word's.
+        0x2000..=0x206f => false,
+        _ => c.is_alphanumeric(),
     }
 }
 
@@ -207,59 +223,87 @@ struct Extract {
     /// Each folded indexed word: (count, positions, heading of the last
     /// position kept: index + 1 into `headings`, 0 before the first).
     words: ahash::AHashMap<String, (u32, Vec<u32>, usize)>,
-    /// Words in `text` so far.
-    word_count: usize,
+}
+
+/// Text gathered with its white space collapsed as it comes, in pieces
+/// that may split a word (`ex<em>em</em>ple` comes as `ex`, `em`, `ple`).
+#[derive(Default)]
+struct Collapsed {
+    /// The text so far: words separated by one space.
+    text: String,
+    /// Whether white space (or a block boundary) came since the last word.
+    space: bool,
+}
+
+impl Collapsed {
+    /// Adds `piece`, its runs of white space made one space.
+    fn push(&mut self, piece: &str) {
+        for (i, part) in piece.split(char::is_whitespace).enumerate() {
+            if i > 0 {
+                self.space = true;
+            }
+            if part.is_empty() {
+                continue;
+            }
+            if self.space && !self.text.is_empty() {
+                self.text.push(' ');
+            }
+            self.space = false;
+            self.text.push_str(part);
+        }
+    }
+}
+
+/// Tags that do not end a word: text on both sides is one run.
+fn is_inline(name: &str) -> bool {
+    matches!(
+        name,
+        "a" | "em"
+            | "strong"
+            | "b"
+            | "i"
+            | "u"
+            | "s"
+            | "del"
+            | "ins"
+            | "mark"
+            | "sub"
+            | "sup"
+            | "span"
+            | "code"
+            | "abbr"
+            | "small"
+            | "kbd"
+    )
 }
 
 impl Extract {
-    /// Adds a run of text (references decoded) at the current heading.
-    fn add_text(&mut self, text: &str, heading_text: Option<&mut String>) {
-        self.word_count += words(text).count();
-        for piece in text.split_whitespace() {
-            if !self.text.is_empty() {
-                self.text.push(' ');
-            }
-            self.text.push_str(piece);
-        }
-        if let Some(heading) = heading_text {
-            for piece in text.split_whitespace() {
-                if !heading.is_empty() {
-                    heading.push(' ');
-                }
-                heading.push_str(piece);
-            }
-        }
-    }
-
-    /// Reads the body's HTML: its text, its headings.
+    /// Reads the body's HTML: its text, its headings, its words.
     fn of_html(html: &str) -> Extract {
-        let mut out = Extract::default();
-        // Text and tags alternate: text runs are added whole, which keeps
-        // words split by inline tags (`ex<em>em</em>ple`) as written: the
-        // tag leaves no space, as a browser shows it.
-        // The heading being read (its text gathers) and its id.
-        let mut open_heading: Option<(Option<String>, String, usize)> = None;
-        let mut pending = String::new();
-        let flush = |out: &mut Extract,
-                     pending: &mut String,
-                     open: &mut Option<(Option<String>, String, usize)>| {
-            if !pending.is_empty() {
-                out.add_text(pending, open.as_mut().map(|h| &mut h.1));
-                pending.clear();
-            }
-        };
+        // Text runs are added as they come, which keeps words split by
+        // inline tags (`ex<em>em</em>ple`) as written: the tag leaves no
+        // space, as a browser shows it. Block-level tags end a word.
+        let mut text = Collapsed::default();
+        // The heading being read: its id, its text, where it starts in
+        // `text` (in bytes).
+        let mut open: Option<(Option<String>, Collapsed, usize)> = None;
+        // Headings with an id, and where each starts in `text`.
+        let mut headings: Vec<(String, String, usize)> = Vec::new();
         // Inside `<script>` or `<style>`, whose text is no page text.
         let mut raw_depth = 0usize;
-        for token in crate::html::tokens(html) {
+        crate::html::for_each_token(html, false, |token| {
             let tag = match token {
-                Token::CharacterTokens(text) => {
+                Token::CharacterTokens(piece) => {
                     if raw_depth == 0 {
-                        pending.push_str(&text);
+                        text.push(&piece);
+                        if let Some((_, heading, _)) = open.as_mut() {
+                            heading.push(&piece);
+                        }
                     }
-                    continue;
+                    return;
                 }
                 Token::TagToken(tag) => tag,
-                _ => continue,
+                _ => return,
             };
             let name: &str = &tag.name;
             let start = tag.kind == TagKind::StartTag;
@@ -269,82 +313,79 @@ impl Extract {
                 } else {
                     raw_depth = raw_depth.saturating_sub(1);
                 }
-                continue;
+                return;
+            }
+            if !is_inline(name) {
+                text.space = true;
+                if let Some((_, heading, _)) = open.as_mut() {
+                    heading.space = true;
+                }
             }
             if matches!(name, "h1" | "h2" | "h3" | "h4" | "h5" | "h6") {
-                flush(&mut out, &mut pending, &mut open_heading);
-                // Block boundaries separate words.
-                pending.push(' ');
                 if start {
-                    let position = out.word_count;
                     let id = tag
                         .attrs
                         .iter()
                         .find(|a| &*a.name.local == "id")
                         .map(|a| a.value.to_string());
-                    open_heading = Some((id, String::new(), position));
-                } else if let Some((Some(id), text, position)) = open_heading.take() {
-                    out.headings.push((id, text, position));
+                    open = Some((id, Collapsed::default(), text.text.len()));
+                } else if let Some((Some(id), heading, at)) = open.take() {
+                    headings.push((id, heading.text, at));
                 }
-                continue;
             }
-            // Block-level tags end a word; inline ones do not.
-            if !matches!(
-                name,
-                "a" | "em"
-                    | "strong"
-                    | "b"
-                    | "i"
-                    | "u"
-                    | "s"
-                    | "del"
-                    | "ins"
-                    | "mark"
-                    | "sub"
-                    | "sup"
-                    | "span"
-                    | "code"
-                    | "abbr"
-                    | "small"
-                    | "kbd"
-            ) {
-                pending.push(' ');
-            }
+        });
+        if let Some((Some(id), heading, at)) = open.take() {
+            headings.push((id, heading.text, at));
         }
-        flush(&mut out, &mut pending, &mut open_heading);
-        if let Some((Some(id), text, position)) = open_heading.take() {
-            out.headings.push((id, text, position));
-        }
-        // Words and the heading each falls under.
+        let mut out = Extract {
+            text: text.text,
+            headings,
+            words: ahash::AHashMap::new(),
+        };
+        out.count_words();
+        out
+    }
+
+    /// Counts the words of `text`, each at its position and under its
+    /// heading, and turns each heading's start into the position of the
+    /// first word after it.
+    fn count_words(&mut self) {
+        let base = self.text.as_ptr() as usize;
         let mut heading = 0usize; // index + 1 into headings; 0: none yet
         let mut folded = String::new();
-        for (position, word) in words(&out.text).enumerate() {
-            while heading < out.headings.len() && out.headings[heading].2 <= position {
+        let mut position = 0usize;
+        for word in words(&self.text) {
+            let at = word.as_ptr() as usize - base;
+            // A heading starts where a word boundary is: every word before
+            // its start ends before it.
+            while heading < self.headings.len() && self.headings[heading].2 <= at {
+                self.headings[heading].2 = position;
                 heading += 1;
             }
-            folded.clear();
-            for c in word.chars() {
-                fold_char(c, &mut folded);
+            fold_into(word, &mut folded);
+            if indexed(&folded) {
+                // A word seen before on the page costs no allocation.
+                let entry = match self.words.get_mut(folded.as_str()) {
+                    Some(entry) => entry,
+                    None => self
+                        .words
+                        .entry(folded.clone())
+                        .or_insert((0, Vec::new(), 0)),
+                };
+                entry.0 += 1;
+                // The first position under each heading.
+                let new_section = entry.1.is_empty() || entry.2 != heading;
+                if new_section && entry.1.len() < MAX_POSITIONS {
+                    entry.1.push(u32::try_from(position).unwrap_or(u32::MAX));
+                    entry.2 = heading;
+                }
             }
-            if !indexed(&folded) {
-                continue;
-            }
-            // A word seen before on the page costs no allocation.
-            if !out.words.contains_key(folded.as_str()) {
-                out.words.insert(folded.clone(), (0, Vec::new(), 0));
-            }
-            let Some(entry) = out.words.get_mut(folded.as_str()) else {
-                continue;
-            };
-            entry.0 += 1;
-            // The first position under each heading.
-            let new_section = entry.1.is_empty() || entry.2 != heading;
-            if new_section && entry.1.len() < MAX_POSITIONS {
-                entry.1.push(u32::try_from(position).unwrap_or(u32::MAX));
-                entry.2 = heading;
-            }
+            position += 1;
         }
-        out
+        // Headings after the last word start at the end.
+        for h in &mut self.headings[heading..] {
+            h.2 = position;
+        }
     }
 }
 
@@ -484,12 +525,17 @@ fn index_of(read: Vec<PageRead>) -> Vec<(String, Vec<u8>)> {
     for (n, page) in extracts.iter().enumerate() {
         let n = n as u64 + 1;
         let flags = &page.flags;
+        // The words of the text, then those only in the title or description.
+        let in_text = page
+            .words
+            .iter()
+            .map(|(w, count, positions)| (&**w, *count, &**positions));
         let only_flagged = flags
             .keys()
             .map(String::as_str)
-            .filter(|w| page.word(w).is_none());
-        for word in page.words.iter().map(|(w, _, _)| &**w).chain(only_flagged) {
-            let (count, positions) = page.word(word).unwrap_or((0, &[]));
+            .filter(|w| page.word(w).is_none())
+            .map(|w| (w, 0, &[][..]));
+        for (word, count, positions) in in_text.chain(only_flagged) {
             let flag = flags.get(word).copied().unwrap_or(0);
             let (list, previous) = postings.entry(word).or_default();
             list.push(n - *previous);
@@ -509,45 +555,50 @@ fn index_of(read: Vec<PageRead>) -> Vec<(String, Vec<u8>)> {
         .map(|(word, (list, _))| (word, list))
         .collect();
     words.par_sort_unstable_by(|a, b| browser_order(a.0, b.0));
-    // Consecutive ranges of about CHUNK_BYTES.
-    let mut files = Vec::new();
-    let mut chunks: Vec<Value> = Vec::new();
+    // Consecutive ranges of about CHUNK_BYTES, cut in order, then
+    // written and named side by side.
+    let mut ranges = Vec::new();
     let mut start = 0;
     let mut bytes = 0;
-    let mut close = |from: usize, to: usize, files: &mut Vec<(String, Vec<u8>)>| {
-        let slice = &words[from..to];
-        let chunk = Chunk {
-            p: slice.iter().map(|(_, p)| p.as_slice()).collect(),
-            w: slice.iter().map(|(w, _)| *w).collect(),
-        };
-        let data = serde_json::to_vec(&chunk).unwrap_or_default();
-        let name = format!("c/{}.json", short_hash(&data));
-        chunks.push(json!([slice[0].0, slice[to - from - 1].0, name]));
-        files.push((name, data));
-    };
     for (i, (word, list)) in words.iter().enumerate() {
         // Digits and commas of the numbers, the word and its quotes.
         bytes += word.len() + 3 + list.iter().map(|n| digits(*n) + 1).sum::<usize>();
         if bytes >= CHUNK_BYTES {
-            close(start, i + 1, &mut files);
+            ranges.push(start..i + 1);
             start = i + 1;
             bytes = 0;
         }
     }
     if start < words.len() {
-        close(start, words.len(), &mut files);
+        ranges.push(start..words.len());
     }
+    let (chunks, mut files): (Vec<Value>, Vec<(String, Vec<u8>)>) = ranges
+        .into_par_iter()
+        .map(|range| {
+            let slice = &words[range];
+            let chunk = Chunk {
+                p: slice.iter().map(|(_, p)| p.as_slice()).collect(),
+                w: slice.iter().map(|(w, _)| *w).collect(),
+            };
+            let data = serde_json::to_vec(&chunk).unwrap_or_default();
+            let name = format!("c/{}.json", short_hash(&data));
+            let listed = json!([slice[0].0, slice[slice.len() - 1].0, name]);
+            (listed, (name, data))
+        })
+        .unzip();
     // Fragments in groups of FRAGMENT_GROUP pages, each group's folder
     // named by the hash of its fragments: an edit renames one group.
-    let mut groups = Vec::new();
-    for group in fragments.chunks(FRAGMENT_GROUP) {
-        let mut hash = Sha256::new();
-        for f in group {
-            hash.update(f);
-            hash.update([0]);
-        }
-        groups.push(hex(&hash.finalize()[..6]));
-    }
+    let groups: Vec<String> = fragments
+        .par_chunks(FRAGMENT_GROUP)
+        .map(|group| {
+            let mut hash = Sha256::new();
+            for f in group {
+                hash.update(f);
+                hash.update([0]);
+            }
+            hex(&hash.finalize()[..6])
+        })
+        .collect();
     // Moved, not copied: the fragments hold every page's whole text.
     for (n, fragment) in fragments.into_iter().enumerate() {
         let name = &groups[n / FRAGMENT_GROUP];
@@ -770,6 +821,28 @@ mod tests {
     fn words_are_runs_of_letters_and_digits() {
         let w: Vec<&str> = words("L'école — d'été, promo 2012 ; e-mail").collect();
         assert_eq!(w, ["L", "école", "d", "été", "promo", "2012", "e", "mail"]);
+    }
+
+    /// The short cuts for Latin letters and punctuation say what Unicode
+    /// says (`[\p{Alphabetic}\p{N}]`, what the browser splits words with).
+    /// Mutation caught: `0xc0..=0x24f` taking in `×` or `÷`.
+    #[test]
+    fn word_characters_are_unicode_s_letters_and_digits() {
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?} U+{:04X}", c as u32);
+        }
+    }
+
+    /// Folding a word into a reused buffer gives what [`fold`] gives, for
+    /// ASCII words (the short cut) and others.
+    #[test]
+    fn folding_into_a_buffer_empties_it_first() {
+        let mut buffer = String::from("reste");
+        for word in ["Paris", "ÉCOLE", "Œuvre", "straße", "x"] {
+            fold_into(word, &mut buffer);
+            assert_eq!(buffer, fold(word));
+        }
+        assert_eq!(fold("PARIS"), "paris");
     }
 
     /// Catches a distance that forgives two edits, misses one of the four

@@ -109,26 +109,42 @@ fn fold_char(c: char, out: &mut String) {
         out.push(c.to_ascii_lowercase());
         return;
     }
-    for c in c.to_lowercase() {
-        let folded = match c {
-            'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
-            'æ' => "ae",
-            'ç' | 'ć' | 'č' => "c",
-            'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => "e",
-            'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' => "i",
-            'ñ' | 'ń' => "n",
-            'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => "o",
-            'œ' => "oe",
-            'ß' => "ss",
-            'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' => "u",
-            'ý' | 'ÿ' => "y",
-            _ => {
-                out.push(c);
-                continue;
-            }
+    // Latin-1's capitals are their small letters less 0x20 (not `×`), and
+    // its small letters are their own lower case: no table either.
+    let code = c as u32;
+    if code <= 0xff {
+        let small = match code {
+            0xc0..=0xde if code != 0xd7 => char::from_u32(code + 0x20).unwrap_or(c),
+            _ => c,
         };
-        out.push_str(folded);
+        return fold_small(small, out);
     }
+    for c in c.to_lowercase() {
+        fold_small(c, out);
+    }
+}
+
+/// `c`, a small letter or not a letter, folded.
+/// `c`, a small letter or not a letter, folded.
+fn fold_small(c: char, out: &mut String) {
+    let folded = match c {
+        'à' | 'á' | 'â' | 'ã' | 'ä' | 'å' | 'ā' | 'ă' | 'ą' => "a",
+        'æ' => "ae",
+        'ç' | 'ć' | 'č' => "c",
+        'è' | 'é' | 'ê' | 'ë' | 'ē' | 'ė' | 'ę' | 'ě' => "e",
+        'ì' | 'í' | 'î' | 'ï' | 'ī' | 'į' => "i",
+        'ñ' | 'ń' => "n",
+        'ò' | 'ó' | 'ô' | 'õ' | 'ö' | 'ø' | 'ō' => "o",
+        'œ' => "oe",
+        'ß' => "ss",
+        'ù' | 'ú' | 'û' | 'ü' | 'ū' | 'ů' => "u",
+        'ý' | 'ÿ' => "y",
+        _ => {
+            out.push(c);
+            return;
+        }
+    };
+    out.push_str(folded);
 }
 
 /// A word folded for the index and for queries: lower case, accents and
@@ -174,8 +190,15 @@ pub(crate) fn words(text: &str) -> impl Iterator<Item = &str> {
 
 /// Whether a folded word goes into the index.
 fn indexed(word: &str) -> bool {
-    let n = word.chars().count();
-    (2..=MAX_WORD_CHARS).contains(&n)
+    // A character is one to four bytes: most words are told by their length.
+    let bytes = word.len();
+    if bytes < 2 {
+        return false;
+    }
+    if (8..=MAX_WORD_CHARS).contains(&bytes) {
+        return true;
+    }
+    (2..=MAX_WORD_CHARS).contains(&word.chars().count())
 }
 
 /// Whether `query` is one edit (substitution, insertion, deletion, swap of
@@ -338,9 +361,10 @@ impl Extract {
             headings.push((id, heading.text, at));
         }
         let mut out = Extract {
+            // About one distinct word in eight bytes of a page's text.
+            words: ahash::AHashMap::with_capacity(text.text.len() / 8),
             text: text.text,
             headings,
-            words: ahash::AHashMap::new(),
         };
         out.count_words();
         out
@@ -830,6 +854,21 @@ mod tests {
     fn word_characters_are_unicode_s_letters_and_digits() {
         for c in (0..0x3000u32).filter_map(char::from_u32) {
             assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?} U+{:04X}", c as u32);
+        }
+    }
+
+    /// Latin-1's short cut to lower case says what Unicode says.
+    /// Mutation caught: `0xc0..=0xde` taking in `×` (0xd7), or `0xdf`.
+    #[test]
+    fn folding_a_character_lowers_it_as_unicode_does() {
+        for c in (0..0x3000u32).filter_map(char::from_u32) {
+            let mut short = String::new();
+            fold_char(c, &mut short);
+            let mut long = String::new();
+            for small in c.to_lowercase() {
+                fold_small(small, &mut long);
+            }
+            assert_eq!(short, long, "{c:?} U+{:04X}", c as u32);
         }
     }
 

@@ -277,6 +277,26 @@ impl Collapsed {
     }
 }
 
+/// Elements without content or end tag: an `aria-hidden` on one hides nothing after it.
+fn is_void(name: &str) -> bool {
+    matches!(
+        name,
+        "area"
+            | "base"
+            | "br"
+            | "col"
+            | "embed"
+            | "hr"
+            | "img"
+            | "input"
+            | "link"
+            | "meta"
+            | "source"
+            | "track"
+            | "wbr"
+    )
+}
+
 /// Tags that do not end a word: text on both sides is one run.
 fn is_inline(name: &str) -> bool {
     matches!(
@@ -314,10 +334,13 @@ impl Extract {
         let mut headings: Vec<(String, String, usize)> = Vec::new();
         // Inside `<script>` or `<style>`, whose text is no page text.
         let mut raw_depth = 0usize;
+        // Inside an element hidden from readers (`aria-hidden="true"`, the
+        // `#` of a heading's anchor): its name and how deep in it.
+        let mut hidden: Option<(String, usize)> = None;
         crate::html::for_each_token(html, false, |token| {
             let tag = match token {
                 Token::CharacterTokens(piece) => {
-                    if raw_depth == 0 {
+                    if raw_depth == 0 && hidden.is_none() {
                         text.push(&piece);
                         if let Some((_, heading, _)) = open.as_mut() {
                             heading.push(&piece);
@@ -330,6 +353,27 @@ impl Extract {
             };
             let name: &str = &tag.name;
             let start = tag.kind == TagKind::StartTag;
+            if let Some((element, depth)) = hidden.as_mut() {
+                if element == name && !tag.self_closing {
+                    if start {
+                        *depth += 1;
+                    } else {
+                        *depth -= 1;
+                        if *depth == 0 {
+                            hidden = None;
+                        }
+                    }
+                }
+            } else if start
+                && !tag.self_closing
+                && !is_void(name)
+                && tag
+                    .attrs
+                    .iter()
+                    .any(|a| &*a.name.local == "aria-hidden" && &*a.value == "true")
+            {
+                hidden = Some((name.to_string(), 1));
+            }
             if matches!(name, "script" | "style") {
                 if start {
                     raw_depth += 1;
@@ -992,6 +1036,26 @@ mod tests {
         assert_eq!(
             x.headings,
             vec![("d&e".to_string(), "Titre".to_string(), 2)]
+        );
+    }
+
+    /// The `#` of a heading's anchor is hidden from readers, and from the
+    /// index: a result names "Le bureau", not "Le bureau #". Nested
+    /// elements of the same name end the hiding at the right end tag, and
+    /// a hidden image hides nothing after it.
+    /// Mutations caught: hidden text kept; hiding ended at the first `</span>`.
+    #[test]
+    fn text_hidden_from_readers_is_not_page_text() {
+        let x = Extract::of_html(concat!(
+            r##"<h2 id="bureau">Le bureau <a class="heading-anchor" href="#bureau" "##,
+            r##"aria-hidden="true" tabindex="-1">#</a></h2>"##,
+            r#"<p><span aria-hidden="true">★ <span>note</span> ★</span> Élu "#,
+            r#"<img src="x.png" alt="" aria-hidden="true"> en 2026</p>"#,
+        ));
+        assert_eq!(x.text, "Le bureau Élu en 2026");
+        assert_eq!(
+            x.headings,
+            vec![("bureau".to_string(), "Le bureau".to_string(), 0)]
         );
     }
 

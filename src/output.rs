@@ -293,9 +293,43 @@ impl Staging {
         // the old one is no failure of the build, and the next build removes
         // it as the leftover of a process that is gone.
         if self.dir.exists() {
-            let _ = fs::remove_dir_all(&self.dir);
+            remove_tree(&self.dir);
         }
         Ok(())
+    }
+}
+
+/// Removes the folder `dir` and everything in it, its subfolders'
+/// subfolders side by side: a site's output is tens of thousands of
+/// files, most of them two levels down (`news/<page>/`, `_search/f/<group>/`).
+/// Best effort, as for the previous output.
+fn remove_tree(dir: &Path) {
+    use rayon::prelude::*;
+    let children: Vec<PathBuf> = fs::read_dir(dir)
+        .map(|entries| entries.flatten().map(|e| e.path()).collect())
+        .unwrap_or_default();
+    let grandchildren: Vec<PathBuf> = children
+        .iter()
+        .filter(|c| fs::symlink_metadata(c).is_ok_and(|m| m.is_dir()))
+        .filter_map(|c| fs::read_dir(c).ok())
+        .flat_map(|entries| entries.flatten().map(|e| e.path()))
+        .collect();
+    grandchildren.par_iter().for_each(|path| remove_any(path));
+    children.par_iter().for_each(|path| remove_any(path));
+    let _ = fs::remove_dir_all(dir);
+}
+
+/// Removes `path`, a file, a link or a folder with its content; a link
+/// is removed, never followed.
+fn remove_any(path: &Path) {
+    match fs::symlink_metadata(path) {
+        Ok(m) if m.is_dir() => {
+            let _ = fs::remove_dir_all(path);
+        }
+        Ok(_) => {
+            let _ = fs::remove_file(path);
+        }
+        Err(_) => {}
     }
 }
 
@@ -373,6 +407,48 @@ fn remove_stale(parent: &Path, name: &str) {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The previous output is removed whole, however deep, and a link in
+    /// it is removed without removing what it points to.
+    /// Mutations caught: removing a link's target instead of the link
+    /// (`garde.txt` gone); a removal that stops before the folder is empty
+    /// (a staging folder left beside `public`).
+    #[cfg(unix)]
+    #[test]
+    fn the_previous_output_is_removed_and_links_in_it_are_not_followed() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let kept = tmp.path().join("ailleurs");
+        fs::create_dir_all(kept.join("sous")).unwrap();
+        fs::write(kept.join("sous/garde.txt"), b"x").unwrap();
+        let s = Staging::begin(&out).unwrap();
+        for i in 0..50 {
+            s.write(&format!("news/page-{i}/index.html"), b"old").unwrap();
+        }
+        s.write("a/b/c/d/e.html", b"deep").unwrap();
+        s.write("top.txt", b"top").unwrap();
+        s.commit().unwrap();
+        std::os::unix::fs::symlink(&kept, out.join("news/lien")).unwrap();
+        std::os::unix::fs::symlink(&kept, out.join("lien")).unwrap();
+        let s = Staging::begin(&out).unwrap();
+        s.write("new.txt", b"new").unwrap();
+        s.commit().unwrap();
+        let left: Vec<_> = fs::read_dir(tmp.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        assert_eq!(left, ["ailleurs", "public"]);
+        let in_out: Vec<_> = fs::read_dir(&out)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().into_string().unwrap())
+            .collect::<std::collections::BTreeSet<_>>()
+            .into_iter()
+            .collect();
+        assert_eq!(in_out, [MANIFEST, "new.txt"]);
+        assert_eq!(fs::read(kept.join("sous/garde.txt")).unwrap(), b"x");
+    }
 
     #[test]
     fn commit_replaces_and_drop_discards() {

@@ -961,8 +961,19 @@ fn read_terms(config: &Config, pages: &mut [Page], errors: &mut Vec<Diagnostic>)
             }
             // A term is a page of the site: one whose name has no letter or
             // digit has no address (`tags: ["?"]`), and is not dropped unseen.
-            if let Some(empty) = values.iter().find(|v| slugify(v).is_empty()) {
-                let name = &taxonomy.name;
+            if let Some(position) = values.iter().position(|v| slugify(v).is_empty()) {
+                let (name, empty) = (&taxonomy.name, &values[position]);
+                // At the item itself when the terms are a list written item
+                // by item; else at the value.
+                let text = &page.document.file.text;
+                let at = front
+                    .spans
+                    .value(&[name, &position.to_string()])
+                    .filter(|span| {
+                        text.get(span.start..span.end)
+                            .is_some_and(|item| slugify(item).is_empty())
+                    })
+                    .map_or_else(|| front.value_offset(name), |span| span.start);
                 errors.push(
                     Diagnostic::error(
                         &page.document.file.path,
@@ -971,7 +982,7 @@ fn read_terms(config: &Config, pages: &mut [Page], errors: &mut Vec<Diagnostic>)
                             "le terme `{empty}` de `{name}` n'a ni lettre ni chiffre, il ne peut donc pas avoir de page à lui"
                         ),
                     )
-                    .at_offset(&page.document.file.text, front.value_offset(name))
+                    .at_offset(text, at)
                     .with_hint(tr!(
                         "write it with words, or remove it",
                         "écrivez-le avec des mots, ou retirez-le"

@@ -423,7 +423,8 @@ scope: Tous les diplômés\ncontact: Le bureau\n---\nBienvenue !\n",
 /// commas is a list without its brackets, one error with the list to
 /// write (before, `sciences, volcans` became the one term
 /// `sciences-volcans`); a term without letter or digit, which has no
-/// address, is an error (it was dropped unseen).
+/// address, is an error (it was dropped unseen), placed at the very item
+/// of the list (it was placed at the list's `[`).
 #[test]
 fn terms_are_read_alike_in_every_taxonomy() {
     let site = TestSite::repository();
@@ -443,7 +444,7 @@ scope: Tous les diplômés\ncontact: Le bureau\ntags: sciences\n---\nTexte.\n";
     );
     site.write(
         "content/news/breve.md",
-        "---\ntitle: Brève\ndate: 2026-11-02\ntags: [\"?\", volcans]\n---\nTexte.\n",
+        "---\ntitle: Brève\ndate: 2026-11-02\ntags: [volcans, \"?\"]\n---\nTexte.\n",
     );
     let out = check(&site);
     assert_eq!(out.code, 1, "{}", out.stdout);
@@ -457,7 +458,7 @@ scope: Tous les diplômés\ncontact: Le bureau\ntags: sciences\n---\nTexte.\n";
         [
             "content/clubs/volcans.md:3:12: error: `club_kind` holds a comma: write several values as a list",
             "content/clubs/volcans.md:7:7: error: `tags` holds a comma: write several values as a list",
-            "content/news/breve.md:4:7: error: the term `?` of `tags` has no letter or digit, so it cannot have a page of its own",
+            "content/news/breve.md:4:17: error: the term `?` of `tags` has no letter or digit, so it cannot have a page of its own",
         ],
         "{}",
         out.stdout

@@ -840,307 +840,404 @@ fn render_markdown(
     env: &Env<'_>,
     shifts: &[(usize, usize)],
 ) -> (Rendered, Vec<Diagnostic>) {
-    let resolve = env.resolve;
-    let mut errors = Vec::new();
-    let mut out = Rendered::default();
-    let mut events: Vec<Event<'_>> = Vec::new();
-    // An untrusted page's headings never take an id the theme's pages use.
-    let mut used_ids: HashSet<String> = if env.collection.is_some_and(|c| !c.trusted) {
-        crate::sanitize::THEME_IDS
-            .iter()
-            .map(|id| (*id).to_string())
-            .collect()
-    } else {
-        HashSet::new()
-    };
-    let mut next_suffix: HashMap<String, usize> = HashMap::new();
-    let mut flat_toc: Vec<(u8, String, String)> = Vec::new();
-    let mut summary_at: Option<usize> = None;
-    let mut depth = 0usize;
-    let mut skip_block_end = false;
-    // Where the open image starts, and its alternative text so far.
-    let mut image_alt: Option<(usize, String)> = None;
-    // Index in `events` of the open heading, its offset in `body`, and its text so far.
-    let mut heading: Option<(usize, usize, String)> = None;
-
-    let sanitised = env.collection.is_some_and(|c| !c.trusted);
-    // Elements open around the current event: Markdown's own, plus those of
-    // raw HTML in pages the sanitiser will parse.
-    let (mut nesting, mut html_nesting) = (0usize, html_nesting::HtmlNesting::default());
-    // Raw HTML: (index in `events`, offset in `body`);
-    // what the sanitiser removes: (offset in the file, finding).
-    let mut raw_html: Vec<(usize, usize)> = Vec::new();
-    let mut found: Vec<(usize, Finding)> = Vec::new();
-    // Where text outside code blocks is written (in `body`), in order: what
-    // Markdown left as text there and looks like a link was not read as one.
-    let mut text_ranges: Vec<std::ops::Range<usize>> = Vec::new();
-    let mut in_code_block = false;
-
+    let mut walk = Walk::new(body, source, *env, shifts);
     for (event, range) in Parser::new_ext(body, options()).into_offset_iter() {
-        match &event {
+        if walk.too_deep(&event, &range) {
+            return (Rendered::default(), walk.errors);
+        }
+        walk.event(event, range);
+    }
+    walk.finish()
+}
+
+/// One body's walk through its Markdown events: the events as they will
+/// be written, and what the walk has gathered so far.
+struct Walk<'a> {
+    body: &'a str,
+    source: BodySource<'a>,
+    env: Env<'a>,
+    /// Where shortcode placeholders moved the body's offsets.
+    shifts: &'a [(usize, usize)],
+    /// An untrusted page: its raw HTML is judged and cleaned.
+    sanitised: bool,
+    errors: Vec<Diagnostic>,
+    out: Rendered,
+    events: Vec<Event<'a>>,
+    /// Heading ids taken so far (in an untrusted page, the theme's too).
+    used_ids: HashSet<String>,
+    next_suffix: HashMap<String, usize>,
+    /// The headings, level, id and text, before they are nested.
+    flat_toc: Vec<(u8, String, String)>,
+    /// Index in `events` where `<!-- more -->` stood.
+    summary_at: Option<usize>,
+    depth: usize,
+    /// The HTML block around the marker was dropped: drop its end too.
+    skip_block_end: bool,
+    /// Where the open image starts, and its alternative text so far.
+    image_alt: Option<(usize, String)>,
+    /// Index in `events` of the open heading, its offset in `body`, and its text so far.
+    heading: Option<(usize, usize, String)>,
+    /// Elements open around the current event: Markdown's own, plus those
+    /// of raw HTML in pages the sanitiser will parse.
+    nesting: usize,
+    html_nesting: html_nesting::HtmlNesting,
+    /// Raw HTML: (index in `events`, offset in `body`).
+    raw_html: Vec<(usize, usize)>,
+    /// What the sanitiser removes: (offset in the file, finding).
+    found: Vec<(usize, Finding)>,
+    /// Where text outside code blocks is written (in `body`), in order: what
+    /// Markdown left as text there and looks like a link was not read as one.
+    text_ranges: Vec<std::ops::Range<usize>>,
+    in_code_block: bool,
+}
+
+impl<'a> Walk<'a> {
+    fn new(
+        body: &'a str,
+        source: BodySource<'a>,
+        env: Env<'a>,
+        shifts: &'a [(usize, usize)],
+    ) -> Walk<'a> {
+        let sanitised = env.collection.is_some_and(|c| !c.trusted);
+        // An untrusted page's headings never take an id the theme's pages use.
+        let used_ids: HashSet<String> = if sanitised {
+            crate::sanitize::THEME_IDS
+                .iter()
+                .map(|id| (*id).to_string())
+                .collect()
+        } else {
+            HashSet::new()
+        };
+        Walk {
+            body,
+            source,
+            env,
+            shifts,
+            sanitised,
+            errors: Vec::new(),
+            out: Rendered::default(),
+            events: Vec::new(),
+            used_ids,
+            next_suffix: HashMap::new(),
+            flat_toc: Vec::new(),
+            summary_at: None,
+            depth: 0,
+            skip_block_end: false,
+            image_alt: None,
+            heading: None,
+            nesting: 0,
+            html_nesting: html_nesting::HtmlNesting::default(),
+            raw_html: Vec::new(),
+            found: Vec::new(),
+            text_ranges: Vec::new(),
+            in_code_block: false,
+        }
+    }
+
+    /// The offset in the file of `offset` in the body as parsed.
+    fn in_file(&self, offset: usize) -> usize {
+        self.source.body_start + to_body_offset(offset, self.shifts)
+    }
+
+    /// Counts the elements `event` opens or closes; past [`MAX_NESTING`],
+    /// an error at it, and the walk stops.
+    fn too_deep(&mut self, event: &Event<'_>, range: &std::ops::Range<usize>) -> bool {
+        match event {
             Event::Start(Tag::CodeBlock(_)) => {
-                nesting += 1;
-                in_code_block = true;
+                self.nesting += 1;
+                self.in_code_block = true;
             }
             Event::End(TagEnd::CodeBlock) => {
-                nesting = nesting.saturating_sub(1);
-                in_code_block = false;
+                self.nesting = self.nesting.saturating_sub(1);
+                self.in_code_block = false;
             }
-            Event::Start(_) => nesting += 1,
-            Event::End(_) => nesting = nesting.saturating_sub(1),
-            Event::Html(h) | Event::InlineHtml(h) if sanitised => {
-                html_nesting.read(h, MAX_NESTING.saturating_sub(nesting));
+            Event::Start(_) => self.nesting += 1,
+            Event::End(_) => self.nesting = self.nesting.saturating_sub(1),
+            Event::Html(h) | Event::InlineHtml(h) if self.sanitised => {
+                self.html_nesting
+                    .read(h, MAX_NESTING.saturating_sub(self.nesting));
             }
             _ => {}
         }
-        if nesting + html_nesting.depth() > MAX_NESTING {
-            errors.push(
-                Diagnostic::error(
-                    source.path,
-                    tr!(
-                        "lists, quotes or HTML elements are nested more than {MAX_NESTING} levels deep here",
-                        "listes, citations ou éléments HTML sont imbriqués sur plus de {MAX_NESTING} niveaux ici"
-                    ),
-                )
-                .at_offset(source.file_text, source.body_start + to_body_offset(range.start, shifts))
-                .with_hint(tr!(
-                    "nest fewer of them inside one another",
-                    "imbriquez-en moins les uns dans les autres"
-                )),
-            );
-            return (Rendered::default(), errors);
+        if self.nesting + self.html_nesting.depth() <= MAX_NESTING {
+            return false;
         }
-        let event = if sanitised {
-            let offset = source.body_start + to_body_offset(range.start, shifts);
-            untrusted_markdown(event, offset, &mut found)
+        let at = self.in_file(range.start);
+        self.errors.push(
+            Diagnostic::error(
+                self.source.path,
+                tr!(
+                    "lists, quotes or HTML elements are nested more than {MAX_NESTING} levels deep here",
+                    "listes, citations ou éléments HTML sont imbriqués sur plus de {MAX_NESTING} niveaux ici"
+                ),
+            )
+            .at_offset(self.source.file_text, at)
+            .with_hint(tr!(
+                "nest fewer of them inside one another",
+                "imbriquez-en moins les uns dans les autres"
+            )),
+        );
+        true
+    }
+
+    /// Takes in one event of the body.
+    fn event(&mut self, event: Event<'a>, range: std::ops::Range<usize>) {
+        let event = if self.sanitised {
+            let offset = self.in_file(range.start);
+            untrusted_markdown(event, offset, &mut self.found)
         } else {
             event
         };
         match event {
             Event::Start(Tag::Heading { .. }) => {
-                heading = Some((events.len(), range.start, String::new()));
-                depth += 1;
-                events.push(event);
+                self.heading = Some((self.events.len(), range.start, String::new()));
+                self.depth += 1;
+                self.events.push(event);
             }
             Event::End(TagEnd::Heading(level)) => {
-                depth = depth.saturating_sub(1);
-                let Some((start, heading_at, text)) = heading.take() else {
-                    events.push(event);
-                    continue;
-                };
-                let text = text.trim().to_string();
-                let id = match &events[start] {
-                    Event::Start(Tag::Heading { id: Some(id), .. }) => {
-                        // Theme ids in untrusted pages are refused apart.
-                        let theme = sanitised && crate::sanitize::is_theme_id(id);
-                        if used_ids.contains(id.as_ref()) && !theme {
-                            errors.push(
-                                Diagnostic::error(
-                                    source.path,
-                                    tr!(
-                                        "a heading above already has the id `{id}`",
-                                        "un titre plus haut a déjà l'id `{id}`"
-                                    ),
-                                )
-                                .at_offset(
-                                    source.file_text,
-                                    source.body_start + to_body_offset(heading_at, shifts),
-                                )
-                                .with_hint(tr!(
-                                    "give this heading another id: links to `#{id}` lead to the first one",
-                                    "donnez un autre id à ce titre : les liens vers `#{id}` mènent au premier"
-                                )),
-                            );
-                        }
-                        id.to_string()
-                    }
-                    _ => unique_id(&slugify(&text), &used_ids, &mut next_suffix),
-                };
-                used_ids.insert(id.clone());
-                if let Event::Start(Tag::Heading {
-                    level,
-                    classes,
-                    attrs,
-                    ..
-                }) = &events[start]
-                {
-                    events[start] = Event::Start(Tag::Heading {
-                        level: *level,
-                        id: Some(CowStr::from(id.clone())),
-                        classes: classes.clone(),
-                        attrs: attrs.clone(),
-                    });
-                }
-                events.push(Event::Html(CowStr::from(format!(
-                    " <a class=\"heading-anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
-                ))));
-                flat_toc.push((level_number(level), id.clone(), text));
-                out.anchors.push(id);
-                events.push(event);
+                self.depth = self.depth.saturating_sub(1);
+                self.end_heading(level, event);
             }
             Event::Start(tag @ (Tag::Link { .. } | Tag::Image { .. })) => {
-                depth += 1;
-                if matches!(tag, Tag::Image { .. }) {
-                    image_alt = Some((range.start, String::new()));
-                }
-                if let (Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }, true) =
-                    (&tag, sanitised)
-                {
-                    let image = matches!(tag, Tag::Image { .. });
-                    if let Some(finding) = crate::sanitize::judge_url(image, dest_url) {
-                        found.push((
-                            source.body_start + to_body_offset(range.start, shifts),
-                            finding,
-                        ));
-                    }
-                }
-                let written = match &tag {
-                    Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => body
-                        .get(range.clone())
-                        .and_then(|s| s.find(dest_url.as_ref()).filter(|_| !dest_url.is_empty()))
-                        .map_or(range.start, |i| range.start + i),
-                    _ => range.start,
-                };
-                let image = matches!(tag, Tag::Image { .. });
-                let tag = retarget(tag, |dest| {
-                    resolve_dest(
-                        dest,
-                        body,
-                        &range,
-                        source,
-                        resolve,
-                        shifts,
-                        &mut out,
-                        &mut errors,
-                    )
-                });
-                if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &tag {
-                    out.links.push(LinkSource {
-                        url: dest_url.to_string(),
-                        image,
-                        offset: source.body_start + to_body_offset(written, shifts),
-                    });
-                }
-                events.push(Event::Start(tag));
+                self.depth += 1;
+                self.start_link(tag, &range);
             }
             Event::End(TagEnd::Image) => {
-                depth = depth.saturating_sub(1);
-                if let Some((offset, alt)) = image_alt.take() {
-                    if alt.trim().is_empty() {
-                        errors.push(
-                            Diagnostic::error(
-                                source.path,
-                                tr!(
-                                    "this image has no alternative text",
-                                    "cette image n'a pas de texte alternatif"
-                                ),
-                            )
-                            .at_offset(
-                                source.file_text,
-                                source.body_start + to_body_offset(offset, shifts),
-                            )
-                            .with_hint(tr!(
-                                "describe what it shows between the brackets: ![The episode's poster](poster.svg)",
-                                "décrivez ce qu'elle montre entre les crochets : ![Affiche de l'épisode](poster.svg)"
-                            )),
-                        );
-                    }
-                }
-                events.push(event);
+                self.depth = self.depth.saturating_sub(1);
+                self.end_image();
+                self.events.push(event);
             }
             Event::Text(ref t) | Event::Code(ref t) => {
-                if matches!(event, Event::Text(_)) && !in_code_block {
-                    text_ranges.push(range.clone());
+                if matches!(event, Event::Text(_)) && !self.in_code_block {
+                    self.text_ranges.push(range.clone());
                 }
-                if let Some((_, alt)) = image_alt.as_mut() {
-                    alt.push_str(t);
-                }
-                // Shortcode placeholders are not words; their output is counted apart.
-                out.word_count += if t.contains('\u{E000}') {
-                    t.split_whitespace()
-                        .filter(|w| !w.contains('\u{E000}'))
-                        .count()
-                } else {
-                    t.split_whitespace().count()
-                };
-                if let Some((_, _, h)) = heading.as_mut() {
-                    h.push_str(t);
-                }
-                events.push(event);
+                self.text(t);
+                self.events.push(event);
             }
-            Event::Html(ref h) | Event::InlineHtml(ref h)
-                if summary_at.is_none()
-                    && h.trim() == MORE_MARKER
-                    && (depth == 0
-                        || depth == 1
-                            && matches!(events.last(), Some(Event::Start(Tag::HtmlBlock)))) =>
-            {
+            Event::Html(ref h) | Event::InlineHtml(ref h) if self.is_more_marker(h) => {
                 // The marker is an HTML block of its own: drop the block around it too.
-                if depth == 1 {
-                    events.pop();
-                    depth = 0;
-                    skip_block_end = true;
+                if self.depth == 1 {
+                    self.events.pop();
+                    self.depth = 0;
+                    self.skip_block_end = true;
                 }
-                summary_at = Some(events.len());
+                self.summary_at = Some(self.events.len());
             }
-            Event::End(TagEnd::HtmlBlock) if skip_block_end => skip_block_end = false,
+            Event::End(TagEnd::HtmlBlock) if self.skip_block_end => self.skip_block_end = false,
             Event::Start(_) => {
-                depth += 1;
-                events.push(event);
+                self.depth += 1;
+                self.events.push(event);
             }
             Event::End(_) => {
-                depth = depth.saturating_sub(1);
-                events.push(event);
+                self.depth = self.depth.saturating_sub(1);
+                self.events.push(event);
             }
             Event::Html(_) | Event::InlineHtml(_) => {
-                // Judged once the loop is done: the lines of an HTML block
+                // Judged once the walk is done: the lines of an HTML block
                 // are events of their own, and a tag can span them.
-                raw_html.push((events.len(), range.start));
-                events.push(event);
+                self.raw_html.push((self.events.len(), range.start));
+                self.events.push(event);
             }
-            Event::TaskListMarker(done) => {
-                // pulldown-cmark's checkbox has no label: screen readers would
-                // announce an unnamed control. Name it by its state, in the page's language.
-                let label = if done {
-                    tr!("done", "fait")
-                } else {
-                    tr!("to do", "à faire")
-                };
-                let label = label.get(crate::i18n::Lang::parse(env.lang).unwrap_or_default());
-                let checked = if done { " checked=\"\"" } else { "" };
-                events.push(Event::InlineHtml(CowStr::from(format!(
-                    "<input type=\"checkbox\" disabled=\"\"{checked} aria-label=\"{label}\"> "
-                ))));
-            }
-            _ => events.push(event),
+            Event::TaskListMarker(done) => self.task_marker(done),
+            _ => self.events.push(event),
         }
     }
 
-    // The sanitiser removes what it reports anyway; saying so tells the author why it vanished.
-    found.extend(judge_raw_html(
-        &mut events,
-        &raw_html,
-        summary_at,
-        sanitised,
-        |offset| source.body_start + to_body_offset(offset, shifts),
-    ));
-    text_ranges.sort_by_key(|r| r.start);
-    found.extend(
-        addresses_with_spaces(body, &text_ranges)
-            .into_iter()
-            .map(|(offset, finding)| (source.body_start + to_body_offset(offset, shifts), finding)),
-    );
-    errors.extend(report_findings(found, source));
-    if let Some(at) = summary_at {
-        let mut summary = String::new();
-        html::push_html(&mut summary, events[..at].iter().cloned());
-        out.summary = Some(summary);
+    /// Whether raw HTML `h` is the first `<!-- more -->`, on its own.
+    fn is_more_marker(&self, h: &str) -> bool {
+        self.summary_at.is_none()
+            && h.trim() == MORE_MARKER
+            && (self.depth == 0
+                || self.depth == 1
+                    && matches!(self.events.last(), Some(Event::Start(Tag::HtmlBlock))))
     }
-    // Sized for the body's length: the buffer then grows once or twice, not a dozen times.
-    out.html.reserve(body.len() + body.len() / 4);
-    html::push_html(&mut out.html, events.into_iter());
-    out.toc = nest(&flat_toc);
-    (out, errors)
+
+    /// A heading ends: its id (written, or made from its text and unique
+    /// in the page), its anchor link, its entry in the table of contents.
+    fn end_heading(&mut self, level: HeadingLevel, event: Event<'a>) {
+        let Some((start, heading_at, text)) = self.heading.take() else {
+            self.events.push(event);
+            return;
+        };
+        let text = text.trim().to_string();
+        let id = match &self.events[start] {
+            Event::Start(Tag::Heading { id: Some(id), .. }) => {
+                // Theme ids in untrusted pages are refused apart.
+                let theme = self.sanitised && crate::sanitize::is_theme_id(id);
+                if self.used_ids.contains(id.as_ref()) && !theme {
+                    let at = self.in_file(heading_at);
+                    self.errors.push(
+                        Diagnostic::error(
+                            self.source.path,
+                            tr!(
+                                "a heading above already has the id `{id}`",
+                                "un titre plus haut a déjà l'id `{id}`"
+                            ),
+                        )
+                        .at_offset(self.source.file_text, at)
+                        .with_hint(tr!(
+                            "give this heading another id: links to `#{id}` lead to the first one",
+                            "donnez un autre id à ce titre : les liens vers `#{id}` mènent au premier"
+                        )),
+                    );
+                }
+                id.to_string()
+            }
+            _ => unique_id(&slugify(&text), &self.used_ids, &mut self.next_suffix),
+        };
+        self.used_ids.insert(id.clone());
+        if let Event::Start(Tag::Heading {
+            level,
+            classes,
+            attrs,
+            ..
+        }) = &self.events[start]
+        {
+            self.events[start] = Event::Start(Tag::Heading {
+                level: *level,
+                id: Some(CowStr::from(id.clone())),
+                classes: classes.clone(),
+                attrs: attrs.clone(),
+            });
+        }
+        self.events.push(Event::Html(CowStr::from(format!(
+            " <a class=\"heading-anchor\" href=\"#{id}\" aria-hidden=\"true\" tabindex=\"-1\">#</a>"
+        ))));
+        self.flat_toc.push((level_number(level), id.clone(), text));
+        self.out.anchors.push(id);
+        self.events.push(event);
+    }
+
+    /// A link or an image starts: its address judged (untrusted pages),
+    /// resolved (`@/` paths), and recorded where it is written.
+    fn start_link(&mut self, tag: Tag<'a>, range: &std::ops::Range<usize>) {
+        let image = matches!(tag, Tag::Image { .. });
+        if image {
+            self.image_alt = Some((range.start, String::new()));
+        }
+        if let (Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. }, true) =
+            (&tag, self.sanitised)
+        {
+            if let Some(finding) = crate::sanitize::judge_url(image, dest_url) {
+                self.found.push((self.in_file(range.start), finding));
+            }
+        }
+        let written = match &tag {
+            Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } => self
+                .body
+                .get(range.clone())
+                .and_then(|s| s.find(dest_url.as_ref()).filter(|_| !dest_url.is_empty()))
+                .map_or(range.start, |i| range.start + i),
+            _ => range.start,
+        };
+        let (body, source, shifts, resolve) =
+            (self.body, self.source, self.shifts, self.env.resolve);
+        let (out, errors) = (&mut self.out, &mut self.errors);
+        let tag = retarget(tag, |dest| {
+            resolve_dest(dest, body, range, source, resolve, shifts, out, errors)
+        });
+        if let Tag::Link { dest_url, .. } | Tag::Image { dest_url, .. } = &tag {
+            let offset = self.in_file(written);
+            self.out.links.push(LinkSource {
+                url: dest_url.to_string(),
+                image,
+                offset,
+            });
+        }
+        self.events.push(Event::Start(tag));
+    }
+
+    /// An image ends: without alternative text, an error at the image.
+    fn end_image(&mut self) {
+        let Some((offset, alt)) = self.image_alt.take() else {
+            return;
+        };
+        if !alt.trim().is_empty() {
+            return;
+        }
+        let at = self.in_file(offset);
+        self.errors.push(
+            Diagnostic::error(
+                self.source.path,
+                tr!(
+                    "this image has no alternative text",
+                    "cette image n'a pas de texte alternatif"
+                ),
+            )
+            .at_offset(self.source.file_text, at)
+            .with_hint(tr!(
+                "describe what it shows between the brackets: ![The episode's poster](poster.svg)",
+                "décrivez ce qu'elle montre entre les crochets : ![Affiche de l'épisode](poster.svg)"
+            )),
+        );
+    }
+
+    /// Text or code: counted, and gathered by the open image or heading.
+    fn text(&mut self, t: &str) {
+        if let Some((_, alt)) = self.image_alt.as_mut() {
+            alt.push_str(t);
+        }
+        // Shortcode placeholders are not words; their output is counted apart.
+        self.out.word_count += if t.contains('\u{E000}') {
+            t.split_whitespace()
+                .filter(|w| !w.contains('\u{E000}'))
+                .count()
+        } else {
+            t.split_whitespace().count()
+        };
+        if let Some((_, _, h)) = self.heading.as_mut() {
+            h.push_str(t);
+        }
+    }
+
+    /// A task list's checkbox, named by its state in the page's language:
+    /// pulldown-cmark's has no label, and screen readers would announce an
+    /// unnamed control.
+    fn task_marker(&mut self, done: bool) {
+        let label = if done {
+            tr!("done", "fait")
+        } else {
+            tr!("to do", "à faire")
+        };
+        let label = label.get(crate::i18n::Lang::parse(self.env.lang).unwrap_or_default());
+        let checked = if done { " checked=\"\"" } else { "" };
+        self.events.push(Event::InlineHtml(CowStr::from(format!(
+            "<input type=\"checkbox\" disabled=\"\"{checked} aria-label=\"{label}\"> "
+        ))));
+    }
+
+    /// The walk is over: raw HTML judged, addresses with spaces found, the
+    /// summary and the body written.
+    fn finish(mut self) -> (Rendered, Vec<Diagnostic>) {
+        let (source, shifts) = (self.source, self.shifts);
+        let in_file = |offset| source.body_start + to_body_offset(offset, shifts);
+        // The sanitiser removes what it reports anyway; saying so tells the author why it vanished.
+        self.found.extend(judge_raw_html(
+            &mut self.events,
+            &self.raw_html,
+            self.summary_at,
+            self.sanitised,
+            in_file,
+        ));
+        self.text_ranges.sort_by_key(|r| r.start);
+        self.found.extend(
+            addresses_with_spaces(self.body, &self.text_ranges)
+                .into_iter()
+                .map(|(offset, finding)| (in_file(offset), finding)),
+        );
+        self.errors.extend(report_findings(self.found, source));
+        let mut out = self.out;
+        if let Some(at) = self.summary_at {
+            let mut summary = String::new();
+            html::push_html(&mut summary, self.events[..at].iter().cloned());
+            out.summary = Some(summary);
+        }
+        // Sized for the body's length: the buffer then grows once or twice, not a dozen times.
+        out.html.reserve(self.body.len() + self.body.len() / 4);
+        html::push_html(&mut out.html, self.events.into_iter());
+        out.toc = nest(&self.flat_toc);
+        (out, self.errors)
+    }
 }
 
 /// The id of a heading whose slug is `base`: `base` itself, else the first

@@ -495,10 +495,12 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     if purpose == Purpose::Publish && errors.is_empty() {
         // Every diagnostic placed in front matter is made by now, but for
         // a `template:` the theme lacks (said when pages are rendered):
-        // a build lets go of the other pages' key positions.
+        // a build lets go of the other pages' key positions, and of the
+        // front matter's text where the body was let go of.
         for p in &mut site.pages {
             if p.document.front.template.is_none() {
                 p.document.front.spans = crate::yaml::Spans::default();
+                p.document.let_go_of_front_matter();
             }
         }
     }
@@ -1278,9 +1280,14 @@ fn check_fragment_links_of<'a>(
             };
             // A dropped body is read again to place the link (an error is
             // rare; holding every text for it would not be).
-            let text = doc
-                .text()
-                .unwrap_or(std::borrow::Cow::Borrowed(&doc.file.text));
+            let text = match doc.text() {
+                Ok(text) => text,
+                Err(changed) => {
+                    // Said once for the file, whatever its other links.
+                    errors.push(changed);
+                    break;
+                }
+            };
             errors.push(
                 Diagnostic::error(
                     &doc.file.path,

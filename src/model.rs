@@ -83,9 +83,50 @@ pub struct Page {
     /// The same page in the other languages (real translations only).
     pub translations: Vec<usize>,
     /// Its terms, by taxonomy name, as written.
-    pub terms: BTreeMap<String, Vec<String>>,
+    pub terms: Terms,
     /// The rendered body (filled by the Markdown stage).
     pub rendered: Rendered,
+}
+
+/// A page's terms, by taxonomy name, in name order: a short sorted list
+/// rather than a map (a `BTreeMap` of one entry costs a node of eleven,
+/// half a kilobyte per page).
+#[derive(Clone, Debug, Default, PartialEq, Eq)]
+pub struct Terms(Vec<(String, Vec<String>)>);
+
+impl Terms {
+    /// The terms of the taxonomy `name`.
+    pub fn get(&self, name: &str) -> Option<&Vec<String>> {
+        self.0
+            .binary_search_by(|(n, _)| n.as_str().cmp(name))
+            .ok()
+            .map(|i| &self.0[i].1)
+    }
+
+    /// Sets the terms of the taxonomy `name`.
+    pub fn insert(&mut self, name: String, values: Vec<String>) {
+        match self.0.binary_search_by(|(n, _)| n.cmp(&name)) {
+            Ok(i) => self.0[i].1 = values,
+            Err(i) => self.0.insert(i, (name, values)),
+        }
+    }
+
+    /// Each taxonomy's name and terms, in name order.
+    pub fn iter(&self) -> impl Iterator<Item = (&String, &Vec<String>)> {
+        self.0.iter().map(|(n, v)| (n, v))
+    }
+}
+
+impl<'a> IntoIterator for &'a Terms {
+    type Item = (&'a String, &'a Vec<String>);
+    type IntoIter = std::iter::Map<
+        std::slice::Iter<'a, (String, Vec<String>)>,
+        fn(&'a (String, Vec<String>)) -> (&'a String, &'a Vec<String>),
+    >;
+
+    fn into_iter(self) -> Self::IntoIter {
+        self.0.iter().map(|(n, v)| (n, v))
+    }
 }
 
 /// One value of a taxonomy in one language, with its pages.
@@ -881,7 +922,7 @@ fn new_page(
         assets: Vec::new(),
         files_path: String::new(),
         translations: Vec::new(),
-        terms: BTreeMap::new(),
+        terms: Terms::default(),
         document: doc,
         rendered: Rendered::default(),
     })

@@ -423,7 +423,8 @@ mod tests {
         fs::write(kept.join("sous/garde.txt"), b"x").unwrap();
         let s = Staging::begin(&out).unwrap();
         for i in 0..50 {
-            s.write(&format!("news/page-{i}/index.html"), b"old").unwrap();
+            s.write(&format!("news/page-{i}/index.html"), b"old")
+                .unwrap();
         }
         s.write("a/b/c/d/e.html", b"deep").unwrap();
         s.write("top.txt", b"top").unwrap();

@@ -32,6 +32,8 @@ pub(crate) mod date;
 pub mod diagnostic;
 pub mod front_matter;
 pub(crate) mod html;
+pub(crate) mod image_probe;
+pub(crate) mod image_settings;
 pub(crate) mod images;
 pub mod live;
 pub(crate) mod load;

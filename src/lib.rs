@@ -30,6 +30,7 @@ pub mod config;
 pub(crate) mod data;
 pub(crate) mod date;
 pub mod diagnostic;
+pub(crate) mod front_check;
 pub mod front_matter;
 pub(crate) mod html;
 pub(crate) mod image_probe;

@@ -409,7 +409,7 @@ pub fn assemble(
         .filter(|d| !visibility.hides(&d.front) && !under(d.folder(), &hidden_sections))
         .collect();
     for d in &documents {
-        errors.extend(crate::trust::check_document(d, &config));
+        errors.extend(crate::front_check::check_untrusted(d, &config));
     }
     check_unique_translations(&documents, &mut errors);
     let (section_docs, page_docs): (Vec<_>, Vec<_>) = documents
@@ -535,19 +535,19 @@ fn check_collections(
         let Some(document) = &section.document else {
             continue;
         };
-        let cx = crate::collection::Context {
+        let cx = crate::front_check::Context {
             section: &section.folder,
             lang: &document.lang,
             taxonomies: &taxonomies,
             files: &files,
             pages_of: &pages_of,
         };
-        errors.extend(crate::collection::check_keys(document, None, &cx));
+        errors.extend(crate::front_check::check_keys(document, None, &cx));
     }
     for (page, folder) in pages.iter_mut().zip(&page_sections) {
         let folder = folder.as_str();
         let lang = page.document.lang.clone();
-        let cx = crate::collection::Context {
+        let cx = crate::front_check::Context {
             section: folder,
             lang: &lang,
             taxonomies: &taxonomies,
@@ -557,7 +557,7 @@ fn check_collections(
         // A section nested in one with a collection (`clubs/lyon/`, which
         // trust refuses anyway) still holds club pages: the nearest collection up.
         let collection = ancestors(folder).find_map(|f| config.collection(f));
-        let found = crate::collection::check_page(&mut page.document, collection, &cx);
+        let found = crate::front_check::check_page(&mut page.document, collection, &cx);
         if !page.fallback {
             errors.extend(found);
         }

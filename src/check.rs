@@ -306,7 +306,7 @@ fn check_tags(
             outputs
                 .keys()
                 .map(String::as_str)
-                .chain(prepared.site.images.originals())
+                .chain(prepared.images.originals())
                 .map(|k| (k.to_lowercase(), k))
                 .collect::<HashMap<String, &str>>()
         })
@@ -347,7 +347,7 @@ fn check_tags(
                 }
                 // An image's variants are made by `build` alone; their names
                 // are known from the plan.
-                if !outputs.contains_key(&key) && !prepared.site.images.is_output(&key) {
+                if !outputs.contains_key(&key) && !prepared.images.is_output(&key) {
                     let hint = near_output(url, &key, outputs, by_lowercase(), base_path).unwrap_or_else(|| {
                         tr!(
                             "check the address; link to pages by their source with `@/section/page.md`",

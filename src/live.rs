@@ -124,7 +124,7 @@ impl LiveSite {
         let (prepared, views, outputs) = build_outputs(&options)?;
         let index = LinkIndex::new(&prepared.site);
         let images = Arc::new(Store::new(
-            Arc::clone(&prepared.site.images),
+            Arc::clone(&prepared.images),
             prepared.images_cache.clone(),
             Arc::clone(&prepared.image_sources),
         ));
@@ -192,7 +192,7 @@ impl LiveSite {
     fn rebuild(&mut self) -> Result<Update, Vec<Diagnostic>> {
         let (prepared, views, outputs) = build_outputs(&self.options)?;
         let images = Arc::new(Store::new(
-            Arc::clone(&prepared.site.images),
+            Arc::clone(&prepared.images),
             prepared.images_cache.clone(),
             Arc::clone(&prepared.image_sources),
         ));
@@ -258,7 +258,7 @@ impl LiveSite {
         if before != after {
             return None;
         }
-        let engine = match render::compile(&theme, &self.prepared.site) {
+        let engine = match render::compile(&theme, &self.prepared.site, &self.prepared.images) {
             Ok(e) => e,
             Err(mut errors) => {
                 diagnostic::sort(&mut errors);
@@ -333,7 +333,7 @@ impl LiveSite {
             // names in every page that shows it: the full rebuild redoes them.
             let image = copies
                 .iter()
-                .any(|&i| site.images.get(&site.copies[i].output).is_some());
+                .any(|&i| self.prepared.images.get(&site.copies[i].output).is_some());
             if !copies.is_empty() && abs.is_file() && !image {
                 copies_edited.extend(copies);
             } else if rel.ends_with(".md")

@@ -180,9 +180,6 @@ pub struct Site {
     /// Theme files published under a fingerprinted name: path under the
     /// theme's `static/` -> site path (`site.css` -> `static/site.3f9a1c2b.css`).
     pub fingerprinted: BTreeMap<String, String>,
-    /// The raster images among the copies, planned (see [`crate::images`]):
-    /// filled once the site is assembled; shared, being read by every page.
-    pub images: std::sync::Arc<crate::images::Images>,
     /// The build's now (see [`crate::schedule`]), for templates.
     pub now: DateTime,
 }
@@ -479,7 +476,6 @@ pub fn assemble(
         missing_translations: missing,
         left_out,
         fingerprinted: BTreeMap::new(),
-        images: std::sync::Arc::default(),
         now: visibility.schedule.now,
     };
     (site, errors)

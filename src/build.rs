@@ -562,17 +562,21 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     })
 }
 
+/// The outputs of a build held in memory: path in the output folder ->
+/// bytes. What `check` judges and `serve` serves.
+pub type Outputs = std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>;
+
 /// Renders every output of `prepared` into memory with `views`, as
 /// [`write_site`] would write them (without minifying): pages, lists,
 /// feeds, the sitemap and the copied files but the planned images (their
-/// every output is named by the plan, `Site::images`, and made on request
+/// every output is named by the plan, `PreparedSite::images`, and made on request
 /// by `serve`'s store). Returns them with the errors of rendering and
 /// reading. The one in-memory build: `check` judges its outputs, `serve`
 /// serves them.
 pub fn render_in_memory(
     prepared: &PreparedSite,
     views: &view::SharedViews,
-) -> (crate::live::Outputs, Vec<Diagnostic>) {
+) -> (Outputs, Vec<Diagnostic>) {
     render_in_memory_with(prepared, views, &|_, bytes| {
         std::sync::Arc::new(bytes.to_vec())
     })

@@ -23,10 +23,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::build::{self, BuildError, BuildOptions, PreparedSite};
+use crate::build::{self, BuildError, BuildOptions, Outputs, PreparedSite};
 use crate::diagnostic::{self, Diagnostic};
 use crate::i18n::Text;
-use crate::live::Outputs;
 use crate::urls::{percent_decode, target_of};
 use crate::yaml::Value;
 

@@ -28,7 +28,7 @@
 //! made on the first request or by a background thread
 //! ([`crate::images::lazy`]), so that no build or edit waits for a decode.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -42,8 +42,9 @@ use crate::parse;
 use crate::render;
 use crate::view::{self, SharedViews};
 
-/// The outputs of a build: path in the output folder -> bytes.
-pub type Outputs = BTreeMap<String, Arc<Vec<u8>>>;
+/// The outputs held, as the in-memory build makes them (see
+/// [`build::render_in_memory`]).
+pub use crate::build::Outputs;
 
 /// A built site held in memory.
 pub struct LiveSite {

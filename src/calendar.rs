@@ -187,7 +187,7 @@ fn vcalendar(site: &Site, calendar: &Calendar, name: &str, events: &[&Event<'_>]
 }
 
 /// The paths the calendars may take, with what each is, for
-/// [`crate::claims`]: `events.ics` of each language, `event.ics` beside
+/// `claims`: `events.ics` of each language, `event.ics` beside
 /// each page of the events section, and, when events are grouped by
 /// organiser, `events.ics` beside every page (any page may organise).
 pub(crate) fn reserved(site: &Site) -> Vec<(String, Text)> {

@@ -1214,7 +1214,7 @@ enum Owner<'a> {
 /// one: the files of a hidden bundle are not published) or a section, the
 /// root being the home's. A bundle's files go once, for all its
 /// languages, beside one of its pages (see [`Page::files_path`]; the other
-/// editions' addresses to them are rewritten by [`crate::relocate`]),
+/// editions' addresses to them are rewritten by `relocate`),
 /// whatever its slug, with their path inside the bundle as written; a
 /// section's at its folder's site path. `_static/` goes to the root, theme files under
 /// `static/`. Paths are cut at folder boundaries only, never at a byte count

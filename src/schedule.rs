@@ -8,7 +8,7 @@
 //! `--expired`). [`next_change`] finds the next instant at which the
 //! output changes, so that CI can schedule a rebuild: a page appears or
 //! expires, or an event starts or ends (and so stops being upcoming, see
-//! [`crate::calendar::span`]).
+//! `calendar::span`).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
@@ -93,8 +93,8 @@ pub enum ChangeKind {
 }
 
 /// When an event takes place, in whole seconds since 1970-01-01T00:00Z:
-/// decided once, from the event's fields ([`crate::calendar::span`]), for calendars, for the
-/// views' `upcoming` and for the schedule of rebuilds.
+/// decided once, from the event's fields (`calendar::span`), for
+/// calendars, for the views' `upcoming` and for the schedule of rebuilds.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub struct Span {
     /// The instant it starts (an all-day event: the start of its first day

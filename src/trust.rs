@@ -2,8 +2,8 @@
 //!
 //! In: the collections of the config (those marked `trusted: false`) and a
 //! site-relative path. Out: a [`Trust`], stored on the source when it enters
-//! the model (a [`crate::parse::Document`] at the parse stage, a
-//! [`crate::load::CopyFile`] when the files to copy are gathered). Every
+//! the model (a `parse::Document` at the parse stage, a
+//! `load::CopyFile` when the files to copy are gathered). Every
 //! later stage reads it from there; none looks the path up again.
 //!
 //! Everything under an untrusted collection's folder, at any depth, is

@@ -639,6 +639,8 @@ pub(crate) fn check_untrusted(document: &Document, config: &Config) -> Vec<Diagn
 
 #[cfg(test)]
 mod tests {
+    use std::collections::BTreeMap;
+
     use super::*;
     use crate::load::TextFile;
     use crate::parse::{Languages, parse_one};

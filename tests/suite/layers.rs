@@ -13,6 +13,7 @@
 //! comment may name the stage that calls a function.
 
 use std::collections::{BTreeMap, BTreeSet};
+use std::fmt::Write as _;
 use std::path::Path;
 
 /// The layers, bottom first, each with its modules. A module may import
@@ -240,7 +241,7 @@ fn references(text: &str, depth: usize) -> BTreeMap<String, usize> {
                 chars.next();
                 words.push((i, line, "::"));
             } else if matches!(c, '{' | '}' | ',' | '$' | '.') {
-                words.push((i, line, &code[i..i + 1]));
+                words.push((i, line, &code[i..=i]));
             }
         }
         words
@@ -453,7 +454,7 @@ fn cycles(graph: &Graph) -> Vec<String> {
             inside.iter().copied().collect::<Vec<_>>().join(", ")
         );
         for pair in path.windows(2) {
-            text.push_str(&format!(" -> {} ({})", pair[1], graph[pair[0]][pair[1]]));
+            let _ = write!(text, " -> {} ({})", pair[1], graph[pair[0]][pair[1]]);
         }
         found.push(text);
     }
@@ -530,6 +531,8 @@ fn no_modules_import_each_other() {
 /// the ones its docs link to) or misses `crate::{a, b}` groups.
 #[test]
 fn imports_are_read_from_code_alone() {
+    // Two hashes: the text holds a raw string that ends in `"#`.
+    #[allow(clippy::needless_raw_string_hashes)]
     let text = r##"//! See [`crate::doc_link`].
 use crate::{grouped, nested::{inner, deeper}, last};
 use crate::plain::Item;

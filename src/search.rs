@@ -897,12 +897,7 @@ mod tests {
     #[test]
     fn word_characters_are_unicode_s_letters_and_digits() {
         for c in (0..0x3000u32).filter_map(char::from_u32) {
-            assert_eq!(
-                is_word_char(c),
-                c.is_alphanumeric(),
-                "{c:?} U+{:04X}",
-                c as u32
-            );
+            assert_eq!(is_word_char(c), c.is_alphanumeric(), "{c:?} U+{:04X}", c as u32);
         }
     }
 

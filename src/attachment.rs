@@ -189,7 +189,7 @@ pub(crate) fn judge(path: &str, bytes: &[u8]) -> Result<Kind, Vec<Diagnostic>> {
         }
         // Published as it is: only without metadata.
         (Some(Kind::Avif), Content::Allowed(Kind::Avif)) => {
-            return match crate::images::iso_image_problem(path, bytes) {
+            return match crate::image_probe::iso_image_problem(path, bytes) {
                 Some(refusal) => Err(vec![refusal]),
                 None => Ok(Kind::Avif),
             };
@@ -2057,7 +2057,7 @@ mod tests {
     /// An AVIF built box by box: `ftyp`, then a `meta` whose item list
     /// holds the picture and items of `kinds` (`Exif`, or `mime` for XMP).
     fn avif_with(kinds: &[&[u8; 4]]) -> Vec<u8> {
-        use crate::images::probe::tests::{avif, infe};
+        use crate::image_probe::tests::{avif, infe};
         let items: Vec<Vec<u8>> = std::iter::once(b"av01")
             .chain(kinds.iter().copied())
             .enumerate()
@@ -2106,13 +2106,13 @@ mod tests {
         // The check is also the one staff's HEIF files get.
         let ftyp = usize::try_from(u32::from_be_bytes(whole[..4].try_into().unwrap())).unwrap();
         let heif = [&b"\0\0\0\x10ftypheic\0\0\0\0"[..], &whole[ftyp..]].concat();
-        let d = crate::images::iso_image_problem("content/news/a/photo.heic", &heif).unwrap();
+        let d = crate::image_probe::iso_image_problem("content/news/a/photo.heic", &heif).unwrap();
         assert!(
             d.message.en.contains("a HEIF image is published as it is"),
             "{d:?}"
         );
         assert_eq!(
-            crate::images::iso_image_problem("photo.heic", &heif[..16]),
+            crate::image_probe::iso_image_problem("photo.heic", &heif[..16]),
             None
         );
     }

@@ -339,6 +339,10 @@ fn total_outputs(per_language: &[(String, usize)]) -> usize {
 pub struct PreparedSite {
     /// The model.
     pub site: Site,
+    /// The raster images among the site's copies, planned (see
+    /// [`crate::images`]): made once the site is assembled, beside it
+    /// rather than in it; shared, being read by every page.
+    pub images: std::sync::Arc<crate::images::Images>,
     /// The compiled theme.
     pub engine: render::Engine,
     /// The data files.
@@ -488,10 +492,10 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     let image_sources = std::sync::Arc::new(crate::images::cache::Sources::load(&images_cache));
     let (images, image_errors, image_warnings) =
         crate::images::plan(&site.copies, &named, &site.config.images, &image_sources);
-    site.images = std::sync::Arc::new(images);
+    let images = std::sync::Arc::new(images);
     errors.extend(image_errors);
     let clock = timings.stage(tr!("image headers", "en-têtes des images"), clock);
-    errors.extend(crate::claims::check(&site));
+    errors.extend(crate::claims::check(&site, &images));
     if purpose == Purpose::Publish && errors.is_empty() {
         // Every diagnostic placed in front matter is made by now, but for
         // a `template:` the theme lacks (said when pages are rendered):
@@ -508,7 +512,7 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     if !theme_read {
         return Ok(unrenderable(errors));
     }
-    let engine = match render::compile(&theme, &site) {
+    let engine = match render::compile(&theme, &site, &images) {
         Ok(engine) => engine,
         Err(template_errors) => {
             errors.extend(template_errors);
@@ -547,6 +551,7 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     Ok(Preparation {
         prepared: Some(PreparedSite {
             site,
+            images,
             engine,
             data,
             warnings,
@@ -559,17 +564,21 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     })
 }
 
+/// The outputs of a build held in memory: path in the output folder ->
+/// bytes. What `check` judges and `serve` serves.
+pub type Outputs = std::collections::BTreeMap<String, std::sync::Arc<Vec<u8>>>;
+
 /// Renders every output of `prepared` into memory with `views`, as
 /// [`write_site`] would write them (without minifying): pages, lists,
 /// feeds, the sitemap and the copied files but the planned images (their
-/// every output is named by the plan, `Site::images`, and made on request
+/// every output is named by the plan, `PreparedSite::images`, and made on request
 /// by `serve`'s store). Returns them with the errors of rendering and
 /// reading. The one in-memory build: `check` judges its outputs, `serve`
 /// serves them.
 pub fn render_in_memory(
     prepared: &PreparedSite,
     views: &view::SharedViews,
-) -> (crate::live::Outputs, Vec<Diagnostic>) {
+) -> (Outputs, Vec<Diagnostic>) {
     render_in_memory_with(prepared, views, &|_, bytes| {
         std::sync::Arc::new(bytes.to_vec())
     })
@@ -599,7 +608,7 @@ pub(crate) fn render_in_memory_with<T: Send>(
         outputs.insert(path, kept);
     }
     for copy in &site.copies {
-        if site.images.get(&copy.output).is_some() {
+        if prepared.images.get(&copy.output).is_some() {
             continue;
         }
         match std::fs::read(&copy.file.abs) {
@@ -777,21 +786,21 @@ fn write_site_timed(
     let copy_errors: Vec<Diagnostic> = site
         .copies
         .par_iter()
-        .filter(|c| site.images.get(&c.output).is_none())
+        .filter(|c| prepared.images.get(&c.output).is_none())
         .filter_map(|c| copy(c).err())
         .collect();
     errors.extend(copy_errors);
     let clock = timings.stage(tr!("copied files", "fichiers copiés"), clock);
     let cache = crate::images::cache::Cache::new(prepared.images_cache.clone());
     let sources = &prepared.image_sources;
-    let images: Vec<&crate::images::Image> = site.images.iter().collect();
+    let images: Vec<&crate::images::Image> = prepared.images.iter().collect();
     // One image at a time per thread: a decoded photo is tens of megabytes.
     let image_errors: Vec<Diagnostic> = images
         .par_iter()
         .with_max_len(1)
         .filter_map(|image| {
             let outputs =
-                match crate::images::publish(image, &site.images.settings, &cache, sources) {
+                match crate::images::publish(image, &prepared.images.settings, &cache, sources) {
                     Ok(outputs) => outputs,
                     Err(d) => return Some(d),
                 };

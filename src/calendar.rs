@@ -18,6 +18,7 @@ use crate::date::{self, DateTime, Placed};
 use crate::front_matter::FrontMatter;
 use crate::i18n::Text;
 use crate::model::{Page, Site};
+use crate::schedule::Span;
 use crate::urls::permalink_of;
 use crate::yaml::Value;
 
@@ -55,32 +56,6 @@ fn line(out: &mut String, content: &str) {
 /// `20261216T080000Z`.
 fn utc(date: DateTime) -> String {
     date.to_utc().format("%Y%m%dT%H%M%SZ", "en")
-}
-
-/// When an event takes place, in whole seconds since 1970-01-01T00:00Z:
-/// decided here once, from the event's fields, for calendars, for the
-/// views' `upcoming` and for the schedule of rebuilds.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub struct Span {
-    /// The instant it starts (an all-day event: the start of its first day
-    /// in its zone).
-    pub start: i64,
-    /// The instant it ends: its end field, else its start; an all-day
-    /// event ends at the start of the day after its last, in its zone.
-    pub end: i64,
-}
-
-impl Span {
-    /// Whether the event is still to come or under way at `now` (seconds
-    /// since 1970): it stops being upcoming the moment it ends.
-    pub fn upcoming(&self, now: i64) -> bool {
-        now < self.end
-    }
-
-    /// Whether the event is under way at `now`.
-    pub fn ongoing(&self, now: i64) -> bool {
-        self.start <= now && now < self.end
-    }
 }
 
 /// A date-time field of an event's front matter placed in its zone. A value
@@ -212,7 +187,7 @@ fn vcalendar(site: &Site, calendar: &Calendar, name: &str, events: &[&Event<'_>]
 }
 
 /// The paths the calendars may take, with what each is, for
-/// [`crate::claims`]: `events.ics` of each language, `event.ics` beside
+/// `claims`: `events.ics` of each language, `event.ics` beside
 /// each page of the events section, and, when events are grouped by
 /// organiser, `events.ics` beside every page (any page may organise).
 pub(crate) fn reserved(site: &Site) -> Vec<(String, Text)> {

@@ -23,10 +23,9 @@ use std::sync::Arc;
 
 use rayon::prelude::*;
 
-use crate::build::{self, BuildError, BuildOptions, PreparedSite};
+use crate::build::{self, BuildError, BuildOptions, Outputs, PreparedSite};
 use crate::diagnostic::{self, Diagnostic};
 use crate::i18n::Text;
-use crate::live::Outputs;
 use crate::urls::{percent_decode, target_of};
 use crate::yaml::Value;
 
@@ -306,7 +305,7 @@ fn check_tags(
             outputs
                 .keys()
                 .map(String::as_str)
-                .chain(prepared.site.images.originals())
+                .chain(prepared.images.originals())
                 .map(|k| (k.to_lowercase(), k))
                 .collect::<HashMap<String, &str>>()
         })
@@ -347,7 +346,7 @@ fn check_tags(
                 }
                 // An image's variants are made by `build` alone; their names
                 // are known from the plan.
-                if !outputs.contains_key(&key) && !prepared.site.images.is_output(&key) {
+                if !outputs.contains_key(&key) && !prepared.images.is_output(&key) {
                     let hint = near_output(url, &key, outputs, by_lowercase(), base_path).unwrap_or_else(|| {
                         tr!(
                             "check the address; link to pages by their source with `@/section/page.md`",

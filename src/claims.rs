@@ -18,6 +18,7 @@ use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
 use crate::i18n::{Lang, Text};
+use crate::images::Images;
 use crate::model::Site;
 use crate::render::JobKind;
 use crate::urls::alias_output;
@@ -75,9 +76,10 @@ fn with_names(names: &[Text], sentence: impl Fn(&[&str], Lang) -> String) -> Tex
     )
 }
 
-/// Every output path of `site` with its claimants, in path order. Invalid
-/// aliases are left out (reported by [`check`]).
-pub fn planned<'a>(site: &'a Site) -> BTreeMap<String, Vec<Claimant<'a>>> {
+/// Every output path of `site` and of its planned `images` with its
+/// claimants, in path order. Invalid aliases are left out (reported by
+/// [`check`]).
+pub fn planned<'a>(site: &'a Site, images: &'a Images) -> BTreeMap<String, Vec<Claimant<'a>>> {
     let mut claims: BTreeMap<String, Vec<Claimant<'a>>> = BTreeMap::new();
     let mut claim = |path: String, who: Claimant<'a>| {
         claims.entry(path).or_default().push(who);
@@ -181,7 +183,7 @@ pub fn planned<'a>(site: &'a Site) -> BTreeMap<String, Vec<Claimant<'a>>> {
     }
     // An image's variants, beside it: claimed by its source, so that a file
     // of the same name is an error naming both.
-    for image in site.images.iter() {
+    for image in images.iter() {
         for v in image.variants.iter().skip(1) {
             claim(
                 v.output.clone(),
@@ -198,7 +200,7 @@ pub fn planned<'a>(site: &'a Site) -> BTreeMap<String, Vec<Claimant<'a>>> {
 }
 
 /// The claims' problems: invalid aliases, unsafe names, and paths claimed twice.
-pub fn check(site: &Site) -> Vec<Diagnostic> {
+pub fn check(site: &Site, images: &Images) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for p in site.pages.iter().filter(|p| !p.fallback) {
         let d = &p.document;
@@ -226,7 +228,7 @@ pub fn check(site: &Site) -> Vec<Diagnostic> {
             }
         }
     }
-    let planned = planned(site);
+    let planned = planned(site, images);
     let folders = crate::publish::reserved_folders(site);
     for (output, claimants) in &planned {
         let Some((folder, what)) = folders.iter().find(|(f, _)| output.starts_with(f.as_str()))

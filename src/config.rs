@@ -218,7 +218,7 @@ struct RawConfig {
     #[serde(default)]
     limits: Limits,
     #[serde(default)]
-    images: crate::images::Settings,
+    images: crate::image_settings::Settings,
     #[serde(default)]
     extra: yaml::Mapping,
 }
@@ -254,7 +254,7 @@ pub struct Config {
     /// What a page of an untrusted collection may weigh.
     pub limits: Limits,
     /// How images are resized, encoded, limited and cached.
-    pub images: crate::images::Settings,
+    pub images: crate::image_settings::Settings,
     /// Folder name under `themes/`.
     pub theme: String,
     /// Options of sections, by folder under `content/` (`""` is the home).

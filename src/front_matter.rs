@@ -6,7 +6,7 @@
 //! everything else, in file order, in `extra` for templates. This is the one
 //! place that types the common fields ([`COMMON_KEYS`]); whether a key of
 //! `extra` is allowed at all (a taxonomy, a field of the section's
-//! collection, or a mistake) is decided by [`crate::collection::check_keys`],
+//! collection, or a mistake) is decided by `front_check::check_keys`,
 //! for every page and section. Every wrong field of a file is reported, not
 //! only the first one.
 

@@ -28,7 +28,7 @@
 //! made on the first request or by a background thread
 //! ([`crate::images::lazy`]), so that no build or edit waits for a decode.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::HashMap;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
@@ -42,8 +42,9 @@ use crate::parse;
 use crate::render;
 use crate::view::{self, SharedViews};
 
-/// The outputs of a build: path in the output folder -> bytes.
-pub type Outputs = BTreeMap<String, Arc<Vec<u8>>>;
+/// The outputs held, as the in-memory build makes them (see
+/// [`build::render_in_memory`]).
+pub use crate::build::Outputs;
 
 /// A built site held in memory.
 pub struct LiveSite {
@@ -124,7 +125,7 @@ impl LiveSite {
         let (prepared, views, outputs) = build_outputs(&options)?;
         let index = LinkIndex::new(&prepared.site);
         let images = Arc::new(Store::new(
-            Arc::clone(&prepared.site.images),
+            Arc::clone(&prepared.images),
             prepared.images_cache.clone(),
             Arc::clone(&prepared.image_sources),
         ));
@@ -192,7 +193,7 @@ impl LiveSite {
     fn rebuild(&mut self) -> Result<Update, Vec<Diagnostic>> {
         let (prepared, views, outputs) = build_outputs(&self.options)?;
         let images = Arc::new(Store::new(
-            Arc::clone(&prepared.site.images),
+            Arc::clone(&prepared.images),
             prepared.images_cache.clone(),
             Arc::clone(&prepared.image_sources),
         ));
@@ -258,7 +259,7 @@ impl LiveSite {
         if before != after {
             return None;
         }
-        let engine = match render::compile(&theme, &self.prepared.site) {
+        let engine = match render::compile(&theme, &self.prepared.site, &self.prepared.images) {
             Ok(e) => e,
             Err(mut errors) => {
                 diagnostic::sort(&mut errors);
@@ -333,7 +334,7 @@ impl LiveSite {
             // names in every page that shows it: the full rebuild redoes them.
             let image = copies
                 .iter()
-                .any(|&i| site.images.get(&site.copies[i].output).is_some());
+                .any(|&i| self.prepared.images.get(&site.copies[i].output).is_some());
             if !copies.is_empty() && abs.is_file() && !image {
                 copies_edited.extend(copies);
             } else if rel.ends_with(".md")

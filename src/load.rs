@@ -42,7 +42,7 @@ pub struct CopyFile {
 #[derive(Clone, Debug, Default)]
 pub(crate) struct Loaded {
     /// Markdown files under `content/` (pages and `_index.md` sections),
-    /// not read yet: the parse stage reads each (see [`crate::parse::read_all`]),
+    /// not read yet: the parse stage reads each (see `parse::read_all`),
     /// so that a build need not hold every text at once.
     pub markdown: Vec<PathBuf>,
     /// YAML files under `content/_data/`.

@@ -221,9 +221,6 @@ pub struct Site {
     /// Theme files published under a fingerprinted name: path under the
     /// theme's `static/` -> site path (`site.css` -> `static/site.3f9a1c2b.css`).
     pub fingerprinted: BTreeMap<String, String>,
-    /// The raster images among the copies, planned (see [`crate::images`]):
-    /// filled once the site is assembled; shared, being read by every page.
-    pub images: std::sync::Arc<crate::images::Images>,
     /// The build's now (see [`crate::schedule`]), for templates.
     pub now: DateTime,
 }
@@ -450,7 +447,7 @@ pub fn assemble(
         .filter(|d| !visibility.hides(&d.front) && !under(d.folder(), &hidden_sections))
         .collect();
     for d in &documents {
-        errors.extend(crate::trust::check_document(d, &config));
+        errors.extend(crate::front_check::check_untrusted(d, &config));
     }
     check_unique_translations(&documents, &mut errors);
     let (section_docs, page_docs): (Vec<_>, Vec<_>) = documents
@@ -520,7 +517,6 @@ pub fn assemble(
         missing_translations: missing,
         left_out,
         fingerprinted: BTreeMap::new(),
-        images: std::sync::Arc::default(),
         now: visibility.schedule.now,
     };
     (site, errors)
@@ -576,19 +572,19 @@ fn check_collections(
         let Some(document) = &section.document else {
             continue;
         };
-        let cx = crate::collection::Context {
+        let cx = crate::front_check::Context {
             section: &section.folder,
             lang: &document.lang,
             taxonomies: &taxonomies,
             files: &files,
             pages_of: &pages_of,
         };
-        errors.extend(crate::collection::check_keys(document, None, &cx));
+        errors.extend(crate::front_check::check_keys(document, None, &cx));
     }
     for (page, folder) in pages.iter_mut().zip(&page_sections) {
         let folder = folder.as_str();
         let lang = page.document.lang.clone();
-        let cx = crate::collection::Context {
+        let cx = crate::front_check::Context {
             section: folder,
             lang: &lang,
             taxonomies: &taxonomies,
@@ -598,7 +594,7 @@ fn check_collections(
         // A section nested in one with a collection (`clubs/lyon/`, which
         // trust refuses anyway) still holds club pages: the nearest collection up.
         let collection = ancestors(folder).find_map(|f| config.collection(f));
-        let found = crate::collection::check_page(&mut page.document, collection, &cx);
+        let found = crate::front_check::check_page(&mut page.document, collection, &cx);
         if !page.fallback {
             errors.extend(found);
         }
@@ -1259,7 +1255,7 @@ enum Owner<'a> {
 /// one: the files of a hidden bundle are not published) or a section, the
 /// root being the home's. A bundle's files go once, for all its
 /// languages, beside one of its pages (see [`Page::files_path`]; the other
-/// editions' addresses to them are rewritten by [`crate::relocate`]),
+/// editions' addresses to them are rewritten by `relocate`),
 /// whatever its slug, with their path inside the bundle as written; a
 /// section's at its folder's site path. `_static/` goes to the root, theme files under
 /// `static/`. Paths are cut at folder boundaries only, never at a byte count

@@ -93,7 +93,7 @@ pub(crate) fn outputs_timed(
 }
 
 /// Every path the publishing outputs may take, with what each is, for
-/// [`crate::claims`]: a feed is claimed for every section, written or
+/// `claims`: a feed is claimed for every section, written or
 /// not, so that no source can take its place when the section gets dated
 /// pages later. The files a CDN or the deploy reads (`_headers`,
 /// `_redirects`, the manifest) are always claimed.

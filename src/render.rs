@@ -32,6 +32,7 @@ use tera::{Context, Kwargs, State, Tera, Value};
 use crate::date::DateTime;
 use crate::diagnostic::{Diagnostic, Position};
 use crate::i18n::{Lang, Text};
+use crate::images::Images;
 use crate::load::{TextFile, ThemeFiles};
 use crate::markdown::Rendered;
 use crate::model::{LinkIndex, Site};
@@ -50,6 +51,8 @@ pub struct Engine {
     sources: HashMap<String, (String, String)>,
     /// Names of the shortcodes (files of `shortcodes/`).
     shortcodes: BTreeSet<String>,
+    /// The planned images, whose `<img>` every output gets responsive.
+    images: Arc<Images>,
 }
 
 /// The names every template's context holds, for the "unknown variable" hint.
@@ -65,7 +68,7 @@ struct Links {
     /// `base_url` without its trailing slash, for absolute URLs.
     base_url: String,
     /// The planned images (for `image()`).
-    images: Arc<crate::images::Images>,
+    images: Arc<Images>,
     /// Output path of each planned image's original, by its source file
     /// (`content/clubs/x/logo.png`).
     image_sources: HashMap<String, String>,
@@ -103,7 +106,11 @@ fn current_lang(kwargs: &Kwargs, state: &State, what: &str) -> tera::TeraResult<
 
 /// Compiles the theme's templates and shortcodes, reads its UI strings and
 /// registers the site's functions. Every broken template is reported.
-pub(crate) fn compile(theme: &ThemeFiles, site: &Site) -> Result<Engine, Vec<Diagnostic>> {
+pub(crate) fn compile(
+    theme: &ThemeFiles,
+    site: &Site,
+    images: &Arc<Images>,
+) -> Result<Engine, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let strings = read_strings(theme, site, &mut errors);
     let links = Arc::new(Links {
@@ -127,9 +134,8 @@ pub(crate) fn compile(theme: &ThemeFiles, site: &Site) -> Result<Engine, Vec<Dia
             })
             .collect(),
         base_url: site.config.base_url.trim_end_matches('/').to_string(),
-        images: Arc::clone(&site.images),
-        image_sources: site
-            .images
+        images: Arc::clone(images),
+        image_sources: images
             .iter()
             .map(|i| (i.source.clone(), i.output().to_string()))
             .collect(),
@@ -199,6 +205,7 @@ pub(crate) fn compile(theme: &ThemeFiles, site: &Site) -> Result<Engine, Vec<Dia
         tera,
         sources,
         shortcodes,
+        images: Arc::clone(images),
     })
 }
 
@@ -1260,7 +1267,7 @@ fn render_jobs(
             let html = crate::images::html::rewrite(
                 &html,
                 &job.output,
-                &site.images,
+                &engine.images,
                 &site.config.base_path,
             )
             .unwrap_or(html);

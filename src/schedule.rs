@@ -8,11 +8,10 @@
 //! `--expired`). [`next_change`] finds the next instant at which the
 //! output changes, so that CI can schedule a rebuild: a page appears or
 //! expires, or an event starts or ends (and so stops being upcoming, see
-//! [`crate::calendar::span`]).
+//! `calendar::span`).
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use crate::calendar::Span;
 use crate::date::DateTime;
 use crate::front_matter::FrontMatter;
 use crate::i18n::Text;
@@ -91,6 +90,32 @@ pub enum ChangeKind {
     Starts,
     /// The event ends: it is no longer upcoming.
     Ends,
+}
+
+/// When an event takes place, in whole seconds since 1970-01-01T00:00Z:
+/// decided once, from the event's fields (`calendar::span`), for
+/// calendars, for the views' `upcoming` and for the schedule of rebuilds.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Span {
+    /// The instant it starts (an all-day event: the start of its first day
+    /// in its zone).
+    pub start: i64,
+    /// The instant it ends: its end field, else its start; an all-day
+    /// event ends at the start of the day after its last, in its zone.
+    pub end: i64,
+}
+
+impl Span {
+    /// Whether the event is still to come or under way at `now` (seconds
+    /// since 1970): it stops being upcoming the moment it ends.
+    pub fn upcoming(&self, now: i64) -> bool {
+        now < self.end
+    }
+
+    /// Whether the event is under way at `now`.
+    pub fn ongoing(&self, now: i64) -> bool {
+        self.start <= now && now < self.end
+    }
 }
 
 /// The next scheduled change of the site after now.

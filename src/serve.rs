@@ -50,10 +50,11 @@ use tiny_http::{HTTPVersion, Header, Response, StatusCode};
 use self::http::Head;
 
 use crate::build::BuildOptions;
+use crate::build::Outputs;
 use crate::diagnostic::{self, Diagnostic, Severity};
 use crate::i18n::{Lang, Text};
 use crate::images::lazy::Store;
-use crate::live::{LiveSite, Outputs};
+use crate::live::LiveSite;
 // XML's escaping is HTML's too.
 use crate::html::escape;
 use crate::urls::percent_decode_strict;

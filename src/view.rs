@@ -289,7 +289,7 @@ fn extra_of<'a>(site: &Site, page: &'a Page) -> std::borrow::Cow<'a, yaml::Mappi
 }
 
 /// When `page` takes place, if it is an event: a page of the calendar's section.
-fn event_span(site: &Site, page: &Page) -> Option<crate::calendar::Span> {
+fn event_span(site: &Site, page: &Page) -> Option<crate::schedule::Span> {
     let calendar = site.config.calendar.as_ref()?;
     (site.sections[page.section].folder == calendar.section)
         .then(|| crate::calendar::span(calendar, &page.document.front))

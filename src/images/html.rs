@@ -267,7 +267,8 @@ fn responsive(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::images::{Format, Role, Settings};
+    use crate::image_settings::Settings;
+    use crate::images::{Format, Role};
 
     fn images() -> Images {
         let settings = Settings::default();

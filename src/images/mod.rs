@@ -57,7 +57,7 @@
 //!   [`process`]). AVIF and HEIF files (`.avif`, `.heic`...) are not
 //!   images of this stage: no decoder of ours reads them, so they are
 //!   published as they are, and only when they carry nothing to cut out.
-//!   Their boxes are walked ([`probe::iso_metadata`]): an `Exif` item, an
+//!   Their boxes are walked ([`image_probe::iso_metadata`]): an `Exif` item, an
 //!   XMP item (`mime`, of type `application/rdf+xml`), an XMP `uuid` box
 //!   or a movie's user data (`udta`), or boxes that cannot be walked, make
 //!   a located error at the file for everyone, staff and clubs alike
@@ -86,20 +86,20 @@ use std::io::{Read as _, Seek as _, SeekFrom};
 use std::path::PathBuf;
 
 use rayon::prelude::*;
-use serde::Deserialize;
 
 use crate::diagnostic::Diagnostic;
 use crate::i18n::Text;
+use crate::image_settings::Settings;
 use crate::model::Copy;
 
 pub(crate) mod cache;
 pub(crate) mod html;
 pub(crate) mod lazy;
-pub(crate) mod probe;
 pub(crate) mod process;
 pub(crate) mod strip;
 
-pub(crate) use probe::Format;
+pub(crate) use crate::image_probe::Format;
+use crate::image_probe::{self, iso_image_problem};
 use process::{Encoding, Shape};
 
 /// The version of what processing makes, in every cache key: raise it when
@@ -111,150 +111,6 @@ const FULL_QUALITY: u8 = 90;
 
 /// The Open Graph image's size (what link previews ask for).
 pub(crate) const OG_SIZE: (u32, u32) = (1200, 630);
-
-/// The `images:` settings of `content/site.yaml`.
-#[derive(Clone, Debug, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
-pub struct Settings {
-    /// Widths of the variants, in pixels.
-    #[serde(default = "Settings::default_widths")]
-    pub widths: Vec<u32>,
-    /// Widths also made for the images of `image` fields, which themes
-    /// show small (logos, posters and portraits on cards).
-    #[serde(default = "Settings::default_small_widths")]
-    pub small_widths: Vec<u32>,
-    /// The `sizes` attribute of images that say nothing of their size.
-    #[serde(default = "Settings::default_sizes")]
-    pub sizes: String,
-    /// JPEG and lossy WebP quality, 1 to 100.
-    #[serde(default = "Settings::default_quality")]
-    pub quality: u8,
-    /// Pixels of one image, at most (width x height).
-    #[serde(default = "Settings::default_max_pixels")]
-    pub max_pixels: u64,
-    /// Bytes of one image file above which it is an error in an untrusted
-    /// page and a warning elsewhere.
-    #[serde(default = "Settings::default_max_bytes")]
-    pub max_bytes: u64,
-    /// The cache folder, relative to the site's root.
-    #[serde(default = "Settings::default_cache_dir")]
-    pub cache_dir: String,
-}
-
-impl Settings {
-    fn default_widths() -> Vec<u32> {
-        vec![480, 960, 1600]
-    }
-    fn default_small_widths() -> Vec<u32> {
-        vec![160, 320]
-    }
-
-    fn default_sizes() -> String {
-        "(max-width: 44rem) calc(100vw - 2rem), 42rem".to_string()
-    }
-    fn default_quality() -> u8 {
-        80
-    }
-    fn default_max_pixels() -> u64 {
-        64_000_000
-    }
-    fn default_max_bytes() -> u64 {
-        8 * 1024 * 1024
-    }
-    fn default_cache_dir() -> String {
-        ".alumni-cache".to_string()
-    }
-
-    /// What is wrong with these settings, as (key, message, hint).
-    pub fn problems(&self) -> Vec<(&'static str, Text, Text)> {
-        let mut out = Vec::new();
-        if self.widths.is_empty() || self.widths.iter().any(|w| !(16..=8192).contains(w)) {
-            out.push((
-                "widths",
-                tr!(
-                    "`images.widths` must list widths from 16 to 8192 pixels",
-                    "`images.widths` doit lister des largeurs de 16 à 8192 pixels"
-                ),
-                tr!(
-                    "for example `widths: [480, 960, 1600]`",
-                    "par exemple `widths: [480, 960, 1600]`"
-                ),
-            ));
-        }
-        if self.small_widths.iter().any(|w| !(16..=8192).contains(w)) {
-            out.push((
-                "small_widths",
-                tr!(
-                    "`images.small_widths` must list widths from 16 to 8192 pixels",
-                    "`images.small_widths` doit lister des largeurs de 16 à 8192 pixels"
-                ),
-                tr!(
-                    "for example `small_widths: [160, 320]`, or `[]` for none",
-                    "par exemple `small_widths: [160, 320]`, ou `[]` pour aucune"
-                ),
-            ));
-        }
-        if !(1..=100).contains(&self.quality) {
-            out.push((
-                "quality",
-                tr!(
-                    "`images.quality` must be from 1 to 100",
-                    "`images.quality` doit aller de 1 à 100"
-                ),
-                tr!(
-                    "80 is a good balance of weight and look",
-                    "80 est un bon équilibre entre poids et rendu"
-                ),
-            ));
-        }
-        let dir = self.cache_dir.trim_start_matches("./");
-        if dir.is_empty()
-            || ["content", "themes", "src", "public"]
-                .iter()
-                .any(|p| dir == *p || dir.starts_with(&format!("{p}/")))
-        {
-            out.push((
-                "cache_dir",
-                tr!(
-                    "`images.cache_dir` cannot be `{}`: the cache must be a folder of its own, outside the sources and the output",
-                    "`images.cache_dir` ne peut pas être `{}` : le cache doit être un dossier à part, hors des sources et de la sortie";
-                    self.cache_dir
-                ),
-                tr!(
-                    "keep the default, `.alumni-cache`, or name another folder",
-                    "gardez la valeur par défaut, `.alumni-cache`, ou nommez un autre dossier"
-                ),
-            ));
-        }
-        out
-    }
-
-    /// The widths, sorted, without repeats; with the small ones for an
-    /// image of an `image` field (`field`).
-    fn sorted_widths(&self, field: bool) -> Vec<u32> {
-        let mut widths = self.widths.clone();
-        if field {
-            widths.extend_from_slice(&self.small_widths);
-        }
-        widths.sort_unstable();
-        widths.dedup();
-        widths
-    }
-}
-
-impl Default for Settings {
-    fn default() -> Self {
-        Settings {
-            widths: Settings::default_widths(),
-            small_widths: Settings::default_small_widths(),
-            sizes: Settings::default_sizes(),
-            quality: Settings::default_quality(),
-            max_pixels: Settings::default_max_pixels(),
-            max_bytes: Settings::default_max_bytes(),
-            cache_dir: Settings::default_cache_dir(),
-        }
-    }
-}
 
 /// What an output of an image is for.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -603,14 +459,14 @@ fn variants_of(
 
 /// What reading a file's header found: nothing when it holds no image of
 /// ours, else its header and length.
-type Header = Result<Option<(probe::Header, u64)>, Diagnostic>;
+type Header = Result<Option<(image_probe::Header, u64)>, Diagnostic>;
 
 /// The header of the file at `abs` (`path` in diagnostics): the one
 /// `sources` remembers for its present stat, else read (and remembered
 /// when it is an image's).
 fn header_of(path: &str, abs: &std::path::Path, sources: &cache::Sources) -> Header {
     let seen = match sources.header(abs) {
-        Ok(Ok(memo)) => match probe::Header::from_memo(&memo) {
+        Ok(Ok(memo)) => match image_probe::Header::from_memo(&memo) {
             Some(header) => return Ok(Some(header)),
             None => None,
         },
@@ -645,7 +501,7 @@ fn read_header(path: &str, abs: &std::path::Path) -> Header {
     let len = file.metadata().map_err(|e| unreadable(&e))?.len();
     let mut head = Vec::new();
     let mut want = 64 * 1024;
-    let mut tail = vec![0u8; probe::TAIL_BYTES.min(usize::try_from(len).unwrap_or(0))];
+    let mut tail = vec![0u8; image_probe::TAIL_BYTES.min(usize::try_from(len).unwrap_or(0))];
     file.seek(SeekFrom::End(-i64::try_from(tail.len()).unwrap_or(0)))
         .and_then(|_| file.read_exact(&mut tail))
         .map_err(|e| unreadable(&e))?;
@@ -659,9 +515,9 @@ fn read_header(path: &str, abs: &std::path::Path) -> Header {
         let Some(format) = Format::sniff(&head) else {
             return Ok(None);
         };
-        match probe::probe(format, &head, &tail, len) {
+        match image_probe::probe(format, &head, &tail, len) {
             Ok(header) => return Ok(Some((header, len))),
-            Err(probe::Problem::NeedMore(n)) if (head.len() as u64) < len => {
+            Err(image_probe::Problem::NeedMore(n)) if (head.len() as u64) < len => {
                 want = n.max(want * 4);
             }
             Err(problem) => return Err(bad_image(path, format, &problem)),
@@ -670,10 +526,10 @@ fn read_header(path: &str, abs: &std::path::Path) -> Header {
 }
 
 /// The error for an image whose header says it cannot be published.
-fn bad_image(path: &str, format: Format, problem: &probe::Problem) -> Diagnostic {
+fn bad_image(path: &str, format: Format, problem: &image_probe::Problem) -> Diagnostic {
     let name = format.name();
     match problem {
-        probe::Problem::NeedMore(_) | probe::Problem::Truncated => Diagnostic::error(
+        image_probe::Problem::NeedMore(_) | image_probe::Problem::Truncated => Diagnostic::error(
             path,
             tr!(
                 "this {name} image is cut short: the file ends before the image does",
@@ -684,7 +540,7 @@ fn bad_image(path: &str, format: Format, problem: &probe::Problem) -> Diagnostic
             "copy the file again from where it came from, or export it again",
             "copiez de nouveau le fichier depuis son origine, ou exportez-le de nouveau"
         )),
-        probe::Problem::Corrupt(what) => Diagnostic::error(
+        image_probe::Problem::Corrupt(what) => Diagnostic::error(
             path,
             tr!(
                 "this file is not a readable {name} image: {what}",
@@ -861,7 +717,7 @@ pub(crate) fn plan<S: std::hash::BuildHasher>(
 fn iso_images_with_metadata(copies: &[Copy]) -> Vec<Diagnostic> {
     let mut files: Vec<(&str, &std::path::Path)> = copies
         .iter()
-        .filter(|c| !c.file.trust.is_untrusted() && probe::is_iso_image_name(&c.output))
+        .filter(|c| !c.file.trust.is_untrusted() && image_probe::is_iso_image_name(&c.output))
         .map(|c| (c.file.path.as_str(), c.file.abs.as_path()))
         .collect();
     files.sort_unstable();
@@ -884,14 +740,14 @@ fn iso_images_with_metadata(copies: &[Copy]) -> Vec<Diagnostic> {
 /// Whether an image over a limit is left out of the plan: only over the
 /// pixel limit (it cannot be decoded); over the byte limit it is still
 /// published (with a warning for staff).
-fn problem_stops(header: &probe::Header, settings: &Settings) -> bool {
+fn problem_stops(header: &image_probe::Header, settings: &Settings) -> bool {
     u64::from(header.width) * u64::from(header.height) > settings.max_pixels
 }
 
 /// The limits' verdict on one image.
 fn judge(
     path: &str,
-    header: &probe::Header,
+    header: &image_probe::Header,
     len: u64,
     untrusted: bool,
     settings: &Settings,
@@ -1137,67 +993,6 @@ fn from_cache(
             Some((v.output.clone(), Made::Cached(entry)))
         })
         .collect()
-}
-
-/// The refusal of an AVIF or HEIF image (`bytes`, at `path`) that carries
-/// metadata, or whose boxes cannot be walked; `None` when it may be
-/// published. Such images are published as they are, for staff and clubs
-/// alike (no decoder of ours reads them): an Exif or XMP item, an XMP box
-/// or user data would reach every reader (see the Privacy decision of
-/// this module).
-pub(crate) fn iso_image_problem(path: &str, bytes: &[u8]) -> Option<Diagnostic> {
-    let name = path.rsplit('/').next().unwrap_or(path);
-    let avif = name
-        .rsplit_once('.')
-        .is_some_and(|(_, ext)| ext.to_ascii_lowercase().starts_with("avif"));
-    let (format, article) = if avif { ("AVIF", "an") } else { ("HEIF", "a") };
-    let found = match probe::iso_metadata(bytes) {
-        Ok(found) if found.is_empty() => return None,
-        Ok(found) => found,
-        Err(problem) => {
-            let what = match problem {
-                probe::Problem::Corrupt(what) => what,
-                _ => "a box runs past the end of the file",
-            };
-            return Some(
-                Diagnostic::error(
-                    path,
-                    tr!(
-                        "`{name}` is not a readable {format} image: {what}",
-                        "`{name}` n'est pas une image {format} lisible : sa structure est abîmée ({what})"
-                    ),
-                )
-                .with_hint(tr!(
-                    "export it again, or as JPEG or PNG",
-                    "exportez-la de nouveau, ou en JPEG ou PNG"
-                )),
-            );
-        }
-    };
-    let mut parts = Vec::new();
-    if found.exif {
-        parts.push("Exif");
-    }
-    if found.xmp {
-        parts.push("XMP");
-    }
-    if found.user_data {
-        parts.push("QuickTime (udta)");
-    }
-    let parts = parts.join(", ");
-    Some(
-        Diagnostic::error(
-            path,
-            tr!(
-                "`{name}` carries metadata ({parts}: the camera, the date, perhaps the place the photo was taken), and {article} {format} image is published as it is, metadata included",
-                "`{name}` contient des métadonnées ({parts} : l'appareil, la date, peut-être le lieu de la prise de vue), et une image {format} est publiée telle quelle, métadonnées comprises"
-            ),
-        )
-        .with_hint(tr!(
-            "export it again without metadata (an option of most editors' export; or `exiftool -all= {name}`), or export it as JPEG or PNG, whose metadata the site removes itself",
-            "exportez-la de nouveau sans métadonnées (une option de l'export de la plupart des logiciels ; ou `exiftool -all= {name}`), ou exportez-la en JPEG ou PNG, dont le site retire lui-même les métadonnées"
-        )),
-    )
 }
 
 #[cfg(test)]

@@ -279,7 +279,7 @@ const PNG_KEPT: [&[u8; 4]; 15] = [
 
 /// A PNG with only the chunks of [`PNG_KEPT`].
 pub(crate) fn png(bytes: &[u8]) -> Option<Vec<u8>> {
-    let signature = super::probe::PNG_SIGNATURE;
+    let signature = crate::image_probe::PNG_SIGNATURE;
     if !bytes.starts_with(signature) {
         return None;
     }
@@ -523,7 +523,7 @@ mod tests {
             b"<!-- x -->"
         );
     }
-    use crate::images::probe::PNG_SIGNATURE;
+    use crate::image_probe::PNG_SIGNATURE;
 
     #[test]
     fn jpeg_keeps_tables_and_scans_and_drops_metadata_and_what_follows() {

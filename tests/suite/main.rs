@@ -18,6 +18,7 @@ mod hostile;
 mod images;
 mod invalid;
 mod languages;
+mod layers;
 mod live;
 mod locations;
 mod messages;

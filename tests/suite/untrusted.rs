@@ -340,7 +340,7 @@ fn every_output_of_a_build_is_claimed() {
         assert_eq!(run.code, 0, "{}", run.stderr);
         let options = alumni::build::BuildOptions::new(site.root());
         let prepared = alumni::build::prepare(&options).unwrap_or_else(|_| panic!("prepares"));
-        let planned = alumni::claims::planned(&prepared.site);
+        let planned = alumni::claims::planned(&prepared.site, &prepared.images);
         let folders = alumni::publish::reserved_folders(&prepared.site);
         for output in tree(&site.public()).keys() {
             if folders.iter().any(|(f, _)| output.starts_with(f.as_str())) {

@@ -8,8 +8,16 @@
 //! `check` calls this and nothing more, so it must stay cheap: a JPEG's
 //! segments are walked up to its first frame header, a PNG's chunks up to
 //! its first image data.
+//!
+//! The boxes of AVIF and HEIF files are walked here too ([`iso_metadata`]),
+//! and the refusal of one that carries metadata is made here
+//! ([`iso_image_problem`]): both the images stage and the judge of
+//! untrusted attachments, which runs when files are loaded, ask for it, so
+//! it sits below both.
 
 use image::metadata::Orientation;
+
+use crate::diagnostic::Diagnostic;
 
 /// The raster formats the image stage reads.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -114,7 +122,7 @@ impl Header {
     }
 
     /// The header and the file's length `len` as one line of text, for
-    /// the list of sources ([`super::cache::Sources::header`]):
+    /// the list of sources (the image cache's `Sources::header`):
     /// `jpg 4000 3000 6 0 8912345` (format, stored size, Exif orientation,
     /// animated, length).
     pub(crate) fn to_memo(self, len: u64) -> String {
@@ -593,6 +601,67 @@ fn iso_item(body: &[u8], found: &mut IsoMetadata) -> Result<(), Problem> {
         }
     }
     Ok(())
+}
+
+/// The refusal of an AVIF or HEIF image (`bytes`, at `path`) that carries
+/// metadata, or whose boxes cannot be walked; `None` when it may be
+/// published. Such images are published as they are, for staff and clubs
+/// alike (no decoder of ours reads them): an Exif or XMP item, an XMP box
+/// or user data would reach every reader (see the Privacy decision of
+/// the images stage).
+pub(crate) fn iso_image_problem(path: &str, bytes: &[u8]) -> Option<Diagnostic> {
+    let name = path.rsplit('/').next().unwrap_or(path);
+    let avif = name
+        .rsplit_once('.')
+        .is_some_and(|(_, ext)| ext.to_ascii_lowercase().starts_with("avif"));
+    let (format, article) = if avif { ("AVIF", "an") } else { ("HEIF", "a") };
+    let found = match iso_metadata(bytes) {
+        Ok(found) if found.is_empty() => return None,
+        Ok(found) => found,
+        Err(problem) => {
+            let what = match problem {
+                Problem::Corrupt(what) => what,
+                _ => "a box runs past the end of the file",
+            };
+            return Some(
+                Diagnostic::error(
+                    path,
+                    tr!(
+                        "`{name}` is not a readable {format} image: {what}",
+                        "`{name}` n'est pas une image {format} lisible : sa structure est abîmée ({what})"
+                    ),
+                )
+                .with_hint(tr!(
+                    "export it again, or as JPEG or PNG",
+                    "exportez-la de nouveau, ou en JPEG ou PNG"
+                )),
+            );
+        }
+    };
+    let mut parts = Vec::new();
+    if found.exif {
+        parts.push("Exif");
+    }
+    if found.xmp {
+        parts.push("XMP");
+    }
+    if found.user_data {
+        parts.push("QuickTime (udta)");
+    }
+    let parts = parts.join(", ");
+    Some(
+        Diagnostic::error(
+            path,
+            tr!(
+                "`{name}` carries metadata ({parts}: the camera, the date, perhaps the place the photo was taken), and {article} {format} image is published as it is, metadata included",
+                "`{name}` contient des métadonnées ({parts} : l'appareil, la date, peut-être le lieu de la prise de vue), et une image {format} est publiée telle quelle, métadonnées comprises"
+            ),
+        )
+        .with_hint(tr!(
+            "export it again without metadata (an option of most editors' export; or `exiftool -all= {name}`), or export it as JPEG or PNG, whose metadata the site removes itself",
+            "exportez-la de nouveau sans métadonnées (une option de l'export de la plupart des logiciels ; ou `exiftool -all= {name}`), ou exportez-la en JPEG ou PNG, dont le site retire lui-même les métadonnées"
+        )),
+    )
 }
 
 #[cfg(test)]

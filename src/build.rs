@@ -1011,7 +1011,7 @@ pub fn render_document(
     let resolve = |p: &str| {
         index
             .resolve(p, lang)
-            .map(|path| format!("{base_path}{path}"))
+            .map(|path| crate::urls::address(base_path, path))
     };
     let env = markdown::Env {
         resolve: &resolve,
@@ -1260,10 +1260,7 @@ fn check_fragment_links_of<'a>(
         .collect();
     for (doc, rendered) in documents {
         for link in &rendered.fragment_links {
-            let path = link
-                .url
-                .strip_prefix(base_path.as_str())
-                .unwrap_or(&link.url);
+            let path = crate::urls::site_path(base_path, &link.url);
             let Some(known) = anchors.get(path).copied().unwrap_or(Some(&[])) else {
                 continue;
             };

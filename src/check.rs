@@ -104,7 +104,7 @@ fn near_output<V>(
         }
     } else {
         let shown = other.strip_suffix("index.html").unwrap_or(other);
-        format!("{base_path}{shown}")
+        crate::urls::address(base_path, shown)
     };
     Some(tr!(
         "did you mean `{fixed}`? Addresses on the site are case-sensitive",

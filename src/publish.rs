@@ -190,15 +190,12 @@ pub fn reserved_folders(site: &Site) -> Vec<(String, Text)> {
 fn cache_headers(site: &Site) -> String {
     // Every file is served as the type its name says: a browser must not
     // guess HTML or script inside a contributor's image.
-    let mut out = format!(
-        "{}*\n  X-Content-Type-Options: nosniff\n",
-        site.config.base_path
-    );
+    let mut out = format!("{}\n  X-Content-Type-Options: nosniff\n", url_of(site, "*"));
     for output in site.fingerprinted.values() {
         let _ = write!(
             out,
-            "{}{output}\n  Cache-Control: public, max-age=31536000, immutable\n",
-            site.config.base_path
+            "{}\n  Cache-Control: public, max-age=31536000, immutable\n",
+            url_of(site, output)
         );
     }
     out
@@ -418,11 +415,7 @@ fn redirects(site: &Site) -> Vec<(String, Vec<u8>)> {
                 title = xml_escape(&page.document.front.title),
                 href = xml_escape(&permalink_of(site, &page.path)),
             );
-            let from = format!(
-                "{}{}",
-                site.config.base_path,
-                output.trim_end_matches("index.html")
-            );
+            let from = url_of(site, output.trim_end_matches("index.html"));
             lines.push(format!("{from} {target} 301"));
             out.push((output, html.into_bytes()));
         }

@@ -407,7 +407,7 @@ fn new_tera(links: &Arc<Links>, strings: &Arc<Strings>) -> Tera {
             let path = kwargs.must_get::<&str>("path")?;
             let inner = path.trim_start_matches('/');
             if let Some(output) = l.assets.get(inner) {
-                Ok(format!("{}{output}", l.base_path))
+                Ok(crate::urls::address(&l.base_path, output))
             } else {
                 Err(engine_error(&tr!(
                     "asset(path=\"{path}\"): there is no file `static/{inner}` in the theme",
@@ -518,10 +518,7 @@ fn image_function(links: &Links, kwargs: &Kwargs) -> tera::TeraResult<Value> {
             (found, candidates.join(", "))
         }
         (None, Some(path), None) => {
-            let inner = path
-                .strip_prefix(links.base_path.as_str())
-                .unwrap_or(path)
-                .trim_start_matches('/');
+            let inner = crate::urls::site_path(&links.base_path, path).trim_start_matches('/');
             let found = links.images.get(inner).map(|i| i.output().to_string());
             (found, format!("/{inner}"))
         }
@@ -569,7 +566,7 @@ fn resolve_url(links: &Links, path: &str, lang: &str) -> Result<String, Text> {
         return links
             .index
             .resolve(source, lang)
-            .map(|p| format!("{}{p}{fragment}", links.base_path))
+            .map(|p| crate::urls::address(&links.base_path, p) + &fragment)
             .ok_or_else(|| {
                 tr!(
                     "url(path=\"{path}\"): there is no page `content/{source}`",

@@ -23,7 +23,24 @@ use crate::model::Site;
 
 /// A root-relative URL for a site path.
 pub(crate) fn url_of(site: &Site, path: &str) -> String {
-    format!("{}{path}", site.config.base_path)
+    address(&site.config.base_path, path)
+}
+
+/// The root-relative URL of the site path `path` (`clubs/biotech/`, or a
+/// file's `site.css`) on a site published at `base_path` (`/`,
+/// `/alumni/`): the one place the base path is joined, for the stages
+/// that hold the base path rather than the site.
+pub(crate) fn address(base_path: &str, path: &str) -> String {
+    let mut out = String::with_capacity(base_path.len() + path.len());
+    out.push_str(base_path);
+    out.push_str(path);
+    out
+}
+
+/// The site path of the root-relative URL `url` (the inverse of
+/// [`address`]); an address outside the base path is kept as it is.
+pub(crate) fn site_path<'a>(base_path: &str, url: &'a str) -> &'a str {
+    url.strip_prefix(base_path).unwrap_or(url)
 }
 
 /// An absolute URL for a site path.
@@ -198,7 +215,7 @@ pub(crate) fn percent_decode_strict(path: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{percent_decode, percent_decode_strict, target_of};
+    use super::{address, percent_decode, percent_decode_strict, site_path, target_of};
 
     #[test]
     fn the_lenient_reading_keeps_what_the_strict_one_refuses() {
@@ -220,6 +237,25 @@ mod tests {
                 "{written}"
             );
         }
+    }
+
+    #[test]
+    fn the_base_path_is_joined_and_taken_off_in_one_place() {
+        // catches: a base path joined twice, or a slash lost between the
+        // base path and the site path.
+        for base in ["/", "/alumni/"] {
+            for path in ["", "clubs/biotech/", "site.css"] {
+                let url = address(base, path);
+                assert!(url.starts_with(base) && url.ends_with(path), "{url}");
+                assert_eq!(url.len(), base.len() + path.len());
+                assert_eq!(site_path(base, &url), path);
+            }
+        }
+        assert_eq!(address("/alumni/", "*"), "/alumni/*");
+        assert_eq!(
+            site_path("/alumni/", "https://example.org/x"),
+            "https://example.org/x"
+        );
     }
 
     #[test]

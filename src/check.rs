@@ -224,6 +224,10 @@ impl Tags {
     }
 }
 
+/// What was found wrong in the outputs: (message, hint, address as
+/// written) -> the outputs it was found in.
+type Found<'a> = BTreeMap<(Text, Text, String), Vec<&'a str>>;
+
 /// [`check_outputs`] over what was read of each output (see [`Tags::of`]).
 fn check_tags(
     prepared: &PreparedSite,
@@ -238,26 +242,7 @@ fn check_tags(
         .iter()
         .map(|l| format!("{}index.html", l.path))
         .collect();
-    // `@/page.md#heading` links of written pages: the build judged them
-    // against their target's headings already (a fallback's are judged here,
-    // in the edition they lead to).
-    let judged: HashSet<String> = prepared
-        .site
-        .pages
-        .iter()
-        .filter(|p| !p.fallback)
-        .map(|p| &p.rendered)
-        .chain(
-            prepared
-                .site
-                .sections
-                .iter()
-                .filter(|s| !s.fallback)
-                .map(|s| &s.rendered),
-        )
-        .flat_map(|r| &r.fragment_links)
-        .map(|l| format!("{}#{}", l.url, l.fragment))
-        .collect();
+    let judged = judged_fragment_links(&prepared.site);
     let html: Vec<(&String, &Vec<Arc<Tag>>)> = outputs
         .iter()
         .filter(|(k, _)| k.ends_with(".html"))
@@ -274,27 +259,7 @@ fn check_tags(
             (k.as_str(), set)
         })
         .collect();
-    // A body's images without `alt` were reported where the author wrote
-    // them; what is left here comes from templates and shortcodes.
-    let src_of = |t: &Tag| {
-        t.attributes
-            .iter()
-            .find(|(a, _)| a == "src")
-            .map_or(String::new(), |(_, v)| v.clone())
-    };
-    let without_alt = |t: &Tag| t.name == "img" && !t.attributes.iter().any(|(a, _)| a == "alt");
-    let reported_in_body: HashMap<&str, HashSet<String>> = sources
-        .iter()
-        .filter(|(_, s)| s.rendered.html.contains("<img"))
-        .map(|(k, s)| {
-            let srcs = tags(&s.rendered.html)
-                .iter()
-                .filter(|t| without_alt(t))
-                .map(src_of)
-                .collect();
-            (k.as_str(), srcs)
-        })
-        .collect();
+    let reported_in_body = images_reported_in_body(&sources);
     // For suggestions: every output by its lower-case name, made at the
     // first broken link (`serve` runs this after every edit).
     let by_lowercase = std::cell::OnceCell::new();
@@ -310,34 +275,10 @@ fn check_tags(
                 .collect::<HashMap<String, &str>>()
         })
     };
-    // (message, hint, raw value) -> outputs it was found in
-    let mut found: BTreeMap<(Text, Text, String), Vec<&str>> = BTreeMap::new();
+    let mut found: Found<'_> = BTreeMap::new();
     for (page, tags) in &html {
         for tag in *tags {
-            let urls: Vec<&str> = tag
-                .attributes
-                .iter()
-                .filter(|(a, _)| a == "href" || a == "src" || a == "srcset")
-                .flat_map(|(a, v)| {
-                    if a == "srcset" {
-                        v.split(',')
-                            .filter_map(|c| c.split_whitespace().next())
-                            .collect::<Vec<_>>()
-                    } else {
-                        vec![v.as_str()]
-                    }
-                })
-                .collect();
-            if tag.name == "link"
-                && tag
-                    .attributes
-                    .iter()
-                    .any(|(a, v)| a == "rel" && v == "alternate")
-            {
-                // hreflang alternates are absolute permalinks; checked by the sitemap's tools.
-                continue;
-            }
-            for url in urls {
+            for url in tag_addresses(tag) {
                 let Some((key, fragment)) = target_of(url, page, base_path) else {
                     continue;
                 };
@@ -346,64 +287,40 @@ fn check_tags(
                 }
                 // An image's variants are made by `build` alone; their names
                 // are known from the plan.
-                if !outputs.contains_key(&key) && !prepared.images.is_output(&key) {
+                let finding = if !outputs.contains_key(&key) && !prepared.images.is_output(&key) {
                     let hint = near_output(url, &key, outputs, by_lowercase(), base_path).unwrap_or_else(|| {
                         tr!(
                             "check the address; link to pages by their source with `@/section/page.md`",
                             "vérifiez l'adresse ; pointez vers les pages par leur source avec `@/section/page.md`"
                         )
                     });
-                    found
-                        .entry((
-                            tr!(
-                                "link to `{url}`, which is not a page or file of the site",
-                                "lien vers `{url}`, qui n'est ni une page ni un fichier du site"
-                            ),
-                            hint,
-                            url.to_string(),
-                        ))
-                        .or_default()
-                        .push(page);
+                    (
+                        tr!(
+                            "link to `{url}`, which is not a page or file of the site",
+                            "lien vers `{url}`, qui n'est ni une page ni un fichier du site"
+                        ),
+                        hint,
+                    )
                 } else if !fragment.is_empty()
                     && !judged.contains(url)
                     && !ids
                         .get(key.as_str())
                         .is_some_and(|set| set.contains(fragment.as_str()))
                 {
-                    let near = ids.get(key.as_str()).and_then(|set| {
-                        let slug = crate::slug::slugify(&fragment);
-                        let mut near: Vec<&&str> = set
-                            .iter()
-                            .filter(|id| id.eq_ignore_ascii_case(&fragment) || **id == slug)
-                            .collect();
-                        near.sort();
-                        near.first().map(ToString::to_string)
-                    });
-                    let hint = match near {
-                        Some(id) => {
-                            let fixed = url.replacen(&format!("#{fragment}"), &format!("#{id}"), 1);
-                            tr!(
-                                "did you mean `{fixed}`? Ids are written in lower case, without accents",
-                                "vouliez-vous dire `{fixed}` ? Les identifiants s'écrivent en minuscules, sans accents"
-                            )
-                        }
-                        None => tr!(
-                            "link to a heading by its id: `## Nous contacter` is `#nous-contacter`",
-                            "pointez vers un titre par son identifiant : `## Nous contacter` donne `#nous-contacter`"
+                    (
+                        tr!(
+                            "link to `{url}`: no element has the id `{fragment}` there",
+                            "lien vers `{url}` : aucun élément n'y a l'identifiant `{fragment}`"
                         ),
-                    };
-                    found
-                        .entry((
-                            tr!(
-                                "link to `{url}`: no element has the id `{fragment}` there",
-                                "lien vers `{url}` : aucun élément n'y a l'identifiant `{fragment}`"
-                            ),
-                            hint,
-                            url.to_string(),
-                        ))
-                        .or_default()
-                        .push(page);
-                }
+                        fragment_hint(url, &fragment, ids.get(key.as_str())),
+                    )
+                } else {
+                    continue;
+                };
+                found
+                    .entry((finding.0, finding.1, url.to_string()))
+                    .or_default()
+                    .push(page);
             }
             if without_alt(tag)
                 && !reported_in_body
@@ -428,13 +345,129 @@ fn check_tags(
             }
         }
     }
+    place_findings(found, &sources, base_path)
+}
+
+/// `@/page.md#heading` links of written pages: the build judged them
+/// against their target's headings already (a fallback's are judged here,
+/// in the edition they lead to). As `url#fragment`.
+fn judged_fragment_links(site: &crate::model::Site) -> HashSet<String> {
+    site.pages
+        .iter()
+        .filter(|p| !p.fallback)
+        .map(|p| &p.rendered)
+        .chain(
+            site.sections
+                .iter()
+                .filter(|s| !s.fallback)
+                .map(|s| &s.rendered),
+        )
+        .flat_map(|r| &r.fragment_links)
+        .map(|l| format!("{}#{}", l.url, l.fragment))
+        .collect()
+}
+
+/// The `src` of an image tag, empty without one.
+fn src_of(t: &Tag) -> String {
+    t.attributes
+        .iter()
+        .find(|(a, _)| a == "src")
+        .map_or(String::new(), |(_, v)| v.clone())
+}
+
+/// Whether `t` is an image without `alt`.
+fn without_alt(t: &Tag) -> bool {
+    t.name == "img" && !t.attributes.iter().any(|(a, _)| a == "alt")
+}
+
+/// A body's images without `alt` were reported where the author wrote
+/// them; what is left in an output comes from templates and shortcodes.
+/// The `src` of the first ones, by output.
+fn images_reported_in_body<'a>(
+    sources: &'a HashMap<String, Source<'_>>,
+) -> HashMap<&'a str, HashSet<String>> {
+    sources
+        .iter()
+        .filter(|(_, s)| s.rendered.html.contains("<img"))
+        .map(|(k, s)| {
+            let srcs = tags(&s.rendered.html)
+                .iter()
+                .filter(|t| without_alt(t))
+                .map(src_of)
+                .collect();
+            (k.as_str(), srcs)
+        })
+        .collect()
+}
+
+/// The addresses a tag leads to (`href`, `src`, each candidate of a
+/// `srcset`); none for an hreflang alternate, an absolute permalink left to
+/// the sitemap's tools.
+fn tag_addresses(tag: &Tag) -> Vec<&str> {
+    if tag.name == "link"
+        && tag
+            .attributes
+            .iter()
+            .any(|(a, v)| a == "rel" && v == "alternate")
+    {
+        return Vec::new();
+    }
+    tag.attributes
+        .iter()
+        .filter(|(a, _)| a == "href" || a == "src" || a == "srcset")
+        .flat_map(|(a, v)| {
+            if a == "srcset" {
+                v.split(',')
+                    .filter_map(|c| c.split_whitespace().next())
+                    .collect::<Vec<_>>()
+            } else {
+                vec![v.as_str()]
+            }
+        })
+        .collect()
+}
+
+/// What to say of a link to `url` whose `#fragment` names no element of
+/// its target, whose ids are `ids`: the id it likely meant (same letters in
+/// another case, or the slug of what was written), else how ids are made.
+fn fragment_hint(url: &str, fragment: &str, ids: Option<&HashSet<&str>>) -> Text {
+    let near = ids.and_then(|set| {
+        let slug = crate::slug::slugify(fragment);
+        let mut near: Vec<&&str> = set
+            .iter()
+            .filter(|id| id.eq_ignore_ascii_case(fragment) || **id == slug)
+            .collect();
+        near.sort();
+        near.first().map(ToString::to_string)
+    });
+    match near {
+        Some(id) => {
+            let fixed = url.replacen(&format!("#{fragment}"), &format!("#{id}"), 1);
+            tr!(
+                "did you mean `{fixed}`? Ids are written in lower case, without accents",
+                "vouliez-vous dire `{fixed}` ? Les identifiants s'écrivent en minuscules, sans accents"
+            )
+        }
+        None => tr!(
+            "link to a heading by its id: `## Nous contacter` is `#nous-contacter`",
+            "pointez vers un titre par son identifiant : `## Nous contacter` donne `#nous-contacter`"
+        ),
+    }
+}
+
+/// One diagnostic per finding, placed at the link that wrote it in the
+/// first source that has it, else where the address is written in one,
+/// else in the template (line 1 of the first page's source); with the
+/// number of pages it is on.
+fn place_findings(
+    found: Found<'_>,
+    sources: &HashMap<String, Source<'_>>,
+    base_path: &str,
+) -> Vec<Diagnostic> {
     let mut diagnostics = Vec::new();
-    for ((message, hint, raw), pages) in found {
-        let mut pages = pages;
+    for ((message, hint, raw), mut pages) in found {
         pages.sort_unstable();
         pages.dedup();
-        // At the link that wrote it in the first source that has it, else
-        // where the address is written in one, else in the template.
         let located = pages
             .iter()
             .find_map(|p| {

@@ -289,199 +289,41 @@ impl Config {
             sections,
             extra,
         } = raw;
-        let mut errors = Vec::new();
-        // Where each key is written: an error about an entry is placed at
-        // its key (or, when it is not written, at its nearest parent).
-        let spans = yaml::Spans::of(text, 0);
-        let locate = |path: &[&str]| spans.entry(path).map_or(0, |s| s.start);
-        // An error about a value written there is placed at the value.
-        let locate_value =
-            |path: &[&str]| spans.value(path).map_or_else(|| locate(path), |s| s.start);
-        let base_url = base_url_override.map_or(base_url, str::to_string);
-        let (base_url, base_path) = match split_base_url(&base_url) {
-            Ok(parts) => parts,
-            Err(message) => {
-                let d = Diagnostic::error(CONFIG_PATH, message).with_hint(tr!(
-                    "write the site's public address, e.g. `base_url: https://alumni.sorbonne-universite.fr`",
-                    "écrivez l'adresse publique du site, par exemple `base_url: https://alumni.sorbonne-universite.fr`"
-                ));
-                let d = if base_url_override.is_some() {
-                    // The value came from the command line, not from the file.
-                    Diagnostic::general(d.message.map(|m, lang| match lang {
-                        crate::i18n::Lang::Fr => format!("`--base-url` : {m}"),
-                        crate::i18n::Lang::En => format!("`--base-url`: {m}"),
-                    }))
-                    .with_hint(tr!(
-                        "pass the site's public address, e.g. `--base-url https://alumni.sorbonne-universite.fr`",
-                        "donnez l'adresse publique du site, par exemple `--base-url https://alumni.sorbonne-universite.fr`"
-                    ))
-                } else {
-                    d.at_offset(text, locate(&["base_url"]))
-                };
-                errors.push(d);
-                (String::new(), "/".to_string())
-            }
+        let places = Places {
+            text,
+            spans: yaml::Spans::of(text, 0),
         };
-        if theme.is_empty() || theme.contains(['/', '\\']) || theme.starts_with('.') {
-            errors.push(
-                Diagnostic::error(
-                    CONFIG_PATH,
-                    tr!(
-                        "`{theme}` is not a theme name",
-                        "`{theme}` n'est pas un nom de thème"
-                    ),
-                )
-                .at_offset(text, locate(&["theme"]))
-                .with_hint(tr!(
-                    "name a folder of `themes/`, e.g. `theme: sorbonne`",
-                    "nommez un dossier de `themes/`, par exemple `theme: sorbonne`"
-                )),
-            );
-        }
-        if !is_language_code(&default_language) {
-            errors.push(
-                Diagnostic::error(
-                    CONFIG_PATH,
-                    tr!(
-                        "`{default_language}` is not a language code",
-                        "`{default_language}` n'est pas un code de langue"
-                    ),
-                )
-                .at_offset(text, locate(&["default_language"]))
-                .with_hint(tr!(
-                    "use a two- or three-letter code such as `fr` or `en`",
-                    "utilisez un code de deux ou trois lettres comme `fr` ou `en`"
-                )),
-            );
-        }
-        let mut ordered = Vec::new();
-        for (code, value) in raw_languages {
-            let code = code.as_str().unwrap_or_default().to_string();
-            match yaml::from_value::<RawLanguage>(value) {
-                Ok(language) => ordered.push((code, language)),
-                Err(message) => errors.push(
-                    Diagnostic::error(
-                        CONFIG_PATH,
-                        Text::new(
-                            format!("`languages.{code}`: {}", message.en),
-                            format!("`languages.{code}` : {}", message.fr),
-                        ),
-                    )
-                    .at_offset(text, locate(&["languages", &code]))
-                    .with_hint(tr!(
-                        "a language takes `name`, and optionally `title` and `description`",
-                        "une langue prend `name`, et si vous le voulez `title` et `description`"
-                    )),
-                ),
-            }
-        }
-        let languages = resolve_languages(&default_language, ordered, &title, &description);
-        for code in languages
-            .iter()
-            .map(|l| &l.code)
-            .filter(|c| !is_language_code(c))
-        {
-            errors.push(
-                Diagnostic::error(
-                    CONFIG_PATH,
-                    tr!(
-                        "`{code}` is not a language code",
-                        "`{code}` n'est pas un code de langue"
-                    ),
-                )
-                .at_offset(text, locate(&["languages", code]))
-                .with_hint(tr!(
-                    "use a two- or three-letter lower-case code such as `fr` or `en`",
-                    "utilisez un code de deux ou trois lettres minuscules comme `fr` ou `en`"
-                )),
-            );
-        }
-        // Dates are written with month and day names; a language without
-        // them is refused here, at its entry, rather than printed with
-        // another language's names or bare numbers unseen.
-        for code in languages
-            .iter()
-            .map(|l| &l.code)
-            .filter(|c| is_language_code(c) && !crate::date::has_names(c))
-        {
-            let known = crate::date::NAMED_LANGUAGES.join(", ");
-            errors.push(
-                Diagnostic::error(
-                    CONFIG_PATH,
-                    tr!(
-                        "no month and day names for the language `{code}`: dates can be written in {known} only",
-                        "pas de noms de mois et de jours pour la langue `{code}` : les dates ne peuvent s'écrire qu'en {known}"
-                    ),
-                )
-                .at_offset(
-                    text,
-                    spans
-                        .entry(&["languages", code])
-                        .map_or_else(|| locate(&["default_language"]), |s| s.start),
-                )
-                .with_hint(tr!(
-                    "remove `{code}` from `languages`, or publish it under one of {known}",
-                    "retirez `{code}` de `languages`, ou publiez-la sous l'une des langues {known}"
-                )),
-            );
-        }
-        let mut seen = Vec::new();
-        for (i, taxonomy) in taxonomies.iter().enumerate() {
-            let slug = crate::slug::slugify(&taxonomy.name);
-            if slug.is_empty() || seen.contains(&slug) || taxonomy.paginate_by == Some(0) {
-                errors.push(
-                    Diagnostic::error(
-                        CONFIG_PATH,
-                        tr!(
-                            "taxonomy `{}` is declared twice or has no usable name",
-                            "la taxonomie `{}` est déclarée deux fois ou n'a pas de nom utilisable";
-                            taxonomy.name
-                        ),
-                    )
-                    .at_offset(text, {
-                        let field = if taxonomy.paginate_by == Some(0) {
-                            "paginate_by"
-                        } else {
-                            "name"
-                        };
-                        locate_value(&["taxonomies", &i.to_string(), field])
-                    })
-                    .with_hint(tr!(
-                        "give each taxonomy a distinct name made of letters, and a `paginate_by` above 0",
-                        "donnez à chaque taxonomie un nom distinct fait de lettres, et un `paginate_by` supérieur à 0"
-                    )),
-                );
-            }
-            seen.push(slug);
-        }
+        let mut errors = Vec::new();
+        let base_url = base_url_override.map_or(base_url, str::to_string);
+        let (base_url, base_path) =
+            match base_url_parts(&base_url, base_url_override.is_some(), &places) {
+                Ok(parts) => parts,
+                Err(d) => {
+                    errors.push(d);
+                    (String::new(), "/".to_string())
+                }
+            };
+        errors.extend(theme_error(&theme, &places));
+        let (languages, language_errors) = read_languages(
+            &default_language,
+            raw_languages,
+            &title,
+            &description,
+            &places,
+        );
+        errors.extend(language_errors);
+        errors.extend(taxonomy_errors(&taxonomies, &places));
         for (key, message, hint) in images.problems() {
             errors.push(
                 Diagnostic::error(CONFIG_PATH, message)
-                    .at_offset(text, locate(&["images", key]))
+                    .at_offset(text, places.entry(&["images", key]))
                     .with_hint(hint),
             );
         }
-        for (folder, options) in &sections {
-            if options.paginate_by == Some(0) {
-                errors.push(
-                    Diagnostic::error(
-                        CONFIG_PATH,
-                        tr!(
-                            "`sections.{folder}.paginate_by` must be above 0",
-                            "`sections.{folder}.paginate_by` doit être supérieur à 0"
-                        ),
-                    )
-                    .at_offset(text, locate_value(&["sections", folder, "paginate_by"]))
-                    .with_hint(tr!(
-                        "remove it to list every page on one page",
-                        "retirez-le pour lister toutes les pages sur une seule page"
-                    )),
-                );
-            }
-        }
+        errors.extend(section_errors(&sections, &places));
         let (collections, collection_errors) =
             crate::collection::parse_collections(raw_collections, CONFIG_PATH, text, &|path| {
-                locate(&[["collections"].as_slice(), path].concat())
+                places.entry(&[["collections"].as_slice(), path].concat())
             });
         errors.extend(collection_errors);
         if !errors.is_empty() {
@@ -529,6 +371,237 @@ impl Config {
     pub fn section_options(&self, folder: &str) -> SectionOptions {
         self.sections.get(folder).cloned().unwrap_or_default()
     }
+}
+
+/// Where the keys and values of `site.yaml` are written, for its errors.
+struct Places<'a> {
+    text: &'a str,
+    spans: yaml::Spans,
+}
+
+impl Places<'_> {
+    /// An error about an entry: at its key (or, when it is not written, at
+    /// its nearest parent).
+    fn entry(&self, path: &[&str]) -> usize {
+        self.spans.entry(path).map_or(0, |s| s.start)
+    }
+
+    /// An error about a value written there: at the value.
+    fn value(&self, path: &[&str]) -> usize {
+        self.spans
+            .value(path)
+            .map_or_else(|| self.entry(path), |s| s.start)
+    }
+}
+
+/// The origin and base path of `base_url`, or an error at `base_url:` (or
+/// about `--base-url`, when the command line gave it).
+fn base_url_parts(
+    base_url: &str,
+    from_command_line: bool,
+    places: &Places<'_>,
+) -> Result<(String, String), Diagnostic> {
+    let message = match split_base_url(base_url) {
+        Ok(parts) => return Ok(parts),
+        Err(message) => message,
+    };
+    let d = Diagnostic::error(CONFIG_PATH, message).with_hint(tr!(
+        "write the site's public address, e.g. `base_url: https://alumni.sorbonne-universite.fr`",
+        "écrivez l'adresse publique du site, par exemple `base_url: https://alumni.sorbonne-universite.fr`"
+    ));
+    if !from_command_line {
+        return Err(d.at_offset(places.text, places.entry(&["base_url"])));
+    }
+    // The value came from the command line, not from the file.
+    Err(Diagnostic::general(d.message.map(|m, lang| match lang {
+        crate::i18n::Lang::Fr => format!("`--base-url` : {m}"),
+        crate::i18n::Lang::En => format!("`--base-url`: {m}"),
+    }))
+    .with_hint(tr!(
+        "pass the site's public address, e.g. `--base-url https://alumni.sorbonne-universite.fr`",
+        "donnez l'adresse publique du site, par exemple `--base-url https://alumni.sorbonne-universite.fr`"
+    )))
+}
+
+/// An error when `theme` is not the name of a folder of `themes/`.
+fn theme_error(theme: &str, places: &Places<'_>) -> Option<Diagnostic> {
+    let named = !theme.is_empty() && !theme.contains(['/', '\\']) && !theme.starts_with('.');
+    (!named).then(|| {
+        Diagnostic::error(
+            CONFIG_PATH,
+            tr!(
+                "`{theme}` is not a theme name",
+                "`{theme}` n'est pas un nom de thème"
+            ),
+        )
+        .at_offset(places.text, places.entry(&["theme"]))
+        .with_hint(tr!(
+            "name a folder of `themes/`, e.g. `theme: sorbonne`",
+            "nommez un dossier de `themes/`, par exemple `theme: sorbonne`"
+        ))
+    })
+}
+
+/// The site's languages, default first, and the errors of their entries:
+/// codes that are not language codes, entries that are not a language,
+/// languages without month and day names.
+fn read_languages(
+    default_language: &str,
+    raw_languages: yaml::Mapping,
+    title: &str,
+    description: &str,
+    places: &Places<'_>,
+) -> (Vec<Language>, Vec<Diagnostic>) {
+    let text = places.text;
+    let mut errors = Vec::new();
+    if !is_language_code(default_language) {
+        errors.push(
+            Diagnostic::error(
+                CONFIG_PATH,
+                tr!(
+                    "`{default_language}` is not a language code",
+                    "`{default_language}` n'est pas un code de langue"
+                ),
+            )
+            .at_offset(text, places.entry(&["default_language"]))
+            .with_hint(tr!(
+                "use a two- or three-letter code such as `fr` or `en`",
+                "utilisez un code de deux ou trois lettres comme `fr` ou `en`"
+            )),
+        );
+    }
+    let mut ordered = Vec::new();
+    for (code, value) in raw_languages {
+        let code = code.as_str().unwrap_or_default().to_string();
+        match yaml::from_value::<RawLanguage>(value) {
+            Ok(language) => ordered.push((code, language)),
+            Err(message) => errors.push(
+                Diagnostic::error(
+                    CONFIG_PATH,
+                    Text::new(
+                        format!("`languages.{code}`: {}", message.en),
+                        format!("`languages.{code}` : {}", message.fr),
+                    ),
+                )
+                .at_offset(text, places.entry(&["languages", &code]))
+                .with_hint(tr!(
+                    "a language takes `name`, and optionally `title` and `description`",
+                    "une langue prend `name`, et si vous le voulez `title` et `description`"
+                )),
+            ),
+        }
+    }
+    let languages = resolve_languages(default_language, ordered, title, description);
+    for code in languages
+        .iter()
+        .map(|l| &l.code)
+        .filter(|c| !is_language_code(c))
+    {
+        errors.push(
+            Diagnostic::error(
+                CONFIG_PATH,
+                tr!(
+                    "`{code}` is not a language code",
+                    "`{code}` n'est pas un code de langue"
+                ),
+            )
+            .at_offset(text, places.entry(&["languages", code]))
+            .with_hint(tr!(
+                "use a two- or three-letter lower-case code such as `fr` or `en`",
+                "utilisez un code de deux ou trois lettres minuscules comme `fr` ou `en`"
+            )),
+        );
+    }
+    // Dates are written with month and day names; a language without
+    // them is refused here, at its entry, rather than printed with
+    // another language's names or bare numbers unseen.
+    for code in languages
+        .iter()
+        .map(|l| &l.code)
+        .filter(|c| is_language_code(c) && !crate::date::has_names(c))
+    {
+        let known = crate::date::NAMED_LANGUAGES.join(", ");
+        let at = places
+            .spans
+            .entry(&["languages", code])
+            .map_or_else(|| places.entry(&["default_language"]), |s| s.start);
+        errors.push(
+            Diagnostic::error(
+                CONFIG_PATH,
+                tr!(
+                    "no month and day names for the language `{code}`: dates can be written in {known} only",
+                    "pas de noms de mois et de jours pour la langue `{code}` : les dates ne peuvent s'écrire qu'en {known}"
+                ),
+            )
+            .at_offset(text, at)
+            .with_hint(tr!(
+                "remove `{code}` from `languages`, or publish it under one of {known}",
+                "retirez `{code}` de `languages`, ou publiez-la sous l'une des langues {known}"
+            )),
+        );
+    }
+    (languages, errors)
+}
+
+/// Taxonomies declared twice, without a usable name, or paginated by 0.
+fn taxonomy_errors(taxonomies: &[Taxonomy], places: &Places<'_>) -> Vec<Diagnostic> {
+    let mut errors = Vec::new();
+    let mut seen = Vec::new();
+    for (i, taxonomy) in taxonomies.iter().enumerate() {
+        let slug = crate::slug::slugify(&taxonomy.name);
+        if slug.is_empty() || seen.contains(&slug) || taxonomy.paginate_by == Some(0) {
+            let field = if taxonomy.paginate_by == Some(0) {
+                "paginate_by"
+            } else {
+                "name"
+            };
+            errors.push(
+                Diagnostic::error(
+                    CONFIG_PATH,
+                    tr!(
+                        "taxonomy `{}` is declared twice or has no usable name",
+                        "la taxonomie `{}` est déclarée deux fois ou n'a pas de nom utilisable";
+                        taxonomy.name
+                    ),
+                )
+                .at_offset(places.text, places.value(&["taxonomies", &i.to_string(), field]))
+                .with_hint(tr!(
+                    "give each taxonomy a distinct name made of letters, and a `paginate_by` above 0",
+                    "donnez à chaque taxonomie un nom distinct fait de lettres, et un `paginate_by` supérieur à 0"
+                )),
+            );
+        }
+        seen.push(slug);
+    }
+    errors
+}
+
+/// Sections paginated by 0, each at its own `paginate_by`.
+fn section_errors(
+    sections: &BTreeMap<String, SectionOptions>,
+    places: &Places<'_>,
+) -> Vec<Diagnostic> {
+    sections
+        .iter()
+        .filter(|(_, options)| options.paginate_by == Some(0))
+        .map(|(folder, _)| {
+            Diagnostic::error(
+                CONFIG_PATH,
+                tr!(
+                    "`sections.{folder}.paginate_by` must be above 0",
+                    "`sections.{folder}.paginate_by` doit être supérieur à 0"
+                ),
+            )
+            .at_offset(
+                places.text,
+                places.value(&["sections", folder, "paginate_by"]),
+            )
+            .with_hint(tr!(
+                "remove it to list every page on one page",
+                "retirez-le pour lister toutes les pages sur une seule page"
+            ))
+        })
+        .collect()
 }
 
 /// The default language first (added when `languages:` does not list it),

@@ -139,6 +139,14 @@ pub const COMMON_KEYS: &[&str] = &[
     "tags",
 ];
 
+/// What is wrong with the value of a common field.
+enum Wrong {
+    /// Not of the kind the field takes: what it takes (`a date like 2026-11-28`).
+    Expected(Text),
+    /// A message and a hint of their own.
+    Said(Text, Text),
+}
+
 impl FrontMatter {
     /// Reads the fields of `split` (from the file at `path` whose text is
     /// `text`); any mistake is an error.
@@ -172,8 +180,7 @@ impl FrontMatter {
         let value_at = |key: &str| spans.value(&[key]).map_or(0, |s| s.start);
         let mut errors = Vec::new();
         let mut fm = FrontMatter::default();
-        let mut has_title = false;
-        for (key, value) in &mapping {
+        for (key, value) in mapping {
             let Some(key) = key.as_str() else {
                 errors.push(
                     Diagnostic::error(
@@ -195,95 +202,36 @@ impl FrontMatter {
                 fm.common_given.push(common);
             }
             let at = value_at(key);
-            let mut fail = |expected: Text| {
-                let offset = at;
-                let found = yaml::describe(value);
-                errors.push(
-                    Diagnostic::error(
-                        path,
-                        Text::new(
-                            format!("`{key}` must be {}", expected.en),
-                            format!("`{key}` doit être {}", expected.fr),
-                        ),
-                    )
-                    .at_offset(text, offset)
-                    .with_hint(Text::new(
-                        format!("found {}", found.en),
-                        format!("valeur trouvée : {}", found.fr),
-                    )),
-                );
-            };
-            match key {
-                "title" => match yaml::scalar_text(value) {
-                    Some(t) if !t.trim().is_empty() => {
-                        fm.title = t;
-                        has_title = true;
-                    }
-                    _ => fail(tr!("a non-empty text", "un texte non vide")),
-                },
-                "description" => match yaml::scalar_text(value) {
-                    Some(t) => fm.description = Some(t),
-                    None => fail(tr!("a text", "un texte")),
-                },
-                "date" | "updated" | "publish_date" | "expiry_date" => {
-                    let parsed = yaml::scalar_text(value).map(|t| DateTime::parse(&t));
-                    match parsed {
-                        Some(Ok(d)) => {
-                            *match key {
-                                "date" => &mut fm.date,
-                                "updated" => &mut fm.updated,
-                                "publish_date" => &mut fm.publish_date,
-                                _ => &mut fm.expiry_date,
-                            } = Some(d);
-                        }
-                        Some(Err(why)) => fail(Text::new(
-                            format!("a date ({})", why.en),
-                            format!("une date ({})", why.fr),
+            match fm.set_common(key, &value) {
+                Ok(true) => {}
+                Ok(false) => {
+                    fm.extra.insert(Value::String(key.to_string()), value);
+                }
+                Err(Wrong::Expected(expected)) => {
+                    let found = yaml::describe(&value);
+                    errors.push(
+                        Diagnostic::error(
+                            path,
+                            Text::new(
+                                format!("`{key}` must be {}", expected.en),
+                                format!("`{key}` doit être {}", expected.fr),
+                            ),
+                        )
+                        .at_offset(text, at)
+                        .with_hint(Text::new(
+                            format!("found {}", found.en),
+                            format!("valeur trouvée : {}", found.fr),
                         )),
-                        None => fail(tr!("a date like 2026-11-28", "une date comme 2026-11-28")),
-                    }
+                    );
                 }
-                "draft" => match value.as_bool() {
-                    Some(b) => fm.draft = b,
-                    None => fail(tr!("true or false", "true ou false")),
-                },
-                "slug" => match yaml::scalar_text(value) {
-                    Some(s) => fm.slug = Some(s),
-                    None => fail(tr!("a text", "un texte")),
-                },
-                "weight" => match value.as_i64() {
-                    Some(w) => fm.weight = Some(w),
-                    None => fail(tr!("a whole number", "un nombre entier")),
-                },
-                "template" => match value.as_str() {
-                    Some(t) => fm.template = Some(t.to_string()),
-                    None => fail(tr!(
-                        "a template file name such as `page.html`",
-                        "un nom de fichier de gabarit comme `page.html`"
-                    )),
-                },
-                "tags" => match terms(key, value) {
-                    Ok(list) => fm.tags = list,
-                    Err((message, hint)) => errors.push(
-                        Diagnostic::error(path, message)
-                            .at_offset(text, at)
-                            .with_hint(hint),
-                    ),
-                },
-                "aliases" => match text_list(value) {
-                    Some(list) => fm.aliases = list,
-                    None => fail(tr!(
-                        "a list of texts, e.g. `[un, deux]`",
-                        "une liste de textes, par exemple `[un, deux]`"
-                    )),
-                },
-                _ => {
-                    fm.extra
-                        .insert(Value::String(key.to_string()), value.clone());
-                }
+                Err(Wrong::Said(message, hint)) => errors.push(
+                    Diagnostic::error(path, message)
+                        .at_offset(text, at)
+                        .with_hint(hint),
+                ),
             }
         }
-        if !has_title && !errors.iter().any(|d| d.message.starts_with("`title`")) {
+        if fm.title.is_empty() && !errors.iter().any(|d| d.message.starts_with("`title`")) {
             errors.push(
                 Diagnostic::error(
                     path,
@@ -319,6 +267,83 @@ impl FrontMatter {
         }
         fm.spans = spans;
         Ok((fm, errors))
+    }
+
+    /// Sets the common field `key` (one of [`COMMON_KEYS`]) from `value`;
+    /// `Ok(false)` when `key` is not a common field (it belongs to
+    /// `extra`), and what is wrong with a value it cannot take.
+    fn set_common(&mut self, key: &str, value: &Value) -> Result<bool, Wrong> {
+        let expected = |text: Text| Err(Wrong::Expected(text));
+        match key {
+            "title" => match yaml::scalar_text(value) {
+                Some(t) if !t.trim().is_empty() => self.title = t,
+                _ => return expected(tr!("a non-empty text", "un texte non vide")),
+            },
+            "description" => match yaml::scalar_text(value) {
+                Some(t) => self.description = Some(t),
+                None => return expected(tr!("a text", "un texte")),
+            },
+            "date" | "updated" | "publish_date" | "expiry_date" => {
+                let parsed = yaml::scalar_text(value).map(|t| DateTime::parse(&t));
+                let date = match parsed {
+                    Some(Ok(d)) => d,
+                    Some(Err(why)) => {
+                        return expected(Text::new(
+                            format!("a date ({})", why.en),
+                            format!("une date ({})", why.fr),
+                        ));
+                    }
+                    None => {
+                        return expected(tr!(
+                            "a date like 2026-11-28",
+                            "une date comme 2026-11-28"
+                        ));
+                    }
+                };
+                *match key {
+                    "date" => &mut self.date,
+                    "updated" => &mut self.updated,
+                    "publish_date" => &mut self.publish_date,
+                    _ => &mut self.expiry_date,
+                } = Some(date);
+            }
+            "draft" => match value.as_bool() {
+                Some(b) => self.draft = b,
+                None => return expected(tr!("true or false", "true ou false")),
+            },
+            "slug" => match yaml::scalar_text(value) {
+                Some(s) => self.slug = Some(s),
+                None => return expected(tr!("a text", "un texte")),
+            },
+            "weight" => match value.as_i64() {
+                Some(w) => self.weight = Some(w),
+                None => return expected(tr!("a whole number", "un nombre entier")),
+            },
+            "template" => match value.as_str() {
+                Some(t) => self.template = Some(t.to_string()),
+                None => {
+                    return expected(tr!(
+                        "a template file name such as `page.html`",
+                        "un nom de fichier de gabarit comme `page.html`"
+                    ));
+                }
+            },
+            "tags" => match terms(key, value) {
+                Ok(list) => self.tags = list,
+                Err((message, hint)) => return Err(Wrong::Said(message, hint)),
+            },
+            "aliases" => match text_list(value) {
+                Some(list) => self.aliases = list,
+                None => {
+                    return expected(tr!(
+                        "a list of texts, e.g. `[un, deux]`",
+                        "une liste de textes, par exemple `[un, deux]`"
+                    ));
+                }
+            },
+            _ => return Ok(false),
+        }
+        Ok(true)
     }
 
     /// Byte offset in the file of the value of the top-level `key` (for an

@@ -446,8 +446,7 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
         Purpose::Publish => parse::Bodies::Dropped,
         Purpose::Preview => parse::Bodies::Held,
     };
-    let (documents, parse_errors) =
-        parse::read_all(root, &loaded.markdown, &languages, &rules, bodies);
+    let (documents, parse_errors) = parse::read_all(root, &loaded.markdown, &languages, bodies);
     // Markdown files that could not be read or parsed are left out; their
     // errors name them. Those read with errors in their common fields are
     // left out by the model, with the errors of their other fields.
@@ -654,7 +653,6 @@ pub fn next_rebuild(options: &BuildOptions) -> Result<Option<Change>, BuildError
         &options.root,
         &loaded.markdown,
         &languages,
-        &rules,
         parse::Bodies::Held,
     );
     errors.extend(parse_errors);

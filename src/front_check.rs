@@ -655,7 +655,8 @@ mod tests {
             path: format!("content/{path}"),
             text: format!("---\n{front}---\nTexte.\n"),
         };
-        parse_one(file, &languages, &Rules::default()).unwrap()
+        let trust = Rules::default().of(&file.path);
+        parse_one(file, &languages, trust).unwrap()
     }
 
     fn club() -> Collection {

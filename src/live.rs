@@ -393,11 +393,14 @@ impl LiveSite {
                 Ok(f) => f,
                 Err(d) => return Some(Err(vec![d])),
             };
-            // Limits on untrusted pages are the load stage's: the full rebuild applies them.
-            if rules.of(path).is_untrusted() && file.text.len() as u64 > config.limits.page_bytes {
+            // Trust is decided from the path, once, as the load stage
+            // does; its limits are the load stage's (the full rebuild
+            // says what is over them).
+            let trust = rules.of(path);
+            if load::over_page_limit(&trust, file.text.len() as u64, config.limits.page_bytes) {
                 return None;
             }
-            let doc = match parse::parse_one(file, &languages, &rules) {
+            let doc = match parse::parse_one(file, &languages, trust) {
                 Ok(d) => d,
                 Err(errors) => return Some(Err(errors)),
             };

@@ -43,8 +43,9 @@ pub struct CopyFile {
 pub(crate) struct Loaded {
     /// Markdown files under `content/` (pages and `_index.md` sections),
     /// not read yet: the parse stage reads each (see `parse::read_all`),
-    /// so that a build need not hold every text at once.
-    pub markdown: Vec<PathBuf>,
+    /// so that a build need not hold every text at once. Each with its
+    /// trust, decided here once from its path.
+    pub markdown: Vec<(PathBuf, Trust)>,
     /// YAML files under `content/_data/`.
     pub data: Vec<TextFile>,
     /// Other files under `content/` (outside `_data/` and `_static/`): page
@@ -215,7 +216,7 @@ pub(crate) fn load(root: &Path, rules: &Rules) -> (Loaded, Vec<Diagnostic>) {
                 errors.push(d);
                 continue;
             }
-            markdown.push(abs);
+            markdown.push((abs, trust));
         } else {
             loaded.content_files.push(CopyFile {
                 trust: rules.of(&site_rel),
@@ -281,10 +282,16 @@ fn judge_untrusted_files(files: &[CopyFile], limits: &crate::config::Limits) -> 
 
 /// An untrusted page larger than `limit` bytes is refused before it is
 /// read, so that its cost to CI stays bounded.
+/// Whether a page of `trust` that weighs `size` bytes is over `limit`,
+/// the weight allowed to pages of untrusted collections.
+pub(crate) fn over_page_limit(trust: &Trust, size: u64, limit: u64) -> bool {
+    trust.collection().is_some() && size > limit
+}
+
 fn too_big(trust: &Trust, path: &str, entry: &walkdir::DirEntry, limit: u64) -> Option<Diagnostic> {
     let collection = trust.collection()?;
     let size = entry.metadata().ok()?.len();
-    (size > limit).then(|| {
+    over_page_limit(trust, size, limit).then(|| {
         let (size, limit) = (
             crate::i18n::human_size(size),
             crate::i18n::human_size(limit),

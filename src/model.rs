@@ -1400,7 +1400,7 @@ mod tests {
                 text: format!("---\n{front}\n---\nBody\n"),
             },
             &languages,
-            &crate::trust::Rules::default(),
+            crate::trust::Trust::Staff,
         )
         .unwrap()
     }

@@ -12,7 +12,7 @@ use rayon::prelude::*;
 use crate::diagnostic::Diagnostic;
 use crate::front_matter::{self, FrontMatter};
 use crate::load::TextFile;
-use crate::trust::{Rules, Trust};
+use crate::trust::Trust;
 
 /// What a Markdown file is to the site.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -177,14 +177,14 @@ fn classify(translation_key: &str) -> DocumentKind {
     }
 }
 
-/// Parses one file; its trust follows from its path under `rules`. Any
-/// mistake of its front matter is an error.
+/// Parses one file, of the trust the load stage gave it. Any mistake of
+/// its front matter is an error.
 pub(crate) fn parse_one(
     file: TextFile,
     languages: &Languages<'_>,
-    rules: &Rules,
+    trust: Trust,
 ) -> Result<Document, Vec<Diagnostic>> {
-    match read_one(file, languages, rules)? {
+    match read_one(file, languages, trust)? {
         (document, errors) if errors.is_empty() => Ok(document),
         (_, errors) => Err(errors),
     }
@@ -196,7 +196,7 @@ pub(crate) fn parse_one(
 fn read_one(
     file: TextFile,
     languages: &Languages<'_>,
-    rules: &Rules,
+    trust: Trust,
 ) -> Result<(Document, Vec<Diagnostic>), Vec<Diagnostic>> {
     let content_path = file
         .path
@@ -208,7 +208,7 @@ fn read_one(
     let (front, errors) = FrontMatter::read(&file.text, &split, &file.path)?;
     let body_start = split.body_start;
     let document = Document {
-        trust: rules.of(&content_path),
+        trust,
         kind: classify(&translation_key),
         lang: lang.to_string(),
         translation_key,
@@ -242,7 +242,7 @@ fn drop_body(mut document: Document, abs: &Path, bodies: Bodies) -> Document {
 }
 
 /// Reads and parses every Markdown file of `paths` (absolute, under
-/// `root`) in parallel, each text read, parsed and, with
+/// `root`, each with the trust the load stage gave it) in parallel, each text read, parsed and, with
 /// [`Bodies::Dropped`], cut to its front matter before the next: memory
 /// holds front matter, not the site's text. Documents and diagnostics in
 /// path order. A document whose common fields have errors is among the
@@ -250,16 +250,15 @@ fn drop_body(mut document: Document, abs: &Path, bodies: Bodies) -> Document {
 /// judged in the same run; the errors name it.
 pub(crate) fn read_all(
     root: &Path,
-    paths: &[PathBuf],
+    paths: &[(PathBuf, Trust)],
     languages: &Languages<'_>,
-    rules: &Rules,
     bodies: Bodies,
 ) -> (Vec<Document>, Vec<Diagnostic>) {
     let results: Vec<_> = paths
         .par_iter()
-        .map(|abs| {
+        .map(|(abs, trust)| {
             let file = crate::load::read_text(root, abs).map_err(|d| vec![d])?;
-            let (document, errors) = read_one(file, languages, rules)?;
+            let (document, errors) = read_one(file, languages, trust.clone())?;
             Ok((drop_body(document, abs, bodies), errors))
         })
         .collect();
@@ -348,7 +347,7 @@ mod tests {
             let path = root.join(rel);
             std::fs::create_dir_all(path.parent().unwrap()).unwrap();
             std::fs::write(&path, text).unwrap();
-            path
+            (path, Trust::Staff)
         };
         let page = "---\ntitle: Club\n---\n\nLe club se réunit le mardi.\n";
         let paths = vec![
@@ -364,13 +363,7 @@ mod tests {
                 "---\ntitle: D\n---\n\nRésumé.\n\n<!-- more -->\n\nSuite.\n",
             ),
         ];
-        let (docs, errors) = read_all(
-            root,
-            &paths,
-            &languages(),
-            &Rules::default(),
-            Bodies::Dropped,
-        );
+        let (docs, errors) = read_all(root, &paths, &languages(), Bodies::Dropped);
         assert!(errors.is_empty(), "{errors:?}");
         let doc = |name: &str| docs.iter().find(|d| d.content_path == name).unwrap();
         assert!(doc("clubs/_index.md").dropped.is_none());
@@ -399,7 +392,7 @@ mod tests {
             );
             assert!(e.message.fr.contains("a changé pendant la construction"));
         }
-        let (held, _) = read_all(root, &paths, &languages(), &Rules::default(), Bodies::Held);
+        let (held, _) = read_all(root, &paths, &languages(), Bodies::Held);
         assert!(
             held.iter()
                 .all(|d| d.dropped.is_none() && !d.body().is_empty())
@@ -415,7 +408,7 @@ mod tests {
                     text: "---\ntitle: T\n---\n".to_string(),
                 },
                 &languages(),
-                &Rules::default(),
+                Trust::Staff,
             )
             .unwrap()
         };

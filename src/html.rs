@@ -311,12 +311,14 @@ fn offset(at: usize) -> u32 {
 }
 
 /// Writes a start tag from its name and decoded attributes, in their order,
-/// each value escaped and in double quotes: how the rewriters write again
-/// the tags they change.
+/// each value escaped and in double quotes, and ` />` when `self_closing`
+/// (which matters in SVG): how the rewriters write again the tags they
+/// change.
 pub(crate) fn push_start_tag<'a>(
     out: &mut String,
     name: &str,
     attributes: impl IntoIterator<Item = (&'a str, &'a str)>,
+    self_closing: bool,
 ) {
     out.push('<');
     out.push_str(name);
@@ -327,7 +329,7 @@ pub(crate) fn push_start_tag<'a>(
         out.push_str(&escape(value));
         out.push('"');
     }
-    out.push('>');
+    out.push_str(if self_closing { " />" } else { ">" });
 }
 
 #[cfg(test)]

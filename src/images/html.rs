@@ -177,6 +177,7 @@ fn responsive(
             .map(|a| (&*a.name.local, &*a.value))
             .chain(set)
             .chain(extra.iter().copied()),
+        false,
     );
     let formats = image.formats();
     if formats.len() < 2 {

@@ -165,7 +165,10 @@ mod tests {
                 "<pre><span title=\"</pre>\">  a  </span>\n\n  b  </pre> c ",
             ),
             ("x<!-->  y  <!-- z -->  w", "x y w"),
-            ("<textarea/>  a\n  b</textarea>", "<textarea/>  a\n  b</textarea>"),
+            (
+                "<textarea/>  a\n  b</textarea>",
+                "<textarea/>  a\n  b</textarea>",
+            ),
             ("<p>1 <  2   et   3 > 2</p>", "<p>1 < 2 et 3 > 2</p>"),
         ] {
             assert_eq!(html(page), minified, "{page}");

@@ -25,7 +25,7 @@
 //! address that names no published file is left as written, so that
 //! `alumni check` still reports it, at the link that wrote it.
 
-use crate::html::{push_start_tag, TagKind, Token};
+use crate::html::{TagKind, Token, push_start_tag};
 use std::borrow::Cow;
 use std::collections::HashSet;
 
@@ -370,7 +370,7 @@ mod tests {
                 format!(r#"<img src="{moved}" alt="a &gt; b">"#),
             ),
             (
-                r#"<noscript><img src='amphi.jpg' alt=x></noscript>"#.to_string(),
+                r"<noscript><img src='amphi.jpg' alt=x></noscript>".to_string(),
                 format!(r#"<noscript><img src="{moved}" alt="x"></noscript>"#),
             ),
             (

@@ -20,7 +20,7 @@
 //! or a title is text, and stays as it is; one in `<noscript>` is what a
 //! browser without JavaScript shows, and is rewritten.
 
-use crate::html::{escape, push_start_tag, TagKind, Token};
+use crate::html::{TagKind, Token, escape, push_start_tag};
 use html5ever::Attribute;
 use std::fmt::Write as _;
 
@@ -301,7 +301,7 @@ mod tests {
     /// The `<img>` tags of `out`, each from `<img` to its `>`.
     fn img_tags(out: &str) -> Vec<&str> {
         out.match_indices("<img")
-            .map(|(i, _)| &out[i..i + out[i..].find('>').unwrap() + 1])
+            .map(|(i, _)| &out[i..=i + out[i..].find('>').unwrap()])
             .collect()
     }
 
@@ -327,10 +327,7 @@ mod tests {
             assert_eq!(out, html);
         }
         let out = run(&format!("<p title=\"<!--\">a</p>{img}<p>-->"));
-        assert!(
-            out.starts_with("<p title=\"<!--\">a</p><picture>"),
-            "{out}"
-        );
+        assert!(out.starts_with("<p title=\"<!--\">a</p><picture>"), "{out}");
     }
 
     #[test]

@@ -179,8 +179,7 @@ impl<F: FnMut(Range<usize>, Token)> TokenSink for Located<F> {
     }
 }
 
-/// Whether `piece` (a piece of source from a `<` to the next `<` or `>`)
-/// opens a markup token the tokenizer goes on reading after it, in normal
+/// Whether the `<` that `text` starts with opens a markup token in normal
 /// content: `<` and a letter opens a tag, `<!` a comment or a doctype, `<?`
 /// and `</` (but `</>`, which is dropped) a comment or an end tag.
 fn opens_markup(piece: &[u8]) -> bool {
@@ -210,13 +209,13 @@ fn opens_end_tag(piece: &[u8], name: &str) -> bool {
 /// decoded) come with an empty range at the end of the markup before them;
 /// the text as written is the source between two markup tokens' ranges.
 ///
-/// The tokenizer is fed the source in pieces cut before each `<` and after
-/// each `>`: a markup token is emitted while the piece holding its closing
-/// `>` is fed, so its range ends where that piece does, and it starts at
-/// the `<` of the piece that opened it, carried over the pieces that follow
-/// while it is unfinished (a `>` or a `<` in a quoted attribute value or in
-/// a comment). Which `<` opens markup is decided as the tokenizer decides
-/// it, in normal content and in raw text (where only the end tag of its
+/// The tokenizer is fed the source in pieces cut after each `>` (and, in
+/// raw text, before each `<`): a markup token is emitted while the piece
+/// holding its closing `>` is fed, so its range ends where that piece does,
+/// and it starts at the `<` that opened it, carried over the pieces that
+/// follow while it is unfinished (a `>` in a quoted attribute value or in a
+/// comment). Which `<` opens markup is decided as the tokenizer decides it,
+/// in normal content and in raw text (where only the end tag of its
 /// element does).
 pub(crate) fn located(html: &str, without_scripting: bool, each: impl FnMut(Range<usize>, Token)) {
     let sink = Located {
@@ -238,33 +237,51 @@ pub(crate) fn located(html: &str, without_scripting: bool, each: impl FnMut(Rang
     let mut pending: Option<usize> = None;
     let mut from = 0;
     while from < bytes.len() {
+        let sink = &tokenizer.sink;
+        let raw = sink.raw.borrow().clone();
+        // A piece runs to the next `>` included; in raw text (scripts,
+        // styles), where a `<` can open markup or not depending on what
+        // the tokenizer read before it, also to the next `<` excluded.
         let to = match bytes[from + 1..]
             .iter()
-            .position(|&b| b == b'<' || b == b'>')
+            .position(|&b| b == b'>' || raw.is_some() && b == b'<')
         {
             Some(i) if bytes[from + 1 + i] == b'>' => from + i + 2,
             Some(i) => from + 1 + i,
             None => bytes.len(),
         };
-        // A piece that starts with `>` ends there.
         let to = if bytes[from] == b'>' { from + 1 } else { to };
-        let sink = &tokenizer.sink;
         let piece = &bytes[from..to];
-        // In raw text, only `</` and the element's name open markup (its end
-        // tag), unless the tokenizer reads them as text (`</script` after
-        // `<!--<script>` in a script). The piece is then fed in two: the
-        // tokenizer holds `</script` until it reads what follows, and emits
-        // text then only if it read it as text.
-        let raw_end = match &*sink.raw.borrow() {
-            Some(name) => opens_end_tag(piece, name).then_some(from + 2 + name.len()),
-            None => None,
+        let (opens, fed) = match &raw {
+            // In raw text, only `</` and the element's name open markup (its
+            // end tag), unless the tokenizer reads them as text (`</script`
+            // after `<!--<script>` in a script). The piece is then fed in
+            // two: the tokenizer holds `</script` until it reads what
+            // follows, and emits text then only if it read it as text.
+            Some(name) => {
+                let opens = opens_end_tag(piece, name);
+                (
+                    opens.then_some(from),
+                    opens.then_some(from + 2 + name.len()),
+                )
+            }
+            // In normal content, the first `<` that opens markup: it runs to
+            // the piece's `>` (which ends it) or past it.
+            None => (
+                piece
+                    .iter()
+                    .enumerate()
+                    .filter(|(_, b)| **b == b'<')
+                    .find(|(i, _)| opens_markup(&piece[*i..]))
+                    .map(|(i, _)| from + i),
+                None,
+            ),
         };
-        let opens = raw_end.is_some() || sink.raw.borrow().is_none() && opens_markup(piece);
-        sink.start.set(pending.unwrap_or(from));
+        sink.start.set(pending.or(opens).unwrap_or(from));
         sink.end.set(to);
         sink.placed.set(false);
         let mut at = from;
-        if let Some(cut) = raw_end.filter(|_| pending.is_none()) {
+        if let Some(cut) = fed.filter(|_| pending.is_none()) {
             queue.push_back(whole.subtendril(offset(at), offset(cut - at)));
             let _ = tokenizer.feed(&queue);
             at = cut;
@@ -274,8 +291,8 @@ pub(crate) fn located(html: &str, without_scripting: bool, each: impl FnMut(Rang
         let _ = tokenizer.feed(&queue);
         if sink.placed.get() {
             pending = None;
-        } else if pending.is_none() && opens && !(raw_end.is_some() && sink.text.get()) {
-            pending = Some(from);
+        } else if pending.is_none() && !(fed.is_some() && sink.text.get()) {
+            pending = opens;
         }
         from = to;
     }

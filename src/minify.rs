@@ -1,13 +1,18 @@
 //! `--minify`: smaller HTML, CSS and JS, with the same meaning.
 //!
 //! CSS and JS go through the `minifier` crate's tokenizers (comments and
-//! needless spaces removed). HTML is handled here, conservatively: runs of
-//! whitespace in text collapse to one character (a newline when the run
-//! held one, else a space), which a browser renders the same in normal flow;
-//! comments go; `<pre>`, `<textarea>`, `<script>` and `<style>` keep their
-//! content as written, and tags (attribute values included) are copied as
-//! they are. Removing the whitespace between two elements altogether could
-//! join two inline words, so it is never done.
+//! needless spaces removed). HTML is handled here, conservatively, on the
+//! tokens a browser reads ([`crate::html::located`]): runs of whitespace in
+//! text collapse to one character (a newline when the run held one, else a
+//! space), which a browser renders the same in normal flow; comments go;
+//! `<pre>` keeps its content as written, and so do the elements whose
+//! content is text to the tokenizer and shown or run as written
+//! (`<textarea>`, `<script>`, `<style>`, `<xmp>`, `<plaintext>`); tags,
+//! doctypes and what the tokenizer reads as another kind of comment (`<?`,
+//! `<!x`) are copied as they are. Removing the whitespace between two
+//! elements altogether could join two inline words, so it is never done.
+
+use crate::html::{TagKind, Token};
 
 /// The minified bytes of an output file, chosen by its extension; `None`
 /// when the file is not HTML, CSS or JS, or is not UTF-8, or the minifier
@@ -36,67 +41,54 @@ pub(crate) fn js(text: &str) -> Option<String> {
     minifier::js::minify(text).ok().map(|m| m.to_string())
 }
 
-/// Elements whose text is kept byte for byte.
-const RAW: [&str; 4] = ["pre", "textarea", "script", "style"];
-
-/// The name of the tag that starts at `rest` (after `<` or `</`), lowercased.
-fn tag_name(rest: &str) -> String {
-    rest.chars()
-        .take_while(char::is_ascii_alphanumeric)
-        .map(|c| c.to_ascii_lowercase())
-        .collect()
-}
+/// Elements whose text the tokenizer reads as text (no markup in it) and
+/// that is kept byte for byte.
+const RAW: [&str; 5] = ["textarea", "script", "style", "xmp", "plaintext"];
 
 /// Collapses whitespace in text and removes comments; see the module docs.
 pub(crate) fn html(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
-    let mut rest = text;
-    while !rest.is_empty() {
-        let Some(lt) = rest.find('<') else {
-            collapse(rest, &mut out);
-            break;
-        };
-        collapse(&rest[..lt], &mut out);
-        rest = &rest[lt..];
-        if let Some(after) = rest.strip_prefix("<!--") {
-            // A comment that is never closed runs to the end, as in a browser.
-            rest = after.find("-->").map_or("", |end| &after[end + 3..]);
-            continue;
+    // Bytes of `text` before this index are in `out` already.
+    let mut copied = 0;
+    // Depth in `<pre>`, and whether raw text of [`RAW`] is being read.
+    let mut pre = 0usize;
+    let mut raw = false;
+    // `<noscript>` read as markup: its tags are copied as written, not
+    // collapsed as text.
+    crate::html::located(text, true, |range, token| {
+        if range.is_empty() {
+            return;
         }
-        // A tag runs to the first `>` outside quotes.
-        let end = tag_end(rest);
-        let tag = &rest[..end];
-        out.push_str(tag);
-        rest = &rest[end..];
-        let name = tag_name(&tag[1..]);
-        if RAW.contains(&name.as_str()) && !tag.ends_with("/>") {
-            // Copy up to the matching end tag (or the end of the text).
-            let close = format!("</{name}");
-            let stop = find_ignore_case(rest, &close).unwrap_or(rest.len());
-            out.push_str(&rest[..stop]);
-            rest = &rest[stop..];
+        let between = &text[copied..range.start];
+        if pre > 0 || raw {
+            out.push_str(between);
+        } else {
+            collapse(between, &mut out);
         }
+        let source = &text[range.clone()];
+        match token {
+            Token::CommentToken(_) if source.starts_with("<!--") => {}
+            Token::TagToken(tag) => {
+                match (tag.kind, &*tag.name) {
+                    (TagKind::StartTag, "pre") => pre += 1,
+                    (TagKind::EndTag, "pre") => pre = pre.saturating_sub(1),
+                    (TagKind::StartTag, name) => raw = RAW.contains(&name),
+                    // In raw text, the only tag is the end tag that ends it.
+                    (TagKind::EndTag, _) => raw = false,
+                }
+                out.push_str(source);
+            }
+            _ => out.push_str(source),
+        }
+        copied = range.end;
+    });
+    let rest = &text[copied..];
+    if pre > 0 || raw {
+        out.push_str(rest);
+    } else {
+        collapse(rest, &mut out);
     }
     out
-}
-
-/// The byte length of the tag at the start of `text` (which starts with `<`).
-fn tag_end(text: &str) -> usize {
-    let mut quote = None;
-    for (i, c) in text.char_indices().skip(1) {
-        match (quote, c) {
-            (None, '"' | '\'') => quote = Some(c),
-            (Some(q), c) if c == q => quote = None,
-            (None, '>') => return i + 1,
-            _ => {}
-        }
-    }
-    text.len()
-}
-
-fn find_ignore_case(haystack: &str, needle: &str) -> Option<usize> {
-    let (h, n) = (haystack.as_bytes(), needle.as_bytes());
-    (0..h.len().saturating_sub(n.len() - 1)).find(|&i| h[i..i + n.len()].eq_ignore_ascii_case(n))
 }
 
 /// Appends `text` with each run of ASCII whitespace made one character.
@@ -157,6 +149,49 @@ mod tests {
         }
         assert_eq!(html("<pre>  a  "), "<pre>  a  ");
         assert_eq!(html("x <!-- y"), "x ");
+    }
+
+    #[test]
+    fn html_is_read_as_a_browser_reads_it() {
+        // Each fails on the old scanner. It ended `<pre>` at a `</pre` in a
+        // quoted value, collapsing the preformatted text after it; ran the
+        // empty comment `<!-->` to the next `-->`, dropping the text
+        // between; took `<textarea/>` (a start tag to a browser) for an
+        // empty element and collapsed its text; and read a `<` that opens
+        // no tag as a tag up to the next `>`, keeping its text's spaces.
+        for (page, minified) in [
+            (
+                "<pre><span title=\"</pre>\">  a  </span>\n\n  b  </pre>  c  ",
+                "<pre><span title=\"</pre>\">  a  </span>\n\n  b  </pre> c ",
+            ),
+            ("x<!-->  y  <!-- z -->  w", "x y w"),
+            (
+                "<textarea/>  a\n  b</textarea>",
+                "<textarea/>  a\n  b</textarea>",
+            ),
+            ("<p>1 <  2   et   3 > 2</p>", "<p>1 < 2 et 3 > 2</p>"),
+        ] {
+            assert_eq!(html(page), minified, "{page}");
+        }
+    }
+
+    #[test]
+    fn html_keeps_what_is_shown_or_run_as_written() {
+        // Catches the text of `<xmp>` (shown preformatted) collapsed, a
+        // script's text collapsed after a `</script>` it holds as text
+        // (after `<!--<script>`), and a `<pre>` nested in another ending
+        // the outer one's preformatted text.
+        for page in [
+            "<xmp>  a   <b>  </xmp>",
+            "<script>s = '<!--<script>  </script>  ';  x = '-->'</script>",
+            "<pre>  <pre>  a  </pre>  b  </pre>",
+        ] {
+            assert_eq!(html(page), page);
+        }
+        // Other kinds of comment are copied: `<?xml ?>`, and `<![CDATA[`,
+        // which is text in SVG. Catches every comment token dropped.
+        let page = "<?xml version=\"1.0\"?><svg><![CDATA[a  b]]></svg>";
+        assert_eq!(html(page), page);
     }
 
     #[test]

@@ -25,7 +25,8 @@
 //! address that names no published file is left as written, so that
 //! `alumni check` still reports it, at the link that wrote it.
 
-use crate::html::{escape, unescape_attribute as unescape};
+use crate::html::{TagKind, Token, push_start_tag};
+use std::borrow::Cow;
 use std::collections::HashSet;
 
 use crate::config::Config;
@@ -103,90 +104,53 @@ impl<'a> Relocation<'a> {
 const ADDRESS_ATTRIBUTES: [&str; 4] = ["href", "src", "srcset", "poster"];
 
 /// `html` with its relative addresses to relocated files rewritten, or
-/// `None` when none is.
+/// `None` when none is. The attributes are those a browser reads
+/// ([`crate::html::located`]: not in comments, scripts, styles, text areas
+/// or titles, and in `<noscript>`, where a browser without JavaScript reads
+/// them); a tag with an address that moves is written again from its decoded
+/// attributes, in their order, and the rest is copied byte for byte.
 pub(crate) fn relocate(html: &str, relocation: &Relocation<'_>) -> Option<String> {
     let mut out = String::new();
     // Bytes of `html` before this index are in `out` already.
     let mut copied = 0;
-    let mut at = 0;
-    while let Some(open) = html[at..].find('<') {
-        let start = at + open + 1;
-        let rest = &html[start..];
-        if let Some(after) = rest.strip_prefix("!--") {
-            at = after
-                .find("-->")
-                .map_or(html.len(), |end| start + 3 + end + 3);
-            continue;
+    crate::html::located(html, true, |range, token| {
+        let Token::TagToken(tag) = token else {
+            return;
+        };
+        if tag.kind != TagKind::StartTag {
+            return;
         }
-        let name_len = rest
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(rest.len());
-        if name_len == 0 || !rest.starts_with(|c: char| c.is_ascii_alphabetic()) {
-            at = start;
-            continue;
-        }
-        let name = rest[..name_len].to_ascii_lowercase();
-        let mut i = start + name_len;
-        loop {
-            i += html[i..].len() - html[i..].trim_start().len();
-            let rest = &html[i..];
-            if rest.is_empty() || rest.starts_with('>') || rest.starts_with("/>") {
-                break;
-            }
-            // A key is at least one character, so that the loop moves on.
-            let key_len = rest
-                .find(|c: char| c.is_whitespace() || c == '=' || c == '>' || c == '/')
-                .unwrap_or(rest.len())
-                .max(rest.chars().next().map_or(1, char::len_utf8));
-            let key = rest[..key_len].to_ascii_lowercase();
-            i += key_len;
-            let after_key = html[i..].trim_start();
-            let Some(value) = after_key.strip_prefix('=') else {
-                continue;
-            };
-            let value_at = html.len() - value.trim_start().len();
-            let value = &html[value_at..];
-            let (inner_start, inner_end, end) = if let Some(q @ ('"' | '\'')) = value.chars().next()
-            {
-                let close = value[1..].find(q).map_or(value.len(), |e| e + 1);
-                (
-                    value_at + 1,
-                    value_at + close,
-                    (value_at + close + 1).min(html.len()),
-                )
-            } else {
-                let len = value
-                    .find(|c: char| c.is_whitespace() || c == '>')
-                    .unwrap_or(value.len());
-                (value_at, value_at + len, value_at + len)
-            };
-            if ADDRESS_ATTRIBUTES.contains(&key.as_str()) {
-                let written = &html[inner_start..inner_end];
-                if let Some(new) = rewrite_value(&key, written, relocation) {
-                    let quoted = inner_start != value_at;
-                    out.push_str(&html[copied..inner_start]);
-                    if !quoted {
-                        out.push('"');
-                    }
-                    out.push_str(&new);
-                    if !quoted {
-                        out.push('"');
-                    }
-                    copied = inner_end;
-                }
-            }
-            i = end;
-        }
-        at = i;
-        // The text of a script or style is no HTML.
-        if name == "script" || name == "style" {
-            let close = format!("</{name}");
-            at = html[at..]
-                .to_ascii_lowercase()
-                .find(&close)
-                .map_or(html.len(), |e| at + e);
-        }
-    }
+        let moved = |a: &html5ever::Attribute| {
+            let name = &*a.name.local;
+            ADDRESS_ATTRIBUTES
+                .contains(&name)
+                .then(|| rewrite_value(name, &a.value, relocation))
+                .flatten()
+        };
+        let Some(first) = tag.attrs.iter().position(|a| moved(a).is_some()) else {
+            return;
+        };
+        let values: Vec<Cow<'_, str>> = tag
+            .attrs
+            .iter()
+            .enumerate()
+            .map(|(i, a)| match (i >= first).then(|| moved(a)).flatten() {
+                Some(new) => Cow::Owned(new),
+                None => Cow::Borrowed(&*a.value),
+            })
+            .collect();
+        out.push_str(&html[copied..range.start]);
+        push_start_tag(
+            &mut out,
+            &tag.name,
+            tag.attrs
+                .iter()
+                .zip(&values)
+                .map(|(a, v)| (&*a.name.local, &**v)),
+            tag.self_closing,
+        );
+        copied = range.end;
+    });
     if copied == 0 {
         return None;
     }
@@ -194,10 +158,9 @@ pub(crate) fn relocate(html: &str, relocation: &Relocation<'_>) -> Option<String
     Some(out)
 }
 
-/// The new value of an address attribute as written (HTML-escaped), when
-/// any of its addresses moves.
-fn rewrite_value(key: &str, written: &str, relocation: &Relocation<'_>) -> Option<String> {
-    let value = unescape(written);
+/// The new value of an address attribute (decoded), when any of its
+/// addresses moves.
+fn rewrite_value(key: &str, value: &str, relocation: &Relocation<'_>) -> Option<String> {
     let new = if key == "srcset" {
         let mut changed = false;
         let candidates: Vec<String> = value
@@ -218,9 +181,9 @@ fn rewrite_value(key: &str, written: &str, relocation: &Relocation<'_>) -> Optio
             .collect();
         changed.then(|| candidates.join(","))?
     } else {
-        relocated(&value, relocation)?
+        relocated(value, relocation)?
     };
-    Some(escape(&new))
+    Some(new)
 }
 
 /// The absolute address of the file `url` names, when it is relative,
@@ -296,7 +259,8 @@ mod tests {
         assert_eq!(
             relocate(html, &r).as_deref(),
             Some(
-                r#"<p><img src="/alumni/news/accueil/amphi.jpg" alt="L'amphi"> <a href="/alumni/news/accueil/Plan%20du%20campus.pdf#page=2">plan</a> <img srcset="/alumni/news/accueil/photos/%C3%A9t%C3%A9.jpg 2x, /alumni/news/accueil/amphi.jpg 1x" src="/alumni/news/accueil/amphi.jpg" alt=x></p>"#
+                // A tag that changes is written again: values escaped, in double quotes.
+                r#"<p><img src="/alumni/news/accueil/amphi.jpg" alt="L&apos;amphi"> <a href="/alumni/news/accueil/Plan%20du%20campus.pdf#page=2">plan</a> <img srcset="/alumni/news/accueil/photos/%C3%A9t%C3%A9.jpg 2x, /alumni/news/accueil/amphi.jpg 1x" src="/alumni/news/accueil/amphi.jpg" alt="x"></p>"#
             )
         );
     }
@@ -317,6 +281,11 @@ mod tests {
             r#"<p>src="amphi.jpg"</p>"#,
             r#"<!-- <img src="amphi.jpg"> -->"#,
             r#"<script>let s = '<img src="amphi.jpg">';</script>"#,
+            // Text to a browser, which the old scanner rewrote: catches raw
+            // text (RCDATA, RAWTEXT) read as markup.
+            r#"<textarea><img src="amphi.jpg"></textarea>"#,
+            r#"<title><img src="amphi.jpg"></title>"#,
+            r#"<xmp><img src="amphi.jpg"></xmp>"#,
             r#"<a title="amphi.jpg">x</a>"#,
             "<a é=\"1\" href=\"x\">x</a><img src=\"é.jpg\" alt=\"é\"",
         ] {
@@ -378,5 +347,38 @@ mod tests {
             relocate(r#"<a href="../plan.pdf?v=1&amp;x">plan</a>"#, &r).as_deref(),
             Some(r#"<a href="/clubs/plan.pdf?v=1&amp;x">plan</a>"#)
         );
+    }
+
+    #[test]
+    fn addresses_are_read_as_a_browser_reads_them() {
+        // The first two fail on the old scanner: it ran `<!-->` (an empty
+        // comment) to the next `-->`, skipping the image between, and
+        // decoded five named references only, leaving `amph&#105;.jpg`
+        // (amphi.jpg) as written. The third catches `<noscript>` read as
+        // text (a browser without JavaScript shows its image), the fourth a
+        // rewritten tag losing its `/`, which closes an element in SVG.
+        let files: HashSet<&str> = ["news/accueil/amphi.jpg"].into();
+        let r = with(&files);
+        let moved = "/alumni/news/accueil/amphi.jpg";
+        for (html, expected) in [
+            (
+                r#"<!--><img src="amphi.jpg" alt=""><!-- x -->"#.to_string(),
+                format!(r#"<!--><img src="{moved}" alt=""><!-- x -->"#),
+            ),
+            (
+                r#"<IMG SRC=amph&#105;.jpg ALT="a > b">"#.to_string(),
+                format!(r#"<img src="{moved}" alt="a &gt; b">"#),
+            ),
+            (
+                r"<noscript><img src='amphi.jpg' alt=x></noscript>".to_string(),
+                format!(r#"<noscript><img src="{moved}" alt="x"></noscript>"#),
+            ),
+            (
+                r#"<svg><image href="amphi.jpg"/><text>x</text></svg>"#.to_string(),
+                format!(r#"<svg><image href="{moved}" /><text>x</text></svg>"#),
+            ),
+        ] {
+            assert_eq!(relocate(&html, &r), Some(expected), "{html}");
+        }
     }
 }

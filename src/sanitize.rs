@@ -23,10 +23,7 @@ use std::collections::{HashMap, HashSet};
 use std::sync::OnceLock;
 
 use ammonia::{Builder, UrlRelative};
-use html5ever::tendril::StrTendril;
-use html5ever::tokenizer::{BufferQueue, TagKind, Token, Tokenizer, TokenizerOpts};
-
-use crate::html::Collect;
+use html5ever::tokenizer::{TagKind, Token};
 
 use crate::diagnostic::Severity;
 use crate::i18n::Text;
@@ -560,20 +557,10 @@ fn no_alt() -> Verdict {
 fn scan(html: &str, author: Author, state: &mut RawState) -> (String, Vec<Finding>) {
     let raw = author == Author::Untrusted;
     let judged = author != Author::Trusted;
-    let tokenizer = Tokenizer::new(Collect::default(), TokenizerOpts::default());
-    let queue = BufferQueue::default();
     let mut out = String::with_capacity(html.len());
     let mut findings = Vec::new();
     let foreign = &mut state.foreign;
-    // Where a tag left unfinished at the end of a chunk started.
-    let mut pending: Option<usize> = None;
-    // Chunks begin at each `<`, so that a tag is emitted while its own chunk
-    // (or, for a `<` inside a quoted value, the next one) is fed: its offset.
-    let mut starts: Vec<usize> = std::iter::once(0)
-        .chain(html.match_indices('<').map(|(i, _)| i).filter(|&i| i > 0))
-        .collect();
-    starts.push(html.len());
-    let mut handle = |token: Token, at: usize, chunk_end: usize| match token {
+    crate::html::located(html, false, |range, token| match token {
         Token::TagToken(tag) if tag.kind == TagKind::StartTag => {
             let name: &str = &tag.name;
             let kept = policy().tags.contains(name);
@@ -591,16 +578,16 @@ fn scan(html: &str, author: Author, state: &mut RawState) -> (String, Vec<Findin
                 };
             if raw {
                 if let Some(verdict) = judge_element(name) {
-                    push(at, verdict, None);
+                    push(range.start, verdict, None);
                 }
             }
             if author != Author::Theme
                 && name == "img"
                 && !tag.attrs.iter().any(|a| &*a.name.local == "alt")
             {
-                push(at, no_alt(), None);
+                push(range.start, no_alt(), None);
             }
-            let tag_text = &html[at.min(chunk_end)..chunk_end];
+            let tag_text = &html[range.clone()];
             let mut cursor = 0;
             out.push('<');
             out.push_str(name);
@@ -613,7 +600,7 @@ fn scan(html: &str, author: Author, state: &mut RawState) -> (String, Vec<Findin
                 {
                     let found = attribute_offset(tag_text, attribute_name, cursor);
                     cursor = found.map_or(cursor, |i| i + attribute_name.len());
-                    let offset = at + found.unwrap_or(0);
+                    let offset = range.start + found.unwrap_or(0);
                     push(offset, verdict, Some(value.to_string()));
                 }
                 if raw && matches!(attribute_name, "id" | "class") {
@@ -644,37 +631,7 @@ fn scan(html: &str, author: Author, state: &mut RawState) -> (String, Vec<Findin
         Token::CharacterTokens(text) => escape_into(&mut out, &text, false),
         // Comments, doctypes and NUL characters are dropped, as the cleaning does.
         _ => {}
-    };
-    for pair in starts.windows(2) {
-        let (start, end) = (pair[0], pair[1]);
-        let chunk = &html[start..end];
-        queue.push_back(StrTendril::from_slice(chunk));
-        let _ = tokenizer.feed(&queue);
-        let tokens = std::mem::take(&mut *tokenizer.sink.tokens.borrow_mut());
-        let had_pending = pending.is_some();
-        let at = pending.take().unwrap_or(start);
-        let mut placed = false;
-        for token in tokens {
-            placed |= matches!(
-                token,
-                Token::TagToken(_) | Token::CommentToken(_) | Token::DoctypeToken(_)
-            );
-            handle(token, at, end);
-        }
-        let opens = chunk.starts_with('<')
-            && chunk[1..]
-                .chars()
-                .next()
-                .is_some_and(|c| c.is_ascii_alphabetic() || matches!(c, '/' | '!' | '?'));
-        if !placed && (had_pending || opens) {
-            pending = Some(at);
-        }
-    }
-    tokenizer.end();
-    let at = pending.unwrap_or(html.len());
-    for token in std::mem::take(&mut *tokenizer.sink.tokens.borrow_mut()) {
-        handle(token, at, html.len());
-    }
+    });
     (out, findings)
 }
 

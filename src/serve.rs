@@ -151,18 +151,28 @@ fn etag(bytes: &[u8]) -> String {
     format!("\"{:016x}\"", crate::output::content_hash(bytes))
 }
 
-/// Adds the live-reload script to an HTML page, before `</body>` when there
-/// is one. The tag names the server instance that served the page, so that
-/// the page notices a restart even if it never heard from this one.
-/// `waiting` marks the page served while nothing has built, which reloads
-/// at the first good build.
+/// Adds the live-reload script to an HTML page, before the last `</body>`
+/// end tag when there is one (as the tokenizer reads it, in any case, and
+/// not in a comment or a script), else at the end. The tag names the server
+/// instance that served the page, so that the page notices a restart even
+/// if it never heard from this one. `waiting` marks the page served while
+/// nothing has built, which reloads at the first good build.
 fn inject(html: &[u8], instance: &str, waiting: bool) -> Vec<u8> {
     let waiting = if waiting { " data-waiting" } else { "" };
     let tag = format!(
         "<script src=\"{ENDPOINT_PREFIX}live.js\" data-instance=\"{instance}\"{waiting}></script>"
     );
     let text = String::from_utf8_lossy(html);
-    match text.rfind("</body>") {
+    let mut body_end = None;
+    // With scripting, as the browser that runs the script reads the page.
+    crate::html::located(&text, false, |range, token| {
+        if matches!(&token, crate::html::Token::TagToken(t)
+            if t.kind == crate::html::TagKind::EndTag && &*t.name == "body")
+        {
+            body_end = Some(range.start);
+        }
+    });
+    match body_end {
         Some(i) => format!("{}{tag}\n{}", &text[..i], &text[i..]).into_bytes(),
         None => format!("{text}{tag}\n").into_bytes(),
     }
@@ -1578,6 +1588,28 @@ mod tests {
             out,
             "<html><body><p>x</p><script src=\"/__alumni/live.js\" data-instance=\"7-1\"></script>\n</body></html>"
         );
+    }
+
+    #[test]
+    fn injection_finds_the_body_end_tag_a_browser_reads() {
+        // Each fails on the search for the bytes `</body>`: it missed
+        // `</BODY>` and `</body >` (the script then came after `</html>`)
+        // and took a `</body>` written in a comment or a script's text for
+        // the end of the body.
+        let script = "<script src=\"/__alumni/live.js\" data-instance=\"1\"></script>\n";
+        for (page, at) in [
+            ("<body><p>x</p></BODY></html>", 14),
+            ("<body><p>x</p></body ></html>", 14),
+            ("<body><p>x</p></body><!-- </body> --></html>", 14),
+            ("<body><p>x</p></body><script>s = '</body>'</script>", 14),
+        ] {
+            let out = String::from_utf8(inject(page.as_bytes(), "1", false)).unwrap();
+            assert_eq!(
+                out,
+                format!("{}{script}{}", &page[..at], &page[at..]),
+                "{page}"
+            );
+        }
     }
 
     #[test]

@@ -7,145 +7,77 @@
 //! planned image given `srcset`, `sizes`, `width` and `height` (and put in
 //! a `<picture>` with a WebP `<source>` when it has two formats),
 //! `loading="lazy"` (but when it is the page's first image) and
-//! `decoding="async"`, unless it says otherwise. Attributes it does not set
-//! are copied as written. Left alone: images of other kinds (SVG) and of
-//! other hosts, as written; an `<img>` that already has a
-//! `srcset` or stands in a `<picture>` (its author chose), and one without
-//! `alt` (an error reported elsewhere, so that the report can quote its
-//! `src` as written). Comments, scripts, styles and text areas are not
-//! looked into.
+//! `decoding="async"`, unless it says otherwise. A tag it changes is
+//! written again from its decoded attributes, those it does not set kept in
+//! their order; everything else is copied byte for byte. Left alone:
+//! images of other kinds (SVG) and of other hosts, as written; an `<img>`
+//! that already has a `srcset` or stands in a `<picture>` (its author
+//! chose), and one without `alt` (an error reported elsewhere, so that the
+//! report can quote its `src` as written).
+//!
+//! The tags are those a browser reads ([`crate::html::located`]): an `<img>`
+//! written in a comment, an attribute value, a script, a style, a text area
+//! or a title is text, and stays as it is; one in `<noscript>` is what a
+//! browser without JavaScript shows, and is rewritten.
 
-use crate::html::{escape, unescape_attribute as unescape};
+use crate::html::{TagKind, Token, escape, push_start_tag};
+use html5ever::Attribute;
 use std::fmt::Write as _;
 
 use super::{Image, Images, Variant};
 
-/// One attribute of a tag: its lower-case name, its text as written (name,
-/// `=` and value), its value with character references decoded.
-struct Attribute<'a> {
-    name: String,
-    raw: &'a str,
-    value: String,
-}
-
 /// The HTML of the output `page` with its images made responsive; `None`
-/// when it has no `<img>` (nothing to do).
+/// when none of them changes.
 pub(crate) fn rewrite(
     html: &[u8],
     page: &str,
     images: &Images,
     base_path: &str,
 ) -> Option<Vec<u8>> {
-    if !contains_img(html) {
+    // Most pages show no image: every `<img>` tag is written `<img` in some
+    // case, so that a page without those bytes is not read.
+    if !html
+        .windows(4)
+        .any(|w| w[0] == b'<' && w[1..].eq_ignore_ascii_case(b"img"))
+    {
         return None;
     }
     let html = std::str::from_utf8(html).ok()?;
-    let mut out = String::with_capacity(html.len() + 1024);
+    let mut out = String::new();
+    // Bytes of `html` before this index are in `out` already.
     let mut copied = 0;
-    let mut at = 0;
     let mut pictures = 0usize;
     let mut first = true;
-    while let Some(offset) = html[at..].find('<') {
-        let start = at + offset;
-        let rest = &html[start..];
-        if rest.starts_with("<!--") {
-            at = start + rest.find("-->").map_or(rest.len(), |e| e + 3);
-            continue;
-        }
-        let closing = rest.as_bytes().get(1) == Some(&b'/');
-        let name_start = start + 1 + usize::from(closing);
-        let name_len = html[name_start..]
-            .find(|c: char| !c.is_ascii_alphanumeric())
-            .unwrap_or(html.len() - name_start);
-        let name = html[name_start..name_start + name_len].to_ascii_lowercase();
-        at = start + 1;
-        match (name.as_str(), closing) {
-            ("script" | "style" | "textarea", false) => {
-                let close = format!("</{name}");
-                let lower = rest.to_ascii_lowercase();
-                at = start + lower[1..].find(&close).map_or(rest.len(), |e| e + 1);
-            }
-            ("picture", false) => pictures += 1,
-            ("picture", true) => pictures = pictures.saturating_sub(1),
-            ("img", false) => {
-                let Some((attributes, end)) = tag(html, name_start + name_len) else {
-                    break;
-                };
-                let replacement = image_tag(
-                    &attributes,
-                    &html[start..end],
-                    page,
-                    images,
-                    base_path,
-                    first,
-                    pictures > 0,
-                );
+    // `<noscript>` read as markup: its images are those a browser without
+    // JavaScript shows.
+    crate::html::located(html, true, |range, token| {
+        let Token::TagToken(tag) = token else {
+            return;
+        };
+        match (&*tag.name, tag.kind) {
+            ("picture", TagKind::StartTag) => pictures += 1,
+            ("picture", TagKind::EndTag) => pictures = pictures.saturating_sub(1),
+            ("img", TagKind::StartTag) => {
+                let replacement =
+                    image_tag(&tag.attrs, page, images, base_path, first, pictures > 0);
                 first = false;
-                out.push_str(&html[copied..start]);
-                out.push_str(&replacement);
-                copied = end;
-                at = end;
+                if let Some(replacement) = replacement {
+                    if out.is_empty() {
+                        out.reserve(html.len() + 1024);
+                    }
+                    out.push_str(&html[copied..range.start]);
+                    out.push_str(&replacement);
+                    copied = range.end;
+                }
             }
             _ => {}
         }
+    });
+    if copied == 0 {
+        return None;
     }
     out.push_str(&html[copied..]);
     Some(out.into_bytes())
-}
-
-fn contains_img(html: &[u8]) -> bool {
-    html.windows(4)
-        .any(|w| w[0] == b'<' && w[1..].eq_ignore_ascii_case(b"img"))
-}
-
-/// The attributes of the tag whose name ends at `at`, and where the tag ends.
-fn tag(html: &str, mut at: usize) -> Option<(Vec<Attribute<'_>>, usize)> {
-    let bytes = html.as_bytes();
-    let mut attributes = Vec::new();
-    loop {
-        while at < bytes.len() && (bytes[at].is_ascii_whitespace() || bytes[at] == b'/') {
-            at += 1;
-        }
-        if *bytes.get(at)? == b'>' {
-            return Some((attributes, at + 1));
-        }
-        let start = at;
-        while at < bytes.len()
-            && !matches!(bytes[at], b'=' | b'>' | b'/')
-            && !bytes[at].is_ascii_whitespace()
-        {
-            at += 1;
-        }
-        let name = html[start..at].to_ascii_lowercase();
-        let mut value = String::new();
-        let mut look = at;
-        while look < bytes.len() && bytes[look].is_ascii_whitespace() {
-            look += 1;
-        }
-        if bytes.get(look) == Some(&b'=') {
-            at = look + 1;
-            while at < bytes.len() && bytes[at].is_ascii_whitespace() {
-                at += 1;
-            }
-            let q = *bytes.get(at)?;
-            if q == b'"' || q == b'\'' {
-                let end = at + 1 + html[at + 1..].find(q as char)?;
-                value = unescape(&html[at + 1..end]);
-                at = end + 1;
-            } else {
-                let end = html[at..]
-                    .find(|c: char| c.is_ascii_whitespace() || c == '>')
-                    .map_or(html.len(), |e| at + e);
-                value = unescape(&html[at..end]);
-                at = end;
-            }
-        }
-        attributes.push(Attribute {
-            name,
-            raw: &html[start..at],
-            value,
-        });
-    }
 }
 
 /// A site path as a URL path: what is not plainly safe in an attribute and
@@ -170,46 +102,42 @@ pub(crate) fn srcset(base_path: &str, list: &[&Variant]) -> String {
         .join(", ")
 }
 
-/// The new markup of one `<img>` (written as `original`).
+/// The new markup of one `<img>`, or `None` when it stays as written.
 fn image_tag(
-    attributes: &[Attribute<'_>],
-    original: &str,
+    attributes: &[Attribute],
     page: &str,
     images: &Images,
     base_path: &str,
     first: bool,
     in_picture: bool,
-) -> String {
-    let get = |name: &str| attributes.iter().find(|a| a.name == name);
+) -> Option<String> {
+    let get = |name: &str| attributes.iter().find(|a| &*a.name.local == name);
     let has = |name: &str| get(name).is_some();
     let image = get("src")
         .filter(|_| !has("srcset") && !in_picture && has("alt"))
+        // Other images (an SVG, another host's) stay as written.
         .and_then(|src| crate::urls::target_of(&src.value, page, base_path))
-        .and_then(|(key, _)| images.get(&key));
+        .and_then(|(key, _)| images.get(&key))?;
     let mut extra = Vec::new();
     if !has("loading") && !first {
-        extra.push("loading=\"lazy\"".to_string());
+        extra.push(("loading", "lazy"));
     }
     if !has("decoding") {
-        extra.push("decoding=\"async\"".to_string());
+        extra.push(("decoding", "async"));
     }
-    // Other images (an SVG, another host's) stay as written.
-    let Some(image) = image else {
-        return original.to_string();
-    };
-    responsive(attributes, image, images, base_path, &extra)
+    Some(responsive(attributes, image, images, base_path, &extra))
 }
 
 /// An `<img>` of a planned image: its `srcset`s, sizes and dimensions.
 fn responsive(
-    attributes: &[Attribute<'_>],
+    attributes: &[Attribute],
     image: &Image,
     images: &Images,
     base_path: &str,
-    extra: &[String],
+    extra: &[(&str, &str)],
 ) -> String {
     const SET: [&str; 5] = ["src", "srcset", "sizes", "width", "height"];
-    let get = |name: &str| attributes.iter().find(|a| a.name == name);
+    let get = |name: &str| attributes.iter().find(|a| &*a.name.local == name);
     let fallback = image.fallback();
     // The author's width (a logo's `width="72"`) says how large it is shown.
     let shown_width = get("width").and_then(|a| a.value.trim().parse::<u32>().ok());
@@ -224,30 +152,33 @@ fn responsive(
         .and_then(|a| a.value.trim().parse::<u32>().ok())
         .unwrap_or(height);
     let sizes = match (get("sizes"), shown_width) {
-        (Some(s), _) => s.value.clone(),
+        (Some(s), _) => s.value.to_string(),
         (None, Some(w)) => format!("{w}px"),
         (None, None) => images.settings.sizes.clone(),
     };
-    let sizes = escape(&sizes);
-    let mut tag = String::from("<img");
-    for a in attributes
-        .iter()
-        .filter(|a| !SET.contains(&a.name.as_str()))
-    {
-        tag.push(' ');
-        tag.push_str(a.raw);
-    }
     let src = url_path(base_path, &fallback.output);
     let own = srcset(base_path, &image.srcset_of(image.format));
-    let _ = write!(tag, " src=\"{src}\" width=\"{width}\" height=\"{height}\"");
+    let (width, height) = (width.to_string(), height.to_string());
+    let mut set = vec![
+        ("src", src.as_str()),
+        ("width", &width),
+        ("height", &height),
+    ];
     if !image.as_is {
-        let _ = write!(tag, " srcset=\"{own}\" sizes=\"{sizes}\"");
+        set.extend([("srcset", own.as_str()), ("sizes", &sizes)]);
     }
-    for e in extra {
-        tag.push(' ');
-        tag.push_str(e);
-    }
-    tag.push('>');
+    let mut tag = String::new();
+    push_start_tag(
+        &mut tag,
+        "img",
+        attributes
+            .iter()
+            .filter(|a| !SET.contains(&&*a.name.local))
+            .map(|a| (&*a.name.local, &*a.value))
+            .chain(set)
+            .chain(extra.iter().copied()),
+        false,
+    );
     let formats = image.formats();
     if formats.len() < 2 {
         return tag;
@@ -256,9 +187,10 @@ fn responsive(
     for f in formats.iter().filter(|f| **f != image.format) {
         let _ = write!(
             sources,
-            "<source type=\"{}\" srcset=\"{}\" sizes=\"{sizes}\">",
+            "<source type=\"{}\" srcset=\"{}\" sizes=\"{}\">",
             f.media_type(),
-            srcset(base_path, &image.srcset_of(*f))
+            escape(&srcset(base_path, &image.srcset_of(*f))),
+            escape(&sizes),
         );
     }
     format!("<picture>{sources}{tag}</picture>")
@@ -351,11 +283,11 @@ mod tests {
             "<!-- <img src=\"photo.jpg\"> --><script>let s = '<img src=\"photo.jpg\">';</script>",
         ] {
             let html = format!("<img src=\"x.png\" alt=\"first\">{untouched}");
-            let out = String::from_utf8(
-                rewrite(html.as_bytes(), "clubs/a/index.html", &images(), "/").unwrap(),
-            )
-            .unwrap();
-            assert!(out.ends_with(untouched), "{out}");
+            assert_eq!(
+                rewrite(html.as_bytes(), "clubs/a/index.html", &images(), "/"),
+                None,
+                "{html}"
+            );
         }
         assert!(
             images()
@@ -365,5 +297,59 @@ mod tests {
                 .iter()
                 .any(|v| v.role == Role::Width)
         );
+    }
+
+    /// The `<img>` tags of `out`, each from `<img` to its `>`.
+    fn img_tags(out: &str) -> Vec<&str> {
+        out.match_indices("<img")
+            .map(|(i, _)| &out[i..=i + out[i..].find('>').unwrap()])
+            .collect()
+    }
+
+    #[test]
+    fn an_img_written_where_a_browser_reads_text_stays_text() {
+        // Each fails on the scanner that looked for `<img` and `<!--` after
+        // every `<`, inside a tag's quoted values too, and skipped only
+        // scripts, styles and text areas: the first rewrote an `<img>`
+        // written in an attribute value, the second took a `<!--` written in
+        // one for a comment and missed the real image after it, the others
+        // rewrote images in a title, an iframe's fallback text and `<xmp>`.
+        let img = "<img src=\"photo.jpg\" alt=\"x\">";
+        for text in [
+            format!("<a title='{img}'>a</a>"),
+            format!("<title>{img}</title>"),
+            format!("<iframe>{img}</iframe>"),
+            format!("<xmp>{img}</xmp>"),
+            format!("<textarea>{img}</TEXTAREA >"),
+        ] {
+            let html = format!("<img src=\"x.png\" alt=\"first\">{text}");
+            let out = rewrite(html.as_bytes(), "clubs/a/index.html", &images(), "/")
+                .map_or(html.clone(), |out| String::from_utf8(out).unwrap());
+            assert_eq!(out, html);
+        }
+        let out = run(&format!("<p title=\"<!--\">a</p>{img}<p>-->"));
+        assert!(out.starts_with("<p title=\"<!--\">a</p><picture>"), "{out}");
+    }
+
+    #[test]
+    fn an_img_is_read_as_a_browser_reads_it() {
+        // Upper case, unquoted values, a `>` and quotes in a quoted value and
+        // character references in the address: the tag is found whole, its
+        // values decoded (the old scanner decoded five named references
+        // only, and left `photo&#46;jpg` unplanned), and written again with
+        // each value escaped in double quotes. Catches a rewritten tag cut
+        // at the `>` in its value, and values copied undecoded.
+        let out = run(
+            "<P><IMG SRC=photo&#46;jpg ALT='a > \"b\"' Title=t&amp;u></P><noscript><img src=photo.jpg alt=y></noscript>",
+        );
+        let tags = img_tags(&out);
+        assert_eq!(tags.len(), 2, "{out}");
+        assert!(
+            tags[0].starts_with("<img alt=\"a &gt; &quot;b&quot;\" title=\"t&amp;u\" src=\"/clubs/a/photo.1600w.jpg\" width=\"1600\""),
+            "{out}"
+        );
+        assert!(out.starts_with("<P><picture>"), "{out}");
+        assert!(out.ends_with("</picture></P><noscript><picture><source type=\"image/webp\" srcset=\"/clubs/a/photo.480w.webp 480w, /clubs/a/photo.960w.webp 960w, /clubs/a/photo.1600w.webp 1600w\" sizes=\"(max-width: 44rem) calc(100vw - 2rem), 42rem\">\
+             <img alt=\"y\" src=\"/clubs/a/photo.1600w.jpg\" width=\"1600\" height=\"1200\" srcset=\"/clubs/a/photo.480w.jpg 480w, /clubs/a/photo.960w.jpg 960w, /clubs/a/photo.1600w.jpg 1600w\" sizes=\"(max-width: 44rem) calc(100vw - 2rem), 42rem\" loading=\"lazy\" decoding=\"async\"></picture></noscript>"), "{out}");
     }
 }

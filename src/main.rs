@@ -183,17 +183,290 @@ enum OutputFormat {
     Json,
 }
 
+/// The command line in `lang`: clap writes `--help` from the English doc
+/// comments above; in French, every text of it comes from [`FRENCH`] and
+/// the help page's own words (its headings, `--help`, `--version`) are
+/// French too.
+fn command(lang: Lang) -> clap::Command {
+    use clap::CommandFactory as _;
+    let mut cmd = Cli::command();
+    if lang == Lang::En {
+        return cmd;
+    }
+    // Built first, so that the `help` subcommand and the `--help` and
+    // `--version` flags of every command exist to be translated.
+    cmd.build();
+    french(cmd, "")
+}
+
+/// The French of each command (`""` for `alumni` itself) and argument
+/// (`""` for the command's own description, `"+"` for its longer one in
+/// its own `--help`): (command, argument, text).
+const FRENCH: &[(&str, &str, &str)] = &[
+    (
+        "",
+        "",
+        "Construit le site du réseau des alumni de Sorbonne Université à partir de Markdown et de YAML.",
+    ),
+    (
+        "build",
+        "",
+        "Construit le site à partir de content/ et du thème, dans le dossier de sortie.",
+    ),
+    (
+        "build",
+        "out",
+        "Le dossier de sortie [par défaut : RACINE/public].",
+    ),
+    (
+        "build",
+        "base_url",
+        "Remplace `base_url` de content/site.yaml (par exemple pour un aperçu déployé).",
+    ),
+    (
+        "build",
+        "minify",
+        "Rend le HTML, le CSS et le JS plus légers (espaces et commentaires).",
+    ),
+    (
+        "build",
+        "timings",
+        "Après le résumé, affiche sur stderr la durée de chaque étape, de chaque gabarit (appels, total, moyenne, maximum) et les sorties les plus lentes.",
+    ),
+    (
+        "check",
+        "",
+        "Vérifie tout le site comme une pull request est jugée : champs, liens, ancres, images, traductions.",
+    ),
+    (
+        "check",
+        "format",
+        "Comment afficher les problèmes : human, github (annotations sur les lignes d'une pull request) ou json (un objet par ligne) [par défaut : human].",
+    ),
+    ("check", "strict", "Échoue aussi sur les avertissements."),
+    (
+        "check",
+        "next_rebuild",
+        "Affiche seulement la prochaine date (UTC) à laquelle une page paraît ou expire, puis la page ; rien si aucune page n'est programmée.",
+    ),
+    (
+        "new",
+        "",
+        "Commence une nouvelle page d'une collection, avec ses champs à remplir.",
+    ),
+    (
+        "new",
+        "+",
+        "Commence une nouvelle page d'une collection, avec ses champs à remplir.\n\nSes messages sont dans la langue de la locale (`LC_ALL`, `LC_MESSAGES`, `LANG` : `fr_*` donne le français, sinon l'anglais), puisque `--lang` choisit la langue de la page.",
+    ),
+    (
+        "new",
+        "collection",
+        "La collection (une section de content/), par exemple clubs.",
+    ),
+    (
+        "new",
+        "title",
+        "Le titre de la page ; le nom du fichier en est tiré.",
+    ),
+    (
+        "new",
+        "lang",
+        "La langue de la page [par défaut : la langue par défaut du site] ; les messages suivent la locale (`LANG=fr_FR.UTF-8` pour le français).",
+    ),
+    (
+        "serve",
+        "",
+        "Sert le site avec rechargement automatique, et le reconstruit quand les fichiers changent.",
+    ),
+    (
+        "serve",
+        "port",
+        "Le port d'écoute [par défaut : 1111, ou le suivant qui est libre].",
+    ),
+    (
+        "serve",
+        "bind",
+        "L'adresse d'écoute ; toute autre que la boucle locale montre l'aperçu au réseau, sous n'importe quel nom d'hôte (en boucle locale, seuls les noms locaux ont une réponse) [par défaut : 127.0.0.1].",
+    ),
+    (
+        "serve",
+        "open",
+        "Ouvre le site dans le navigateur par défaut.",
+    ),
+    (
+        "help",
+        "",
+        "Affiche ce message, ou l'aide des commandes données.",
+    ),
+    ("help", "subcommand", "Les commandes dont afficher l'aide."),
+    // Arguments of several commands, the same in each.
+    (
+        "*",
+        "root",
+        "Le dossier racine du site (qui contient content/ et themes/) [par défaut : .].",
+    ),
+    ("*", "drafts", "Inclut les pages marquées `draft: true`."),
+    (
+        "*",
+        "future",
+        "Inclut les pages dont la `publish_date` est encore à venir.",
+    ),
+    (
+        "*",
+        "expired",
+        "Inclut les pages dont la `expiry_date` est passée.",
+    ),
+    (
+        "*",
+        "lang",
+        "La langue des messages, fr ou en [par défaut : d'après `LC_ALL`, `LC_MESSAGES` ou `LANG` (`fr_*` donne le français), sinon l'anglais].",
+    ),
+    ("*", "help", "Affiche l'aide."),
+    ("*", "version", "Affiche la version."),
+];
+
+/// The French of the argument `arg` of the command `name`, if any.
+fn french_of(name: &str, arg: &str) -> Option<&'static str> {
+    FRENCH
+        .iter()
+        .find(|(c, a, _)| *c == name && *a == arg)
+        .or_else(|| FRENCH.iter().find(|(c, a, _)| *c == "*" && *a == arg))
+        .map(|(_, _, text)| *text)
+}
+
+/// `cmd` (the command `name`) and its subcommands, in French.
+fn french(cmd: clap::Command, name: &str) -> clap::Command {
+    let mut cmd = cmd
+        .help_template("{about-with-newline}\nUtilisation : {usage}\n\n{all-args}{after-help}")
+        .subcommand_help_heading("Commandes");
+    if let Some(about) = french_of(name, "") {
+        cmd = cmd.about(about).long_about(french_of(name, "+"));
+    }
+    let ids: Vec<String> = cmd
+        .get_arguments()
+        .map(|a| a.get_id().as_str().to_string())
+        .collect();
+    for id in ids {
+        if let Some(text) = french_of(name, &id) {
+            // Defaults and values are said in the text, in French.
+            cmd = cmd.mut_arg(&id, |a| {
+                a.help(text)
+                    .long_help(None::<&str>)
+                    .hide_default_value(true)
+                    .hide_possible_values(true)
+            });
+        }
+    }
+    let names: Vec<String> = cmd
+        .get_subcommands()
+        .map(|s| s.get_name().to_string())
+        .collect();
+    for sub in names {
+        cmd = cmd.mut_subcommand(&sub, |s| french(s, &sub));
+    }
+    cmd
+}
+
+/// A usage error of clap said in French, from its kind and what it knows
+/// (the word it did not take, the one it suggests, the valid values), with
+/// the usage of the command it was given to and where to read its help
+/// (`args`, the command line); clap's own words otherwise.
+fn french_error(e: &clap::Error, args: &[std::ffi::OsString]) -> String {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    let get = |kind: ContextKind| match e.get(kind) {
+        Some(ContextValue::String(s)) => Some(s.clone()),
+        Some(ContextValue::Strings(list)) => Some(list.join("`, `")),
+        Some(ContextValue::StyledStr(s)) => Some(s.to_string()),
+        _ => None,
+    };
+    let what = get(ContextKind::InvalidSubcommand)
+        .or_else(|| get(ContextKind::InvalidArg))
+        .unwrap_or_default();
+    let mut message = match e.kind() {
+        ErrorKind::InvalidSubcommand => format!("la commande `{what}` n'existe pas"),
+        ErrorKind::UnknownArgument => format!("l'option `{what}` n'existe pas ici"),
+        ErrorKind::InvalidValue => format!(
+            "`{}` n'est pas une valeur de `{what}`",
+            get(ContextKind::InvalidValue).unwrap_or_default()
+        ),
+        ErrorKind::ValueValidation => format!(
+            "`{}` n'est pas une valeur possible de `{what}`",
+            get(ContextKind::InvalidValue).unwrap_or_default()
+        ),
+        ErrorKind::MissingRequiredArgument => format!("il manque `{what}`"),
+        ErrorKind::ArgumentConflict => format!(
+            "`{what}` ne va pas avec `{}`",
+            get(ContextKind::PriorArg).unwrap_or_default()
+        ),
+        ErrorKind::TooManyValues | ErrorKind::NoEquals => {
+            format!("`{what}` est de trop")
+        }
+        _ => return e.to_string(),
+    };
+    if let Some(valid) = get(ContextKind::ValidValue) {
+        message = format!("{message} ; valeurs possibles : `{valid}`");
+    }
+    if let Some(close) =
+        get(ContextKind::SuggestedSubcommand).or_else(|| get(ContextKind::SuggestedArg))
+    {
+        message = format!("{message} ; vouliez-vous dire `{close}` ?");
+    }
+    let usage = get(ContextKind::Usage).unwrap_or_default();
+    let usage = usage.trim().strip_prefix("Usage:").unwrap_or(&usage).trim();
+    let usage = if usage.is_empty() {
+        String::new()
+    } else {
+        format!("\n\nUtilisation : {usage}")
+    };
+    let given = args
+        .iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .find(|a| ["build", "check", "new", "serve"].contains(a))
+        .map_or(String::new(), |name| format!(" {name}"));
+    format!("erreur : {message}{usage}\n\nPour en savoir plus : `alumni{given} --help`.\n")
+}
+
+/// The language of messages this command line asks for: its `--lang`
+/// (read before clap, whose messages are in it too), else the locale.
+fn language_of_args(args: &[std::ffi::OsString]) -> Lang {
+    let flag = args.windows(2).find_map(|pair| {
+        let (key, value) = (pair[0].to_str()?, pair[1].to_str()?);
+        (key == "--lang").then_some(value)
+    });
+    let flag = flag.or_else(|| {
+        args.iter()
+            .find_map(|a| a.to_str()?.strip_prefix("--lang="))
+    });
+    Lang::choose(flag.and_then(|code| match code {
+        "fr" => Some(Lang::Fr),
+        "en" => Some(Lang::En),
+        _ => None,
+    }))
+}
+
 fn main() -> ExitCode {
-    let cli = match Cli::try_parse() {
+    use clap::FromArgMatches as _;
+    let args: Vec<std::ffi::OsString> = std::env::args_os().collect();
+    let lang = language_of_args(&args);
+    let parsed = command(lang)
+        .try_get_matches_from(&args)
+        .and_then(|matches| Cli::from_arg_matches(&matches));
+    let cli = match parsed {
         Ok(cli) => cli,
         Err(e) => {
-            let _ = e.print();
             // --help and --version are successes; anything else is a usage error.
-            return if e.use_stderr() {
-                ExitCode::from(2)
+            if !e.use_stderr() {
+                let _ = e.print();
+                return ExitCode::SUCCESS;
+            }
+            if lang == Lang::Fr {
+                err!("{}", french_error(&e, &args));
             } else {
-                ExitCode::SUCCESS
-            };
+                let _ = e.print();
+            }
+            return ExitCode::from(2);
         }
     };
     match cli.command {
@@ -470,6 +743,56 @@ fn print_missing_translations(missing: &[alumni::model::MissingTranslation], lan
                 "non traduit dans la langue {code} ({n}) : {list}"
             )
             .get(lang)
+        );
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::CommandFactory as _;
+
+    /// Every command and argument has its French: catches an option added
+    /// with its English help only (it would show in English to a French
+    /// reader), and a French command clap refuses.
+    #[test]
+    fn every_text_of_the_command_line_has_its_french() {
+        fn walk(cmd: &clap::Command, name: &str, missing: &mut Vec<String>) {
+            if french_of(name, "").is_none() {
+                missing.push(format!("`{name}` itself"));
+            }
+            for arg in cmd.get_arguments() {
+                let id = arg.get_id().as_str();
+                if french_of(name, id).is_none() {
+                    missing.push(format!("`{name} {id}`"));
+                }
+            }
+            for sub in cmd.get_subcommands() {
+                walk(sub, sub.get_name(), missing);
+            }
+        }
+        let mut cmd = Cli::command();
+        cmd.build();
+        let mut missing = Vec::new();
+        walk(&cmd, "", &mut missing);
+        assert!(missing.is_empty(), "no French for {missing:?}");
+        command(Lang::Fr).debug_assert();
+    }
+
+    /// `--lang` chooses the language of clap's own words too, read before
+    /// clap parses; without it, the locale does.
+    #[test]
+    fn the_language_of_the_command_line_is_read_before_clap() {
+        let args = |list: &[&str]| -> Vec<std::ffi::OsString> {
+            list.iter().map(std::ffi::OsString::from).collect()
+        };
+        assert_eq!(
+            language_of_args(&args(&["alumni", "build", "--lang", "fr"])),
+            Lang::Fr
+        );
+        assert_eq!(
+            language_of_args(&args(&["alumni", "check", "--lang=en"])),
+            Lang::En
         );
     }
 }

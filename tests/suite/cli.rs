@@ -228,3 +228,87 @@ fn errors_outside_any_file_are_not_printed_as_file_locations() {
         serde_json::from_str(json.stdout.lines().next().unwrap()).unwrap();
     assert_eq!(first["path"], serde_json::Value::Null, "{}", json.stdout);
 }
+
+/// Staff who write French read the command line in French: the help of
+/// every command, with its defaults, and a mistyped command or option is
+/// told in French with the one meant and the usage. `--lang en` and an
+/// English locale keep clap's English. Catches a French table left out of
+/// the command, and clap's English error printed to a French reader.
+#[test]
+fn the_command_line_speaks_french_to_a_french_locale() {
+    let root = repo_root();
+    let french = |args: &[&str]| -> crate::harness::Run {
+        crate::harness::alumni_command()
+            .env("LC_ALL", "fr_FR.UTF-8")
+            .env("LANG", "fr_FR.UTF-8")
+            .args(args)
+            .current_dir(&root)
+            .output()
+            .unwrap()
+            .into()
+    };
+    let help = french(&["--help"]);
+    assert_eq!(help.code, 0);
+    for words in [
+        "Construit le site du réseau des alumni",
+        "Utilisation : alumni",
+        "Commandes",
+        "Affiche l'aide.",
+    ] {
+        assert!(help.stdout.contains(words), "{words}: {}", help.stdout);
+    }
+    assert!(!help.stdout.contains("Print help"), "{}", help.stdout);
+    let build = french(&["build", "--help"]);
+    assert!(
+        build.stdout.contains(
+            "Le dossier racine du site (qui contient content/ et themes/) [par défaut : .]."
+        ),
+        "{}",
+        build.stdout
+    );
+    assert!(!build.stdout.contains("[default"), "{}", build.stdout);
+    let typo = french(&["biuld"]);
+    assert_eq!(typo.code, 2);
+    assert!(
+        typo.stderr
+            .starts_with("erreur : la commande `biuld` n'existe pas ; vouliez-vous dire `build` ?"),
+        "{}",
+        typo.stderr
+    );
+    assert!(
+        typo.stderr.contains("Utilisation : alumni"),
+        "{}",
+        typo.stderr
+    );
+    let option = french(&["check", "--formt", "github"]);
+    assert_eq!(option.code, 2);
+    assert!(
+        option
+            .stderr
+            .contains("l'option `--formt` n'existe pas ici ; vouliez-vous dire `--format` ?"),
+        "{}",
+        option.stderr
+    );
+    let value = french(&["check", "--format", "html"]);
+    assert_eq!(value.code, 2);
+    assert!(
+        value
+            .stderr
+            .contains("`html` n'est pas une valeur de `--format"),
+        "{}",
+        value.stderr
+    );
+    assert!(value.stderr.contains("human"), "{}", value.stderr);
+    let english = french(&["build", "--help", "--lang", "en"]);
+    assert!(
+        english.stdout.contains("Usage: alumni build"),
+        "{}",
+        english.stdout
+    );
+    let english = alumni(&root, &["biuld"]);
+    assert!(
+        english.stderr.contains("unrecognized subcommand"),
+        "{}",
+        english.stderr
+    );
+}

@@ -480,18 +480,6 @@ pub fn judge_url(image: bool, url: &str) -> Option<Finding> {
     })
 }
 
-fn escape_into(out: &mut String, text: &str, attribute: bool) {
-    for c in text.chars() {
-        match c {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' if attribute => out.push_str("&quot;"),
-            c => out.push(c),
-        }
-    }
-}
-
 /// How far after the previous attribute the next one is looked for: a tag
 /// of thousands of attributes is located in linear time.
 const ATTRIBUTE_WINDOW: usize = 4096;
@@ -609,7 +597,7 @@ fn scan(html: &str, author: Author, state: &mut RawState) -> (String, Vec<Findin
                 out.push(' ');
                 out.push_str(attribute_name);
                 out.push_str("=\"");
-                escape_into(&mut out, value, true);
+                crate::html::escape_into(&mut out, value);
                 out.push('"');
             }
             if tag.self_closing {
@@ -628,7 +616,7 @@ fn scan(html: &str, author: Author, state: &mut RawState) -> (String, Vec<Findin
             out.push_str(&tag.name);
             out.push('>');
         }
-        Token::CharacterTokens(text) => escape_into(&mut out, &text, false),
+        Token::CharacterTokens(text) => crate::html::escape_into(&mut out, &text),
         // Comments, doctypes and NUL characters are dropped, as the cleaning does.
         _ => {}
     });

@@ -189,47 +189,17 @@ fn rewrite_value(key: &str, value: &str, relocation: &Relocation<'_>) -> Option<
 /// The absolute address of the file `url` names, when it is relative,
 /// leads under [`Relocation::from`] and names a published file there.
 fn relocated(url: &str, r: &Relocation<'_>) -> Option<String> {
-    if url.is_empty() || url.starts_with(['/', '#', '?']) || has_scheme(url) {
+    if url.is_empty() || url.starts_with(['/', '#', '?']) || crate::urls::has_scheme(url) {
         return None;
     }
     let split = url.find(['?', '#']).unwrap_or(url.len());
     let (path, suffix) = url.split_at(split);
-    let target = resolve(r.page, path)?;
+    let target = crate::urls::resolve_relative(r.page, path)?;
     let inner = target.strip_prefix(r.from).filter(|i| !i.is_empty())?;
     let file = format!("{}{}", r.to, crate::urls::percent_decode(inner));
     r.files
         .contains(file.as_str())
-        .then(|| format!("{}{}{inner}{suffix}", r.base_path, r.to))
-}
-
-/// Whether `url` starts with a scheme (`https:`, `mailto:`, `data:`).
-fn has_scheme(url: &str) -> bool {
-    url.split_once(':').is_some_and(|(scheme, _)| {
-        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
-            && scheme
-                .chars()
-                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-    })
-}
-
-/// The site path `path` leads to from the folder `page`, `.` and `..`
-/// resolved; `None` when it climbs above the site.
-fn resolve(page: &str, path: &str) -> Option<String> {
-    let mut parts: Vec<&str> = page.split('/').filter(|p| !p.is_empty()).collect();
-    for part in path.split('/') {
-        match part {
-            "" | "." => {}
-            ".." => {
-                parts.pop()?;
-            }
-            p => parts.push(p),
-        }
-    }
-    let mut joined = parts.join("/");
-    if path.ends_with('/') && !joined.is_empty() {
-        joined.push('/');
-    }
-    Some(joined)
+        .then(|| crate::urls::address(r.base_path, &format!("{}{inner}{suffix}", r.to)))
 }
 
 #[cfg(test)]

@@ -111,16 +111,7 @@ pub(crate) fn alias_output(alias: &str) -> Result<String, Text> {
 /// Where a link of the page at output `from` leads: (output key, fragment),
 /// or `None` for links that leave the site.
 pub(crate) fn target_of(url: &str, from: &str, base_path: &str) -> Option<(String, String)> {
-    let lower = url.to_ascii_lowercase();
-    if url.starts_with("//")
-        || lower.split_once(':').is_some_and(|(scheme, _)| {
-            !scheme.contains('/')
-                && !scheme.is_empty()
-                && scheme
-                    .chars()
-                    .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
-        })
-    {
+    if url.starts_with("//") || has_scheme(url) {
         return None;
     }
     let (path, fragment) = url.split_once('#').unwrap_or((url, ""));
@@ -144,6 +135,38 @@ pub(crate) fn target_of(url: &str, from: &str, base_path: &str) -> Option<(Strin
         normalise(&format!("{dir}/{path}"))
     };
     Some((percent_decode(&key), fragment.to_string()))
+}
+
+/// Whether `url` starts with a scheme (`https:`, `mailto:`, `data:`): a
+/// letter, then letters, digits, `+`, `-` or `.`, then `:` (RFC 3986); a
+/// browser reads `1a:b` as a relative path.
+pub(crate) fn has_scheme(url: &str) -> bool {
+    url.split_once(':').is_some_and(|(scheme, _)| {
+        scheme.starts_with(|c: char| c.is_ascii_alphabetic())
+            && scheme
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || "+-.".contains(c))
+    })
+}
+
+/// The site path `path` leads to from the folder `page`, `.` and `..`
+/// resolved; `None` when it climbs above the site.
+pub(crate) fn resolve_relative(page: &str, path: &str) -> Option<String> {
+    let mut parts: Vec<&str> = page.split('/').filter(|p| !p.is_empty()).collect();
+    for part in path.split('/') {
+        match part {
+            "" | "." => {}
+            ".." => {
+                parts.pop()?;
+            }
+            p => parts.push(p),
+        }
+    }
+    let mut joined = parts.join("/");
+    if path.ends_with('/') && !joined.is_empty() {
+        joined.push('/');
+    }
+    Some(joined)
 }
 
 /// Resolves `.` and `..`, and names a folder's `index.html`.
@@ -215,7 +238,10 @@ pub(crate) fn percent_decode_strict(path: &str) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
-    use super::{address, percent_decode, percent_decode_strict, site_path, target_of};
+    use super::{
+        address, has_scheme, percent_decode, percent_decode_strict, resolve_relative, site_path,
+        target_of,
+    };
 
     #[test]
     fn the_lenient_reading_keeps_what_the_strict_one_refuses() {
@@ -255,6 +281,39 @@ mod tests {
         assert_eq!(
             site_path("/alumni/", "https://example.org/x"),
             "https://example.org/x"
+        );
+    }
+
+    #[test]
+    fn schemes_are_told_as_a_browser_tells_them() {
+        // catches: the link check and the relocation disagreeing again on
+        // what leaves the site (one of them took `1a:b` for a scheme).
+        for url in [
+            "https://x.org",
+            "mailto:a@b.fr",
+            "data:,x",
+            "tel:+33",
+            "web+cal:x",
+            "HTTPS://X",
+        ] {
+            assert!(has_scheme(url), "{url}");
+            assert_eq!(target_of(url, "a/index.html", "/"), None, "{url}");
+        }
+        for url in ["1a:b", "photo.jpg", "./a:b", "a/b:c", ":x", "-a:b"] {
+            assert!(!has_scheme(url), "{url}");
+        }
+        assert_eq!(
+            target_of("1a:b", "news/index.html", "/").map(|t| t.0),
+            Some("news/1a:b".to_string())
+        );
+        assert_eq!(
+            resolve_relative("en/news/x/", "../y/plan.pdf").as_deref(),
+            Some("en/news/y/plan.pdf")
+        );
+        assert_eq!(resolve_relative("en/", "../../x"), None);
+        assert_eq!(
+            resolve_relative("clubs/", "photos/").as_deref(),
+            Some("clubs/photos/")
         );
     }
 

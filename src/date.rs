@@ -320,21 +320,30 @@ fn offset_text(minutes: i16) -> String {
     format!("{sign}{:02}:{:02}", minutes.abs() / 60, minutes.abs() % 60)
 }
 
+/// What [`DateTime`]'s order compares, in order: see [`DateTime::order_key`].
+pub(crate) type OrderKey = (i64, i32, u8, u8, Option<(u8, u8, u8)>, Option<i16>);
+
+impl DateTime {
+    /// The order of date-times as a plain value: the instant first (so
+    /// `2026-11-21T01:00+01:00` comes before `2026-11-20T23:30-05:00`),
+    /// then field by field to agree with `==`. Made once per value where
+    /// many are sorted: the instant goes through the time-zone library.
+    pub(crate) fn order_key(&self) -> OrderKey {
+        (
+            self.unix_seconds(),
+            self.year,
+            self.month,
+            self.day,
+            self.time,
+            self.offset_minutes,
+        )
+    }
+}
+
 impl Ord for DateTime {
-    /// By instant first (so `2026-11-21T01:00+01:00` comes before
-    /// `2026-11-20T23:30-05:00`), then field by field to agree with `==`.
+    /// By [`DateTime::order_key`].
     fn cmp(&self, other: &Self) -> Ordering {
-        self.unix_seconds()
-            .cmp(&other.unix_seconds())
-            .then_with(|| {
-                (self.year, self.month, self.day, self.time).cmp(&(
-                    other.year,
-                    other.month,
-                    other.day,
-                    other.time,
-                ))
-            })
-            .then_with(|| self.offset_minutes.cmp(&other.offset_minutes))
+        self.order_key().cmp(&other.order_key())
     }
 }
 

@@ -1172,27 +1172,42 @@ fn title_key(title: &str) -> String {
 }
 
 fn sort_pages(indices: &mut [usize], pages: &[Page], sort_by: SortBy) {
-    // Title keys are made once per listed page, not once per comparison.
-    let keys: HashMap<usize, String> = indices
+    // Each listed page's keys are made once, not once per comparison: a
+    // title's goes through transliteration, a date's instant through the
+    // time-zone library.
+    struct Keys<'a> {
+        index: usize,
+        date: Option<crate::date::OrderKey>,
+        weight: Option<i64>,
+        title: String,
+        path: &'a str,
+    }
+    let mut keyed: Vec<Keys<'_>> = indices
         .iter()
-        .map(|&i| (i, title_key(&pages[i].document.front.title)))
+        .map(|&i| {
+            let document = &pages[i].document;
+            Keys {
+                index: i,
+                date: (sort_by == SortBy::Date)
+                    .then(|| document.front.date.map(|d| d.order_key()))
+                    .flatten(),
+                weight: document.front.weight,
+                title: title_key(&document.front.title),
+                path: &document.content_path,
+            }
+        })
         .collect();
-    indices.sort_by(|&a, &b| {
-        let (pa, pb) = (&pages[a].document, &pages[b].document);
-        let by_title = || {
-            keys[&a]
-                .cmp(&keys[&b])
-                .then_with(|| pa.content_path.cmp(&pb.content_path))
-        };
+    keyed.sort_by(|a, b| {
+        let by_title = || a.title.cmp(&b.title).then_with(|| a.path.cmp(b.path));
         match sort_by {
             // Newest first; undated last.
-            SortBy::Date => match (pa.front.date, pb.front.date) {
-                (Some(x), Some(y)) => y.cmp(&x).then_with(by_title),
+            SortBy::Date => match (&a.date, &b.date) {
+                (Some(x), Some(y)) => y.cmp(x).then_with(by_title),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
                 (None, None) => by_title(),
             },
-            SortBy::Weight => match (pa.front.weight, pb.front.weight) {
+            SortBy::Weight => match (a.weight, b.weight) {
                 (Some(x), Some(y)) => x.cmp(&y).then_with(by_title),
                 (Some(_), None) => std::cmp::Ordering::Less,
                 (None, Some(_)) => std::cmp::Ordering::Greater,
@@ -1201,6 +1216,9 @@ fn sort_pages(indices: &mut [usize], pages: &[Page], sort_by: SortBy) {
             SortBy::Title => by_title(),
         }
     });
+    for (slot, key) in indices.iter_mut().zip(&keyed) {
+        *slot = key.index;
+    }
 }
 
 /// Options given for a folder that is not a section are a mistake worth naming.

@@ -302,19 +302,26 @@ fn feed(
     lang: &str,
     pages: &[usize],
 ) -> Option<(String, Vec<u8>)> {
-    let mut dated: Vec<(DateTime, usize)> = pages
+    // The minute of each change is made once (it goes through the
+    // time-zone library), and only the newest entries are sorted.
+    let mut dated: Vec<(std::cmp::Reverse<i64>, usize, DateTime)> = pages
         .iter()
-        .filter_map(|&i| last_change(&site.pages[i]).map(|d| (d, i)))
+        .filter_map(|&i| {
+            last_change(&site.pages[i]).map(|d| (std::cmp::Reverse(d.utc_minutes()), i, d))
+        })
         .collect();
     if dated.is_empty() {
         return None;
     }
-    dated.sort_by(|a, b| {
-        b.0.utc_minutes()
-            .cmp(&a.0.utc_minutes())
-            .then(a.1.cmp(&b.1))
-    });
-    dated.truncate(FEED_ENTRIES);
+    let newest =
+        |a: &(std::cmp::Reverse<i64>, usize, DateTime),
+         b: &(std::cmp::Reverse<i64>, usize, DateTime)| { (a.0, a.1).cmp(&(b.0, b.1)) };
+    if dated.len() > FEED_ENTRIES {
+        dated.select_nth_unstable_by(FEED_ENTRIES, newest);
+        dated.truncate(FEED_ENTRIES);
+    }
+    dated.sort_unstable_by(newest);
+    let dated: Vec<(DateTime, usize)> = dated.into_iter().map(|(_, i, d)| (d, i)).collect();
     let updated = rfc3339(dated[0].0);
     let self_url = permalink_of(site, path);
     let mut xml = format!(

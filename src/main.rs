@@ -430,7 +430,16 @@ fn french_error(e: &clap::Error, args: &[std::ffi::OsString]) -> String {
 
 /// The language of messages this command line asks for: its `--lang`
 /// (read before clap, whose messages are in it too), else the locale.
+/// `new`'s `--lang` is the page's language: its messages follow the locale.
 fn language_of_args(args: &[std::ffi::OsString]) -> Lang {
+    let command = args
+        .iter()
+        .skip(1)
+        .filter_map(|a| a.to_str())
+        .find(|a| !a.starts_with('-'));
+    if command == Some("new") {
+        return Lang::choose(None);
+    }
     let flag = args.windows(2).find_map(|pair| {
         let (key, value) = (pair[0].to_str()?, pair[1].to_str()?);
         (key == "--lang").then_some(value)
@@ -780,7 +789,8 @@ mod tests {
     }
 
     /// `--lang` chooses the language of clap's own words too, read before
-    /// clap parses; without it, the locale does.
+    /// clap parses; without it, the locale does; `new`'s `--lang` is the
+    /// page's, not the messages'.
     #[test]
     fn the_language_of_the_command_line_is_read_before_clap() {
         let args = |list: &[&str]| -> Vec<std::ffi::OsString> {
@@ -794,5 +804,12 @@ mod tests {
             language_of_args(&args(&["alumni", "check", "--lang=en"])),
             Lang::En
         );
+        // Catches `new`'s page language taken for the language of messages.
+        for lang in ["fr", "en"] {
+            assert_eq!(
+                language_of_args(&args(&["alumni", "new", "clubs", "Club", "--lang", lang])),
+                Lang::choose(None)
+            );
+        }
     }
 }

@@ -129,28 +129,14 @@ fn code_only(text: &str) -> String {
                 blank(&mut out, b[i]);
                 i += 1;
             }
-        } else if c == '"' {
+        } else if c == '"' || c == '\'' && (next == Some('\\') || b.get(i + 2) == Some(&'\'')) {
+            // A string, or a character literal (a lifetime has no closing
+            // quote): blanked to its closing quote, escapes skipped.
             out.push(' ');
             i += 1;
-            while i < b.len() && b[i] != '"' {
+            while i < b.len() && b[i] != c {
                 if b[i] == '\\' {
                     blank(&mut out, b[i]);
-                    i += 1;
-                }
-                if i < b.len() {
-                    blank(&mut out, b[i]);
-                    i += 1;
-                }
-            }
-            out.push(' ');
-            i += 1;
-        } else if c == '\'' && (next == Some('\\') || b.get(i + 2) == Some(&'\'')) {
-            // A character literal (a lifetime has no closing quote).
-            out.push(' ');
-            i += 1;
-            while i < b.len() && b[i] != '\'' {
-                if b[i] == '\\' {
-                    out.push(' ');
                     i += 1;
                 }
                 if i < b.len() {

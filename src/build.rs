@@ -298,15 +298,16 @@ fn io_advice(e: &std::io::Error) -> Text {
     }
 }
 
-/// Gives the theme's CSS and JS files a name that changes with their bytes
-/// (`static/site.css` -> `static/site.3f9a1c2b.css`), so that a CDN can
-/// cache them for a year; `asset()` returns the new name.
+/// The names the theme's CSS and JS files are published under: one that
+/// changes with their bytes (`site.css` -> `static/site.3f9a1c2b.css`), so
+/// that a CDN can cache them for a year; `asset()` returns the new name.
 /// The hash is that of the bytes as published (minified or not), so that
-/// a name never stands for two contents.
-fn fingerprint_assets(site: &mut Site, minify: bool) {
-    let prefix = format!("themes/{}/static/", site.config.theme);
-    for copy in &mut site.copies {
-        let Some(inner) = copy.file.path.strip_prefix(&prefix) else {
+/// a name never stands for two contents. Decided before the site is
+/// assembled, which places the copies under these names.
+fn fingerprints(theme_files: &[load::CopyFile], minify: bool) -> BTreeMap<String, String> {
+    let mut named = BTreeMap::new();
+    for file in theme_files {
+        let Some((_, inner)) = file.path.split_once("/static/") else {
             continue;
         };
         let Some((stem, ext)) = inner.rsplit_once('.') else {
@@ -316,18 +317,19 @@ fn fingerprint_assets(site: &mut Site, minify: bool) {
             continue;
         }
         // An unreadable file keeps its name; the write stage reports it.
-        let Ok(bytes) = std::fs::read(&copy.file.abs) else {
+        let Ok(bytes) = std::fs::read(&file.abs) else {
             continue;
         };
         let published = minify
             .then(|| crate::minify::output(inner, &bytes))
             .flatten();
         let hash = crate::output::content_hash(published.as_deref().unwrap_or(&bytes));
-        let output = format!("static/{stem}.{:08x}.{ext}", hash >> 32);
-        site.fingerprinted.insert(inner.to_string(), output.clone());
-        copy.output = output;
+        named.insert(
+            inner.to_string(),
+            format!("static/{stem}.{:08x}.{ext}", hash >> 32),
+        );
     }
-    site.copies.sort_by(|a, b| a.output.cmp(&b.output));
+    named
 }
 
 fn total_outputs(per_language: &[(String, usize)]) -> usize {
@@ -469,22 +471,25 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     errors.extend(data_errors);
     let clock = timings.stage(tr!("data files", "fichiers de données"), clock);
 
+    let fingerprinted = match purpose {
+        Purpose::Publish => fingerprints(&theme.static_files, options.minify),
+        Purpose::Preview => BTreeMap::new(),
+    };
     let copies = CopySources {
         content_files: loaded.content_files,
         static_files: loaded.static_files,
         theme_files: theme.static_files.clone(),
+        fingerprinted,
     };
-    let (mut site, model_errors) =
-        model::assemble(config, documents, parse_errors, copies, visibility);
+    let (mut site, model_errors) = model::assemble(
+        config,
+        documents,
+        parse_errors,
+        &unreadable,
+        copies,
+        visibility,
+    );
     errors.extend(model_errors);
-    let unreadable = unreadable
-        .iter()
-        .map(|path| model::unreadable(&site.config, path));
-    site.left_out.extend(unreadable);
-    site.left_out.sort_by(|a, b| a.source.cmp(&b.source));
-    if purpose == Purpose::Publish {
-        fingerprint_assets(&mut site, options.minify);
-    }
     let clock = timings.stage(tr!("site model", "modèle du site"), clock);
     let named = crate::images::field_images(&site);
     let images_cache = root.join(&site.config.images.cache_dir).join("images");

@@ -234,6 +234,10 @@ pub struct CopySources {
     pub static_files: Vec<CopyFile>,
     /// The theme's `static/`, copied under `static/`.
     pub theme_files: Vec<CopyFile>,
+    /// Theme files published under a name of their own, decided before
+    /// the site is assembled (see [`Site::fingerprinted`]); empty when
+    /// every file keeps its name.
+    pub fingerprinted: BTreeMap<String, String>,
 }
 
 impl Site {
@@ -407,11 +411,14 @@ impl Visibility {
 /// Builds the site model, without the pages that `visibility` hides, and
 /// with the pages whose front matter has errors moved to [`Site::left_out`]:
 /// those found here, and `front_errors`, found as the documents were read
-/// (a common field of the wrong type), which are returned with the others.
+/// (a common field of the wrong type), which are returned with the others;
+/// and `unread`, the Markdown sources that could not be read or parsed
+/// (their errors name them), left out too.
 pub fn assemble(
     config: Config,
     documents: Vec<Document>,
     front_errors: Vec<Diagnostic>,
+    unread: &[String],
     copies: CopySources,
     visibility: Visibility,
 ) -> (Site, Vec<Diagnostic>) {
@@ -496,6 +503,7 @@ pub fn assemble(
     check_section_options(&config, &section_of, &mut errors);
     let taxonomies = build_taxonomies(&config, &pages);
 
+    let fingerprinted = copies.fingerprinted.clone();
     let copies = place_copies(
         copies,
         &config.default_language,
@@ -508,6 +516,9 @@ pub fn assemble(
         (order(&a.lang), &a.source).cmp(&(order(&b.lang), &b.source))
     });
 
+    let mut left_out = left_out;
+    left_out.extend(unread.iter().map(|path| unreadable(&config, path)));
+    left_out.sort_by(|a, b| a.source.cmp(&b.source));
     let site = Site {
         config,
         sections,
@@ -516,7 +527,7 @@ pub fn assemble(
         copies,
         missing_translations: missing,
         left_out,
-        fingerprinted: BTreeMap::new(),
+        fingerprinted,
         now: visibility.schedule.now,
     };
     (site, errors)
@@ -1377,10 +1388,11 @@ fn place_copies(
             .split_once("/static/")
             .map_or(file.path.as_str(), |(_, rest)| rest)
             .to_string();
-        copies.push(Copy {
-            output: format!("static/{inner}"),
-            file,
-        });
+        let output = match sources.fingerprinted.get(&inner) {
+            Some(named) => named.clone(),
+            None => format!("static/{inner}"),
+        };
+        copies.push(Copy { output, file });
     }
     copies.sort_by(|a, b| a.output.cmp(&b.output));
     copies
@@ -1441,6 +1453,7 @@ mod tests {
             config(),
             docs,
             Vec::new(),
+            &[],
             CopySources::default(),
             visible(),
         );
@@ -1483,6 +1496,7 @@ mod tests {
                 config(),
                 docs(),
                 Vec::new(),
+                &[],
                 CopySources::default(),
                 visibility,
             );
@@ -1512,7 +1526,14 @@ mod tests {
             doc("clubs/bon.md", "title: Bon\nkind: a"),
             doc("clubs/faux.md", "title: Faux\nkind: c"),
         ];
-        let (site, errors) = assemble(config, docs, Vec::new(), CopySources::default(), visible());
+        let (site, errors) = assemble(
+            config,
+            docs,
+            Vec::new(),
+            &[],
+            CopySources::default(),
+            visible(),
+        );
         assert_eq!(errors.len(), 1, "{errors:?}");
         assert_eq!(errors[0].path, "content/clubs/faux.md");
         let paths: Vec<_> = site.pages.iter().map(|p| p.path.as_str()).collect();
@@ -1577,7 +1598,7 @@ mod tests {
             content_files,
             ..CopySources::default()
         };
-        let (site, errors) = assemble(config(), docs, Vec::new(), sources, visible());
+        let (site, errors) = assemble(config(), docs, Vec::new(), &[], sources, visible());
         let copies = site
             .copies
             .into_iter()
@@ -1674,6 +1695,7 @@ mod tests {
             config(),
             docs,
             Vec::new(),
+            &[],
             CopySources::default(),
             visible(),
         );

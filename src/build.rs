@@ -23,7 +23,7 @@ use crate::date::DateTime;
 use crate::diagnostic::{self, Diagnostic};
 use crate::i18n::Text;
 use crate::markdown::{self, BodySource, Rendered};
-use crate::model::{self, CopySources, LinkIndex, Site};
+use crate::model::{self, Bodies, CopySources, LinkIndex, Site};
 use crate::output::Staging;
 use crate::relocate::Relocation;
 use crate::schedule::{Change, Schedule};
@@ -341,6 +341,10 @@ fn total_outputs(per_language: &[(String, usize)]) -> usize {
 pub struct PreparedSite {
     /// The model.
     pub site: Site,
+    /// The Markdown stage's output: the bodies of the model's pages (or
+    /// their summaries alone, when [`PreparedSite::streamed`]), sections
+    /// and pages left out.
+    pub bodies: Bodies,
     /// The raster images among the site's copies, planned (see
     /// [`crate::images`]): made once the site is assembled, beside it
     /// rather than in it; shared, being read by every page.
@@ -361,8 +365,8 @@ pub struct PreparedSite {
     pub image_sources: std::sync::Arc<crate::images::cache::Sources>,
     /// Whether the pages' bodies are left to the writing stage, each
     /// rendered with its page's output and dropped once written (`build`),
-    /// rather than held in `Page::rendered` (`check`, `serve`). Their
-    /// summaries are there either way.
+    /// rather than held in [`PreparedSite::bodies`] (`check`, `serve`).
+    /// Their summaries are there either way.
     pub streamed: bool,
 }
 
@@ -527,20 +531,20 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     // A build streams its pages' bodies; one that will fail anyway renders
     // them here, to report their mistakes with the others in one run.
     let streamed = purpose == Purpose::Publish && errors.is_empty();
-    errors.extend(render_markdown_with(&mut site, &engine, streamed));
+    let (bodies, body_errors) = render_markdown_with(&site, &engine, streamed);
+    errors.extend(body_errors);
     // A fallback renders the same file again: its warnings are said once.
     let mut warnings: Vec<Diagnostic> = site
         .pages
-        .iter_mut()
-        .flat_map(|p| {
-            let warnings = std::mem::take(&mut p.rendered.warnings);
-            if p.fallback { Vec::new() } else { warnings }
-        })
+        .iter()
+        .zip(&bodies.pages)
+        .filter(|(p, _)| !p.fallback)
+        .flat_map(|(_, r)| r.warnings.iter().cloned())
         .chain(
-            site.left_out
-                .iter_mut()
-                .filter_map(|l| l.page.as_mut())
-                .flat_map(|p| std::mem::take(&mut p.rendered.warnings)),
+            bodies
+                .left_out
+                .iter()
+                .flat_map(|r| r.warnings.iter().cloned()),
         )
         .chain(image_warnings)
         .collect();
@@ -555,6 +559,7 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     Ok(Preparation {
         prepared: Some(PreparedSite {
             site,
+            bodies,
             images,
             engine,
             data,
@@ -605,9 +610,10 @@ pub(crate) fn render_in_memory_with<T: Send>(
         }
         Ok(())
     };
-    let (_, mut errors) = render::render_site(site, &prepared.engine, views, &write);
+    let (_, mut errors) =
+        render::render_site(site, &prepared.bodies, &prepared.engine, views, &write);
     let mut outputs = collected.into_inner().unwrap_or_default();
-    for (path, bytes) in crate::publish::outputs(site) {
+    for (path, bytes) in crate::publish::outputs(site, &prepared.bodies) {
         let kept = keep(&path, &bytes);
         outputs.insert(path, kept);
     }
@@ -700,7 +706,7 @@ fn write_site_timed(
 ) -> Result<Written, BuildError> {
     let clock = Instant::now();
     let site = &prepared.site;
-    let views = view::shared_views(site, &prepared.data);
+    let views = view::shared_views(site, &prepared.bodies, &prepared.data);
     let clock = timings.stage(tr!("views", "vues"), clock);
     let write = |path: &str, bytes: &[u8]| match minify
         .then(|| crate::minify::output(path, bytes))
@@ -712,13 +718,12 @@ fn write_site_timed(
     let bodies = prepared
         .streamed
         .then(|| Streamed::new(site, &prepared.engine));
-    let (per_language, mut errors, renders) = render::render_site_timed(
-        site,
-        &prepared.engine,
-        &views,
-        &write,
-        bodies.as_ref().map(|b| b as &dyn render::PageBodies),
-    );
+    let from = match &bodies {
+        Some(streamed) => render::BodiesFrom::Streamed(streamed),
+        None => render::BodiesFrom::Held(&prepared.bodies.pages),
+    };
+    let (per_language, mut errors, renders) =
+        render::render_site_timed(site, &prepared.engine, &views, &write, from);
     timings.renders = renders;
     // Like the model, the views are many small allocations: free them aside.
     std::thread::spawn(move || drop(views));
@@ -742,7 +747,7 @@ fn write_site_timed(
             errors.extend(kept.errors);
             warnings = kept.warnings;
             let refs: Vec<&Rendered> = kept.bodies.iter().collect();
-            errors.extend(check_fragments_of(site, &refs));
+            errors.extend(check_fragments_of(site, &prepared.bodies, &refs));
             search_read = Some((kept.search, search_time / threads));
         }
         None => {
@@ -750,7 +755,7 @@ fn write_site_timed(
         }
     }
     let (read, read_time) = search_read.unzip();
-    let (published, times) = crate::publish::outputs_timed(site, read);
+    let (published, times) = crate::publish::outputs_timed(site, &prepared.bodies, read);
     timings.stages.extend(times);
     if let Some(time) = read_time {
         // The pages' reading for the index is its share of that stage.
@@ -1051,7 +1056,7 @@ pub fn render_document(
 /// The Markdown stage over the whole site, in parallel (shortcodes
 /// included), then the check of `#fragment` links against the headings of
 /// their targets.
-pub fn render_markdown(site: &mut Site, engine: &render::Engine) -> Vec<Diagnostic> {
+pub fn render_markdown(site: &Site, engine: &render::Engine) -> (Bodies, Vec<Diagnostic>) {
     render_markdown_with(site, engine, false)
 }
 
@@ -1093,14 +1098,16 @@ fn page_body(
     )
 }
 
-/// The Markdown stage; with `streamed`, pages get only their summary here
-/// (what other pages' lists show of them) and their bodies are rendered
-/// by the writing stage, and `#fragment` links are checked there.
+/// The Markdown stage: the bodies of `site`'s pages, sections and pages
+/// left out, with their mistakes. With `streamed`, pages get only their
+/// summary here (what other pages' lists show of them) and their bodies
+/// are rendered by the writing stage, and `#fragment` links are checked
+/// there.
 fn render_markdown_with(
-    site: &mut Site,
+    site: &Site,
     engine: &render::Engine,
     streamed: bool,
-) -> Vec<Diagnostic> {
+) -> (Bodies, Vec<Diagnostic>) {
     let index = LinkIndex::new(site);
     let Site {
         pages,
@@ -1112,35 +1119,37 @@ fn render_markdown_with(
     } = site;
     let base_path = config.base_path.as_str();
     let files: HashSet<&str> = copies.iter().map(|c| c.output.as_str()).collect();
-    let page_errors: Vec<Vec<Diagnostic>> = pages
-        .par_iter_mut()
+    let (page_bodies, page_errors): (Vec<Rendered>, Vec<Vec<Diagnostic>>) = pages
+        .par_iter()
         .map(|p| {
             if streamed {
                 // A body without the marker has no summary; one with it is
                 // rendered for its summary alone, its mistakes being
                 // reported when it is rendered again with its page.
+                let mut kept = Rendered::default();
                 if p.document.body().contains(markdown::MORE_MARKER) {
                     let (rendered, _) = page_body(config, sections, &index, engine, &files, p);
-                    p.rendered.summary = rendered.summary;
+                    kept.summary = rendered.summary;
                 }
-                return Vec::new();
+                return (kept, Vec::new());
             }
             let (rendered, errors) = page_body(config, sections, &index, engine, &files, p);
-            p.rendered = rendered;
             // A fallback renders the same file again: report its mistakes once.
-            if p.fallback { Vec::new() } else { errors }
+            (rendered, if p.fallback { Vec::new() } else { errors })
         })
-        .collect();
+        .unzip();
     // Pages left out for their front matter: rendered for their own
     // mistakes only (a page with a bad date and a raw `<script>` hears of
     // both in one run), never published.
-    let left_out_errors: Vec<Vec<Diagnostic>> = left_out
-        .par_iter_mut()
-        .filter_map(|l| l.page.as_mut())
-        .map(|p| {
+    let (left_out_bodies, left_out_errors): (Vec<Rendered>, Vec<Vec<Diagnostic>>) = left_out
+        .par_iter()
+        .map(|l| {
+            let Some(p) = l.page.as_ref() else {
+                return (Rendered::default(), Vec::new());
+            };
             let collection = model::body_rules(config, &p.document, &sections[p.section].folder);
             // Never published: its addresses are judged as written.
-            let (rendered, errors) = render_document(
+            render_document(
                 base_path,
                 &index,
                 engine,
@@ -1148,16 +1157,15 @@ fn render_markdown_with(
                 &p.lang,
                 collection,
                 None,
-            );
-            p.rendered = rendered;
-            errors
+            )
         })
-        .collect();
-    let section_results: Vec<_> = sections
+        .unzip();
+    let (section_bodies, section_errors): (Vec<Rendered>, Vec<Vec<Diagnostic>>) = sections
         .par_iter()
         .map(|s| {
             let folders = crate::relocate::of_section(config, s);
-            s.document
+            let (rendered, errors) = s
+                .document
                 .as_ref()
                 .map(|d| {
                     render_document(
@@ -1170,56 +1178,57 @@ fn render_markdown_with(
                         Relocation::between(&s.path, folders.as_ref(), base_path, &files).as_ref(),
                     )
                 })
-                .unwrap_or_default()
+                .unwrap_or_default();
+            (rendered, if s.fallback { Vec::new() } else { errors })
         })
-        .collect();
+        .unzip();
     let mut errors: Vec<Diagnostic> = page_errors
         .into_iter()
         .chain(left_out_errors)
+        .chain(section_errors)
         .flatten()
         .collect();
-    for (section, (rendered, e)) in site.sections.iter_mut().zip(section_results) {
-        section.rendered = rendered;
-        if !section.fallback {
-            errors.extend(e);
-        }
-    }
-
+    let bodies = Bodies {
+        pages: page_bodies,
+        sections: section_bodies,
+        left_out: left_out_bodies,
+    };
     if !streamed {
-        errors.extend(check_fragments(site));
+        errors.extend(check_fragments(site, &bodies));
     }
-    errors
+    (bodies, errors)
 }
 
 /// Every `#fragment` link of every written page and section (and of pages
 /// left out, whose mistakes are reported too) must name a heading of its target.
-pub fn check_fragments(site: &Site) -> Vec<Diagnostic> {
-    let bodies: Vec<&Rendered> = site.pages.iter().map(|p| &p.rendered).collect();
-    check_fragments_of(site, &bodies)
+pub fn check_fragments(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
+    let pages: Vec<&Rendered> = bodies.pages.iter().collect();
+    check_fragments_of(site, bodies, &pages)
 }
 
-/// [`check_fragments`], the pages' bodies being `bodies` (same order as
-/// `site.pages`: held in the model, or kept from a streamed render).
-fn check_fragments_of(site: &Site, bodies: &[&Rendered]) -> Vec<Diagnostic> {
+/// [`check_fragments`], the pages' bodies being `pages` (same order as
+/// `site.pages`: those of `bodies`, or kept from a streamed render).
+fn check_fragments_of(site: &Site, bodies: &Bodies, pages: &[&Rendered]) -> Vec<Diagnostic> {
     let documents = site
         .pages
         .iter()
-        .zip(bodies.iter().copied())
+        .zip(pages.iter().copied())
         .filter(|(p, _)| !p.fallback)
         .map(|(p, r)| (&p.document, r))
         .chain(
             site.left_out
                 .iter()
-                .filter_map(|l| l.page.as_ref())
-                .map(|p| (&p.document, &p.rendered)),
+                .zip(&bodies.left_out)
+                .filter_map(|(l, r)| l.page.as_ref().map(|p| (&p.document, r))),
         )
         .chain(
             site.sections
                 .iter()
-                .filter(|s| !s.fallback)
-                .filter_map(|s| s.document.as_ref().map(|d| (d, &s.rendered))),
+                .zip(&bodies.sections)
+                .filter(|(s, _)| !s.fallback)
+                .filter_map(|(s, r)| s.document.as_ref().map(|d| (d, r))),
         );
-    check_fragment_links_of(site, bodies, documents)
+    check_fragment_links_of(site, bodies, pages, documents)
 }
 
 /// The `#fragment` links of `documents` must name a heading of their target
@@ -1227,16 +1236,19 @@ fn check_fragments_of(site: &Site, bodies: &[&Rendered]) -> Vec<Diagnostic> {
 /// those links wait for it to be fixed).
 pub fn check_fragment_links<'a>(
     site: &Site,
+    bodies: &Bodies,
     documents: impl Iterator<Item = (&'a parse::Document, &'a Rendered)>,
 ) -> Vec<Diagnostic> {
-    let bodies: Vec<&Rendered> = site.pages.iter().map(|p| &p.rendered).collect();
-    check_fragment_links_of(site, &bodies, documents)
+    let pages: Vec<&Rendered> = bodies.pages.iter().collect();
+    check_fragment_links_of(site, bodies, &pages, documents)
 }
 
-/// [`check_fragment_links`], the pages' headings read from `bodies`.
+/// [`check_fragment_links`], the pages' headings read from `pages`, the
+/// others' from `bodies`.
 fn check_fragment_links_of<'a>(
     site: &Site,
-    bodies: &[&Rendered],
+    bodies: &Bodies,
+    pages: &[&Rendered],
     documents: impl Iterator<Item = (&'a parse::Document, &'a Rendered)>,
 ) -> Vec<Diagnostic> {
     let base_path = &site.config.base_path;
@@ -1245,20 +1257,22 @@ fn check_fragment_links_of<'a>(
     let anchors: HashMap<&str, Option<&[String]>> = site
         .left_out
         .iter()
-        .map(|l| {
-            let anchors = l.page.as_ref().map(|p| p.rendered.anchors.as_slice());
+        .zip(&bodies.left_out)
+        .map(|(l, r)| {
+            let anchors = l.page.as_ref().map(|_| r.anchors.as_slice());
             (l.path.as_str(), anchors)
         })
         .chain(
             site.pages
                 .iter()
-                .zip(bodies)
+                .zip(pages)
                 .map(|(p, r)| (p.path.as_str(), Some(r.anchors.as_slice()))),
         )
         .chain(
             site.sections
                 .iter()
-                .map(|s| (s.path.as_str(), Some(s.rendered.anchors.as_slice()))),
+                .zip(&bodies.sections)
+                .map(|(s, r)| (s.path.as_str(), Some(r.anchors.as_slice()))),
         )
         .collect();
     for (doc, rendered) in documents {

@@ -124,26 +124,29 @@ struct Source<'a> {
 
 /// The source of each HTML output written from one.
 fn sources(prepared: &PreparedSite) -> HashMap<String, Source<'_>> {
-    let site = &prepared.site;
+    let (site, bodies) = (&prepared.site, &prepared.bodies);
     let mut map = HashMap::new();
-    for p in site.pages.iter().filter(|p| !p.fallback) {
+    for (p, rendered) in site.pages.iter().zip(&bodies.pages) {
+        if p.fallback {
+            continue;
+        }
         map.insert(
             format!("{}index.html", p.path),
             Source {
                 path: p.document.file.path.as_str(),
                 text: p.document.file.text.as_str(),
-                rendered: &p.rendered,
+                rendered,
             },
         );
     }
-    for s in site.sections.iter().filter(|s| !s.fallback) {
-        if let Some(d) = &s.document {
+    for (s, rendered) in site.sections.iter().zip(&bodies.sections) {
+        if let Some(d) = s.document.as_ref().filter(|_| !s.fallback) {
             map.insert(
                 format!("{}index.html", s.path),
                 Source {
                     path: d.file.path.as_str(),
                     text: d.file.text.as_str(),
-                    rendered: &s.rendered,
+                    rendered,
                 },
             );
         }
@@ -242,7 +245,7 @@ fn check_tags(
         .iter()
         .map(|l| format!("{}index.html", l.path))
         .collect();
-    let judged = judged_fragment_links(&prepared.site);
+    let judged = judged_fragment_links(prepared);
     let html: Vec<(&String, &Vec<Arc<Tag>>)> = outputs
         .iter()
         .filter(|(k, _)| k.ends_with(".html"))
@@ -351,16 +354,19 @@ fn check_tags(
 /// `@/page.md#heading` links of written pages: the build judged them
 /// against their target's headings already (a fallback's are judged here,
 /// in the edition they lead to). As `url#fragment`.
-fn judged_fragment_links(site: &crate::model::Site) -> HashSet<String> {
+fn judged_fragment_links(prepared: &PreparedSite) -> HashSet<String> {
+    let (site, bodies) = (&prepared.site, &prepared.bodies);
     site.pages
         .iter()
-        .filter(|p| !p.fallback)
-        .map(|p| &p.rendered)
+        .zip(&bodies.pages)
+        .filter(|(p, _)| !p.fallback)
+        .map(|(_, r)| r)
         .chain(
             site.sections
                 .iter()
-                .filter(|s| !s.fallback)
-                .map(|s| &s.rendered),
+                .zip(&bodies.sections)
+                .filter(|(s, _)| !s.fallback)
+                .map(|(_, r)| r),
         )
         .flat_map(|r| &r.fragment_links)
         .map(|l| format!("{}#{}", l.url, l.fragment))
@@ -691,7 +697,7 @@ fn judge(options: &BuildOptions, render: bool) -> Vec<Diagnostic> {
     };
     // Each page read for its tags as it is rendered, then let go: memory
     // holds the tags the checks judge, not the site's pages.
-    let views = crate::view::shared_views(&prepared.site, &prepared.data);
+    let views = crate::view::shared_views(&prepared.site, &prepared.bodies, &prepared.data);
     let known = Tags::default();
     let (read, render_errors) =
         build::render_in_memory_with(&prepared, &views, &|path, bytes| known.of(path, bytes));

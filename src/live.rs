@@ -37,7 +37,7 @@ use crate::diagnostic::{self, Diagnostic};
 use crate::images::lazy::Store;
 use crate::load;
 use crate::markdown::Rendered;
-use crate::model::{LinkIndex, Site};
+use crate::model::{Bodies, LinkIndex, Site};
 use crate::parse;
 use crate::render;
 use crate::view::{self, SharedViews};
@@ -82,7 +82,7 @@ pub fn build_outputs(
     options: &BuildOptions,
 ) -> Result<(PreparedSite, SharedViews, Outputs), Vec<Diagnostic>> {
     let prepared = build::prepare(options).map_err(site_errors)?;
-    let views = view::shared_views(&prepared.site, &prepared.data);
+    let views = view::shared_views(&prepared.site, &prepared.bodies, &prepared.data);
     let (outputs, mut errors) = build::render_in_memory(&prepared, &views);
     if errors.is_empty() {
         Ok((prepared, views, outputs))
@@ -93,17 +93,17 @@ pub fn build_outputs(
 }
 
 /// Adds the sitemap, robots.txt, feeds and redirects (made from content only).
-fn add_published(site: &Site, outputs: &mut Outputs) {
-    for (path, bytes) in crate::publish::outputs(site) {
+fn add_published(site: &Site, bodies: &Bodies, outputs: &mut Outputs) {
+    for (path, bytes) in crate::publish::outputs(site, bodies) {
         outputs.insert(path, Arc::new(bytes));
     }
 }
 
 /// Puts back the pages an update replaced, when it failed.
-fn restore(site: &mut Site, previous: Vec<(usize, parse::Document, Rendered)>) {
+fn restore(prepared: &mut PreparedSite, previous: Vec<(usize, parse::Document, Rendered)>) {
     for (i, doc, r) in previous {
-        site.pages[i].document = doc;
-        site.pages[i].rendered = r;
+        prepared.site.pages[i].document = doc;
+        prepared.bodies.pages[i] = r;
     }
 }
 
@@ -266,18 +266,20 @@ impl LiveSite {
                 return Some(Err(errors));
             }
         };
-        let mut site = None;
+        let site = &self.prepared.site;
+        let mut rendered = None;
         if bodies {
-            let mut copy = self.prepared.site.clone();
-            let mut errors = build::render_markdown(&mut copy, &engine);
+            let (new_bodies, mut errors) = build::render_markdown(site, &engine);
             if !errors.is_empty() {
                 diagnostic::sort(&mut errors);
                 return Some(Err(errors));
             }
-            site = Some(copy);
+            rendered = Some(new_bodies);
         }
-        let site_ref = site.as_ref().unwrap_or(&self.prepared.site);
-        let views = bodies.then(|| view::shared_views(site_ref, &self.prepared.data));
+        let bodies_ref = rendered.as_ref().unwrap_or(&self.prepared.bodies);
+        let views = rendered
+            .as_ref()
+            .map(|b| view::shared_views(site, b, &self.prepared.data));
         let collected = Mutex::new(Outputs::new());
         let write = |path: &str, bytes: &[u8]| {
             if let Ok(mut map) = collected.lock() {
@@ -286,7 +288,8 @@ impl LiveSite {
             Ok(())
         };
         let (_, mut errors) = render::render_site(
-            site_ref,
+            site,
+            bodies_ref,
             &engine,
             views.as_ref().unwrap_or(&self.views),
             &write,
@@ -296,8 +299,8 @@ impl LiveSite {
             return Some(Err(errors));
         }
         let mut outputs = collected.into_inner().unwrap_or_default();
-        add_published(site_ref, &mut outputs);
-        for output in site_ref.copies.iter().map(|c| &c.output) {
+        add_published(site, bodies_ref, &mut outputs);
+        for output in site.copies.iter().map(|c| &c.output) {
             if let Some(bytes) = self.outputs.get(output) {
                 outputs.insert(output.clone(), Arc::clone(bytes));
             }
@@ -305,8 +308,8 @@ impl LiveSite {
         let changed = diff(&self.outputs, &outputs);
         self.outputs = outputs;
         self.prepared.engine = engine;
-        if let (Some(site), Some(views)) = (site, views) {
-            self.prepared.site = site;
+        if let (Some(bodies), Some(views)) = (rendered, views) {
+            self.prepared.bodies = bodies;
             self.views = views;
         }
         Some(Ok(Update {
@@ -445,7 +448,7 @@ impl LiveSite {
                 site.body_rules_of(page),
                 relocation.as_ref(),
             );
-            if r.summary != page.rendered.summary {
+            if r.summary != self.prepared.bodies.pages[i].summary {
                 return None;
             }
             if !page.fallback {
@@ -457,29 +460,31 @@ impl LiveSite {
             diagnostic::sort(&mut errors);
             return Some(Err(errors));
         }
-        let site = &mut self.prepared.site;
+        let prepared = &mut self.prepared;
         let mut previous = Vec::new();
         for (i, r) in rendered {
-            let doc = new_docs[site.pages[i].document.file.path.as_str()].clone();
-            let old_doc = std::mem::replace(&mut site.pages[i].document, doc);
-            let old_rendered = std::mem::replace(&mut site.pages[i].rendered, r);
+            let path = prepared.site.pages[i].document.file.path.as_str();
+            let doc = new_docs[path].clone();
+            let old_doc = std::mem::replace(&mut prepared.site.pages[i].document, doc);
+            let old_rendered = std::mem::replace(&mut prepared.bodies.pages[i], r);
             previous.push((i, old_doc, old_rendered));
         }
+        let (site, bodies) = (&prepared.site, &prepared.bodies);
         // Headings unchanged: only the edited pages' own links need checking.
         let same_anchors = previous
             .iter()
-            .all(|(i, _, old)| old.anchors == site.pages[*i].rendered.anchors);
+            .all(|(i, _, old)| old.anchors == bodies.pages[*i].anchors);
         let mut fragment_errors = if same_anchors {
             let edited = previous
                 .iter()
-                .map(|(i, _, _)| &site.pages[*i])
-                .filter(|p| !p.fallback);
-            build::check_fragment_links(site, edited.map(|p| (&p.document, &p.rendered)))
+                .filter(|(i, _, _)| !site.pages[*i].fallback)
+                .map(|(i, _, _)| (&site.pages[*i].document, &bodies.pages[*i]));
+            build::check_fragment_links(site, bodies, edited)
         } else {
-            build::check_fragments(site)
+            build::check_fragments(site, bodies)
         };
         if !fragment_errors.is_empty() {
-            restore(site, previous);
+            restore(prepared, previous);
             diagnostic::sort(&mut fragment_errors);
             return Some(Err(fragment_errors));
         }
@@ -492,9 +497,9 @@ impl LiveSite {
             Ok(())
         };
         let (_, mut render_errors) =
-            render::render_pages(site, &self.prepared.engine, &self.views, &edited, &write);
+            render::render_pages(site, bodies, &prepared.engine, &self.views, &edited, &write);
         if !render_errors.is_empty() {
-            restore(site, previous);
+            restore(prepared, previous);
             diagnostic::sort(&mut render_errors);
             return Some(Err(render_errors));
         }
@@ -505,7 +510,7 @@ impl LiveSite {
             .iter()
             .any(|&i| crate::search::is_searchable(site, &site.pages[i]));
         let search_files = if indexed {
-            crate::search::indexes(site)
+            crate::search::indexes(site, bodies)
         } else {
             Vec::new()
         };

@@ -53,8 +53,6 @@ pub struct Section {
     pub translations: Vec<usize>,
     /// Sorting and pagination.
     pub options: SectionOptions,
-    /// The rendered body (filled by the Markdown stage).
-    pub rendered: Rendered,
 }
 
 /// A page in one language.
@@ -84,8 +82,6 @@ pub struct Page {
     pub translations: Vec<usize>,
     /// Its terms, by taxonomy name, as written.
     pub terms: Terms,
-    /// The rendered body (filled by the Markdown stage).
-    pub rendered: Rendered,
 }
 
 /// A page's terms, by taxonomy name, in name order: a short sorted list
@@ -223,6 +219,22 @@ pub struct Site {
     pub fingerprinted: BTreeMap<String, String>,
     /// The build's now (see [`crate::schedule`]), for templates.
     pub now: DateTime,
+}
+
+/// The Markdown stage's output, beside the site it was rendered from
+/// (which it leaves as it was): the rendered body of each page and section,
+/// in the model's order.
+#[derive(Clone, Debug, Default)]
+pub struct Bodies {
+    /// One per [`Site::pages`]: the whole body, or only its summary when a
+    /// build renders each body with its page's output instead (see
+    /// `build::PreparedSite::streamed`).
+    pub pages: Vec<Rendered>,
+    /// One per [`Site::sections`] (empty for a section without `_index.md`).
+    pub sections: Vec<Rendered>,
+    /// One per [`Site::left_out`] (empty for a file that is not a page):
+    /// rendered for its own mistakes, never published.
+    pub left_out: Vec<Rendered>,
 }
 
 /// The files copied as they are, by origin.
@@ -723,7 +735,6 @@ fn build_sections(
                 parent,
                 translations: Vec::new(),
                 options,
-                rendered: Rendered::default(),
             });
             if let Some(p) = parent {
                 sections[p].subsections.push(index);
@@ -931,7 +942,6 @@ fn new_page(
         translations: Vec::new(),
         terms: Terms::default(),
         document: doc,
-        rendered: Rendered::default(),
     })
 }
 

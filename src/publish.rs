@@ -26,7 +26,7 @@ use std::time::Duration;
 use crate::date::DateTime;
 use crate::html::escape as xml_escape;
 use crate::i18n::Text;
-use crate::model::{Page, Site};
+use crate::model::{Bodies, Page, Site};
 use crate::timings::timed;
 use crate::urls::{permalink_of, url_of};
 
@@ -48,9 +48,10 @@ fn last_change(page: &Page) -> Option<DateTime> {
     page.document.front.updated.or(page.document.front.date)
 }
 
-/// Every publishing output of `site`.
-pub fn outputs(site: &Site) -> Vec<(String, Vec<u8>)> {
-    outputs_timed(site, None).0
+/// Every publishing output of `site`, whose pages' summaries (and, for
+/// the search index, bodies) are `bodies`.
+pub fn outputs(site: &Site, bodies: &Bodies) -> Vec<(String, Vec<u8>)> {
+    outputs_timed(site, bodies, None).0
 }
 
 /// Output files: (path, bytes).
@@ -59,9 +60,10 @@ type Files = Vec<(String, Vec<u8>)>;
 /// [`outputs`], with the time each kind of output took to make (`--timings`);
 /// the search index from `search_read`, the pages' readings made where
 /// their bodies were rendered, when given (see [`crate::search::indexes_of`]),
-/// else from the bodies held in the model.
+/// else from `bodies`.
 pub(crate) fn outputs_timed(
     site: &Site,
+    bodies: &Bodies,
     search_read: Option<Vec<Option<crate::search::PageRead>>>,
 ) -> (Files, Vec<(Text, Duration)>) {
     let mut times = Vec::new();
@@ -72,7 +74,7 @@ pub(crate) fn outputs_timed(
             ("robots.txt".to_string(), robots(site).into_bytes()),
         ]
     });
-    out.extend(timed(t, tr!("feeds", "fils Atom"), || feeds(site)));
+    out.extend(timed(t, tr!("feeds", "fils Atom"), || feeds(site, bodies)));
     out.extend(timed(t, tr!("redirects", "redirections"), || {
         redirects(site)
     }));
@@ -84,7 +86,7 @@ pub(crate) fn outputs_timed(
         tr!("search index", "index de recherche"),
         || match search_read {
             Some(read) => crate::search::indexes_of(site, read),
-            None => crate::search::indexes(site),
+            None => crate::search::indexes(site, bodies),
         },
     ));
     out.push(("_headers".to_string(), cache_headers(site).into_bytes()));
@@ -296,6 +298,7 @@ fn sitemap(site: &Site) -> String {
 /// One Atom feed of `pages` (newest first), at `path`.
 fn feed(
     site: &Site,
+    bodies: &Bodies,
     path: &str,
     title: &str,
     home: &str,
@@ -348,7 +351,7 @@ fn feed(
         if let Some(published) = front.date {
             let _ = writeln!(xml, "    <published>{}</published>", rfc3339(published));
         }
-        match (&page.rendered.summary, &front.description) {
+        match (&bodies.pages[i].summary, &front.description) {
             (Some(summary), _) => {
                 let _ = writeln!(
                     xml,
@@ -367,7 +370,7 @@ fn feed(
     Some((path.to_string(), xml.into_bytes()))
 }
 
-fn feeds(site: &Site) -> Vec<(String, Vec<u8>)> {
+fn feeds(site: &Site, bodies: &Bodies) -> Vec<(String, Vec<u8>)> {
     let mut out = Vec::new();
     for language in &site.config.languages {
         let prefix = site.config.language_prefix(&language.code);
@@ -376,6 +379,7 @@ fn feeds(site: &Site) -> Vec<(String, Vec<u8>)> {
             .collect();
         out.extend(feed(
             site,
+            bodies,
             &format!("{prefix}atom.xml"),
             &language.title,
             &prefix,
@@ -396,6 +400,7 @@ fn feeds(site: &Site) -> Vec<(String, Vec<u8>)> {
             let title = format!("{} — {}", section.title, language.title);
             out.extend(feed(
                 site,
+                bodies,
                 &format!("{}atom.xml", section.path),
                 &title,
                 &section.path,

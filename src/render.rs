@@ -1092,7 +1092,8 @@ fn context_for(site: &Site, views: &SharedViews, job: &Job, body: Option<&Render
     let current_path = match job.kind {
         JobKind::Page(i) => {
             let page = &site.pages[i];
-            let body = body.unwrap_or(&page.rendered);
+            let none = Rendered::default();
+            let body = body.unwrap_or(&none);
             context.insert_value("page", view::page_view(site, views, i, body));
             context.insert_value("section", views.sections[page.section].clone());
             page.path.clone()
@@ -1160,16 +1161,27 @@ fn context_for(site: &Site, views: &SharedViews, job: &Job, body: Option<&Render
 /// written per language, and every diagnostic.
 pub(crate) fn render_site(
     site: &Site,
+    bodies: &crate::model::Bodies,
     engine: &Engine,
     views: &SharedViews,
     write: &Writer<'_>,
 ) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
-    let (written, errors, _) = render_site_timed(site, engine, views, write, None);
+    let from = BodiesFrom::Held(&bodies.pages);
+    let (written, errors, _) = render_site_timed(site, engine, views, write, from);
     (written, errors)
 }
 
-/// Where the bodies of pages come from when they are not held in
-/// `Page::rendered`: each is rendered when its page's output is, handed
+/// Where the pages' bodies come from as their outputs are rendered.
+#[derive(Clone, Copy)]
+pub(crate) enum BodiesFrom<'a> {
+    /// Rendered beforehand, one per page (`Bodies::pages`).
+    Held(&'a [Rendered]),
+    /// Rendered with each page's output, then let go of.
+    Streamed(&'a dyn PageBodies),
+}
+
+/// Where the bodies of pages come from when they are not held
+/// beforehand: each is rendered when its page's output is, handed
 /// back once that output is written, and dropped by the caller after it
 /// keeps what later stages need. Memory then holds the model and the
 /// outputs being rendered, not every body of the site.
@@ -1181,14 +1193,14 @@ pub(crate) trait PageBodies: Sync {
     fn rendered(&self, index: usize, body: Rendered);
 }
 
-/// [`render_site`], with what each template and output cost (`--timings`);
-/// page bodies from `bodies` when given, else from `Page::rendered`.
+/// [`render_site`], with what each template and output cost (`--timings`),
+/// the page bodies from `bodies`.
 pub(crate) fn render_site_timed(
     site: &Site,
     engine: &Engine,
     views: &SharedViews,
     write: &Writer<'_>,
-    bodies: Option<&dyn PageBodies>,
+    bodies: BodiesFrom<'_>,
 ) -> (BTreeMap<String, usize>, Vec<Diagnostic>, Renders) {
     render_jobs(site, engine, views, jobs(site), write, bodies)
 }
@@ -1197,13 +1209,15 @@ pub(crate) fn render_site_timed(
 /// server's rebuild of one edited page).
 pub(crate) fn render_pages(
     site: &Site,
+    bodies: &crate::model::Bodies,
     engine: &Engine,
     views: &SharedViews,
     pages: &[usize],
     write: &Writer<'_>,
 ) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
     let jobs = pages.iter().map(|&i| page_job(site, i)).collect();
-    let (written, errors, _) = render_jobs(site, engine, views, jobs, write, None);
+    let from = BodiesFrom::Held(&bodies.pages);
+    let (written, errors, _) = render_jobs(site, engine, views, jobs, write, from);
     (written, errors)
 }
 
@@ -1216,7 +1230,7 @@ fn render_jobs(
     views: &SharedViews,
     mut jobs: Vec<Job>,
     write: &Writer<'_>,
-    bodies: Option<&dyn PageBodies>,
+    bodies: BodiesFrom<'_>,
 ) -> (BTreeMap<String, usize>, Vec<Diagnostic>, Renders) {
     let mut errors = Vec::new();
     // The 404 page is optional; every other template a job needs must exist.
@@ -1240,11 +1254,18 @@ fn render_jobs(
             // time is the body's stage (measured by `bodies`), not the
             // template's.
             let streamed = match (bodies, job.kind) {
-                (Some(bodies), JobKind::Page(i)) => Some((bodies, i, bodies.render(i))),
+                (BodiesFrom::Streamed(bodies), JobKind::Page(i)) => {
+                    Some((bodies, i, bodies.render(i)))
+                }
+                _ => None,
+            };
+            let body = match (&streamed, bodies, job.kind) {
+                (Some((_, _, body)), _, _) => Some(body),
+                (None, BodiesFrom::Held(held), JobKind::Page(i)) => held.get(i),
                 _ => None,
             };
             let started = Instant::now();
-            let context = context_for(site, views, job, streamed.as_ref().map(|(_, _, b)| b));
+            let context = context_for(site, views, job, body);
             // Into bytes: `render` would check the whole page is UTF-8 once
             // more (5% of a large build), and the writer wants bytes anyway.
             let mut html = Vec::with_capacity(16 * 1024);

@@ -725,12 +725,12 @@ pub(crate) fn read_page(site: &Site, index: usize, html: &str) -> Option<PageRea
 }
 
 /// Every language's index files, when the site has `search:`, from the
-/// bodies held in `Page::rendered`.
-pub(crate) fn indexes(site: &Site) -> Vec<(String, Vec<u8>)> {
+/// pages' bodies `bodies`.
+pub(crate) fn indexes(site: &Site, bodies: &crate::model::Bodies) -> Vec<(String, Vec<u8>)> {
     let read: Vec<Option<PageRead>> = if site.config.search.is_some() {
         (0..site.pages.len())
             .into_par_iter()
-            .map(|i| read_page(site, i, &site.pages[i].rendered.html))
+            .map(|i| read_page(site, i, &bodies.pages[i].html))
             .collect()
     } else {
         Vec::new()

@@ -18,8 +18,8 @@ use tera::{Map, Value};
 
 use crate::collection::FieldKind;
 use crate::date;
-use crate::markdown::TocEntry;
-use crate::model::{Page, Section, Site, Taxonomy};
+use crate::markdown::{Rendered, TocEntry};
+use crate::model::{Bodies, Page, Section, Site, Taxonomy};
 use crate::urls::{permalink_of, url_of};
 use crate::yaml;
 
@@ -296,7 +296,7 @@ fn event_span(site: &Site, page: &Page) -> Option<crate::schedule::Span> {
         .flatten()
 }
 
-fn page_summary(site: &Site, page: &Page) -> Value {
+fn page_summary(site: &Site, page: &Page, body: &Rendered) -> Value {
     let front = &page.document.front;
     let extra = extra_of(site, page);
     let span = event_span(site, page);
@@ -324,8 +324,7 @@ fn page_summary(site: &Site, page: &Page) -> Value {
     let mut map = value.into_map().unwrap_or_default();
     map.insert("times".into(), times(site, page));
     // Rendered Markdown is HTML by construction: templates print it as is.
-    let summary = page
-        .rendered
+    let summary = body
         .summary
         .as_deref()
         .map_or(Value::none(), Value::safe_string);
@@ -333,7 +332,7 @@ fn page_summary(site: &Site, page: &Page) -> Value {
     Value::from(map)
 }
 
-fn section_value(site: &Site, section: &Section, summaries: &[Value]) -> Value {
+fn section_value(site: &Site, section: &Section, body: &Rendered, summaries: &[Value]) -> Value {
     let document = section.document.as_ref();
     let base = Value::from_serializable(&SectionSummary {
         title: &section.title,
@@ -347,12 +346,12 @@ fn section_value(site: &Site, section: &Section, summaries: &[Value]) -> Value {
         edition: &section.lang,
         fallback: section.fallback,
         extra: document.map(|d| &d.front.extra),
-        toc: &section.rendered.toc,
-        word_count: section.rendered.word_count,
-        reading_time: section.rendered.reading_time,
+        toc: &body.toc,
+        word_count: body.word_count,
+        reading_time: body.reading_time,
     });
     let mut map = base.into_map().unwrap_or_default();
-    map.insert("content".into(), Value::safe_string(&section.rendered.html));
+    map.insert("content".into(), Value::safe_string(&body.html));
     let pages: Vec<Value> = section
         .pages
         .iter()
@@ -426,17 +425,20 @@ fn term_values(site: &Site, taxonomy: &Taxonomy, summaries: &[Value]) -> Vec<Val
         .collect()
 }
 
-/// Builds the shared views of `site`, once per build.
-pub(crate) fn shared_views(site: &Site, data: &yaml::Value) -> SharedViews {
+/// Builds the shared views of `site`, whose bodies are `bodies`, once per
+/// build.
+pub(crate) fn shared_views(site: &Site, bodies: &Bodies, data: &yaml::Value) -> SharedViews {
     let page_summaries: Vec<Value> = site
         .pages
         .par_iter()
-        .map(|p| page_summary(site, p))
+        .zip(&bodies.pages)
+        .map(|(p, body)| page_summary(site, p, body))
         .collect();
     let sections: Vec<Value> = site
         .sections
         .iter()
-        .map(|s| section_value(site, s, &page_summaries))
+        .zip(&bodies.sections)
+        .map(|(s, body)| section_value(site, s, body, &page_summaries))
         .collect();
     let taxonomies: Vec<Value> = site
         .taxonomies
@@ -560,8 +562,8 @@ pub(crate) fn ancestors(site: &Site, section: usize) -> Value {
 
 /// The full view of one page: its summary plus content, table of contents,
 /// bundle files, translations, its section and its neighbours. `body` is
-/// the page's rendered body: `Page::rendered` when bodies are held, or the
-/// one just rendered for this output when they are streamed.
+/// the page's rendered body: held in `Bodies::pages`, or the one just
+/// rendered for this output when bodies are streamed.
 pub(crate) fn page_view(
     site: &Site,
     views: &SharedViews,

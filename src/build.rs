@@ -428,11 +428,7 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
         drafts: options.drafts,
         schedule: options.schedule()?,
     };
-    let config_file = match load::read_config(root) {
-        Ok(file) => file,
-        Err(d) => return Ok(unrenderable(vec![d])),
-    };
-    let config = match Config::parse(&config_file.text, options.base_url.as_deref()) {
+    let config = match read_config(options) {
         Ok(config) => config,
         Err(errors) => return Ok(unrenderable(errors)),
     };
@@ -442,10 +438,7 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     let theme_read = theme_errors.is_empty();
     errors.extend(theme_errors);
     let clock = timings.stage(tr!("reading sources", "lecture des sources"), clock);
-    let languages = parse::Languages {
-        default: &config.default_language,
-        codes: config.languages.iter().map(|l| l.code.as_str()).collect(),
-    };
+    let languages = parse::Languages::of(&config);
     // A build lets go of each page's text once its front matter is read,
     // and reads it again when it renders the page.
     let bodies = match purpose {
@@ -453,22 +446,7 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
         Purpose::Preview => parse::Bodies::Held,
     };
     let (documents, parse_errors) = parse::read_all(root, &loaded.markdown, &languages, bodies);
-    // Markdown files that could not be read or parsed are left out; their
-    // errors name them. Those read with errors in their common fields are
-    // left out by the model, with the errors of their other fields.
-    let mut unreadable: Vec<String> = Vec::new();
-    if !errors.is_empty() || !parse_errors.is_empty() {
-        let parsed: HashSet<&str> = documents.iter().map(|d| d.file.path.as_str()).collect();
-        unreadable = errors
-            .iter()
-            .chain(&parse_errors)
-            .map(|d| d.path.as_str())
-            .filter(|p| p.starts_with("content/") && p.ends_with(".md") && !parsed.contains(p))
-            .map(str::to_string)
-            .collect();
-    }
-    unreadable.sort_unstable();
-    unreadable.dedup();
+    let unread = unread_sources(&documents, &errors, &parse_errors);
     let clock = timings.stage(tr!("front matter", "en-têtes YAML"), clock);
     let (data, data_errors) = data::load_data(&loaded.data);
     let data_read = data_errors.is_empty();
@@ -485,37 +463,20 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
         theme_files: theme.static_files.clone(),
         fingerprinted,
     };
-    let (mut site, model_errors) = model::assemble(
-        config,
-        documents,
-        parse_errors,
-        &unreadable,
-        copies,
-        visibility,
-    );
+    let (site, model_errors) =
+        model::assemble(config, documents, parse_errors, &unread, copies, visibility);
     errors.extend(model_errors);
     let clock = timings.stage(tr!("site model", "modèle du site"), clock);
-    let named = crate::images::field_images(&site);
-    let images_cache = root.join(&site.config.images.cache_dir).join("images");
-    let image_sources = std::sync::Arc::new(crate::images::cache::Sources::load(&images_cache));
-    let (images, image_errors, image_warnings) =
-        crate::images::plan(&site.copies, &named, &site.config.images, &image_sources);
-    let images = std::sync::Arc::new(images);
-    errors.extend(image_errors);
+    let planned = plan_images(root, &site);
+    errors.extend(planned.errors);
+    let images = planned.images;
     let clock = timings.stage(tr!("image headers", "en-têtes des images"), clock);
     errors.extend(crate::claims::check(&site, &images));
-    if purpose == Purpose::Publish && errors.is_empty() {
-        // Every diagnostic placed in front matter is made by now, but for
-        // a `template:` the theme lacks (said when pages are rendered):
-        // a build lets go of the other pages' key positions, and of the
-        // front matter's text where the body was let go of.
-        for p in &mut site.pages {
-            if p.document.front.template.is_none() {
-                p.document.front.spans = crate::yaml::Spans::default();
-                p.document.let_go_of_front_matter();
-            }
-        }
-    }
+    let site = if purpose == Purpose::Publish && errors.is_empty() {
+        without_front_positions(site)
+    } else {
+        site
+    };
     let clock = timings.stage(tr!("output paths", "chemins de sortie"), clock);
     if !theme_read {
         return Ok(unrenderable(errors));
@@ -533,21 +494,8 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
     let streamed = purpose == Purpose::Publish && errors.is_empty();
     let (bodies, body_errors) = render_markdown_with(&site, &engine, streamed);
     errors.extend(body_errors);
-    // A fallback renders the same file again: its warnings are said once.
-    let mut warnings: Vec<Diagnostic> = site
-        .pages
-        .iter()
-        .zip(&bodies.pages)
-        .filter(|(p, _)| !p.fallback)
-        .flat_map(|(_, r)| r.warnings.iter().cloned())
-        .chain(
-            bodies
-                .left_out
-                .iter()
-                .flat_map(|r| r.warnings.iter().cloned()),
-        )
-        .chain(image_warnings)
-        .collect();
+    let mut warnings = body_warnings(&site, &bodies);
+    warnings.extend(planned.warnings);
     if !data_read {
         // Templates read the data: rendering them would only add errors
         // that say the same thing.
@@ -565,12 +513,104 @@ fn prepare_with(options: &BuildOptions, purpose: Purpose) -> Result<Preparation,
             data,
             warnings,
             timings,
-            images_cache,
-            image_sources,
+            images_cache: planned.cache,
+            image_sources: planned.sources,
             streamed,
         }),
         problems: errors,
     })
+}
+
+/// The configuration of `options.root`, read and parsed.
+fn read_config(options: &BuildOptions) -> Result<Config, Vec<Diagnostic>> {
+    let file = load::read_config(&options.root).map_err(|d| vec![d])?;
+    Config::parse(&file.text, options.base_url.as_deref())
+}
+
+/// The Markdown sources that could not be read or parsed, sorted: their
+/// errors (among `errors` and `parse_errors`) name them, and the model
+/// leaves them out. Those read with errors in their common fields are
+/// among `documents`, left out by the model with the errors of their
+/// other fields.
+fn unread_sources(
+    documents: &[parse::Document],
+    errors: &[Diagnostic],
+    parse_errors: &[Diagnostic],
+) -> Vec<String> {
+    if errors.is_empty() && parse_errors.is_empty() {
+        return Vec::new();
+    }
+    let parsed: HashSet<&str> = documents.iter().map(|d| d.file.path.as_str()).collect();
+    let mut unread: Vec<String> = errors
+        .iter()
+        .chain(parse_errors)
+        .map(|d| d.path.as_str())
+        .filter(|p| p.starts_with("content/") && p.ends_with(".md") && !parsed.contains(p))
+        .map(str::to_string)
+        .collect();
+    unread.sort_unstable();
+    unread.dedup();
+    unread
+}
+
+/// The image stage's plan of a site (see [`crate::images::plan`]).
+struct PlannedImages {
+    images: std::sync::Arc<crate::images::Images>,
+    /// The image cache's folder, and what its list of sources says.
+    cache: PathBuf,
+    sources: std::sync::Arc<crate::images::cache::Sources>,
+    errors: Vec<Diagnostic>,
+    warnings: Vec<Diagnostic>,
+}
+
+/// Plans the raster images among `site`'s copies and those its pages'
+/// fields name, reading their headers (or the cache's memory of them).
+fn plan_images(root: &Path, site: &Site) -> PlannedImages {
+    let named = crate::images::field_images(site);
+    let cache = root.join(&site.config.images.cache_dir).join("images");
+    let sources = std::sync::Arc::new(crate::images::cache::Sources::load(&cache));
+    let (images, errors, warnings) =
+        crate::images::plan(&site.copies, &named, &site.config.images, &sources);
+    PlannedImages {
+        images: std::sync::Arc::new(images),
+        cache,
+        sources,
+        errors,
+        warnings,
+    }
+}
+
+/// `site` without its pages' front matter key positions, and without the
+/// front matter's text where the body was let go of: what a build that
+/// has found no error keeps once every diagnostic placed in front matter
+/// is made (but for a `template:` the theme lacks, said when pages are
+/// rendered, whose pages keep theirs).
+fn without_front_positions(mut site: Site) -> Site {
+    for p in &mut site.pages {
+        if p.document.front.template.is_none() {
+            p.document.front.spans = crate::yaml::Spans::default();
+            p.document.let_go_of_front_matter();
+        }
+    }
+    site
+}
+
+/// The warnings of the bodies of `site` (what the sanitiser drops from
+/// untrusted pages), sorted later; a fallback renders the same file
+/// again: its warnings are said once.
+fn body_warnings(site: &Site, bodies: &Bodies) -> Vec<Diagnostic> {
+    site.pages
+        .iter()
+        .zip(&bodies.pages)
+        .filter(|(p, _)| !p.fallback)
+        .flat_map(|(_, r)| r.warnings.iter().cloned())
+        .chain(
+            bodies
+                .left_out
+                .iter()
+                .flat_map(|r| r.warnings.iter().cloned()),
+        )
+        .collect()
 }
 
 /// The outputs of a build held in memory: path in the output folder ->
@@ -656,10 +696,7 @@ pub fn next_rebuild(options: &BuildOptions) -> Result<Option<Change>, BuildError
     let config = Config::parse(&config_file.text, None).map_err(fail)?;
     let rules = crate::trust::Rules::new(&config);
     let (loaded, mut errors) = load::load(&options.root, &rules);
-    let languages = parse::Languages {
-        default: &config.default_language,
-        codes: config.languages.iter().map(|l| l.code.as_str()).collect(),
-    };
+    let languages = parse::Languages::of(&config);
     let (documents, parse_errors) = parse::read_all(
         &options.root,
         &loaded.markdown,
@@ -727,28 +764,15 @@ fn write_site_timed(
     timings.renders = renders;
     // Like the model, the views are many small allocations: free them aside.
     std::thread::spawn(move || drop(views));
-    let mut search_read = None;
-    let mut warnings = Vec::new();
+    let (mut warnings, mut search_read) = (Vec::new(), None);
     match bodies {
         Some(bodies) => {
-            // Bodies were rendered inside the pages' stage: their time,
-            // added up over the threads, is moved to the stages it is.
-            let threads = u32::try_from(rayon::current_num_threads().max(1)).unwrap_or(1);
-            let (markdown_time, search_time) = (bodies.markdown_time(), bodies.search_time());
-            let pages_time = clock.elapsed();
-            let moved = (markdown_time + search_time) / threads;
-            timings.stages.push((
-                tr!("HTML pages", "pages HTML"),
-                pages_time.saturating_sub(moved),
-            ));
-            timings.add(tr!("Markdown", "Markdown"), markdown_time / threads);
-            bodies.render_unrendered();
-            let kept = bodies.finish();
+            let kept = bodies.conclude(clock.elapsed(), timings);
             errors.extend(kept.errors);
             warnings = kept.warnings;
             let refs: Vec<&Rendered> = kept.bodies.iter().collect();
             errors.extend(check_fragments_of(site, &prepared.bodies, &refs));
-            search_read = Some((kept.search, search_time / threads));
+            search_read = Some((kept.search, kept.search_time));
         }
         None => {
             timings.stage(tr!("HTML pages", "pages HTML"), clock);
@@ -776,54 +800,11 @@ fn write_site_timed(
         ),
         clock,
     );
-    let copy = |c: &model::Copy| {
-        if minify && (c.output.ends_with(".css") || c.output.ends_with(".js")) {
-            let bytes = std::fs::read(&c.file.abs).map_err(|e| cannot_read(&c.file.path, &e))?;
-            return write(&c.output, &bytes);
-        }
-        // An SVG is published without its metadata, like every image.
-        if crate::images::strip::is_svg(&c.output) {
-            let bytes = std::fs::read(&c.file.abs).map_err(|e| cannot_read(&c.file.path, &e))?;
-            return write(
-                &c.output,
-                &crate::images::strip::published(&c.output, bytes),
-            );
-        }
-        staging.copy(&c.output, &c.file.abs, &c.file.path)
-    };
-    let copy_errors: Vec<Diagnostic> = site
-        .copies
-        .par_iter()
-        .filter(|c| prepared.images.get(&c.output).is_none())
-        .filter_map(|c| copy(c).err())
-        .collect();
-    errors.extend(copy_errors);
+    errors.extend(copy_files(prepared, staging, minify, &write));
     let clock = timings.stage(tr!("copied files", "fichiers copiés"), clock);
     let cache = crate::images::cache::Cache::new(prepared.images_cache.clone());
     let sources = &prepared.image_sources;
-    let images: Vec<&crate::images::Image> = prepared.images.iter().collect();
-    // One image at a time per thread: a decoded photo is tens of megabytes.
-    let image_errors: Vec<Diagnostic> = images
-        .par_iter()
-        .with_max_len(1)
-        .filter_map(|image| {
-            let outputs =
-                match crate::images::publish(image, &prepared.images.settings, &cache, sources) {
-                    Ok(outputs) => outputs,
-                    Err(d) => return Some(d),
-                };
-            outputs.iter().find_map(|(path, made)| {
-                match made {
-                    crate::images::Made::Cached(entry) => {
-                        staging.link(path, &entry.path, entry.len, &entry.sha256)
-                    }
-                    crate::images::Made::Bytes(bytes) => staging.write(path, bytes),
-                }
-                .err()
-            })
-        })
-        .collect();
-    errors.extend(image_errors);
+    errors.extend(publish_images(prepared, staging, &cache));
     // What was hashed is worth remembering even when the build fails; a
     // list that cannot be written only costs hashing again.
     let _ = sources.save();
@@ -840,12 +821,77 @@ fn write_site_timed(
         warnings,
         copied_files: site.copies.len(),
         images: ImageCounts {
-            images: images.len(),
+            images: prepared.images.iter().count(),
             from_cache: hits,
             made: misses,
             sources_read: sources.hashed() + sources.unheaded(),
         },
     })
+}
+
+/// Copies the files of `prepared` that are not planned images: CSS and JS
+/// minified when `minify` is set, SVG without its metadata, the rest as
+/// they are. Returns the errors.
+fn copy_files(
+    prepared: &PreparedSite,
+    staging: &Staging,
+    minify: bool,
+    write: &render::Writer<'_>,
+) -> Vec<Diagnostic> {
+    let copy = |c: &model::Copy| {
+        if minify && (c.output.ends_with(".css") || c.output.ends_with(".js")) {
+            let bytes = std::fs::read(&c.file.abs).map_err(|e| cannot_read(&c.file.path, &e))?;
+            return write(&c.output, &bytes);
+        }
+        // An SVG is published without its metadata, like every image.
+        if crate::images::strip::is_svg(&c.output) {
+            let bytes = std::fs::read(&c.file.abs).map_err(|e| cannot_read(&c.file.path, &e))?;
+            return write(
+                &c.output,
+                &crate::images::strip::published(&c.output, bytes),
+            );
+        }
+        staging.copy(&c.output, &c.file.abs, &c.file.path)
+    };
+    prepared
+        .site
+        .copies
+        .par_iter()
+        .filter(|c| prepared.images.get(&c.output).is_none())
+        .filter_map(|c| copy(c).err())
+        .collect()
+}
+
+/// Publishes every planned image of `prepared` with its variants, each
+/// made or taken from `cache`. Returns the errors.
+fn publish_images(
+    prepared: &PreparedSite,
+    staging: &Staging,
+    cache: &crate::images::cache::Cache,
+) -> Vec<Diagnostic> {
+    let sources = &prepared.image_sources;
+    let images: Vec<&crate::images::Image> = prepared.images.iter().collect();
+    // One image at a time per thread: a decoded photo is tens of megabytes.
+    images
+        .par_iter()
+        .with_max_len(1)
+        .filter_map(|image| {
+            let outputs =
+                match crate::images::publish(image, &prepared.images.settings, cache, sources) {
+                    Ok(outputs) => outputs,
+                    Err(d) => return Some(d),
+                };
+            outputs.iter().find_map(|(path, made)| {
+                match made {
+                    crate::images::Made::Cached(entry) => {
+                        staging.link(path, &entry.path, entry.len, &entry.sha256)
+                    }
+                    crate::images::Made::Bytes(bytes) => staging.write(path, bytes),
+                }
+                .err()
+            })
+        })
+        .collect()
 }
 
 /// The pages' bodies of a streamed build ([`PreparedSite::streamed`]):
@@ -873,6 +919,8 @@ struct KeptBodies {
     bodies: Vec<Rendered>,
     /// Each page's reading for the search index (`None`: not indexed).
     search: Vec<Option<crate::search::PageRead>>,
+    /// The time of that reading, as the wall time of one thread.
+    search_time: Duration,
     errors: Vec<Diagnostic>,
     warnings: Vec<Diagnostic>,
 }
@@ -915,6 +963,25 @@ impl<'a> Streamed<'a> {
             .for_each(|i| self.rendered(i, self.render(i)));
     }
 
+    /// Once every page is rendered: the bodies of pages without an output
+    /// rendered too, and what is kept of them. Bodies were rendered inside
+    /// the pages' stage (which took `pages_time`): their time, added up
+    /// over the threads, is moved to the stages it is, in `timings`.
+    fn conclude(self, pages_time: Duration, timings: &mut Timings) -> KeptBodies {
+        let threads = u32::try_from(rayon::current_num_threads().max(1)).unwrap_or(1);
+        let (markdown_time, search_time) = (self.markdown_time(), self.search_time());
+        let moved = (markdown_time + search_time) / threads;
+        timings.stages.push((
+            tr!("HTML pages", "pages HTML"),
+            pages_time.saturating_sub(moved),
+        ));
+        timings.add(tr!("Markdown", "Markdown"), markdown_time / threads);
+        self.render_unrendered();
+        let mut kept = self.finish();
+        kept.search_time = search_time / threads;
+        kept
+    }
+
     fn finish(self) -> KeptBodies {
         let (mut errors, mut warnings) = self.problems.into_inner().unwrap_or_default();
         diagnostic::sort(&mut errors);
@@ -927,6 +994,7 @@ impl<'a> Streamed<'a> {
         KeptBodies {
             bodies,
             search,
+            search_time: Duration::ZERO,
             errors,
             warnings,
         }

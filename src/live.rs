@@ -379,10 +379,7 @@ impl LiveSite {
     /// `None` asks for a full rebuild.
     fn update_pages(&mut self, paths: &[String]) -> Option<Result<Vec<String>, Vec<Diagnostic>>> {
         let config = &self.prepared.site.config;
-        let languages = parse::Languages {
-            default: &config.default_language,
-            codes: config.languages.iter().map(|l| l.code.as_str()).collect(),
-        };
+        let languages = parse::Languages::of(config);
         let rules = crate::trust::Rules::new(config);
         let mut new_docs: HashMap<&str, parse::Document> = HashMap::new();
         for path in paths {

@@ -362,10 +362,7 @@ impl LinkIndex {
 /// path its file name gives, so that links to it are not reported as well.
 pub fn unreadable(config: &Config, source: &str) -> LeftOut {
     let content_path = source.strip_prefix("content/").unwrap_or(source);
-    let languages = crate::parse::Languages {
-        default: &config.default_language,
-        codes: config.languages.iter().map(|l| l.code.as_str()).collect(),
-    };
+    let languages = crate::parse::Languages::of(config);
     let (translation_key, lang) = crate::parse::split_language(content_path, &languages);
     let (folder, name) = translation_key
         .rsplit_once('/')

@@ -429,10 +429,7 @@ pub fn new_page(
     lang: Option<&str>,
 ) -> Result<Created, Diagnostic> {
     let config = read_config(root)?;
-    let languages = Languages {
-        default: &config.default_language,
-        codes: config.languages.iter().map(|l| l.code.as_str()).collect(),
-    };
+    let languages = Languages::of(&config);
     let known = sections(root, &config, &languages);
     if !known.iter().any(|s| s == section) {
         let names: Vec<&str> = known.iter().map(String::as_str).collect();

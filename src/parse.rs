@@ -148,6 +148,16 @@ pub(crate) struct Languages<'a> {
     pub codes: Vec<&'a str>,
 }
 
+impl<'a> Languages<'a> {
+    /// The languages of `config`.
+    pub(crate) fn of(config: &'a crate::config::Config) -> Languages<'a> {
+        Languages {
+            default: &config.default_language,
+            codes: config.languages.iter().map(|l| l.code.as_str()).collect(),
+        }
+    }
+}
+
 /// Splits `clubs/biotech.en.md` into (`clubs/biotech.md`, `en`). A suffix
 /// that is not one of the site's languages is part of the name.
 pub(crate) fn split_language<'a>(

@@ -99,6 +99,9 @@ fn add_published(site: &Site, bodies: &Bodies, outputs: &mut Outputs) {
     }
 }
 
+/// An update's errors.
+type Errors = Vec<Diagnostic>;
+
 /// Puts back the pages an update replaced, when it failed.
 fn restore(prepared: &mut PreparedSite, previous: Vec<(usize, parse::Document, Rendered)>) {
     for (i, doc, r) in previous {
@@ -378,10 +381,45 @@ impl LiveSite {
     /// Re-parses and re-renders edited pages whose shared view is unchanged.
     /// `None` asks for a full rebuild.
     fn update_pages(&mut self, paths: &[String]) -> Option<Result<Vec<String>, Vec<Diagnostic>>> {
+        let new_docs = match self.reparse(paths)? {
+            Ok(docs) => docs,
+            Err(errors) => return Some(Err(errors)),
+        };
+        let rendered = match self.render_edits(&new_docs)? {
+            Ok(rendered) => rendered,
+            Err(errors) => return Some(Err(errors)),
+        };
+        let previous = self.swap_in(rendered, &new_docs);
+        let mut errors = self.fragment_errors(&previous);
+        let edited: Vec<usize> = previous.iter().map(|(i, _, _)| *i).collect();
+        let outputs = if errors.is_empty() {
+            self.render_edited(&edited)
+        } else {
+            Err(Vec::new())
+        };
+        match outputs {
+            Ok(outputs) => Some(Ok(self.take_in(&edited, outputs))),
+            Err(render_errors) => {
+                restore(&mut self.prepared, previous);
+                errors.extend(render_errors);
+                diagnostic::sort(&mut errors);
+                Some(Err(errors))
+            }
+        }
+    }
+
+    /// The edited pages `paths`, read and parsed again, by path. `None`
+    /// when one is no longer an edit of its body alone (its front matter,
+    /// kind or language changed, it became a link, it is over the size
+    /// limit): the full rebuild decides then.
+    fn reparse<'p>(
+        &self,
+        paths: &'p [String],
+    ) -> Option<Result<HashMap<&'p str, parse::Document>, Vec<Diagnostic>>> {
         let config = &self.prepared.site.config;
         let languages = parse::Languages::of(config);
         let rules = crate::trust::Rules::new(config);
-        let mut new_docs: HashMap<&str, parse::Document> = HashMap::new();
+        let mut new_docs = HashMap::new();
         for path in paths {
             let abs = self.options.root.join(path);
             // A page turned into a symbolic link may lead outside the site:
@@ -418,6 +456,16 @@ impl LiveSite {
             }
             new_docs.insert(path.as_str(), doc);
         }
+        Some(Ok(new_docs))
+    }
+
+    /// The new bodies of `new_docs`, rendered against the current site in
+    /// every edition each shows in, by page. `None` when a summary changed
+    /// (the lists that show it are rebuilt with the rest).
+    fn render_edits(
+        &self,
+        new_docs: &HashMap<&str, parse::Document>,
+    ) -> Option<Result<Vec<(usize, Rendered)>, Errors>> {
         // Render the new bodies against the current site, each in every edition it shows in.
         let site = &self.prepared.site;
         let index = &self.index;
@@ -457,6 +505,16 @@ impl LiveSite {
             diagnostic::sort(&mut errors);
             return Some(Err(errors));
         }
+        Some(Ok(rendered))
+    }
+
+    /// Puts the edited documents and their new bodies in place; returns
+    /// what they replaced, for [`restore`].
+    fn swap_in(
+        &mut self,
+        rendered: Vec<(usize, Rendered)>,
+        new_docs: &HashMap<&str, parse::Document>,
+    ) -> Vec<(usize, parse::Document, Rendered)> {
         let prepared = &mut self.prepared;
         let mut previous = Vec::new();
         for (i, r) in rendered {
@@ -466,12 +524,18 @@ impl LiveSite {
             let old_rendered = std::mem::replace(&mut prepared.bodies.pages[i], r);
             previous.push((i, old_doc, old_rendered));
         }
-        let (site, bodies) = (&prepared.site, &prepared.bodies);
-        // Headings unchanged: only the edited pages' own links need checking.
+        previous
+    }
+
+    /// The `#fragment` mistakes of the site once the edits that replaced
+    /// `previous` are in: of the edited pages alone while their headings
+    /// are unchanged, of every page otherwise.
+    fn fragment_errors(&self, previous: &[(usize, parse::Document, Rendered)]) -> Vec<Diagnostic> {
+        let (site, bodies) = (&self.prepared.site, &self.prepared.bodies);
         let same_anchors = previous
             .iter()
             .all(|(i, _, old)| old.anchors == bodies.pages[*i].anchors);
-        let mut fragment_errors = if same_anchors {
+        if same_anchors {
             let edited = previous
                 .iter()
                 .filter(|(i, _, _)| !site.pages[*i].fallback)
@@ -479,13 +543,12 @@ impl LiveSite {
             build::check_fragment_links(site, bodies, edited)
         } else {
             build::check_fragments(site, bodies)
-        };
-        if !fragment_errors.is_empty() {
-            restore(prepared, previous);
-            diagnostic::sort(&mut fragment_errors);
-            return Some(Err(fragment_errors));
         }
-        let edited: Vec<usize> = previous.iter().map(|(i, _, _)| *i).collect();
+    }
+
+    /// The outputs of the pages `edited`, rendered: (path, bytes).
+    fn render_edited(&self, edited: &[usize]) -> Result<Vec<(String, Vec<u8>)>, Vec<Diagnostic>> {
+        let prepared = &self.prepared;
         let collected = Mutex::new(Vec::new());
         let write = |path: &str, bytes: &[u8]| {
             if let Ok(mut list) = collected.lock() {
@@ -493,16 +556,27 @@ impl LiveSite {
             }
             Ok(())
         };
-        let (_, mut render_errors) =
-            render::render_pages(site, bodies, &prepared.engine, &self.views, &edited, &write);
-        if !render_errors.is_empty() {
-            restore(prepared, previous);
-            diagnostic::sort(&mut render_errors);
-            return Some(Err(render_errors));
+        let (_, errors) = render::render_pages(
+            &prepared.site,
+            &prepared.bodies,
+            &prepared.engine,
+            &self.views,
+            edited,
+            &write,
+        );
+        if !errors.is_empty() {
+            return Err(errors);
         }
+        Ok(collected.into_inner().unwrap_or_default())
+    }
+
+    /// Takes in the outputs `rendered` of the pages `edited` and, when one
+    /// of them is indexed, the new search index; returns the paths whose
+    /// bytes changed.
+    fn take_in(&mut self, edited: &[usize], rendered: Vec<(String, Vec<u8>)>) -> Vec<String> {
+        let (site, bodies) = (&self.prepared.site, &self.prepared.bodies);
         let mut changed = Vec::new();
         // The search index holds page texts: it follows body edits.
-        let rendered = collected.into_inner().unwrap_or_default();
         let indexed = edited
             .iter()
             .any(|&i| crate::search::is_searchable(site, &site.pages[i]));
@@ -534,6 +608,6 @@ impl LiveSite {
                 self.outputs.insert(path, bytes);
             }
         }
-        Some(Ok(changed))
+        changed
     }
 }

@@ -417,6 +417,62 @@ impl Visibility {
     }
 }
 
+/// Folders whose files must not be published, then the hidden sections
+/// among them: those of hidden bundles (drafts, scheduled, expired) in
+/// any language, unless a visible translation of the bundle owns them;
+/// and hidden sections, with everything under them, pages included.
+fn hidden_folders(
+    documents: &[Document],
+    config: &Config,
+    visibility: &Visibility,
+) -> (Vec<String>, Vec<String>) {
+    let hidden_bundles = documents
+        .iter()
+        .filter(|d| visibility.hides(&d.front) && d.kind == DocumentKind::Bundle)
+        .map(|d| d.folder().to_string());
+    let hidden_sections: Vec<String> = documents
+        .iter()
+        .filter(|d| {
+            visibility.hides(&d.front)
+                && d.kind == DocumentKind::Section
+                && d.lang == config.default_language
+                && !d.folder().is_empty()
+        })
+        .map(|d| d.folder().to_string())
+        .collect();
+    let hidden_folders: Vec<String> = hidden_bundles.chain(hidden_sections.clone()).collect();
+    (hidden_folders, hidden_sections)
+}
+
+/// `pages` without those whose front matter has errors (every error so
+/// far belongs to one page's front matter), and those, left out, so that
+/// nothing later stumbles on their values and the rest of the site goes
+/// on (sections stay: their pages hang on them). Their missing
+/// translations are no longer said.
+fn leave_out_faulty(
+    pages: Vec<Page>,
+    errors: &[Diagnostic],
+    missing: &mut Vec<MissingTranslation>,
+) -> (Vec<Page>, Vec<LeftOut>) {
+    let faulty: HashSet<&str> = errors.iter().map(|d| d.path.as_str()).collect();
+    let (left, pages): (Vec<Page>, Vec<Page>) = pages
+        .into_iter()
+        .partition(|p| faulty.contains(p.document.file.path.as_str()));
+    missing.retain(|m| !faulty.contains(m.source.as_str()));
+    let left_out: Vec<LeftOut> = left
+        .into_iter()
+        .filter(|p| !p.fallback)
+        .map(|page| LeftOut {
+            source: page.document.file.path.clone(),
+            lang: page.lang.clone(),
+            translation_key: page.document.translation_key.clone(),
+            path: page.path.clone(),
+            page: Some(page),
+        })
+        .collect();
+    (pages, left_out)
+}
+
 /// Builds the site model, without the pages that `visibility` hides, and
 /// with the pages whose front matter has errors moved to [`Site::left_out`]:
 /// those found here, and `front_errors`, found as the documents were read
@@ -434,25 +490,7 @@ pub fn assemble(
     let mut errors = front_errors;
     let mut documents = documents;
     documents.sort_by(|a, b| a.content_path.cmp(&b.content_path));
-    // Folders whose files must not be published: those of hidden bundles
-    // (drafts, scheduled, expired) in any language, unless a visible
-    // translation of the bundle owns them; and hidden sections, with
-    // everything under them, pages included.
-    let hidden_bundles = documents
-        .iter()
-        .filter(|d| visibility.hides(&d.front) && d.kind == DocumentKind::Bundle)
-        .map(|d| d.folder().to_string());
-    let hidden_sections: Vec<String> = documents
-        .iter()
-        .filter(|d| {
-            visibility.hides(&d.front)
-                && d.kind == DocumentKind::Section
-                && d.lang == config.default_language
-                && !d.folder().is_empty()
-        })
-        .map(|d| d.folder().to_string())
-        .collect();
-    let hidden_folders: Vec<String> = hidden_bundles.chain(hidden_sections.clone()).collect();
+    let (hidden_folders, hidden_sections) = hidden_folders(&documents, &config, &visibility);
     let under = |folder: &str, parents: &[String]| {
         parents
             .iter()
@@ -475,25 +513,7 @@ pub fn assemble(
     let mut pages = build_pages(&config, page_docs, &section_of, &mut missing, &mut errors);
     check_collections(&config, &sections, &mut pages, &copies, &mut errors);
     read_terms(&config, &mut pages, &mut errors);
-    // Every error so far belongs to one page's front matter: that page is
-    // left out, so that nothing later stumbles on its values, and the rest
-    // of the site goes on (sections stay: their pages hang on them).
-    let faulty: HashSet<&str> = errors.iter().map(|d| d.path.as_str()).collect();
-    let (left, mut pages): (Vec<Page>, Vec<Page>) = pages
-        .into_iter()
-        .partition(|p| faulty.contains(p.document.file.path.as_str()));
-    missing.retain(|m| !faulty.contains(m.source.as_str()));
-    let left_out: Vec<LeftOut> = left
-        .into_iter()
-        .filter(|p| !p.fallback)
-        .map(|page| LeftOut {
-            source: page.document.file.path.clone(),
-            lang: page.lang.clone(),
-            translation_key: page.document.translation_key.clone(),
-            path: page.path.clone(),
-            page: Some(page),
-        })
-        .collect();
+    let (mut pages, left_out) = leave_out_faulty(pages, &errors, &mut missing);
     let mut hidden_folders = hidden_folders;
     hidden_folders.extend(
         left_out
@@ -1378,31 +1398,48 @@ fn place_copies(
             }),
         }
     }
-    for file in sources.static_files {
+    copies.extend(static_copies(
+        sources.static_files,
+        sources.theme_files,
+        &sources.fingerprinted,
+    ));
+    copies.sort_by(|a, b| a.output.cmp(&b.output));
+    copies
+}
+
+/// Where the files of `content/_static/` (`static_files`, at the root)
+/// and of the theme's `static/` (`theme_files`, under `static/`, by their
+/// `fingerprinted` name where they have one) are published.
+fn static_copies(
+    static_files: Vec<CopyFile>,
+    theme_files: Vec<CopyFile>,
+    fingerprinted: &BTreeMap<String, String>,
+) -> Vec<Copy> {
+    let mut out = Vec::with_capacity(static_files.len() + theme_files.len());
+    for file in static_files {
         let inner = file
             .path
             .strip_prefix("content/_static/")
             .unwrap_or(&file.path)
             .to_string();
-        copies.push(Copy {
+        out.push(Copy {
             output: inner,
             file,
         });
     }
-    for file in sources.theme_files {
+    for file in theme_files {
         let inner = file
             .path
             .split_once("/static/")
             .map_or(file.path.as_str(), |(_, rest)| rest)
             .to_string();
-        let output = match sources.fingerprinted.get(&inner) {
+        let output = match fingerprinted.get(&inner) {
             Some(named) => named.clone(),
             None => format!("static/{inner}"),
         };
-        copies.push(Copy { output, file });
+        out.push(Copy { output, file });
     }
-    copies.sort_by(|a, b| a.output.cmp(&b.output));
-    copies
+    out
 }
 
 #[cfg(test)]

@@ -1248,54 +1248,7 @@ fn render_jobs(
 
     let results: Vec<Timed<'_>> = jobs
         .par_iter()
-        .map(|job| {
-            // A streamed body is rendered here, inside the page's own
-            // render, and handed back as soon as its output exists. Its
-            // time is the body's stage (measured by `bodies`), not the
-            // template's.
-            let streamed = match (bodies, job.kind) {
-                (BodiesFrom::Streamed(bodies), JobKind::Page(i)) => {
-                    Some((bodies, i, bodies.render(i)))
-                }
-                _ => None,
-            };
-            let body = match (&streamed, bodies, job.kind) {
-                (Some((_, _, body)), _, _) => Some(body),
-                (None, BodiesFrom::Held(held), JobKind::Page(i)) => held.get(i),
-                _ => None,
-            };
-            let started = Instant::now();
-            let context = context_for(site, views, job, body);
-            // Into bytes: `render` would check the whole page is UTF-8 once
-            // more (5% of a large build), and the writer wants bytes anyway.
-            let mut html = Vec::with_capacity(16 * 1024);
-            let rendered = engine.tera.render_to(&job.template, &context, &mut html);
-            drop(context);
-            let rendering = started.elapsed();
-            if let Some((bodies, i, body)) = streamed {
-                bodies.rendered(i, body);
-            }
-            if let Err(e) = rendered {
-                let error = (to_diagnostic(&e, &engine.sources), job.source.clone());
-                return (Err(error), rendering, Duration::ZERO);
-            }
-            let started = Instant::now();
-            // Every `<img>` of the site's images made responsive, whichever
-            // template, shortcode or body wrote it.
-            let html = crate::images::html::rewrite(
-                &html,
-                &job.output,
-                &engine.images,
-                &site.config.base_path,
-            )
-            .unwrap_or(html);
-            let written = write(&job.output, &html).map_err(|d| (d, Text::default()));
-            (
-                written.map(|()| job.lang.as_str()),
-                rendering,
-                started.elapsed(),
-            )
-        })
+        .map(|job| render_job(site, engine, views, job, bodies, write))
         .collect();
     let mut renders = Renders {
         threads: rayon::current_num_threads(),
@@ -1305,7 +1258,69 @@ fn render_jobs(
         renders.add(&job.output, &job.template, *rendering, *writing);
     }
 
-    // The same template mistake on many pages is one diagnostic.
+    let (written, grouped) = counted_and_grouped(results);
+    errors.extend(grouped);
+    (written, errors, renders)
+}
+
+/// Renders the output of `job`, its page's body from `bodies`, and hands
+/// it to `write`: its language, or the error with the page it was
+/// rendered for, with the time it took to render, then to write.
+fn render_job<'a>(
+    site: &Site,
+    engine: &Engine,
+    views: &SharedViews,
+    job: &'a Job,
+    bodies: BodiesFrom<'_>,
+    write: &Writer<'_>,
+) -> Timed<'a> {
+    // A streamed body is rendered here, inside the page's own
+    // render, and handed back as soon as its output exists. Its
+    // time is the body's stage (measured by `bodies`), not the
+    // template's.
+    let streamed = match (bodies, job.kind) {
+        (BodiesFrom::Streamed(bodies), JobKind::Page(i)) => Some((bodies, i, bodies.render(i))),
+        _ => None,
+    };
+    let body = match (&streamed, bodies, job.kind) {
+        (Some((_, _, body)), _, _) => Some(body),
+        (None, BodiesFrom::Held(held), JobKind::Page(i)) => held.get(i),
+        _ => None,
+    };
+    let started = Instant::now();
+    let context = context_for(site, views, job, body);
+    // Into bytes: `render` would check the whole page is UTF-8 once
+    // more (5% of a large build), and the writer wants bytes anyway.
+    let mut html = Vec::with_capacity(16 * 1024);
+    let rendered = engine.tera.render_to(&job.template, &context, &mut html);
+    drop(context);
+    let rendering = started.elapsed();
+    if let Some((bodies, i, body)) = streamed {
+        bodies.rendered(i, body);
+    }
+    if let Err(e) = rendered {
+        let error = (to_diagnostic(&e, &engine.sources), job.source.clone());
+        return (Err(error), rendering, Duration::ZERO);
+    }
+    let started = Instant::now();
+    // Every `<img>` of the site's images made responsive, whichever
+    // template, shortcode or body wrote it.
+    let html =
+        crate::images::html::rewrite(&html, &job.output, &engine.images, &site.config.base_path)
+            .unwrap_or(html);
+    let written = write(&job.output, &html).map_err(|d| (d, Text::default()));
+    (
+        written.map(|()| job.lang.as_str()),
+        rendering,
+        started.elapsed(),
+    )
+}
+
+/// The outputs written per language among `results`, and their errors:
+/// the same template mistake on many pages is one diagnostic, which names
+/// the first page and how many others.
+fn counted_and_grouped(results: Vec<Timed<'_>>) -> (BTreeMap<String, usize>, Vec<Diagnostic>) {
+    let mut errors = Vec::new();
     let mut grouped = Grouped::new();
     let mut written: BTreeMap<String, usize> = BTreeMap::new();
     for (r, _, _) in results {
@@ -1341,7 +1356,7 @@ fn render_jobs(
         }
         errors.push(d);
     }
-    (written, errors, renders)
+    (written, errors)
 }
 
 #[cfg(test)]

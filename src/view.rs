@@ -472,61 +472,14 @@ pub(crate) fn shared_views(site: &Site, bodies: &Bodies, data: &yaml::Value) -> 
             url: url_of(site, &site.sections[site.home(&l.code)].path),
         })
         .collect();
-    let mut sites = HashMap::new();
-    for language in &config.languages {
-        let mut site_map = Value::from_serializable(&SiteView {
-            title: &language.title,
-            description: &language.description,
-            base_url: &config.base_url,
-            base_path: &config.base_path,
-            origin: config
-                .base_url
-                .strip_suffix(config.base_path.trim_end_matches('/'))
-                .unwrap_or(&config.base_url),
-            url: url_of(site, &config.language_prefix(&language.code)),
-            permalink: permalink_of(site, &config.language_prefix(&language.code)),
-            language: &language.code,
-            default_language: &config.default_language,
-            languages: languages
-                .iter()
-                .map(|l| LanguageView {
-                    code: l.code,
-                    name: l.name,
-                    url: l.url.clone(),
-                })
-                .collect(),
-            now: site.now.to_utc().to_string(),
-            today: site.now.to_utc().format("%F", "en"),
+    let sites = config
+        .languages
+        .iter()
+        .map(|language| {
+            let value = site_value(site, language, &languages, &sections, &taxonomies);
+            (language.code.clone(), value)
         })
-        .into_map()
-        .unwrap_or_default();
-        let mut by_folder = Map::new();
-        for (s, v) in site
-            .sections
-            .iter()
-            .zip(&sections)
-            .filter(|(s, _)| s.lang == language.code)
-        {
-            let key = if s.folder.is_empty() {
-                "home"
-            } else {
-                s.folder.as_str()
-            };
-            by_folder.insert(key.to_string().into(), v.clone());
-        }
-        site_map.insert("sections".into(), Value::from(by_folder));
-        let mut by_name = Map::new();
-        for (t, v) in site
-            .taxonomies
-            .iter()
-            .zip(&taxonomies)
-            .filter(|(t, _)| t.lang == language.code)
-        {
-            by_name.insert(t.name.clone().into(), v.clone());
-        }
-        site_map.insert("taxonomies".into(), Value::from(by_name));
-        sites.insert(language.code.clone(), Value::from(site_map));
-    }
+        .collect();
     SharedViews {
         sites,
         data: Value::from_serializable(data),
@@ -544,6 +497,71 @@ pub(crate) fn shared_views(site: &Site, bodies: &Bodies, data: &yaml::Value) -> 
         terms,
         term_slugs,
     }
+}
+
+/// The `site` of templates in `language`: its title, addresses and
+/// languages (`languages`), now, and its sections and taxonomies in that
+/// language (from `sections` and `taxonomies`, the views of the site's).
+fn site_value(
+    site: &Site,
+    language: &crate::config::Language,
+    languages: &[LanguageView<'_>],
+    sections: &[Value],
+    taxonomies: &[Value],
+) -> Value {
+    let config = &site.config;
+    let mut site_map = Value::from_serializable(&SiteView {
+        title: &language.title,
+        description: &language.description,
+        base_url: &config.base_url,
+        base_path: &config.base_path,
+        origin: config
+            .base_url
+            .strip_suffix(config.base_path.trim_end_matches('/'))
+            .unwrap_or(&config.base_url),
+        url: url_of(site, &config.language_prefix(&language.code)),
+        permalink: permalink_of(site, &config.language_prefix(&language.code)),
+        language: &language.code,
+        default_language: &config.default_language,
+        languages: languages
+            .iter()
+            .map(|l| LanguageView {
+                code: l.code,
+                name: l.name,
+                url: l.url.clone(),
+            })
+            .collect(),
+        now: site.now.to_utc().to_string(),
+        today: site.now.to_utc().format("%F", "en"),
+    })
+    .into_map()
+    .unwrap_or_default();
+    let mut by_folder = Map::new();
+    for (s, v) in site
+        .sections
+        .iter()
+        .zip(sections)
+        .filter(|(s, _)| s.lang == language.code)
+    {
+        let key = if s.folder.is_empty() {
+            "home"
+        } else {
+            s.folder.as_str()
+        };
+        by_folder.insert(key.to_string().into(), v.clone());
+    }
+    site_map.insert("sections".into(), Value::from(by_folder));
+    let mut by_name = Map::new();
+    for (t, v) in site
+        .taxonomies
+        .iter()
+        .zip(taxonomies)
+        .filter(|(t, _)| t.lang == language.code)
+    {
+        by_name.insert(t.name.clone().into(), v.clone());
+    }
+    site_map.insert("taxonomies".into(), Value::from(by_name));
+    Value::from(site_map)
 }
 
 /// The sections from the home down to `section` (included), as `{title, url}`:

@@ -29,6 +29,8 @@
 //! or like no line above, a tab) places the error first; the backend's
 //! place and message come after.
 
+use std::ops::Range;
+
 use serde::de::DeserializeOwned;
 
 use crate::diagnostic::{Diagnostic, did_you_mean};
@@ -166,45 +168,77 @@ pub struct Spans {
 /// A collection being read: its node and its children so far.
 type Open = (usize, Vec<u32>);
 
+/// Byte offsets of a text from the character positions that the parser
+/// counts (diagnostics count bytes). Events come in the text's order, so
+/// the cursor walks from one position to the next.
+struct ByteCursor<'a> {
+    text: &'a str,
+    ascii: bool,
+    /// The last position asked, in characters and in bytes.
+    chars: usize,
+    bytes: usize,
+}
+
+impl<'a> ByteCursor<'a> {
+    /// A cursor at the start of `text`.
+    fn new(text: &'a str) -> Self {
+        ByteCursor {
+            text,
+            ascii: text.is_ascii(),
+            chars: 0,
+            bytes: 0,
+        }
+    }
+
+    /// The byte offset of the character at position `chars`.
+    fn byte(&mut self, chars: usize) -> usize {
+        let text = self.text;
+        if self.ascii {
+            return chars.min(text.len());
+        }
+        let (mut c, mut b) = (self.chars, self.bytes);
+        while c < chars && b < text.len() {
+            b += text[b..].chars().next().map_or(1, char::len_utf8);
+            c += 1;
+        }
+        while c > chars {
+            b -= text[..b].chars().next_back().map_or(1, char::len_utf8);
+            c -= 1;
+        }
+        (self.chars, self.bytes) = (c, b);
+        b
+    }
+}
+
+/// Where the scalar the parser places at `from..to` starts: an empty
+/// value is placed after its key's `:` and the spaces after it.
+fn value_start(yaml: &str, from: usize, to: usize) -> usize {
+    if from == to && yaml.as_bytes().get(from) == Some(&b':') {
+        from + 1 + yaml[from + 1..].len() - yaml[from + 1..].trim_start_matches([' ', '\t']).len()
+    } else {
+        from
+    }
+}
+
 impl Spans {
     /// The view of `yaml`, which starts at byte `start` of its file. Only
     /// the first document is read (the backend refuses more than one).
     pub fn of(yaml: &str, start: usize) -> Spans {
         use saphyr_parser::{Event, Parser};
-        // The parser counts characters; diagnostics count bytes. Events
-        // come in the text's order, so a cursor walks from one to the next.
-        let ascii = yaml.is_ascii();
-        let mut cursor = (0usize, 0usize);
-        let mut byte = |chars: usize| {
-            if ascii {
-                return chars.min(yaml.len());
-            }
-            let (mut c, mut b) = cursor;
-            while c < chars && b < yaml.len() {
-                b += yaml[b..].chars().next().map_or(1, char::len_utf8);
-                c += 1;
-            }
-            while c > chars {
-                b -= yaml[..b].chars().next_back().map_or(1, char::len_utf8);
-                c -= 1;
-            }
-            cursor = (c, b);
-            b
-        };
+        let mut cursor = ByteCursor::new(yaml);
         let mut spans = Spans::default();
         let mut open: Vec<Open> = Vec::new();
         let mut parser = Parser::new_from_str(yaml);
         let mut started = false;
         while let Some(next) = parser.next_event() {
             let Ok((event, span)) = next else {
-                spans.open_flow = open.iter().rev().find_map(|&(n, _)| {
-                    let node = spans.nodes[n];
-                    // A block collection starts with an empty span, a flow one at its bracket.
-                    (node.end > node.start).then_some(node.start as usize)
-                });
+                spans.open_flow = spans.innermost_flow(&open);
                 break;
             };
-            let (from, to) = (byte(span.start.index()), byte(span.end.index()));
+            let (from, to) = (
+                cursor.byte(span.start.index()),
+                cursor.byte(span.end.index()),
+            );
             let node = |kind: Kind, from: usize, to: usize| Node {
                 kind,
                 start: short(start + from),
@@ -219,26 +253,8 @@ impl Spans {
                     None
                 }
                 Event::Scalar(text, ..) => {
-                    // An empty value is placed after its key's `:` and the spaces after it.
-                    let from = if from == to && yaml.as_bytes().get(from) == Some(&b':') {
-                        from + 1 + yaml[from + 1..].len()
-                            - yaml[from + 1..].trim_start_matches([' ', '\t']).len()
-                    } else {
-                        from
-                    };
-                    let to = to.max(from);
-                    // Only a key's text is kept: it is what a path names.
-                    let is_key = open.last().is_some_and(|(n, children)| {
-                        spans.nodes[*n].kind == Kind::Mapping && children.len() % 2 == 0
-                    });
-                    let mut scalar = node(if is_key { Kind::Key } else { Kind::Leaf }, from, to);
-                    if is_key {
-                        scalar.from = short(spans.texts.len());
-                        scalar.len = short(text.len());
-                        spans.texts.push_str(&text);
-                    }
-                    spans.nodes.push(scalar);
-                    Some(spans.nodes.len() - 1)
+                    let from = value_start(yaml, from, to);
+                    Some(spans.push_scalar(&open, &text, node(Kind::Leaf, from, to.max(from))))
                 }
                 Event::Alias(_) => {
                     spans.nodes.push(node(Kind::Leaf, from, to));
@@ -273,6 +289,33 @@ impl Spans {
         spans.children.shrink_to_fit();
         spans.texts.shrink_to_fit();
         spans
+    }
+
+    /// The start (file offset) of the innermost flow collection among the
+    /// `open` ones, where the parser stopped on an error.
+    fn innermost_flow(&self, open: &[Open]) -> Option<usize> {
+        open.iter().rev().find_map(|&(n, _)| {
+            let node = self.nodes[n];
+            // A block collection starts with an empty span, a flow one at its bracket.
+            (node.end > node.start).then_some(node.start as usize)
+        })
+    }
+
+    /// Adds the scalar `leaf` with its `text`, and returns its number: a
+    /// key, with its text kept, when it stands where the innermost `open`
+    /// mapping expects a key. Only a key's text is kept: it is what a path names.
+    fn push_scalar(&mut self, open: &[Open], text: &str, mut leaf: Node) -> usize {
+        let is_key = open.last().is_some_and(|(n, children)| {
+            self.nodes[*n].kind == Kind::Mapping && children.len() % 2 == 0
+        });
+        if is_key {
+            leaf.kind = Kind::Key;
+            leaf.from = short(self.texts.len());
+            leaf.len = short(text.len());
+            self.texts.push_str(text);
+        }
+        self.nodes.push(leaf);
+        self.nodes.len() - 1
     }
 
     /// The text of the key node `n` (`None` for any other node).
@@ -425,73 +468,12 @@ fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagno
     // What the text itself shows comes first: the backend reports an
     // unclosed quote where it stops (the next line's `key: "..."` closes
     // it, two lines down) and a duplicate key at the mapping's start.
-    if let Some(quote) = unclosed_quote(yaml, stopped).filter(|_| syntax) {
-        return Diagnostic::error(
-            source.path,
-            tr!(
-                "invalid YAML: this quoted text is never closed",
-                "YAML invalide : ce texte entre guillemets n'est jamais fermé"
-            ),
-        )
-        .at_offset(source.file_text, source.start + quote)
-        .with_hint(tr!(
-            "add the closing quote at the end of the value, on the same line",
-            "ajoutez le guillemet fermant à la fin de la valeur, sur la même ligne"
-        ));
+    if syntax {
+        if let Some(d) = quoting_mistake(yaml, stopped, source) {
+            return d;
+        }
     }
-    if let Some((at, quote)) = quote_closed_early(yaml, stopped).filter(|_| syntax) {
-        let (message, hint) = if quote == b'\'' {
-            (
-                tr!(
-                    "invalid YAML: this apostrophe ends the text opened by the `'` before it",
-                    "YAML invalide : cette apostrophe termine le texte ouvert par le `'` qui la précède"
-                ),
-                tr!(
-                    "double the apostrophes inside the text (`'l''été'`), or put the text in double quotes (`\"l'été\"`)",
-                    "doublez les apostrophes dans le texte (`'l''été'`), ou mettez le texte entre guillemets droits (`\"l'été\"`)"
-                ),
-            )
-        } else {
-            (
-                tr!(
-                    "invalid YAML: this `\"` ends the text opened by the `\"` before it",
-                    "YAML invalide : ce `\"` termine le texte ouvert par le `\"` qui le précède"
-                ),
-                tr!(
-                    "write the quotes inside the text as `\\\"`, or use « » or single quotes around the text",
-                    "écrivez les guillemets du texte ainsi : `\\\"`, ou utilisez « » ou des apostrophes autour du texte"
-                ),
-            )
-        };
-        return Diagnostic::error(source.path, message)
-            .at_offset(source.file_text, source.start + at)
-            .with_hint(hint);
-    }
-    if let Some((key, at)) = duplicate_key(yaml).filter(|_| syntax) {
-        return Diagnostic::error(
-            source.path,
-            tr!(
-                "invalid YAML: the key `{key}` is given twice",
-                "YAML invalide : la clé `{key}` est donnée deux fois"
-            ),
-        )
-        .at_offset(source.file_text, source.start + at)
-        .with_hint(tr!(
-            "keep one `{key}:` line (merge their values)",
-            "gardez une seule ligne `{key}:` (réunissez leurs valeurs)"
-        ));
-    }
-    // The backend's message, without the place it appends ("at line L
-    // column C, while parsing ..."): the place is taken from the parsers'
-    // positions, not from this text.
-    let problem = full
-        .split(", while ")
-        .next()
-        .unwrap_or(&full)
-        .split(" at line ")
-        .next()
-        .unwrap_or(&full)
-        .to_string();
+    let problem = backend_problem(&full);
     let mut offset = source.start + stopped.min(yaml.len());
     // An unclosed list or mapping is best shown where it opens; anything
     // else where the parser stopped.
@@ -503,81 +485,25 @@ fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagno
         }
     }
     if unclosed.is_none() && syntax {
-        if let Some(tab) = indenting_tab(source.file_text, offset) {
-            return Diagnostic::error(
-                source.path,
-                tr!(
-                    "invalid YAML: a tab indents this line",
-                    "YAML invalide : une tabulation indente cette ligne"
-                ),
-            )
-            .at_offset(source.file_text, tab)
-            .with_hint(tr!(
-                "indent YAML with spaces, never tabs",
-                "indentez le YAML avec des espaces, jamais des tabulations"
-            ));
-        }
-        if let Some((at, key, value)) = colon_in_plain_value(yaml, stopped) {
-            let quoted = value.replace('\\', "\\\\").replace('"', "\\\"");
-            return Diagnostic::error(
-                source.path,
-                tr!(
-                    "invalid YAML: this `: ` inside the value of `{key}` would start another key",
-                    "YAML invalide : ce `: ` dans la valeur de `{key}` commencerait une autre clé"
-                ),
-            )
-            .at_offset(source.file_text, source.start + at)
-            .with_hint(tr!(
-                "put the value between double quotes: `{key}: \"{quoted}\"`",
-                "mettez la valeur entre guillemets droits : `{key}: \"{quoted}\"`"
-            ));
-        }
-        if let Some((at, key)) = indented_under_a_value(yaml, stopped) {
-            return Diagnostic::error(
-                source.path,
-                tr!(
-                    "invalid YAML: this line is indented under `{key}:`, which already has its value",
-                    "YAML invalide : cette ligne est indentée sous `{key}:`, qui a déjà sa valeur"
-                ),
-            )
-            .at_offset(source.file_text, source.start + at)
-            .with_hint(tr!(
-                "start the line at the column of `{key}:` for a key of its own, or indent it under a key that ends with `:`",
-                "commencez la ligne à la colonne de `{key}:` pour une clé à part, ou indentez-la sous une clé qui finit par `:`"
-            ));
-        }
-    }
-    if unclosed.is_none() && syntax {
-        if let Some(at) = misaligned(yaml, stopped) {
-            return Diagnostic::error(
-                source.path,
-                tr!(
-                    "invalid YAML: this line is indented like none of the lines above",
-                    "YAML invalide : cette ligne n'est indentée comme aucune des lignes au-dessus"
-                ),
-            )
-            .at_offset(source.file_text, source.start + at)
-            .with_hint(tr!(
-                "start it at the column of the line it goes with: the items of a list, and the keys of a mapping, line up",
-                "commencez-la à la colonne de la ligne avec laquelle elle va : les éléments d'une liste, et les clés d'un tableau associatif, s'alignent"
-            ));
+        if let Some(d) = layout_mistake(yaml, stopped, offset, source) {
+            return d;
         }
     }
     if problem.contains("repetition limit exceeded") {
         // A "billion laughs": anchors that expand to gigabytes through aliases.
         let at = first_alias(yaml).map_or(offset, |o| source.start + o);
-        return Diagnostic::error(
-            source.path,
+        return mistake(
+            source,
+            at,
             tr!(
                 "invalid YAML: its aliases (`*name`) repeat too much data",
                 "YAML invalide : ses alias (`*nom`) répètent trop de données"
             ),
-        )
-        .at_offset(source.file_text, at)
-        .with_hint(tr!(
-            "write the values out instead of repeating them with `&anchor` and `*alias`",
-            "écrivez les valeurs en entier au lieu de les répéter avec `&ancre` et `*alias`"
-        ));
+            tr!(
+                "write the values out instead of repeating them with `&anchor` and `*alias`",
+                "écrivez les valeurs en entier au lieu de les répéter avec `&ancre` et `*alias`"
+            ),
+        );
     }
     if problem.contains("recursion limit exceeded") {
         return nested_too_deep(source.path).at_offset(source.file_text, offset);
@@ -603,6 +529,153 @@ fn to_diagnostic(err: &backend::Error, yaml: &str, source: Source<'_>) -> Diagno
         d = d.with_hint(hint);
     }
     d
+}
+
+/// The diagnostic of a mistake at offset `at` of the file.
+fn mistake(source: Source<'_>, at: usize, message: Text, hint: Text) -> Diagnostic {
+    Diagnostic::error(source.path, message)
+        .at_offset(source.file_text, at)
+        .with_hint(hint)
+}
+
+/// The backend's message, without the place it appends ("at line L
+/// column C, while parsing ..."): the place is taken from the parsers'
+/// positions, not from this text.
+fn backend_problem(full: &str) -> String {
+    full.split(", while ")
+        .next()
+        .unwrap_or(full)
+        .split(" at line ")
+        .next()
+        .unwrap_or(full)
+        .to_string()
+}
+
+/// The diagnostic of a quoting mistake or a duplicate key in `yaml`,
+/// which is not YAML and where the parser stopped at `stopped`: a quote
+/// never closed, a quote that closes the text early, a key given twice.
+fn quoting_mistake(yaml: &str, stopped: usize, source: Source<'_>) -> Option<Diagnostic> {
+    if let Some(quote) = unclosed_quote(yaml, stopped) {
+        return Some(mistake(
+            source,
+            source.start + quote,
+            tr!(
+                "invalid YAML: this quoted text is never closed",
+                "YAML invalide : ce texte entre guillemets n'est jamais fermé"
+            ),
+            tr!(
+                "add the closing quote at the end of the value, on the same line",
+                "ajoutez le guillemet fermant à la fin de la valeur, sur la même ligne"
+            ),
+        ));
+    }
+    if let Some((at, quote)) = quote_closed_early(yaml, stopped) {
+        let (message, hint) = if quote == b'\'' {
+            (
+                tr!(
+                    "invalid YAML: this apostrophe ends the text opened by the `'` before it",
+                    "YAML invalide : cette apostrophe termine le texte ouvert par le `'` qui la précède"
+                ),
+                tr!(
+                    "double the apostrophes inside the text (`'l''été'`), or put the text in double quotes (`\"l'été\"`)",
+                    "doublez les apostrophes dans le texte (`'l''été'`), ou mettez le texte entre guillemets droits (`\"l'été\"`)"
+                ),
+            )
+        } else {
+            (
+                tr!(
+                    "invalid YAML: this `\"` ends the text opened by the `\"` before it",
+                    "YAML invalide : ce `\"` termine le texte ouvert par le `\"` qui le précède"
+                ),
+                tr!(
+                    "write the quotes inside the text as `\\\"`, or use « » or single quotes around the text",
+                    "écrivez les guillemets du texte ainsi : `\\\"`, ou utilisez « » ou des apostrophes autour du texte"
+                ),
+            )
+        };
+        return Some(mistake(source, source.start + at, message, hint));
+    }
+    let (key, at) = duplicate_key(yaml)?;
+    Some(mistake(
+        source,
+        source.start + at,
+        tr!(
+            "invalid YAML: the key `{key}` is given twice",
+            "YAML invalide : la clé `{key}` est donnée deux fois"
+        ),
+        tr!(
+            "keep one `{key}:` line (merge their values)",
+            "gardez une seule ligne `{key}:` (réunissez leurs valeurs)"
+        ),
+    ))
+}
+
+/// The diagnostic of a mistake in the layout of `yaml`, which is not YAML,
+/// where the parser stopped at `stopped` (file offset `offset`): a tab in
+/// the indentation, a `: ` inside a plain value, a line indented under a
+/// key that has its value, a line aligned with none above.
+fn layout_mistake(
+    yaml: &str,
+    stopped: usize,
+    offset: usize,
+    source: Source<'_>,
+) -> Option<Diagnostic> {
+    if let Some(tab) = indenting_tab(source.file_text, offset) {
+        return Some(mistake(
+            source,
+            tab,
+            tr!(
+                "invalid YAML: a tab indents this line",
+                "YAML invalide : une tabulation indente cette ligne"
+            ),
+            tr!(
+                "indent YAML with spaces, never tabs",
+                "indentez le YAML avec des espaces, jamais des tabulations"
+            ),
+        ));
+    }
+    if let Some((at, key, value)) = colon_in_plain_value(yaml, stopped) {
+        let quoted = value.replace('\\', "\\\\").replace('"', "\\\"");
+        return Some(mistake(
+            source,
+            source.start + at,
+            tr!(
+                "invalid YAML: this `: ` inside the value of `{key}` would start another key",
+                "YAML invalide : ce `: ` dans la valeur de `{key}` commencerait une autre clé"
+            ),
+            tr!(
+                "put the value between double quotes: `{key}: \"{quoted}\"`",
+                "mettez la valeur entre guillemets droits : `{key}: \"{quoted}\"`"
+            ),
+        ));
+    }
+    if let Some((at, key)) = indented_under_a_value(yaml, stopped) {
+        return Some(mistake(
+            source,
+            source.start + at,
+            tr!(
+                "invalid YAML: this line is indented under `{key}:`, which already has its value",
+                "YAML invalide : cette ligne est indentée sous `{key}:`, qui a déjà sa valeur"
+            ),
+            tr!(
+                "start the line at the column of `{key}:` for a key of its own, or indent it under a key that ends with `:`",
+                "commencez la ligne à la colonne de `{key}:` pour une clé à part, ou indentez-la sous une clé qui finit par `:`"
+            ),
+        ));
+    }
+    let at = misaligned(yaml, stopped)?;
+    Some(mistake(
+        source,
+        source.start + at,
+        tr!(
+            "invalid YAML: this line is indented like none of the lines above",
+            "YAML invalide : cette ligne n'est indentée comme aucune des lignes au-dessus"
+        ),
+        tr!(
+            "start it at the column of the line it goes with: the items of a list, and the keys of a mapping, line up",
+            "commencez-la à la colonne de la ligne avec laquelle elle va : les éléments d'une liste, et les clés d'un tableau associatif, s'alignent"
+        ),
+    ))
 }
 
 /// The lines of `yaml` with their start offsets, without their line end.
@@ -855,15 +928,7 @@ const MAX_DEPTH: usize = 128;
 /// backend does (then the backend judges), never more.
 fn too_deep(yaml: &str) -> Option<usize> {
     let b = yaml.as_bytes();
-    let space = |at: usize| {
-        b.get(at)
-            .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
-    };
-    // Open flow collections, the block levels around them, and the quote
-    // being read; all may run over several lines.
-    let (mut flow, mut base, mut quote) = (0usize, 0usize, None::<u8>);
-    // Inside a block scalar: lines indented more than this are its text.
-    let mut block_text: Option<usize> = None;
+    let mut nesting = Nesting::default();
     let mut line_start = 0;
     while line_start < b.len() {
         let line_end = yaml[line_start..]
@@ -873,14 +938,48 @@ fn too_deep(yaml: &str) -> Option<usize> {
             .iter()
             .take_while(|&&c| c == b' ')
             .count();
-        let mut at = line_start + indent;
-        if let Some(parent) = block_text {
+        let at = line_start + indent;
+        if let Some(parent) = nesting.block_text {
             if at >= line_end || b[at] == b'\r' || indent > parent {
                 line_start = line_end + 1;
                 continue;
             }
-            block_text = None;
+            nesting.block_text = None;
         }
+        if let Some(deep) = nesting.read_line(yaml, line_start..line_end, indent) {
+            return Some(deep);
+        }
+        line_start = line_end + 1;
+    }
+    None
+}
+
+/// Whether the byte at `at` of `b` is a space, a line end, or past the end.
+fn space_at(b: &[u8], at: usize) -> bool {
+    b.get(at)
+        .is_none_or(|c| matches!(c, b' ' | b'\t' | b'\r' | b'\n'))
+}
+
+/// What [`too_deep`] carries from line to line: open flow collections,
+/// the block levels around them, and the quote being read (all may run
+/// over several lines); inside a block scalar, the column that lines
+/// indented more than are its text.
+#[derive(Default)]
+struct Nesting {
+    flow: usize,
+    base: usize,
+    quote: Option<u8>,
+    block_text: Option<usize>,
+}
+
+impl Nesting {
+    /// Reads the `line` of `yaml`, whose content starts after `indent`
+    /// spaces, and returns the offset where it surely nests deeper than
+    /// [`MAX_DEPTH`], if it does.
+    fn read_line(&mut self, yaml: &str, line: Range<usize>, indent: usize) -> Option<usize> {
+        let b = yaml.as_bytes();
+        let (line_start, line_end) = (line.start, line.end);
+        let mut at = line_start + indent;
         // Block levels counted on this line, and the column of the last
         // key or entry (a block scalar's text is indented more than it).
         let (mut level, mut column) = (0, indent);
@@ -888,39 +987,34 @@ fn too_deep(yaml: &str) -> Option<usize> {
         let mut token_start = true;
         while at < line_end {
             let c = b[at];
-            if let Some(q) = quote {
-                // Inside quotes: `\"` escapes in double quotes, `''` in single ones.
-                match c {
-                    b'\\' if q == b'"' => at += 1,
-                    _ if c == q && q == b'\'' && b.get(at + 1) == Some(&b'\'') => at += 1,
-                    _ if c == q => {
-                        quote = None;
-                        token_start = false;
-                    }
-                    _ => {}
+            if let Some(q) = self.quote {
+                let (len, closes) = quoted_step(b, at, q);
+                if closes {
+                    self.quote = None;
+                    token_start = false;
                 }
-                at += 1;
+                at += len;
                 continue;
             }
-            if c == b'#' && (at == line_start || space(at - 1)) {
+            if c == b'#' && (at == line_start || space_at(b, at - 1)) {
                 break;
             }
-            if flow > 0 {
+            if self.flow > 0 {
                 match c {
                     b'[' | b'{' => {
-                        flow += 1;
-                        if base + flow > MAX_DEPTH {
+                        self.flow += 1;
+                        if self.base + self.flow > MAX_DEPTH {
                             return Some(at);
                         }
                     }
-                    b']' | b'}' => flow -= 1,
-                    b'"' | b'\'' if token_start => quote = Some(c),
+                    b']' | b'}' => self.flow -= 1,
+                    b'"' | b'\'' if token_start => self.quote = Some(c),
                     _ => {}
                 }
-                token_start =
-                    matches!(c, b'[' | b'{' | b',' | b':' | b'?') || (token_start && space(at));
+                token_start = matches!(c, b'[' | b'{' | b',' | b':' | b'?')
+                    || (token_start && space_at(b, at));
                 at += 1;
-                if flow == 0 {
+                if self.flow == 0 {
                     // What follows the collection on its line is not read.
                     break;
                 }
@@ -929,7 +1023,7 @@ fn too_deep(yaml: &str) -> Option<usize> {
             // Block context, where a node starts.
             match c {
                 b' ' => at += 1,
-                b'-' | b'?' if space(at + 1) => {
+                b'-' | b'?' if space_at(b, at + 1) => {
                     level += 1;
                     if level > MAX_DEPTH {
                         return Some(at);
@@ -941,44 +1035,61 @@ fn too_deep(yaml: &str) -> Option<usize> {
                     if level + 1 > MAX_DEPTH {
                         return Some(at);
                     }
-                    (flow, base, token_start) = (1, level, true);
+                    (self.flow, self.base, token_start) = (1, level, true);
                     at += 1;
                 }
                 b'|' | b'>' => {
-                    block_text = Some(column);
+                    self.block_text = Some(column);
                     break;
                 }
                 b'&' | b'!' => {
                     // An anchor or a tag before the node.
-                    while at < line_end && !space(at) {
+                    while at < line_end && !space_at(b, at) {
                         at += 1;
                     }
                 }
                 b'"' | b'\'' => {
-                    quote = Some(c);
+                    self.quote = Some(c);
                     at += 1;
                 }
                 _ => {
                     // A key, when `: ` follows on the line; else a scalar.
-                    let rest = &yaml[at..line_end];
-                    let key = rest
-                        .find(": ")
-                        .or_else(|| {
-                            rest.trim_end()
-                                .ends_with(':')
-                                .then(|| rest.trim_end().len() - 1)
-                        })
-                        .filter(|&k| !rest[..k].contains(" #"));
-                    let Some(k) = key else { break };
+                    let Some(k) = key_colon(&yaml[at..line_end]) else {
+                        break;
+                    };
                     level += 1;
                     column = at - line_start;
                     at += k + 1;
                 }
             }
         }
-        line_start = line_end + 1;
+        None
     }
-    None
+}
+
+/// Inside text quoted by `q`, how many bytes from `at` make one character
+/// of it (`\"` escapes in double quotes, `''` in single ones), and whether
+/// that one closes the quote.
+fn quoted_step(b: &[u8], at: usize, q: u8) -> (usize, bool) {
+    match b[at] {
+        b'\\' if q == b'"' => (2, false),
+        c if c == q && q == b'\'' && b.get(at + 1) == Some(&b'\'') => (2, false),
+        c if c == q => (1, true),
+        _ => (1, false),
+    }
+}
+
+/// The offset of the `:` that ends a key at the start of `rest` (the rest
+/// of a line, outside quotes): before `: `, or at the end of the line;
+/// `None` when `rest` is a plain scalar.
+fn key_colon(rest: &str) -> Option<usize> {
+    rest.find(": ")
+        .or_else(|| {
+            rest.trim_end()
+                .ends_with(':')
+                .then(|| rest.trim_end().len() - 1)
+        })
+        .filter(|&k| !rest[..k].contains(" #"))
 }
 
 /// The offset of the first tab in the indentation of the line holding
@@ -1006,6 +1117,53 @@ fn first_alias(yaml: &str) -> Option<usize> {
         .map(|i| i - 1)
 }
 
+/// The message and the hint for the backend's `message` about an unknown
+/// key or value (its `marker`: "unknown field `" or "unknown variant `"):
+/// the name, where it is, and the name it may be a misspelling of, or
+/// the names allowed there.
+fn unknown_name(message: &str, marker: &str) -> (Text, Text) {
+    let is_value = marker.contains("variant");
+    let prefix = message.split(marker).next().unwrap_or("");
+    let rest = message.split(marker).nth(1).unwrap_or("");
+    let key = rest.split('`').next().unwrap_or("");
+    let expected: Vec<&str> = rest
+        .split(", expected ")
+        .nth(1)
+        .map(|list| {
+            list.split('`')
+                .enumerate()
+                .filter(|(i, _)| i % 2 == 1)
+                .map(|(_, s)| s)
+                .collect()
+        })
+        .unwrap_or_default();
+    let place = prefix.trim_end_matches(": ");
+    let message = match (is_value, place.is_empty()) {
+        (false, true) => tr!("unknown key `{key}`", "clé inconnue `{key}`"),
+        (false, false) => tr!(
+            "unknown key `{key}` in `{place}`",
+            "clé inconnue `{key}` dans `{place}`"
+        ),
+        (true, true) => tr!("unknown value `{key}`", "valeur inconnue `{key}`"),
+        (true, false) => tr!(
+            "unknown value `{key}` in `{place}`",
+            "valeur inconnue `{key}` dans `{place}`"
+        ),
+    };
+    let hint = match did_you_mean(key, &expected) {
+        Some(close) => tr!("did you mean `{close}`?", "vouliez-vous dire `{close}` ?"),
+        None if expected.is_empty() && is_value => {
+            tr!("remove this value", "retirez cette valeur")
+        }
+        None if expected.is_empty() => tr!("remove this key", "retirez cette clé"),
+        None => {
+            let list = expected.join(", ");
+            tr!("use one of: {list}", "utilisez l'une de : {list}")
+        }
+    };
+    (message, hint)
+}
+
 /// Rewrites the backend's messages into ours, with a hint where we can
 /// give one. What the backend says of YAML syntax stays, in English, as the
 /// detail of a sentence of ours.
@@ -1014,45 +1172,7 @@ fn explain(message: &str) -> (Text, Option<Text>) {
         .into_iter()
         .find(|m| message.contains(m));
     if let Some(marker) = unknown {
-        let is_value = marker.contains("variant");
-        let prefix = message.split(marker).next().unwrap_or("");
-        let rest = message.split(marker).nth(1).unwrap_or("");
-        let key = rest.split('`').next().unwrap_or("");
-        let expected: Vec<&str> = rest
-            .split(", expected ")
-            .nth(1)
-            .map(|list| {
-                list.split('`')
-                    .enumerate()
-                    .filter(|(i, _)| i % 2 == 1)
-                    .map(|(_, s)| s)
-                    .collect()
-            })
-            .unwrap_or_default();
-        let place = prefix.trim_end_matches(": ");
-        let message = match (is_value, place.is_empty()) {
-            (false, true) => tr!("unknown key `{key}`", "clé inconnue `{key}`"),
-            (false, false) => tr!(
-                "unknown key `{key}` in `{place}`",
-                "clé inconnue `{key}` dans `{place}`"
-            ),
-            (true, true) => tr!("unknown value `{key}`", "valeur inconnue `{key}`"),
-            (true, false) => tr!(
-                "unknown value `{key}` in `{place}`",
-                "valeur inconnue `{key}` dans `{place}`"
-            ),
-        };
-        let hint = match did_you_mean(key, &expected) {
-            Some(close) => tr!("did you mean `{close}`?", "vouliez-vous dire `{close}` ?"),
-            None if expected.is_empty() && is_value => {
-                tr!("remove this value", "retirez cette valeur")
-            }
-            None if expected.is_empty() => tr!("remove this key", "retirez cette clé"),
-            None => {
-                let list = expected.join(", ");
-                tr!("use one of: {list}", "utilisez l'une de : {list}")
-            }
-        };
+        let (message, hint) = unknown_name(message, marker);
         return (message, Some(hint));
     }
     if let Some(rest) = message.split("missing field `").nth(1) {

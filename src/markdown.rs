@@ -314,14 +314,75 @@ fn render_call(
     let Some(shortcodes) = env.shortcodes else {
         return String::new();
     };
-    let at = |offset: usize| source.body_start + offset;
-    let name = call.name.as_str();
-    let name_offset = call.range.start + body[call.range.clone()].find(name).unwrap_or(0);
-    let error_at = |offset: usize, message: Text, hint: Text| {
-        Diagnostic::error(source.path, message)
-            .at_offset(source.file_text, at(offset))
-            .with_hint(hint)
+    let site = CallSite::new(call, body, source);
+    let signature = match admitted_signature(call, shortcodes, env, &site) {
+        Ok(signature) => signature,
+        Err(refused) => {
+            errors.push(refused);
+            return String::new();
+        }
     };
+    let argument_errors = argument_errors(call, &signature, &site);
+    let ok = argument_errors.is_empty();
+    errors.extend(argument_errors);
+    let body_html = call.body.as_ref().map(|range| {
+        let body_source = BodySource {
+            body_start: source.body_start + range.start,
+            ..source
+        };
+        let (rendered, inner_errors) = render_inner(&body[range.clone()], body_source, env);
+        errors.extend(inner_errors);
+        inner.word_count += rendered.word_count;
+        inner.links.extend(rendered.links);
+        rendered.html
+    });
+    if !ok {
+        return String::new();
+    }
+    match shortcodes.render(&call.name, &call.args, body_html.as_deref(), env.lang) {
+        Ok(html) => html,
+        Err(failure) => {
+            errors.push(render_failure(failure, call, &site));
+            String::new()
+        }
+    }
+}
+
+/// Where a call is in the page, for its diagnostics: the file, and the
+/// offset of the shortcode's name in the body.
+struct CallSite<'a> {
+    source: BodySource<'a>,
+    name_offset: usize,
+}
+
+impl<'a> CallSite<'a> {
+    /// Where `call`, found in `body`, is in the page of `source`.
+    fn new(call: &shortcode::Call, body: &str, source: BodySource<'a>) -> Self {
+        let name = call.name.as_str();
+        let name_offset = call.range.start + body[call.range.clone()].find(name).unwrap_or(0);
+        CallSite {
+            source,
+            name_offset,
+        }
+    }
+
+    /// An error at `offset` in the body.
+    fn error_at(&self, offset: usize, message: Text, hint: Text) -> Diagnostic {
+        Diagnostic::error(self.source.path, message)
+            .at_offset(self.source.file_text, self.source.body_start + offset)
+            .with_hint(hint)
+    }
+}
+
+/// The arguments the called shortcode takes, or the error at its name:
+/// the theme has no such shortcode, or the page's collection does not allow it.
+fn admitted_signature(
+    call: &shortcode::Call,
+    shortcodes: &dyn shortcode::Shortcodes,
+    env: &Env<'_>,
+    site: &CallSite<'_>,
+) -> Result<Vec<shortcode::Param>, Diagnostic> {
+    let name = call.name.as_str();
     let Some(signature) = shortcodes.signature(name) else {
         let names = shortcodes.names();
         let candidates: Vec<&str> = names.iter().map(String::as_str).collect();
@@ -331,12 +392,11 @@ fn render_call(
             let list = candidates.join(", ");
             tr!("the shortcodes are: {list}", "les shortcodes sont : {list}")
         };
-        errors.push(error_at(
-            name_offset,
+        return Err(site.error_at(
+            site.name_offset,
             tr!("unknown shortcode `{name}`", "shortcode inconnu : `{name}`"),
             hint,
         ));
-        return String::new();
     };
     if let Some(collection) = env.collection.filter(|c| !c.allows_shortcode(name)) {
         let allowed = collection.shortcodes.clone().unwrap_or_default();
@@ -350,29 +410,39 @@ fn render_call(
             tr!("allowed here: {list}", "permis ici : {list}")
         };
         let folder = &collection.folder;
-        errors.push(error_at(
-            name_offset,
+        return Err(site.error_at(
+            site.name_offset,
             tr!(
                 "the shortcode `{name}` is not allowed in pages of {folder}",
                 "le shortcode `{name}` n'est pas permis dans les pages de {folder}"
             ),
             hint,
         ));
-        return String::new();
     }
-    let mut ok = true;
+    Ok(signature)
+}
+
+/// The errors in the call's arguments against the shortcode's `signature`:
+/// arguments it does not take, values of the wrong kind, required ones
+/// missing. None when the call may be rendered.
+fn argument_errors(
+    call: &shortcode::Call,
+    signature: &[shortcode::Param],
+    site: &CallSite<'_>,
+) -> Vec<Diagnostic> {
+    let name = call.name.as_str();
+    let mut errors = Vec::new();
     let known: Vec<&str> = signature.iter().map(|p| p.name.as_str()).collect();
     for arg in &call.args {
         let argument = arg.name.as_str();
         let Some(param) = signature.iter().find(|p| p.name == arg.name) else {
-            ok = false;
             let hint = if let Some(close) = crate::diagnostic::did_you_mean(argument, &known) {
                 tr!("did you mean `{close}`?", "vouliez-vous dire `{close}` ?")
             } else {
                 let list = known.join(", ");
                 tr!("`{name}` takes: {list}", "`{name}` prend : {list}")
             };
-            errors.push(error_at(
+            errors.push(site.error_at(
                 arg.offset,
                 tr!(
                     "`{name}` has no argument `{argument}`",
@@ -383,9 +453,8 @@ fn render_call(
             continue;
         };
         if let Some(kind) = param.kind.filter(|k| !k.accepts(&arg.value)) {
-            ok = false;
             let (expected, value) = (kind.describe(), &arg.value);
-            errors.push(error_at(
+            errors.push(site.error_at(
                 arg.offset,
                 Text::new(
                     format!(
@@ -412,10 +481,9 @@ fn render_call(
     }
     for param in signature.iter().filter(|p| p.required) {
         if !call.args.iter().any(|a| a.name == param.name) {
-            ok = false;
             let argument = &param.name;
-            errors.push(error_at(
-                name_offset,
+            errors.push(site.error_at(
+                site.name_offset,
                 tr!(
                     "`{name}` needs the argument `{argument}`",
                     "`{name}` demande l'argument `{argument}`"
@@ -427,29 +495,26 @@ fn render_call(
             ));
         }
     }
-    let body_html = call.body.as_ref().map(|range| {
-        let body_source = BodySource {
-            body_start: source.body_start + range.start,
-            ..source
-        };
-        let (rendered, inner_errors) = render_inner(&body[range.clone()], body_source, env);
-        errors.extend(inner_errors);
-        inner.word_count += rendered.word_count;
-        inner.links.extend(rendered.links);
-        rendered.html
-    });
-    if !ok {
-        return String::new();
-    }
-    match shortcodes.render(name, &call.args, body_html.as_deref(), env.lang) {
-        Ok(html) => html,
-        Err(shortcode::RenderError::Refused { message, argument }) => {
+    errors
+}
+
+/// The error for a call the theme did not render: at the argument it
+/// refused (or the name) when the call is at fault, at the name with the
+/// theme's place when its template failed.
+fn render_failure(
+    failure: shortcode::RenderError,
+    call: &shortcode::Call,
+    site: &CallSite<'_>,
+) -> Diagnostic {
+    let name = call.name.as_str();
+    match failure {
+        shortcode::RenderError::Refused { message, argument } => {
             // The theme's reason is in its own words, in both languages
             // when it wrote both (`message_fr`).
             let offset = argument
                 .and_then(|a| call.args.iter().find(|arg| arg.name == a))
-                .map_or(name_offset, |arg| arg.offset);
-            errors.push(error_at(
+                .map_or(site.name_offset, |arg| arg.offset);
+            site.error_at(
                 offset,
                 Text::new(
                     format!("`{name}` refuses this call: {}", message.en),
@@ -459,29 +524,25 @@ fn render_call(
                     "change the arguments of this call as the message says",
                     "modifiez les arguments de cet appel comme le dit le message"
                 ),
-            ));
-            String::new()
+            )
         }
-        Err(shortcode::RenderError::Theme { message, location }) => {
-            errors.push(error_at(
-                name_offset,
-                Text::new(
-                    format!(
-                        "the theme failed to render the shortcode `{name}`: {} (in {location})",
-                        message.en
-                    ),
-                    format!(
-                        "le thème n'a pas pu rendre le shortcode `{name}` : {} (dans {location})",
-                        message.fr
-                    ),
+        shortcode::RenderError::Theme { message, location } => site.error_at(
+            site.name_offset,
+            Text::new(
+                format!(
+                    "the theme failed to render the shortcode `{name}`: {} (in {location})",
+                    message.en
                 ),
-                tr!(
-                    "the call looks right: the theme's shortcode is at fault; tell the site's team",
-                    "l'appel semble juste : c'est le shortcode du thème qui est en cause ; prévenez l'équipe du site"
+                format!(
+                    "le thème n'a pas pu rendre le shortcode `{name}` : {} (dans {location})",
+                    message.fr
                 ),
-            ));
-            String::new()
-        }
+            ),
+            tr!(
+                "the call looks right: the theme's shortcode is at fault; tell the site's team",
+                "l'appel semble juste : c'est le shortcode du thème qui est en cause ; prévenez l'équipe du site"
+            ),
+        ),
     }
 }
 

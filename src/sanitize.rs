@@ -316,7 +316,19 @@ fn judge_attribute(
     kept: bool,
     raw: bool,
 ) -> Option<Verdict> {
-    let p = policy();
+    refused_attribute(element, name, value).or_else(|| {
+        if kept {
+            removed_attribute(element, name, value, raw)
+        } else {
+            None
+        }
+    })
+}
+
+/// The error verdict on the attribute `name="value"` of `element` when it
+/// could run code or load a file from elsewhere: refused whether or not
+/// the element stays.
+fn refused_attribute(element: &str, name: &str, value: &str) -> Option<Verdict> {
     if name.starts_with("on") {
         return Some((
             Severity::Error,
@@ -327,35 +339,8 @@ fn judge_attribute(
             code_hint(),
         ));
     }
-    if URL_ATTRIBUTES.contains(&name) {
-        for url in urls(name, value) {
-            match scheme(url).as_deref() {
-                Some(s @ ("javascript" | "vbscript")) => {
-                    return Some((
-                        Severity::Error,
-                        tr!(
-                            "a {s}: address is not allowed in this page",
-                            "une adresse {s}: n'est pas permise dans cette page"
-                        ),
-                        code_hint(),
-                    ));
-                }
-                Some("data") => {
-                    return Some((
-                        Severity::Error,
-                        tr!(
-                            "a data: address is not allowed in this page",
-                            "une adresse data: n'est pas permise dans cette page"
-                        ),
-                        tr!(
-                            "put the file beside the page and write its name",
-                            "placez le fichier à côté de la page et écrivez son nom"
-                        ),
-                    ));
-                }
-                _ => {}
-            }
-        }
+    if let Some(verdict) = scheme_verdict(name, value) {
+        return Some(verdict);
     }
     if loads_file(element, name) {
         if let Some(url) = urls(name, value).find(|u| !is_site_file(u)) {
@@ -382,21 +367,54 @@ fn judge_attribute(
             ),
         ));
     }
-    if !kept {
+    None
+}
+
+/// The verdict on the addresses in the attribute `name="value"` by their
+/// scheme: an error for a script or a `data:` address, none for others.
+fn scheme_verdict(name: &str, value: &str) -> Option<Verdict> {
+    if !URL_ATTRIBUTES.contains(&name) {
         return None;
     }
+    for url in urls(name, value) {
+        match scheme(url).as_deref() {
+            Some(s @ ("javascript" | "vbscript")) => {
+                return Some((
+                    Severity::Error,
+                    tr!(
+                        "a {s}: address is not allowed in this page",
+                        "une adresse {s}: n'est pas permise dans cette page"
+                    ),
+                    code_hint(),
+                ));
+            }
+            Some("data") => {
+                return Some((
+                    Severity::Error,
+                    tr!(
+                        "a data: address is not allowed in this page",
+                        "une adresse data: n'est pas permise dans cette page"
+                    ),
+                    tr!(
+                        "put the file beside the page and write its name",
+                        "placez le fichier à côté de la page et écrivez son nom"
+                    ),
+                ));
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+/// The warning verdict on the attribute `name="value"` of `element`, an
+/// element that stays: the attribute is removed (an id or a class of the
+/// author's `raw` HTML, an attribute off the allow-list, an address of
+/// another scheme, an id of the theme's), or kept (`None`).
+fn removed_attribute(element: &str, name: &str, value: &str, raw: bool) -> Option<Verdict> {
+    let p = policy();
     if raw && name == "id" {
-        let hint = if is_theme_id(value) {
-            tr!(
-                "`{value}` is an id of the theme's pages; ids of this page come from its headings: `## Inscription` is `#inscription`",
-                "`{value}` est un id des pages du thème ; les id de cette page viennent de ses titres : `## Inscription` donne `#inscription`"
-            )
-        } else {
-            tr!(
-                "ids of this page come from its headings: `## Inscription` is `#inscription`, `## Inscription {{#inscrire}}` is `#inscrire`",
-                "les id de cette page viennent de ses titres : `## Inscription` donne `#inscription`, `## Inscription {{#inscrire}}` donne `#inscrire`"
-            )
-        };
+        let hint = id_hint(value);
         return Some((
             Severity::Warning,
             tr!("the id `{value}` is removed", "l'id `{value}` est retiré"),
@@ -465,6 +483,22 @@ fn judge_attribute(
         ));
     }
     None
+}
+
+/// The hint for an id removed from the author's HTML: where the page's
+/// ids come from, and whether `value` is one of the theme's own.
+fn id_hint(value: &str) -> Text {
+    if is_theme_id(value) {
+        tr!(
+            "`{value}` is an id of the theme's pages; ids of this page come from its headings: `## Inscription` is `#inscription`",
+            "`{value}` est un id des pages du thème ; les id de cette page viennent de ses titres : `## Inscription` donne `#inscription`"
+        )
+    } else {
+        tr!(
+            "ids of this page come from its headings: `## Inscription` is `#inscription`, `## Inscription {{#inscrire}}` is `#inscrire`",
+            "les id de cette page viennent de ses titres : `## Inscription` donne `#inscription`, `## Inscription {{#inscrire}}` donne `#inscrire`"
+        )
+    }
 }
 
 /// What the allow-list does to the address of a Markdown link

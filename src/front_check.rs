@@ -107,32 +107,11 @@ fn check_value(
         FieldKind::Text => yaml::scalar_text(value).map(|_| ()).ok_or_else(expected),
         FieldKind::Date | FieldKind::Datetime => {
             let text = yaml::scalar_text(value).ok_or_else(expected)?;
-            crate::date::check_field(
-                &field.name,
-                field.after.as_deref(),
-                &text,
-                kind == FieldKind::Datetime,
-                &|key| {
-                    doc.front
-                        .extra
-                        .get(key)
-                        .and_then(Value::as_str)
-                        .map(str::to_string)
-                },
-            )
-            .map_err(Into::into)
+            check_date(field, kind, &text, doc)
         }
         FieldKind::Url => {
             let text = yaml::scalar_text(value).ok_or_else(expected)?;
-            let ok = (text.starts_with("https://") || text.starts_with("http://"))
-                && !text.contains(char::is_whitespace)
-                && text.len() > 10;
-            // `www.club.fr`, as printed on a flyer: the same with its scheme.
-            let bare_host = !text.contains([' ', ':', '/', '@'])
-                && text.contains('.')
-                && !text.starts_with('.')
-                && !text.ends_with('.');
-            match (ok, bare_host) {
+            match (is_web_address(&text), is_bare_host(&text)) {
                 (true, _) => Ok(()),
                 (false, true) => Err((
                     must_be(&kind.describe()),
@@ -143,43 +122,15 @@ fn check_value(
         }
         FieldKind::Email => {
             let text = yaml::scalar_text(value).ok_or_else(expected)?;
-            // The theme writes it into a `mailto:` link, where `?`, `&`, `%`
-            // and `#` would add headers (`?cc=`, `&body=`) or cut the address:
-            // only the characters of ordinary addresses are taken.
-            let ok = text.split_once('@').is_some_and(|(user, host)| {
-                !user.is_empty()
-                    && user
-                        .chars()
-                        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '+' | '-'))
-                    && host.contains('.')
-                    && !host.starts_with('.')
-                    && !host.ends_with('.')
-                    && host
-                        .chars()
-                        .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-'))
-            });
-            if ok { Ok(()) } else { Err(expected()) }
+            if is_mail_address(&text) {
+                Ok(())
+            } else {
+                Err(expected())
+            }
         }
         FieldKind::Enum => {
             let text = yaml::scalar_text(value).ok_or_else(expected)?;
-            let allowed = field.values_for(cx.lang);
-            if allowed.iter().any(|v| v == &text) {
-                return Ok(());
-            }
-            let candidates: Vec<&str> = allowed.iter().map(String::as_str).collect();
-            let hint = if let Some(close) = did_you_mean(&text, &candidates) {
-                did_you_mean_hint(close)
-            } else {
-                let list = candidates.join(", ");
-                tr!("allowed values: {list}", "valeurs permises : {list}")
-            };
-            Err((
-                tr!(
-                    "`{name}` cannot be `{text}`",
-                    "`{name}` ne peut pas valoir `{text}`"
-                ),
-                hint,
-            ))
+            check_enum(field, &text, cx.lang)
         }
         FieldKind::List => {
             let item = field.item.unwrap_or(FieldKind::String);
@@ -202,31 +153,116 @@ fn check_value(
         }
         FieldKind::Reference => {
             let text = yaml::scalar_text(value).ok_or_else(expected)?;
-            let target = reference_target(&text);
-            let collection = field.collection.as_deref().unwrap_or_default();
-            let pages = cx.pages_of.get(collection).map_or(&[][..], Vec::as_slice);
-            if pages.binary_search(&target).is_ok() {
-                return Ok(());
-            }
-            let candidates: Vec<&str> = pages.iter().map(String::as_str).collect();
-            let hint = if let Some(close) = did_you_mean(&target, &candidates) {
-                did_you_mean_hint(close)
-            } else {
-                let example = candidates.first().copied().unwrap_or("clubs/biotech.md");
-                tr!(
-                    "write the path of a page of {collection}/, e.g. `{example}`",
-                    "écrivez le chemin d'une page de {collection}/, par exemple `{example}`"
-                )
-            };
-            Err((
-                tr!(
-                    "`{name}`: there is no page `content/{target}` in {collection}",
-                    "`{name}` : il n'y a pas de page `content/{target}` dans {collection}"
-                ),
-                hint,
-            ))
+            check_reference(field, &text, cx)
         }
     }
+}
+
+/// Checks the date (or date and time) `text` of `field`, against the
+/// field it must come after in the same front matter.
+fn check_date(field: &Field, kind: FieldKind, text: &str, doc: &Document) -> Result<(), Problem> {
+    crate::date::check_field(
+        &field.name,
+        field.after.as_deref(),
+        text,
+        kind == FieldKind::Datetime,
+        &|key| {
+            doc.front
+                .extra
+                .get(key)
+                .and_then(Value::as_str)
+                .map(str::to_string)
+        },
+    )
+    .map_err(Into::into)
+}
+
+/// Whether `text` is a whole web address, with its scheme.
+fn is_web_address(text: &str) -> bool {
+    (text.starts_with("https://") || text.starts_with("http://"))
+        && !text.contains(char::is_whitespace)
+        && text.len() > 10
+}
+
+/// Whether `text` is a host name alone, `www.club.fr` as printed on a
+/// flyer: the address it means is the same with its scheme.
+fn is_bare_host(text: &str) -> bool {
+    !text.contains([' ', ':', '/', '@'])
+        && text.contains('.')
+        && !text.starts_with('.')
+        && !text.ends_with('.')
+}
+
+/// Whether `text` is an email address a `mailto:` link can take as it
+/// is. The theme writes it into such a link, where `?`, `&`, `%` and `#`
+/// would add headers (`?cc=`, `&body=`) or cut the address: only the
+/// characters of ordinary addresses are taken.
+fn is_mail_address(text: &str) -> bool {
+    text.split_once('@').is_some_and(|(user, host)| {
+        !user.is_empty()
+            && user
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '_' | '+' | '-'))
+            && host.contains('.')
+            && !host.starts_with('.')
+            && !host.ends_with('.')
+            && host
+                .chars()
+                .all(|c| c.is_alphanumeric() || matches!(c, '.' | '-'))
+    })
+}
+
+/// Checks that `text` is one of the values of the enumerated `field` in
+/// the document's language `lang`; the hint is the closest one, or the list.
+fn check_enum(field: &Field, text: &str, lang: &str) -> Result<(), Problem> {
+    let name = field.name.as_str();
+    let allowed = field.values_for(lang);
+    if allowed.iter().any(|v| v == text) {
+        return Ok(());
+    }
+    let candidates: Vec<&str> = allowed.iter().map(String::as_str).collect();
+    let hint = if let Some(close) = did_you_mean(text, &candidates) {
+        did_you_mean_hint(close)
+    } else {
+        let list = candidates.join(", ");
+        tr!("allowed values: {list}", "valeurs permises : {list}")
+    };
+    Err((
+        tr!(
+            "`{name}` cannot be `{text}`",
+            "`{name}` ne peut pas valoir `{text}`"
+        ),
+        hint,
+    ))
+}
+
+/// Checks that the reference `text` of `field` names a page of the
+/// field's collection; the hint is the closest page, or an example.
+fn check_reference(field: &Field, text: &str, cx: &Context<'_>) -> Result<(), Problem> {
+    let name = field.name.as_str();
+    let target = reference_target(text);
+    let collection = field.collection.as_deref().unwrap_or_default();
+    let pages = cx.pages_of.get(collection).map_or(&[][..], Vec::as_slice);
+    if pages.binary_search(&target).is_ok() {
+        return Ok(());
+    }
+    let candidates: Vec<&str> = pages.iter().map(String::as_str).collect();
+    let hint = if let Some(close) = did_you_mean(&target, &candidates) {
+        did_you_mean_hint(close)
+    } else {
+        let example = candidates.first().copied().unwrap_or("clubs/biotech.md");
+        tr!(
+            "write the path of a page of {collection}/, e.g. `{example}`",
+            "écrivez le chemin d'une page de {collection}/, par exemple `{example}`"
+        )
+    };
+    Err((
+        tr!(
+            "`{name}`: there is no page `content/{target}` in {collection}",
+            "`{name}` : il n'y a pas de page `content/{target}` dans {collection}"
+        ),
+        hint,
+    ))
 }
 
 /// Checks an image value `{ src, alt }`; `Err(None)` when it is not one at all.
@@ -431,78 +467,90 @@ fn check_fields(
                         .insert(Value::String(field.name.clone()), default.clone());
                 }
                 None if field.required => {
-                    let values = field.values_for(cx.lang);
-                    let what = if values.is_empty() {
-                        field.kind.describe()
-                    } else {
-                        let list = values.join(", ");
-                        tr!("one of: {list}", "une valeur parmi : {list}")
-                    };
-                    let what = what.map(|w, _| format!(" ({w}){described}"));
+                    let what = missing_what(field, cx.lang, &described);
                     errors.push(missing(&path, &doc.file.text, name, &what));
                 }
                 None => {}
             }
             continue;
         };
-        let at = doc.front.value_offset(name);
-        if let Some(written) = placeholder_left(&value) {
-            let what = field.kind.describe();
-            errors.push(
-                Diagnostic::error(
-                    &path,
-                    tr!(
-                        "`{name}` still says {written}",
-                        "`{name}` contient encore {written}"
-                    ),
-                )
-                .at_offset(&doc.file.text, at)
-                .with_hint(Text::new(
-                    format!("replace it with {}{described}", what.en),
-                    format!("remplacez-le par {}{described}", what.fr),
-                )),
-            );
-            continue;
-        }
-        if let Err((message, hint)) = check_value(field, field.kind, &value, doc, cx) {
+        let problem = if let Some(written) = placeholder_left(&value) {
+            Some(placeholder_problem(field, &written, &described))
+        } else if let Err(problem) = check_value(field, field.kind, &value, doc, cx) {
+            Some(problem)
+        } else {
+            field
+                .after
+                .as_deref()
+                .and_then(|after| order_problem(name, after, doc))
+        };
+        if let Some((message, hint)) = problem {
             errors.push(
                 Diagnostic::error(&path, message)
-                    .at_offset(&doc.file.text, at)
+                    .at_offset(&doc.file.text, doc.front.value_offset(name))
                     .with_hint(hint),
             );
-            continue;
-        }
-        if let Some(after) = &field.after {
-            let date_of = |key: &str| -> Option<DateTime> {
-                if key == "date" {
-                    return doc.front.date;
-                }
-                doc.front
-                    .extra
-                    .get(key)
-                    .and_then(Value::as_str)
-                    .and_then(|s| DateTime::parse(s).ok())
-            };
-            if let (Some(this), Some(before)) = (date_of(name), date_of(after)) {
-                if this.utc_minutes() <= before.utc_minutes() {
-                    errors.push(
-                        Diagnostic::error(
-                            &path,
-                            tr!(
-                                "`{name}` ({this}) is not after `{after}` ({before})",
-                                "`{name}` ({this}) n'est pas après `{after}` ({before})"
-                            ),
-                        )
-                        .at_offset(&doc.file.text, at)
-                        .with_hint(tr!(
-                            "an event ends after it starts: check both dates and their offsets",
-                            "un événement finit après avoir commencé : vérifiez les deux dates et leurs décalages horaires"
-                        )),
-                    );
-                }
-            }
         }
     }
+}
+
+/// What the hint for the missing required `field` asks for: its kind,
+/// or its values in the language `lang`, then its `described` description.
+fn missing_what(field: &Field, lang: &str, described: &str) -> Text {
+    let values = field.values_for(lang);
+    let what = if values.is_empty() {
+        field.kind.describe()
+    } else {
+        let list = values.join(", ");
+        tr!("one of: {list}", "une valeur parmi : {list}")
+    };
+    what.map(|w, _| format!(" ({w}){described}"))
+}
+
+/// The problem of a `field` that still holds the `written` placeholder of
+/// the page's model: what to replace it with.
+fn placeholder_problem(field: &Field, written: &str, described: &str) -> Problem {
+    let name = field.name.as_str();
+    let what = field.kind.describe();
+    (
+        tr!(
+            "`{name}` still says {written}",
+            "`{name}` contient encore {written}"
+        ),
+        Text::new(
+            format!("replace it with {}{described}", what.en),
+            format!("remplacez-le par {}{described}", what.fr),
+        ),
+    )
+}
+
+/// The problem when the date of the field `name` is not after the date
+/// of the field `after`, both read from the document (`None` when either
+/// is missing or not a date).
+fn order_problem(name: &str, after: &str, doc: &Document) -> Option<Problem> {
+    let date_of = |key: &str| -> Option<DateTime> {
+        if key == "date" {
+            return doc.front.date;
+        }
+        doc.front
+            .extra
+            .get(key)
+            .and_then(Value::as_str)
+            .and_then(|s| DateTime::parse(s).ok())
+    };
+    let (this, before) = (date_of(name)?, date_of(after)?);
+    (this.utc_minutes() <= before.utc_minutes()).then(|| {
+        (
+            tr!(
+                "`{name}` ({this}) is not after `{after}` ({before})",
+                "`{name}` ({this}) n'est pas après `{after}` ({before})"
+            ),
+            tr!(
+                "an event ends after it starts: check both dates and their offsets",
+                "un événement finit après avoir commencé : vérifiez les deux dates et leurs décalages horaires"
+            ),
+        )
+    })
 }
 
 /// "missing required field", at the top of the file; `what` follows the `add` hint.
@@ -572,69 +620,84 @@ pub(crate) fn check_untrusted(document: &Document, config: &Config) -> Vec<Diagn
             ),
         ));
     }
-    if let Some(slug) = &front.slug {
-        let safe = !slug.is_empty()
-            && slug
-                .bytes()
-                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !safe || slug.chars().count() > MAX_SLUG_CHARS {
-            let suggestion: String = crate::slug::slugify(slug)
-                .chars()
-                .take(MAX_SLUG_CHARS)
-                .collect::<String>()
-                .trim_end_matches('-')
-                .to_string();
-            let hint = if suggestion.is_empty() {
-                tr!(
-                    "write lower-case letters, digits and hyphens, e.g. `slug: club-de-lyon`",
-                    "écrivez des minuscules, des chiffres et des tirets, par exemple `slug: club-de-lyon`"
-                )
-            } else {
-                tr!("write `slug: {suggestion}`", "écrivez `slug: {suggestion}`")
-            };
-            errors.push(at(
-                "slug",
-                tr!(
-                    "`slug:` may only hold lower-case ASCII letters, digits and hyphens, at most {MAX_SLUG_CHARS} of them",
-                    "`slug:` ne peut contenir que des minuscules ASCII, des chiffres et des tirets, {MAX_SLUG_CHARS} au plus"
-                ),
-                hint,
-            ));
-        }
+    if let Some((message, hint)) = front.slug.as_deref().and_then(untrusted_slug_problem) {
+        errors.push(at("slug", message, hint));
     }
-    if front.aliases.len() > MAX_ALIASES {
-        errors.push(at(
-            "aliases",
+    let own = format!("/{}{}/", config.language_prefix(&document.lang), collection);
+    for (message, hint) in untrusted_alias_problems(&front.aliases, collection, &own) {
+        errors.push(at("aliases", message, hint));
+    }
+    errors
+}
+
+/// The problem with the `slug` of an untrusted page, when it is not made
+/// of lower-case ASCII letters, digits and hyphens, or is too long; the
+/// hint suggests a slug that is.
+fn untrusted_slug_problem(slug: &str) -> Option<Problem> {
+    let safe = !slug.is_empty()
+        && slug
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
+    if safe && slug.chars().count() <= MAX_SLUG_CHARS {
+        return None;
+    }
+    let suggestion: String = crate::slug::slugify(slug)
+        .chars()
+        .take(MAX_SLUG_CHARS)
+        .collect::<String>()
+        .trim_end_matches('-')
+        .to_string();
+    let hint = if suggestion.is_empty() {
+        tr!(
+            "write lower-case letters, digits and hyphens, e.g. `slug: club-de-lyon`",
+            "écrivez des minuscules, des chiffres et des tirets, par exemple `slug: club-de-lyon`"
+        )
+    } else {
+        tr!("write `slug: {suggestion}`", "écrivez `slug: {suggestion}`")
+    };
+    Some((
+        tr!(
+            "`slug:` may only hold lower-case ASCII letters, digits and hyphens, at most {MAX_SLUG_CHARS} of them",
+            "`slug:` ne peut contenir que des minuscules ASCII, des chiffres et des tirets, {MAX_SLUG_CHARS} au plus"
+        ),
+        hint,
+    ))
+}
+
+/// The problems with the `aliases` of an untrusted page of `collection`:
+/// too many of them (one problem), or else each one outside the
+/// collection's addresses, which start with `own`.
+fn untrusted_alias_problems(aliases: &[String], collection: &str, own: &str) -> Vec<Problem> {
+    if aliases.len() > MAX_ALIASES {
+        return vec![(
             tr!(
                 "this page has {} aliases; pages of `{collection}` may have at most {MAX_ALIASES}",
                 "cette page a {} alias ; les pages de `{collection}` en ont au plus {MAX_ALIASES}";
-                front.aliases.len()
+                aliases.len()
             ),
             tr!(
                 "keep the old addresses people still use; {ASK_STAFF}",
                 "gardez les anciennes adresses que l'on utilise encore ; {ASK_STAFF_FR}"
             ),
-        ));
-    } else {
-        let own = format!("/{}{}/", config.language_prefix(&document.lang), collection);
-        for alias in &front.aliases {
-            if !alias.starts_with(&own) {
-                errors.push(at(
-                    "aliases",
-                    tr!(
-                        "the alias `{}` is outside the addresses of `{collection}`: pages of `{collection}` may only redirect from `{own}...`",
-                        "l'alias `{}` est hors des adresses de `{collection}` : les pages de `{collection}` ne peuvent rediriger que depuis `{own}...`";
-                        alias.escape_debug()
-                    ),
-                    tr!(
-                        "write an old address under `{own}`; {ASK_STAFF}",
-                        "écrivez une ancienne adresse sous `{own}` ; {ASK_STAFF_FR}"
-                    ),
-                ));
-            }
-        }
+        )];
     }
-    errors
+    aliases
+        .iter()
+        .filter(|alias| !alias.starts_with(own))
+        .map(|alias| {
+            (
+                tr!(
+                    "the alias `{}` is outside the addresses of `{collection}`: pages of `{collection}` may only redirect from `{own}...`",
+                    "l'alias `{}` est hors des adresses de `{collection}` : les pages de `{collection}` ne peuvent rediriger que depuis `{own}...`";
+                    alias.escape_debug()
+                ),
+                tr!(
+                    "write an old address under `{own}`; {ASK_STAFF}",
+                    "écrivez une ancienne adresse sous `{own}` ; {ASK_STAFF_FR}"
+                ),
+            )
+        })
+        .collect()
 }
 
 #[cfg(test)]

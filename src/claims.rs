@@ -92,64 +92,8 @@ pub fn planned<'a>(site: &'a Site, images: &'a Images) -> BTreeMap<String, Vec<C
             String::new()
         }
     };
-    // Sections and terms are named by their folder and value, the same in
-    // both languages.
     for (output, kind, lang) in crate::render::html_outputs(site) {
-        let who = match kind {
-            JobKind::Page(i) => {
-                let d = &site.pages[i].document;
-                Claimant::Source {
-                    path: &d.file.path,
-                    text: &d.file.text,
-                    offset: d.front.offset_of("slug"),
-                    chose: d.front.slug.is_some(),
-                }
-            }
-            JobKind::Section { index, pager: 1 } => match &site.sections[index].document {
-                Some(d) => Claimant::Source {
-                    path: &d.file.path,
-                    text: &d.file.text,
-                    offset: 0,
-                    chose: false,
-                },
-                None => Claimant::Generated(tr!(
-                    "the home page{}",
-                    "la page d'accueil{}";
-                    in_lang(&lang)
-                )),
-            },
-            JobKind::Section { index, pager } => {
-                let s = &site.sections[index];
-                Claimant::Generated(tr!(
-                    "page {pager} of the list of `{}`{}",
-                    "la page {pager} de la liste de `{}`{}";
-                    if s.folder.is_empty() { "/" } else { &s.folder },
-                    in_lang(&lang)
-                ))
-            }
-            JobKind::TaxonomyList(t) => Claimant::Generated(tr!(
-                "the list of `{}`{}",
-                "la liste de `{}`{}";
-                site.taxonomies[t].name,
-                in_lang(&lang)
-            )),
-            JobKind::Term {
-                taxonomy,
-                term,
-                pager,
-            } => {
-                let t = &site.taxonomies[taxonomy];
-                let (name, value, l) = (&t.name, &t.terms[term].name, in_lang(&lang));
-                Claimant::Generated(tr!(
-                    "page {pager} of the `{name}` value `{value}`{l}",
-                    "la page {pager} de la valeur `{value}` de `{name}`{l}"
-                ))
-            }
-            JobKind::NotFound => {
-                Claimant::Generated(tr!("the 404 page{}", "la page 404{}"; in_lang(&lang)))
-            }
-        };
-        claim(output, who);
+        claim(output, html_claimant(site, kind, &in_lang(&lang)));
     }
     for (output, what) in crate::publish::reserved(site) {
         claim(output, Claimant::Generated(what));
@@ -199,8 +143,97 @@ pub fn planned<'a>(site: &'a Site, images: &'a Images) -> BTreeMap<String, Vec<C
     claims
 }
 
+/// Who claims an HTML output of the render stage, of the `kind` given:
+/// its source, or what the build generates (`in_lang` follows its name on
+/// a site of several languages). Sections and terms are named by their
+/// folder and value, the same in both languages.
+fn html_claimant<'a>(site: &'a Site, kind: JobKind, in_lang: &str) -> Claimant<'a> {
+    match kind {
+        JobKind::Page(i) => {
+            let d = &site.pages[i].document;
+            Claimant::Source {
+                path: &d.file.path,
+                text: &d.file.text,
+                offset: d.front.offset_of("slug"),
+                chose: d.front.slug.is_some(),
+            }
+        }
+        JobKind::Section { index, pager: 1 } => match &site.sections[index].document {
+            Some(d) => Claimant::Source {
+                path: &d.file.path,
+                text: &d.file.text,
+                offset: 0,
+                chose: false,
+            },
+            None => Claimant::Generated(tr!(
+                "the home page{}",
+                "la page d'accueil{}";
+                in_lang
+            )),
+        },
+        JobKind::Section { index, pager } => {
+            let s = &site.sections[index];
+            Claimant::Generated(tr!(
+                "page {pager} of the list of `{}`{}",
+                "la page {pager} de la liste de `{}`{}";
+                if s.folder.is_empty() { "/" } else { &s.folder },
+                in_lang
+            ))
+        }
+        JobKind::TaxonomyList(t) => Claimant::Generated(tr!(
+            "the list of `{}`{}",
+            "la liste de `{}`{}";
+            site.taxonomies[t].name,
+            in_lang
+        )),
+        JobKind::Term {
+            taxonomy,
+            term,
+            pager,
+        } => {
+            let t = &site.taxonomies[taxonomy];
+            let (name, value, l) = (&t.name, &t.terms[term].name, in_lang);
+            Claimant::Generated(tr!(
+                "page {pager} of the `{name}` value `{value}`{l}",
+                "la page {pager} de la valeur `{value}` de `{name}`{l}"
+            ))
+        }
+        JobKind::NotFound => Claimant::Generated(tr!("the 404 page{}", "la page 404{}"; in_lang)),
+    }
+}
+
 /// The claims' problems: invalid aliases, unsafe names, and paths claimed twice.
 pub fn check(site: &Site, images: &Images) -> Vec<Diagnostic> {
+    let mut errors = alias_errors(site);
+    let planned = planned(site, images);
+    let folders = crate::publish::reserved_folders(site);
+    for (output, claimants) in &planned {
+        if let Some((folder, what)) = folders.iter().find(|(f, _)| output.starts_with(f.as_str())) {
+            errors.extend(in_reserved_folder(output, claimants, folder, what));
+        }
+    }
+    let mut named_badly = std::collections::HashSet::new();
+    for (output, claimants) in &planned {
+        let output = output.as_str();
+        errors.extend(file_in_the_way(&planned, output, claimants));
+        // A generated output's name comes from a source's (a feed's from
+        // its section's folder), which is reported once, on its own path.
+        let source = claimants
+            .iter()
+            .find(|c| matches!(c, Claimant::Source { .. }));
+        if let (Some(why), Some(who)) = (unsafe_name(output), source) {
+            if named_badly.insert(who.clone()) {
+                errors.push(badly_named(output, who, &why));
+            }
+        }
+        errors.extend(collision(output, claimants));
+    }
+    errors
+}
+
+/// The errors of the aliases that cannot be output paths, on the pages
+/// that give them.
+fn alias_errors(site: &Site) -> Vec<Diagnostic> {
     let mut errors = Vec::new();
     for p in site.pages.iter().filter(|p| !p.fallback) {
         let d = &p.document;
@@ -228,30 +261,68 @@ pub fn check(site: &Site, images: &Images) -> Vec<Diagnostic> {
             }
         }
     }
-    let planned = planned(site, images);
-    let folders = crate::publish::reserved_folders(site);
-    for (output, claimants) in &planned {
-        let Some((folder, what)) = folders.iter().find(|(f, _)| output.starts_with(f.as_str()))
-        else {
-            continue;
-        };
-        for who in claimants
-            .iter()
-            .filter(|c| matches!(c, Claimant::Source { .. }))
-        {
-            errors.push(
+    errors
+}
+
+/// The errors of the sources among `claimants` of `output`, which lies in
+/// the `folder` the build reserves for `what`.
+fn in_reserved_folder(
+    output: &str,
+    claimants: &[Claimant<'_>],
+    folder: &str,
+    what: &Text,
+) -> Vec<Diagnostic> {
+    claimants
+        .iter()
+        .filter(|c| matches!(c, Claimant::Source { .. }))
+        .map(|who| {
+            located(
+                who,
+                with_names(&[who.name()], |n, lang| match lang {
+                    Lang::En => format!(
+                        "{} would write `/{output}`, inside `/{folder}`, the folder of {}",
+                        n[0],
+                        what.get(lang)
+                    ),
+                    Lang::Fr => format!(
+                        "{} écrirait `/{output}`, dans `/{folder}`, le dossier de {}",
+                        n[0],
+                        what.get(lang)
+                    ),
+                }),
+            )
+            .with_hint(own_address())
+        })
+        .collect()
+}
+
+/// The error when `output` needs a folder where another claim is a file:
+/// `sitemap.xml/index.html` (the alias `/sitemap.xml`) beside the sitemap,
+/// whose write would fail. On a source among `claimants` if there is one.
+fn file_in_the_way(
+    planned: &BTreeMap<String, Vec<Claimant<'_>>>,
+    output: &str,
+    claimants: &[Claimant<'_>],
+) -> Option<Diagnostic> {
+    let mut folder = output;
+    while let Some((parent, _)) = folder.rsplit_once('/') {
+        folder = parent;
+        if let Some(file_claimants) = planned.get(folder) {
+            let who = claimants
+                .iter()
+                .find(|c| matches!(c, Claimant::Source { .. }))
+                .unwrap_or(&claimants[0]);
+            return Some(
                 located(
                     who,
-                    with_names(&[who.name()], |n, lang| match lang {
+                    with_names(&[who.name(), file_claimants[0].name()], |n, lang| match lang {
                         Lang::En => format!(
-                            "{} would write `/{output}`, inside `/{folder}`, the folder of {}",
-                            n[0],
-                            what.get(lang)
+                            "{} needs a folder `/{folder}/` for `/{output}`, but {} is the file `/{folder}`",
+                            n[0], n[1]
                         ),
                         Lang::Fr => format!(
-                            "{} écrirait `/{output}`, dans `/{folder}`, le dossier de {}",
-                            n[0],
-                            what.get(lang)
+                            "{} a besoin d'un dossier `/{folder}/` pour `/{output}`, mais {} est le fichier `/{folder}`",
+                            n[0], n[1]
                         ),
                     }),
                 )
@@ -259,103 +330,68 @@ pub fn check(site: &Site, images: &Images) -> Vec<Diagnostic> {
             );
         }
     }
-    let mut named_badly = std::collections::HashSet::new();
-    for (output, claimants) in &planned {
-        let output = output.as_str();
-        // `sitemap.xml/index.html` (the alias `/sitemap.xml`) needs a folder
-        // where the sitemap is a file: the write would fail.
-        let mut folder = output;
-        while let Some((parent, _)) = folder.rsplit_once('/') {
-            folder = parent;
-            if let Some(file_claimants) = planned.get(folder) {
-                let who = claimants
-                    .iter()
-                    .find(|c| matches!(c, Claimant::Source { .. }))
-                    .unwrap_or(&claimants[0]);
-                errors.push(
-                    located(
-                        who,
-                        with_names(&[who.name(), file_claimants[0].name()], |n, lang| match lang {
-                            Lang::En => format!(
-                                "{} needs a folder `/{folder}/` for `/{output}`, but {} is the file `/{folder}`",
-                                n[0], n[1]
-                            ),
-                            Lang::Fr => format!(
-                                "{} a besoin d'un dossier `/{folder}/` pour `/{output}`, mais {} est le fichier `/{folder}`",
-                                n[0], n[1]
-                            ),
-                        }),
-                    )
-                    .with_hint(own_address()),
-                );
-                break;
-            }
-        }
-        // A generated output's name comes from a source's (a feed's from
-        // its section's folder), which is reported once, on its own path.
-        let source = claimants
-            .iter()
-            .find(|c| matches!(c, Claimant::Source { .. }));
-        if let (Some(why), Some(who)) = (unsafe_name(output), source) {
-            if named_badly.insert(who.clone()) {
-                let shown: String = output.chars().take(80).collect();
-                let cut = if shown.len() < output.len() {
-                    "…"
-                } else {
-                    ""
-                };
-                errors.push(
-                    located(
-                        who,
-                        why.map(|why, lang| match lang {
-                            Lang::En => format!("the output `{}{cut}` {why}", shown.escape_debug()),
-                            Lang::Fr => format!("la sortie `{}{cut}` {why}", shown.escape_debug()),
-                        }),
-                    )
-                    .with_hint(tr!(
-                        "choose a shorter name of letters, digits and hyphens",
-                        "choisissez un nom plus court, fait de lettres, de chiffres et de tirets"
-                    )),
-                );
-            }
-        }
-        if claimants.len() < 2 {
-            continue;
-        }
-        let mut sorted: Vec<&Claimant<'_>> = claimants.iter().collect();
-        sorted.sort_by(|a, b| a.key().cmp(&b.key()));
-        sorted.dedup();
-        // Two generated outputs meet only where the pages or sections they
-        // belong to do, and that collision is reported on its own.
-        if sorted.len() < 2 || matches!(sorted[0], Claimant::Generated(_)) {
-            continue;
-        }
-        let (first, second) = (sorted[0], sorted[1]);
-        // The source that chose the path is blamed; else the later source.
-        let chose = |c: &Claimant<'_>| matches!(c, Claimant::Source { chose: true, .. });
-        let blamed = match (first, second) {
-            (a, Claimant::Generated(_)) => a,
-            (a, b) if chose(a) && !chose(b) => a,
-            (_, b) => b,
-        };
-        let names = sorted.iter().map(|c| c.name()).collect::<Vec<_>>();
-        let message = with_names(&names, |n, lang| match (n, lang) {
-            ([a, b], Lang::En) => format!("{a} and {b} both produce `/{output}`"),
-            ([a, b], Lang::Fr) => format!("{a} et {b} produisent tous deux `/{output}`"),
-            (_, Lang::En) => format!("{} all produce `/{output}`", n.join(", ")),
-            (_, Lang::Fr) => format!("{} produisent tous `/{output}`", n.join(", ")),
-        });
-        let hint = if matches!(second, Claimant::Generated(_)) {
-            own_address()
-        } else {
-            tr!(
-                "give one of them another file name or `slug:`",
-                "donnez à l'un d'eux un autre nom de fichier ou `slug:`"
-            )
-        };
-        errors.push(located(blamed, message).with_hint(hint));
+    None
+}
+
+/// The error on `who` for its `output`, whose name some consumer cannot
+/// take (`why`), shown cut to 80 characters.
+fn badly_named(output: &str, who: &Claimant<'_>, why: &Text) -> Diagnostic {
+    let shown: String = output.chars().take(80).collect();
+    let cut = if shown.len() < output.len() {
+        "…"
+    } else {
+        ""
+    };
+    located(
+        who,
+        why.map(|why, lang| match lang {
+            Lang::En => format!("the output `{}{cut}` {why}", shown.escape_debug()),
+            Lang::Fr => format!("la sortie `{}{cut}` {why}", shown.escape_debug()),
+        }),
+    )
+    .with_hint(tr!(
+        "choose a shorter name of letters, digits and hyphens",
+        "choisissez un nom plus court, fait de lettres, de chiffres et de tirets"
+    ))
+}
+
+/// The error when several `claimants` produce `output`, naming them all:
+/// on the source that chose the path, else on the later source. None when
+/// only generated outputs meet there: they meet only where the pages or
+/// sections they belong to do, and that collision is reported on its own.
+fn collision(output: &str, claimants: &[Claimant<'_>]) -> Option<Diagnostic> {
+    if claimants.len() < 2 {
+        return None;
     }
-    errors
+    let mut sorted: Vec<&Claimant<'_>> = claimants.iter().collect();
+    sorted.sort_by(|a, b| a.key().cmp(&b.key()));
+    sorted.dedup();
+    if sorted.len() < 2 || matches!(sorted[0], Claimant::Generated(_)) {
+        return None;
+    }
+    let (first, second) = (sorted[0], sorted[1]);
+    let chose = |c: &Claimant<'_>| matches!(c, Claimant::Source { chose: true, .. });
+    let blamed = match (first, second) {
+        (a, Claimant::Generated(_)) => a,
+        (a, b) if chose(a) && !chose(b) => a,
+        (_, b) => b,
+    };
+    let names = sorted.iter().map(|c| c.name()).collect::<Vec<_>>();
+    let message = with_names(&names, |n, lang| match (n, lang) {
+        ([a, b], Lang::En) => format!("{a} and {b} both produce `/{output}`"),
+        ([a, b], Lang::Fr) => format!("{a} et {b} produisent tous deux `/{output}`"),
+        (_, Lang::En) => format!("{} all produce `/{output}`", n.join(", ")),
+        (_, Lang::Fr) => format!("{} produisent tous `/{output}`", n.join(", ")),
+    });
+    let hint = if matches!(second, Claimant::Generated(_)) {
+        own_address()
+    } else {
+        tr!(
+            "give one of them another file name or `slug:`",
+            "donnez à l'un d'eux un autre nom de fichier ou `slug:`"
+        )
+    };
+    Some(located(blamed, message).with_hint(hint))
 }
 
 /// A diagnostic on `who`: at its claim in its text, or on the config for a

@@ -265,113 +265,18 @@ pub fn parse_collections(
         let mut fields = Vec::new();
         for (name, spec) in raw.fields {
             let name = name.as_str().unwrap_or_default().to_string();
-            let spec: RawField = match yaml::from_value(spec) {
-                Ok(s) => s,
-                Err(message) => {
-                    error(
-                        &[&folder, "fields", &name],
-                        Text::new(
-                            format!("`collections.{folder}.fields.{name}`: {}", message.en),
-                            format!("`collections.{folder}.fields.{name}` : {}", message.fr),
-                        ),
-                        tr!(
-                            "a field takes `type`, and may take `required`, `default`, `values`, `of`, `collection`, `after`, `description`",
-                            "un champ prend `type`, et peut prendre `required`, `default`, `values`, `of`, `collection`, `after`, `description`"
-                        ),
-                    );
-                    continue;
+            match parse_field(&folder, name, spec) {
+                Ok(field) => {
+                    for (message, hint) in declaration_problems(&field) {
+                        error(&[&folder, "fields", &field.name], message, hint);
+                    }
+                    fields.push(field);
                 }
-            };
-            let values = match enum_values(spec.values) {
-                Ok(v) => v,
-                Err(message) => {
-                    error(
-                        &[&folder, "fields", &name],
-                        message.map(|m, lang| {
-                            let colon = if lang == Lang::Fr { " :" } else { ":" };
-                            format!("`collections.{folder}.fields.{name}`{colon} {m}")
-                        }),
-                        tr!(
-                            "write `values: [a, b]` or `values: {{ fr: [a], en: [b] }}`",
-                            "écrivez `values: [a, b]` ou `values: {{ fr: [a], en: [b] }}`"
-                        ),
-                    );
-                    continue;
-                }
-            };
-            let needs_values = spec.kind == FieldKind::Enum || spec.of == Some(FieldKind::Enum);
-            if needs_values && values.is_empty() {
-                error(
-                    &[&folder, "fields", &name],
-                    tr!(
-                        "`{name}` is an enum with no `values`",
-                        "`{name}` est une énumération sans `values`"
-                    ),
-                    tr!(
-                        "list the allowed values: `values: [a, b]`",
-                        "donnez les valeurs permises : `values: [a, b]`"
-                    ),
-                );
+                Err((name, message, hint)) => error(&[&folder, "fields", &name], message, hint),
             }
-            if spec.kind == FieldKind::List && spec.of.is_none() {
-                error(
-                    &[&folder, "fields", &name],
-                    tr!(
-                        "`{name}` is a list without `of`",
-                        "`{name}` est une liste sans `of`"
-                    ),
-                    tr!(
-                        "say what the list holds: `of: string`",
-                        "dites ce que contient la liste : `of: string`"
-                    ),
-                );
-            }
-            let is_reference =
-                spec.kind == FieldKind::Reference || spec.of == Some(FieldKind::Reference);
-            if is_reference && spec.collection.is_none() {
-                error(
-                    &[&folder, "fields", &name],
-                    tr!(
-                        "`{name}` is a reference without `collection`",
-                        "`{name}` est une référence sans `collection`"
-                    ),
-                    tr!(
-                        "name the section it points to: `collection: clubs`",
-                        "nommez la section visée : `collection: clubs`"
-                    ),
-                );
-            }
-            fields.push(Field {
-                name,
-                kind: spec.kind,
-                item: spec.of,
-                required: spec.required,
-                default: spec.default,
-                values,
-                collection: spec.collection,
-                after: spec.after,
-                description: spec.description,
-            });
         }
-        for field in &fields {
-            if let Some(after) = &field.after {
-                if !fields.iter().any(|f| &f.name == after)
-                    && !COMMON_KEYS.contains(&after.as_str())
-                {
-                    let name = &field.name;
-                    error(
-                        &[&folder, "fields", name],
-                        tr!(
-                            "`{name}` must come after `{after}`, which is not a field",
-                            "`{name}` doit venir après `{after}`, qui n'est pas un champ"
-                        ),
-                        tr!(
-                            "name another date field of the collection",
-                            "nommez un autre champ de date de la collection"
-                        ),
-                    );
-                }
-            }
+        for (field, message, hint) in unknown_after(&fields) {
+            error(&[&folder, "fields", &field.name], message, hint);
         }
         collections.push(Collection {
             folder,
@@ -381,6 +286,132 @@ pub fn parse_collections(
         });
     }
     (collections, errors)
+}
+
+/// A message and its hint.
+type Problem = (Text, Text);
+
+/// The field `name` of the collection `folder`, read from its `spec`; or,
+/// when it cannot be read, its name with the message and the hint.
+fn parse_field(folder: &str, name: String, spec: Value) -> Result<Field, (String, Text, Text)> {
+    let spec: RawField = match yaml::from_value(spec) {
+        Ok(s) => s,
+        Err(message) => {
+            let message = Text::new(
+                format!("`collections.{folder}.fields.{name}`: {}", message.en),
+                format!("`collections.{folder}.fields.{name}` : {}", message.fr),
+            );
+            return Err((
+                name,
+                message,
+                tr!(
+                    "a field takes `type`, and may take `required`, `default`, `values`, `of`, `collection`, `after`, `description`",
+                    "un champ prend `type`, et peut prendre `required`, `default`, `values`, `of`, `collection`, `after`, `description`"
+                ),
+            ));
+        }
+    };
+    let values = match enum_values(spec.values) {
+        Ok(v) => v,
+        Err(message) => {
+            let message = message.map(|m, lang| {
+                let colon = if lang == Lang::Fr { " :" } else { ":" };
+                format!("`collections.{folder}.fields.{name}`{colon} {m}")
+            });
+            return Err((
+                name,
+                message,
+                tr!(
+                    "write `values: [a, b]` or `values: {{ fr: [a], en: [b] }}`",
+                    "écrivez `values: [a, b]` ou `values: {{ fr: [a], en: [b] }}`"
+                ),
+            ));
+        }
+    };
+    Ok(Field {
+        name,
+        kind: spec.kind,
+        item: spec.of,
+        required: spec.required,
+        default: spec.default,
+        values,
+        collection: spec.collection,
+        after: spec.after,
+        description: spec.description,
+    })
+}
+
+/// What the declaration of `field` lacks for its type: an enum's
+/// `values`, a list's `of`, a reference's `collection`.
+fn declaration_problems(field: &Field) -> Vec<Problem> {
+    let name = &field.name;
+    let mut problems = Vec::new();
+    let needs_values = field.kind == FieldKind::Enum || field.item == Some(FieldKind::Enum);
+    if needs_values && field.values.is_empty() {
+        problems.push((
+            tr!(
+                "`{name}` is an enum with no `values`",
+                "`{name}` est une énumération sans `values`"
+            ),
+            tr!(
+                "list the allowed values: `values: [a, b]`",
+                "donnez les valeurs permises : `values: [a, b]`"
+            ),
+        ));
+    }
+    if field.kind == FieldKind::List && field.item.is_none() {
+        problems.push((
+            tr!(
+                "`{name}` is a list without `of`",
+                "`{name}` est une liste sans `of`"
+            ),
+            tr!(
+                "say what the list holds: `of: string`",
+                "dites ce que contient la liste : `of: string`"
+            ),
+        ));
+    }
+    let is_reference =
+        field.kind == FieldKind::Reference || field.item == Some(FieldKind::Reference);
+    if is_reference && field.collection.is_none() {
+        problems.push((
+            tr!(
+                "`{name}` is a reference without `collection`",
+                "`{name}` est une référence sans `collection`"
+            ),
+            tr!(
+                "name the section it points to: `collection: clubs`",
+                "nommez la section visée : `collection: clubs`"
+            ),
+        ));
+    }
+    problems
+}
+
+/// The fields of a collection that must come `after` a key that is
+/// neither one of its fields nor a common one, each with its problem.
+fn unknown_after(fields: &[Field]) -> Vec<(&Field, Text, Text)> {
+    fields
+        .iter()
+        .filter_map(|field| {
+            let after = field.after.as_deref()?;
+            if fields.iter().any(|f| f.name == after) || COMMON_KEYS.contains(&after) {
+                return None;
+            }
+            let name = &field.name;
+            Some((
+                field,
+                tr!(
+                    "`{name}` must come after `{after}`, which is not a field",
+                    "`{name}` doit venir après `{after}`, qui n'est pas un champ"
+                ),
+                tr!(
+                    "name another date field of the collection",
+                    "nommez un autre champ de date de la collection"
+                ),
+            ))
+        })
+        .collect()
 }
 
 /// "did you mean `x`?", the hint of every near miss.

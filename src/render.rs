@@ -113,33 +113,7 @@ pub(crate) fn compile(
 ) -> Result<Engine, Vec<Diagnostic>> {
     let mut errors = Vec::new();
     let strings = read_strings(theme, site, &mut errors);
-    let links = Arc::new(Links {
-        base_path: site.config.base_path.clone(),
-        index: LinkIndex::new(site),
-        assets: theme
-            .static_files
-            .iter()
-            .filter_map(|f| {
-                f.path
-                    .split_once("/static/")
-                    .map(|(_, rest)| rest.to_string())
-            })
-            .map(|inner| {
-                let output = site
-                    .fingerprinted
-                    .get(&inner)
-                    .cloned()
-                    .unwrap_or_else(|| format!("static/{inner}"));
-                (inner, output)
-            })
-            .collect(),
-        base_url: site.config.base_url.trim_end_matches('/').to_string(),
-        images: Arc::clone(images),
-        image_sources: images
-            .iter()
-            .map(|i| (i.source.clone(), i.output().to_string()))
-            .collect(),
-    });
+    let links = Arc::new(Links::of(theme, site, images));
     let strings = Arc::new(strings);
     let files: Vec<&TextFile> = theme.templates.iter().chain(&theme.shortcodes).collect();
     let sources: HashMap<String, (String, String)> = files
@@ -153,26 +127,93 @@ pub(crate) fn compile(
         .map(|f| (template_name(f), f.text.as_str()))
         .collect();
     if let Err(err) = tera.add_raw_templates(all.iter().map(|(n, t)| (n.as_str(), *t))) {
-        // Tera stops at the first broken template: compile each alone to find
-        // every syntax error, and fall back to the combined error otherwise.
-        let mut syntax: Vec<Diagnostic> = all
-            .iter()
-            .filter_map(|(name, text)| {
-                let mut alone = new_tera(&links, &strings);
-                match alone.add_raw_template(name, text) {
-                    Err(e) if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) => {
-                        Some(to_diagnostic(&e, &sources))
-                    }
-                    _ => None,
-                }
-            })
-            .collect();
-        if syntax.is_empty() {
-            syntax.push(to_diagnostic(&err, &sources));
-        }
-        errors.extend(syntax);
+        errors.extend(syntax_errors(&all, &links, &strings, &err, &sources));
         return Err(errors);
     }
+    let shortcodes = shortcode_components(theme, &tera, &mut errors);
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    Ok(Engine {
+        tera,
+        sources,
+        shortcodes,
+        images: Arc::clone(images),
+    })
+}
+
+impl Links {
+    /// What template functions need to know of `site`, its `theme`'s
+    /// static files (by their fingerprinted path where there is one) and
+    /// its planned `images`.
+    fn of(theme: &ThemeFiles, site: &Site, images: &Arc<Images>) -> Links {
+        Links {
+            base_path: site.config.base_path.clone(),
+            index: LinkIndex::new(site),
+            assets: theme
+                .static_files
+                .iter()
+                .filter_map(|f| {
+                    f.path
+                        .split_once("/static/")
+                        .map(|(_, rest)| rest.to_string())
+                })
+                .map(|inner| {
+                    let output = site
+                        .fingerprinted
+                        .get(&inner)
+                        .cloned()
+                        .unwrap_or_else(|| format!("static/{inner}"));
+                    (inner, output)
+                })
+                .collect(),
+            base_url: site.config.base_url.trim_end_matches('/').to_string(),
+            images: Arc::clone(images),
+            image_sources: images
+                .iter()
+                .map(|i| (i.source.clone(), i.output().to_string()))
+                .collect(),
+        }
+    }
+}
+
+/// Every syntax error of the templates `all` (name, text), when they fail
+/// together with `combined`. Tera stops at the first broken template:
+/// each is compiled alone, in an engine with the site's `links` and
+/// `strings`, to find every syntax error, with `combined` as the fallback
+/// otherwise.
+fn syntax_errors(
+    all: &[(String, &str)],
+    links: &Arc<Links>,
+    strings: &Arc<Strings>,
+    combined: &tera::Error,
+    sources: &HashMap<String, (String, String)>,
+) -> Vec<Diagnostic> {
+    let mut syntax: Vec<Diagnostic> = all
+        .iter()
+        .filter_map(|(name, text)| {
+            let mut alone = new_tera(links, strings);
+            match alone.add_raw_template(name, text) {
+                Err(e) if matches!(e.kind(), tera::ErrorKind::SyntaxError(_)) => {
+                    Some(to_diagnostic(&e, sources))
+                }
+                _ => None,
+            }
+        })
+        .collect();
+    if syntax.is_empty() {
+        syntax.push(to_diagnostic(combined, sources));
+    }
+    syntax
+}
+
+/// The names of the theme's shortcodes: the file stems that define a
+/// component of their name in `tera`; an error for each file that does not.
+fn shortcode_components(
+    theme: &ThemeFiles,
+    tera: &Tera,
+    errors: &mut Vec<Diagnostic>,
+) -> BTreeSet<String> {
     let mut shortcodes = BTreeSet::new();
     for file in &theme.shortcodes {
         let name = template_name(file);
@@ -198,15 +239,7 @@ pub(crate) fn compile(
             );
         }
     }
-    if !errors.is_empty() {
-        return Err(errors);
-    }
-    Ok(Engine {
-        tera,
-        sources,
-        shortcodes,
-        images: Arc::clone(images),
-    })
+    shortcodes
 }
 
 /// Reads `i18n/<lang>.yaml` of every language (nested keys are joined with dots).
@@ -719,17 +752,7 @@ fn engine_text(message: &str, syntax: bool) -> Text {
 /// Maps a Tera error to a diagnostic located in the template file.
 fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>) -> Diagnostic {
     let locate = |name: &str, line: usize, col: usize, message: Text| {
-        let (path, text) = sources
-            .get(name)
-            .map_or((format!("templates/{name}"), ""), |(p, t)| {
-                (p.clone(), t.as_str())
-            });
-        let d = Diagnostic::error(path, message);
-        if line == 0 {
-            d
-        } else {
-            d.at(text, Position { line, col })
-        }
+        in_template(sources, name, Position { line, col }, message)
     };
     match err.kind() {
         tera::ErrorKind::SyntaxError(report) | tera::ErrorKind::RenderingError(report) => {
@@ -745,19 +768,8 @@ fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>)
                 span.start_col + 1,
                 engine_text(&message, syntax),
             );
-            if message.contains("not defined")
-                || message.contains("not found")
-                || message.contains("undefined")
-            {
-                d = d.with_hint(tr!(
-                    "check the spelling; templates see {CONTEXT_NAMES}; for an optional field write `x | default(value=...)` or test it with `{{% if x %}}`",
-                    "vérifiez l'orthographe ; les gabarits voient {CONTEXT_NAMES} ; pour un champ facultatif écrivez `x | default(value=...)` ou testez-le avec `{{% if x %}}`"
-                ));
-            } else if message == "Unknown tag" {
-                d = d.with_hint(tr!(
-                    "tags are block, extends, include, if, elif, else, for, break, continue, set, set_global, filter, raw, component and their `end` forms; check the spelling",
-                    "les balises sont block, extends, include, if, elif, else, for, break, continue, set, set_global, filter, raw, component et leurs formes `end` ; vérifiez l'orthographe"
-                ));
+            if let Some(hint) = report_hint(&message) {
+                d = d.with_hint(hint);
             }
             d
         }
@@ -816,36 +828,84 @@ fn to_diagnostic(err: &tera::Error, sources: &HashMap<String, (String, String)>)
                 "retirez cet `{{% include %}}`, ou incluez un gabarit qui ne ramène pas ici"
             ))
         }
-        _ => {
-            // Validation errors (unknown filter, test, function, component,
-            // block) come as a pre-rendered report: tera 2.4 builds a
-            // `ReportError` with its span for each, then keeps only their
-            // rendered text (`Error::message(reports.join(..))` in
-            // `Tera::finalize_templates`), so no span is there as
-            // data. Read its `--> name:line:col` line.
-            let text = err.to_string();
-            let first = text
-                .lines()
-                .next()
-                .unwrap_or("")
-                .trim_start_matches("error: ")
-                .to_string();
-            let located = text.lines().find_map(|l| {
-                let rest = l.trim_start().strip_prefix("--> ")?;
-                let mut parts = rest.rsplitn(3, ':');
-                let col: usize = parts.next()?.parse().ok()?;
-                let line: usize = parts.next()?.parse().ok()?;
-                Some((parts.next()?.to_string(), line, col))
-            });
-            match located {
-                Some((name, line, col)) => locate(&name, line, col, engine_text(&first, true)),
-                None => match named_template(&text, sources) {
-                    Some(path) => Diagnostic::error(path, engine_text(&text, false)),
-                    // Not about one template: said as such, not as a file.
-                    None => Diagnostic::general(engine_text(&text, false)),
-                },
-            }
-        }
+        _ => validation_diagnostic(err, sources),
+    }
+}
+
+/// A diagnostic in the template `name`, at `at` (line 0: the whole file).
+fn in_template(
+    sources: &HashMap<String, (String, String)>,
+    name: &str,
+    at: Position,
+    message: Text,
+) -> Diagnostic {
+    let (path, text) = sources
+        .get(name)
+        .map_or((format!("templates/{name}"), ""), |(p, t)| {
+            (p.clone(), t.as_str())
+        });
+    let d = Diagnostic::error(path, message);
+    if at.line == 0 { d } else { d.at(text, at) }
+}
+
+/// The hint for an engine report's `message`: a name that may be
+/// misspelt, or a tag that does not exist.
+fn report_hint(message: &str) -> Option<Text> {
+    if message.contains("not defined")
+        || message.contains("not found")
+        || message.contains("undefined")
+    {
+        Some(tr!(
+            "check the spelling; templates see {CONTEXT_NAMES}; for an optional field write `x | default(value=...)` or test it with `{{% if x %}}`",
+            "vérifiez l'orthographe ; les gabarits voient {CONTEXT_NAMES} ; pour un champ facultatif écrivez `x | default(value=...)` ou testez-le avec `{{% if x %}}`"
+        ))
+    } else if message == "Unknown tag" {
+        Some(tr!(
+            "tags are block, extends, include, if, elif, else, for, break, continue, set, set_global, filter, raw, component and their `end` forms; check the spelling",
+            "les balises sont block, extends, include, if, elif, else, for, break, continue, set, set_global, filter, raw, component et leurs formes `end` ; vérifiez l'orthographe"
+        ))
+    } else {
+        None
+    }
+}
+
+/// The diagnostic of a validation error (unknown filter, test, function,
+/// component, block), located from its pre-rendered report: tera 2.4
+/// builds a `ReportError` with its span for each, then keeps only their
+/// rendered text (`Error::message(reports.join(..))` in
+/// `Tera::finalize_templates`), so no span is there as data. Its
+/// `--> name:line:col` line is read; without one, the template it names,
+/// or none.
+fn validation_diagnostic(
+    err: &tera::Error,
+    sources: &HashMap<String, (String, String)>,
+) -> Diagnostic {
+    let text = err.to_string();
+    let first = text
+        .lines()
+        .next()
+        .unwrap_or("")
+        .trim_start_matches("error: ")
+        .to_string();
+    let located = text.lines().find_map(|l| {
+        let rest = l.trim_start().strip_prefix("--> ")?;
+        let mut parts = rest.rsplitn(3, ':');
+        let col: usize = parts.next()?.parse().ok()?;
+        let line: usize = parts.next()?.parse().ok()?;
+        Some((parts.next()?.to_string(), line, col))
+    });
+    match located {
+        Some((name, line, col)) => in_template(
+            sources,
+            &name,
+            Position { line, col },
+            engine_text(&first, true),
+        ),
+        None => match named_template(&text, sources) {
+            Some(path) => Diagnostic::error(path, engine_text(&text, false)),
+            // Not about one template: said as such, not as a file.
+            None => Diagnostic::general(engine_text(&text, false)),
+        },
     }
 }
 

@@ -245,39 +245,18 @@ fn check_tags(
         .iter()
         .map(|l| format!("{}index.html", l.path))
         .collect();
-    let judged = judged_fragment_links(prepared);
     let html: Vec<(&String, &Vec<Arc<Tag>>)> = outputs
         .iter()
         .filter(|(k, _)| k.ends_with(".html"))
         .collect();
-    let ids: HashMap<&str, HashSet<&str>> = html
-        .iter()
-        .map(|(k, tags)| {
-            let set = tags
-                .iter()
-                .flat_map(|t| t.attributes.iter())
-                .filter(|(a, _)| a == "id" || a == "name")
-                .map(|(_, v)| v.as_str())
-                .collect();
-            (k.as_str(), set)
-        })
-        .collect();
-    let reported_in_body = images_reported_in_body(&sources);
-    // For suggestions: every output by its lower-case name, made at the
-    // first broken link (`serve` runs this after every edit).
-    let by_lowercase = std::cell::OnceCell::new();
-    let by_lowercase = || {
-        by_lowercase.get_or_init(|| {
-            // Images are not among the outputs held in memory: their
-            // originals are named by the plan.
-            outputs
-                .keys()
-                .map(String::as_str)
-                .chain(prepared.images.originals())
-                .map(|k| (k.to_lowercase(), k))
-                .collect::<HashMap<String, &str>>()
-        })
+    let targets = Targets {
+        prepared,
+        outputs,
+        ids: ids_by_output(&html),
+        judged: judged_fragment_links(prepared),
+        by_lowercase: std::cell::OnceCell::new(),
     };
+    let reported_in_body = images_reported_in_body(&sources);
     let mut found: Found<'_> = BTreeMap::new();
     for (page, tags) in &html {
         for tag in *tags {
@@ -288,42 +267,12 @@ fn check_tags(
                 if left_out.contains(&key) {
                     continue;
                 }
-                // An image's variants are made by `build` alone; their names
-                // are known from the plan.
-                let finding = if !outputs.contains_key(&key) && !prepared.images.is_output(&key) {
-                    let hint = near_output(url, &key, outputs, by_lowercase(), base_path).unwrap_or_else(|| {
-                        tr!(
-                            "check the address; link to pages by their source with `@/section/page.md`",
-                            "vérifiez l'adresse ; pointez vers les pages par leur source avec `@/section/page.md`"
-                        )
-                    });
-                    (
-                        tr!(
-                            "link to `{url}`, which is not a page or file of the site",
-                            "lien vers `{url}`, qui n'est ni une page ni un fichier du site"
-                        ),
-                        hint,
-                    )
-                } else if !fragment.is_empty()
-                    && !judged.contains(url)
-                    && !ids
-                        .get(key.as_str())
-                        .is_some_and(|set| set.contains(fragment.as_str()))
-                {
-                    (
-                        tr!(
-                            "link to `{url}`: no element has the id `{fragment}` there",
-                            "lien vers `{url}` : aucun élément n'y a l'identifiant `{fragment}`"
-                        ),
-                        fragment_hint(url, &fragment, ids.get(key.as_str())),
-                    )
-                } else {
-                    continue;
-                };
-                found
-                    .entry((finding.0, finding.1, url.to_string()))
-                    .or_default()
-                    .push(page);
+                if let Some((message, hint)) = targets.broken_link(url, &key, &fragment) {
+                    found
+                        .entry((message, hint, url.to_string()))
+                        .or_default()
+                        .push(page);
+                }
             }
             if without_alt(tag)
                 && !reported_in_body
@@ -349,6 +298,90 @@ fn check_tags(
         }
     }
     place_findings(found, &sources, base_path)
+}
+
+/// The ids (and anchor names) of each HTML output, for links with a fragment.
+fn ids_by_output<'a>(
+    html: &[(&'a String, &'a Vec<Arc<Tag>>)],
+) -> HashMap<&'a str, HashSet<&'a str>> {
+    html.iter()
+        .map(|(k, tags)| {
+            let set = tags
+                .iter()
+                .flat_map(|t| t.attributes.iter())
+                .filter(|(a, _)| a == "id" || a == "name")
+                .map(|(_, v)| v.as_str())
+                .collect();
+            (k.as_str(), set)
+        })
+        .collect()
+}
+
+/// What links of the site's HTML may lead to: its outputs and planned
+/// images, and the ids in each page.
+struct Targets<'a> {
+    prepared: &'a PreparedSite,
+    outputs: &'a BTreeMap<String, Vec<Arc<Tag>>>,
+    ids: HashMap<&'a str, HashSet<&'a str>>,
+    /// Fragment links the build judged already (see [`judged_fragment_links`]).
+    judged: HashSet<String>,
+    /// For suggestions: every output by its lower-case name, made at the
+    /// first broken link (`serve` runs the check after every edit).
+    by_lowercase: std::cell::OnceCell<HashMap<String, &'a str>>,
+}
+
+impl<'a> Targets<'a> {
+    /// The message and hint for a link to `url`, which leads to the output
+    /// `key` and its `fragment`, when it leads nowhere: no such output, or
+    /// no such id there.
+    fn broken_link(&self, url: &str, key: &str, fragment: &str) -> Option<(Text, Text)> {
+        let base_path = &self.prepared.site.config.base_path;
+        // An image's variants are made by `build` alone; their names
+        // are known from the plan.
+        if !self.outputs.contains_key(key) && !self.prepared.images.is_output(key) {
+            let hint = near_output(url, key, self.outputs, self.by_lowercase(), base_path)
+                .unwrap_or_else(|| {
+                    tr!(
+                        "check the address; link to pages by their source with `@/section/page.md`",
+                        "vérifiez l'adresse ; pointez vers les pages par leur source avec `@/section/page.md`"
+                    )
+                });
+            return Some((
+                tr!(
+                    "link to `{url}`, which is not a page or file of the site",
+                    "lien vers `{url}`, qui n'est ni une page ni un fichier du site"
+                ),
+                hint,
+            ));
+        }
+        let ids = self.ids.get(key);
+        if fragment.is_empty()
+            || self.judged.contains(url)
+            || ids.is_some_and(|set| set.contains(fragment))
+        {
+            return None;
+        }
+        Some((
+            tr!(
+                "link to `{url}`: no element has the id `{fragment}` there",
+                "lien vers `{url}` : aucun élément n'y a l'identifiant `{fragment}`"
+            ),
+            fragment_hint(url, fragment, ids),
+        ))
+    }
+
+    /// Every output by its lower-case name, made once. Images are not
+    /// among the outputs held in memory: their originals are named by the plan.
+    fn by_lowercase(&self) -> &HashMap<String, &'a str> {
+        self.by_lowercase.get_or_init(|| {
+            self.outputs
+                .keys()
+                .map(String::as_str)
+                .chain(self.prepared.images.originals())
+                .map(|k| (k.to_lowercase(), k))
+                .collect()
+        })
+    }
 }
 
 /// `@/page.md#heading` links of written pages: the build judged them

@@ -394,6 +394,79 @@ fn is_end_tag(src: &str, pos: usize) -> Option<usize> {
     c.eat("%}").then_some(c.pos)
 }
 
+/// The name and arguments of the call that opens at `found` (a `{%` when
+/// it is a `block`, else a `{{`), and the offset after its closing `%}`
+/// or `}}`.
+fn opening(
+    source: &str,
+    found: usize,
+    block: bool,
+) -> Result<(String, Vec<Arg>, usize), SyntaxError> {
+    let mut c = Cursor {
+        src: source,
+        pos: found + 2,
+    };
+    c.skip_ws();
+    let name = c.ident().unwrap_or_default();
+    c.skip_ws();
+    let args = c.args()?;
+    c.skip_ws();
+    let close = if block { "%}" } else { "}}" };
+    if !c.eat(close) {
+        return Err(c.error(
+            tr!(
+                "expected `{close}` to end the call to `{name}`",
+                "`{close}` attendu pour finir l'appel à `{name}`"
+            ),
+            tr!("end the call with {close}", "finissez l'appel par {close}"),
+        ));
+    }
+    Ok((name, args, c.pos))
+}
+
+/// Where the body that starts at `body_start` ends: the offsets of its
+/// matching `{% end %}` and of what follows it (calls with bodies may
+/// nest; tags in the `code` ranges do not count), or `None` when it is
+/// never closed. The error when calls nest deeper than [`MAX_NESTING`]
+/// there: rendering recurses into bodies, so an unbounded depth would
+/// overflow the stack, and each level rescans its body.
+fn body_end(
+    source: &str,
+    body_start: usize,
+    code: &[std::ops::Range<usize>],
+) -> Result<Option<(usize, usize)>, SyntaxError> {
+    let mut depth = 1;
+    let mut scan = body_start;
+    while let Some(next) = source[scan..].find("{%").map(|i| scan + i) {
+        scan = next + 2;
+        if in_ranges(code, next) {
+            continue;
+        }
+        if let Some(after) = is_end_tag(source, next) {
+            depth -= 1;
+            if depth == 0 {
+                return Ok(Some((next, after)));
+            }
+        } else if looks_like_call(source, next + 2) {
+            depth += 1;
+            if depth > MAX_NESTING {
+                return Err(SyntaxError {
+                    offset: next,
+                    message: tr!(
+                        "shortcodes are nested more than {MAX_NESTING} deep here",
+                        "des shortcodes sont imbriqués sur plus de {MAX_NESTING} niveaux ici"
+                    ),
+                    hint: tr!(
+                        "close each shortcode with `{{% end %}}` before this point, or nest fewer of them",
+                        "fermez chaque shortcode par `{{% end %}}` avant ce point, ou imbriquez-en moins"
+                    ),
+                });
+            }
+        }
+    }
+    Ok(None)
+}
+
 /// Finds the top-level calls in `source` (bodies are searched when rendered).
 pub fn find_calls(source: &str) -> (Vec<Call>, Vec<SyntaxError>) {
     let mut calls = Vec::new();
@@ -414,89 +487,34 @@ pub fn find_calls(source: &str) -> (Vec<Call>, Vec<SyntaxError>) {
         {
             continue;
         }
-        let mut c = Cursor {
-            src: source,
-            pos: found + 2,
-        };
-        c.skip_ws();
-        let name = c.ident().unwrap_or_default();
-        c.skip_ws();
-        let args = match c.args() {
-            Ok(a) => a,
+        let (name, args, tag_end) = match opening(source, found, block) {
+            Ok(opening) => opening,
             Err(e) => {
                 errors.push(e);
                 continue;
             }
         };
-        c.skip_ws();
-        let close = if block { "%}" } else { "}}" };
-        if !c.eat(close) {
-            errors.push(c.error(
-                tr!(
-                    "expected `{close}` to end the call to `{name}`",
-                    "`{close}` attendu pour finir l'appel à `{name}`"
-                ),
-                tr!("end the call with {close}", "finissez l'appel par {close}"),
-            ));
-            continue;
-        }
         if !block {
             calls.push(Call {
                 name,
                 args,
-                range: found..c.pos,
+                range: found..tag_end,
                 body: None,
             });
-            pos = c.pos;
+            pos = tag_end;
             continue;
         }
-        // A body runs to the matching `{% end %}`; calls with bodies may nest.
-        let body_start = c.pos;
-        let mut depth = 1;
-        let mut scan = body_start;
-        let mut end = None;
-        while let Some(next) = source[scan..].find("{%").map(|i| scan + i) {
-            scan = next + 2;
-            if in_code(next) {
-                continue;
-            }
-            if let Some(after) = is_end_tag(source, next) {
-                depth -= 1;
-                if depth == 0 {
-                    end = Some((next, after));
-                    break;
-                }
-            } else if looks_like_call(source, next + 2) {
-                depth += 1;
-                if depth > MAX_NESTING {
-                    // Rendering recurses into bodies: an unbounded depth
-                    // would overflow the stack, and each level rescans its body.
-                    errors.push(SyntaxError {
-                        offset: next,
-                        message: tr!(
-                            "shortcodes are nested more than {MAX_NESTING} deep here",
-                            "des shortcodes sont imbriqués sur plus de {MAX_NESTING} niveaux ici"
-                        ),
-                        hint: tr!(
-                            "close each shortcode with `{{% end %}}` before this point, or nest fewer of them",
-                            "fermez chaque shortcode par `{{% end %}}` avant ce point, ou imbriquez-en moins"
-                        ),
-                    });
-                    return (calls, errors);
-                }
-            }
-        }
-        match end {
-            Some((body_end, after)) => {
+        match body_end(source, tag_end, &code) {
+            Ok(Some((body_end, after))) => {
                 calls.push(Call {
                     name,
                     args,
                     range: found..after,
-                    body: Some(body_start..body_end),
+                    body: Some(tag_end..body_end),
                 });
                 pos = after;
             }
-            None => errors.push(SyntaxError {
+            Ok(None) => errors.push(SyntaxError {
                 offset: found,
                 message: tr!(
                     "`{name}` is opened here and never closed",
@@ -507,6 +525,10 @@ pub fn find_calls(source: &str) -> (Vec<Call>, Vec<SyntaxError>) {
                     "ajoutez une ligne `{{% end %}}` après son contenu"
                 ),
             }),
+            Err(too_deep) => {
+                errors.push(too_deep);
+                return (calls, errors);
+            }
         }
     }
     (calls, errors)

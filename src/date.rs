@@ -445,22 +445,7 @@ pub(crate) fn place(text: &str, zone: Option<&str>) -> Result<Placed, Problem> {
         hint: why,
     })?;
     let Some(name) = zone else {
-        if value.time.is_some() && value.offset_minutes.is_none() {
-            return Err(Problem {
-                message: tr!(
-                    "`{value}` has no time zone",
-                    "`{value}` n'a pas de fuseau horaire"
-                ),
-                hint: tr!(
-                    "add `{ZONE_FIELD}: Europe/Paris` (the zone of the place) to the page",
-                    "ajoutez `{ZONE_FIELD}: Europe/Paris` (le fuseau du lieu) à la page"
-                ),
-            });
-        }
-        return Ok(Placed {
-            local: value,
-            zone: None,
-        });
+        return without_zone(value);
     };
     let tz = zone_named(name)?;
     let zone_name = tz.iana_name().unwrap_or(name.trim()).to_string();
@@ -471,20 +456,75 @@ pub(crate) fn place(text: &str, zone: Option<&str>) -> Result<Placed, Problem> {
     if value.time.is_none() {
         return Ok(placed(value));
     }
-    let civil = value.civil();
-    let written = value.format("%FT%H:%M", "en");
+    let wall = WallTime {
+        tz: &tz,
+        zone_name: &zone_name,
+        civil: value.civil(),
+        written: value.format("%FT%H:%M", "en"),
+    };
     if let Some(minutes) = value.offset_minutes {
+        let zulu = text.trim().ends_with(['Z', 'z']);
+        return wall.with_offset(&value, minutes, zulu).map(placed);
+    }
+    let civil = wall.civil;
+    match tz.to_ambiguous_timestamp(civil).offset() {
+        AmbiguousOffset::Unambiguous { offset } => Ok(placed(DateTime::from_civil(
+            civil.date(),
+            Some(civil.time()),
+            Some(minutes_of(offset)),
+        ))),
+        AmbiguousOffset::Gap { before, after } => Err(wall.skipped(before, after)),
+        AmbiguousOffset::Fold { before, after } => Err(wall.repeated(before, after)),
+    }
+}
+
+/// A date-time `value` of a page that names no zone: a date alone, or a
+/// time with its offset; a time without one cannot be placed.
+fn without_zone(value: DateTime) -> Result<Placed, Problem> {
+    if value.time.is_some() && value.offset_minutes.is_none() {
+        return Err(Problem {
+            message: tr!(
+                "`{value}` has no time zone",
+                "`{value}` n'a pas de fuseau horaire"
+            ),
+            hint: tr!(
+                "add `{ZONE_FIELD}: Europe/Paris` (the zone of the place) to the page",
+                "ajoutez `{ZONE_FIELD}: Europe/Paris` (le fuseau du lieu) à la page"
+            ),
+        });
+    }
+    Ok(Placed {
+        local: value,
+        zone: None,
+    })
+}
+
+/// A wall time of a date-time field in the zone the page names.
+struct WallTime<'a> {
+    tz: &'a TimeZone,
+    /// The zone's IANA name, for messages.
+    zone_name: &'a str,
+    civil: civil::DateTime,
+    /// The wall time as written, without its offset (`2026-03-29T02:30`).
+    written: String,
+}
+
+impl WallTime<'_> {
+    /// The `value` written with an offset of `minutes`, placed in the
+    /// zone: the offset must be the zone's at that instant, unless it is
+    /// `Z` (`zulu`), an instant in UTC shown in the zone.
+    fn with_offset(&self, value: &DateTime, minutes: i16, zulu: bool) -> Result<DateTime, Problem> {
         let instant = value
             .offset()
-            .to_timestamp(civil)
+            .to_timestamp(self.civil)
             .unwrap_or(Timestamp::UNIX_EPOCH);
-        let actual = tz.to_offset(instant);
-        let zulu = text.trim().ends_with(['Z', 'z']);
+        let actual = self.tz.to_offset(instant);
         if zulu || minutes_of(actual) == minutes {
-            return Ok(placed(DateTime::at_offset(instant, actual)));
+            return Ok(DateTime::at_offset(instant, actual));
         }
         let (given, real) = (offset_text(minutes), offset_text(minutes_of(actual)));
-        return Err(Problem {
+        let (written, zone_name) = (&self.written, self.zone_name);
+        Err(Problem {
             message: tr!(
                 "offset {given} is not that of {zone_name} at {written} (it is {real})",
                 "le décalage {given} n'est pas celui de {zone_name} à {written} (c'est {real})"
@@ -493,57 +533,68 @@ pub(crate) fn place(text: &str, zone: Option<&str>) -> Result<Placed, Problem> {
                 "write `{written}` without an offset: the build takes it from `{ZONE_FIELD}`",
                 "écrivez `{written}` sans décalage : la construction le déduit de `{ZONE_FIELD}`"
             ),
-        });
+        })
     }
-    match tz.to_ambiguous_timestamp(civil).offset() {
-        AmbiguousOffset::Unambiguous { offset } => Ok(placed(DateTime::from_civil(
-            civil.date(),
-            Some(civil.time()),
-            Some(minutes_of(offset)),
-        ))),
-        AmbiguousOffset::Gap { before, after } => {
-            // The instant the clocks jumped, read on both sides of the jump.
-            let later = before.to_timestamp(civil).unwrap_or(Timestamp::UNIX_EPOCH);
-            let change = tz.preceding(later).next().map_or(later, |t| t.timestamp());
-            let (from, to) = (
-                hm(before.to_datetime(change)),
-                hm(after.to_datetime(change)),
-            );
-            let shifted = DateTime::at_offset(later, after).format("%FT%H:%M", "en");
-            let (b, a) = (
-                offset_text(minutes_of(before)),
-                offset_text(minutes_of(after)),
-            );
-            Err(Problem {
-                message: tr!(
-                    "{written} does not exist in {zone_name}: that night clocks go forward from {from} to {to} ({b} to {a})",
-                    "{written} n'existe pas à {zone_name} : cette nuit-là, les horloges passent de {from} à {to} ({b} à {a})"
-                ),
-                hint: tr!(
-                    "write a time before {from} or from {to} on, e.g. `{shifted}`",
-                    "indiquez une heure avant {from} ou à partir de {to}, par exemple `{shifted}`"
-                ),
-            })
+
+    /// The problem of a wall time the clocks skip, going forward from the
+    /// offset `before` to `after`: the times on both sides of the jump, and
+    /// the time it would be read as.
+    fn skipped(&self, before: Offset, after: Offset) -> Problem {
+        let (written, zone_name) = (&self.written, self.zone_name);
+        // The instant the clocks jumped, read on both sides of the jump.
+        let later = before
+            .to_timestamp(self.civil)
+            .unwrap_or(Timestamp::UNIX_EPOCH);
+        let change = self
+            .tz
+            .preceding(later)
+            .next()
+            .map_or(later, |t| t.timestamp());
+        let (from, to) = (
+            hm(before.to_datetime(change)),
+            hm(after.to_datetime(change)),
+        );
+        let shifted = DateTime::at_offset(later, after).format("%FT%H:%M", "en");
+        let (b, a) = (
+            offset_text(minutes_of(before)),
+            offset_text(minutes_of(after)),
+        );
+        Problem {
+            message: tr!(
+                "{written} does not exist in {zone_name}: that night clocks go forward from {from} to {to} ({b} to {a})",
+                "{written} n'existe pas à {zone_name} : cette nuit-là, les horloges passent de {from} à {to} ({b} à {a})"
+            ),
+            hint: tr!(
+                "write a time before {from} or from {to} on, e.g. `{shifted}`",
+                "indiquez une heure avant {from} ou à partir de {to}, par exemple `{shifted}`"
+            ),
         }
-        AmbiguousOffset::Fold { before, after } => {
-            let reading = |offset: Offset| {
-                let instant = offset.to_timestamp(civil).unwrap_or(Timestamp::UNIX_EPOCH);
-                (
-                    format!("{written}{}", offset_text(minutes_of(offset))),
-                    DateTime::at_offset(instant, Offset::UTC).format("%H:%M", "en"),
-                )
-            };
-            let ((first, first_utc), (second, second_utc)) = (reading(before), reading(after));
-            Err(Problem {
-                message: tr!(
-                    "{written} happens twice in {zone_name}: that night clocks go back an hour; it is {first} ({first_utc} UTC) or {second} ({second_utc} UTC)",
-                    "{written} a lieu deux fois à {zone_name} : cette nuit-là, les horloges reculent d'une heure ; c'est {first} ({first_utc} UTC) ou {second} ({second_utc} UTC)"
-                ),
-                hint: tr!(
-                    "write the one you mean with its offset: `{first}` (the first) or `{second}` (the second)",
-                    "écrivez celle que vous voulez avec son décalage : `{first}` (la première) ou `{second}` (la seconde)"
-                ),
-            })
+    }
+
+    /// The problem of a wall time that happens twice, the clocks going
+    /// back from the offset `before` to `after`: both readings, with their
+    /// offsets and in UTC.
+    fn repeated(&self, before: Offset, after: Offset) -> Problem {
+        let (written, zone_name) = (&self.written, self.zone_name);
+        let reading = |offset: Offset| {
+            let instant = offset
+                .to_timestamp(self.civil)
+                .unwrap_or(Timestamp::UNIX_EPOCH);
+            (
+                format!("{written}{}", offset_text(minutes_of(offset))),
+                DateTime::at_offset(instant, Offset::UTC).format("%H:%M", "en"),
+            )
+        };
+        let ((first, first_utc), (second, second_utc)) = (reading(before), reading(after));
+        Problem {
+            message: tr!(
+                "{written} happens twice in {zone_name}: that night clocks go back an hour; it is {first} ({first_utc} UTC) or {second} ({second_utc} UTC)",
+                "{written} a lieu deux fois à {zone_name} : cette nuit-là, les horloges reculent d'une heure ; c'est {first} ({first_utc} UTC) ou {second} ({second_utc} UTC)"
+            ),
+            hint: tr!(
+                "write the one you mean with its offset: `{first}` (the first) or `{second}` (the second)",
+                "écrivez celle que vous voulez avec son décalage : `{first}` (la première) ou `{second}` (la seconde)"
+            ),
         }
     }
 }

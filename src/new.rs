@@ -419,6 +419,64 @@ fn next_steps(path: &str, original: Option<&str>, lang: &str, placeholders: bool
     Text::new(text.en + &steps.en, text.fr + &steps.fr)
 }
 
+/// The error when the site has no section `section` among the `known`
+/// ones, with the nearest name or the list of them.
+fn check_section(section: &str, known: &[String]) -> Result<(), Diagnostic> {
+    if known.iter().any(|s| s == section) {
+        return Ok(());
+    }
+    let names: Vec<&str> = known.iter().map(String::as_str).collect();
+    let hint = if let Some(close) = did_you_mean(section, &names) {
+        did_you_mean_hint(close)
+    } else {
+        let list = names.join(", ");
+        tr!("sections are: {list}", "les sections sont : {list}")
+    };
+    Err(Diagnostic::general(tr!(
+        "there is no section `{section}`",
+        "il n'y a pas de section `{section}`"
+    ))
+    .with_hint(hint))
+}
+
+/// The file name (slug) that `title` gives a new page, or why it cannot
+/// name one: empty, or `index`, which names a folder's own page (as
+/// `_index.md` does), not a new one.
+fn file_slug(title: &str) -> Result<String, Diagnostic> {
+    let slug = slugify(title);
+    if slug.is_empty() {
+        return Err(Diagnostic::general(tr!(
+            "`{title}` gives an empty file name",
+            "`{title}` donne un nom de fichier vide"
+        ))
+        .with_hint(tr!(
+            "use letters or digits in the title",
+            "mettez des lettres ou des chiffres dans le titre"
+        )));
+    }
+    if slug == "index" {
+        return Err(Diagnostic::general(tr!(
+            "`{title}` gives the file name index.md, which is a folder's own page",
+            "`{title}` donne le nom de fichier index.md, qui est la page d'un dossier"
+        ))
+        .with_hint(tr!("choose another title", "choisissez un autre titre")));
+    }
+    Ok(slug)
+}
+
+/// Writes `text` to a new file at `path`, with its folders. `create_new`
+/// refuses a file that appeared since the page was placed: never over one.
+fn write_new(path: &Path, text: &str) -> std::io::Result<()> {
+    if let Some(parent) = path.parent() {
+        std::fs::create_dir_all(parent)?;
+    }
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create_new(true)
+        .open(path)?;
+    std::io::Write::write_all(&mut file, text.as_bytes())
+}
+
 /// Writes a new page of the section in `section` (a folder under
 /// `content/`) titled `title`, in `lang` (the default language when `None`);
 /// returns its path and what to do next.
@@ -430,21 +488,7 @@ pub fn new_page(
 ) -> Result<Created, Diagnostic> {
     let config = read_config(root)?;
     let languages = Languages::of(&config);
-    let known = sections(root, &config, &languages);
-    if !known.iter().any(|s| s == section) {
-        let names: Vec<&str> = known.iter().map(String::as_str).collect();
-        let hint = if let Some(close) = did_you_mean(section, &names) {
-            did_you_mean_hint(close)
-        } else {
-            let list = names.join(", ");
-            tr!("sections are: {list}", "les sections sont : {list}")
-        };
-        return Err(Diagnostic::general(tr!(
-            "there is no section `{section}`",
-            "il n'y a pas de section `{section}`"
-        ))
-        .with_hint(hint));
-    }
+    check_section(section, &sections(root, &config, &languages))?;
     let lang = lang.unwrap_or(&config.default_language);
     if config.language(lang).is_none() {
         let codes = languages.codes.join(", ");
@@ -457,25 +501,7 @@ pub fn new_page(
         )
         .with_hint(tr!("languages are: {codes}", "les langues sont : {codes}")));
     }
-    let slug = slugify(title);
-    if slug.is_empty() {
-        return Err(Diagnostic::general(tr!(
-            "`{title}` gives an empty file name",
-            "`{title}` donne un nom de fichier vide"
-        ))
-        .with_hint(tr!(
-            "use letters or digits in the title",
-            "mettez des lettres ou des chiffres dans le titre"
-        )));
-    }
-    // `index.md` and `_index.md` name a folder's own page, not a new one.
-    if slug == "index" {
-        return Err(Diagnostic::general(tr!(
-            "`{title}` gives the file name index.md, which is a folder's own page",
-            "`{title}` donne le nom de fichier index.md, qui est la page d'un dossier"
-        ))
-        .with_hint(tr!("choose another title", "choisissez un autre titre")));
-    }
+    let slug = file_slug(title)?;
     let suffix = if lang == config.default_language {
         String::new()
     } else {
@@ -501,19 +527,7 @@ pub fn new_page(
         .collection(section)
         .map_or(&[][..], |c| c.fields.as_slice());
     let text = page_text(title, common, fields, lang);
-    let path = root.join(&rel);
-    let write = || -> std::io::Result<()> {
-        if let Some(parent) = path.parent() {
-            std::fs::create_dir_all(parent)?;
-        }
-        // `create_new` refuses a file that appeared since the check above.
-        let mut file = std::fs::OpenOptions::new()
-            .write(true)
-            .create_new(true)
-            .open(&path)?;
-        std::io::Write::write_all(&mut file, text.as_bytes())
-    };
-    write().map_err(|e| {
+    write_new(&root.join(&rel), &text).map_err(|e| {
         Diagnostic::error(
             &rel,
             tr!(

@@ -147,6 +147,28 @@ enum Wrong {
     Said(Text, Text),
 }
 
+impl Wrong {
+    /// The message and hint for this, the mistake in the `value` of `key`.
+    fn told(self, key: &str, value: &Value) -> (Text, Text) {
+        match self {
+            Wrong::Expected(expected) => {
+                let found = yaml::describe(value);
+                (
+                    Text::new(
+                        format!("`{key}` must be {}", expected.en),
+                        format!("`{key}` doit être {}", expected.fr),
+                    ),
+                    Text::new(
+                        format!("found {}", found.en),
+                        format!("valeur trouvée : {}", found.fr),
+                    ),
+                )
+            }
+            Wrong::Said(message, hint) => (message, hint),
+        }
+    }
+}
+
 impl FrontMatter {
     /// Reads the fields of `split` (from the file at `path` whose text is
     /// `text`); any mistake is an error.
@@ -207,28 +229,14 @@ impl FrontMatter {
                 Ok(false) => {
                     fm.extra.insert(Value::String(key.to_string()), value);
                 }
-                Err(Wrong::Expected(expected)) => {
-                    let found = yaml::describe(&value);
+                Err(wrong) => {
+                    let (message, hint) = wrong.told(key, &value);
                     errors.push(
-                        Diagnostic::error(
-                            path,
-                            Text::new(
-                                format!("`{key}` must be {}", expected.en),
-                                format!("`{key}` doit être {}", expected.fr),
-                            ),
-                        )
-                        .at_offset(text, at)
-                        .with_hint(Text::new(
-                            format!("found {}", found.en),
-                            format!("valeur trouvée : {}", found.fr),
-                        )),
+                        Diagnostic::error(path, message)
+                            .at_offset(text, at)
+                            .with_hint(hint),
                     );
                 }
-                Err(Wrong::Said(message, hint)) => errors.push(
-                    Diagnostic::error(path, message)
-                        .at_offset(text, at)
-                        .with_hint(hint),
-                ),
             }
         }
         if fm.title.is_empty() && !errors.iter().any(|d| d.message.starts_with("`title`")) {
@@ -247,26 +255,33 @@ impl FrontMatter {
                 )),
             );
         }
-        if let (Some(publish), Some(expiry)) = (fm.publish_date, fm.expiry_date) {
-            if expiry.utc_minutes() <= publish.utc_minutes() {
-                errors.push(
-                    Diagnostic::error(
-                        path,
-                        tr!(
-                            "`expiry_date` is not after `publish_date`: the page would never be published",
-                            "`expiry_date` n'est pas après `publish_date` : la page ne serait jamais publiée"
-                        ),
-                    )
+        if let Some((message, hint)) = fm.empty_window() {
+            errors.push(
+                Diagnostic::error(path, message)
                     .at_offset(text, value_at("expiry_date"))
-                    .with_hint(tr!(
-                        "put the expiry date after the publication date, or remove one of them",
-                        "mettez la date d'expiration après la date de publication, ou retirez l'une des deux"
-                    )),
-                );
-            }
+                    .with_hint(hint),
+            );
         }
         fm.spans = spans;
         Ok((fm, errors))
+    }
+
+    /// The message and hint when the page's publication window is empty:
+    /// it expires before it is published.
+    fn empty_window(&self) -> Option<(Text, Text)> {
+        let (publish, expiry) = (self.publish_date?, self.expiry_date?);
+        (expiry.utc_minutes() <= publish.utc_minutes()).then(|| {
+            (
+                tr!(
+                    "`expiry_date` is not after `publish_date`: the page would never be published",
+                    "`expiry_date` n'est pas après `publish_date` : la page ne serait jamais publiée"
+                ),
+                tr!(
+                    "put the expiry date after the publication date, or remove one of them",
+                    "mettez la date d'expiration après la date de publication, ou retirez l'une des deux"
+                ),
+            )
+        })
     }
 
     /// Sets the common field `key` (one of [`COMMON_KEYS`]) from `value`;

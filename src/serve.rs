@@ -609,6 +609,55 @@ pub fn start(options: &ServeOptions, report: &Arc<Reporter>) -> Result<Running, 
             .duration_since(std::time::UNIX_EPOCH)
             .map_or(0, |d| d.as_nanos())
     );
+    let (state, live) = first_build(&build, options, report, &instance);
+    let shared = Arc::new(Shared {
+        state: Mutex::new(state),
+        changed: Condvar::new(),
+        instance,
+        hosts: HostPolicy::new(local, &host),
+        stopping: AtomicBool::new(false),
+        lang,
+    });
+    let (stop_tx, stop_rx) = mpsc::channel();
+    let watcher = spawn_watcher(
+        build,
+        options.prefetch_images,
+        live,
+        Arc::clone(&shared),
+        stop_rx,
+        Arc::clone(report),
+    )?;
+    let handoff = pool::start(&shared).map_err(|e| {
+        ServeError::Io(tr!(
+            "cannot start the server's threads: {e}",
+            "impossible de lancer les fils d'exécution du serveur : {e}"
+        ))
+    })?;
+    let accept = {
+        let (shared, handoff) = (Arc::clone(&shared), handoff.clone());
+        std::thread::spawn(move || accept_loop(&listener, &shared, &handoff))
+    };
+    Ok(Running {
+        url,
+        shared,
+        wake: wake_address(local),
+        accept,
+        watcher,
+        stop_watch: stop_tx,
+        handoff,
+    })
+}
+
+/// The first build of the site with the `build` options, and the state it
+/// leaves: its outputs served, or its errors shown on every page; the site
+/// when it was built. Said on the terminal with `report`.
+fn first_build(
+    build: &BuildOptions,
+    options: &ServeOptions,
+    report: &Arc<Reporter>,
+    instance: &str,
+) -> (State, Option<LiveSite>) {
+    let lang = options.lang;
     let started = Instant::now();
     let mut state = State {
         outputs: Arc::new(Outputs::new()),
@@ -650,46 +699,11 @@ pub fn start(options: &ServeOptions, report: &Arc<Reporter>) -> Result<Running, 
                 )
                 .get(lang)
             ));
-            fail_first(&mut state, &errors, lang, &instance);
+            fail_first(&mut state, &errors, lang, instance);
             None
         }
     };
-    let shared = Arc::new(Shared {
-        state: Mutex::new(state),
-        changed: Condvar::new(),
-        instance,
-        hosts: HostPolicy::new(local, &host),
-        stopping: AtomicBool::new(false),
-        lang,
-    });
-    let (stop_tx, stop_rx) = mpsc::channel();
-    let watcher = spawn_watcher(
-        build,
-        options.prefetch_images,
-        live,
-        Arc::clone(&shared),
-        stop_rx,
-        Arc::clone(report),
-    )?;
-    let handoff = pool::start(&shared).map_err(|e| {
-        ServeError::Io(tr!(
-            "cannot start the server's threads: {e}",
-            "impossible de lancer les fils d'exécution du serveur : {e}"
-        ))
-    })?;
-    let accept = {
-        let (shared, handoff) = (Arc::clone(&shared), handoff.clone());
-        std::thread::spawn(move || accept_loop(&listener, &shared, &handoff))
-    };
-    Ok(Running {
-        url,
-        shared,
-        wake: wake_address(local),
-        accept,
-        watcher,
-        stop_watch: stop_tx,
-        handoff,
-    })
+    (state, live)
 }
 
 /// Serves the outputs of a good full build.
@@ -980,98 +994,133 @@ fn answer_now(head: &Head, shared: &Shared) -> Reply {
     if let Some(endpoint) = url.strip_prefix(ENDPOINT_PREFIX) {
         return answer_endpoint(endpoint, shared);
     }
-    let (outputs, images, prefixes, served, waiting) = {
-        let state = shared.lock();
-        (
-            Arc::clone(&state.outputs),
-            state.images.clone(),
-            state.prefixes.clone(),
-            state.served,
-            Arc::clone(&state.waiting),
-        )
-    };
-    let no_store = || ("Cache-Control", "no-cache".to_string());
-    if !served {
-        // Nothing good exists yet: every page is the one that says why.
-        let (name, value) = no_store();
-        let reply = if asks_for_page(url) {
-            Reply::new(503, "text/html; charset=utf-8", waiting.to_vec())
-        } else {
-            Reply::text(
-                503,
-                tr!(
-                    "503 the site has errors: nothing is built yet\n",
-                    "503 le site a des erreurs : rien n'est encore construit\n"
-                )
-                .get(lang),
-            )
-        };
-        return reply.with(name, value);
+    let site = Snapshot::of(&shared.lock());
+    if !site.served {
+        return nothing_built(url, &site.waiting, lang);
     }
-    let not_found = || tr!("404 not found\n", "404 introuvable\n");
-    let is_image = |key: &str| images.as_ref().is_some_and(|i| i.is_output(key));
-    let exists = |key: &str| outputs.contains_key(key) || is_image(key);
+    let is_image = |key: &str| site.images.as_ref().is_some_and(|i| i.is_output(key));
+    let exists = |key: &str| site.outputs.contains_key(key) || is_image(key);
     match resolve_path_in(url, &exists) {
-        Target::File(key) => {
-            let body = match (outputs.get(&key), &images) {
-                (Some(bytes), _) if key.ends_with(".html") => {
-                    inject(bytes, &shared.instance, false)
-                }
-                (Some(bytes), _) => bytes.to_vec(),
-                // Made now if it is not in the cache: this request waits for
-                // its own image, and nothing else does.
-                (None, Some(images)) => match images.get(&key) {
-                    Some(Ok(bytes)) => bytes,
-                    Some(Err(d)) => {
-                        return Reply::text(500, &diagnostic::render_all(&[d], lang))
-                            .with("Cache-Control", "no-cache".to_string());
-                    }
-                    None => return Reply::text(404, not_found().get(lang)),
-                },
-                (None, None) => return Reply::text(404, not_found().get(lang)),
-            };
-            let tag = etag(&body);
-            let matches = head
-                .values("If-None-Match")
-                .any(|v| v.split(',').any(|t| t.trim() == tag));
-            let (status, body) = if matches {
-                (304, Vec::new())
-            } else {
-                (200, body)
-            };
-            let (name, value) = no_store();
-            Reply::new(status, content_type(&key), body)
-                .with("ETag", tag)
-                .with(name, value)
-        }
+        Target::File(key) => file_reply(head, &key, &site, shared),
         Target::Redirect(location) => Reply::text(
             301,
             tr!("moved to {location}\n", "déplacé vers {location}\n").get(lang),
         )
         .with("Location", location),
-        Target::NotFound => {
-            let inner = url.trim_start_matches('/');
-            let page = prefixes
-                .iter()
-                .filter(|p| inner.starts_with(p.as_str()))
-                .map(|p| format!("{p}404.html"))
-                .find(|k| outputs.contains_key(k));
-            let reply = match page {
-                Some(key) => Reply::new(
-                    404,
-                    "text/html; charset=utf-8",
-                    inject(&outputs[&key], &shared.instance, false),
-                ),
-                None => Reply::text(404, not_found().get(lang)),
-            };
-            let (name, value) = no_store();
-            reply.with(name, value)
-        }
+        Target::NotFound => not_found_reply(url, &site, shared),
         Target::BadRequest => Reply::text(
             400,
             tr!("400 bad request\n", "400 requête incorrecte\n").get(lang),
         ),
     }
+}
+
+/// What a request is answered from, taken from the state at once so that
+/// the lock is not held while answering.
+struct Snapshot {
+    outputs: Arc<Outputs>,
+    images: Option<Arc<Store>>,
+    prefixes: Vec<String>,
+    served: bool,
+    waiting: Arc<Vec<u8>>,
+}
+
+impl Snapshot {
+    /// What `state` holds now.
+    fn of(state: &State) -> Snapshot {
+        Snapshot {
+            outputs: Arc::clone(&state.outputs),
+            images: state.images.clone(),
+            prefixes: state.prefixes.clone(),
+            served: state.served,
+            waiting: Arc::clone(&state.waiting),
+        }
+    }
+}
+
+/// The header that makes browsers ask again each time.
+fn no_store() -> (&'static str, String) {
+    ("Cache-Control", "no-cache".to_string())
+}
+
+/// The "404 not found" text.
+fn not_found() -> Text {
+    tr!("404 not found\n", "404 introuvable\n")
+}
+
+/// The reply while nothing good exists yet: for a page, the `waiting` one
+/// that says why; for anything else, a line of text.
+fn nothing_built(url: &str, waiting: &[u8], lang: Lang) -> Reply {
+    let (name, value) = no_store();
+    let reply = if asks_for_page(url) {
+        Reply::new(503, "text/html; charset=utf-8", waiting.to_vec())
+    } else {
+        Reply::text(
+            503,
+            tr!(
+                "503 the site has errors: nothing is built yet\n",
+                "503 le site a des erreurs : rien n'est encore construit\n"
+            )
+            .get(lang),
+        )
+    };
+    reply.with(name, value)
+}
+
+/// The reply with the output `key` of the `site`: an HTML page with the
+/// live-reload script, an image made now if it is not in the cache (this
+/// request waits for its own image, and nothing else does), or a 304 when
+/// the client's copy is current.
+fn file_reply(head: &Head, key: &str, site: &Snapshot, shared: &Shared) -> Reply {
+    let lang = shared.lang;
+    let body = match (site.outputs.get(key), &site.images) {
+        (Some(bytes), _) if key.ends_with(".html") => inject(bytes, &shared.instance, false),
+        (Some(bytes), _) => bytes.to_vec(),
+        (None, Some(images)) => match images.get(key) {
+            Some(Ok(bytes)) => bytes,
+            Some(Err(d)) => {
+                return Reply::text(500, &diagnostic::render_all(&[d], lang))
+                    .with("Cache-Control", "no-cache".to_string());
+            }
+            None => return Reply::text(404, not_found().get(lang)),
+        },
+        (None, None) => return Reply::text(404, not_found().get(lang)),
+    };
+    let tag = etag(&body);
+    let matches = head
+        .values("If-None-Match")
+        .any(|v| v.split(',').any(|t| t.trim() == tag));
+    let (status, body) = if matches {
+        (304, Vec::new())
+    } else {
+        (200, body)
+    };
+    let (name, value) = no_store();
+    Reply::new(status, content_type(key), body)
+        .with("ETag", tag)
+        .with(name, value)
+}
+
+/// The reply for a `url` that leads to no output: the site's 404 page of
+/// the url's language, or a line of text when it has none.
+fn not_found_reply(url: &str, site: &Snapshot, shared: &Shared) -> Reply {
+    let inner = url.trim_start_matches('/');
+    let page = site
+        .prefixes
+        .iter()
+        .filter(|p| inner.starts_with(p.as_str()))
+        .map(|p| format!("{p}404.html"))
+        .find(|k| site.outputs.contains_key(k));
+    let reply = match page {
+        Some(key) => Reply::new(
+            404,
+            "text/html; charset=utf-8",
+            inject(&site.outputs[&key], &shared.instance, false),
+        ),
+        None => Reply::text(404, not_found().get(shared.lang)),
+    };
+    let (name, value) = no_store();
+    reply.with(name, value)
 }
 
 /// The number after `key=` in a query, if any.

@@ -76,6 +76,48 @@ pub struct Staging {
     /// Set by the first write that found the disk full: every later write
     /// would fail the same way, so they stop trying.
     full: AtomicBool,
+    /// What the previous output's manifest says, when it has one.
+    previous: Option<Previous>,
+}
+
+/// The previous output's manifest: each file's SHA-256, and when the
+/// manifest was written. A file not modified since holds the bytes its
+/// hash says, so that telling an unchanged output needs no reading of the
+/// previous one.
+#[derive(Debug)]
+struct Previous {
+    hashes: std::collections::HashMap<Box<str>, [u8; 32]>,
+    written: std::time::SystemTime,
+}
+
+impl Previous {
+    /// The manifest of the output at `out`; `None` when it is missing,
+    /// unreadable or not one of ours.
+    fn read(out: &Path) -> Option<Previous> {
+        #[derive(serde::Deserialize)]
+        struct Manifest {
+            files: std::collections::HashMap<Box<str>, String>,
+        }
+        let path = out.join(MANIFEST);
+        let written = fs::metadata(&path).and_then(|m| m.modified()).ok()?;
+        let manifest: Manifest = serde_json::from_slice(&fs::read(&path).ok()?).ok()?;
+        let hashes = manifest
+            .files
+            .into_iter()
+            .filter_map(|(path, hex)| Some((path, parse_hex(&hex)?)))
+            .collect();
+        Some(Previous { hashes, written })
+    }
+
+    /// Whether the previous file at `rel`, whose metadata is `meta`, held
+    /// the bytes hashed `hash`; `None` when the manifest cannot tell (the
+    /// file is not listed, or was modified after the manifest was written:
+    /// by hand, say).
+    fn same(&self, rel: &str, hash: &[u8; 32], meta: &fs::Metadata) -> Option<bool> {
+        let listed = self.hashes.get(rel)?;
+        let modified = meta.modified().ok()?;
+        (modified <= self.written).then_some(listed == hash)
+    }
 }
 
 fn out_name(out: &Path) -> String {
@@ -109,6 +151,7 @@ impl Staging {
             committed: false,
             hashes: Mutex::new(Vec::new()),
             full: AtomicBool::new(false),
+            previous: Previous::read(out),
         })
     }
 
@@ -170,13 +213,13 @@ impl Staging {
             fs::create_dir_all(parent).map_err(|e| self.failed(rel, &e))?;
         }
         fs::write(&target, bytes).map_err(|e| self.failed(rel, &e))?;
-        self.keep_mtime(rel, &target, bytes);
-        self.record(rel, bytes);
+        let hash: [u8; 32] = Sha256::digest(bytes).into();
+        self.keep_mtime(rel, &target, bytes, &hash);
+        self.record(rel, hash);
         Ok(())
     }
 
-    fn record(&self, rel: &str, bytes: &[u8]) {
-        let hash: [u8; 32] = Sha256::digest(bytes).into();
+    fn record(&self, rel: &str, hash: [u8; 32]) {
         // Only the push is under the lock; sorting waits for the manifest.
         // A poisoned lock means a writer panicked; the build fails anyway.
         if let Ok(mut hashes) = self.hashes.lock() {
@@ -186,8 +229,10 @@ impl Staging {
 
     /// A file whose bytes did not change keeps the modification time it had
     /// in the previous output, so that rsync-style uploads skip it. Best
-    /// effort: when anything fails, the file simply counts as new.
-    fn keep_mtime(&self, rel: &str, target: &Path, bytes: &[u8]) {
+    /// effort: when anything fails, the file simply counts as new. The
+    /// previous manifest tells (by `hash`) where it can; the previous file
+    /// is read where it cannot.
+    fn keep_mtime(&self, rel: &str, target: &Path, bytes: &[u8], hash: &[u8; 32]) {
         let previous = self.out.join(rel);
         let Ok(meta) = fs::metadata(&previous) else {
             return;
@@ -195,7 +240,11 @@ impl Staging {
         if meta.len() != bytes.len() as u64 {
             return;
         }
-        let same = fs::read(&previous).is_ok_and(|old| old == bytes);
+        let told = self
+            .previous
+            .as_ref()
+            .and_then(|p| p.same(rel, hash, &meta));
+        let same = told.unwrap_or_else(|| fs::read(&previous).is_ok_and(|old| old == bytes));
         if let (true, Ok(modified)) = (same, meta.modified()) {
             if let Ok(file) = fs::File::options().write(true).open(target) {
                 let _ = file.set_modified(modified);
@@ -224,8 +273,9 @@ impl Staging {
             ))
         })?;
         fs::write(&target, &bytes).map_err(|e| self.failed(rel, &e))?;
-        self.keep_mtime(rel, &target, &bytes);
-        self.record(rel, &bytes);
+        let hash: [u8; 32] = Sha256::digest(&bytes).into();
+        self.keep_mtime(rel, &target, &bytes, &hash);
+        self.record(rel, hash);
         Ok(())
     }
 
@@ -285,7 +335,8 @@ impl Staging {
         let manifest = self.manifest();
         let target = self.dir.join(MANIFEST);
         fs::write(&target, &manifest)?;
-        self.keep_mtime(MANIFEST, &target, manifest.as_bytes());
+        let hash: [u8; 32] = Sha256::digest(manifest.as_bytes()).into();
+        self.keep_mtime(MANIFEST, &target, manifest.as_bytes(), &hash);
         swap_in(&self.dir, &self.out)?;
         self.committed = true;
         // After the swap the staging path holds the previous output (if any).
@@ -503,6 +554,53 @@ mod tests {
         let mtime = |name: &str| fs::metadata(out.join(name)).unwrap().modified().unwrap();
         assert_eq!(mtime("same.html"), old);
         assert_ne!(mtime("changed.html"), old);
+    }
+
+    /// The previous manifest tells an unchanged file from a changed one
+    /// without reading it, but not one modified after it was written.
+    /// Catches `same` trusting the manifest whatever the file's time.
+    #[test]
+    fn the_previous_manifest_tells_unless_the_file_changed_since() {
+        let tmp = tempfile::tempdir().unwrap();
+        let out = tmp.path().join("public");
+        let s = Staging::begin(&out).unwrap();
+        s.write("a.html", b"aaaa").unwrap();
+        s.write("b.html", b"bbbb").unwrap();
+        s.commit().unwrap();
+        let previous = Previous::read(&out).expect("the manifest is read back");
+        let hash = |bytes: &[u8]| -> [u8; 32] { Sha256::digest(bytes).into() };
+        let meta = |name: &str| fs::metadata(out.join(name)).unwrap();
+        assert_eq!(
+            previous.same("a.html", &hash(b"aaaa"), &meta("a.html")),
+            Some(true)
+        );
+        assert_eq!(
+            previous.same("a.html", &hash(b"zzzz"), &meta("a.html")),
+            Some(false)
+        );
+        assert_eq!(
+            previous.same("c.html", &hash(b"aaaa"), &meta("a.html")),
+            None
+        );
+        // Edited by hand after the build: only its bytes can tell.
+        fs::write(out.join("b.html"), b"cccc").unwrap();
+        let later = previous.written + std::time::Duration::from_secs(10);
+        fs::File::options()
+            .write(true)
+            .open(out.join("b.html"))
+            .unwrap()
+            .set_modified(later)
+            .unwrap();
+        assert_eq!(
+            previous.same("b.html", &hash(b"bbbb"), &meta("b.html")),
+            None
+        );
+        // So the next build writing the manifest's bytes gives it a new time.
+        let s = Staging::begin(&out).unwrap();
+        s.write("b.html", b"bbbb").unwrap();
+        s.commit().unwrap();
+        assert_ne!(meta("b.html").modified().unwrap(), later);
+        assert_eq!(fs::read(out.join("b.html")).unwrap(), b"bbbb");
     }
 
     #[test]

@@ -607,7 +607,8 @@ fn resolve_url(links: &Links, path: &str, lang: &str) -> Result<String, Text> {
                 )
             });
     }
-    if path.contains("://") || path.starts_with("mailto:") || path.starts_with('#') {
+    // Another host or protocol, or a place in the page: as written.
+    if crate::urls::leaves_the_site(path) || path.starts_with('#') {
         return Ok(path.to_string());
     }
     Ok(format!(
@@ -1452,6 +1453,35 @@ mod tests {
                 .starts_with("alumni: error: "),
             "{}",
             general.display(Lang::En)
+        );
+    }
+
+    /// `url()` keeps every address with a scheme or a host as written and
+    /// puts the base path before the site's own. Catches the old test for
+    /// `://` and `mailto:` alone, which made `tel:` and `data:` addresses
+    /// and `//host` ones site paths (`/alumni/tel:+33...`).
+    #[test]
+    fn url_keeps_other_hosts_and_schemes_and_places_site_paths() {
+        let links = Links {
+            base_path: "/alumni/".to_string(),
+            ..Links::default()
+        };
+        for external in [
+            "https://www.sorbonne-universite.fr/",
+            "mailto:alumni@example.org",
+            "tel:+33144272727",
+            "//cdn.example.org/x.js",
+            "#programme",
+        ] {
+            assert_eq!(resolve_url(&links, external, "fr").unwrap(), external);
+        }
+        assert_eq!(
+            resolve_url(&links, "/static/site.css", "fr").unwrap(),
+            "/alumni/static/site.css"
+        );
+        assert_eq!(
+            resolve_url(&links, "clubs/?q=https://x", "fr").unwrap(),
+            "/alumni/clubs/?q=https://x"
         );
     }
 

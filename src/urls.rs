@@ -108,10 +108,32 @@ pub(crate) fn alias_output(alias: &str) -> Result<String, Text> {
     })
 }
 
+/// Whether `url` leads to another host or another protocol: it has a
+/// scheme (`https:`, `mailto:`, `tel:`...) or names a host (`//cdn...`).
+pub(crate) fn leaves_the_site(url: &str) -> bool {
+    url.starts_with("//") || has_scheme(url)
+}
+
+/// A site path (`clubs/biotech/photo été.jpg`) as a root-relative address
+/// for attributes and `srcset`: what is not plainly safe there (a comma,
+/// a space, `&`, non-ASCII) percent-encoded.
+pub(crate) fn encoded_address(base_path: &str, path: &str) -> String {
+    use std::fmt::Write as _;
+    let mut url = String::from(base_path);
+    for b in path.bytes() {
+        if b.is_ascii_alphanumeric() || b"-._~/!$'()*+;=:@".contains(&b) {
+            url.push(b as char);
+        } else {
+            let _ = write!(url, "%{b:02X}");
+        }
+    }
+    url
+}
+
 /// Where a link of the page at output `from` leads: (output key, fragment),
 /// or `None` for links that leave the site.
 pub(crate) fn target_of(url: &str, from: &str, base_path: &str) -> Option<(String, String)> {
-    if url.starts_with("//") || has_scheme(url) {
+    if leaves_the_site(url) {
         return None;
     }
     let (path, fragment) = url.split_once('#').unwrap_or((url, ""));

@@ -80,18 +80,9 @@ pub(crate) fn rewrite(
     Some(out.into_bytes())
 }
 
-/// A site path as a URL path: what is not plainly safe in an attribute and
-/// in a `srcset` (a comma, a space, `&`, non-ASCII) percent-encoded.
+/// A site path as a URL path (see [`crate::urls::encoded_address`]).
 pub(crate) fn url_path(base_path: &str, output: &str) -> String {
-    let mut url = String::from(base_path);
-    for b in output.bytes() {
-        if b.is_ascii_alphanumeric() || b"-._~/!$'()*+;=:@".contains(&b) {
-            url.push(b as char);
-        } else {
-            let _ = write!(url, "%{b:02X}");
-        }
-    }
-    url
+    crate::urls::encoded_address(base_path, output)
 }
 
 /// `list` as a `srcset` value.

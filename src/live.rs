@@ -58,6 +58,10 @@ pub struct LiveSite {
     images: Arc<Store>,
     /// Set when the last change failed: the next one rebuilds in full.
     dirty: bool,
+    /// Each page's reading for the search index, made at the first edit
+    /// of an indexed page and kept while the bodies stay those it was read
+    /// from: a later edit reads its own page again, not the whole site.
+    search: Option<Vec<Option<crate::search::PageRead>>>,
 }
 
 /// What a change did.
@@ -140,6 +144,7 @@ impl LiveSite {
             outputs,
             images,
             dirty: false,
+            search: None,
         })
     }
 
@@ -209,6 +214,7 @@ impl LiveSite {
         self.prepared = prepared;
         self.views = views;
         self.outputs = outputs;
+        self.search = None;
         Ok(Update {
             changed,
             full: true,
@@ -314,6 +320,7 @@ impl LiveSite {
         if let (Some(bodies), Some(views)) = (rendered, views) {
             self.prepared.bodies = bodies;
             self.views = views;
+            self.search = None;
         }
         Some(Ok(Update {
             changed,
@@ -581,7 +588,13 @@ impl LiveSite {
             .iter()
             .any(|&i| crate::search::is_searchable(site, &site.pages[i]));
         let search_files = if indexed {
-            crate::search::indexes(site, bodies)
+            let reads = self
+                .search
+                .get_or_insert_with(|| crate::search::reads(site, bodies));
+            for &i in edited {
+                reads[i] = crate::search::read_page(site, i, &bodies.pages[i].html);
+            }
+            crate::search::indexes_from(site, reads)
         } else {
             Vec::new()
         };

@@ -575,16 +575,20 @@ fn index_files(pages: &[Source<'_>]) -> Vec<(String, Vec<u8>)> {
 }
 
 /// The files of one language's index from its pages, read in page order.
-fn index_of(read: Vec<PageRead>) -> Vec<(String, Vec<u8>)> {
-    let pages = read.len();
-    let mut fragments = Vec::with_capacity(read.len());
-    let extracts: Vec<PageRead> = read
-        .into_iter()
-        .map(|mut r| {
-            fragments.push(std::mem::take(&mut r.fragment).into_vec());
-            r
-        })
+fn index_of(mut read: Vec<PageRead>) -> Vec<(String, Vec<u8>)> {
+    // Moved, not copied: the fragments hold every page's whole text.
+    let fragments = read
+        .iter_mut()
+        .map(|r| std::mem::take(&mut r.fragment).into_vec())
         .collect();
+    let pages: Vec<&PageRead> = read.iter().collect();
+    index_from(&pages, fragments)
+}
+
+/// [`index_of`], the readings borrowed and their fragments given apart
+/// (same order).
+fn index_from(extracts: &[&PageRead], fragments: Vec<Vec<u8>>) -> Vec<(String, Vec<u8>)> {
+    let pages = extracts.len();
     // Every word's postings, page by page in page order, with the number
     // (from 1) of the last page added: one lookup per word and page, in a
     // hash map (the site's distinct words number hundreds of thousands;
@@ -667,7 +671,6 @@ fn index_of(read: Vec<PageRead>) -> Vec<(String, Vec<u8>)> {
             hex(&hash.finalize()[..6])
         })
         .collect();
-    // Moved, not copied: the fragments hold every page's whole text.
     for (n, fragment) in fragments.into_iter().enumerate() {
         let name = &groups[n / FRAGMENT_GROUP];
         files.push((format!("f/{name}/{n}.json"), fragment));
@@ -724,18 +727,39 @@ pub(crate) fn read_page(site: &Site, index: usize, html: &str) -> Option<PageRea
     }))
 }
 
+/// Each page's reading for the index from its body in `bodies` (same
+/// order as `site.pages`); empty when the site has no `search:`.
+pub(crate) fn reads(site: &Site, bodies: &crate::model::Bodies) -> Vec<Option<PageRead>> {
+    if site.config.search.is_none() {
+        return Vec::new();
+    }
+    (0..site.pages.len())
+        .into_par_iter()
+        .map(|i| read_page(site, i, &bodies.pages[i].html))
+        .collect()
+}
+
 /// Every language's index files, when the site has `search:`, from the
 /// pages' bodies `bodies`.
 pub(crate) fn indexes(site: &Site, bodies: &crate::model::Bodies) -> Vec<(String, Vec<u8>)> {
-    let read: Vec<Option<PageRead>> = if site.config.search.is_some() {
-        (0..site.pages.len())
-            .into_par_iter()
-            .map(|i| read_page(site, i, &bodies.pages[i].html))
-            .collect()
-    } else {
-        Vec::new()
-    };
-    indexes_of(site, read)
+    indexes_of(site, reads(site, bodies))
+}
+
+/// Each language's index folder with the pages it covers among `read`
+/// (`Some` readings), in the order of their addresses: page numbers then
+/// stay the same from one build to the next.
+fn by_language(site: &Site, read: &[Option<PageRead>]) -> Vec<(String, Vec<usize>)> {
+    site.config
+        .languages
+        .iter()
+        .map(|language| {
+            let mut pages: Vec<usize> = (0..site.pages.len().min(read.len()))
+                .filter(|&i| site.pages[i].lang == language.code && read[i].is_some())
+                .collect();
+            pages.sort_by(|&a, &b| site.pages[a].path.cmp(&site.pages[b].path));
+            (folder(site, &language.code), pages)
+        })
+        .collect()
 }
 
 /// Every language's index files from `read`, each page's reading (same
@@ -746,17 +770,30 @@ pub(crate) fn indexes_of(site: &Site, mut read: Vec<Option<PageRead>>) -> Vec<(S
     if site.config.search.is_none() {
         return out;
     }
-    read.resize_with(site.pages.len(), || None);
-    for language in &site.config.languages {
-        let mut pages: Vec<usize> = (0..site.pages.len())
-            .filter(|&i| site.pages[i].lang == language.code && read[i].is_some())
-            .collect();
-        // Page numbers follow addresses: stable from one build to the next.
-        pages.sort_by(|&a, &b| site.pages[a].path.cmp(&site.pages[b].path));
+    for (folder, pages) in by_language(site, &read) {
         let pages: Vec<PageRead> = pages.iter().filter_map(|&i| read[i].take()).collect();
-        let folder = folder(site, &language.code);
         out.extend(
             index_of(pages)
+                .into_iter()
+                .map(|(path, bytes)| (format!("{folder}{path}"), bytes)),
+        );
+    }
+    out
+}
+
+/// [`indexes_of`], the readings borrowed: what `serve` keeps from one
+/// edit to the next, reading again only the pages edited. Only the
+/// fragments are copied.
+pub(crate) fn indexes_from(site: &Site, read: &[Option<PageRead>]) -> Vec<(String, Vec<u8>)> {
+    let mut out = Vec::new();
+    if site.config.search.is_none() {
+        return out;
+    }
+    for (folder, pages) in by_language(site, read) {
+        let pages: Vec<&PageRead> = pages.iter().filter_map(|&i| read[i].as_ref()).collect();
+        let fragments = pages.iter().map(|p| p.fragment.to_vec()).collect();
+        out.extend(
+            index_from(&pages, fragments)
                 .into_iter()
                 .map(|(path, bytes)| (format!("{folder}{path}"), bytes)),
         );
@@ -870,6 +907,42 @@ mod tests {
             }
             out
         }
+    }
+
+    /// The index made from borrowed readings (what `serve` keeps between
+    /// edits) is the index made from owned ones, byte for byte. Catches a
+    /// borrowed path that loses or misorders the fragments.
+    #[test]
+    fn an_index_of_borrowed_readings_is_the_same_files() {
+        let pages = [
+            (
+                "Club de Lyon",
+                "<h2 id=\"a\">Rencontres</h2><p>Un café mensuel à Lyon.</p>",
+            ),
+            (
+                "Biotech",
+                "<p>Les anciens de la biologie se retrouvent.</p>",
+            ),
+            (
+                "Alter Ego",
+                "<p>Deux générations, une conversation filmée.</p>",
+            ),
+        ];
+        let read = || -> Vec<PageRead> {
+            pages
+                .iter()
+                .map(|(t, h)| super::read(&source(t, h)))
+                .collect()
+        };
+        let owned = index_of(read());
+        let kept = read();
+        let borrowed: Vec<&PageRead> = kept.iter().collect();
+        let fragments = borrowed.iter().map(|p| p.fragment.to_vec()).collect();
+        assert_eq!(index_from(&borrowed, fragments), owned);
+        assert!(
+            owned.iter().any(|(path, _)| path.starts_with("f/")),
+            "{owned:?}"
+        );
     }
 
     /// Catches a fold that keeps capitals, an accent, or a ligature whole.

@@ -17,8 +17,10 @@
 //! the links `check` follows), [`located`] for those that also need where
 //! each tag was written (the sanitiser's report, and the rewriters that
 //! copy what they do not change byte for byte: images, relocated
-//! addresses, minification, the live-reload script of `serve`). No other
-//! module scans HTML by hand. The tokenizer is already in the build through
+//! addresses, minification, the live-reload script of `serve`), and
+//! [`Incremental`] for HTML that comes in pieces, read with a stand-in for
+//! the parser's tree builder (the estimate of how deep the sanitiser will
+//! nest a page's raw HTML). No other module scans HTML by hand. The tokenizer is already in the build through
 //! ammonia (no new crate, no added build time) and is maintained with
 //! Servo. A streaming rewriter such as `lol_html` was not taken: it would
 //! add a second HTML reader to the build.
@@ -48,6 +50,7 @@ pub(crate) fn escape_into(out: &mut String, text: &str) {
 }
 
 use html5ever::LocalName;
+use html5ever::TokenizerResult;
 use html5ever::tendril::StrTendril;
 use html5ever::tokenizer::states::RawKind;
 use html5ever::tokenizer::{BufferQueue, TokenSink, TokenSinkResult, Tokenizer, TokenizerOpts};
@@ -124,6 +127,110 @@ pub(crate) fn for_each_token(html: &str, without_scripting: bool, each: impl FnM
     queue.push_back(html.into());
     let _ = tokenizer.feed(&queue);
     tokenizer.end();
+}
+
+/// Stands for the HTML parser's tree builder beside an [`Incremental`]
+/// tokenizer: it is given each tag, and tells the tokenizer what only the
+/// tree builder knows (whether the text after a start tag is markup, and
+/// whether `<![CDATA[` opens a CDATA section).
+pub(crate) trait TreeBuilder {
+    /// A start or end tag was read: what the tokenizer reads after it.
+    fn tag(&mut self, tag: &Tag) -> Then;
+    /// Whether the current element is in `<svg>` or `<math>`, where
+    /// `<![CDATA[` opens a CDATA section (elsewhere, a comment).
+    fn in_foreign_content(&self) -> bool;
+}
+
+/// What the tokenizer reads after a tag, as a [`TreeBuilder`] tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Then {
+    /// Markup: the tag was an end tag, or opened an element of `<svg>` or
+    /// `<math>` (whose `<style>` or `<title>` holds markup).
+    Markup,
+    /// What follows the tag in HTML: text after the start tags of
+    /// `<script>`, `<style>`, `<textarea>`, `<plaintext>`... (`<noscript>`
+    /// included, as with scripting), markup otherwise.
+    Html,
+    /// Nothing: the reading stops for good, the rest of the input unread.
+    Stop,
+}
+
+/// Hands each tag to a [`TreeBuilder`], and its answer to the tokenizer.
+struct Builds<B: TreeBuilder> {
+    builder: RefCell<B>,
+}
+
+impl<B: TreeBuilder> TokenSink for Builds<B> {
+    type Handle = ();
+
+    fn process_token(&self, token: Token, _line: u64) -> TokenSinkResult<()> {
+        let Token::TagToken(tag) = &token else {
+            return TokenSinkResult::Continue;
+        };
+        let then = self.builder.borrow_mut().tag(tag);
+        match then {
+            Then::Markup => TokenSinkResult::Continue,
+            Then::Html => switch(&token, false),
+            // The one result that makes the tokenizer return at once,
+            // leaving the rest of its input unread.
+            Then::Stop => TokenSinkResult::Script(()),
+        }
+    }
+
+    fn adjusted_current_node_present_but_not_in_html_namespace(&self) -> bool {
+        self.builder.borrow().in_foreign_content()
+    }
+}
+
+/// A tokenizer read in pieces: each piece of HTML fed is read after the
+/// ones before, so that a tag, a comment or the text of a `<textarea>` may
+/// run from one piece into the next (as raw HTML does from one Markdown
+/// event into the next), and the tags are handed to a [`TreeBuilder`] as
+/// they are read. A tag left unfinished by the last piece is never handed
+/// over, as the parser drops it at the end of its input.
+pub(crate) struct Incremental<B: TreeBuilder> {
+    tokenizer: Tokenizer<Builds<B>>,
+    queue: BufferQueue,
+    /// The builder said [`Then::Stop`]: nothing more is read.
+    stopped: bool,
+}
+
+impl<B: TreeBuilder> Incremental<B> {
+    /// A tokenizer at the start of a document, handing its tags to `builder`.
+    pub(crate) fn new(builder: B) -> Self {
+        let sink = Builds {
+            builder: RefCell::new(builder),
+        };
+        Incremental {
+            tokenizer: Tokenizer::new(sink, TokenizerOpts::default()),
+            queue: BufferQueue::default(),
+            stopped: false,
+        }
+    }
+
+    /// Reads `piece` after the pieces fed before; once the builder said
+    /// [`Then::Stop`], reads nothing.
+    pub(crate) fn feed(&mut self, piece: &str) {
+        if self.stopped || piece.is_empty() {
+            return;
+        }
+        self.queue.push_back(piece.into());
+        if let TokenizerResult::Script(()) = self.tokenizer.feed(&self.queue) {
+            self.stopped = true;
+            // What was left unread is never read.
+            self.queue = BufferQueue::default();
+        }
+    }
+
+    /// The builder, as the tags read so far left it.
+    pub(crate) fn builder(&self) -> std::cell::Ref<'_, B> {
+        self.tokenizer.sink.builder.borrow()
+    }
+
+    /// The builder, to change it between two pieces.
+    pub(crate) fn builder_mut(&mut self) -> &mut B {
+        self.tokenizer.sink.builder.get_mut()
+    }
 }
 
 /// Hands each token to a function with the bytes of the source it was read

@@ -6,6 +6,15 @@
 //! elements the parser (html5ever, inside the sanitiser) holds open after
 //! each fragment, estimated in one pass and in time linear in the text.
 //!
+//! The fragments are split into tags by html5ever's own tokenizer, through
+//! [`crate::html::Incremental`], fed one fragment after the other: tags,
+//! attribute values, comments and the text of `<script>`, `<style>`,
+//! `<textarea>`... are read exactly as the parser reads them. Only what the
+//! parser's tree builder does with the tags is estimated here, and told
+//! back to the tokenizer where it changes what follows (text after an HTML
+//! `<style>`, markup after an SVG one; CDATA sections in `<svg>` and
+//! `<math>` only).
+//!
 //! The parser's work for each tag grows with that number (it looks down the
 //! open elements for a `<p>` to close, for the element an end tag names...),
 //! so 100,000 elements left open cost minutes. The invariant: the estimate
@@ -17,8 +26,6 @@
 //!   across an element that stops it (`</span>` past a `<div>`), never for a
 //!   name that is not open (`<span></i>`, which once made the estimate fall
 //!   by one per stray end tag while the parser kept every `<span>`);
-//! - tags inside comments, attribute values and the text of `<script>`,
-//!   `<style>`, `<textarea>`... are text, as they are for the parser;
 //! - `<div/>` opens a `<div>`, as it does in HTML (only `<svg>` and `<math>`
 //!   elements close themselves so).
 //!
@@ -27,6 +34,8 @@
 //! table. Sloppy markup (`<div><span>x</div>`) makes the estimate higher than
 //! the parser's depth, never lower. `tests::the_estimate_keeps_up_with_the_parser_on_tag_soup`
 //! holds the estimate against the parser itself.
+
+use crate::html::{Incremental, Tag, TagKind, Then, TreeBuilder};
 
 /// What an open element does to the tags after it, in the parser's terms.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -118,15 +127,23 @@ fn is_uncounted(name: &str) -> bool {
     )
 }
 
-/// Elements whose text is not markup, and how it ends.
-fn raw_text(name: &str) -> Option<Raw> {
-    match name {
-        "script" => Some(Raw::Script(Script::Data)),
-        "style" | "xmp" | "iframe" | "noembed" | "noframes" | "noscript" | "textarea" | "title" => {
-            Some(Raw::Text)
-        }
-        _ => None,
-    }
+/// Elements whose content the parser reads as text (or, after
+/// `<plaintext>`, everything): not counted, as no tag inside them opens
+/// anything, and their own end tag closes them.
+fn holds_text(name: &str) -> bool {
+    matches!(
+        name,
+        "script"
+            | "style"
+            | "xmp"
+            | "iframe"
+            | "noembed"
+            | "noframes"
+            | "noscript"
+            | "textarea"
+            | "title"
+            | "plaintext"
+    )
 }
 
 /// Start tags that close an open `<p>` (in button scope) before opening.
@@ -226,256 +243,61 @@ impl Open {
     }
 }
 
-/// Where in the script's text the tokenizer is: `<!--` changes where
-/// `</script>` ends it.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Script {
-    Data,
-    Escaped,
-    DoubleEscaped,
-}
-
-/// Text that is not markup, up to the end tag of `Open::name`.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Raw {
-    Text,
-    Script(Script),
-}
-
-/// Inside a tag, after its name.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-enum Attr {
-    Between,
-    Name,
-    AfterName,
-    BeforeValue,
-    Quoted(u8),
-    Unquoted,
-    /// After a `/`: a `>` now closes an `<svg>` or `<math>` element at once.
-    Slash,
-}
-
-/// A tag being read.
-#[derive(Clone, Debug)]
-struct Tag {
-    name: String,
-    end: bool,
-    attr: Attr,
-}
-
-/// What the tokenizer is reading, carried from one fragment to the next.
-#[derive(Clone, Debug, Default)]
-enum State {
-    #[default]
-    Data,
-    Tag(Tag),
-    Comment,
-    /// `<!...>`, `<?...>`, `</ ...>`: up to the next `>`.
-    Bogus,
-    /// `<![CDATA[` in `<svg>` or `<math>`: up to `]]>`.
-    CData,
-    Raw(String, Raw),
-    /// After `<plaintext>`, everything is text.
-    Plaintext,
-}
-
-/// The estimate for one body: the elements open, innermost last, and where
-/// the tokenizer is.
+/// The tree builder's estimate: the elements open, innermost last.
 #[derive(Debug, Default)]
-pub(super) struct HtmlNesting {
+struct Estimate {
     open: Vec<Open>,
-    state: State,
+    /// Past this many elements open, reading stops.
+    limit: usize,
 }
 
-fn is_space(b: u8) -> bool {
-    matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+impl TreeBuilder for Estimate {
+    fn tag(&mut self, tag: &Tag) -> Then {
+        let html = self.emit(&tag.name, tag.kind == TagKind::EndTag, tag.self_closing);
+        if self.open.len() > self.limit {
+            Then::Stop
+        } else if html {
+            Then::Html
+        } else {
+            Then::Markup
+        }
+    }
+
+    fn in_foreign_content(&self) -> bool {
+        self.open.last().is_some_and(|o| o.ns == Ns::Foreign)
+    }
 }
 
-/// Whether `text` at `at` is `</name` followed by the end of a tag name.
-fn is_end_tag_of(text: &[u8], at: usize, name: &str) -> bool {
-    let after = at + 2 + name.len();
-    text.get(at..at + 2) == Some(b"</")
-        && text
-            .get(at + 2..after)
-            .is_some_and(|n| n.eq_ignore_ascii_case(name.as_bytes()))
-        && text
-            .get(after)
-            .is_none_or(|&b| is_space(b) || b == b'/' || b == b'>')
+/// The estimate for one body, and the tokenizer its fragments are read
+/// with, carried from one fragment to the next.
+pub(super) struct HtmlNesting {
+    reader: Incremental<Estimate>,
+}
+
+impl Default for HtmlNesting {
+    fn default() -> Self {
+        HtmlNesting {
+            reader: Incremental::new(Estimate::default()),
+        }
+    }
 }
 
 impl HtmlNesting {
     /// Elements open after what was read so far.
     pub(super) fn depth(&self) -> usize {
-        self.open.len()
+        self.reader.builder().open.len()
     }
 
     /// Reads the fragment `html`, stopping early once more than `limit`
-    /// elements are open (the caller reports that, and stops).
+    /// elements are open (the caller reports that, and stops): nothing is
+    /// read after that, in this fragment or the next ones.
     pub(super) fn read(&mut self, html: &str, limit: usize) {
-        let text = html.as_bytes();
-        let mut at = 0;
-        while at < text.len() && self.open.len() <= limit {
-            at = match std::mem::take(&mut self.state) {
-                State::Data => match html[at..].find('<') {
-                    Some(i) => self.markup(text, at + i + 1),
-                    None => text.len(),
-                },
-                State::Tag(tag) => self.tag(text, at, tag),
-                State::Comment => self.comment(html, at),
-                State::Bogus => self.until(html, at, ">", State::Bogus),
-                State::CData => self.until(html, at, "]]>", State::CData),
-                State::Raw(name, raw) => self.raw(text, at, name, raw),
-                State::Plaintext => {
-                    self.state = State::Plaintext;
-                    text.len()
-                }
-            };
-        }
+        self.reader.builder_mut().limit = limit;
+        self.reader.feed(html);
     }
+}
 
-    /// Skips past `end`, or to the end of the fragment in `state`.
-    fn until(&mut self, html: &str, at: usize, end: &str, state: State) -> usize {
-        if let Some(i) = html[at..].find(end) {
-            return at + i + end.len();
-        }
-        self.state = state;
-        html.len()
-    }
-
-    /// After a `<` at `at - 1`: a tag, a comment, or text.
-    fn markup(&mut self, text: &[u8], at: usize) -> usize {
-        match &text[at..] {
-            [b, ..] if b.is_ascii_alphabetic() => self.tag_name(text, at, false),
-            [b'/', b, ..] if b.is_ascii_alphabetic() => self.tag_name(text, at + 1, true),
-            [b'/', b'>', ..] => at + 2,
-            [b'!', b'-', b'-', b'>', ..] => at + 4,
-            [b'!', b'-', b'-', b'-', b'>', ..] => at + 5,
-            [b'!', b'-', b'-', ..] => {
-                self.state = State::Comment;
-                at + 3
-            }
-            [b'!', b'[', b'C', b'D', b'A', b'T', b'A', b'[', ..]
-                if self.open.last().is_some_and(|o| o.ns == Ns::Foreign) =>
-            {
-                self.state = State::CData;
-                at + 8
-            }
-            [b'!' | b'?' | b'/', ..] => {
-                self.state = State::Bogus;
-                at + 1
-            }
-            _ => at,
-        }
-    }
-
-    /// Reads a tag's name from `at`, then the rest of the tag.
-    fn tag_name(&mut self, text: &[u8], at: usize, end: bool) -> usize {
-        let len = text[at..]
-            .iter()
-            .position(|&b| is_space(b) || b == b'/' || b == b'>')
-            .unwrap_or(text.len() - at);
-        let tag = Tag {
-            name: String::from_utf8_lossy(&text[at..at + len]).to_ascii_lowercase(),
-            end,
-            attr: Attr::Between,
-        };
-        self.tag(text, at + len, tag)
-    }
-
-    /// Skips a comment from `at`, to `-->` or `--!>`.
-    fn comment(&mut self, html: &str, mut at: usize) -> usize {
-        while let Some(i) = html[at..].find("--") {
-            at += i + 2;
-            match &html.as_bytes()[at..] {
-                [b'>', ..] => return at + 1,
-                [b'!', b'>', ..] => return at + 2,
-                _ => at -= 1,
-            }
-        }
-        self.state = State::Comment;
-        html.len()
-    }
-
-    /// Reads the attributes of `tag` from `at`, to its `>`.
-    fn tag(&mut self, text: &[u8], mut at: usize, mut tag: Tag) -> usize {
-        while let Some(&b) = text.get(at) {
-            at += 1;
-            tag.attr = match (tag.attr, b) {
-                (Attr::Quoted(q), b) if b == q => Attr::Between,
-                (Attr::Quoted(q), _) => Attr::Quoted(q),
-                (Attr::BeforeValue, b'"' | b'\'') => Attr::Quoted(b),
-                (_, b'>') => {
-                    self.emit(&tag.name, tag.end, tag.attr == Attr::Slash);
-                    return at;
-                }
-                (Attr::Unquoted, b) if is_space(b) => Attr::Between,
-                (Attr::BeforeValue, b) if is_space(b) => Attr::BeforeValue,
-                (Attr::Unquoted | Attr::BeforeValue, _) => Attr::Unquoted,
-                (Attr::Name | Attr::AfterName, b'=') => Attr::BeforeValue,
-                (_, b'/') => Attr::Slash,
-                (Attr::Name, b) if is_space(b) => Attr::AfterName,
-                (Attr::AfterName, b) if is_space(b) => Attr::AfterName,
-                (Attr::Between | Attr::Slash, b) if is_space(b) => Attr::Between,
-                _ => Attr::Name,
-            };
-        }
-        self.state = State::Tag(tag);
-        at
-    }
-
-    /// The text of a raw-text element from `at`, to its end tag.
-    fn raw(&mut self, text: &[u8], mut at: usize, name: String, mut raw: Raw) -> usize {
-        let delimits = |b: Option<&u8>| b.is_some_and(|&b| is_space(b) || b == b'/' || b == b'>');
-        while let Some(i) = text[at..].iter().position(|&b| b == b'<' || b == b'-') {
-            at += i;
-            let rest = &text[at..];
-            let ends = match raw {
-                Raw::Text => is_end_tag_of(text, at, &name),
-                Raw::Script(s) => s != Script::DoubleEscaped && is_end_tag_of(text, at, "script"),
-            };
-            if ends {
-                // The end tag itself is read as a tag: it closes nothing
-                // counted, as the element was not counted.
-                let tag = Tag {
-                    name,
-                    end: true,
-                    attr: Attr::Between,
-                };
-                return self.tag(text, at + 2 + tag.name.len(), tag);
-            }
-            at += 1;
-            let Raw::Script(script) = raw else {
-                continue;
-            };
-            raw = Raw::Script(match script {
-                Script::Escaped | Script::DoubleEscaped if rest.starts_with(b"-->") => {
-                    at += 2;
-                    Script::Data
-                }
-                // The dashes stay to be read: `<!-->` ends as soon as it starts.
-                Script::Data if rest.starts_with(b"<!--") => {
-                    at += 1;
-                    Script::Escaped
-                }
-                Script::Escaped
-                    if rest.len() > 7
-                        && rest[1..7].eq_ignore_ascii_case(b"script")
-                        && delimits(rest.get(7)) =>
-                {
-                    at += 6;
-                    Script::DoubleEscaped
-                }
-                Script::DoubleEscaped if is_end_tag_of(text, at - 1, "script") => {
-                    at += 7;
-                    Script::Escaped
-                }
-                s => s,
-            });
-        }
-        self.state = State::Raw(name, raw);
-        text.len()
-    }
-
+impl Estimate {
     /// The topmost open element for which `is` holds, if nothing that `stops`
     /// stands above it.
     fn nearest(&self, is: impl Fn(&Open) -> bool, stops: impl Fn(&Open) -> bool) -> Option<usize> {
@@ -507,12 +329,13 @@ impl HtmlNesting {
         );
     }
 
-    /// A whole tag was read.
-    fn emit(&mut self, name: &str, end: bool, self_closing: bool) {
+    /// A whole tag was read: whether it was the start tag of an HTML
+    /// element (after which the tokenizer reads text, if it holds text).
+    fn emit(&mut self, name: &str, end: bool, self_closing: bool) -> bool {
         let mut ns = self.open.last().map_or(Ns::Html, Open::children);
         if end {
             self.end_tag(name, ns);
-            return;
+            return false;
         }
         if ns != Ns::Html && leaves_foreign(name) {
             if name == "font" {
@@ -548,10 +371,10 @@ impl HtmlNesting {
                     ns,
                 });
             }
-            return;
+            return false;
         }
         if is_void(name) || is_uncounted(name) {
-            return;
+            return true;
         }
         if closes_p(name) {
             self.close_p();
@@ -572,14 +395,8 @@ impl HtmlNesting {
                 },
             );
         }
-        if let Some(raw) = raw_text(name) {
-            // Not counted: its own end tag, which ends the text, closes it.
-            self.state = State::Raw(name.to_string(), raw);
-            return;
-        }
-        if name == "plaintext" {
-            self.state = State::Plaintext;
-            return;
+        if holds_text(name) {
+            return true;
         }
         // `/>` does not close an HTML element: `<div/>` opens a `<div>`.
         self.open.push(Open {
@@ -587,6 +404,7 @@ impl HtmlNesting {
             kind,
             ns,
         });
+        true
     }
 
     /// An end tag `</name>`, where elements now opened would be `ns`.
@@ -625,6 +443,10 @@ impl HtmlNesting {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    fn is_space(b: u8) -> bool {
+        matches!(b, b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+    }
 
     fn depth(fragments: &[&str]) -> usize {
         let mut n = HtmlNesting::default();
@@ -677,6 +499,29 @@ mod tests {
     }
 
     #[test]
+    fn markup_runs_from_one_fragment_into_the_next() {
+        // A tag cut between two fragments is one tag, read once whole.
+        assert_eq!(depth(&["<di", "v>"]), 1);
+        assert_eq!(
+            depth(&["<div cla", "ss=\"a\"><span", ">", "</sp", "an>"]),
+            1
+        );
+        // The text of a text area runs on, tags and its cut end tag included.
+        assert_eq!(depth(&["<span><textarea>", "<div>", "</textarea>"]), 1);
+        assert_eq!(depth(&["<span><textarea><di", "v></text", "area><div>"]), 2);
+    }
+
+    #[test]
+    fn what_follows_a_tag_is_read_as_the_tree_builder_says() {
+        // In SVG, `<style>` holds elements, not text: each `<g>` nests.
+        assert_eq!(depth(&["<svg><style>", "<g><g><g>"]), 5);
+        // In SVG a CDATA section hides tags; in HTML, `<![CDATA[` opens a
+        // comment that the first `>` ends.
+        assert_eq!(depth(&["<svg><![CDATA[<g><g>]]>"]), 1);
+        assert_eq!(depth(&["<span><![CDATA[<b>]]><i>"]), 2);
+    }
+
+    #[test]
     fn self_closing_opens_html_elements_but_not_svg_ones() {
         // In HTML, `<div/>` opens a `<div>`: 20,000 of them took 4 s.
         assert_eq!(depth(&["<div/>"; 10]), 10);
@@ -722,7 +567,7 @@ mod tests {
             }
             depth += 1;
             max = max.max(depth);
-            if raw_text(&name).is_some() && name != "textarea" && name != "title" {
+            if holds_text(&name) && !matches!(name.as_str(), "textarea" | "title" | "plaintext") {
                 // Written out as it is: skip to its end tag.
                 let end = format!("</{name}");
                 match html[at..].to_ascii_lowercase().find(&end) {

@@ -184,12 +184,25 @@ fn find_address(text: &str, raw: &str) -> Option<usize> {
 /// Problems found in rendered HTML, grouped so that a template's mistake
 /// repeated on every page is reported once.
 pub fn check_outputs(prepared: &PreparedSite, outputs: &Outputs) -> Vec<Diagnostic> {
+    check_outputs_unless(prepared, outputs, &|| false).unwrap_or_default()
+}
+
+/// [`check_outputs`], given up as soon as `stop` says so (`serve`, when a
+/// change comes in while it checks: the change goes first, and the check
+/// is made again after it). `None` when it was given up.
+pub fn check_outputs_unless(
+    prepared: &PreparedSite,
+    outputs: &Outputs,
+    stop: &(dyn Fn() -> bool + Sync),
+) -> Option<Vec<Diagnostic>> {
     let known = Tags::default();
-    let read: BTreeMap<String, Vec<Arc<Tag>>> = outputs
+    // Reading the outputs' tags is nearly all of the check's time: the
+    // place to stop.
+    let read: Option<BTreeMap<String, Vec<Arc<Tag>>>> = outputs
         .par_iter()
-        .map(|(k, v)| (k.clone(), known.of(k, v)))
+        .map(|(k, v)| (!stop()).then(|| (k.clone(), known.of(k, v))))
         .collect();
-    check_tags(prepared, &read)
+    Some(check_tags(prepared, &read?))
 }
 
 /// The tags of a site's pages, each distinct tag held once: the menus,

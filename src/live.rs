@@ -162,14 +162,23 @@ impl LiveSite {
     /// links, missing images and anchors, images without alternative text),
     /// as warnings: the preview serves the site all the same.
     pub fn check_outputs(&self) -> Vec<Diagnostic> {
-        let mut found = crate::check::check_outputs(&self.prepared, &self.outputs);
+        self.check_outputs_unless(&|| false).unwrap_or_default()
+    }
+
+    /// [`LiveSite::check_outputs`], given up as soon as `stop` says so
+    /// (see [`crate::check::check_outputs_unless`]); `None` then.
+    pub fn check_outputs_unless(
+        &self,
+        stop: &(dyn Fn() -> bool + Sync),
+    ) -> Option<Vec<Diagnostic>> {
+        let mut found = crate::check::check_outputs_unless(&self.prepared, &self.outputs, stop)?;
         // Images that could not be decoded when asked for, so far.
         found.extend(self.images.problems());
         for d in &mut found {
             d.severity = diagnostic::Severity::Warning;
         }
         diagnostic::sort(&mut found);
-        found
+        Some(found)
     }
 
     /// The site's default language and the codes of the others (for 404 pages).

@@ -1216,7 +1216,20 @@ fn spawn_watcher(
     use notify::{RecursiveMode, Watcher};
     let lang = shared.lang;
     let (tx, rx) = mpsc::channel();
-    let mut watcher = notify::recommended_watcher(move |event| {
+    let root = build
+        .root
+        .canonicalize()
+        .unwrap_or_else(|_| build.root.clone());
+    // Set by every change that will rebuild, as it happens: a check of the
+    // outputs under way gives up for it (see `Watched::check`).
+    let pending = Arc::new(AtomicBool::new(false));
+    let (watched_root, changed) = (root.clone(), Arc::clone(&pending));
+    let mut watcher = notify::recommended_watcher(move |event: notify::Result<notify::Event>| {
+        if let Ok(e) = &event {
+            if is_change(e) && e.paths.iter().any(|p| is_relevant(&watched_root, p)) {
+                changed.store(true, Ordering::SeqCst);
+            }
+        }
         let _ = tx.send(event);
     })
     .map_err(|e| {
@@ -1225,10 +1238,6 @@ fn spawn_watcher(
             "impossible de surveiller les fichiers : {e}"
         ))
     })?;
-    let root = build
-        .root
-        .canonicalize()
-        .unwrap_or_else(|_| build.root.clone());
     for folder in ["content", "themes"] {
         let dir = root.join(folder);
         if dir.is_dir() {
@@ -1270,8 +1279,10 @@ fn spawn_watcher(
                 Ok(_) => continue,
                 Err(mpsc::RecvTimeoutError::Timeout) => {
                     if check_due {
-                        check_due = false;
-                        site.check();
+                        // A change that comes in from now on stops the
+                        // check, which is made again once it is applied.
+                        pending.store(false, Ordering::SeqCst);
+                        check_due = !site.check(&|| pending.load(Ordering::SeqCst));
                     }
                     continue;
                 }
@@ -1401,14 +1412,18 @@ impl Watched {
         checked
     }
 
-    /// Checks the served outputs as `alumni check` does; reports what changed.
-    fn check(&mut self) {
+    /// Checks the served outputs as `alumni check` does; reports what
+    /// changed. Returns whether it was made: it is given up when `stop`
+    /// says a change is waiting, so that the checks never delay a rebuild.
+    fn check(&mut self, stop: &(dyn Fn() -> bool + Sync)) -> bool {
         let Some(live) = &self.live else {
-            return;
+            return true;
         };
-        let warnings = live.check_outputs();
+        let Some(warnings) = live.check_outputs_unless(stop) else {
+            return false;
+        };
         if warnings == self.warnings {
-            return;
+            return true;
         }
         let lang = self.lang;
         let said = if warnings.is_empty() {
@@ -1438,6 +1453,7 @@ impl Watched {
         drop(state);
         self.warnings = warnings;
         self.shared.changed.notify_all();
+        true
     }
 }
 

@@ -234,3 +234,27 @@ fn a_body_edit_rerenders_only_that_page() {
         update.changed
     );
 }
+
+/// The check of the outputs that `serve` makes once no change waits gives
+/// up as soon as a change comes in (it is made again after it), and
+/// otherwise finds what `alumni check` finds. Catches a check that runs
+/// to its end whatever happens, which made the next edit wait for it.
+#[test]
+fn the_check_of_the_outputs_gives_up_for_a_change() {
+    let site = TestSite::new("site");
+    // A broken link, so that the check has something to find.
+    let text = site.read("content/clubs/docteurs.md");
+    site.write(
+        "content/clubs/docteurs.md",
+        &format!("{text}\n[Perdu](/nulle-part/)\n"),
+    );
+    let live = LiveSite::build(options(&site)).expect("the fixture builds");
+    let full = live.check_outputs();
+    assert!(!full.is_empty(), "the broken link is found");
+    assert_eq!(live.check_outputs_unless(&|| false), Some(full));
+    assert_eq!(live.check_outputs_unless(&|| true), None);
+    // A change that comes in halfway.
+    let asked = std::sync::atomic::AtomicUsize::new(0);
+    let halfway = || asked.fetch_add(1, std::sync::atomic::Ordering::SeqCst) > 3;
+    assert_eq!(live.check_outputs_unless(&halfway), None);
+}

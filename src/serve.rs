@@ -12,9 +12,10 @@
 //! for a page gets a page that explains it (in French and English) and
 //! reloads once the site builds. After each good build, once no change is
 //! waiting, the rendered outputs are checked for broken internal links,
-//! missing images and anchors (`check::check_outputs`); the pages are served
-//! before that check, so it never delays an edit, and its findings follow as
-//! warnings. Terminal lines and overlay texts are in [`ServeOptions::lang`].
+//! missing images and anchors (`check::check_outputs_unless`); the pages are
+//! served before that check, and a change that comes in while it runs stops
+//! it (it is made again after), so it never delays an edit; its findings
+//! follow as warnings. Terminal lines and overlay texts are in [`ServeOptions::lang`].
 //!
 //! The server accepts connections itself and answers them with a fixed set
 //! of threads (`serve::pool`: idle connections wait in one thread, requests

@@ -307,9 +307,7 @@ fn io_advice(e: &std::io::Error) -> Text {
 fn fingerprints(theme_files: &[load::CopyFile], minify: bool) -> BTreeMap<String, String> {
     let mut named = BTreeMap::new();
     for file in theme_files {
-        let Some((_, inner)) = file.path.split_once("/static/") else {
-            continue;
-        };
+        let inner = model::theme_static_path(&file.path);
         let Some((stem, ext)) = inner.rsplit_once('.') else {
             continue;
         };

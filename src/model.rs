@@ -1407,6 +1407,14 @@ fn place_copies(
     copies
 }
 
+/// The path of a theme file under the theme's `static/`
+/// (`themes/sorbonne/static/css/site.css` -> `css/site.css`): what it is
+/// published under, inside `static/`, and what fingerprinted names are
+/// keyed by.
+pub(crate) fn theme_static_path(path: &str) -> &str {
+    path.split_once("/static/").map_or(path, |(_, rest)| rest)
+}
+
 /// Where the files of `content/_static/` (`static_files`, at the root)
 /// and of the theme's `static/` (`theme_files`, under `static/`, by their
 /// `fingerprinted` name where they have one) are published.
@@ -1428,11 +1436,7 @@ fn static_copies(
         });
     }
     for file in theme_files {
-        let inner = file
-            .path
-            .split_once("/static/")
-            .map_or(file.path.as_str(), |(_, rest)| rest)
-            .to_string();
+        let inner = theme_static_path(&file.path).to_string();
         let output = match fingerprinted.get(&inner) {
             Some(named) => named.clone(),
             None => format!("static/{inner}"),

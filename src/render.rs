@@ -607,6 +607,15 @@ fn resolve_url(links: &Links, path: &str, lang: &str) -> Result<String, Text> {
                 )
             });
     }
+    // A scheme that runs script or carries its own document is refused,
+    // whatever wrote the address (a value of an untrusted page's front
+    // matter may reach `url()` through a template).
+    if let Some(scheme) = crate::urls::unlinkable_scheme(path) {
+        return Err(tr!(
+            "url(path=\"{path}\"): a `{scheme}:` address is not allowed; link to a page (`@/...`), a file of the site, or an http, https, mailto or tel address",
+            "url(path=\"{path}\") : une adresse `{scheme}:` n'est pas permise ; faites un lien vers une page (`@/...`), un fichier du site, ou une adresse http, https, mailto ou tel"
+        ));
+    }
     // Another host or protocol, or a place in the page: as written.
     if crate::urls::leaves_the_site(path) || path.starts_with('#') {
         return Ok(path.to_string());
@@ -1483,6 +1492,26 @@ mod tests {
             resolve_url(&links, "clubs/?q=https://x", "fr").unwrap(),
             "/alumni/clubs/?q=https://x"
         );
+        // What runs script or carries its own document is refused, in
+        // any case of letters.
+        for hostile in [
+            "javascript:alert(1)",
+            "JavaScript:alert(1)",
+            "data:text/html,<script>alert(1)</script>",
+            "vbscript:msgbox",
+        ] {
+            let refused = resolve_url(&links, hostile, "fr").unwrap_err();
+            assert!(
+                refused.en.contains("is not allowed"),
+                "{hostile}: {}",
+                refused.en
+            );
+            assert!(
+                refused.fr.contains("n'est pas permise"),
+                "{hostile}: {}",
+                refused.fr
+            );
+        }
     }
 
     #[test]

@@ -114,6 +114,23 @@ pub(crate) fn leaves_the_site(url: &str) -> bool {
     url.starts_with("//") || has_scheme(url)
 }
 
+/// The schemes an address a template writes may have: none of them runs
+/// script or carries a document of its own (`javascript:`, `data:`...).
+const LINK_SCHEMES: [&str; 4] = ["http", "https", "mailto", "tel"];
+
+/// The scheme of `url` that is not among [`LINK_SCHEMES`], lower-cased;
+/// `None` for an address without a scheme or with one of those.
+pub(crate) fn unlinkable_scheme(url: &str) -> Option<String> {
+    if !has_scheme(url) {
+        return None;
+    }
+    let scheme = url
+        .split_once(':')
+        .map_or("", |(s, _)| s)
+        .to_ascii_lowercase();
+    (!LINK_SCHEMES.contains(&scheme.as_str())).then_some(scheme)
+}
+
 /// A site path (`clubs/biotech/photo été.jpg`) as a root-relative address
 /// for attributes and `srcset`: what is not plainly safe there (a comma,
 /// a space, `&`, non-ASCII) percent-encoded.

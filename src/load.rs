@@ -96,17 +96,23 @@ pub(crate) fn read_text_as(path: String, abs: &Path) -> Result<TextFile, Diagnos
             "vérifiez que le fichier existe et peut être lu"
         ))
     })?;
-    let bytes = bytes.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(&bytes);
-    match std::str::from_utf8(bytes) {
+    let mut bytes = bytes;
+    if bytes.starts_with(b"\xEF\xBB\xBF") {
+        bytes.drain(..3);
+    }
+    // Validated in place: the text is the bytes read, not a copy of them.
+    match String::from_utf8(bytes) {
         Ok(text) => Ok(TextFile {
             path,
             text: if text.contains("\r\n") {
                 text.replace("\r\n", "\n")
             } else {
-                text.to_string()
+                text
             },
         }),
-        Err(e) => {
+        Err(error) => {
+            let e = error.utf8_error();
+            let bytes = error.into_bytes();
             let good = &bytes[..e.valid_up_to()];
             // The valid prefix is UTF-8 by construction.
             let prefix = std::str::from_utf8(good).unwrap_or("");

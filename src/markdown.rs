@@ -272,6 +272,42 @@ fn fill_placeholders(html: &str, outputs: &[String]) -> String {
     out
 }
 
+/// The words of `t` as `str::split_whitespace` counts them (runs of
+/// anything but Unicode white space), leaving out the words that hold a
+/// shortcode placeholder (`U+E000`): their output is counted apart. Read
+/// byte by byte, a character decoded only past ASCII, since every text
+/// event of every page goes through it.
+fn word_count(t: &str) -> usize {
+    let bytes = t.as_bytes();
+    let (mut count, mut i) = (0, 0);
+    // In a word, and whether it holds no placeholder so far.
+    let (mut in_word, mut plain) = (false, true);
+    while i < bytes.len() {
+        let (space, placeholder) = if bytes[i] < 0x80 {
+            i += 1;
+            // U+0009 to U+000D and U+0020: ASCII's white space for Unicode.
+            (matches!(bytes[i - 1], b' ' | b'\t'..=b'\r'), false)
+        } else {
+            let c = t[i..].chars().next().unwrap_or(' ');
+            i += c.len_utf8();
+            (c.is_whitespace(), c == '\u{E000}')
+        };
+        if space {
+            if in_word && plain {
+                count += 1;
+            }
+            (in_word, plain) = (false, true);
+        } else {
+            in_word = true;
+            plain &= !placeholder;
+        }
+    }
+    if in_word && plain {
+        count += 1;
+    }
+    count
+}
+
 /// Where each call ends in the replaced text and in the body, to map
 /// offsets in the replaced text back to the file.
 fn shifts_of(body: &str, calls: &[shortcode::Call]) -> Vec<(usize, usize)> {
@@ -1238,14 +1274,7 @@ impl<'a> Walk<'a> {
         if let Some((_, alt)) = self.image_alt.as_mut() {
             alt.push_str(t);
         }
-        // Shortcode placeholders are not words; their output is counted apart.
-        self.out.word_count += if t.contains('\u{E000}') {
-            t.split_whitespace()
-                .filter(|w| !w.contains('\u{E000}'))
-                .count()
-        } else {
-            t.split_whitespace().count()
-        };
+        self.out.word_count += word_count(t);
         if let Some((_, _, h)) = self.heading.as_mut() {
             h.push_str(t);
         }
@@ -1441,6 +1470,27 @@ fn nest(flat: &[(u8, String, String)]) -> Vec<TocEntry> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn words_are_counted_as_split_whitespace_counts_them() {
+        for text in [
+            "",
+            "  ",
+            "un",
+            " deux mots ",
+            "l'école\u{a0}: oui",
+            "tab\tnew\nline\r\u{b}\u{c}end",
+            "espace\u{2003}cadratin\u{3000}idéographique",
+            "ex\u{E000}0\u{E000} et \u{E000}1\u{E000}",
+            "œuvre  à   l'œil",
+        ] {
+            let expected = text
+                .split_whitespace()
+                .filter(|w| !w.contains('\u{E000}'))
+                .count();
+            assert_eq!(word_count(text), expected, "{text:?}");
+        }
+    }
 
     fn run(body: &str) -> (Rendered, Vec<Diagnostic>) {
         let source = BodySource {

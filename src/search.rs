@@ -524,16 +524,6 @@ pub(crate) struct PageRead {
     fragment: Box<[u8]>,
 }
 
-impl PageRead {
-    /// The count and positions of `word` on the page.
-    fn word(&self, word: &str) -> Option<(u32, &[u32])> {
-        self.words
-            .binary_search_by(|(w, _, _)| (**w).cmp(word))
-            .ok()
-            .map(|i| (self.words[i].1, &*self.words[i].2))
-    }
-}
-
 /// Reads one page for the index.
 fn read(p: &Source<'_>) -> PageRead {
     let extract = Extract::of_html(p.html);
@@ -582,49 +572,22 @@ fn index_of(mut read: Vec<PageRead>) -> Vec<(String, Vec<u8>)> {
         .map(|r| std::mem::take(&mut r.fragment).into_vec())
         .collect();
     let pages: Vec<&PageRead> = read.iter().collect();
-    index_from(&pages, fragments)
+    let files = index_from(&pages, fragments);
+    // Every page's words are many small allocations: freed aside.
+    std::thread::spawn(move || drop(read));
+    files
 }
 
 /// [`index_of`], the readings borrowed and their fragments given apart
 /// (same order).
 fn index_from(extracts: &[&PageRead], fragments: Vec<Vec<u8>>) -> Vec<(String, Vec<u8>)> {
     let pages = extracts.len();
-    // Every word's postings, page by page in page order, with the number
-    // (from 1) of the last page added: one lookup per word and page, in a
-    // hash map (the site's distinct words number hundreds of thousands;
-    // the order is made once, below).
-    let mut postings: ahash::AHashMap<&str, (Vec<u64>, u64)> = ahash::AHashMap::new();
-    for (n, page) in extracts.iter().enumerate() {
-        let n = n as u64 + 1;
-        let flags = &page.flags;
-        // The words of the text, then those only in the title or description.
-        let in_text = page
-            .words
-            .iter()
-            .map(|(w, count, positions)| (&**w, *count, &**positions));
-        let only_flagged = flags
-            .keys()
-            .map(String::as_str)
-            .filter(|w| page.word(w).is_none())
-            .map(|w| (w, 0, &[][..]));
-        for (word, count, positions) in in_text.chain(only_flagged) {
-            let flag = flags.get(word).copied().unwrap_or(0);
-            let (list, previous) = postings.entry(word).or_default();
-            list.push(n - *previous);
-            *previous = n;
-            // Counts over 15 rank alike and compress better.
-            list.push(u64::from(count.min(15)) * 4 + u64::from(flag));
-            list.push(positions.len() as u64);
-            let mut before = 0u64;
-            for &p in positions {
-                list.push(u64::from(p) - before);
-                before = u64::from(p);
-            }
-        }
-    }
-    let mut words: Vec<(&str, Vec<u64>)> = postings
-        .into_iter()
-        .map(|(word, (list, _))| (word, list))
+    // Every word's postings, made side by side in shards of words that
+    // start alike (a page's words are sorted, so each shard's are one run
+    // of them); the order is made once, below.
+    let mut words: Vec<(&str, Vec<u64>)> = SHARDS
+        .par_iter()
+        .flat_map_iter(|shard| postings_of(extracts, shard))
         .collect();
     words.par_sort_unstable_by(|a, b| browser_order(a.0, b.0));
     // Consecutive ranges of about CHUNK_BYTES, cut in order, then
@@ -689,6 +652,79 @@ fn index_from(extracts: &[&PageRead], fragments: Vec<Vec<u8>>) -> Vec<(String, V
         serde_json::to_vec(&meta).unwrap_or_default(),
     ));
     files
+}
+
+/// Where the index's postings are cut to be made side by side: words from
+/// each bound (inclusive) to the next (exclusive), in byte order. Folded
+/// words are mostly ASCII letters and digits; the bounds share out French
+/// and English words about evenly, and the last shard takes every other
+/// script.
+const SHARDS: [(&str, Option<&str>); 8] = [
+    ("", Some("c")),
+    ("c", Some("d")),
+    ("d", Some("f")),
+    ("f", Some("l")),
+    ("l", Some("n")),
+    ("n", Some("p")),
+    ("p", Some("s")),
+    ("s", None),
+];
+
+/// The postings of the words of `extracts` within `shard`'s bounds,
+/// pages in page order: per page that has the word, `page - previous
+/// page` (numbered from 1), `min(count, 15) * 4 + flags`, the number of
+/// positions and the positions delta-coded. In no particular order of
+/// words.
+fn postings_of<'a>(
+    extracts: &[&'a PageRead],
+    &(from, to): &(&str, Option<&str>),
+) -> Vec<(&'a str, Vec<u64>)> {
+    // Each word's list with the number of the last page added to it: one
+    // lookup per word and page, in a hash map (the site's distinct words
+    // number hundreds of thousands).
+    let mut postings: ahash::AHashMap<&str, (Vec<u64>, u64)> = ahash::AHashMap::new();
+    let within = |w: &str| w >= from && to.is_none_or(|to| w < to);
+    for (n, page) in extracts.iter().enumerate() {
+        let n = n as u64 + 1;
+        let start = page.words.partition_point(|(w, _, _)| &**w < from);
+        let end = to.map_or(page.words.len(), |to| {
+            page.words.partition_point(|(w, _, _)| &**w < to)
+        });
+        let text = &page.words[start..end];
+        // The title's and description's words within bounds, sorted as
+        // the text's are: walked beside them rather than looked up.
+        let mut flagged = page.flags.iter().filter(|(w, _)| within(w)).peekable();
+        let mut add = |word: &'a str, count: u32, flag: u32, positions: &[u32]| {
+            let (list, previous) = postings.entry(word).or_default();
+            list.push(n - *previous);
+            *previous = n;
+            // Counts over 15 rank alike and compress better.
+            list.push(u64::from(count.min(15)) * 4 + u64::from(flag));
+            list.push(positions.len() as u64);
+            let mut before = 0u64;
+            for &p in positions {
+                list.push(u64::from(p) - before);
+                before = u64::from(p);
+            }
+        };
+        for (word, count, positions) in text {
+            // Flagged words before this one are only in the title or description.
+            while let Some((w, &flag)) = flagged.next_if(|(w, _)| w.as_str() < &**word) {
+                add(w, 0, flag, &[]);
+            }
+            let flag = flagged
+                .next_if(|(w, _)| w.as_str() == &**word)
+                .map_or(0, |(_, &flag)| flag);
+            add(word, *count, flag, positions);
+        }
+        for (w, &flag) in flagged {
+            add(w, 0, flag, &[]);
+        }
+    }
+    postings
+        .into_iter()
+        .map(|(word, (list, _))| (word, list))
+        .collect()
 }
 
 /// Decimal digits of `n`.
@@ -946,6 +982,60 @@ mod tests {
     }
 
     /// Catches a fold that keeps capitals, an accent, or a ligature whole.
+    #[test]
+    fn postings_made_in_shards_are_those_of_one_pass() {
+        fn sorted(mut v: Vec<(&str, Vec<u64>)>) -> Vec<(&str, Vec<u64>)> {
+            v.sort();
+            v
+        }
+        // Words on each side of every bound, words of other scripts, and
+        // words only in a title or a description.
+        let pages = [
+            source("Bourse de Cergy", "<p>cadre dada f l n p s z ça</p>"),
+            Source {
+                description: "Rencontre ωμέγα",
+                ..source(
+                    "Café",
+                    "<h2 id=\"a\">Lettres</h2><p>bb c d ff ll nn pp ss 東京 9</p>",
+                )
+            },
+            source("Zéro", "<p>cadre cadre bourse école 東京</p>"),
+        ];
+        let read: Vec<PageRead> = pages.iter().map(read).collect();
+        let extracts: Vec<&PageRead> = read.iter().collect();
+        let whole = sorted(postings_of(&extracts, &("", None)));
+        let sharded = sorted(
+            SHARDS
+                .iter()
+                .flat_map(|shard| postings_of(&extracts, shard))
+                .collect(),
+        );
+        assert_eq!(sharded, whole);
+        // Every shard's words within its bounds, and words of every kind there.
+        for shard in &SHARDS {
+            for (word, _) in postings_of(&extracts, shard) {
+                assert!(
+                    word >= shard.0 && shard.1.is_none_or(|to| word < to),
+                    "{word}"
+                );
+            }
+        }
+        for word in [
+            "cadre",
+            "cergy",
+            "ωμέγα",
+            "東京",
+            "rencontre",
+            "zero",
+            "lettres",
+        ] {
+            assert!(whole.iter().any(|(w, _)| *w == fold(word)), "{word}");
+        }
+        // Title words flagged (1), counted 0 where the text lacks them.
+        let zero = &whole.iter().find(|(w, _)| *w == "zero").unwrap().1;
+        assert_eq!(zero, &vec![3, 1, 0]);
+    }
+
     #[test]
     fn folding_removes_case_accents_and_ligatures() {
         assert_eq!(fold("École"), "ecole");

@@ -34,11 +34,15 @@ pub(crate) fn rewrite(
     images: &Images,
     base_path: &str,
 ) -> Option<Vec<u8>> {
-    // Most pages show no image: every `<img>` tag is written `<img` in some
-    // case, so that a page without those bytes is not read.
-    if !html
-        .windows(4)
-        .any(|w| w[0] == b'<' && w[1..].eq_ignore_ascii_case(b"img"))
+    // Only a planned image's `<img>` changes, and most pages show none:
+    // every `<img>` tag is written `<img` in some case, so that a page
+    // without those bytes is not read (found with `memchr`, as the
+    // tokenizer finds its `<`).
+    if images.is_empty()
+        || !memchr::memchr_iter(b'<', html).any(|at| {
+            html.get(at + 1..at + 4)
+                .is_some_and(|w| w.eq_ignore_ascii_case(b"img"))
+        })
     {
         return None;
     }

@@ -586,7 +586,7 @@ fn plan_images(root: &Path, site: &Site) -> PlannedImages {
 fn without_front_positions(mut site: Site) -> Site {
     for p in &mut site.pages {
         if p.document.front.template.is_none() {
-            p.document.front.spans = crate::yaml::Spans::default();
+            p.document.front.spans = crate::yaml::LazySpans::default();
             p.document.let_go_of_front_matter();
         }
     }

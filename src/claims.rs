@@ -17,6 +17,7 @@
 use std::collections::BTreeMap;
 
 use crate::diagnostic::Diagnostic;
+use crate::front_matter::FrontMatter;
 use crate::i18n::{Lang, Text};
 use crate::images::Images;
 use crate::model::Site;
@@ -38,14 +39,36 @@ pub enum Claimant<'a> {
         path: &'a str,
         /// Its text, to locate the claim (empty for files copied as they are).
         text: &'a str,
-        /// Byte offset of the key that chose the path (`slug:`, `aliases:`), or 0.
-        offset: usize,
+        /// The front matter and key that chose the path (`slug:`,
+        /// `aliases:`); `None`: the file's start. Looked up only for a
+        /// diagnostic: placing keys means reading the YAML again.
+        key: Option<ChosenBy<'a>>,
         /// Whether the source chose this path itself (`slug:` or `aliases:`)
         /// rather than getting it from its file name: that one is blamed.
         chose: bool,
     },
     /// An output the build makes, by what it is ("the sitemap").
     Generated(Text),
+}
+
+/// The front matter and the key in it that chose a path: one page's
+/// claim, alike only to itself (the same front matter, the same key).
+#[derive(Clone, Copy, Debug)]
+pub struct ChosenBy<'a>(&'a FrontMatter, &'static str);
+
+impl PartialEq for ChosenBy<'_> {
+    fn eq(&self, other: &Self) -> bool {
+        std::ptr::eq(self.0, other.0) && self.1 == other.1
+    }
+}
+
+impl Eq for ChosenBy<'_> {}
+
+impl std::hash::Hash for ChosenBy<'_> {
+    fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
+        std::ptr::hash(self.0, state);
+        self.1.hash(state);
+    }
 }
 
 impl Claimant<'_> {
@@ -107,7 +130,7 @@ pub fn planned<'a>(site: &'a Site, images: &'a Images) -> BTreeMap<String, Vec<C
                     Claimant::Source {
                         path: &d.file.path,
                         text: &d.file.text,
-                        offset: d.front.offset_of("aliases"),
+                        key: Some(ChosenBy(&d.front, "aliases")),
                         chose: true,
                     },
                 );
@@ -120,7 +143,7 @@ pub fn planned<'a>(site: &'a Site, images: &'a Images) -> BTreeMap<String, Vec<C
             Claimant::Source {
                 path: &c.file.path,
                 text: "",
-                offset: 0,
+                key: None,
                 chose: false,
             },
         );
@@ -134,7 +157,7 @@ pub fn planned<'a>(site: &'a Site, images: &'a Images) -> BTreeMap<String, Vec<C
                 Claimant::Source {
                     path: &image.source,
                     text: "",
-                    offset: 0,
+                    key: None,
                     chose: false,
                 },
             );
@@ -154,7 +177,7 @@ fn html_claimant<'a>(site: &'a Site, kind: JobKind, in_lang: &str) -> Claimant<'
             Claimant::Source {
                 path: &d.file.path,
                 text: &d.file.text,
-                offset: d.front.offset_of("slug"),
+                key: Some(ChosenBy(&d.front, "slug")),
                 chose: d.front.slug.is_some(),
             }
         }
@@ -162,7 +185,7 @@ fn html_claimant<'a>(site: &'a Site, kind: JobKind, in_lang: &str) -> Claimant<'
             Some(d) => Claimant::Source {
                 path: &d.file.path,
                 text: &d.file.text,
-                offset: 0,
+                key: None,
                 chose: false,
             },
             None => Claimant::Generated(tr!(
@@ -399,13 +422,14 @@ fn collision(output: &str, claimants: &[Claimant<'_>]) -> Option<Diagnostic> {
 fn located(who: &Claimant<'_>, message: Text) -> Diagnostic {
     match who {
         Claimant::Source {
-            path, text, offset, ..
+            path, text, key, ..
         } => {
             let d = Diagnostic::error(*path, message);
             if text.is_empty() {
                 d
             } else {
-                d.at_offset(text, *offset)
+                let offset = key.map_or(0, |ChosenBy(front, key)| front.offset_of(key));
+                d.at_offset(text, offset)
             }
         }
         Claimant::Generated(_) => Diagnostic::error(crate::config::CONFIG_PATH, message),

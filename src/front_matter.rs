@@ -117,7 +117,7 @@ pub struct FrontMatter {
     /// Every other field, in file order, for templates.
     pub extra: Mapping,
     /// Where each key and value is written in the file, for later diagnostics.
-    pub spans: yaml::Spans,
+    pub spans: yaml::LazySpans,
     /// The common keys the file gives (typed or not), in file order.
     pub common_given: Vec<&'static str>,
 }
@@ -198,8 +198,8 @@ impl FrontMatter {
             start: split.yaml_start,
         };
         let mapping: Mapping = yaml::parse(split.yaml, source).map_err(|d| vec![d])?;
-        let spans = yaml::Spans::of(split.yaml, split.yaml_start);
-        let value_at = |key: &str| spans.value(&[key]).map_or(0, |s| s.start);
+        let spans = yaml::LazySpans::of(split.yaml, split.yaml_start);
+        let value_at = |key: &str| spans.get().value(&[key]).map_or(0, |s| s.start);
         let mut errors = Vec::new();
         let mut fm = FrontMatter::default();
         for (key, value) in mapping {
@@ -223,7 +223,6 @@ impl FrontMatter {
             if let Some(&common) = COMMON_KEYS.iter().find(|&&k| k == key) {
                 fm.common_given.push(common);
             }
-            let at = value_at(key);
             match fm.set_common(key, &value) {
                 Ok(true) => {}
                 Ok(false) => {
@@ -233,7 +232,7 @@ impl FrontMatter {
                     let (message, hint) = wrong.told(key, &value);
                     errors.push(
                         Diagnostic::error(path, message)
-                            .at_offset(text, at)
+                            .at_offset(text, value_at(key))
                             .with_hint(hint),
                     );
                 }
@@ -364,12 +363,12 @@ impl FrontMatter {
     /// Byte offset in the file of the value of the top-level `key` (for an
     /// empty value, after its `:`), or 0 when it is not there.
     pub fn value_offset(&self, key: &str) -> usize {
-        self.spans.value(&[key]).map_or(0, |s| s.start)
+        self.spans.get().value(&[key]).map_or(0, |s| s.start)
     }
 
     /// Byte offset in the file of the top-level `key`, or 0 when it is not there.
     pub fn offset_of(&self, key: &str) -> usize {
-        self.spans.key(&[key]).map_or(0, |s| s.start)
+        self.spans.get().key(&[key]).map_or(0, |s| s.start)
     }
 }
 

@@ -274,36 +274,25 @@ fn fill_placeholders(html: &str, outputs: &[String]) -> String {
 
 /// The words of `t` as `str::split_whitespace` counts them (runs of
 /// anything but Unicode white space), leaving out the words that hold a
-/// shortcode placeholder (`U+E000`): their output is counted apart. Read
-/// byte by byte, a character decoded only past ASCII, since every text
-/// event of every page goes through it.
+/// shortcode placeholder (`U+E000`): their output is counted apart. Every
+/// text event of every page goes through it: a text whose bytes cannot
+/// start a placeholder or white space beyond ASCII (`U+00A0` starts with
+/// `C2`, `U+2009` with `E2`...; `é` with `C3`) is counted byte by byte,
+/// without decoding a character.
 fn word_count(t: &str) -> usize {
-    let bytes = t.as_bytes();
-    let (mut count, mut i) = (0, 0);
-    // In a word, and whether it holds no placeholder so far.
-    let (mut in_word, mut plain) = (false, true);
-    while i < bytes.len() {
-        let (space, placeholder) = if bytes[i] < 0x80 {
-            i += 1;
-            // U+0009 to U+000D and U+0020: ASCII's white space for Unicode.
-            (matches!(bytes[i - 1], b' ' | b'\t'..=b'\r'), false)
-        } else {
-            let c = t[i..].chars().next().unwrap_or(' ');
-            i += c.len_utf8();
-            (c.is_whitespace(), c == '\u{E000}')
-        };
-        if space {
-            if in_word && plain {
-                count += 1;
-            }
-            (in_word, plain) = (false, true);
-        } else {
-            in_word = true;
-            plain &= !placeholder;
-        }
+    let decoded = |b: &u8| matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3 | 0xEE);
+    if t.as_bytes().iter().any(decoded) {
+        return t
+            .split_whitespace()
+            .filter(|w| !w.contains('\u{E000}'))
+            .count();
     }
-    if in_word && plain {
-        count += 1;
+    let (mut count, mut after_space) = (0, true);
+    for &b in t.as_bytes() {
+        // U+0009 to U+000D and U+0020: ASCII's white space for Unicode.
+        let space = b == b' ' || (b'\t'..=b'\r').contains(&b);
+        count += usize::from(after_space && !space);
+        after_space = space;
     }
     count
 }

@@ -1043,6 +1043,7 @@ fn read_terms(config: &Config, pages: &mut [Page], errors: &mut Vec<Diagnostic>)
                 let text = &page.document.file.text;
                 let at = front
                     .spans
+                    .get()
                     .value(&[name, &position.to_string()])
                     .filter(|span| {
                         text.get(span.start..span.end)

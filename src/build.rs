@@ -900,7 +900,7 @@ struct Streamed<'a> {
     site: &'a Site,
     engine: &'a render::Engine,
     index: LinkIndex,
-    files: HashSet<&'a str>,
+    files: crate::relocate::Published<'a>,
     /// What is kept of each page, set once, when its output is rendered.
     kept: Vec<std::sync::OnceLock<(Rendered, Option<crate::search::PageRead>)>>,
     /// Errors and warnings of the bodies, in no order (sorted later).
@@ -1146,7 +1146,7 @@ fn page_body(
     sections: &[model::Section],
     index: &LinkIndex,
     engine: &render::Engine,
-    files: &HashSet<&str>,
+    files: &crate::relocate::Published<'_>,
     p: &model::Page,
 ) -> (Rendered, Vec<Diagnostic>) {
     let base_path = config.base_path.as_str();
@@ -1184,7 +1184,7 @@ fn render_markdown_with(
         ..
     } = site;
     let base_path = config.base_path.as_str();
-    let files: HashSet<&str> = copies.iter().map(|c| c.output.as_str()).collect();
+    let files: crate::relocate::Published = copies.iter().map(|c| c.output.as_str()).collect();
     let (page_bodies, page_errors): (Vec<Rendered>, Vec<Vec<Diagnostic>>) = pages
         .par_iter()
         .map(|p| {

@@ -487,7 +487,7 @@ impl LiveSite {
         let index = &self.index;
         let mut rendered = Vec::new();
         let mut errors = Vec::new();
-        let files: std::collections::HashSet<&str> =
+        let files: crate::relocate::Published =
             site.copies.iter().map(|c| c.output.as_str()).collect();
         for (i, page) in site.pages.iter().enumerate() {
             let Some(doc) = new_docs.get(page.document.file.path.as_str()) else {

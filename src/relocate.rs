@@ -49,7 +49,7 @@ pub struct Relocation<'a> {
     /// The site's base path (`/`, `/alumni/`).
     pub base_path: &'a str,
     /// The site path of every copied file.
-    pub files: &'a HashSet<&'a str>,
+    pub files: &'a Published<'a>,
 }
 
 /// The folders between which `page`'s relative addresses move (see
@@ -88,7 +88,7 @@ impl<'a> Relocation<'a> {
         page: &'a str,
         folders: Option<&'a (String, String)>,
         base_path: &'a str,
-        files: &'a HashSet<&'a str>,
+        files: &'a Published<'a>,
     ) -> Option<Relocation<'a>> {
         folders.map(|(from, to)| Relocation {
             page,
@@ -97,6 +97,42 @@ impl<'a> Relocation<'a> {
             base_path,
             files,
         })
+    }
+}
+
+/// The site path of every copied file, and every folder that holds one
+/// (`news/accueil/amphi.jpg` is in `news/accueil/`, `news/` and the root,
+/// `""`): a body whose files' folder holds none has no address to move,
+/// and is not read.
+#[derive(Debug, Default)]
+pub struct Published<'a> {
+    files: HashSet<&'a str>,
+    folders: HashSet<&'a str>,
+}
+
+impl<'a> FromIterator<&'a str> for Published<'a> {
+    fn from_iter<I: IntoIterator<Item = &'a str>>(paths: I) -> Published<'a> {
+        let mut published = Published::default();
+        for path in paths {
+            published.files.insert(path);
+            published.folders.insert("");
+            for (at, _) in path.match_indices('/') {
+                published.folders.insert(&path[..=at]);
+            }
+        }
+        published
+    }
+}
+
+impl Published<'_> {
+    /// Whether a file is published at `path`.
+    pub fn contains(&self, path: &str) -> bool {
+        self.files.contains(path)
+    }
+
+    /// Whether a file is published under `folder` (`news/accueil/`).
+    pub fn any_under(&self, folder: &str) -> bool {
+        self.folders.contains(folder)
     }
 }
 
@@ -110,6 +146,9 @@ const ADDRESS_ATTRIBUTES: [&str; 4] = ["href", "src", "srcset", "poster"];
 /// them); a tag with an address that moves is written again from its decoded
 /// attributes, in their order, and the rest is copied byte for byte.
 pub(crate) fn relocate(html: &str, relocation: &Relocation<'_>) -> Option<String> {
+    if !relocation.files.any_under(relocation.to) {
+        return None;
+    }
     let mut out = String::new();
     // Bytes of `html` before this index are in `out` already.
     let mut copied = 0;
@@ -206,7 +245,7 @@ fn relocated(url: &str, r: &Relocation<'_>) -> Option<String> {
 mod tests {
     use super::*;
 
-    fn with<'a>(files: &'a HashSet<&'a str>) -> Relocation<'a> {
+    fn with<'a>(files: &'a Published<'a>) -> Relocation<'a> {
         Relocation {
             page: "en/news/welcome/",
             from: "en/news/welcome/",
@@ -218,12 +257,13 @@ mod tests {
 
     #[test]
     fn relative_addresses_of_published_files_move_to_the_one_copy() {
-        let files: HashSet<&str> = [
+        let files: Published = [
             "news/accueil/amphi.jpg",
             "news/accueil/Plan du campus.pdf",
             "news/accueil/photos/été.jpg",
         ]
-        .into();
+        .into_iter()
+        .collect();
         let r = with(&files);
         let html = r#"<p><img src="amphi.jpg" alt="L'amphi"> <a href="./Plan%20du%20campus.pdf#page=2">plan</a> <img srcset="photos/%C3%A9t%C3%A9.jpg 2x, amphi.jpg 1x" src=amphi.jpg alt=x></p>"#;
         assert_eq!(
@@ -237,7 +277,7 @@ mod tests {
 
     #[test]
     fn other_addresses_are_left_as_written() {
-        let files: HashSet<&str> = ["news/accueil/amphi.jpg"].into();
+        let files: Published = ["news/accueil/amphi.jpg"].into_iter().collect();
         let r = with(&files);
         for html in [
             // A missing file: `check` reports it where it was written.
@@ -288,7 +328,7 @@ mod tests {
             "script",
             "</",
         ];
-        let files: HashSet<&str> = ["news/accueil/amphi.jpg"].into();
+        let files: Published = ["news/accueil/amphi.jpg"].into_iter().collect();
         let r = with(&files);
         let mut state = 0x2545_F491_4F6C_DD1D_u64;
         for _ in 0..20_000 {
@@ -304,8 +344,29 @@ mod tests {
     }
 
     #[test]
+    fn folders_that_hold_files_are_known_from_the_files() {
+        let files: Published = ["news/accueil/photos/été.jpg", "plan.pdf"]
+            .into_iter()
+            .collect();
+        for folder in ["", "news/", "news/accueil/", "news/accueil/photos/"] {
+            assert!(files.any_under(folder), "{folder}");
+        }
+        for folder in ["news", "clubs/", "news/accueil/photos/été.jpg", "accueil/"] {
+            assert!(!files.any_under(folder), "{folder}");
+        }
+        // A body whose files' folder holds none is left as written.
+        let elsewhere: Published = ["clubs/plan.pdf"].into_iter().collect();
+        assert_eq!(
+            relocate(r#"<img src="amphi.jpg" alt="">"#, &with(&elsewhere)),
+            None
+        );
+        let here: Published = ["news/accueil/amphi.jpg"].into_iter().collect();
+        assert!(relocate(r#"<img src="amphi.jpg" alt="">"#, &with(&here)).is_some());
+    }
+
+    #[test]
     fn a_plain_pages_addresses_move_from_its_folder() {
-        let files: HashSet<&str> = ["clubs/plan.pdf"].into();
+        let files: Published = ["clubs/plan.pdf"].into_iter().collect();
         let r = Relocation {
             page: "en/clubs/biotech/",
             from: "en/clubs/",
@@ -327,7 +388,7 @@ mod tests {
         // (amphi.jpg) as written. The third catches `<noscript>` read as
         // text (a browser without JavaScript shows its image), the fourth a
         // rewritten tag losing its `/`, which closes an element in SVG.
-        let files: HashSet<&str> = ["news/accueil/amphi.jpg"].into();
+        let files: Published = ["news/accueil/amphi.jpg"].into_iter().collect();
         let r = with(&files);
         let moved = "/alumni/news/accueil/amphi.jpg";
         for (html, expected) in [

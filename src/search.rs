@@ -261,19 +261,42 @@ struct Collapsed {
 impl Collapsed {
     /// Adds `piece`, its runs of white space made one space.
     fn push(&mut self, piece: &str) {
-        for (i, part) in piece.split(char::is_whitespace).enumerate() {
-            if i > 0 {
-                self.space = true;
+        // A piece whose bytes cannot start white space beyond ASCII
+        // (`U+00A0` starts with `C2`, `U+202F` with `E2`...) is cut at
+        // ASCII's, byte by byte, every cut a character boundary.
+        if piece
+            .bytes()
+            .any(|b| matches!(b, 0xC2 | 0xE1 | 0xE2 | 0xE3))
+        {
+            for (i, part) in piece.split(char::is_whitespace).enumerate() {
+                self.part(i > 0, part);
             }
-            if part.is_empty() {
-                continue;
-            }
-            if self.space && !self.text.is_empty() {
-                self.text.push(' ');
-            }
-            self.space = false;
-            self.text.push_str(part);
+            return;
         }
+        let mut start = 0;
+        for (at, b) in piece.bytes().enumerate() {
+            // U+0009 to U+000D and U+0020: ASCII's white space for Unicode.
+            if b == b' ' || (b'\t'..=b'\r').contains(&b) {
+                self.part(start > 0, &piece[start..at]);
+                start = at + 1;
+            }
+        }
+        self.part(start > 0, &piece[start..]);
+    }
+
+    /// Adds one run without white space, after some when `after_space`.
+    fn part(&mut self, after_space: bool, part: &str) {
+        if after_space {
+            self.space = true;
+        }
+        if part.is_empty() {
+            return;
+        }
+        if self.space && !self.text.is_empty() {
+            self.text.push(' ');
+        }
+        self.space = false;
+        self.text.push_str(part);
     }
 }
 
@@ -982,6 +1005,25 @@ mod tests {
     }
 
     /// Catches a fold that keeps capitals, an accent, or a ligature whole.
+    #[test]
+    fn white_space_is_collapsed_as_unicode_tells_it() {
+        for pieces in [
+            &["un  deux", "\ttrois\n"][..],
+            &["ex", "em", "ple"],
+            &["  ", "l'école\u{a0}: oui", "\u{b}\u{c}\r fin "],
+            &["espace\u{2009}fine", "\u{202f}»", "«\u{3000}x"],
+            &["", " ", "a"],
+        ] {
+            let mut collapsed = Collapsed::default();
+            for piece in pieces {
+                collapsed.push(piece);
+            }
+            let joined: String = pieces.concat();
+            let expected: Vec<&str> = joined.split_whitespace().collect();
+            assert_eq!(collapsed.text, expected.join(" "), "{pieces:?}");
+        }
+    }
+
     #[test]
     fn postings_made_in_shards_are_those_of_one_pass() {
         fn sorted(mut v: Vec<(&str, Vec<u64>)>) -> Vec<(&str, Vec<u64>)> {

@@ -78,6 +78,9 @@ pub struct Staging {
     full: AtomicBool,
     /// What the previous output's manifest says, when it has one.
     previous: Option<Previous>,
+    /// Whether there was a previous output at all: a first build (a CI
+    /// checkout) then asks for no previous file.
+    had_output: bool,
 }
 
 /// The previous output's manifest: each file's SHA-256, and when the
@@ -152,6 +155,7 @@ impl Staging {
             hashes: Mutex::new(Vec::new()),
             full: AtomicBool::new(false),
             previous: Previous::read(out),
+            had_output: out.is_dir(),
         })
     }
 
@@ -233,6 +237,9 @@ impl Staging {
     /// previous manifest tells (by `hash`) where it can; the previous file
     /// is read where it cannot.
     fn keep_mtime(&self, rel: &str, target: &Path, bytes: &[u8], hash: &[u8; 32]) {
+        if !self.had_output {
+            return;
+        }
         let previous = self.out.join(rel);
         let Ok(meta) = fs::metadata(&previous) else {
             return;

@@ -140,6 +140,24 @@ fn link(title: &str, url: String) -> Value {
     Value::from(m)
 }
 
+/// A table of contents as its serialisation would give it (`{level, id,
+/// title, children}`, in that order), made directly: going through serde
+/// cost more than the rest of a page's view.
+fn toc_value(entries: &[crate::markdown::TocEntry]) -> Value {
+    let list: Vec<Value> = entries
+        .iter()
+        .map(|e| {
+            let mut m = Map::new();
+            m.insert("level".into(), Value::from(e.level));
+            m.insert("id".into(), Value::from(e.id.as_str()));
+            m.insert("title".into(), Value::from(e.title.as_str()));
+            m.insert("children".into(), toc_value(&e.children));
+            Value::from(m)
+        })
+        .collect();
+    Value::from(list)
+}
+
 /// `{lang, name, title, url, permalink}` for each version in `versions`.
 fn versions<'a>(site: &Site, versions: impl Iterator<Item = (&'a str, &'a str, &'a str)>) -> Value {
     let list: Vec<Value> = versions
@@ -594,7 +612,7 @@ pub(crate) fn page_view(
         .into_map()
         .unwrap_or_default();
     map.insert("content".into(), Value::safe_string(&body.html));
-    map.insert("toc".into(), Value::from_serializable(&body.toc));
+    map.insert("toc".into(), toc_value(&body.toc));
     map.insert("word_count".into(), Value::from(body.word_count));
     // Term links are the page's own: listings show `tags` as written.
     map.insert("taxonomies".into(), page_terms(site, views, page));
@@ -763,6 +781,31 @@ impl Pager<'_> {
 #[cfg(test)]
 mod tests {
     use super::Pager;
+
+    #[test]
+    fn a_table_of_contents_reads_as_its_serialisation() {
+        use crate::markdown::TocEntry;
+        use tera::Value;
+        let entry = |level, id: &str, children| TocEntry {
+            level,
+            id: id.to_string(),
+            title: format!("Titre « {id} »"),
+            children,
+        };
+        let toc = vec![
+            entry(
+                2,
+                "a",
+                vec![entry(3, "a-1", vec![entry(4, "a-1-x", vec![])])],
+            ),
+            entry(2, "b", vec![]),
+        ];
+        assert_eq!(super::toc_value(&toc), Value::from_serializable(&toc));
+        assert_eq!(
+            super::toc_value(&[]),
+            Value::from_serializable(&Vec::<TocEntry>::new())
+        );
+    }
 
     fn shown(index: usize, total: usize) -> String {
         Pager::window(index, total)

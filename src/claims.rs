@@ -51,14 +51,15 @@ pub enum Claimant<'a> {
     Generated(Text),
 }
 
-/// The front matter and the key in it that chose a path: one page's
-/// claim, alike only to itself (the same front matter, the same key).
+/// The front matter and the key in it that chose a path. Claimants are
+/// alike by their file's path and text and this key: a page and its
+/// fallback in another language (a copy of its front matter) are one.
 #[derive(Clone, Copy, Debug)]
 pub struct ChosenBy<'a>(&'a FrontMatter, &'static str);
 
 impl PartialEq for ChosenBy<'_> {
     fn eq(&self, other: &Self) -> bool {
-        std::ptr::eq(self.0, other.0) && self.1 == other.1
+        self.1 == other.1
     }
 }
 
@@ -66,7 +67,6 @@ impl Eq for ChosenBy<'_> {}
 
 impl std::hash::Hash for ChosenBy<'_> {
     fn hash<H: std::hash::Hasher>(&self, state: &mut H) {
-        std::ptr::hash(self.0, state);
         self.1.hash(state);
     }
 }
@@ -235,9 +235,9 @@ pub fn check(site: &Site, images: &Images) -> Vec<Diagnostic> {
             errors.extend(in_reserved_folder(output, claimants, folder, what));
         }
     }
-    // A claimant hashes its front matter's address, never the key places
-    // made on demand inside it.
-    #[expect(clippy::mutable_key_type, reason = "ChosenBy hashes a pointer")]
+    // A claimant hashes its key's name, never the key places made on
+    // demand in its front matter.
+    #[expect(clippy::mutable_key_type, reason = "ChosenBy hashes a key name")]
     let mut named_badly = std::collections::HashSet::new();
     for (output, claimants) in &planned {
         let output = output.as_str();

@@ -20,8 +20,9 @@
 //! addresses, minification, the live-reload script of `serve`), and
 //! [`Incremental`] for HTML that comes in pieces, read with a stand-in for
 //! the parser's tree builder (the estimate of how deep the sanitiser will
-//! nest a page's raw HTML). No other module scans HTML by hand. The tokenizer is already in the build through
-//! ammonia (no new crate, no added build time) and is maintained with
+//! nest a page's raw HTML). No other module scans HTML by hand. The
+//! tokenizer is already in the build through ammonia (no new crate, no
+//! added build time) and is maintained with
 //! Servo. A streaming rewriter such as `lol_html` was not taken: it would
 //! add a second HTML reader to the build.
 

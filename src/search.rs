@@ -1041,7 +1041,7 @@ mod tests {
                     "<h2 id=\"a\">Lettres</h2><p>bb c d ff ll nn pp ss 東京 9</p>",
                 )
             },
-            source("Zéro", "<p>cadre cadre bourse école 東京</p>"),
+            source("Zéro cadre", "<p>cadre cadre bourse école 東京</p>"),
         ];
         let read: Vec<PageRead> = pages.iter().map(read).collect();
         let extracts: Vec<&PageRead> = read.iter().collect();
@@ -1076,6 +1076,14 @@ mod tests {
         // Title words flagged (1), counted 0 where the text lacks them.
         let zero = &whole.iter().find(|(w, _)| *w == "zero").unwrap().1;
         assert_eq!(zero, &vec![3, 1, 0]);
+        // Page by page: a title's word only (page 1, flag 1, count 0), then
+        // in the text alone (page 3, count 1, at position 2)...
+        let bourse = &whole.iter().find(|(w, _)| *w == "bourse").unwrap().1;
+        assert_eq!(bourse, &vec![1, 1, 0, 2, 4, 1, 2]);
+        // ...and in both the title and the text of one page: flagged and
+        // counted (page 3, count 2 * 4 + flag 1).
+        let cadre = &whole.iter().find(|(w, _)| *w == "cadre").unwrap().1;
+        assert_eq!(cadre, &vec![1, 4, 1, 0, 2, 9, 1, 0]);
     }
 
     #[test]
